@@ -1,0 +1,345 @@
+"""The public Python API: one function per CLI command, same parameter names.
+
+    >>> from convshape import conv, conv_transpose
+    >>> conv(64, 3, stride=2).output
+    (31,)
+    >>> conv_transpose(64, 3, stride=2, padding="same", framework="tf", ndim=2).valid_outputs
+    ((127, 128), (127, 128))
+
+Each result is a frozen dataclass whose ``to_dict()`` is the JSON the CLI prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from .errors import ShapeError
+from .frameworks import FRAMEWORKS, Framework, Pad, framework_rules
+from .model import AxisSpec, ConvAxis, TransposedAxis
+from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from .rules import transposed_output
+
+T = TypeVar("T")
+
+EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One row of the usual-padding table of a convolution."""
+
+    label: str
+    padding: str
+    pad_before: tuple[int, ...] | None
+    pad_after: tuple[int, ...] | None
+    output: tuple[int, ...] | None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "padding": self.padding,
+                "pad_before": _list(self.pad_before), "pad_after": _list(self.pad_after),
+                "output": _list(self.output), "error": self.error}
+
+
+def _list(values: tuple[int, ...] | None) -> list[int] | None:
+    return None if values is None else list(values)
+
+
+@dataclass(frozen=True)
+class ConvResult:
+    """A forward convolution: the output, each axis, the usual paddings and the inverse set."""
+
+    op: str
+    framework: str
+    padding: str
+    axes: tuple[ConvAxis, ...]
+    same_output_inputs: tuple[tuple[int, ...], ...]
+    choices: tuple[Choice, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return tuple(a.input for a in self.axes)
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return tuple(a.output for a in self.axes)
+
+    def to_dict(self) -> dict[str, Any]:
+        axes = []
+        for axis, inputs in zip(self.axes, self.same_output_inputs):
+            d = axis.to_dict()
+            d["same_output_inputs"] = list(inputs)
+            axes.append(d)
+        return {"op": self.op, "framework": self.framework, "padding": self.padding,
+                "input": list(self.input), "output": list(self.output), "axes": axes,
+                "same_output_inputs": [list(x) for x in self.same_output_inputs],
+                "choices": [c.to_dict() for c in self.choices], "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A way to make a transposed convolution give a wanted size on one axis."""
+
+    padding: str
+    pad_before: int
+    pad_after: int
+    output_padding: int
+    select: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"padding": self.padding, "pad_before": self.pad_before, "pad_after": self.pad_after,
+                "output_padding": self.output_padding, "select": self.select}
+
+
+@dataclass(frozen=True)
+class ConvTransposeResult:
+    """A transposed convolution: the size in effect, every valid size and what selects it."""
+
+    op: str
+    framework: str
+    padding: str
+    axes: tuple[TransposedAxis, ...]
+    maps_back: tuple[bool, ...]
+    reach: tuple[tuple[Reach, ...], ...] | None
+    warnings: tuple[str, ...]
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return tuple(a.input for a in self.axes)
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return tuple(a.output for a in self.axes)
+
+    @property
+    def output_padding(self) -> tuple[int, ...]:
+        return tuple(a.output_padding for a in self.axes)
+
+    @property
+    def valid_outputs(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(a.valid_outputs for a in self.axes)
+
+    def to_dict(self) -> dict[str, Any]:
+        axes = []
+        for axis, back in zip(self.axes, self.maps_back):
+            d = axis.to_dict()
+            d["maps_back"] = back
+            axes.append(d)
+        out: dict[str, Any] = {
+            "op": self.op, "framework": self.framework, "padding": self.padding,
+            "input": list(self.input), "output": list(self.output),
+            "output_padding": list(self.output_padding), "axes": axes,
+            "valid_outputs": [list(v) for v in self.valid_outputs], "warnings": list(self.warnings)}
+        if self.reach is not None:
+            out["reach"] = [[r.to_dict() for r in axis] for axis in self.reach]
+        return out
+
+
+# ---------------------------------------------------------------------- shared plumbing
+def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padding: PadArg,
+           framework: str, ndim: int | None, extra: Sequence[object] = ()) -> tuple[Framework, list[AxisSpec],
+                                                                                    list[Pad], str]:
+    fw = framework_rules(framework)
+    n = ndim or axis_count(input, kernel, stride, dilation, padding, *extra)
+    ins = per_axis(input, "input", n)
+    ks = per_axis(kernel, "kernel", n)
+    ss = per_axis(stride, "stride", n, default=1)
+    ds = per_axis(dilation, "dilation", n, default=1)
+    if padding is None:
+        padding = fw.default_padding
+    keyword = padding_keyword(padding)
+    pads: list[Pad] = [keyword] * n if keyword else list(explicit_padding(padding, n))
+    specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
+    for spec in specs:
+        fw.check_axis(spec)
+    return fw, specs, pads, format_padding(padding)
+
+
+def _per_axis(fn: Callable[[int, AxisSpec, Pad], T], specs: list[AxisSpec], pads: list[Pad]) -> tuple[T, ...]:
+    """The one loop over spatial axes."""
+    return tuple(fn(axis, spec, pad) for axis, (spec, pad) in enumerate(zip(specs, pads)))
+
+
+def _op_name(base: str, ndim: int) -> str:
+    return f"{base}{ndim}d"
+
+
+# ---------------------------------------------------------------------- convolution
+def conv_axis(fw: Framework, spec: AxisSpec, pad: Pad, ndim: int) -> ConvAxis:
+    """One axis of a forward convolution in framework ``fw``."""
+    pb, pa = fw.pads(spec, pad, transposed=False, ndim=ndim)
+    out = fw.conv_output(spec, pb, pa)
+    return ConvAxis(spec.input, spec.kernel, spec.stride, spec.dilation, pb, pa, out)
+
+
+def same_output_inputs(fw: Framework, spec: AxisSpec, pad: Pad, ndim: int) -> tuple[int, ...]:
+    """Every input size the same convolution maps to the same output (``stride`` of them,
+    fewer near the smallest valid input): the ambiguity a transposed convolution resolves."""
+    target = conv_axis(fw, spec, pad, ndim).output
+
+    def same(i: int) -> bool:
+        if i < 1:
+            return False
+        try:
+            return conv_axis(fw, AxisSpec(i, spec.kernel, spec.stride, spec.dilation), pad, ndim).output == target
+        except ShapeError:
+            return False
+
+    lo = spec.input
+    while lo - 1 >= spec.input - spec.stride and same(lo - 1):
+        lo -= 1
+    hi = spec.input
+    while hi + 1 <= spec.input + spec.stride and same(hi + 1):
+        hi += 1
+    return tuple(range(lo, hi + 1))
+
+
+def _choice(fw: Framework, specs: list[AxisSpec], label: str, padding: PadArg, ndim: int) -> Choice:
+    keyword = padding_keyword(padding)
+    pads: list[Pad] = [keyword] * ndim if keyword else list(explicit_padding(padding, ndim))
+    try:
+        axes = _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, ndim), specs, pads)
+    except ShapeError as exc:
+        return Choice(label, format_padding(padding), None, None, None, exc.message)
+    return Choice(label, format_padding(padding), tuple(a.pad_before for a in axes),
+                  tuple(a.pad_after for a in axes), tuple(a.output for a in axes))
+
+
+def _symmetric_reaching(fw: Framework, spec: AxisSpec, ndim: int, targets: Sequence[int]) -> int | None:
+    """The smallest symmetric padding whose output is the first reachable of ``targets``."""
+    reach = (spec.kernel - 1) * spec.dilation
+    for target in targets:
+        for p in range(0, reach + 1):
+            try:
+                if conv_axis(fw, spec, (p, p), ndim).output == target:
+                    return p
+            except ShapeError:
+                continue
+    return None
+
+
+def conv_choices(fw: Framework, specs: list[AxisSpec], ndim: int) -> tuple[Choice, ...]:
+    """The usual padding choices and their outputs: the framework's default, its keywords,
+    full, and the symmetric paddings that keep or halve the size."""
+    rows = [("default", fw.default_padding)]
+    for word in ("valid", *fw.keywords, "full"):
+        if word != fw.default_padding and all(word != r[1] for r in rows):
+            rows.append((word, word))
+    choices = [_choice(fw, specs, label, padding, ndim) for label, padding in rows]
+    if fw.explicit != "none":
+        for label, targets in (("keeps size", lambda s: [s.input]),
+                               ("halves size", lambda s: [-(-s.input // 2), s.input // 2])):
+            found = [_symmetric_reaching(fw, spec, ndim, targets(spec)) for spec in specs]
+            if all(p is not None for p in found):
+                choices.append(_choice(fw, specs, label, ",".join(str(p) for p in found), ndim))
+    return tuple(choices)
+
+
+def _empty_warnings(outputs: Sequence[int]) -> tuple[str, ...]:
+    return tuple(EMPTY_WARNING.format(axis=axis) for axis, out in enumerate(outputs) if out == 0)
+
+
+def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
+         framework: str = "torch", ndim: int | None = None) -> ConvResult:
+    """The output of a convolution in ``framework``, per spatial axis.
+
+    ``input``, ``kernel``, ``stride`` and ``dilation`` take an int (every axis), a sequence, or
+    ``"3,5"``. ``padding`` takes an int, ``"before:after"`` per axis, a sequence of ints or
+    pairs, or a keyword (``valid``, ``same``, ``same-upper``, ``same-lower``, ``full``,
+    ``causal``) as the framework means it; ``None`` is the framework's default.
+    Raises :class:`ShapeError` where the framework would reject the layer.
+    """
+    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim)
+    n = len(specs)
+    axes = _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
+    inverse = _per_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
+    return ConvResult(_op_name("conv", n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
+                      _empty_warnings([a.output for a in axes]))
+
+
+# ---------------------------------------------------------------------- transposed convolution
+def forward_of(fw: Framework, axis: TransposedAxis, output: int, pad_before: int, pad_after: int) -> int | None:
+    """What the forward convolution with these pads gives for ``output`` (None if it rejects it)."""
+    try:
+        return fw.conv_output(AxisSpec(output, axis.kernel, axis.stride, axis.dilation), pad_before, pad_after)
+    except ShapeError:
+        return None
+
+
+def _with_forward(fw: Framework, axis: TransposedAxis) -> TransposedAxis:
+    options = tuple(replace(o, forward=forward_of(fw, axis, o.output, o.pad_before, o.pad_after))
+                    for o in axis.options)
+    return replace(axis, options=options)
+
+
+def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int) -> tuple[Reach, ...]:
+    """Every padding (symmetric numbers and the framework's keywords) and output_padding with
+    which a transposed convolution on this axis gives ``output_size``, simplest first."""
+    eff = (spec.kernel - 1) * spec.dilation + 1
+    candidates: list[Pad] = [*fw.transposed_keywords]
+    if fw.explicit_transposed != "none":
+        candidates += [(p, p) for p in range(0, eff + spec.stride)]
+    found = []
+    for pad in candidates:
+        try:
+            result = fw.transposed(spec, pad, None, output_size, ndim, axis)
+        except ShapeError:
+            continue
+        shown = pad if isinstance(pad, str) else str(pad[0])
+        option = next(o for o in result.options if o.output == result.output)
+        found.append(Reach(shown, result.pad_before, result.pad_after, result.output_padding, option.select))
+    return tuple(found)
+
+
+def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None,
+                   dilation: IntArg = 1, output_padding: IntArg = None, output_size: IntArg = None, *,
+                   framework: str = "torch", ndim: int | None = None) -> ConvTransposeResult:
+    """A transposed convolution in ``framework``: the size in effect, and per axis every valid
+    output size with what selects it (``options``).
+
+    ``output_padding`` selects a size the framework's way (torch, keras, onnx);
+    ``output_size`` selects one directly (torch ``output_size``, tf/onnx ``output_shape``) or
+    asks whether it is reachable: when it is not, the :class:`ShapeError` names the paddings
+    that would reach it. Padding numbers mean what the framework's own argument means (for
+    jax, the padding of the equivalent dilated forward convolution).
+    """
+    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim,
+                                    (output_padding, output_size))
+    n = len(specs)
+    if output_padding is not None and output_size is not None:
+        raise ShapeError("give output_padding or output_size, not both", rule="output-selection",
+                         values={"output_padding": output_padding, "output_size": output_size})
+    ops = per_axis(output_padding, "output_padding", n) if output_padding is not None else (None,) * n
+    sizes = per_axis(output_size, "output_size", n) if output_size is not None else (None,) * n
+
+    def one(axis: int, spec: AxisSpec, pad: Pad) -> TransposedAxis:
+        try:
+            return fw.transposed(spec, pad, ops[axis], sizes[axis], n, axis)
+        except ShapeError as exc:
+            wanted = sizes[axis]
+            if wanted is None or exc.rule not in ("output-size-range", "output-size"):
+                raise
+            ways = reach(fw, spec, wanted, n, axis)
+            hint = ("; it is reached with " + "; ".join(f"padding={w.padding}, {w.select}" for w in ways[:4])
+                    if ways else f"; no padding reaches {wanted} with kernel={spec.kernel}, stride={spec.stride}")
+            raise ShapeError(exc.message + hint, framework=exc.framework, rule=exc.rule, values=exc.values) from None
+
+    axes = tuple(_with_forward(fw, a) for a in _per_axis(one, specs, pads))
+    back = tuple(forward_of(fw, a, a.output, a.pad_before, a.pad_after) == a.input for a in axes)
+    reached = None
+    if output_size is not None:
+        reached = _per_axis(lambda axis, spec, _: reach(fw, spec, sizes[axis], n, axis), specs, pads)
+    return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
+                               _empty_warnings([a.output for a in axes]))
+
+
+def frameworks() -> dict[str, Framework]:
+    """The frameworks convshape knows, by name."""
+    return dict(FRAMEWORKS)
+
+
+__all__ = ["Choice", "ConvResult", "ConvTransposeResult", "Reach", "conv", "conv_transpose", "frameworks",
+           "transposed_output"]

@@ -1,0 +1,185 @@
+"""The command-line interface: a thin Click layer over :mod:`convshape.api`.
+
+Each command calls one API function with the same parameter names, then prints the result
+as JSON (``--json``), rich tables (a terminal), or plain text (piped, or ``NO_COLOR`` set).
+Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__, api
+from .errors import ShapeError
+from .frameworks import ALIASES, FRAMEWORKS
+
+#: convshape's own input errors that are usage errors (exit 2), not framework rejections
+USAGE_RULES = {"not-an-integer", "axis-count", "unknown-padding", "missing", "unknown-framework"}
+
+FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
+
+
+def _squash(name: str) -> str:
+    return name.lower().replace("-", "").replace("_", "").replace(".", "")
+
+
+class AliasGroup(click.Group):
+    """A group that also answers to the names people already type (``deconv2d``, ``conv2d_transpose``)."""
+
+    aliases: dict[str, str] = {}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        target = self.aliases.get(_squash(cmd_name))
+        return super().get_command(ctx, target) if target else None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                             list[str]]:
+        _, command, rest = super().resolve_command(ctx, args)
+        return (command.name if command else None), command, rest
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        by_target: dict[str, list[str]] = {}
+        for alias, target in self.alias_names.items():
+            by_target.setdefault(target, []).append(alias)
+        with formatter.section("Aliases"):
+            formatter.write_dl([(t, ", ".join(a)) for t, a in by_target.items()])
+        super().format_epilog(ctx, formatter)
+
+    alias_names: dict[str, str] = {}
+
+
+def add_alias(group: AliasGroup, alias: str, target: str) -> None:
+    group.aliases[_squash(alias)] = target
+    group.alias_names[alias] = target
+
+
+EPILOG = """\b
+Examples:
+  convshape conv2d --i 64 --k 3 --s 2
+  convshape conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json
+  convshape conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf
+  convshape deconv2d --i 39 --k 4 --s 2 --o 78
+
+Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
+"""
+
+
+@click.group(cls=AliasGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="convshape")
+def main() -> None:
+    """Shape arithmetic for convolution layers, as each framework applies it.
+
+    Frameworks: torch (default), tf, keras, jax, onnx, caffe.
+    Per-axis values are comma-separated (--k 3,5); asymmetric padding is before:after (--p 0:1,1:2).
+    """
+
+
+# ---------------------------------------------------------------------------- output
+def use_rich() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def emit(result: Any, as_json: bool, report: Callable[[Any], list]) -> None:
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+        return
+    from . import render
+
+    blocks = report(result)
+    if use_rich():
+        from rich.console import Console
+
+        render.rich_print(blocks, Console())
+    else:
+        click.echo(render.plain(blocks), nl=False)
+
+
+def run(as_json: bool, call: Callable[[], Any], report: Callable[[Any], list]) -> None:
+    """Call the API; turn a ShapeError into exit 1 (or 2 for convshape's own usage errors)."""
+    try:
+        result = call()
+    except ShapeError as exc:
+        if exc.framework is None and exc.rule in USAGE_RULES:
+            raise click.UsageError(str(exc)) from None
+        if as_json:
+            click.echo(json.dumps({"error": str(exc), "rule": exc.rule, "framework": exc.framework}))
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    emit(result, as_json, report)
+
+
+# ---------------------------------------------------------------------------- options
+def common_options(fn: Callable) -> Callable:
+    options = [
+        click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
+                     help="Input size per spatial axis (one value applies to every axis)."),
+        click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K...]", help="Kernel size."),
+        click.option("--s", "--stride", "stride", default="1", show_default=True, metavar="S[,S...]",
+                     help="Stride."),
+        click.option("--p", "--padding", "padding", default=None, metavar="P",
+                     help="Padding: N, before:after, per axis comma-separated, or a keyword: valid, same, "
+                          "same-upper, same-lower, full, causal. Default: the framework's own default."),
+        click.option("--d", "--dilation", "dilation", default="1", show_default=True, metavar="D[,D...]",
+                     help="Dilation."),
+        click.option("-f", "--framework", "framework", default="torch", show_default=True,
+                     type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply."),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def make_conv(ndim: int) -> click.Command:
+    @click.command(f"conv{ndim}d", epilog=EPILOG)
+    @common_options
+    def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
+                as_json: bool) -> None:
+        from .render import conv_report
+
+        run(as_json, lambda: api.conv(input, kernel, stride, padding, dilation, framework=framework, ndim=ndim),
+            conv_report)
+
+    command.help = (f"Output size of a {ndim}-D convolution, the usual padding choices, and the input sizes "
+                    f"that give the same output.")
+    return command
+
+
+def make_conv_transpose(ndim: int) -> click.Command:
+    @click.command(f"conv-transpose{ndim}d", epilog=EPILOG)
+    @common_options
+    @click.option("--output-padding", "output_padding", default=None, metavar="N[,N...]",
+                  help="Select a size by output_padding (torch, keras, onnx).")
+    @click.option("--o", "--output-size", "output_size", default=None, metavar="N[,N...]",
+                  help="Select this output size (torch output_size, tf/onnx output_shape), or ask how to reach it.")
+    def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
+                as_json: bool, output_padding: str | None, output_size: str | None) -> None:
+        from .render import transpose_report
+
+        run(as_json, lambda: api.conv_transpose(input, kernel, stride, padding, dilation, output_padding,
+                                                output_size, framework=framework, ndim=ndim), transpose_report)
+
+    command.help = (f"Every output size a {ndim}-D transposed convolution can give, what selects each in the "
+                    f"framework, and the padding split.")
+    return command
+
+
+for _n in (1, 2, 3):
+    main.add_command(make_conv(_n))
+    main.add_command(make_conv_transpose(_n))
+    for _alias in (f"convolution{_n}d",):
+        add_alias(main, _alias, f"conv{_n}d")
+    for _alias in (f"deconv{_n}d", f"convtranspose{_n}d", f"conv{_n}d-transpose", f"transposed-conv{_n}d",
+                   f"conv-transposed{_n}d", f"deconvolution{_n}d"):
+        add_alias(main, _alias, f"conv-transpose{_n}d")

@@ -1,0 +1,540 @@
+"""Each framework's convolution rules, in one place per framework.
+
+A framework answers three questions for one spatial axis:
+
+* ``pads``: which (before, after) padding a padding argument means there;
+* ``conv_output``: the forward output size, or the framework's rejection;
+* ``transposed``: the transposed-convolution sizes it can give, and what selects each.
+
+The integer formulas live in :mod:`convshape.rules`; this module says which of them each
+framework applies, with the source each rule was confirmed against.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from . import rules
+from .errors import ShapeError
+from .model import AxisSpec, TransposeOption, TransposedAxis
+
+Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
+
+# Keywords that only name a geometry; they mean explicit padding wherever the framework takes it.
+GEOMETRIC = {
+    "valid": "no padding",
+    "full": "d*(k-1) on both sides: every overlap of kernel and input",
+    "causal": "d*(k-1) before, 0 after: output t sees inputs <= t",
+}
+
+
+def _geometric_pads(keyword: str, a: AxisSpec) -> tuple[int, int]:
+    reach = rules.effective_kernel(a.kernel, a.dilation) - 1
+    return {"valid": (0, 0), "full": (reach, reach), "causal": (reach, 0)}[keyword]
+
+
+class Framework:
+    """The rules shared by most frameworks; subclasses override what differs."""
+
+    name = ""
+    title = ""
+    #: what the framework uses when no padding is given, as typed on the command line
+    default_padding = "0"
+    #: native padding keywords for a forward convolution -> what they mean there
+    keywords: dict[str, str] = {}
+    #: native padding keywords for a transposed convolution
+    transposed_keywords: dict[str, str] = {}
+    #: "asymmetric", "symmetric" or "none": which explicit paddings the layer takes
+    explicit = "asymmetric"
+    explicit_transposed = "asymmetric"
+    negative_padding = False
+    #: where the rules come from
+    sources: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ helpers
+    def error(self, message: str, rule: str, **values: object) -> ShapeError:
+        return ShapeError(message, framework=self.name, rule=rule, values=values)
+
+    def check_axis(self, a: AxisSpec) -> None:
+        """Reject sizes no framework runs: non-positive input, kernel, stride or dilation."""
+        if a.input < 1:
+            raise self.error(f"input size must be at least 1, but got input={a.input}", "input-size",
+                             input=a.input)
+        if a.kernel < 1:
+            raise self.error(f"kernel size should be greater than zero, but got kernel={a.kernel}",
+                             "kernel-size", kernel=a.kernel)
+        if a.stride < 1:
+            raise self.error(f"stride should be greater than zero, but got stride={a.stride}", "stride",
+                             stride=a.stride)
+        if a.dilation < 1:
+            raise self.error(f"dilation should be greater than zero, but got dilation={a.dilation}",
+                             "dilation", dilation=a.dilation)
+
+    def layer(self, transposed: bool, ndim: int) -> str:
+        return f"{'ConvTranspose' if transposed else 'Conv'}{ndim}d"
+
+    # ------------------------------------------------------------------ padding
+    def pads(self, a: AxisSpec, padding: Pad, transposed: bool = False, ndim: int = 2) -> tuple[int, int]:
+        """The explicit (before, after) padding that ``padding`` means on this axis."""
+        native = self.transposed_keywords if transposed else self.keywords
+        if isinstance(padding, str):
+            if padding in native:
+                return self.native_pads(a, padding, transposed)
+            if padding in GEOMETRIC:
+                pair = _geometric_pads(padding, a)
+                self.check_explicit(pair, transposed, ndim, keyword=padding)
+                return pair
+            have = ", ".join(repr(k) for k in native) or "no padding keywords"
+            raise self.error(f"{self.layer(transposed, ndim)} has no padding {padding!r}; it takes {have}"
+                             + self.explicit_hint(transposed), "padding-keyword", padding=padding)
+        self.check_explicit(padding, transposed, ndim)
+        return padding
+
+    def explicit_hint(self, transposed: bool) -> str:
+        kind = self.explicit_transposed if transposed else self.explicit
+        return {"asymmetric": " or explicit numbers", "symmetric": " or a number (the same on both sides)",
+                "none": ""}[kind]
+
+    def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
+        """Pads of a native keyword; the default covers SAME-style keywords."""
+        if keyword == "valid":
+            return (0, 0)
+        lower = keyword == "same-lower"
+        return rules.split_padding(rules.same_total_padding(a.input, a.kernel, a.stride, a.dilation),
+                                   extra_at_end=not lower)
+
+    def check_explicit(self, pair: tuple[int, int], transposed: bool, ndim: int, keyword: str | None = None) -> None:
+        kind = self.explicit_transposed if transposed else self.explicit
+        what = f"padding {keyword!r} ({pair[0]}:{pair[1]})" if keyword else f"padding {pair[0]}:{pair[1]}"
+        if kind == "none":
+            raise self.error(f"{self.layer(transposed, ndim)} takes no explicit padding, but got {what}; "
+                             f"it takes " + ", ".join(repr(k) for k in
+                                                       (self.transposed_keywords if transposed else self.keywords)),
+                             "explicit-padding", pad_before=pair[0], pad_after=pair[1])
+        if kind == "symmetric" and pair[0] != pair[1]:
+            raise self.error(f"{self.layer(transposed, ndim)} pads both sides equally, but got {what}",
+                             "asymmetric-padding", pad_before=pair[0], pad_after=pair[1])
+        if not self.negative_padding and min(pair) < 0:
+            raise self.error(f"negative padding is not supported, but got {what}", "negative-padding",
+                             pad_before=pair[0], pad_after=pair[1])
+
+    # ------------------------------------------------------------------ forward convolution
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        """Forward output with floor rounding; an output below 1 is rejected."""
+        out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
+        if out < 1:
+            raise self.error(
+                f"computed output size {out} is too small, for input={a.input}, pad_before={pad_before}, "
+                f"pad_after={pad_after}, kernel={a.kernel}, dilation={a.dilation}, stride={a.stride}",
+                "output-too-small", output=out)
+        return out
+
+    # ------------------------------------------------------------------ transposed convolution
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        raise NotImplementedError
+
+    def forward_valid(self, a: AxisSpec, padding: Pad, ndim: int) -> list[tuple[int, int, int]]:
+        """Every size o whose forward convolution (same padding argument) gives ``a.input``,
+        with the pads used: ``[(o, pad_before, pad_after), ...]``. The forward output is
+        monotone in o, so a window around the transposed formula holds them all."""
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        explicit = padding if isinstance(padding, tuple) else (0, 0)
+        centre = (a.input - 1) * a.stride + eff - explicit[0] - explicit[1]
+        lo = max(1, min(centre, (a.input - 1) * a.stride + 1) - 2 * a.stride)
+        hi = max(centre, a.input * a.stride) + 2 * a.stride + eff
+        found = []
+        for o in range(lo, hi + 1):
+            fa = AxisSpec(o, a.kernel, a.stride, a.dilation)
+            try:
+                pb, pa = self.pads(fa, padding, transposed=False, ndim=ndim)
+                if self.conv_output(fa, pb, pa) == a.input:
+                    found.append((o, pb, pa))
+            except ShapeError:
+                continue
+        return found
+
+
+class Torch(Framework):
+    name = "torch"
+    title = "PyTorch (torch.nn)"
+    default_padding = "0"
+    keywords = {
+        "valid": "no padding",
+        "same": "stride 1 only; total d*(k-1), the extra at the end (F.pad on the right when odd)",
+    }
+    transposed_keywords: dict[str, str] = {}
+    explicit = "asymmetric"  # nn.ConvNd pads symmetrically; before:after means nn.ZeroPadNd / F.pad first
+    explicit_transposed = "symmetric"
+    sources = {
+        "conv": "aten/src/ATen/native/ConvUtils.h conv_output_size; Convolution.cpp check_shape_forward",
+        "same": "torch/nn/modules/conv.py _ConvNd.__init__ (_reversed_padding_repeated_twice); "
+                "aten Convolution.cpp _convolution_mode",
+        "transposed": "torch/nn/modules/conv.py _ConvTransposeNd._output_padding; "
+                      "aten Convolution.cpp (output padding check)",
+    }
+
+    def check_axis(self, a: AxisSpec) -> None:
+        if a.stride < 1:
+            raise self.error(f"non-positive stride is not supported, but got stride={a.stride}", "stride",
+                             stride=a.stride)
+        super().check_axis(a)
+
+    def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
+        if keyword == "same":
+            if a.stride != 1:
+                raise self.error(f"padding='same' is not supported for strided convolutions, but got "
+                                 f"stride={a.stride}", "same-strided", stride=a.stride)
+            return rules.split_padding(a.dilation * (a.kernel - 1), extra_at_end=True)
+        return super().native_pads(a, keyword, transposed)
+
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        padded = a.input + pad_before + pad_after
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        if padded < eff:
+            raise self.error(f"Calculated padded input size per channel: ({padded}). Kernel size: ({eff}). "
+                             f"Kernel size can't be greater than actual input size", "kernel-larger-than-input",
+                             padded_input=padded, kernel=eff)
+        return rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        pb, pa = self.pads(a, padding, transposed=True, ndim=ndim)
+        base = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
+        limit = max(a.stride, a.dilation)  # output_padding < stride or < dilation
+        options = tuple(
+            TransposeOption(base + op, op, pb, pa,
+                            f"output_padding={op}" + (f" or output_size={base + op}" if op < a.stride else ""))
+            for op in range(limit) if base + op >= 1)
+        if output_size is not None:
+            if not base <= output_size <= base + a.stride - 1:
+                raise self.error(f"requested an output size of {output_size}, but valid sizes range from {base} "
+                                 f"to {base + a.stride - 1} (for an input of {a.input})", "output-size-range",
+                                 output_size=output_size, min_size=base, max_size=base + a.stride - 1)
+            op = output_size - base
+        else:
+            op = 0 if output_padding is None else output_padding
+            if op < 0:
+                raise self.error(f"negative output_padding is not supported, but got output_padding={op}",
+                                 "negative-output-padding", output_padding=op)
+            if op >= a.stride and op >= a.dilation:
+                raise self.error(f"output padding must be smaller than either stride or dilation, but got "
+                                 f"output_padding={op}, stride={a.stride}, dilation={a.dilation}",
+                                 "output-padding", output_padding=op, stride=a.stride, dilation=a.dilation)
+        out = base + op
+        if out < 1:
+            raise self.error(f"Given input size per channel: ({a.input}). Calculated output size per channel: "
+                             f"({out}). Output size is too small", "output-too-small", input=a.input, output=out)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
+                              tuple(o.output for o in options), options)
+
+
+class TensorFlow(Framework):
+    name = "tf"
+    title = "TensorFlow (tf.nn)"
+    default_padding = "valid"  # tf.nn.conv2d has no default; VALID is the no-padding choice
+    keywords = {"valid": "VALID: no padding",
+                "same": "SAME: output ceil(i/s), total max(0, (o-1)*s + d*(k-1) + 1 - i), extra at the end",
+                "same-upper": "SAME (TF's SAME puts the extra at the end)"}
+    transposed_keywords = keywords
+    explicit = "asymmetric"  # padding=[[0, 0], [before, after], ...]
+    explicit_transposed = "asymmetric"
+    sources = {
+        "conv": "tensorflow/core/framework/kernel_shape_util.cc GetWindowedOutputSizeVerbose",
+        "transposed": "tensorflow/core/kernels/conv_grad_shape_utils.cc ConvBackpropComputeDimensionsV2",
+    }
+
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        out = rules.tf_windowed_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
+        if out < 0:
+            raise self.error(f"Computed output size would be negative: {out} [input_size: {a.input}, "
+                             f"effective_filter_size: {rules.effective_kernel(a.kernel, a.dilation)}, "
+                             f"stride: {a.stride}]", "output-negative", output=out)
+        return out
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        if output_padding is not None:
+            raise self.error("tf.nn.conv_transpose has no output_padding; it takes the size itself as "
+                             "output_shape (--o)", "output-padding-unsupported", output_padding=output_padding)
+        found = self.forward_valid(a, padding, ndim)
+        options = tuple(
+            TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
+                            pb, pa, f"output_shape={o}") for o, pb, pa in found)
+        if output_size is not None:
+            chosen = next((opt for opt in options if opt.output == output_size), None)
+            if chosen is None:
+                self.reject_output_shape(a, padding, output_size, ndim, axis)
+        elif options:
+            chosen = options[0]  # tf needs output_shape; the smallest is shown until one is chosen
+        else:
+            raise self.error(f"no output_shape maps back to input={a.input}", "output-size", input=a.input)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
+                              chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
+
+    def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> None:
+        """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
+        fa = AxisSpec(output_size, a.kernel, a.stride, a.dilation)
+        if output_size < 1:
+            raise self.error(f"output_shape must be positive, but got {output_size}", "output-size",
+                             output_size=output_size)
+        pb, pa = self.pads(fa, padding, transposed=False, ndim=ndim)
+        computed = self.conv_output(fa, pb, pa)
+        op = "Conv3DBackpropInputOpV2" if ndim == 3 else "Conv2DCustomBackpropInput"
+        spatial_dim = axis + 1 + (1 if ndim == 1 else 0)  # conv1d runs as conv2d with a unit height
+        raise self.error(f"{op}: Size of out_backprop doesn't match computed: actual = {a.input}, "
+                         f"computed = {computed} spatial_dim: {spatial_dim} input: {output_size} "
+                         f"filter: {a.kernel} output: {a.input} stride: {a.stride} dilation: {a.dilation}",
+                         "output-size", actual=a.input, computed=computed, output_size=output_size)
+
+
+class Keras(Framework):
+    name = "keras"
+    title = "Keras 3 (TensorFlow backend)"
+    default_padding = "valid"
+    keywords = {"valid": "no padding",
+                "same": "output ceil(i/s); pads as TF SAME, extra at the end",
+                "same-upper": "Keras 'same' (extra at the end)",
+                "causal": "Conv1D only: d*(k-1) before, 0 after"}
+    transposed_keywords = {"valid": "no padding", "same": "output i*s (output_padding=None)",
+                           "same-upper": "Keras 'same'"}
+    explicit = "none"  # explicit padding is a separate ZeroPaddingND layer
+    explicit_transposed = "none"
+    sources = {
+        "conv": "keras/src/ops/operation_utils.py compute_conv_output_shape",
+        "transposed": "keras/src/backend/common/backend_utils.py _convert_conv_transpose_padding_args_from_keras_"
+                      "to_torch / compute_conv_transpose_output_shape; keras/src/utils/conv_utils.py "
+                      "deconv_output_length",
+    }
+
+    def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
+        if keyword == "causal":
+            return _geometric_pads("causal", a)
+        return super().native_pads(a, keyword, transposed)
+
+    def pads(self, a: AxisSpec, padding: Pad, transposed: bool = False, ndim: int = 2) -> tuple[int, int]:
+        if padding == "causal" and ndim != 1:
+            raise self.error(f"padding='causal' is only supported for Conv1D, but the layer is Conv{ndim}D",
+                             "causal-rank", ndim=ndim)
+        return super().pads(a, padding, transposed, ndim)
+
+    def explicit_hint(self, transposed: bool) -> str:
+        return "; explicit padding is a ZeroPaddingND layer before the convolution"
+
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
+        if out < 0:
+            raise self.error(f"Computed output size would be negative: {out}. Received inputs shape={a.input}, "
+                             f"kernel shape={a.kernel}, dilation_rate={a.dilation}", "output-negative", output=out)
+        return out
+
+    def deconv_length(self, a: AxisSpec, padding: str, output_padding: int | None) -> int:
+        """keras/src/utils/conv_utils.py ``deconv_output_length`` (the kernel dilated first)."""
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        if output_padding is None:
+            if padding == "valid":
+                return a.input * a.stride + max(eff - a.stride, 0)
+            return a.input * a.stride
+        pad = eff // 2 if padding != "valid" else 0
+        return (a.input - 1) * a.stride + eff - 2 * pad + output_padding
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        self.pads(a, padding, transposed=True, ndim=ndim)  # rejects what Keras does not take
+        assert isinstance(padding, str)
+        tf_mode = "valid" if padding == "valid" else "same"
+        if output_padding is not None and (output_padding < 0 or output_padding >= a.stride):
+            raise self.error(f"Stride {a.stride} must be greater than output padding {output_padding}",
+                             "output-padding", output_padding=output_padding, stride=a.stride)
+        accepted = {o: (pb, pa) for o, pb, pa in TENSORFLOW.forward_valid(a, tf_mode, ndim)}
+        by_size: dict[int, list[str]] = {}
+        for op in (None, *range(a.stride)):
+            size = self.deconv_length(a, tf_mode, op)
+            if size in accepted:
+                by_size.setdefault(size, []).append(f"output_padding={op}")
+        options = tuple(
+            TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation,
+                                                           *accepted[o], 0), *accepted[o], " or ".join(sel))
+            for o, sel in sorted(by_size.items()))
+        if output_size is not None:
+            chosen = next((opt for opt in options if opt.output == output_size), None)
+            if chosen is None:
+                raise self.error(f"no output_padding gives output size {output_size}; Keras gives "
+                                 + ", ".join(str(o.output) for o in options), "output-size",
+                                 output_size=output_size)
+            return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
+                                  chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
+        size = self.deconv_length(a, tf_mode, output_padding)
+        if size not in accepted:
+            TENSORFLOW.reject_output_shape(a, tf_mode, size, ndim, axis)
+        pb, pa = accepted[size]
+        op = size - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, size,
+                              tuple(o.output for o in options), options)
+
+
+class Jax(Framework):
+    name = "jax"
+    title = "JAX (jax.lax)"
+    default_padding = "valid"
+    keywords = {"valid": "VALID: no padding", "same": "SAME: output ceil(i/s), extra at the end",
+                "same-upper": "SAME (extra at the end)", "same-lower": "SAME_LOWER: extra at the start"}
+    transposed_keywords = {"valid": "VALID", "same": "SAME: output i*s", "same-upper": "SAME"}
+    explicit = "asymmetric"
+    explicit_transposed = "asymmetric"  # lax.conv_transpose: pads of the dilated forward conv
+    negative_padding = True
+    sources = {
+        "conv": "jax/_src/lax/convolution.py conv_general_dilated, conv_shape_tuple; jax/_src/lax/lax.py "
+                "padtype_to_pads",
+        "transposed": "jax/_src/lax/convolution.py conv_transpose, _conv_transpose_padding",
+    }
+
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
+        return max(out, 0)  # conv_shape_tuple clamps at 0: an empty output, not an error
+
+    def transposed_pads(self, a: AxisSpec, padding: Pad) -> tuple[int, int]:
+        """The (lo, hi) padding of the dilated input that lax.conv_transpose applies
+        (``_conv_transpose_padding``, with the dilated kernel)."""
+        if isinstance(padding, tuple):
+            return padding
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        total = eff + a.stride - 2 + max(eff - a.stride, 0)
+        lo = eff - 1 if padding in ("same", "same-upper") else eff + a.stride - 2
+        return lo, total - lo
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        if output_padding is not None:
+            raise self.error("lax.conv_transpose has no output_padding; choose the size with explicit padding",
+                             "output-padding-unsupported", output_padding=output_padding)
+        if isinstance(padding, str) and padding not in self.transposed_keywords:
+            self.pads(a, padding, transposed=True, ndim=ndim)
+        lo, hi = self.transposed_pads(a, padding)
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        out = max(0, (a.input - 1) * a.stride + 1 + lo + hi - eff + 1)
+        # the same geometry in torch's terms: padding cropped from the full transposed output
+        pb, pa = eff - 1 - lo, eff - 1 - hi
+        op = max(0, -pa)
+        pa = max(pa, 0)
+        shown = padding.upper().replace("-UPPER", "") if isinstance(padding, str) else f"(({lo}, {hi}),)"
+        options = (TransposeOption(out, op, pb, pa, f"padding={shown}"),) if out >= 1 else ()
+        if output_size is not None and output_size != out:
+            raise self.error(f"padding={shown} gives output size {out}, not {output_size}", "output-size",
+                             output=out, output_size=output_size)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
+                              tuple(o.output for o in options), options)
+
+
+class Onnx(Framework):
+    name = "onnx"
+    title = "ONNX (operator spec)"
+    default_padding = "0"  # auto_pad=NOTSET, pads all 0
+    keywords = {"valid": "auto_pad=VALID: no padding",
+                "same": "auto_pad=SAME_UPPER (ONNX has no plain SAME)",
+                "same-upper": "auto_pad=SAME_UPPER: output ceil(i/s), extra at the end",
+                "same-lower": "auto_pad=SAME_LOWER: output ceil(i/s), extra at the start"}
+    transposed_keywords = keywords
+    explicit = "asymmetric"  # pads=[x1_begin, x2_begin, ..., x1_end, x2_end, ...]
+    explicit_transposed = "asymmetric"
+    sources = {
+        "conv": "onnx/defs/nn/defs.cc (Conv, auto_pad); docs/Operators.md#Conv",
+        "transposed": "onnx/defs/nn/defs.cc (ConvTranspose: output_shape, output_padding, auto_pad); "
+                      "docs/Operators.md#ConvTranspose",
+    }
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        op = output_padding or 0
+        if op < 0:
+            raise self.error(f"output_padding must be non-negative, but got output_padding={op}",
+                             "negative-output-padding", output_padding=op)
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        lower = padding == "same-lower"
+        # the sizes the forward Conv with the same attributes maps back to the input
+        options = []
+        for o, _, _ in self.forward_valid(a, padding, ndim):
+            total = a.stride * (a.input - 1) + op + eff - o
+            if total < 0:
+                continue
+            # ConvTranspose with output_shape: SAME_UPPER puts the extra at the end, else at the start
+            pb, pa = rules.split_padding(total, extra_at_end=not lower)
+            options.append(TransposeOption(o, op, pb, pa, f"output_shape={o}"))
+        if output_size is not None:
+            chosen = next((opt for opt in options if opt.output == output_size), None)
+            if chosen is None:
+                raise self.error(f"output_shape {output_size} is not mapped back to input {a.input} by the "
+                                 f"forward Conv; valid: " + ", ".join(str(o.output) for o in options),
+                                 "output-size", output_size=output_size)
+            return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
+                                  op, chosen.output, tuple(o.output for o in options), tuple(options))
+        if isinstance(padding, str) and padding in self.keywords and padding != "valid":
+            out = a.input * a.stride
+            pb, pa = rules.split_padding(max(0, a.stride * (a.input - 1) + op + eff - out), extra_at_end=not lower)
+        else:
+            pb, pa = self.pads(a, padding, transposed=True, ndim=ndim)
+            out = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, op)
+        if out < 1:
+            raise self.error(f"computed output size {out} is too small, for input={a.input}, pad_before={pb}, "
+                             f"pad_after={pa}", "output-too-small", output=out)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
+                              tuple(o.output for o in options), tuple(options))
+
+
+class Caffe(Framework):
+    name = "caffe"
+    title = "Caffe (BVLC)"
+    default_padding = "0"
+    keywords: dict[str, str] = {}
+    transposed_keywords: dict[str, str] = {}
+    explicit = "symmetric"  # pad / pad_h, pad_w
+    explicit_transposed = "symmetric"
+    sources = {
+        "conv": "caffe/src/caffe/layers/conv_layer.cpp ConvolutionLayer::compute_output_shape",
+        "transposed": "caffe/src/caffe/layers/deconv_layer.cpp DeconvolutionLayer::compute_output_shape",
+    }
+
+    def layer(self, transposed: bool, ndim: int) -> str:
+        return "Deconvolution" if transposed else "Convolution"
+
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        out = rules.caffe_output(a.input, a.kernel, a.stride, a.dilation, pad_before)
+        if out < 0:
+            raise self.error(f"Check failed: shape[i] >= 0 ({out} vs. 0): output size {out} for input={a.input}, "
+                             f"pad={pad_before}, kernel={a.kernel}, dilation={a.dilation}, stride={a.stride}",
+                             "output-negative", output=out)
+        return out
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        if output_padding:
+            raise self.error(f"Deconvolution has no output_padding, but got output_padding={output_padding}",
+                             "output-padding-unsupported", output_padding=output_padding)
+        pb, pa = self.pads(a, padding, transposed=True, ndim=ndim)
+        out = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
+        if out < 0:
+            raise self.error(f"Check failed: shape[i] >= 0 ({out} vs. 0): Deconvolution output {out} for "
+                             f"input={a.input}, pad={pb}, kernel={a.kernel}, stride={a.stride}", "output-negative",
+                             output=out)
+        options = (TransposeOption(out, 0, pb, pa, f"pad={pb}"),) if out >= 1 else ()
+        if output_size is not None and output_size != out:
+            raise self.error(f"Deconvolution with pad={pb} gives {out}, not {output_size}", "output-size",
+                             output=out, output_size=output_size)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0, out,
+                              tuple(o.output for o in options), options)
+
+
+TORCH = Torch()
+TENSORFLOW = TensorFlow()
+FRAMEWORKS: dict[str, Framework] = {fw.name: fw for fw in (TORCH, TENSORFLOW, Keras(), Jax(), Onnx(), Caffe())}
+ALIASES = {"pytorch": "torch", "tensorflow": "tf", "tf.nn": "tf", "tf.keras": "keras", "lax": "jax",
+           "jax.lax": "jax", "onnxruntime": "onnx", "ort": "onnx"}
+
+
+def framework_rules(name: str) -> Framework:
+    """The rules of a framework by name or alias (``torch``, ``pytorch``, ``tf``, ``tensorflow``, ...)."""
+    key = ALIASES.get(name.strip().lower(), name.strip().lower())
+    if key not in FRAMEWORKS:
+        raise ShapeError(f"unknown framework {name!r}; expected one of " + ", ".join(FRAMEWORKS),
+                         rule="unknown-framework", values={"framework": name})
+    return FRAMEWORKS[key]

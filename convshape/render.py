@@ -1,0 +1,143 @@
+"""Turn API results into reports, and reports into plain text or rich tables.
+
+A report is a list of blocks: a line of text, or a table (title, header, rows of strings).
+``plain`` needs nothing beyond the standard library; ``rich`` imports rich only when called,
+so ``--json`` and piped output never load it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from .api import ConvResult, ConvTransposeResult
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+Block = Union[str, Table]
+
+
+def sizes(values: Sequence[int] | None) -> str:
+    return "-" if values is None else "x".join(str(v) for v in values)
+
+
+def pad_pair(before: int, after: int) -> str:
+    return f"{before}:{after}"
+
+
+def pads(before: Sequence[int] | None, after: Sequence[int] | None) -> str:
+    if before is None or after is None:
+        return "-"
+    return ",".join(pad_pair(b, a) for b, a in zip(before, after))
+
+
+def _axes_label(n: int) -> list[str]:
+    return [str(i) for i in range(n)]
+
+
+# ---------------------------------------------------------------------------- reports
+def conv_report(result: ConvResult) -> list[Block]:
+    from .frameworks import framework_rules
+
+    fw = framework_rules(result.framework)
+    blocks: list[Block] = [
+        f"{result.op} · {fw.title} · padding {result.padding}",
+        f"input {sizes(result.input)} -> output {sizes(result.output)}",
+    ]
+    rows = tuple(
+        (str(i), str(a.input), str(a.kernel), str(a.stride), str(a.dilation), pad_pair(a.pad_before, a.pad_after),
+         str(a.output), ", ".join(str(x) for x in inputs))
+        for i, (a, inputs) in enumerate(zip(result.axes, result.same_output_inputs)))
+    blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after",
+                                     "output", "inputs with this output"), rows))
+    choice_rows = tuple(
+        (c.label, c.padding, pads(c.pad_before, c.pad_after), sizes(c.output) if c.error is None else "rejected",
+         c.error or "") for c in result.choices)
+    blocks.append(Table(f"Padding choices in {fw.name}", ("choice", "padding", "pad before:after", "output", "note"),
+                        choice_rows))
+    blocks.extend(f"warning: {w}" for w in result.warnings)
+    return blocks
+
+
+def transpose_report(result: ConvTransposeResult) -> list[Block]:
+    from .frameworks import framework_rules
+
+    fw = framework_rules(result.framework)
+    blocks: list[Block] = [
+        f"{result.op} · {fw.title} · padding {result.padding}",
+        f"input {sizes(result.input)} -> output {sizes(result.output)}"
+        + (f" (output_padding {sizes(result.output_padding)})" if any(result.output_padding) else ""),
+    ]
+    rows = tuple(
+        (str(i), str(a.input), str(a.kernel), str(a.stride), str(a.dilation), pad_pair(a.pad_before, a.pad_after),
+         str(a.output_padding), str(a.output), ", ".join(str(v) for v in a.valid_outputs) or "none",
+         "yes" if back else "no")
+        for i, (a, back) in enumerate(zip(result.axes, result.maps_back)))
+    blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after",
+                                     "output_padding", "output", "valid outputs", "maps back"), rows))
+    seen: dict[tuple, list[int]] = {}
+    for i, a in enumerate(result.axes):
+        seen.setdefault(a.options, []).append(i)
+    for options, axes in seen.items():
+        label = "every axis" if len(axes) == len(result.axes) and len(axes) > 1 else \
+            "axis " + ", ".join(str(i) for i in axes)
+        option_rows = tuple(
+            (str(o.output), o.select, pad_pair(o.pad_before, o.pad_after), str(o.output_padding),
+             "-" if o.forward is None else str(o.forward))
+            for o in options)
+        blocks.append(Table(f"Valid output sizes ({label})",
+                            ("output", f"selected in {fw.name} by", "pad before:after", "output_padding",
+                             "forward conv gives"), option_rows))
+    if result.reach is not None:
+        for i, ways in enumerate(result.reach):
+            blocks.append(Table(f"Ways to reach output {result.output[i]} (axis {i})",
+                                ("padding", "pad before:after", "output_padding", "selected by"),
+                                tuple((w.padding, pad_pair(w.pad_before, w.pad_after), str(w.output_padding),
+                                       w.select) for w in ways)))
+    blocks.extend(f"warning: {w}" for w in result.warnings)
+    return blocks
+
+
+# ---------------------------------------------------------------------------- backends
+def plain(blocks: list[Block]) -> str:
+    """Aligned plain text: no colour, no box drawing, safe to pipe and grep."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            out.append(block)
+            continue
+        widths = [max(len(r[c]) for r in (block.header, *block.rows)) for c in range(len(block.header))]
+        out.append("")
+        out.append(block.title)
+        for row in (block.header, *block.rows):
+            out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        out.extend(block.notes)
+    return "\n".join(out) + "\n"
+
+
+def rich_print(blocks: list[Block], console: Console) -> None:
+    """The same report as rich tables."""
+    from rich.table import Table as RichTable
+
+    for block in blocks:
+        if isinstance(block, str):
+            style = "bold yellow" if block.startswith("warning:") else None
+            console.print(block, style=style, highlight=False)
+            continue
+        table = RichTable(title=block.title, title_justify="left", header_style="bold")
+        for name in block.header:
+            table.add_column(name)
+        for row in block.rows:
+            table.add_row(*row)
+        console.print(table)
