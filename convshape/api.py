@@ -188,11 +188,13 @@ def same_output_inputs(fw: Framework, spec: AxisSpec, pad: Pad, ndim: int) -> tu
         except ShapeError:
             return False
 
+    # a positive output has at most ``stride`` inputs; an empty one (0) every too-small input
+    bound = spec.stride + spec.dilation * (spec.kernel - 1) + 1
     lo = spec.input
-    while lo - 1 >= spec.input - spec.stride and same(lo - 1):
+    while lo - 1 >= spec.input - bound and same(lo - 1):
         lo -= 1
     hi = spec.input
-    while hi + 1 <= spec.input + spec.stride and same(hi + 1):
+    while hi + 1 <= spec.input + bound and same(hi + 1):
         hi += 1
     return tuple(range(lo, hi + 1))
 
