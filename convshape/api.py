@@ -19,9 +19,11 @@ from .errors import ShapeError
 from .frameworks import FRAMEWORKS, Framework, Pad, framework_rules
 from .model import AxisSpec, ConvAxis, TransposedAxis
 from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
-from .rules import transposed_output
+from .rules import preimage, transposed_output
 
 T = TypeVar("T")
+
+REACH_LIMIT = 64  # paddings tried when asked how to reach a size
 
 EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
@@ -180,22 +182,10 @@ def same_output_inputs(fw: Framework, spec: AxisSpec, pad: Pad, ndim: int) -> tu
     fewer near the smallest valid input): the ambiguity a transposed convolution resolves."""
     target = conv_axis(fw, spec, pad, ndim).output
 
-    def same(i: int) -> bool:
-        if i < 1:
-            return False
-        try:
-            return conv_axis(fw, AxisSpec(i, spec.kernel, spec.stride, spec.dilation), pad, ndim).output == target
-        except ShapeError:
-            return False
-
-    # a positive output has at most ``stride`` inputs; an empty one (0) every too-small input
     bound = spec.stride + spec.dilation * (spec.kernel - 1) + 1
-    lo = spec.input
-    while lo - 1 >= spec.input - bound and same(lo - 1):
-        lo -= 1
-    hi = spec.input
-    while hi + 1 <= spec.input + bound and same(hi + 1):
-        hi += 1
+    run = preimage(lambda i: fw.forward_output(AxisSpec(i, spec.kernel, spec.stride, spec.dilation), pad, ndim),
+                   target, max(1, spec.input - bound), spec.input + bound)
+    lo, hi = run or (spec.input, spec.input)  # spec.input itself is always in the run
     return tuple(range(lo, hi + 1))
 
 
@@ -211,15 +201,13 @@ def _choice(fw: Framework, specs: list[AxisSpec], label: str, padding: PadArg, n
 
 
 def _symmetric_reaching(fw: Framework, spec: AxisSpec, ndim: int, targets: Sequence[int]) -> int | None:
-    """The smallest symmetric padding whose output is the first reachable of ``targets``."""
+    """The smallest symmetric padding whose output is the first reachable of ``targets``
+    (the output is non-decreasing in the padding)."""
     reach = (spec.kernel - 1) * spec.dilation
     for target in targets:
-        for p in range(0, reach + 1):
-            try:
-                if conv_axis(fw, spec, (p, p), ndim).output == target:
-                    return p
-            except ShapeError:
-                continue
+        run = preimage(lambda p: fw.forward_output(spec, (p, p), ndim), target, 0, reach)
+        if run is not None:
+            return run[0]
     return None
 
 
@@ -283,7 +271,14 @@ def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int)
     eff = (spec.kernel - 1) * spec.dilation + 1
     candidates: list[Pad] = [*fw.transposed_keywords]
     if fw.explicit_transposed != "none":
-        candidates += [(p, p) for p in range(0, eff + spec.stride)]
+        # the padding that crops the transposed output to the size (torch, tf, onnx, caffe), or
+        # that pads the dilated input to it (jax); output_padding then fills up to max(s, d) - 1
+        spread = (max(spec.stride, spec.dilation) + 1) // 2 + 1
+        centres = ((spec.input - 1) * spec.stride + eff - output_size) // 2, \
+            (output_size - (spec.input - 1) * spec.stride + eff - 2) // 2
+        near = sorted({p for c in centres for p in range(c - spread, c + 2) if p >= 0},
+                      key=lambda p: min(abs(p - c) for c in centres))
+        candidates += [(p, p) for p in sorted(near[:REACH_LIMIT])]
     found = []
     for pad in candidates:
         try:

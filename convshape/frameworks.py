@@ -20,6 +20,9 @@ from .model import AxisSpec, TransposeOption, TransposedAxis
 
 Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
 
+MAX_INPUT = 2**31 - 1  # int32 sizes, as TF and Caffe store them
+MAX_WINDOW = 65536  # kernel, stride, dilation: keeps the listed valid sizes (one per stride step) small
+
 # Keywords that only name a geometry; they mean explicit padding wherever the framework takes it.
 GEOMETRIC = {
     "valid": "no padding",
@@ -56,7 +59,13 @@ class Framework:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
 
     def check_axis(self, a: AxisSpec) -> None:
-        """Reject sizes no framework runs: non-positive input, kernel, stride or dilation."""
+        """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and
+        sizes beyond convshape's limits (every valid output size is listed, one per stride step)."""
+        for name, value, limit in (("input", a.input, MAX_INPUT), ("kernel", a.kernel, MAX_WINDOW),
+                                   ("stride", a.stride, MAX_WINDOW), ("dilation", a.dilation, MAX_WINDOW)):
+            if value > limit:
+                raise ShapeError(f"{name} must be at most {limit} in convshape, but got {name}={value}",
+                                 rule="convshape-limit", values={name: value})
         if a.input < 1:
             raise self.error(f"input size must be at least 1, but got input={a.input}", "input-size",
                              input=a.input)
@@ -134,24 +143,28 @@ class Framework:
                    ndim: int, axis: int) -> TransposedAxis:
         raise NotImplementedError
 
+    def forward_output(self, a: AxisSpec, padding: Pad, ndim: int) -> int:
+        """The forward output for ``padding`` on this axis, -1 where the framework rejects it
+        (the output is non-decreasing in the input size, and a rejection means 'too small')."""
+        try:
+            pb, pa = self.pads(a, padding, transposed=False, ndim=ndim)
+            return self.conv_output(a, pb, pa)
+        except ShapeError:
+            return -1
+
     def forward_valid(self, a: AxisSpec, padding: Pad, ndim: int) -> list[tuple[int, int, int]]:
         """Every size o whose forward convolution (same padding argument) gives ``a.input``,
-        with the pads used: ``[(o, pad_before, pad_after), ...]``. The forward output is
-        monotone in o, so a window around the transposed formula holds them all."""
+        with the pads used: ``[(o, pad_before, pad_after), ...]``."""
         eff = rules.effective_kernel(a.kernel, a.dilation)
-        explicit = padding if isinstance(padding, tuple) else (0, 0)
-        centre = (a.input - 1) * a.stride + eff - explicit[0] - explicit[1]
-        lo = max(1, min(centre, (a.input - 1) * a.stride + 1) - 2 * a.stride)
-        hi = max(centre, a.input * a.stride) + 2 * a.stride + eff
+        extra = sum(abs(p) for p in padding) if isinstance(padding, tuple) else 0
+        run = rules.preimage(lambda o: self.forward_output(AxisSpec(o, a.kernel, a.stride, a.dilation), padding, ndim),
+                             a.input, 1, (a.input + 1) * a.stride + eff + extra)
+        if run is None:
+            return []
         found = []
-        for o in range(lo, hi + 1):
-            fa = AxisSpec(o, a.kernel, a.stride, a.dilation)
-            try:
-                pb, pa = self.pads(fa, padding, transposed=False, ndim=ndim)
-                if self.conv_output(fa, pb, pa) == a.input:
-                    found.append((o, pb, pa))
-            except ShapeError:
-                continue
+        for o in range(run[0], run[1] + 1):
+            pb, pa = self.pads(AxisSpec(o, a.kernel, a.stride, a.dilation), padding, transposed=False, ndim=ndim)
+            found.append((o, pb, pa))
         return found
 
 
@@ -341,7 +354,6 @@ class Keras(Framework):
     def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
                    ndim: int, axis: int) -> TransposedAxis:
         self.pads(a, padding, transposed=True, ndim=ndim)  # rejects what Keras does not take
-        assert isinstance(padding, str)
         tf_mode = "valid" if padding == "valid" else "same"
         if output_padding is not None and (output_padding < 0 or output_padding >= a.stride):
             raise self.error(f"Stride {a.stride} must be greater than output padding {output_padding}",
