@@ -16,7 +16,8 @@ Floors:
   as in a terminal even though stdout is a pipe).
 
 Targets: json <= 1.25x its floor, table <= 1.25x its floor. This is a report, not a
-test: it exits 0 whether the targets are met or not (2 only for a bad command line).
+test: it exits 0 whether the targets are met or not (2 for a bad command line, 1 if a
+command that passed its warm-ups fails on a timed run).
 
     python benchmarks/bench_cli.py            # Markdown table
     python benchmarks/bench_cli.py --runs 50  # more runs

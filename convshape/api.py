@@ -142,7 +142,7 @@ class ConvTransposeResult:
 
 # ---------------------------------------------------------------------- shared plumbing
 def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padding: PadArg,
-           framework: str, ndim: int | None, extra: Sequence[object] = ()) -> tuple[Framework, list[AxisSpec],
+           framework: str, ndim: int | None, transposed: bool, extra: Sequence[object] = ()) -> tuple[Framework, list[AxisSpec],
                                                                                     list[Pad], str]:
     fw = framework_rules(framework)
     n = ndim or axis_count(input, kernel, stride, dilation, padding, *extra)
@@ -157,6 +157,7 @@ def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padd
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     for spec in specs:
         fw.check_axis(spec)
+    fw.check_layer(specs, transposed)
     return fw, specs, pads, format_padding(padding)
 
 
@@ -242,7 +243,7 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
     ``causal``) as the framework means it; ``None`` is the framework's default.
     Raises :class:`ShapeError` where the framework would reject the layer.
     """
-    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim)
+    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, False)
     n = len(specs)
     axes = _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
     inverse = _per_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
@@ -303,7 +304,7 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     that would reach it. Padding numbers mean what the framework's own argument means (for
     jax, the padding of the equivalent dilated forward convolution).
     """
-    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim,
+    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, True,
                                     (output_padding, output_size))
     n = len(specs)
     if output_padding is not None and output_size is not None:
@@ -333,10 +334,37 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
                                _empty_warnings([a.output for a in axes]))
 
 
-def frameworks() -> dict[str, Framework]:
-    """The frameworks convshape knows, by name."""
-    return dict(FRAMEWORKS)
+@dataclass(frozen=True)
+class FrameworkInfo:
+    """What convshape knows of one framework: its padding keywords and the sources of its rules."""
+
+    name: str
+    title: str
+    default_padding: str
+    keywords: dict[str, str]
+    transposed_keywords: dict[str, str]
+    explicit: str
+    explicit_transposed: str
+    sources: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
 
 
-__all__ = ["Choice", "ConvResult", "ConvTransposeResult", "Reach", "conv", "conv_transpose", "frameworks",
-           "transposed_output"]
+@dataclass(frozen=True)
+class FrameworksResult:
+    frameworks: tuple[FrameworkInfo, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"frameworks": [f.to_dict() for f in self.frameworks]}
+
+
+def frameworks() -> FrameworksResult:
+    """The frameworks convshape knows: padding keywords, explicit padding, and rule sources."""
+    return FrameworksResult(tuple(
+        FrameworkInfo(fw.name, fw.title, fw.default_padding, dict(fw.keywords), dict(fw.transposed_keywords),
+                      fw.explicit, fw.explicit_transposed, dict(fw.sources)) for fw in FRAMEWORKS.values()))
+
+
+__all__ = ["Choice", "ConvResult", "ConvTransposeResult", "FrameworkInfo", "FrameworksResult", "Reach", "conv",
+           "conv_transpose", "frameworks"]

@@ -175,6 +175,15 @@ def make_conv_transpose(ndim: int) -> click.Command:
     return command
 
 
+@main.command("frameworks")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+def frameworks_command(as_json: bool) -> None:
+    """The frameworks, their padding keywords, and the source of each rule."""
+    from .render import frameworks_report
+
+    run(as_json, api.frameworks, frameworks_report)
+
+
 for _n in (1, 2, 3):
     main.add_command(make_conv(_n))
     main.add_command(make_conv_transpose(_n))

@@ -79,6 +79,9 @@ class Framework:
             raise self.error(f"dilation should be greater than zero, but got dilation={a.dilation}",
                              "dilation", dilation=a.dilation)
 
+    def check_layer(self, specs: list[AxisSpec], transposed: bool) -> None:
+        """Rules that look at every axis at once (none by default)."""
+
     def layer(self, transposed: bool, ndim: int) -> str:
         return f"{'ConvTranspose' if transposed else 'Conv'}{ndim}d"
 
@@ -250,12 +253,29 @@ class TensorFlow(Framework):
                 "same": "SAME: output ceil(i/s), total max(0, (o-1)*s + d*(k-1) + 1 - i), extra at the end",
                 "same-upper": "SAME (TF's SAME puts the extra at the end)"}
     transposed_keywords = keywords
-    explicit = "asymmetric"  # padding=[[0, 0], [before, after], ...]
+    explicit = "asymmetric"  # padding=[[0, 0], [before, after], ...]: tf.nn.conv2d / conv2d_transpose only
     explicit_transposed = "asymmetric"
     sources = {
-        "conv": "tensorflow/core/framework/kernel_shape_util.cc GetWindowedOutputSizeVerbose",
-        "transposed": "tensorflow/core/kernels/conv_grad_shape_utils.cc ConvBackpropComputeDimensionsV2",
+        "conv": "tensorflow/core/framework/kernel_shape_util.cc GetWindowedOutputSizeVerbose (the eager kernels; "
+                "C++ truncating division, so a padded input a little smaller than the kernel gives 0)",
+        "transposed": "tensorflow/core/kernels/conv_grad_shape_utils.cc ConvBackpropComputeDimensionsV2 / "
+                      "ConvBackpropExtractAndVerifyDimension: output_shape o is accepted iff the forward size of o "
+                      "is the input",
+        "explicit": "tf.nn.conv2d and conv2d_transpose take a padding list; conv1d, conv3d and their transposes "
+                    "take 'SAME' or 'VALID' only",
     }
+
+    def check_explicit(self, pair: tuple[int, int], transposed: bool, ndim: int, keyword: str | None = None) -> None:
+        if ndim != 2:
+            op = f"tf.nn.conv{ndim}d{'_transpose' if transposed else ''}"
+            what = f"padding {keyword!r}" if keyword else f"padding {pair[0]}:{pair[1]}"
+            raise self.error(f"{op} takes padding 'SAME' or 'VALID' only (explicit padding lists are for conv2d and "
+                             f"conv2d_transpose), but got {what}", "explicit-padding", pad_before=pair[0],
+                             pad_after=pair[1])
+        if min(pair) < 0:
+            raise self.error(f"All elements of explicit_paddings must be nonnegative, but got padding "
+                             f"{pair[0]}:{pair[1]}", "negative-padding", pad_before=pair[0], pad_after=pair[1])
+        super().check_explicit(pair, transposed, ndim, keyword)
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
         out = rules.tf_windowed_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
@@ -293,7 +313,7 @@ class TensorFlow(Framework):
                              output_size=output_size)
         pb, pa = self.pads(fa, padding, transposed=False, ndim=ndim)
         computed = self.conv_output(fa, pb, pa)
-        op = "Conv3DBackpropInputOpV2" if ndim == 3 else "Conv2DCustomBackpropInput"
+        op = "Conv3DBackpropInputOp" if ndim == 3 else "Conv2DCustomBackpropInput"
         spatial_dim = axis + 1 + (1 if ndim == 1 else 0)  # conv1d runs as conv2d with a unit height
         raise self.error(f"{op}: Size of out_backprop doesn't match computed: actual = {a.input}, "
                          f"computed = {computed} spatial_dim: {spatial_dim} input: {output_size} "
@@ -305,20 +325,30 @@ class Keras(Framework):
     name = "keras"
     title = "Keras 3 (TensorFlow backend)"
     default_padding = "valid"
-    keywords = {"valid": "no padding",
+    keywords = {"valid": "no padding; an output below 1 is an error (Keras never gives an empty output)",
                 "same": "output ceil(i/s); pads as TF SAME, extra at the end",
                 "same-upper": "Keras 'same' (extra at the end)",
                 "causal": "Conv1D only: d*(k-1) before, 0 after"}
-    transposed_keywords = {"valid": "no padding", "same": "output i*s (output_padding=None)",
+    transposed_keywords = {"valid": "output (i-1)*s + max(d*(k-1)+1, s) when output_padding=None",
+                           "same": "output i*s when output_padding=None",
                            "same-upper": "Keras 'same'"}
     explicit = "none"  # explicit padding is a separate ZeroPaddingND layer
     explicit_transposed = "none"
     sources = {
-        "conv": "keras/src/ops/operation_utils.py compute_conv_output_shape",
-        "transposed": "keras/src/backend/common/backend_utils.py _convert_conv_transpose_padding_args_from_keras_"
-                      "to_torch / compute_conv_transpose_output_shape; keras/src/utils/conv_utils.py "
-                      "deconv_output_length",
+        "conv": "keras/src/ops/operation_utils.py compute_conv_output_shape (run at build time)",
+        "transposed": "keras/src/backend/common/backend_utils.py compute_conv_transpose_output_shape, "
+                      "_get_output_shape_given_tf_padding; then tf.nn.conv_transpose checks the size (TF backend)",
+        "checks": "keras/src/layers/convolutional/base_conv.py and base_conv_transpose.py __init__ "
+                  "(strides > 1 with dilation_rate > 1; output_padding < strides)",
     }
+
+    def check_layer(self, specs: list[AxisSpec], transposed: bool) -> None:
+        strides = tuple(a.stride for a in specs)
+        dilations = tuple(a.dilation for a in specs)
+        if any(s > 1 for s in strides) and any(d > 1 for d in dilations):
+            raise self.error(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                             f"strides={strides} and dilation_rate={dilations}", "strides-with-dilation",
+                             strides=strides, dilation_rate=dilations)
 
     def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
         if keyword == "causal":
@@ -326,8 +356,9 @@ class Keras(Framework):
         return super().native_pads(a, keyword, transposed)
 
     def pads(self, a: AxisSpec, padding: Pad, transposed: bool = False, ndim: int = 2) -> tuple[int, int]:
-        if padding == "causal" and ndim != 1:
-            raise self.error(f"padding='causal' is only supported for Conv1D, but the layer is Conv{ndim}D",
+        if padding == "causal" and (ndim != 1 or transposed):
+            raise self.error("The `padding` argument must be a list/tuple or one of {'same', 'valid'}. Received: "
+                             f"causal ('causal' is for Conv1D only, not {self.layer(transposed, ndim)})",
                              "causal-rank", ndim=ndim)
         return super().pads(a, padding, transposed, ndim)
 
@@ -336,27 +367,33 @@ class Keras(Framework):
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
         out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
-        if out < 0:
-            raise self.error(f"Computed output size would be negative: {out}. Received inputs shape={a.input}, "
-                             f"kernel shape={a.kernel}, dilation_rate={a.dilation}", "output-negative", output=out)
+        if out <= 0:
+            raise self.error(f"Computed output size would be zero or negative: {out}. Received inputs shape={a.input}, "
+                             f"kernel shape={a.kernel}, dilation_rate={a.dilation}, strides={a.stride}",
+                             "output-too-small", output=out)
         return out
 
     def deconv_length(self, a: AxisSpec, padding: str, output_padding: int | None) -> int:
-        """keras/src/utils/conv_utils.py ``deconv_output_length`` (the kernel dilated first)."""
+        """keras/src/backend/common/backend_utils.py ``_get_output_shape_given_tf_padding``
+        (the kernel dilated first): valid ``(i-1)*s + max(eff, s)`` or ``(i-1)*s + eff + p``;
+        same ``i*s`` or ``(i-1)*s + eff % 2 + p``."""
         eff = rules.effective_kernel(a.kernel, a.dilation)
+        if padding == "valid":
+            return (a.input - 1) * a.stride + (max(eff, a.stride) if output_padding is None else eff + output_padding)
         if output_padding is None:
-            if padding == "valid":
-                return a.input * a.stride + max(eff - a.stride, 0)
             return a.input * a.stride
-        pad = eff // 2 if padding != "valid" else 0
-        return (a.input - 1) * a.stride + eff - 2 * pad + output_padding
+        return (a.input - 1) * a.stride + eff % 2 + output_padding
 
     def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
                    ndim: int, axis: int) -> TransposedAxis:
         self.pads(a, padding, transposed=True, ndim=ndim)  # rejects what Keras does not take
         tf_mode = "valid" if padding == "valid" else "same"
-        if output_padding is not None and (output_padding < 0 or output_padding >= a.stride):
-            raise self.error(f"Stride {a.stride} must be greater than output padding {output_padding}",
+        if output_padding is not None and output_padding < 0:
+            raise self.error(f"The `output_padding` argument must be non-negative, but got {output_padding}",
+                             "negative-output-padding", output_padding=output_padding)
+        if output_padding is not None and output_padding >= a.stride:
+            raise self.error(f"`output_padding` must be strictly less than `strides` for all dimensions. At "
+                             f"dimension {axis}, `output_padding` is {output_padding} but `strides` is {a.stride}",
                              "output-padding", output_padding=output_padding, stride=a.stride)
         accepted = {o: (pb, pa) for o, pb, pa in TENSORFLOW.forward_valid(a, tf_mode, ndim)}
         by_size: dict[int, list[str]] = {}

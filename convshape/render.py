@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Union
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from .api import ConvResult, ConvTransposeResult
+    from .api import ConvResult, ConvTransposeResult, FrameworksResult
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,19 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
                                 tuple((w.padding, pad_pair(w.pad_before, w.pad_after), str(w.output_padding),
                                        w.select) for w in ways)))
     blocks.extend(f"warning: {w}" for w in result.warnings)
+    return blocks
+
+
+def frameworks_report(result: FrameworksResult) -> list[Block]:
+    blocks: list[Block] = ["Frameworks and their padding keywords (explicit numbers: where 'explicit' says so)"]
+    rows = []
+    for f in result.frameworks:
+        rows.append((f.name, f.title, f.default_padding, f.explicit, f.explicit_transposed,
+                     "; ".join(f"{k}: {v}" for k, v in f.keywords.items()) or "none"))
+    blocks.append(Table("Frameworks", ("name", "framework", "default", "explicit (conv)", "explicit (transposed)",
+                                       "keywords (conv)"), tuple(rows)))
+    source_rows = tuple((f.name, what, where) for f in result.frameworks for what, where in f.sources.items())
+    blocks.append(Table("Where each rule comes from", ("name", "rule", "source"), source_rows))
     return blocks
 
 
