@@ -6,14 +6,13 @@
     >>> conv_transpose(64, 3, stride=2, padding="same", framework="tf", ndim=2).valid_outputs
     ((127, 128), (127, 128))
 
-Each result is a frozen dataclass whose ``to_dict()`` is the JSON the CLI prints.
+Each result is an immutable NamedTuple whose ``to_dict()`` is the JSON the CLI prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .errors import ShapeError
 from .frameworks import FRAMEWORKS, Framework, Pad, framework_rules
@@ -28,8 +27,7 @@ REACH_LIMIT = 64  # paddings tried when asked how to reach a size
 EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One row of the usual-padding table of a convolution."""
 
     label: str
@@ -49,8 +47,7 @@ def _list(values: tuple[int, ...] | None) -> list[int] | None:
     return None if values is None else list(values)
 
 
-@dataclass(frozen=True)
-class ConvResult:
+class ConvResult(NamedTuple):
     """A forward convolution: the output, each axis, the usual paddings and the inverse set."""
 
     op: str
@@ -81,8 +78,7 @@ class ConvResult:
                 "choices": [c.to_dict() for c in self.choices], "warnings": list(self.warnings)}
 
 
-@dataclass(frozen=True)
-class Reach:
+class Reach(NamedTuple):
     """A way to make a transposed convolution give a wanted size on one axis."""
 
     padding: str
@@ -96,8 +92,7 @@ class Reach:
                 "output_padding": self.output_padding, "select": self.select}
 
 
-@dataclass(frozen=True)
-class ConvTransposeResult:
+class ConvTransposeResult(NamedTuple):
     """A transposed convolution: the size in effect, every valid size and what selects it."""
 
     op: str
@@ -261,9 +256,9 @@ def forward_of(fw: Framework, axis: TransposedAxis, output: int, pad_before: int
 
 
 def _with_forward(fw: Framework, axis: TransposedAxis) -> TransposedAxis:
-    options = tuple(replace(o, forward=forward_of(fw, axis, o.output, o.pad_before, o.pad_after))
+    options = tuple(o._replace(forward=forward_of(fw, axis, o.output, o.pad_before, o.pad_after))
                     for o in axis.options)
-    return replace(axis, options=options)
+    return axis._replace(options=options)
 
 
 def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int) -> tuple[Reach, ...]:
@@ -334,8 +329,7 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
                                _empty_warnings([a.output for a in axes]))
 
 
-@dataclass(frozen=True)
-class FrameworkInfo:
+class FrameworkInfo(NamedTuple):
     """What convshape knows of one framework: its padding keywords and the sources of its rules."""
 
     name: str
@@ -348,11 +342,10 @@ class FrameworkInfo:
     sources: dict[str, str]
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return self._asdict()
 
 
-@dataclass(frozen=True)
-class FrameworksResult:
+class FrameworksResult(NamedTuple):
     frameworks: tuple[FrameworkInfo, ...]
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,7 +7,6 @@ Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -29,17 +28,31 @@ def _squash(name: str) -> str:
     return name.lower().replace("-", "").replace("_", "").replace(".", "")
 
 
-class AliasGroup(click.Group):
-    """A group that also answers to the names people already type (``deconv2d``, ``conv2d_transpose``)."""
+class LazyAliasGroup(click.Group):
+    """A group that builds a command only when it is called (start-up time), and also
+    answers to the names people already type (``deconv2d``, ``conv2d_transpose``)."""
 
-    aliases: dict[str, str] = {}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.factories: dict[str, Callable[[], click.Command]] = {}
+        self.aliases: dict[str, str] = {}  # squashed alias -> command name
+        self.alias_names: dict[str, str] = {}  # alias as documented -> command name
+
+    def lazy(self, name: str, factory: Callable[[], click.Command], aliases: tuple[str, ...] = ()) -> None:
+        self.factories[name] = factory
+        for alias in aliases:
+            self.aliases[_squash(alias)] = name
+            self.alias_names[alias] = name
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.factories))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            return command
-        target = self.aliases.get(_squash(cmd_name))
-        return super().get_command(ctx, target) if target else None
+        name = cmd_name if cmd_name in self.commands or cmd_name in self.factories else \
+            self.aliases.get(_squash(cmd_name), cmd_name)
+        if name not in self.commands and name in self.factories:
+            self.add_command(self.factories[name]())
+        return self.commands.get(name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
                                                                              list[str]]:
@@ -54,13 +67,6 @@ class AliasGroup(click.Group):
             formatter.write_dl([(t, ", ".join(a)) for t, a in by_target.items()])
         super().format_epilog(ctx, formatter)
 
-    alias_names: dict[str, str] = {}
-
-
-def add_alias(group: AliasGroup, alias: str, target: str) -> None:
-    group.aliases[_squash(alias)] = target
-    group.alias_names[alias] = target
-
 
 EPILOG = """\b
 Examples:
@@ -73,8 +79,8 @@ Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 """
 
 
-@click.group(cls=AliasGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="convshape")
+@click.group(cls=LazyAliasGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="convshape", message="%(prog)s %(version)s")
 def main() -> None:
     """Shape arithmetic for convolution layers, as each framework applies it.
 
@@ -90,13 +96,16 @@ def use_rich() -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
-def emit(result: Any, as_json: bool, report: Callable[[Any], list]) -> None:
+def emit(result: Any, as_json: bool, report: str) -> None:
+    """Print ``result``: JSON, or the named report of :mod:`convshape.render` (imported only here)."""
     if as_json:
+        import json
+
         click.echo(json.dumps(result.to_dict()))
         return
     from . import render
 
-    blocks = report(result)
+    blocks = getattr(render, report)(result)
     if use_rich():
         from rich.console import Console
 
@@ -105,7 +114,7 @@ def emit(result: Any, as_json: bool, report: Callable[[Any], list]) -> None:
         click.echo(render.plain(blocks), nl=False)
 
 
-def run(as_json: bool, call: Callable[[], Any], report: Callable[[Any], list]) -> None:
+def run(as_json: bool, call: Callable[[], Any], report: str) -> None:
     """Call the API; turn a ShapeError into exit 1 (or 2 for convshape's own usage errors)."""
     try:
         result = call()
@@ -113,6 +122,8 @@ def run(as_json: bool, call: Callable[[], Any], report: Callable[[Any], list]) -
         if exc.framework is None and exc.rule in USAGE_RULES:
             raise click.UsageError(str(exc)) from None
         if as_json:
+            import json
+
             click.echo(json.dumps({"error": str(exc), "rule": exc.rule, "framework": exc.framework}))
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -146,10 +157,8 @@ def make_conv(ndim: int) -> click.Command:
     @common_options
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
                 as_json: bool) -> None:
-        from .render import conv_report
-
         run(as_json, lambda: api.conv(input, kernel, stride, padding, dilation, framework=framework, ndim=ndim),
-            conv_report)
+            "conv_report")
 
     command.help = (f"Output size of a {ndim}-D convolution, the usual padding choices, and the input sizes "
                     f"that give the same output.")
@@ -165,10 +174,8 @@ def make_conv_transpose(ndim: int) -> click.Command:
                   help="Select this output size (torch output_size, tf/onnx output_shape), or ask how to reach it.")
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
                 as_json: bool, output_padding: str | None, output_size: str | None) -> None:
-        from .render import transpose_report
-
         run(as_json, lambda: api.conv_transpose(input, kernel, stride, padding, dilation, output_padding,
-                                                output_size, framework=framework, ndim=ndim), transpose_report)
+                                                output_size, framework=framework, ndim=ndim), "transpose_report")
 
     command.help = (f"Every output size a {ndim}-D transposed convolution can give, what selects each in the "
                     f"framework, and the padding split.")
@@ -179,16 +186,15 @@ def make_conv_transpose(ndim: int) -> click.Command:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
 def frameworks_command(as_json: bool) -> None:
     """The frameworks, their padding keywords, and the source of each rule."""
-    from .render import frameworks_report
-
-    run(as_json, api.frameworks, frameworks_report)
+    run(as_json, api.frameworks, "frameworks_report")
 
 
-for _n in (1, 2, 3):
-    main.add_command(make_conv(_n))
-    main.add_command(make_conv_transpose(_n))
-    for _alias in (f"convolution{_n}d",):
-        add_alias(main, _alias, f"conv{_n}d")
-    for _alias in (f"deconv{_n}d", f"convtranspose{_n}d", f"conv{_n}d-transpose", f"transposed-conv{_n}d",
-                   f"conv-transposed{_n}d", f"deconvolution{_n}d"):
-        add_alias(main, _alias, f"conv-transpose{_n}d")
+def _register(group: LazyAliasGroup) -> None:
+    for n in (1, 2, 3):
+        group.lazy(f"conv{n}d", lambda n=n: make_conv(n), (f"convolution{n}d",))
+        group.lazy(f"conv-transpose{n}d", lambda n=n: make_conv_transpose(n),
+                   (f"deconv{n}d", f"convtranspose{n}d", f"conv{n}d-transpose", f"transposed-conv{n}d",
+                    f"conv-transposed{n}d", f"deconvolution{n}d"))
+
+
+_register(main)  # type: ignore[arg-type]

@@ -8,8 +8,7 @@ so ``--json`` and piped output never load it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -17,12 +16,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .api import ConvResult, ConvTransposeResult, FrameworksResult
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 Block = Union[str, Table]
@@ -142,15 +140,16 @@ def plain(blocks: list[Block]) -> str:
 def rich_print(blocks: list[Block], console: Console) -> None:
     """The same report as rich tables."""
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     for block in blocks:
         if isinstance(block, str):
             style = "bold yellow" if block.startswith("warning:") else None
-            console.print(block, style=style, highlight=False)
+            console.print(Text(block, style=style or ""))
             continue
-        table = RichTable(title=block.title, title_justify="left", header_style="bold")
+        table = RichTable(title=Text(block.title, style="italic"), title_justify="left", header_style="bold")
         for name in block.header:
             table.add_column(name)
         for row in block.rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))  # Text: no markup parsing, no highlighting
         console.print(table)
