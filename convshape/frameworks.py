@@ -428,28 +428,39 @@ class Jax(Framework):
     default_padding = "valid"
     keywords = {"valid": "VALID: no padding", "same": "SAME: output ceil(i/s), extra at the end",
                 "same-upper": "SAME (extra at the end)", "same-lower": "SAME_LOWER: extra at the start"}
-    transposed_keywords = {"valid": "VALID", "same": "SAME: output i*s", "same-upper": "SAME"}
+    transposed_keywords = {"valid": "VALID: output i*s + max(d*(k-1)+1 - s, 0)", "same": "SAME: output i*s",
+                           "same-upper": "SAME"}
     explicit = "asymmetric"
-    explicit_transposed = "asymmetric"  # lax.conv_transpose: pads of the dilated forward conv
+    explicit_transposed = "asymmetric"  # lax.conv_transpose: pads of the stride-dilated input
     negative_padding = True
     sources = {
-        "conv": "jax/_src/lax/convolution.py conv_general_dilated, conv_shape_tuple; jax/_src/lax/lax.py "
-                "padtype_to_pads",
-        "transposed": "jax/_src/lax/convolution.py conv_transpose, _conv_transpose_padding",
+        "conv": "jax/_src/lax/convolution.py conv_general_dilated, conv_shape_tuple (out = max(0, (P - ke)//s + 1)); "
+                "jax/_src/lax/lax.py padtype_to_pads",
+        "transposed": "jax/_src/lax/convolution.py conv_transpose, _conv_transpose_padding (with the dilated "
+                      "kernel); explicit pairs pad the stride-dilated input unless use_consistent_padding=True",
     }
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        padded = a.input + pad_before + pad_after
+        if padded < 0:
+            raise self.error(f"Negative padding is larger than the size of the corresponding dimension: got "
+                             f"padding=(({pad_before}, {pad_after}),) for lhs_shape[2:]=({a.input},)",
+                             "negative-padding", pad_before=pad_before, pad_after=pad_after)
         out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
-        return max(out, 0)  # conv_shape_tuple clamps at 0: an empty output, not an error
+        return max(out, 0)  # core.stride_dim clamps at 0: an empty output, not an error
 
     def transposed_pads(self, a: AxisSpec, padding: Pad) -> tuple[int, int]:
-        """The (lo, hi) padding of the dilated input that lax.conv_transpose applies
-        (``_conv_transpose_padding``, with the dilated kernel)."""
+        """The (lo, hi) padding of the stride-dilated input that lax.conv_transpose applies
+        (``_conv_transpose_padding``, given the dilated kernel)."""
         if isinstance(padding, tuple):
             return padding
         eff = rules.effective_kernel(a.kernel, a.dilation)
-        total = eff + a.stride - 2 + max(eff - a.stride, 0)
-        lo = eff - 1 if padding in ("same", "same-upper") else eff + a.stride - 2
+        if padding == "valid":
+            total = eff + a.stride - 2 + max(eff - a.stride, 0)
+            lo = eff - 1
+        else:  # SAME
+            total = eff + a.stride - 2
+            lo = eff - 1 if a.stride > eff - 1 else rules.div_ceil(total, 2)
         return lo, total - lo
 
     def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
@@ -458,16 +469,25 @@ class Jax(Framework):
             raise self.error("lax.conv_transpose has no output_padding; choose the size with explicit padding",
                              "output-padding-unsupported", output_padding=output_padding)
         if isinstance(padding, str) and padding not in self.transposed_keywords:
-            self.pads(a, padding, transposed=True, ndim=ndim)
+            raise self.error(f"lax.conv_transpose takes padding 'SAME', 'VALID' or explicit pairs, not {padding!r}",
+                             "padding-keyword", padding=padding)
         lo, hi = self.transposed_pads(a, padding)
         eff = rules.effective_kernel(a.kernel, a.dilation)
-        out = max(0, (a.input - 1) * a.stride + 1 + lo + hi - eff + 1)
+        dilated = (a.input - 1) * a.stride + 1
+        if dilated + lo + hi < 0:
+            raise self.error(f"Negative padding is larger than the size of the corresponding dimension: got "
+                             f"padding=(({lo}, {hi}),) for the stride-dilated input of {dilated}",
+                             "negative-padding", pad_before=lo, pad_after=hi)
+        out = max(0, dilated + lo + hi - eff + 1)
         # the same geometry in torch's terms: padding cropped from the full transposed output
         pb, pa = eff - 1 - lo, eff - 1 - hi
         op = max(0, -pa)
         pa = max(pa, 0)
-        shown = padding.upper().replace("-UPPER", "") if isinstance(padding, str) else f"(({lo}, {hi}),)"
-        options = (TransposeOption(out, op, pb, pa, f"padding={shown}"),) if out >= 1 else ()
+        shown = f"'{padding.upper().replace('-UPPER', '')}'" if isinstance(padding, str) else f"(({lo}, {hi}),)"
+        select = f"padding={shown}"
+        if pb >= 0 and op == 0:
+            select += f" or padding=(({pb}, {pa}),), use_consistent_padding=True"
+        options = (TransposeOption(out, op, pb, pa, select),) if out >= 1 else ()
         if output_size is not None and output_size != out:
             raise self.error(f"padding={shown} gives output size {out}, not {output_size}", "output-size",
                              output=out, output_size=output_size)
@@ -477,57 +497,100 @@ class Jax(Framework):
 
 class Onnx(Framework):
     name = "onnx"
-    title = "ONNX (operator spec)"
+    title = "ONNX (operator spec; onnxruntime where the spec is silent)"
     default_padding = "0"  # auto_pad=NOTSET, pads all 0
     keywords = {"valid": "auto_pad=VALID: no padding",
                 "same": "auto_pad=SAME_UPPER (ONNX has no plain SAME)",
                 "same-upper": "auto_pad=SAME_UPPER: output ceil(i/s), extra at the end",
                 "same-lower": "auto_pad=SAME_LOWER: output ceil(i/s), extra at the start"}
-    transposed_keywords = keywords
+    transposed_keywords = {"valid": "auto_pad=VALID", "same": "auto_pad=SAME_UPPER",
+                           "same-upper": "auto_pad=SAME_UPPER: output i*s (when d*(k-1)+1 + output_padding >= s), "
+                                         "the extra cropped at the end",
+                           "same-lower": "auto_pad=SAME_LOWER: the extra cropped at the start"}
     explicit = "asymmetric"  # pads=[x1_begin, x2_begin, ..., x1_end, x2_end, ...]
     explicit_transposed = "asymmetric"
     sources = {
-        "conv": "onnx/defs/nn/defs.cc (Conv, auto_pad); docs/Operators.md#Conv",
-        "transposed": "onnx/defs/nn/defs.cc (ConvTranspose: output_shape, output_padding, auto_pad); "
-                      "docs/Operators.md#ConvTranspose",
+        "conv": "onnx/defs/nn/defs.cc Conv (auto_pad, pads) and convPoolShapeInference; onnxruntime "
+                "core/providers/common.h ComputePadAndOutputShape (a padded input smaller than the kernel is "
+                "rejected: 'Invalid input shape')",
+        "transposed": "onnx/defs/nn/defs.cc ConvTranspose (output_shape, output_padding, the pads equations); "
+                      "onnxruntime core/providers/cpu/nn/conv_transpose_attributes.h ComputePadsAndOutputShape",
     }
+
+    def check_explicit(self, pair: tuple[int, int], transposed: bool, ndim: int, keyword: str | None = None) -> None:
+        if min(pair) < 0:
+            raise self.error(f"Attribute pads must not contain negative values, but got pads {pair[0]}:{pair[1]}",
+                             "negative-padding", pad_before=pair[0], pad_after=pair[1])
+        super().check_explicit(pair, transposed, ndim, keyword)
+
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
+        if out < 1:
+            raise self.error(f"Invalid input shape: {{{a.input}}} (padded input {a.input + pad_before + pad_after} is "
+                             f"smaller than the kernel {rules.effective_kernel(a.kernel, a.dilation)})",
+                             "kernel-larger-than-input", input=a.input)
+        return out
+
+    def output_shape_pads(self, a: AxisSpec, padding: Pad, output_padding: int, output: int) -> tuple[int, int]:
+        """ConvTranspose's pads for an output size: ``total = max(0, F + output_padding - output)``,
+        SAME_UPPER puts the odd extra at the end, every other auto_pad (NOTSET too) at the start."""
+        full = (a.input - 1) * a.stride + rules.effective_kernel(a.kernel, a.dilation)
+        total = max(0, full + output_padding - output)
+        return rules.split_padding(total, extra_at_end=padding in ("same", "same-upper"))
 
     def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
                    ndim: int, axis: int) -> TransposedAxis:
         op = output_padding or 0
         if op < 0:
-            raise self.error(f"output_padding must be non-negative, but got output_padding={op}",
+            raise self.error(f"Attribute output_padding must not contain negative values, but got {op}",
                              "negative-output-padding", output_padding=op)
+        if op >= max(a.stride, a.dilation):
+            raise self.error(f"output_padding[{axis}] ({op}) must be less than max(stride, dilation) "
+                             f"({max(a.stride, a.dilation)}) for spatial dimension {axis}.", "output-padding",
+                             output_padding=op, stride=a.stride, dilation=a.dilation)
         eff = rules.effective_kernel(a.kernel, a.dilation)
-        lower = padding == "same-lower"
-        # the sizes the forward Conv with the same attributes maps back to the input
-        options = []
-        for o, _, _ in self.forward_valid(a, padding, ndim):
-            total = a.stride * (a.input - 1) + op + eff - o
-            if total < 0:
-                continue
-            # ConvTranspose with output_shape: SAME_UPPER puts the extra at the end, else at the start
-            pb, pa = rules.split_padding(total, extra_at_end=not lower)
-            options.append(TransposeOption(o, op, pb, pa, f"output_shape={o}"))
-        if output_size is not None:
-            chosen = next((opt for opt in options if opt.output == output_size), None)
-            if chosen is None:
-                raise self.error(f"output_shape {output_size} is not mapped back to input {a.input} by the "
-                                 f"forward Conv; valid: " + ", ".join(str(o.output) for o in options),
-                                 "output-size", output_size=output_size)
-            return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
-                                  op, chosen.output, tuple(o.output for o in options), tuple(options))
-        if isinstance(padding, str) and padding in self.keywords and padding != "valid":
-            out = a.input * a.stride
-            pb, pa = rules.split_padding(max(0, a.stride * (a.input - 1) + op + eff - out), extra_at_end=not lower)
+        full = (a.input - 1) * a.stride + eff
+        if isinstance(padding, str) and padding != "valid":
+            self.pads(a, padding, transposed=True, ndim=ndim)  # rejects keywords ONNX lacks
+            default_pads = self.output_shape_pads(a, padding, op, a.input * a.stride)
         else:
-            pb, pa = self.pads(a, padding, transposed=True, ndim=ndim)
-            out = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, op)
-        if out < 1:
-            raise self.error(f"computed output size {out} is too small, for input={a.input}, pad_before={pb}, "
-                             f"pad_after={pa}", "output-too-small", output=out)
-        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
-                              tuple(o.output for o in options), tuple(options))
+            default_pads = self.pads(a, padding, transposed=True, ndim=ndim)
+        default = full + op - default_pads[0] - default_pads[1]
+
+        def back(o: int, pb: int, pa: int) -> int:
+            return (o + pb + pa - eff) // a.stride + 1
+
+        # output_shape: any size whose auto-generated pads the forward Conv maps back to the input
+        options = []
+        for o in range(1, full + a.stride):
+            pb, pa = self.output_shape_pads(a, padding, op, o)
+            if back(o, pb, pa) == a.input:
+                select = f"output_shape={o}" + (" or the default" if o == default else "")
+                options.append(TransposeOption(o, op, pb, pa, select))
+        valid = tuple(o.output for o in options)
+        if output_size is not None:
+            if output_size <= 0:
+                raise self.error(f"Explicit output size must be positive. Got: {output_size}", "output-size",
+                                 output_size=output_size)
+            pb, pa = self.output_shape_pads(a, padding, op, output_size)
+            if back(output_size, pb, pa) != a.input:
+                raise self.error(f"Explicit output_shape is inconsistent with input spatial dimensions and "
+                                 f"convolution parameters. Expected input size {back(output_size, pb, pa)} but got "
+                                 f"{a.input} (output_size={output_size}, kernel={a.kernel}, stride={a.stride}, "
+                                 f"dilation={a.dilation}, output_padding={op}).", "output-size",
+                                 output_size=output_size)
+            return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, output_size, valid,
+                                  tuple(options))
+        pb, pa = default_pads
+        if default <= 0:
+            raise self.error(f"Computed output dimension is <= 0: {default} (input={a.input}, pads {pb}:{pa})",
+                             "output-too-small", output=default)
+        if back(default, pb, pa) != a.input:
+            raise self.error(f"Computed output shape is inconsistent with input spatial dimensions. output_padding "
+                             f"({op}) may be too large for stride ({a.stride}). Expected input size "
+                             f"{back(default, pb, pa)} but got {a.input}.", "output-padding", output_padding=op,
+                             stride=a.stride)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, default, valid, tuple(options))
 
 
 class Caffe(Framework):

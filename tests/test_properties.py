@@ -34,14 +34,17 @@ def test_torch_output_size_set_has_stride_members_that_map_back(i, k, s, d, p):
 @given(sizes, kernels, strides, dilations, st.sampled_from(["same", "valid"]),
        st.sampled_from(["tf", "onnx", "keras"]))
 def test_valid_outputs_map_back_through_the_forward_conv(i, k, s, d, padding, framework):
-    """tf's output_shape set, onnx's output_shape set and keras's sizes all map back to the input."""
+    """tf's output_shape set, onnx's output_shape set and keras's sizes all map back to the input:
+    through the forward conv with the same padding keyword (tf, keras), or with the pads ONNX
+    generates from output_shape (onnx)."""
     assume(framework != "keras" or d == 1 or s == 1)
     try:
         result = conv_transpose(i, k, s, padding, d, framework=framework)
     except ShapeError:
         return
     for option in result.axes[0].options:
-        assert conv(option.output, k, s, padding, d, framework=framework).output == (i,)
+        forward_padding = f"{option.pad_before}:{option.pad_after}" if framework == "onnx" else padding
+        assert conv(option.output, k, s, forward_padding, d, framework=framework).output == (i,)
         assert option.forward == i
     assert list(result.valid_outputs[0]) == sorted(result.valid_outputs[0])
     assert [o.output for o in result.axes[0].options] == list(result.valid_outputs[0])
