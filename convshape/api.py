@@ -57,6 +57,7 @@ class ConvResult(NamedTuple):
     same_output_inputs: tuple[tuple[int, ...], ...]
     choices: tuple[Choice, ...]
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -75,7 +76,8 @@ class ConvResult(NamedTuple):
         return {"op": self.op, "framework": self.framework, "padding": self.padding,
                 "input": list(self.input), "output": list(self.output), "axes": axes,
                 "same_output_inputs": [list(x) for x in self.same_output_inputs],
-                "choices": [c.to_dict() for c in self.choices], "warnings": list(self.warnings)}
+                "choices": [c.to_dict() for c in self.choices], "warnings": list(self.warnings),
+                "notes": list(self.notes)}
 
 
 class Reach(NamedTuple):
@@ -102,6 +104,7 @@ class ConvTransposeResult(NamedTuple):
     maps_back: tuple[bool, ...]
     reach: tuple[tuple[Reach, ...], ...] | None
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -129,7 +132,8 @@ class ConvTransposeResult(NamedTuple):
             "op": self.op, "framework": self.framework, "padding": self.padding,
             "input": list(self.input), "output": list(self.output),
             "output_padding": list(self.output_padding), "axes": axes,
-            "valid_outputs": [list(v) for v in self.valid_outputs], "warnings": list(self.warnings)}
+            "valid_outputs": [list(v) for v in self.valid_outputs], "warnings": list(self.warnings),
+            "notes": list(self.notes)}
         if self.reach is not None:
             out["reach"] = [[r.to_dict() for r in axis] for axis in self.reach]
         return out
@@ -220,7 +224,8 @@ def conv_choices(fw: Framework, specs: list[AxisSpec], ndim: int) -> tuple[Choic
                                ("halves size", lambda s: [-(-s.input // 2), s.input // 2])):
             found = [_symmetric_reaching(fw, spec, ndim, targets(spec)) for spec in specs]
             if all(p is not None for p in found):
-                choices.append(_choice(fw, specs, label, ",".join(str(p) for p in found), ndim))
+                shown = str(found[0]) if len(set(found)) == 1 else ",".join(str(p) for p in found)
+                choices.append(_choice(fw, specs, label, shown, ndim))
     return tuple(choices)
 
 
@@ -243,7 +248,7 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
     axes = _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
     inverse = _per_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
     return ConvResult(_op_name("conv", n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
-                      _empty_warnings([a.output for a in axes]))
+                      _empty_warnings([a.output for a in axes]), tuple(fw.notes(specs, pads, False)))
 
 
 # ---------------------------------------------------------------------- transposed convolution
@@ -326,7 +331,7 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     if output_size is not None:
         reached = _per_axis(lambda axis, spec, _: reach(fw, spec, sizes[axis], n, axis), specs, pads)
     return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
-                               _empty_warnings([a.output for a in axes]))
+                               _empty_warnings([a.output for a in axes]), tuple(fw.notes(specs, pads, True)))
 
 
 class FrameworkInfo(NamedTuple):

@@ -82,6 +82,10 @@ class Framework:
     def check_layer(self, specs: list[AxisSpec], transposed: bool) -> None:
         """Rules that look at every axis at once (none by default)."""
 
+    def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        """What a user of this framework should know about this layer (none by default)."""
+        return []
+
     def layer(self, transposed: bool, ndim: int) -> str:
         return f"{'ConvTranspose' if transposed else 'Conv'}{ndim}d"
 
@@ -196,6 +200,12 @@ class Torch(Framework):
                              stride=a.stride)
         super().check_axis(a)
 
+    def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        if any(isinstance(p, tuple) and p[0] != p[1] for p in pads):
+            return ["torch's Conv layers pad both sides equally: before:after means nn.ZeroPad / F.pad before the "
+                    "convolution (as padding='same' does internally for an odd total)"]
+        return []
+
     def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
         if keyword == "same":
             if a.stride != 1:
@@ -276,6 +286,16 @@ class TensorFlow(Framework):
             raise self.error(f"All elements of explicit_paddings must be nonnegative, but got padding "
                              f"{pair[0]}:{pair[1]}", "negative-padding", pad_before=pair[0], pad_after=pair[1])
         super().check_explicit(pair, transposed, ndim, keyword)
+
+    def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        notes = []
+        if transposed:
+            notes.append("tf.nn.conv_transpose needs output_shape: every listed size is accepted; the smallest is "
+                         "shown until --o picks one")
+            if any(a.dilation > 1 for a in specs):
+                notes.append("TF's float64 CPU kernels reject dilations > 1 in conv*_transpose; the float32 "
+                             "(oneDNN) kernels run them with these sizes")
+        return notes
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
         out = rules.tf_windowed_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
@@ -449,6 +469,12 @@ class Jax(Framework):
         out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
         return max(out, 0)  # core.stride_dim clamps at 0: an empty output, not an error
 
+    def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        if transposed and any(isinstance(p, tuple) for p in pads):
+            return ["lax.conv_transpose's explicit pairs pad the stride-dilated input (the default "
+                    "use_consistent_padding=False); pad before:after is the same geometry in torch's terms"]
+        return []
+
     def transposed_pads(self, a: AxisSpec, padding: Pad) -> tuple[int, int]:
         """The (lo, hi) padding of the stride-dilated input that lax.conv_transpose applies
         (``_conv_transpose_padding``, given the dilated kernel)."""
@@ -516,6 +542,12 @@ class Onnx(Framework):
         "transposed": "onnx/defs/nn/defs.cc ConvTranspose (output_shape, output_padding, the pads equations); "
                       "onnxruntime core/providers/cpu/nn/conv_transpose_attributes.h ComputePadsAndOutputShape",
     }
+
+    def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        if any(p in ("same", "same-upper", "same-lower") for p in pads) and any(a.dilation > 1 for a in specs):
+            return ["onnxruntime rejects auto_pad SAME_UPPER / SAME_LOWER with dilations > 1 ('Dilation not "
+                    "supported for AutoPadType'); the spec and shape inference allow it"]
+        return []
 
     def check_explicit(self, pair: tuple[int, int], transposed: bool, ndim: int, keyword: str | None = None) -> None:
         if min(pair) < 0:

@@ -40,8 +40,28 @@ def pads(before: Sequence[int] | None, after: Sequence[int] | None) -> str:
     return ",".join(pad_pair(b, a) for b, a in zip(before, after))
 
 
-def _axes_label(n: int) -> list[str]:
-    return [str(i) for i in range(n)]
+def runs(values: Sequence[int]) -> str:
+    """``1, 2, 3, 7`` -> ``1..3, 7``: long lists of sizes stay readable."""
+    parts: list[str] = []
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[j] + 1:
+            j += 1
+        parts.append(f"{values[i]}..{values[j]}" if j - i >= 2 else ", ".join(str(v) for v in values[i:j + 1]))
+        i = j + 1
+    return ", ".join(parts)
+
+
+MAX_ROWS = 16  # longer tables show their head and tail; --json has every row
+
+
+def clip(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    if len(rows) <= MAX_ROWS:
+        return rows, ()
+    half = MAX_ROWS // 2
+    gap = tuple("..." if c == 0 else "" for c in range(len(rows[0])))
+    return rows[:half] + (gap,) + rows[-half:], (f"({len(rows)} rows; --json lists every one)",)
 
 
 # ---------------------------------------------------------------------------- reports
@@ -55,7 +75,7 @@ def conv_report(result: ConvResult) -> list[Block]:
     ]
     rows = tuple(
         (str(i), str(a.input), str(a.kernel), str(a.stride), str(a.dilation), pad_pair(a.pad_before, a.pad_after),
-         str(a.output), ", ".join(str(x) for x in inputs))
+         str(a.output), runs(inputs))
         for i, (a, inputs) in enumerate(zip(result.axes, result.same_output_inputs)))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after",
                                      "output", "inputs with this output"), rows))
@@ -65,6 +85,7 @@ def conv_report(result: ConvResult) -> list[Block]:
     blocks.append(Table(f"Padding choices in {fw.name}", ("choice", "padding", "pad before:after", "output", "note"),
                         choice_rows))
     blocks.extend(f"warning: {w}" for w in result.warnings)
+    blocks.extend(f"note: {n}" for n in result.notes)
     return blocks
 
 
@@ -79,7 +100,7 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
     ]
     rows = tuple(
         (str(i), str(a.input), str(a.kernel), str(a.stride), str(a.dilation), pad_pair(a.pad_before, a.pad_after),
-         str(a.output_padding), str(a.output), ", ".join(str(v) for v in a.valid_outputs) or "none",
+         str(a.output_padding), str(a.output), runs(a.valid_outputs) or "none",
          "yes" if back else "no")
         for i, (a, back) in enumerate(zip(result.axes, result.maps_back)))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after",
@@ -90,13 +111,13 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
     for options, axes in seen.items():
         label = "every axis" if len(axes) == len(result.axes) and len(axes) > 1 else \
             "axis " + ", ".join(str(i) for i in axes)
-        option_rows = tuple(
+        option_rows, notes = clip(tuple(
             (str(o.output), o.select, pad_pair(o.pad_before, o.pad_after), str(o.output_padding),
              "-" if o.forward is None else str(o.forward))
-            for o in options)
+            for o in options))
         blocks.append(Table(f"Valid output sizes ({label})",
                             ("output", f"selected in {fw.name} by", "pad before:after", "output_padding",
-                             "forward conv gives"), option_rows))
+                             "forward conv gives"), option_rows, notes))
     if result.reach is not None:
         for i, ways in enumerate(result.reach):
             blocks.append(Table(f"Ways to reach output {result.output[i]} (axis {i})",
@@ -104,6 +125,7 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
                                 tuple((w.padding, pad_pair(w.pad_before, w.pad_after), str(w.output_padding),
                                        w.select) for w in ways)))
     blocks.extend(f"warning: {w}" for w in result.warnings)
+    blocks.extend(f"note: {n}" for n in result.notes)
     return blocks
 
 
@@ -153,3 +175,5 @@ def rich_print(blocks: list[Block], console: Console) -> None:
         for row in block.rows:
             table.add_row(*(Text(cell) for cell in row))  # Text: no markup parsing, no highlighting
         console.print(table)
+        for note in block.notes:
+            console.print(Text(note, style="dim"))
