@@ -2,7 +2,8 @@
 """Start-up time of the convshape CLI against its floors, in one run.
 
 Each command runs as a fresh subprocess of ``sys.executable`` (the same interpreter for
-every row, hence ``python -m convshape`` rather than the console script). After the
+every row: the ``convshape`` console script beside it, whose shebang is that interpreter, or
+``python -m convshape`` where the script is not installed). After the
 warm-up runs, the timed runs go round-robin (one run of every command per round), so a
 slow spell on the machine lands on every row alike; the PyTorch reference (about two
 seconds a run, several threads) is timed on its own afterwards, so it neither stretches
@@ -54,15 +55,21 @@ Console().print(table)
 
 TORCH_CODE = "import torch; print(torch.nn.Conv2d(1,1,3,stride=2)(torch.zeros(1,1,64,64)).shape)"
 
-# (key, label, argv after the interpreter, force colour, floor key)
+# The console script users run, installed beside this interpreter (its shebang is this same
+# interpreter); ``python -m convshape`` where it is not installed.
+_SCRIPT = Path(sys.executable).with_name("convshape")
+CONVSHAPE = [str(_SCRIPT)] if _SCRIPT.exists() else ["-m", "convshape"]
+_SHOWN = "convshape" if _SCRIPT.exists() else "python -m convshape"
+
+# (key, label, argv after the interpreter (or a script's absolute path), force colour, floor key)
 COMMANDS = [
     ("bare", "`python -c pass`", ["-c", "pass"], False, None),
     ("click", '`python -c "import click"`', ["-c", "import click"], False, None),
     ("click_rich", "click + rich one-cell table script (FORCE_COLOR=1)", ["-c", RICH_FLOOR], True, None),
-    ("json", "`python -m convshape conv2d --i 64 --k 3 --s 2 --json`",
-     ["-m", "convshape", "conv2d", "--i", "64", "--k", "3", "--s", "2", "--json"], False, "click"),
-    ("table", "`python -m convshape conv2d --i 64 --k 3 --s 2` (FORCE_COLOR=1)",
-     ["-m", "convshape", "conv2d", "--i", "64", "--k", "3", "--s", "2"], True, "click_rich"),
+    ("json", f"`{_SHOWN} conv2d --i 64 --k 3 --s 2 --json`",
+     [*CONVSHAPE, "conv2d", "--i", "64", "--k", "3", "--s", "2", "--json"], False, "click"),
+    ("table", f"`{_SHOWN} conv2d --i 64 --k 3 --s 2` (FORCE_COLOR=1)",
+     [*CONVSHAPE, "conv2d", "--i", "64", "--k", "3", "--s", "2"], True, "click_rich"),
     ("torch", "PyTorch: `torch.nn.Conv2d(1,1,3,stride=2)(torch.zeros(1,1,64,64)).shape`",
      ["-c", TORCH_CODE], False, None),
 ]
@@ -85,7 +92,8 @@ def child_env(force_color: bool) -> dict[str, str]:
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, *argv], env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
+    command = argv if os.path.isabs(argv[0]) else [sys.executable, *argv]
+    proc = subprocess.run(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return time.perf_counter() - start, proc
 

@@ -288,7 +288,9 @@ def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int)
             continue
         shown = pad if isinstance(pad, str) else str(pad[0])
         option = next(o for o in result.options if o.output == result.output)
-        found.append(Reach(shown, result.pad_before, result.pad_after, result.output_padding, option.select))
+        way = Reach(shown, result.pad_before, result.pad_after, result.output_padding, option.select)
+        if all(way[1:] != w[1:] for w in found):  # 'valid' and 0 can be the same way
+            found.append(way)
     return tuple(found)
 
 
@@ -307,8 +309,9 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, True,
                                     (output_padding, output_size))
     n = len(specs)
-    if output_padding is not None and output_size is not None:
-        raise ShapeError("give output_padding or output_size, not both", rule="output-selection",
+    if output_padding is not None and output_size is not None and not fw.output_padding_with_size:
+        raise ShapeError(f"give output_padding or output_size, not both ({fw.name} takes one or the other)",
+                         framework=fw.name, rule="output-selection",
                          values={"output_padding": output_padding, "output_size": output_size})
     ops = per_axis(output_padding, "output_padding", n) if output_padding is not None else (None,) * n
     sizes = per_axis(output_size, "output_size", n) if output_size is not None else (None,) * n

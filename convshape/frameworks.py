@@ -51,6 +51,10 @@ class Framework:
     explicit = "asymmetric"
     explicit_transposed = "asymmetric"
     negative_padding = False
+    #: whether output_padding and an explicit output size can be given together (ONNX)
+    output_padding_with_size = False
+    #: the smallest output size the transposed convolution may be asked for (TF accepts an empty 0)
+    smallest_transposed_output = 1
     #: where the rules come from
     sources: dict[str, str] = {}
 
@@ -165,7 +169,7 @@ class Framework:
         eff = rules.effective_kernel(a.kernel, a.dilation)
         extra = sum(abs(p) for p in padding) if isinstance(padding, tuple) else 0
         run = rules.preimage(lambda o: self.forward_output(AxisSpec(o, a.kernel, a.stride, a.dilation), padding, ndim),
-                             a.input, 1, (a.input + 1) * a.stride + eff + extra)
+                             a.input, self.smallest_transposed_output, (a.input + 1) * a.stride + eff + extra)
         if run is None:
             return []
         found = []
@@ -265,6 +269,7 @@ class TensorFlow(Framework):
     transposed_keywords = keywords
     explicit = "asymmetric"  # padding=[[0, 0], [before, after], ...]: tf.nn.conv2d / conv2d_transpose only
     explicit_transposed = "asymmetric"
+    smallest_transposed_output = 0  # an output_shape of 0 passes the size check (an empty tensor)
     sources = {
         "conv": "tensorflow/core/framework/kernel_shape_util.cc GetWindowedOutputSizeVerbose (the eager kernels; "
                 "C++ truncating division, so a padded input a little smaller than the kernel gives 0)",
@@ -319,7 +324,8 @@ class TensorFlow(Framework):
             if chosen is None:
                 self.reject_output_shape(a, padding, output_size, ndim, axis)
         elif options:
-            chosen = options[0]  # tf needs output_shape; the smallest is shown until one is chosen
+            # tf needs output_shape; the smallest non-empty one is shown until one is chosen
+            chosen = next((opt for opt in options if opt.output >= 1), options[0])
         else:
             raise self.error(f"no output_shape maps back to input={a.input}", "output-size", input=a.input)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
@@ -328,8 +334,8 @@ class TensorFlow(Framework):
     def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> None:
         """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
         fa = AxisSpec(output_size, a.kernel, a.stride, a.dilation)
-        if output_size < 1:
-            raise self.error(f"output_shape must be positive, but got {output_size}", "output-size",
+        if output_size < 0:
+            raise self.error(f"output_shape must not be negative, but got {output_size}", "output-size",
                              output_size=output_size)
         pb, pa = self.pads(fa, padding, transposed=False, ndim=ndim)
         computed = self.conv_output(fa, pb, pa)
@@ -535,6 +541,7 @@ class Onnx(Framework):
                            "same-lower": "auto_pad=SAME_LOWER: the extra cropped at the start"}
     explicit = "asymmetric"  # pads=[x1_begin, x2_begin, ..., x1_end, x2_end, ...]
     explicit_transposed = "asymmetric"
+    output_padding_with_size = True  # output_padding then only enters the generated pads
     sources = {
         "conv": "onnx/defs/nn/defs.cc Conv (auto_pad, pads) and convPoolShapeInference; onnxruntime "
                 "core/providers/common.h ComputePadAndOutputShape (a padded input smaller than the kernel is "

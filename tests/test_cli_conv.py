@@ -183,3 +183,12 @@ def test_python_dash_m():
     out = subprocess.run([sys.executable, "-m", "convshape", "conv1d", "--i", "50", "--k", "3", "--s", "2",
                           "--json"], check=True, capture_output=True, text=True).stdout
     assert json.loads(out)["output"] == [24]
+
+
+def test_examples_api_tour_runs():
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "examples" / "api_tour.py"
+    out = subprocess.run([sys.executable, str(script)], check=True, capture_output=True, text=True).stdout
+    assert "39 -> 78: [('1', 0)]" in out
+    assert "output_shape=128: pads 0:1, forward conv gives 64" in out

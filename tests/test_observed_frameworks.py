@@ -1,0 +1,118 @@
+"""convshape against what the real frameworks did, recorded once and committed.
+
+``tests/data/observed_*.json`` hold thousands of random configurations run on the real
+frameworks (TF and Keras by ``generate_tf_keras.py``; JAX and onnxruntime by
+``generate_jax_onnx.py``; the versions are in each file's ``generated_with``). Each record is
+an output or a rejection; for transposed convolutions some also hold every output size the
+framework accepted. Every record must agree with convshape, except the documented places
+where convshape follows a rule rather than one runtime (listed in ``DOCUMENTED``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from convshape import ShapeError, conv, conv_transpose
+
+DATA = Path(__file__).parent / "data"
+
+
+def load(name: str) -> list[dict]:
+    path = DATA / name
+    if not path.exists():
+        return []
+    return json.loads(path.read_text())["records"]
+
+
+RECORDS = load("observed_tf_keras.json") + load("observed_jax_onnx.json")
+
+
+def padding_arg(record: dict):
+    padding = record["padding"]
+    return padding if isinstance(padding, str) else [tuple(p) for p in padding]
+
+
+def ours(record: dict, output_size=None, use_recorded_size: bool = True):
+    kwargs = dict(framework=record["framework"], ndim=record["ndim"])
+    args = (record["input"], record["kernel"], record["stride"], padding_arg(record), record["dilation"])
+    if record["op"] == "conv":
+        return conv(*args, **kwargs)
+    size = record["output_size"] if use_recorded_size else output_size
+    return conv_transpose(*args, record["output_padding"], size, **kwargs)
+
+
+def documented(record: dict) -> str | None:
+    """Where convshape follows the rule and not this runtime, on purpose (see the README)."""
+    if record["framework"] == "onnx" and record["op"] == "conv" and record["padding"] in ("same", "same-lower") \
+            and any(d > 1 for d in record["dilation"]):
+        return "onnx spec allows auto_pad SAME with dilation; onnxruntime rejects it (a note says so)"
+    return None
+
+
+def test_the_recorded_data_is_there():
+    frameworks = {(r["framework"], r["op"]) for r in RECORDS}
+    assert {("tf", "conv"), ("tf", "conv_transpose"), ("keras", "conv"), ("keras", "conv_transpose"),
+            ("jax", "conv"), ("jax", "conv_transpose"), ("onnx", "conv"), ("onnx", "conv_transpose")} <= frameworks
+    assert len(RECORDS) > 3000
+
+
+@pytest.mark.parametrize("framework", ["tf", "keras", "jax", "onnx"])
+def test_outputs_and_rejections_match(framework):
+    mismatches = []
+    checked = 0
+    for record in RECORDS:
+        if record["framework"] != framework:
+            continue
+        reason = documented(record)
+        try:
+            got = ours(record).output
+        except ShapeError as exc:
+            got = exc
+        expected = record["result"]
+        if reason:
+            assert not isinstance(got, ShapeError), (reason, record)
+            continue
+        empty_axes = [i for i, sizes in enumerate(record.get("accepted_output_sizes", [])) if not sizes]
+        if empty_axes and not isinstance(got, ShapeError) and all(got[i] == 0 for i in empty_axes):
+            # the recording scanned output_shape from 1 and found none on these axes; TF's rule
+            # accepts 0 there (an empty tensor), which convshape reports with a warning
+            continue
+        checked += 1
+        if "error" in expected:
+            if not isinstance(got, ShapeError):
+                mismatches.append(("framework rejects, convshape gives", got, record))
+        elif isinstance(got, ShapeError):
+            mismatches.append(("framework gives, convshape rejects", str(got), record))
+        elif list(got) != expected["output"]:
+            mismatches.append(("different output", got, record))
+    assert checked > 300
+    assert not mismatches, f"{len(mismatches)} of {checked} disagree, e.g. {mismatches[:3]}"
+
+
+@pytest.mark.parametrize("framework", ["tf", "onnx"])
+def test_accepted_output_sizes_match_valid_outputs(framework):
+    records = [r for r in RECORDS if r["framework"] == framework and "accepted_output_sizes" in r]
+    assert len(records) > 50
+    mismatches = []
+    for record in records:
+        accepted = [list(a) for a in record["accepted_output_sizes"]]
+        try:
+            valid = [list(v) for v in ours(record).valid_outputs]
+        except ShapeError:
+            # the default size is rejected; every accepted size must still be selectable by itself
+            valid = None
+        if valid is not None:
+            valid = [[o for o in axis if o >= 1] for axis in valid]  # the recorded scans start at 1
+            if valid != accepted:
+                mismatches.append((valid, accepted, record))
+            continue
+        if all(len(a) == 1 for a in [record["input"]]):
+            for size in accepted[0]:
+                try:
+                    ours(record, output_size=[size], use_recorded_size=False)
+                except ShapeError as exc:
+                    mismatches.append((size, str(exc), record))
+    assert not mismatches, f"{len(mismatches)} of {len(records)} disagree, e.g. {mismatches[:3]}"
