@@ -6,13 +6,14 @@
     >>> conv_transpose(64, 3, stride=2, padding="same", framework="tf", ndim=2).valid_outputs
     ((127, 128), (127, 128))
 
-Each result is an immutable NamedTuple whose ``to_dict()`` is the JSON the CLI prints.
+Each result is an immutable namedtuple whose ``to_dict()`` is the JSON the CLI prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from collections import namedtuple
+from typing import Any, TypeVar
 
 from .errors import ShapeError
 from .frameworks import FRAMEWORKS, Framework, Pad, framework_rules
@@ -27,15 +28,17 @@ REACH_LIMIT = 64  # paddings tried when asked how to reach a size
 EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
 
-class Choice(NamedTuple):
+class Choice(namedtuple("Choice", "label padding pad_before pad_after output error", defaults=(None,))):
     """One row of the usual-padding table of a convolution."""
+
+    __slots__ = ()
 
     label: str
     padding: str
     pad_before: tuple[int, ...] | None
     pad_after: tuple[int, ...] | None
     output: tuple[int, ...] | None
-    error: str | None = None
+    error: str | None
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "padding": self.padding,
@@ -47,8 +50,11 @@ def _list(values: tuple[int, ...] | None) -> list[int] | None:
     return None if values is None else list(values)
 
 
-class ConvResult(NamedTuple):
+class ConvResult(namedtuple(
+        "ConvResult", "op framework padding axes same_output_inputs choices warnings notes", defaults=((),))):
     """A forward convolution: the output, each axis, the usual paddings and the inverse set."""
+
+    __slots__ = ()
 
     op: str
     framework: str
@@ -57,7 +63,7 @@ class ConvResult(NamedTuple):
     same_output_inputs: tuple[tuple[int, ...], ...]
     choices: tuple[Choice, ...]
     warnings: tuple[str, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...]
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -80,8 +86,10 @@ class ConvResult(NamedTuple):
                 "notes": list(self.notes)}
 
 
-class Reach(NamedTuple):
+class Reach(namedtuple("Reach", "padding pad_before pad_after output_padding select")):
     """A way to make a transposed convolution give a wanted size on one axis."""
+
+    __slots__ = ()
 
     padding: str
     pad_before: int
@@ -94,8 +102,11 @@ class Reach(NamedTuple):
                 "output_padding": self.output_padding, "select": self.select}
 
 
-class ConvTransposeResult(NamedTuple):
+class ConvTransposeResult(namedtuple(
+        "ConvTransposeResult", "op framework padding axes maps_back reach warnings notes", defaults=((),))):
     """A transposed convolution: the size in effect, every valid size and what selects it."""
+
+    __slots__ = ()
 
     op: str
     framework: str
@@ -104,7 +115,7 @@ class ConvTransposeResult(NamedTuple):
     maps_back: tuple[bool, ...]
     reach: tuple[tuple[Reach, ...], ...] | None
     warnings: tuple[str, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...]
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -141,8 +152,8 @@ class ConvTransposeResult(NamedTuple):
 
 # ---------------------------------------------------------------------- shared plumbing
 def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padding: PadArg,
-           framework: str, ndim: int | None, transposed: bool, extra: Sequence[object] = ()) -> tuple[Framework, list[AxisSpec],
-                                                                                    list[Pad], str]:
+           framework: str, ndim: int | None, transposed: bool,
+           extra: Sequence[object] = ()) -> tuple[Framework, list[AxisSpec], list[Pad], str]:
     fw = framework_rules(framework)
     n = ndim or axis_count(input, kernel, stride, dilation, padding, *extra)
     ins = per_axis(input, "input", n)
@@ -337,8 +348,12 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
                                _empty_warnings([a.output for a in axes]), tuple(fw.notes(specs, pads, True)))
 
 
-class FrameworkInfo(NamedTuple):
+class FrameworkInfo(namedtuple(
+        "FrameworkInfo",
+        "name title default_padding keywords transposed_keywords explicit explicit_transposed sources")):
     """What convshape knows of one framework: its padding keywords and the sources of its rules."""
+
+    __slots__ = ()
 
     name: str
     title: str
@@ -353,7 +368,8 @@ class FrameworkInfo(NamedTuple):
         return self._asdict()
 
 
-class FrameworksResult(NamedTuple):
+class FrameworksResult(namedtuple("FrameworksResult", "frameworks")):
+    __slots__ = ()
     frameworks: tuple[FrameworkInfo, ...]
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,8 @@ so ``--json`` and piped output never load it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple, Union
+from collections import namedtuple
+from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -16,11 +17,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .api import ConvResult, ConvTransposeResult, FrameworksResult
 
 
-class Table(NamedTuple):
+class Table(namedtuple("Table", "title header rows notes", defaults=((),))):
+    __slots__ = ()
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...]
 
 
 Block = Union[str, Table]
