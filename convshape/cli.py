@@ -38,8 +38,21 @@ class LazyAliasGroup(click.Group):
         self.aliases: dict[str, str] = {}  # squashed alias -> command name
         self.alias_names: dict[str, str] = {}  # alias as documented -> command name
 
-    def lazy(self, name: str, factory: Callable[[], click.Command], aliases: tuple[str, ...] = ()) -> None:
-        self.factories[name] = factory
+    def lazy(self, name: str, factory: Callable[[], click.Command] | tuple[str, str, tuple],
+             aliases: tuple[str, ...] = ()) -> None:
+        """Register a command by name; ``factory`` builds it, or names it as ``(module, function,
+        args)`` in this package, so the module is imported only when the command is called."""
+        if isinstance(factory, tuple):
+            module, function, args = factory
+
+            def load() -> click.Command:
+                from importlib import import_module
+
+                return getattr(import_module(f"convshape.{module}"), function)(*args)
+
+            self.factories[name] = load
+        else:
+            self.factories[name] = factory
         for alias in aliases:
             self.aliases[_squash(alias)] = name
             self.alias_names[alias] = name
@@ -97,15 +110,20 @@ def use_rich() -> bool:
 
 
 def emit(result: Any, as_json: bool, report: str) -> None:
-    """Print ``result``: JSON, or the named report of :mod:`convshape.render` (imported only here)."""
+    """Print ``result``: JSON, or the report named ``"module.function"`` (a module of this
+    package, e.g. ``"render.conv_report"``), imported only here. Every report is a list of
+    :mod:`convshape.render` blocks."""
     if as_json:
         import json
 
         click.echo(json.dumps(result.to_dict()))
         return
+    from importlib import import_module
+
     from . import render
 
-    blocks = getattr(render, report)(result)
+    module, _, function = report.rpartition(".")
+    blocks = getattr(import_module(f"convshape.{module}"), function)(result)
     if use_rich():
         from rich.console import Console
 
@@ -158,7 +176,7 @@ def make_conv(ndim: int) -> click.Command:
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
                 as_json: bool) -> None:
         run(as_json, lambda: api.conv(input, kernel, stride, padding, dilation, framework=framework, ndim=ndim),
-            "conv_report")
+            "render.conv_report")
 
     command.help = (f"Output size of a {ndim}-D convolution, the usual padding choices, and the input sizes "
                     f"that give the same output.")
@@ -175,7 +193,7 @@ def make_conv_transpose(ndim: int) -> click.Command:
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
                 as_json: bool, output_padding: str | None, output_size: str | None) -> None:
         run(as_json, lambda: api.conv_transpose(input, kernel, stride, padding, dilation, output_padding,
-                                                output_size, framework=framework, ndim=ndim), "transpose_report")
+                                                output_size, framework=framework, ndim=ndim), "render.transpose_report")
 
     command.help = (f"Every output size a {ndim}-D transposed convolution can give, what selects each in the "
                     f"framework, and the padding split.")
@@ -186,15 +204,21 @@ def make_conv_transpose(ndim: int) -> click.Command:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
 def frameworks_command(as_json: bool) -> None:
     """The frameworks, their padding keywords, and the source of each rule."""
-    run(as_json, api.frameworks, "frameworks_report")
+    run(as_json, api.frameworks, "render.frameworks_report")
+
+
+#: every command: name -> (module, factory, args), aliases. Modules load only when called.
+COMMANDS: list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]] = [
+    *[(f"conv{n}d", ("cli", "make_conv", (n,)), (f"convolution{n}d",)) for n in (1, 2, 3)],
+    *[(f"conv-transpose{n}d", ("cli", "make_conv_transpose", (n,)),
+       (f"deconv{n}d", f"convtranspose{n}d", f"conv{n}d-transpose", f"transposed-conv{n}d", f"conv-transposed{n}d",
+        f"deconvolution{n}d")) for n in (1, 2, 3)],
+]
 
 
 def _register(group: LazyAliasGroup) -> None:
-    for n in (1, 2, 3):
-        group.lazy(f"conv{n}d", lambda n=n: make_conv(n), (f"convolution{n}d",))
-        group.lazy(f"conv-transpose{n}d", lambda n=n: make_conv_transpose(n),
-                   (f"deconv{n}d", f"convtranspose{n}d", f"conv{n}d-transpose", f"transposed-conv{n}d",
-                    f"conv-transposed{n}d", f"deconvolution{n}d"))
+    for name, factory, aliases in COMMANDS:
+        group.lazy(name, factory, aliases)
 
 
 _register(main)  # type: ignore[arg-type]
