@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from .errors import ShapeError
 from .frameworks import FRAMEWORKS, Framework, Pad, framework_rules
-from .model import AxisSpec, ConvAxis, TransposedAxis
+from .model import AxisSpec, ConvAxis, SpatialResult, TransposedAxis
 from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from .rules import preimage, transposed_output
 
@@ -50,7 +50,7 @@ def _list(values: tuple[int, ...] | None) -> list[int] | None:
     return None if values is None else list(values)
 
 
-class ConvResult(namedtuple(
+class ConvResult(SpatialResult, namedtuple(
         "ConvResult", "op framework padding axes same_output_inputs choices warnings notes", defaults=((),))):
     """A forward convolution: the output, each axis, the usual paddings and the inverse set."""
 
@@ -65,22 +65,13 @@ class ConvResult(namedtuple(
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
 
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)
-
     def to_dict(self) -> dict[str, Any]:
         axes = []
         for axis, inputs in zip(self.axes, self.same_output_inputs):
             d = axis.to_dict()
             d["same_output_inputs"] = list(inputs)
             axes.append(d)
-        return {"op": self.op, "framework": self.framework, "padding": self.padding,
-                "input": list(self.input), "output": list(self.output), "axes": axes,
+        return {**self.head(), "axes": axes,
                 "same_output_inputs": [list(x) for x in self.same_output_inputs],
                 "choices": [c.to_dict() for c in self.choices], "warnings": list(self.warnings),
                 "notes": list(self.notes)}
@@ -98,11 +89,10 @@ class Reach(namedtuple("Reach", "padding pad_before pad_after output_padding sel
     select: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"padding": self.padding, "pad_before": self.pad_before, "pad_after": self.pad_after,
-                "output_padding": self.output_padding, "select": self.select}
+        return self._asdict()
 
 
-class ConvTransposeResult(namedtuple(
+class ConvTransposeResult(SpatialResult, namedtuple(
         "ConvTransposeResult", "op framework padding axes maps_back reach warnings notes", defaults=((),))):
     """A transposed convolution: the size in effect, every valid size and what selects it."""
 
@@ -116,14 +106,6 @@ class ConvTransposeResult(namedtuple(
     reach: tuple[tuple[Reach, ...], ...] | None
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
-
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)
 
     @property
     def output_padding(self) -> tuple[int, ...]:
@@ -140,9 +122,7 @@ class ConvTransposeResult(namedtuple(
             d["maps_back"] = back
             axes.append(d)
         out: dict[str, Any] = {
-            "op": self.op, "framework": self.framework, "padding": self.padding,
-            "input": list(self.input), "output": list(self.output),
-            "output_padding": list(self.output_padding), "axes": axes,
+            **self.head(), "output_padding": list(self.output_padding), "axes": axes,
             "valid_outputs": [list(v) for v in self.valid_outputs], "warnings": list(self.warnings),
             "notes": list(self.notes)}
         if self.reach is not None:

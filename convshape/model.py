@@ -81,3 +81,23 @@ class TransposedAxis(namedtuple(
         d["valid_outputs"] = list(self.valid_outputs)
         d["options"] = [o.to_dict() for o in self.options]
         return d
+
+
+class SpatialResult:
+    """Mixin for a layer result whose ``axes`` each have an ``input`` and an ``output``: the
+    spatial sizes, and the head of the JSON contract every op command shares."""
+
+    __slots__ = ()
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return tuple(a.input for a in self.axes)  # type: ignore[attr-defined]
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return tuple(a.output for a in self.axes)  # type: ignore[attr-defined]
+
+    def head(self) -> dict[str, Any]:
+        """``{"op", "framework", "padding", "input", "output"}``."""
+        return {"op": self.op, "framework": self.framework, "padding": self.padding,  # type: ignore[attr-defined]
+                "input": list(self.input), "output": list(self.output)}

@@ -55,6 +55,16 @@ def ours(call):
         return exc
 
 
+def agree(expected, got, context: str) -> bool:
+    """Assert convshape agrees with torch (same output, or both reject); True if torch rejected."""
+    if isinstance(expected, Exception):
+        assert isinstance(got, ShapeError), f"torch rejects ({expected}) but convshape gives {got}: {context}"
+        return True
+    assert not isinstance(got, Exception), f"torch gives {expected} but convshape rejects ({got}): {context}"
+    assert got.output == expected, context
+    return False
+
+
 def random_axes(rng: random.Random, n: int):
     sizes = tuple(rng.randint(1, 24) for _ in range(n))
     kernel = tuple(rng.randint(1, 7) for _ in range(n))
@@ -65,7 +75,7 @@ def random_axes(rng: random.Random, n: int):
 
 def test_conv_matches_torch():
     rng = random.Random(20261122)
-    checked = rejected = 0
+    rejected = 0
     for _ in range(N_CASES):
         n = rng.choice((1, 1, 2, 2, 3))
         sizes, kernel, stride, dilation = random_axes(rng, n)
@@ -82,13 +92,7 @@ def test_conv_matches_torch():
         expected = torch_conv(sizes, kernel, stride, padding, dilation)
         got = ours(lambda: conv(sizes, kernel, stride, ours_padding, dilation, ndim=n))
         context = f"sizes={sizes} kernel={kernel} stride={stride} padding={padding} dilation={dilation}"
-        if isinstance(expected, Exception):
-            assert isinstance(got, ShapeError), f"torch rejects ({expected}) but convshape gives {got}: {context}"
-            rejected += 1
-        else:
-            assert not isinstance(got, Exception), f"torch gives {expected} but convshape rejects ({got}): {context}"
-            assert got.output == expected, context
-        checked += 1
+        rejected += agree(expected, got, context)
     assert rejected > N_CASES // 20  # the sample really exercises the rejections
 
 
@@ -123,12 +127,7 @@ def test_conv_transpose_output_padding_matches_torch():
         got = ours(lambda: conv_transpose(sizes, kernel, stride, padding, dilation, output_padding, ndim=n))
         context = (f"sizes={sizes} kernel={kernel} stride={stride} padding={padding} dilation={dilation} "
                    f"output_padding={output_padding}")
-        if isinstance(expected, Exception):
-            assert isinstance(got, ShapeError), f"torch rejects ({expected}) but convshape gives {got}: {context}"
-            rejected += 1
-        else:
-            assert not isinstance(got, Exception), f"torch gives {expected} but convshape rejects ({got}): {context}"
-            assert got.output == expected, context
+        rejected += agree(expected, got, context)
     assert rejected > N_CASES // 20
 
 
@@ -173,11 +172,7 @@ def test_output_size_selection_matches_torch():
         expected = torch_output_size(sizes, kernel, stride, padding, dilation, wanted)
         got = ours(lambda: conv_transpose(sizes, kernel, stride, padding, dilation, output_size=wanted, ndim=n))
         context = f"sizes={sizes} kernel={kernel} stride={stride} padding={padding} dilation={dilation} o={wanted}"
-        if isinstance(expected, Exception):
-            assert isinstance(got, ShapeError), f"torch rejects ({expected}) but convshape gives {got}: {context}"
-        else:
-            assert not isinstance(got, Exception), f"torch gives {expected} but convshape rejects ({got}): {context}"
-            assert got.output == expected, context
+        agree(expected, got, context)
 
 
 def _raises(fn):
