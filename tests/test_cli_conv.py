@@ -192,3 +192,19 @@ def test_examples_api_tour_runs():
     out = subprocess.run([sys.executable, str(script)], check=True, capture_output=True, text=True).stdout
     assert "39 -> 78: [('1', 0)]" in out
     assert "output_shape=128: pads 0:1, forward conv gives 64" in out
+
+
+def test_force_color_draws_rich_tables_and_no_color_wins():
+    args = ["conv2d", "--i", "64", "--k", "3", "--s", "2"]
+    rich_out = run(*args, env={"FORCE_COLOR": "1", "NO_COLOR": None, "COLUMNS": "140"}).output
+    assert "┃" in rich_out or "│" in rich_out  # box drawing: a rich table
+    plain_out = run(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).output
+    assert "│" not in plain_out and "\x1b[" not in plain_out
+    assert "input 64x64 -> output 31x31" in plain_out
+
+
+def test_shell_completion_is_clicks_own():
+    result = CliRunner().invoke(main, [], prog_name="convshape",
+                                env={"_CONVSHAPE_COMPLETE": "bash_source", "COMP_WORDS": "", "COMP_CWORD": "0"})
+    assert result.exit_code == 0
+    assert "_convshape_completion" in result.output
