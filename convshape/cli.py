@@ -19,7 +19,8 @@ from .errors import ShapeError
 from .frameworks import ALIASES, FRAMEWORKS
 
 #: convshape's own input errors that are usage errors (exit 2), not framework rejections
-USAGE_RULES = {"not-an-integer", "axis-count", "unknown-padding", "missing", "unknown-framework"}
+USAGE_RULES = {"not-an-integer", "not-a-number", "bad-shape", "axis-count", "unknown-padding", "missing",
+               "unknown-framework"}
 
 FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
 
@@ -213,6 +214,18 @@ COMMANDS: list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]] = [
     *[(f"conv-transpose{n}d", ("cli", "make_conv_transpose", (n,)),
        (f"deconv{n}d", f"convtranspose{n}d", f"conv{n}d-transpose", f"transposed-conv{n}d", f"conv-transposed{n}d",
         f"deconvolution{n}d")) for n in (1, 2, 3)],
+    # pooling (convshape/cli_pool.py)
+    *[(f"maxpool{n}d", ("cli_pool", "make_pool", ("max", n)), (f"max-pool{n}d", f"maxpooling{n}d"))
+      for n in (1, 2, 3)],
+    *[(f"avgpool{n}d", ("cli_pool", "make_pool", ("avg", n)),
+       (f"avg-pool{n}d", f"averagepooling{n}d", f"average-pool{n}d")) for n in (1, 2, 3)],
+    *[(f"lppool{n}d", ("cli_pool", "make_pool", ("lp", n)), (f"lp-pool{n}d",)) for n in (1, 2)],
+    # resampling (convshape/cli_resample.py)
+    ("upsample", ("cli_resample", "make_interpolate", ("upsample",)), ("upsampling",)),
+    ("interpolate", ("cli_resample", "make_interpolate", ("interpolate",)), ("resize",)),
+    ("pixel-shuffle", ("cli_resample", "make_pixel_shuffle", (False,)), ("pixelshuffle", "depth-to-space",
+                                                                        "subpixel")),
+    ("pixel-unshuffle", ("cli_resample", "make_pixel_shuffle", (True,)), ("pixelunshuffle", "space-to-depth")),
 ]
 
 

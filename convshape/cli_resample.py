@@ -1,0 +1,109 @@
+"""CLI commands for interpolation / upsampling and pixel (un)shuffle: thin layers over convshape.resample."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import resample
+from .cli import FRAMEWORK_NAMES, run
+from .errors import ShapeError
+
+INTERPOLATE_EPILOG = """\b
+Examples:
+  convshape {name} --i 37 --scale 1.5
+  convshape {name} --i 64,48 --scale 1/3 --mode bilinear --recompute-scale-factor --json
+  convshape {name} --i 28,28 --scale 2 -f keras --mode bilinear
+  convshape {name} --i 375,500 --size 224,224 -f tf
+
+Frameworks: torch (F.interpolate / nn.Upsample), keras (UpSampling1D/2D/3D: --scale is its
+integer size factor), tf (tf.image.resize: --size only).
+Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
+"""
+
+SHUFFLE_EPILOG = """\b
+Examples:
+  convshape {name} --input 1x9x4x4 --r 3
+  convshape {name} --input 2x8x8x12 --r 2 -f tf --json
+  convshape {name} --input 64x8192x32 --r 2 -f tf --data-format NWC
+
+Layouts: torch NCHW (any leading dims); tf NHWC (default) or NCHW (GPU only);
+1-D sub-pixel recipes of seed 004: NWC with tf (SubPixel1D), NCW with torch (PixelShuffle1D).
+Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
+"""
+
+
+def _parsed(parse: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback running the API's own parser, so a malformed value is a usage error (exit 2)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ShapeError as exc:
+            raise click.BadParameter(exc.message) from None
+
+    return callback
+
+
+def make_interpolate(name: str) -> click.Command:
+    api = resample.upsample if name == "upsample" else resample.interpolate
+    layer = "torch.nn.Upsample" if name == "upsample" else "torch.nn.functional.interpolate"
+
+    @click.command(name, epilog=INTERPOLATE_EPILOG.format(name=name))
+    @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
+                  help="Input size per spatial axis (one value applies to every axis).")
+    @click.option("--size", "size", default=None, metavar="N[,N...]", help="Output size per axis.")
+    @click.option("--scale", "--scale-factor", "scale", default=None, metavar="S[,S...]",
+                  callback=_parsed(lambda v: ",".join(str(x) for x in resample.scale_values(v) or ())),
+                  help="Scale factor per axis: 2, 1.5, 1/3 or 2,1.5 (keras: integer factor).")
+    @click.option("--mode", "mode", default=None, type=click.Choice(resample.MODES, case_sensitive=False),
+                  help="Interpolation mode. Default: the framework's (torch/keras nearest, tf bilinear).")
+    @click.option("--align-corners/--no-align-corners", "align_corners", default=None,
+                  help="torch: linear, bilinear, bicubic, trilinear only.")
+    @click.option("--recompute-scale-factor/--no-recompute-scale-factor", "recompute_scale_factor", default=None,
+                  help="torch: sample at the recomputed output/input ratio instead of the given scale.")
+    @click.option("--antialias", "antialias", is_flag=True, help="torch interpolate (bilinear, bicubic, lanczos), tf.")
+    @click.option("--ndim", "ndim", default=None, type=click.IntRange(1, 3),
+                  help="Spatial axes when every value is a single number (default: the mode's, else 1; tf 2).")
+    @click.option("-f", "--framework", "framework", default="torch", show_default=True,
+                  type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+    def command(input: str, size: str | None, scale: str | None, mode: str | None, align_corners: bool | None,
+                recompute_scale_factor: bool | None, antialias: bool, ndim: int | None, framework: str,
+                as_json: bool) -> None:
+        run(as_json, lambda: api(input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
+                                 framework=framework, ndim=ndim), "render_resample.interpolate_report")
+
+    command.help = (f"Output size of an interpolation / upsampling layer ({layer} by default) per axis, with the "
+                    f"framework's exact float rounding, and the scale each axis samples with.")
+    return command
+
+
+def make_pixel_shuffle(unshuffle: bool) -> click.Command:
+    name = "pixel-unshuffle" if unshuffle else "pixel-shuffle"
+    api = resample.pixel_unshuffle if unshuffle else resample.pixel_shuffle
+
+    @click.command(name, epilog=SHUFFLE_EPILOG.format(name=name))
+    @click.option("--i", "--input", "input", required=True, metavar="SHAPE",
+                  callback=_parsed(resample.tensor_shape),
+                  help="The whole input tensor shape, channels included: 1x9x4x4 or 1,9,4,4.")
+    @click.option("--r", "--factor", "factor", required=True, type=int, metavar="R",
+                  help=("Downscale" if unshuffle else "Upscale") + " factor (torch *scale_factor, tf block_size).")
+    @click.option("--data-format", "data_format", default=None,
+                  type=click.Choice(resample.DATA_FORMATS, case_sensitive=False),
+                  help="Layout. Default: torch NCHW, tf NHWC; NWC (tf) / NCW (torch) are the 1-D recipes.")
+    @click.option("-f", "--framework", "framework", default="torch", show_default=True,
+                  type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+    def command(input: tuple[int, ...], factor: int, data_format: str | None, framework: str, as_json: bool) -> None:
+        run(as_json, lambda: api(input, factor, data_format, framework=framework),
+            "render_resample.pixel_shuffle_report")
+
+    command.help = ("Whole output shape of a pixel " + ("unshuffle (space-to-depth): channels x r^2, height and "
+                    "width / r." if unshuffle else "shuffle (sub-pixel, depth-to-space): channels / r^2, height "
+                    "and width x r."))
+    return command

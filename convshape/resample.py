@@ -1,0 +1,747 @@
+"""Resampling: interpolation / upsampling and pixel shuffle (sub-pixel), per axis and whole shapes.
+
+    >>> from convshape.resample import interpolate, pixel_shuffle
+    >>> interpolate(37, scale=1.5).output
+    (55,)
+    >>> interpolate("37,37", scale=1.5, mode="bilinear").axes[0].source_step   # 1 / 1.5, not 37 / 55
+    0.6666666666666666
+    >>> pixel_shuffle("1x9x4x4", 3).shape
+    (1, 1, 12, 12)
+
+Interpolation is the one place where a shape rule is float arithmetic: torch multiplies the
+size by the scale factor in IEEE double and truncates (``scaled_output``); everything else
+here is integer arithmetic. Every rule was confirmed against torch 2.13.0 (CPU), tensorflow
+2.21.0 and keras 3.15.1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, Union
+
+from .errors import ShapeError
+from .frameworks import framework_rules
+from .params import IntArg, axis_count, per_axis
+
+T = TypeVar("T")
+ScaleArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
+ShapeArg = Union[str, Sequence[int]]
+
+INT64_MAX = 2 ** 63 - 1
+COVERED = {"interpolate": ("torch", "keras", "tf"), "pixel shuffle": ("torch", "tf")}
+
+TORCH_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact", "lanczos")
+NEAREST_LIKE = ("nearest", "area", "nearest-exact")  # torch: align_corners must stay None
+KERAS_MODES = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area")  # UpSampling2D, keras's order
+TF_MODES = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
+MODES = tuple(dict.fromkeys(TORCH_MODES + KERAS_MODES + TF_MODES))
+MODE_RANK = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "lanczos3": 2, "lanczos5": 2, "gaussian": 2,
+             "mitchellcubic": 2, "trilinear": 3}  # the spatial axes a mode implies when --i is one number
+TORCH_KERNEL = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_nearest2d",
+                ("nearest", 3): "upsample_nearest3d", ("nearest-exact", 1): "_upsample_nearest_exact1d",
+                ("nearest-exact", 2): "_upsample_nearest_exact2d", ("nearest-exact", 3): "_upsample_nearest_exact3d",
+                ("area", 1): "adaptive_avg_pool1d", ("area", 2): "adaptive_avg_pool2d",
+                ("area", 3): "adaptive_avg_pool3d", ("linear", 1): "upsample_linear1d",
+                ("bilinear", 2): "upsample_bilinear2d", ("trilinear", 3): "upsample_trilinear3d",
+                ("bicubic", 2): "upsample_bicubic2d", ("lanczos", 2): "_upsample_lanczos2d_aa"}
+AXIS_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
+EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
+
+
+# ---------------------------------------------------------------------- rules (one axis)
+def scaled_output(size: int, scale: float) -> int:
+    """torch's output size from a scale factor: ``trunc(double(size) * scale)``.
+
+    A float rule, reproduced exactly: the product is one IEEE-754 double multiplication and the
+    result is truncated toward zero (floor for the positive case). Both of torch's paths agree:
+    Python's ``_sym_int(input.size(i + 2) * scale_factors[i])`` (torch/nn/functional.py,
+    ``interpolate``, recompute_scale_factor=True and mode='area') and C++
+    ``static_cast<double>(input_size[i + 2]) * scale_factors[i]`` cast by ``checked_convert``
+    (aten/src/ATen/native/UpSample.cpp, ``upsample::compute_output_size``). So 37 x 1.5 -> 55,
+    15 x 0.1 -> 1, 50 x 2.3 -> 114 (114.99999999999999), 100 x 0.29 -> 28, 49 x (1/49) -> 0
+    (0.9999999999999999, which torch then rejects).
+    """
+    return math.trunc(float(size) * scale)
+
+
+def source_step(size: int, output: int, scale: float | None, align_corners: bool) -> float:
+    """Input pixels per output pixel in torch's kernels (aten/src/ATen/native/UpSample.h,
+    ``area_pixel_compute_scale`` and ``compute_scales_value``): with align_corners
+    ``(size - 1) / (output - 1)`` (0 for output 1); otherwise ``1 / scale`` when the user's
+    scale reaches the kernel and is > 0, else ``size / output``. The kernel rounds it to the
+    input's dtype (float32 by default); this is the double value.
+    """
+    if align_corners:
+        return (size - 1) / (output - 1) if output > 1 else 0.0
+    return 1.0 / scale if scale is not None and scale > 0 else size / output
+
+
+def torch_source_step(mode: str, ndim: int, antialias: bool, size: int, output: int, scale: float | None,
+                      align_corners: bool) -> float:
+    """The source step torch 2.13's CPU kernels really use on one axis (contiguous float32 input),
+    confirmed by sampling ``arange`` inputs: :func:`source_step`, except that an axis whose
+    output equals its input is copied (step 1) by linear/bilinear/trilinear
+    (UpSample.h ``compute_source_index_and_lambda``: "scale_factor = 1, simply copy") and by the
+    antialiased separable kernels (bilinear/bicubic antialias, lanczos), and that 2-D nearest
+    goes through UpSample.h ``nearest_idx``, which also copies and turns output == 2 * input into
+    a shift (step 1/2). 1-D/3-D nearest, nearest-exact and plain bicubic use the scale as given.
+    mode='area' is adaptive average pooling: ``size / output``.
+    """
+    if mode == "area":
+        return size / output
+    if output == size and (mode in ("linear", "bilinear", "trilinear") or antialias or (mode, ndim) == ("nearest", 2)):
+        return 1.0
+    if (mode, ndim) == ("nearest", 2) and output == 2 * size:
+        return 0.5
+    return source_step(size, output, scale, align_corners)
+
+
+def factor_output(size: int, factor: int) -> int:
+    """Keras ``UpSampling1D/2D/3D``: ``size * factor`` per axis (keras/src/layers/reshaping/up_sampling*.py:
+    ``ops.repeat`` for nearest, ``ops.image.resize`` to ``size * factor`` otherwise)."""
+    return size * factor
+
+
+# ---------------------------------------------------------------------- parsing
+def _number(text: str | int | float, name: str) -> float | int:
+    if isinstance(text, bool):
+        raise ShapeError(f"{name} must be a number, but got {text!r}", rule="not-a-number", values={name: text})
+    if isinstance(text, (int, float)):
+        return text
+    word = text.strip()
+    try:
+        if "/" in word:  # "1/3" is float(1) / float(3), as Python computes 1/3
+            top, _, bottom = word.partition("/")
+            return float(top) / float(bottom)
+        return int(word) if word.lstrip("+-").isdigit() else float(word)
+    except (ValueError, ZeroDivisionError):
+        raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
+                         f"but got {text!r}", rule="not-a-number", values={name: text}) from None
+
+
+def scale_values(value: ScaleArg, name: str = "scale") -> tuple[float | int, ...] | None:
+    """``1.5`` -> ``(1.5,)``; ``"2,1/3"`` -> ``(2, 0.333...)``; integers stay integers (keras needs them)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            raise ShapeError(f"{name} is empty", rule="not-a-number", values={name: value})
+        return tuple(_number(part, name) for part in value.split(","))
+    if isinstance(value, Sequence):
+        return tuple(_number(part, name) for part in value)
+    return (_number(value, name),)
+
+
+def per_axis_scale(values: tuple[float | int, ...], n: int) -> tuple[float | int, ...]:
+    """One scale for every axis, or one per axis."""
+    if len(values) == 1:
+        return values * n
+    if len(values) != n:
+        raise ShapeError(f"scale has {len(values)} values but the layer has {n} spatial axes; give one value or {n}",
+                         rule="axis-count", values={"scale": len(values), "axes": n})
+    return values
+
+
+def _is_scalar(value: object) -> bool:
+    return not isinstance(value, Sequence) or (isinstance(value, str) and "," not in value)
+
+
+def tensor_shape(value: ShapeArg, name: str = "input") -> tuple[int, ...]:
+    """A whole tensor shape: ``"1x9x4x4"``, ``"1,9,4,4"``, ``"(1, 9, 4, 4)"`` or a sequence."""
+    if isinstance(value, str):
+        text = value.strip().strip("()[]").replace("x", ",").replace("X", ",").replace("*", ",")
+        parts: list[Any] = [p for p in text.split(",") if p.strip()]
+    elif isinstance(value, Sequence):
+        parts = list(value)
+    else:
+        parts = [value]
+    dims = []
+    for part in parts:
+        try:
+            dim = part if isinstance(part, int) and not isinstance(part, bool) else int(str(part).strip())
+        except ValueError:
+            dim = None
+        if dim is None or dim < 0:
+            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 (non-negative integers), but got "
+                             f"{value!r}", rule="bad-shape", values={name: value})
+        dims.append(dim)
+    if not dims:
+        raise ShapeError(f"{name} is empty", rule="bad-shape", values={name: value})
+    return tuple(dims)
+
+
+def _framework(name: str, what: str, label: str) -> str:
+    fw = framework_rules(name).name
+    if fw not in COVERED[what]:
+        raise ShapeError(f"{label} is not covered for {fw}: convshape follows "
+                         f"{', '.join(COVERED[what][:-1])} and {COVERED[what][-1]} here",
+                         rule="unknown-framework", values={"framework": name})
+    return fw
+
+
+# ---------------------------------------------------------------------- results
+class ResampleAxis(namedtuple("ResampleAxis", "input size scale output scale_used source_step pad_before pad_after",
+                              defaults=(0, 0))):
+    """One axis of an interpolation: what was asked (size or scale), the output, and what the
+    kernel samples with (``scale_used``: the scale factor handed to the kernel, None when it
+    derives one from the sizes; ``source_step``: input pixels per output pixel)."""
+
+    __slots__ = ()
+
+    input: int
+    size: int | None
+    scale: float | None
+    output: int
+    scale_used: float | None
+    source_step: float | None
+    pad_before: int
+    pad_after: int
+
+    @property
+    def sampling_scale(self) -> float | None:
+        """The scale the kernel samples with, output per input pixel (1 / source_step)."""
+        return 1.0 / self.source_step if self.source_step else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["sampling_scale"] = self.sampling_scale
+        return d
+
+
+class InterpolateResult(namedtuple(
+        "InterpolateResult",
+        "op framework layer mode align_corners recompute_scale_factor antialias axes warnings notes",
+        defaults=((), ()))):
+    """An interpolation / upsampling layer: output per axis and the scale each axis samples with."""
+
+    __slots__ = ()
+
+    op: str
+    framework: str
+    layer: str
+    mode: str
+    align_corners: bool | None
+    recompute_scale_factor: bool | None
+    antialias: bool
+    axes: tuple[ResampleAxis, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return tuple(a.input for a in self.axes)
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return tuple(a.output for a in self.axes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "framework": self.framework, "layer": self.layer, "mode": self.mode,
+                "align_corners": self.align_corners, "recompute_scale_factor": self.recompute_scale_factor,
+                "antialias": self.antialias, "input": list(self.input), "output": list(self.output),
+                "axes": [a.to_dict() for a in self.axes], "warnings": list(self.warnings), "notes": list(self.notes)}
+
+
+class ShuffleAxis(namedtuple("ShuffleAxis", "input factor output pad_before pad_after", defaults=(0, 0))):
+    """One spatial axis of a pixel (un)shuffle: multiplied or divided by the factor."""
+
+    __slots__ = ()
+
+    input: int
+    factor: int
+    output: int
+    pad_before: int
+    pad_after: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class PixelShuffleResult(namedtuple(
+        "PixelShuffleResult",
+        "op framework layer data_format factor input_shape shape channel_axis spatial_axes warnings notes",
+        defaults=((), ()))):
+    """A pixel shuffle (depth-to-space) or unshuffle (space-to-depth): the whole output shape."""
+
+    __slots__ = ()
+
+    op: str
+    framework: str
+    layer: str
+    data_format: str
+    factor: int
+    input_shape: tuple[int, ...]
+    shape: tuple[int, ...]
+    channel_axis: int
+    spatial_axes: tuple[int, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return tuple(self.input_shape[i] for i in self.spatial_axes)
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return tuple(self.shape[i] for i in self.spatial_axes)
+
+    @property
+    def axes(self) -> tuple[ShuffleAxis, ...]:
+        return tuple(ShuffleAxis(i, self.factor, o) for i, o in zip(self.input, self.output))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "framework": self.framework, "layer": self.layer, "data_format": self.data_format,
+                "factor": self.factor, "input_shape": list(self.input_shape), "shape": list(self.shape),
+                "input": list(self.input), "output": list(self.output), "axes": [a.to_dict() for a in self.axes],
+                "channels_in": self.input_shape[self.channel_axis], "channels_out": self.shape[self.channel_axis],
+                "warnings": list(self.warnings), "notes": list(self.notes)}
+
+
+# ---------------------------------------------------------------------- interpolation
+def _per_axis(fn: Callable[[int], T], n: int) -> tuple[T, ...]:
+    """The one loop over spatial axes."""
+    return tuple(fn(axis) for axis in range(n))
+
+
+def _torch_sizes_error(ins: Sequence[int], outs: Sequence[int]) -> ShapeError:
+    """upsample_{1,2,3}d_common_check (aten/src/ATen/native/UpSample.h), its text per rank."""
+    letters = AXIS_LETTERS[len(ins)]
+    shown_in = ", ".join(f"{c}: {v}" for c, v in zip(letters, ins))
+    shown_out = ", ".join(f"{c}: {v}" for c, v in zip(letters, outs))
+    glue = " and output" if len(ins) == 1 else " output"
+    return ShapeError(f"Input and output sizes should be greater than 0, but got input ({shown_in}){glue} "
+                      f"({shown_out})", framework="torch", rule="size-positive", values={"input": list(ins),
+                                                                                        "output": list(outs)})
+
+
+def _torch_area_checks(ins: Sequence[int], outs: Sequence[int]) -> None:
+    """mode='area' is adaptive_avg_pool{1,2,3}d (aten/src/ATen/native/AdaptiveAveragePooling{,3d}.cpp):
+    an output of 0 is allowed (an empty tensor), a negative one and an empty input are not."""
+    n = len(ins)
+    pooled_out, pooled_in = ([1, *outs], [1, *ins]) if n == 1 else (list(outs), list(ins))  # 1-D runs as 2-D
+    name = "adaptive_avg_pool3d" if n == 3 else "adaptive_avg_pool2d"
+    if any(o < 0 for o in pooled_out):
+        shown = ", ".join(str(o) for o in pooled_out[:2]) + ("," + str(pooled_out[2]) if n == 3 else "")
+        raise ShapeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
+                         f"{{{shown}}}", framework="torch", rule="size-negative", values={"output": list(outs)})
+    full = [1, 1, *pooled_in]
+    for dim in range(2, len(full)):
+        if full[dim] <= 0:
+            raise ShapeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                             f"has sizes {full} with dimension {dim} being empty", framework="torch",
+                             rule="input-empty", values={"input": list(ins)})
+
+
+def _torch(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: tuple[float, ...] | None,
+           mode: str, align_corners: bool | None, recompute: bool | None,
+           antialias: bool) -> tuple[tuple[int, ...], tuple[float | None, ...], bool | None, list[str]]:
+    """torch.nn.functional.interpolate (torch/nn/functional.py) in its own order of checks, then
+    the kernel's. Returns outputs, the scale each axis hands the kernel, align_corners in effect,
+    and notes."""
+    torch_err = lambda msg, rule, **values: ShapeError(msg, framework="torch", rule=rule, values=values)  # noqa: E731
+    notes: list[str] = []
+    if mode in NEAREST_LIKE:
+        if align_corners is not None:
+            raise torch_err("align_corners option can only be set with the interpolating modes: "
+                            "linear | bilinear | bicubic | trilinear", "align-corners-mode", mode=mode)
+    elif align_corners is None:
+        align_corners = False
+    if sizes is not None and scales is not None:
+        raise torch_err("only one of size or scale_factor should be defined", "size-and-scale")
+    if sizes is None and scales is None:
+        raise torch_err("either size or scale_factor should be defined", "size-or-scale")
+    if recompute and sizes is not None:
+        raise torch_err("recompute_scale_factor is not meaningful with an explicit size.", "recompute-with-size")
+    if mode == "area" and sizes is None:
+        recompute = True
+        notes.append("mode='area' always recomputes: torch turns the scale into a size and runs "
+                     "adaptive_avg_pool, which sees only the sizes")
+    kernel_scales: tuple[float | None, ...] = (None,) * n
+    outs: tuple[int, ...] | None = sizes
+    if recompute:  # Python computes the size; int() of a float raises on nan and infinity
+        for i, s in zip(ins, scales or ()):  # recompute with a size was rejected above, so scales is set
+            product = float(i) * s  # 0 x inf is NaN
+            if math.isnan(product) or math.isinf(product):
+                raise ShapeError(f"cannot convert float {'NaN' if math.isnan(product) else 'infinity'} to integer",
+                                 framework="torch", rule="scale-not-finite", values={"scale": s})
+        outs = _per_axis(lambda i: scaled_output(ins[i], scales[i]), n)
+    elif scales is not None:
+        kernel_scales = tuple(float(s) for s in scales)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and n == 2):
+        raise torch_err("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                        "4-D tensor as input", "antialias-mode", mode=mode)
+    rank = n + 2
+    wants = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "trilinear": 3}
+    if mode not in TORCH_MODES or rank > 5 or (mode in wants and wants[mode] != n):
+        if mode in ("linear", "bilinear", "trilinear") and 3 <= rank <= 5:
+            raise torch_err(f"Got {rank}D input, but {mode} mode needs {wants[mode] + 2}D input", "mode-rank",
+                            mode=mode, rank=rank)
+        raise torch_err(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {rank}D) for the modes: "
+                        f"nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact "
+                        f"(got {mode})", "mode-rank", mode=mode, rank=rank)
+    if mode == "lanczos":
+        if align_corners:
+            raise torch_err("Lanczos mode does not support align_corners=True", "lanczos-align-corners")
+        if not antialias:
+            raise torch_err("Lanczos mode requires antialias=True", "lanczos-antialias")
+    kernel = TORCH_KERNEL[(mode, n)]
+    if mode == "bilinear" and antialias or mode == "bicubic" and antialias:
+        kernel = f"_upsample_{mode}2d_aa"
+    if outs is None:  # the C++ kernel computes the size: overflow is checked there
+        scales = scales or ()
+        products = [float(i) * s for i, s in zip(ins, scales)]
+        if any(math.isnan(p) or not -2.0 ** 63 <= p < 2.0 ** 63 for p in products):
+            raise torch_err("value cannot be converted to type int64_t without overflow", "size-overflow",
+                            scale=list(scales))
+        outs = _per_axis(lambda i: scaled_output(ins[i], scales[i]), n)
+    elif recompute:  # Python ints reach the C++ binding, which unpacks int64
+        for axis, out in enumerate(outs):
+            if not -2 ** 63 <= out <= INT64_MAX:
+                raise torch_err(f"{kernel}(): argument 'output_size' failed to unpack the object at pos {axis + 1} "
+                                f"with error \"Overflow when unpacking long long", "size-overflow", output=out)
+    if mode == "area":
+        _torch_area_checks(ins, outs)
+    elif any(i <= 0 for i in ins) or any(o <= 0 for o in outs):
+        raise _torch_sizes_error(ins, outs)
+    return outs, kernel_scales, align_corners, notes
+
+
+def _keras(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: tuple[float, ...] | None,
+           scale_arg: ScaleArg, mode: str | None, notes: list[str]) -> tuple[tuple[int, ...], str, str]:
+    """keras.layers.UpSampling1D/2D/3D (keras 3.15, keras/src/layers/reshaping/up_sampling{1,2,3}d.py)."""
+    if n > 3:
+        raise ShapeError(f"keras has UpSampling1D, UpSampling2D and UpSampling3D, but got {n} spatial axes",
+                         framework="keras", rule="mode-rank", values={"axes": n})
+    layer = f"UpSampling{n}D"
+    if sizes is not None:
+        raise ShapeError(f"{layer} takes an integer factor per axis (its `size` argument is a factor, not an output "
+                         f"size): give scale", framework="keras", rule="size-unsupported", values={"size": list(sizes)})
+    factors = scales if scales is not None else (2,) * n  # keras's default size=2 / (2, 2) / (2, 2, 2)
+    shown = factors[0] if scale_arg is not None and _is_scalar(scale_arg) else tuple(factors)  # as keras prints it
+    if n == 1:
+        if not isinstance(factors[0], int):
+            raise ShapeError(f"Expected an integer value for `size`, got {type(factors[0])}.", framework="keras",
+                             rule="factor-integer", values={"scale": factors[0]})
+        if factors[0] <= 0:
+            raise ShapeError(f"Argument `size` should be a positive integer. Received: size={factors[0]}",
+                             framework="keras", rule="factor-positive", values={"scale": factors[0]})
+    else:
+        if not all(isinstance(f, int) for f in factors):
+            raise ShapeError(f"The `size` argument must be a tuple of {n} integers. Received size={shown}",
+                             framework="keras", rule="factor-integer", values={"scale": list(factors)})
+        bad = {f for f in factors if f <= 0}
+        if bad:
+            raise ShapeError(f"The `size` argument must be a tuple of {n} integers. Received size={shown}, including "
+                             f"values {bad} that do not satisfy `value > 0`", framework="keras",
+                             rule="factor-positive", values={"scale": list(factors)})
+    if n != 2 and mode == "nearest":  # given explicitly
+        notes.append(f"{layer} has no interpolation argument: it always repeats (nearest), and "
+                     f"{layer}(interpolation='nearest') itself raises 'Unrecognized keyword arguments'")
+    mode = (mode or "nearest").lower()
+    if n != 2 and mode != "nearest":
+        raise ShapeError(f"Unrecognized keyword arguments passed to {layer}: {{'interpolation': {mode!r}}}",
+                         framework="keras", rule="mode-unsupported", values={"mode": mode})
+    if n == 2 and mode not in KERAS_MODES:
+        raise ShapeError(f"Invalid value for argument `interpolation`. Expected of one {KERAS_MODES}. "
+                         f"Received: interpolation={mode}", framework="keras", rule="mode-unknown",
+                         values={"mode": mode})
+    outs = _per_axis(lambda i: factor_output(ins[i], int(factors[i])), n)
+    if n == 2 and mode != "nearest" and any(o <= 0 for o in outs):  # ops.image.resize; nearest is ops.repeat
+        raise ShapeError(f"`size` must have positive height and width. Received: size={outs}", framework="keras",
+                         rule="size-positive", values={"output": list(outs)})
+    return outs, mode, layer
+
+
+def _tf(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, mode: str | None) -> tuple[tuple[int, ...], str]:
+    """tf.image.resize (tensorflow 2.21, tensorflow/python/ops/image_ops_impl.py ``resize_images_v2``, kernels
+    in tensorflow/core/kernels/image/resize_*_op.cc and scale_and_translate_op.cc): the output is ``size``."""
+    mode = (mode or "bilinear").lower()
+    if mode not in TF_MODES:
+        raise ShapeError(f"Resize method is not implemented: {mode}", framework="tf", rule="mode-unknown",
+                         values={"mode": mode})
+    if sizes is None:
+        raise ShapeError("tf.image.resize takes size (the output size), not a scale factor", framework="tf",
+                         rule="size-required", values={})
+    if n != 2:
+        raise ShapeError(f"'size' must be a 1-D Tensor of 2 elements: new_height, new_width (tf.image.resize "
+                         f"resizes images: 2 spatial axes, got {n})", framework="tf", rule="mode-rank",
+                         values={"axes": n})
+    if any(i <= 0 for i in ins):
+        raise ShapeError("input image must be of non-zero size", framework="tf", rule="input-empty",
+                         values={"input": list(ins)})
+    if any(o <= 0 for o in sizes):
+        raise ShapeError("output dimensions must be positive", framework="tf", rule="size-positive",
+                         values={"output": list(sizes)})
+    return sizes, mode
+
+
+def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, mode: str | None,
+                 align_corners: bool | None, recompute_scale_factor: bool | None, antialias: bool, framework: str,
+                 ndim: int | None) -> InterpolateResult:
+    fw = _framework(framework, "interpolate", layer_name)
+    if layer_name == "upsample" and fw == "torch" and _is_scalar(scale) and scale is not None:
+        if not scale_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
+            scale = None
+    if mode is not None:
+        mode = mode.strip().lower()
+    n = ndim or axis_count(input, size, scale)
+    if ndim is None and n == 1 and all(_is_scalar(v) for v in (input, size, scale)):
+        n = MODE_RANK.get(mode or "", 2 if fw == "tf" else 1)
+    ins = per_axis(input, "input", n)
+    sizes = per_axis(size, "size", n) if size is not None else None
+    values = scale_values(scale)
+    scales = per_axis_scale(values, n) if values is not None else None
+    if fw != "torch":
+        for flag, name in ((align_corners, "align_corners"), (recompute_scale_factor, "recompute_scale_factor")):
+            if flag is not None:
+                raise ShapeError(f"{name} is torch's; {'keras UpSampling' if fw == 'keras' else 'tf.image.resize'} "
+                                 f"has no such argument", framework=fw, rule="option-unsupported", values={name: flag})
+    if antialias and fw == "keras":
+        raise ShapeError("antialias is not an argument of keras UpSampling layers", framework=fw,
+                         rule="option-unsupported", values={"antialias": True})
+    notes: list[str] = []
+    kernel_scales: tuple[float | None, ...] = (None,) * n
+    if fw == "torch":
+        mode = mode or "nearest"
+        layer = "torch.nn.Upsample" if layer_name == "upsample" else "torch.nn.functional.interpolate"
+        outs, kernel_scales, align_corners, notes = _torch(n, ins, sizes, scales, mode, align_corners,
+                                                           recompute_scale_factor, antialias)
+        if mode == "area":
+            kernel_scales = (None,) * n
+    elif fw == "keras":
+        outs, mode, layer = _keras(n, ins, sizes, scales, scale, mode, notes)
+        if scales is None:
+            scales = (2,) * n
+            notes.append(f"no scale given: keras's default {layer}(size={2 if n == 1 else (2,) * n})")
+        kernel_scales = tuple(float(s) for s in scales)  # an exact integer factor
+        layer = f"keras.layers.{layer}"
+    else:
+        outs, mode = _tf(n, ins, sizes, mode)
+        layer = "tf.image.resize"
+
+    def one(axis: int) -> ResampleAxis:
+        i, o = ins[axis], outs[axis]
+        step = None if o <= 0 else torch_source_step(mode, n, antialias, i, o, kernel_scales[axis], bool(
+            align_corners)) if fw == "torch" else source_step(i, o, kernel_scales[axis], False)
+        return ResampleAxis(i, None if sizes is None else sizes[axis], None if scales is None else scales[axis],
+                            o, kernel_scales[axis], step)
+
+    axes = _per_axis(one, n)
+    for a_i, a in enumerate(axes):
+        if a.scale_used and not align_corners and a.source_step and a.source_step != 1.0 / a.scale_used:
+            notes.append(f"axis {a_i}: torch's {mode} kernel " + ("copies this axis (output == input)" if a.output ==
+                         a.input else "shifts this axis (output == 2 x input)") + f" instead of sampling at scale "
+                         f"{a.scale_used:g}")
+        elif a.scale_used is not None and not align_corners and a.source_step and a.source_step != a.input / a.output:
+            notes.append(f"axis {a_i}: the kernel samples with scale {a.scale_used:g} (step {a.source_step:.6g} "
+                         f"input pixels per output pixel), not {a.output}/{a.input} = {a.output / a.input:.6g}"
+                         + (": recompute_scale_factor=True would sample at the size ratio" if fw == "torch" else ""))
+    if recompute_scale_factor and any(a.scale is not None and a.scale * a.input != a.output for a in axes):
+        notes.append("recompute_scale_factor=True: the kernel samples at output/input, not at the given scale")
+    if align_corners and any(a.scale is not None for a in axes):
+        notes.append("align_corners=True: the kernel ignores the scale and samples at (input-1)/(output-1)")
+    warnings = tuple(EMPTY_WARNING.format(axis=i) for i, o in enumerate(outs) if o == 0)
+    return InterpolateResult(f"{layer_name}{n}d", fw, layer, mode, align_corners, recompute_scale_factor,
+                             antialias, axes, warnings, tuple(notes))
+
+
+def interpolate(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: str | None = None,
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False, *, framework: str = "torch", ndim: int | None = None) -> InterpolateResult:
+    """Output of ``torch.nn.functional.interpolate`` (``framework="torch"``, the default), keras
+    ``UpSampling1D/2D/3D`` (``"keras"``: ``scale`` is keras's integer ``size`` factor) or
+    ``tf.image.resize`` (``"tf"``: ``size`` only), per spatial axis, with torch's checks in
+    torch's order and the scale each axis samples with.
+
+    ``input``/``size`` take an int, ``"37,37"`` or a sequence; ``scale`` a number, ``"1/3"``,
+    ``"2,1.5"`` or a sequence. With one value everywhere the number of axes is the mode's
+    (bilinear 2, trilinear 3), else 1 (tf: 2); ``ndim`` overrides. ``mode=None`` is the
+    framework's default (torch/keras nearest, tf bilinear).
+    """
+    return _interpolate("interpolate", input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
+                        framework, ndim)
+
+
+def upsample(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: str | None = None,
+             align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+             antialias: bool = False, *, framework: str = "torch", ndim: int | None = None) -> InterpolateResult:
+    """:func:`interpolate` as ``torch.nn.Upsample`` runs it: the module stores
+    ``float(scale_factor) if scale_factor else None`` (torch/nn/modules/upsampling.py), so a
+    single scale of 0 counts as not given. Keras: the UpSampling layers; tf: tf.image.resize."""
+    if antialias and framework_rules(framework).name == "torch":
+        raise ShapeError("torch.nn.Upsample has no antialias argument; use interpolate", framework="torch",
+                         rule="option-unsupported", values={"antialias": True})
+    return _interpolate("upsample", input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
+                        framework, ndim)
+
+
+# ---------------------------------------------------------------------- pixel shuffle
+DATA_FORMATS = ("NCHW", "NHWC", "NCW", "NWC")
+LAYERS = {("torch", "NCHW"): "torch.nn.functional.pixel_{shuffle}",
+          ("tf", "NHWC"): "tf.nn.{depth_to_space}", ("tf", "NCHW"): "tf.nn.{depth_to_space}",
+          ("tf", "NWC"): "SubPixel1D recipe (seed 004): transpose + tf.{batch_to_space}",
+          ("torch", "NCW"): "PixelShuffle1D recipe (seed 004): view + permute"}
+
+
+def _shuffle_words(unshuffle: bool) -> dict[str, str]:
+    return {"shuffle": "unshuffle" if unshuffle else "shuffle",
+            "depth_to_space": "space_to_depth" if unshuffle else "depth_to_space",
+            "batch_to_space": "space_to_batch" if unshuffle else "batch_to_space"}
+
+
+def _torch_shuffle(shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
+    """``pixel_shuffle`` / ``pixel_unshuffle`` (aten/src/ATen/native/PixelShuffle.cpp, checks in
+    PixelShuffle.h ``check_pixel_(un)shuffle_shapes``): any leading dims, then (C, H, W)."""
+    name, what = ("pixel_unshuffle", "downscale_factor") if unshuffle else ("pixel_shuffle", "upscale_factor")
+    err = lambda msg, rule: ShapeError(msg, framework="torch", rule=rule,  # noqa: E731
+                                       values={"input": list(shape), "factor": r})
+    if len(shape) < 3:
+        raise err(f"{name} expects input to have at least 3 dimensions, but got input with {len(shape)} dimension(s)",
+                  "rank")
+    if r <= 0:
+        raise err(f"{name} expects a positive {what}, but got {r}", "factor-positive")
+    *lead, c, h, w = shape
+    if unshuffle:
+        for dim, size, word in ((-2, h, "height"), (-1, w, "width")):
+            if size % r:
+                raise err(f"pixel_unshuffle expects {word} to be divisible by downscale_factor, but "
+                          f"input.size({dim})={size} is not divisible by {r}", "spatial-divisible")
+        return (*lead, c * r * r, h // r, w // r)
+    if r > INT64_MAX // r:
+        raise err(f"upscale factor is too large, (upscale_factor)^2 overflowed: upscale_factor={r}", "factor-overflow")
+    if c % (r * r):
+        raise err(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                  f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}", "channel-divisible")
+    return (*lead, c // (r * r), h * r, w * r)
+
+
+def _tf_shuffle(shape: tuple[int, ...], r: int, unshuffle: bool, data_format: str) -> tuple[int, ...]:
+    """``tf.nn.depth_to_space`` / ``space_to_depth`` (tensorflow/core/kernels/depthtospace_op.cc,
+    spacetodepth_op.cc; block_size >= 2 from the op registration, array_ops.cc)."""
+    err = lambda msg, rule: ShapeError(msg, framework="tf", rule=rule,  # noqa: E731
+                                       values={"input": list(shape), "factor": r})
+    if r < 2:
+        raise err(f"Value for attr 'block_size' of {r} must be at least minimum 2", "factor-positive")
+    if len(shape) != 4:
+        raise err(f"Input rank should be{'' if unshuffle else ':'} 4 instead of{'' if unshuffle else ':'} "
+                  f"{len(shape)}", "rank")
+    n, c, h, w = shape if data_format == "NCHW" else (shape[0], shape[3], shape[1], shape[2])
+    if unshuffle:
+        if h % r or w % r:
+            raise err(f"Image width {w} and height {h} should be divisible by block_size: {r}", "spatial-divisible")
+        c, h, w = c * r * r, h // r, w // r
+    else:
+        if c % (r * r):
+            raise err(f"Input depth dimension {c} should be divisible by: {r * r}", "channel-divisible")
+        c, h, w = c // (r * r), h * r, w * r
+    return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
+
+
+def _recipe_1d(fw: str, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
+    """The 1-D sub-pixel recipes of seed 004, reshape-based, exactly as their code runs.
+
+    tf, (N, W, C): ``SubPixel1D``: ``transpose(I, [2, 1, 0])`` -> ``tf.batch_to_space(X, [r], [[0, 0]])``
+    -> transpose back, so C must divide by r (BatchToSpaceND, tensorflow/core/kernels/batchtospace_op.cc);
+    unshuffle is the same with ``space_to_batch`` (spacetobatch_op.cc).
+    torch, (N, C, W): ``PixelShuffle1D``: ``view(N, C // r, r, W)`` -> permute -> ``view(N, C // r, r * W)``;
+    unshuffle: ``view(N, C, W // r, r)`` -> permute -> ``view(N, C * r, W // r)``; a view whose element
+    count differs from the input's raises.
+    """
+    err = lambda msg, rule: ShapeError(msg, framework=fw, rule=rule,  # noqa: E731
+                                       values={"input": list(shape), "factor": r})
+    layout = "(N, W, C)" if fw == "tf" else "(N, C, W)"
+    if len(shape) != 3:
+        raise err(f"the 1-D sub-pixel recipe takes a rank-3 {layout} tensor, but got rank {len(shape)}", "rank")
+    if fw == "tf":
+        b, w, c = shape
+        if r <= 0:
+            raise err(f"All values in block_shape must be positive, got value, {r} at index 0." if unshuffle else
+                      f"Product of block sizes must be positive, got {r}", "factor-positive")
+        if unshuffle:
+            if w % r:
+                raise err(f"padded_shape[0]={w} is not divisible by block_shape[0]={r}", "spatial-divisible")
+            return (b, w // r, c * r)
+        if c % r:
+            raise err(f"Input batch dimension ({c}) is not divisible by product of block sizes ({r}) (SubPixel1D moves "
+                      f"the channels to the batch axis)", "channel-divisible")
+        return (b, w * r, c // r)
+    b, c, w = shape
+    if r <= 0:
+        raise err(f"the 1-D recipe needs a positive factor, but got {r}", "factor-positive")
+    view = (b, c, w // r, r) if unshuffle else (b, c // r, r, w)
+    if math.prod(view) != b * c * w:
+        raise err(f"shape '{list(view)}' is invalid for input of size {b * c * w} ("
+                  + ("W" if unshuffle else "C") + f"={w if unshuffle else c} is not divisible by {r})",
+                  "spatial-divisible" if unshuffle else "channel-divisible")
+    return (b, c * r, w // r) if unshuffle else (b, c // r, w * r)
+
+
+def _pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None, framework: str,
+                   unshuffle: bool) -> PixelShuffleResult:
+    fw = _framework(framework, "pixel shuffle", "pixel unshuffle" if unshuffle else "pixel shuffle")
+    shape = tensor_shape(input)
+    if isinstance(factor, bool) or not isinstance(factor, int):
+        factor = per_axis(factor, "factor", 1)[0]
+    fmt = (data_format or ("NHWC" if fw == "tf" else "NCHW")).upper()
+    if fmt not in DATA_FORMATS:
+        raise ShapeError(f"data_format must be one of {', '.join(DATA_FORMATS)}, but got {data_format!r}",
+                         rule="bad-shape", values={"data_format": data_format})
+    if (fw, fmt) not in LAYERS:
+        hint = {"torch": "NCHW (F.pixel_shuffle), or NCW for the 1-D recipe",
+                "tf": "NHWC or NCHW (tf.nn.depth_to_space), or NWC for the 1-D recipe"}[fw]
+        raise ShapeError(f"{fw} has no pixel shuffle in {fmt}: use {hint}", framework=fw, rule="data-format",
+                         values={"data_format": fmt})
+    warnings: list[str] = []
+    notes: list[str] = []
+    if fmt in ("NCW", "NWC"):
+        out = _recipe_1d(fw, shape, factor, unshuffle)
+    elif fw == "torch":
+        out = _torch_shuffle(shape, factor, unshuffle)
+        if unshuffle and 0 in shape:  # PixelShuffle.cpp pixel_unshuffle_cpu: numel() == 0 -> self.clone()
+            warnings.append(f"torch's CPU pixel_unshuffle returns an empty input unchanged, shape "
+                            f"{'x'.join(map(str, shape))} (the meta device and other backends give "
+                            f"{'x'.join(map(str, out))})")
+            out = shape
+        if len(shape) > 4:
+            notes.append(f"torch keeps the {len(shape) - 3} leading dimensions and shuffles the last three (C, H, W)")
+        elif len(shape) == 3:
+            notes.append("a 3-D input is one unbatched (C, H, W) image in torch")
+    else:
+        out = _tf_shuffle(shape, factor, unshuffle, fmt)
+        if fmt == "NCHW":
+            warnings.append(f"tf.nn.{_shuffle_words(unshuffle)['depth_to_space']} runs NCHW only on a GPU: on the "
+                            f"CPU it fails with 'Could not find device for node'")
+    rank = len(shape)
+    channel_axis = {"NCHW": rank - 3, "NHWC": 3, "NCW": 1, "NWC": 2}[fmt]
+    spatial = {"NCHW": (rank - 2, rank - 1), "NHWC": (1, 2), "NCW": (2,), "NWC": (1,)}[fmt]
+    op = f"pixel-{'un' if unshuffle else ''}shuffle{len(spatial)}d"
+    warnings.extend(EMPTY_WARNING.format(axis=i) for i, a in enumerate(spatial) if out[a] == 0 and shape[a] != 0)
+    return PixelShuffleResult(op, fw, LAYERS[(fw, fmt)].format(**_shuffle_words(unshuffle)), fmt, factor, shape, out,
+                              channel_axis, spatial, tuple(warnings), tuple(notes))
+
+
+def pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None = None, *,
+                  framework: str = "torch") -> PixelShuffleResult:
+    """The whole output shape of a pixel shuffle (sub-pixel upsampling, depth-to-space):
+    channels / factor^2, each spatial axis x factor.
+
+    ``input`` is the whole tensor shape (``"1x9x4x4"``, ``"1,9,4,4"`` or a sequence).
+    torch: ``F.pixel_shuffle`` on ``(*, C, H, W)`` (``data_format="NCHW"``, any leading dims);
+    tf: ``tf.nn.depth_to_space`` on ``NHWC`` (default) or ``NCHW`` (GPU only), block_size >= 2.
+    1-D sub-pixel (seed 004): ``data_format="NWC"`` with tf is ``SubPixel1D`` (channels / r,
+    width x r, via batch_to_space), ``"NCW"`` with torch is ``PixelShuffle1D`` (view-based).
+    """
+    return _pixel_shuffle(input, factor, data_format, framework, unshuffle=False)
+
+
+def pixel_unshuffle(input: ShapeArg, factor: int, data_format: str | None = None, *,
+                    framework: str = "torch") -> PixelShuffleResult:
+    """The inverse of :func:`pixel_shuffle`: channels x factor^2, each spatial axis / factor
+    (torch ``F.pixel_unshuffle``, tf ``tf.nn.space_to_depth``, and the 1-D recipes' inverses)."""
+    return _pixel_shuffle(input, factor, data_format, framework, unshuffle=True)
+
+
+__all__ = ["InterpolateResult", "PixelShuffleResult", "ResampleAxis", "ShuffleAxis", "interpolate", "pixel_shuffle",
+           "pixel_unshuffle", "upsample"]

@@ -1,0 +1,163 @@
+"""CLI tests for upsample, interpolate, pixel-shuffle and pixel-unshuffle (Click's CliRunner)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convshape.cli import main
+
+COMMANDS = ["upsample", "interpolate", "pixel-shuffle", "pixel-unshuffle"]
+ALIASES = {"upsampling": "upsample", "resize": "interpolate", "pixelshuffle": "pixel-shuffle",
+           "depth-to-space": "pixel-shuffle", "subpixel": "pixel-shuffle", "pixelunshuffle": "pixel-unshuffle",
+           "space-to-depth": "pixel-unshuffle", "pixel_shuffle": "pixel-shuffle", "PixelShuffle": "pixel-shuffle"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, *ALIASES])
+def test_help_runs_on_every_command(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output and "Examples:" in result.output
+
+
+@pytest.mark.parametrize("alias, command", ALIASES.items())
+def test_aliases_reach_the_command(alias, command):
+    args = ["--i", "1x8x4x4", "--r", "2"] if "shuffle" in command else ["--i", "4", "--scale", "2"]
+    result = run(alias, *args, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["op"].startswith(command)
+
+
+def test_upsample_plain_table_when_piped():
+    result = run("upsample", "--i", "37", "--scale", "1.5")
+    assert result.exit_code == 0, result.output
+    assert "input 37 -> output 55" in result.output
+    assert "trunc(37 x 1.5 = 55.5)" in result.output
+    assert "scale used for sampling" in result.output and "0.666667" in result.output
+    assert "\x1b[" not in result.output
+
+
+def test_interpolate_json_contract():
+    result = run("interpolate", "--i", "64,48", "--scale", "1/3", "--mode", "bilinear", "--recompute-scale-factor",
+                 "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["op"] == "interpolate2d" and data["framework"] == "torch" and data["mode"] == "bilinear"
+    assert data["input"] == [64, 48] and data["output"] == [21, 16]
+    assert data["align_corners"] is False and data["recompute_scale_factor"] is True
+    axis = data["axes"][0]
+    assert axis["input"] == 64 and axis["output"] == 21 and axis["pad_before"] == 0 and axis["pad_after"] == 0
+    assert axis["scale_used"] is None and axis["source_step"] == pytest.approx(64 / 21)
+
+
+def test_scale_passed_to_the_kernel_in_json():
+    data = json.loads(run("upsample", "--i", "37", "--scale", "1.5", "--mode", "linear", "--json").output)
+    assert data["axes"][0]["scale_used"] == 1.5 and data["axes"][0]["sampling_scale"] == 1.5
+    assert data["notes"] and "recompute_scale_factor=True" in data["notes"][0]
+
+
+def test_keras_and_tf():
+    data = json.loads(run("upsample", "--i", "28,28", "--scale", "2,3", "-f", "keras", "--mode", "bilinear",
+                          "--json").output)
+    assert data["output"] == [56, 84] and data["layer"] == "keras.layers.UpSampling2D"
+    data = json.loads(run("resize", "--i", "375,500", "--size", "224,224", "-f", "tensorflow", "--json").output)
+    assert data["output"] == [224, 224] and data["framework"] == "tf" and data["mode"] == "bilinear"
+
+
+def test_pixel_shuffle_json_has_the_whole_shape():
+    result = run("pixel-shuffle", "--input", "1x9x4x4", "--r", "3", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["shape"] == [1, 1, 12, 12] and data["input"] == [4, 4] and data["output"] == [12, 12]
+    assert data["axes"][1] == {"input": 4, "factor": 3, "output": 12, "pad_before": 0, "pad_after": 0}
+    data = json.loads(run("pixel-shuffle", "--i", "2,8,8,12", "--r", "2", "-f", "tf", "--json").output)
+    assert data["shape"] == [2, 16, 16, 3] and data["data_format"] == "NHWC"
+    data = json.loads(run("subpixel", "--i", "64x8192x32", "--r", "2", "-f", "tf", "--data-format", "nwc",
+                          "--json").output)
+    assert data["shape"] == [64, 16384, 16] and data["op"] == "pixel-shuffle1d"
+
+
+def test_pixel_shuffle_table():
+    out = run("pixel-unshuffle", "--i", "1x1x12x12", "--r", "3").output
+    assert "shape 1x1x12x12 -> 1x9x4x4" in out
+    assert "Per dimension" in out and "1 x 9" in out and "12 / 3" in out
+
+
+@pytest.mark.parametrize("args, text", [
+    (["pixel-shuffle", "--i", "1x7x4x4", "--r", "2"], "input.size(-3)=7 is not divisible by 4"),
+    (["pixel-unshuffle", "--i", "1x1x5x4", "--r", "2"], "input.size(-2)=5 is not divisible by 2"),
+    (["pixel-shuffle", "--i", "1x4x4x7", "--r", "2", "-f", "tf"], "Input depth dimension 7 should be divisible by: 4"),
+    (["upsample", "--i", "4,4", "--scale", "2", "--mode", "linear"], "Got 4D input, but linear mode needs 3D input"),
+    (["upsample", "--i", "4", "--size", "8", "--scale", "2"], "only one of size or scale_factor should be defined"),
+    (["upsample", "--i", "4"], "either size or scale_factor should be defined"),
+    (["upsample", "--i", "15", "--scale", "0.01"], "output (W: 0)"),
+    (["interpolate", "--i", "4", "--size", "8", "--align-corners"], "align_corners option can only be set"),
+])
+def test_framework_rejections_exit_1_with_one_line(args, text):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert text in result.stderr and result.stderr.strip().count("\n") == 0
+    data = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
+    assert text in data["error"] and data["framework"] in ("torch", "tf")
+
+
+@pytest.mark.parametrize("args", [
+    ["upsample", "--i", "4", "--scale", "abc"],
+    ["upsample", "--i", "x", "--scale", "2"],
+    ["upsample", "--scale", "2"],
+    ["upsample", "--i", "4", "--scale", "2", "--mode", "cubic"],
+    ["upsample", "--i", "4", "--scale", "2", "-f", "jax"],
+    ["upsample", "--i", "4,4", "--scale", "2,2,2"],
+    ["pixel-shuffle", "--i", "1x9x4x4"],
+    ["pixel-shuffle", "--i", "1x-9x4", "--r", "3"],
+    ["pixel-shuffle", "--i", "1x9x4x4", "--r", "1.5"],
+    ["pixel-shuffle", "--i", "1x9x4x4", "--r", "3", "-f", "caffe"],
+])
+def test_usage_errors_exit_2(args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_rich_tables():
+    from rich.console import Console
+
+    from convshape.render import rich_print
+    from convshape.render_resample import interpolate_report, pixel_shuffle_report
+    from convshape.resample import interpolate, pixel_shuffle
+
+    console = Console(width=160, record=True, force_terminal=True, color_system=None)
+    rich_print(interpolate_report(interpolate("37,20", scale=1.5, mode="bilinear")), console)
+    rich_print(pixel_shuffle_report(pixel_shuffle("1x9x4x4", 3)), console)
+    text = console.export_text()
+    assert "┏" in text and "scale used for sampling" in text and "Per dimension" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["--i", "--size", "--scale", "--mode", "bilinear", "area", "-f", "keras", "tf",
+                                 "--align-corners", "--recompute-scale-factor", "--antialias", "--json", "--r",
+                                 "--data-format", "NWC", "4", "0", "-1", "1/3", "1.5", "2,3", "1x9x4x4", "x",
+                                 "1e30", "nan"]), max_size=10), st.sampled_from(COMMANDS))
+def test_no_traceback_whatever_the_input(args, command):
+    result = CliRunner().invoke(main, [command, *args])
+    assert result.exit_code in (0, 1, 2)
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+
+
+def test_json_does_not_import_rich():
+    code = ("import sys; from convshape.cli import main\n"
+            "try:\n main(['pixel-shuffle', '--i', '1x9x4x4', '--r', '3', '--json'])\n"
+            "except SystemExit: pass\n"
+            "assert 'rich' not in sys.modules, 'rich was imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -1,0 +1,390 @@
+"""Interpolation / upsampling and pixel shuffle: seed examples, the float rule, golden values
+from the real frameworks, torch's messages, and hypothesis properties."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from convshape import ShapeError
+from convshape.render import plain
+from convshape.render_resample import interpolate_report, pixel_shuffle_report
+from convshape.resample import (interpolate, pixel_shuffle, pixel_unshuffle, scale_values, scaled_output,
+                                source_step, tensor_shape, upsample)
+
+SEED_004 = "004_4cc0a9f496c36c00.txt"
+
+
+# ---------------------------------------------------------------------- seed 004
+@pytest.mark.parametrize("sizes, scale", [((37,), 1.5), ((4, 4), 2), ((10, 50, 100), 0.5), ((15,), 0.1),
+                                          ((7, 9), 1 / 3)])
+def test_seed_004_upsample_is_floor_of_size_times_scale(sizes, scale):
+    """Seed 004: Upsample gives out = floor(in x scale_factor) per spatial axis."""
+    result = upsample(list(sizes), scale=scale, ndim=len(sizes))
+    assert result.output == tuple(math.floor(i * scale) for i in sizes)
+
+
+def test_seed_004_pixel_shuffle_torch():
+    """Seed 004: nn.PixelShuffle(3) on (1, 9, 4, 4) -> torch.Size([1, 1, 12, 12])."""
+    assert pixel_shuffle((1, 9, 4, 4), 3).shape == (1, 1, 12, 12)
+
+
+@pytest.mark.parametrize("shape, expected", [((2, 8, 8, 4), (2, 16, 16, 1)), ((2, 8, 8, 12), (2, 16, 16, 3))])
+def test_seed_004_tf_subpixel_2d(shape, expected):
+    """Seed 004: the TF sub-pixel _phase_shift, [2, 8, 8, 4], r = 2 -> (2, 16, 16, 1) and per
+    colour [2, 8, 8, 12] -> (2, 16, 16, 3): the shapes of tf.nn.depth_to_space (NHWC)."""
+    assert pixel_shuffle(shape, 2, framework="tf").shape == expected
+
+
+def test_seed_004_subpixel_1d():
+    """Seed 004: SubPixel1D (transpose + batch_to_space_nd) on (64, 8192, 32), r = 2 -> (64, 16384, 16)."""
+    result = pixel_shuffle("64x8192x32", 2, "NWC", framework="tf")
+    assert result.shape == (64, 16384, 16)
+    assert result.input == (8192,) and result.output == (16384,)
+    assert pixel_unshuffle(result.shape, 2, "NWC", framework="tf").shape == (64, 8192, 32)
+
+
+# ---------------------------------------------------------------------- the float rule
+@pytest.mark.parametrize("size, scale, expected", [
+    (37, 1.5, 55), (15, 0.1, 1), (10, 2.3, 23), (50, 2.3, 114), (100, 0.29, 28), (100, 0.57, 56),
+    (3, 1 / 3, 1), (9, 1 / 3, 3), (49, 1 / 49, 0), (5, -0.1, 0), (5, -1.0, -5)])
+def test_scaled_output_is_torchs_double_product_truncated(size, scale, expected):
+    """torch 2.13.0: int(double(size) * scale); 50 x 2.3 = 114.99999999999999 -> 114."""
+    assert scaled_output(size, scale) == expected
+
+
+def test_awkward_scales_in_torch():
+    assert interpolate(37, scale=1.5).output == (55,)
+    assert interpolate(15, scale=0.1).output == (1,)
+    assert interpolate("10,50", scale=2.3).output == (23, 114)
+    assert interpolate(9, scale="1/3").output == (3,)
+    with pytest.raises(ShapeError, match=r"got input \(W: 49\) and output \(W: 0\)"):
+        interpolate(49, scale=1 / 49)
+
+
+def test_scale_used_for_sampling():
+    """recompute_scale_factor None/False hands the user's scale to the kernel; True makes the
+    kernel derive it from the sizes, so the sampling positions differ."""
+    kept = interpolate(37, scale=1.5, mode="linear").axes[0]
+    assert kept.scale_used == 1.5 and kept.source_step == pytest.approx(1 / 1.5)
+    redone = interpolate(37, scale=1.5, mode="linear", recompute_scale_factor=True).axes[0]
+    assert redone.scale_used is None and redone.source_step == pytest.approx(37 / 55)
+    assert redone.sampling_scale == pytest.approx(55 / 37)
+    assert interpolate(37, scale=1.5, mode="linear").notes  # says the sampling differs
+    corners = interpolate(37, scale=1.5, mode="linear", align_corners=True).axes[0]
+    assert corners.source_step == pytest.approx(36 / 54)
+    assert interpolate(37, size=55, mode="linear").axes[0].scale_used is None
+    assert interpolate("4,4", scale=[1.1, 2.05], mode="nearest").axes[0].source_step == 1.0  # nearest_idx's copy
+    assert interpolate("4,4", scale=[1.1, 2.05], mode="nearest").axes[1].source_step == 0.5  # and its shift
+    assert interpolate(4, scale=1.1, mode="nearest").axes[0].source_step == pytest.approx(1 / 1.1)
+    assert interpolate(16, scale=0.5, mode="area").axes[0].source_step == 2.0
+
+
+def test_source_step_rule():
+    assert source_step(10, 20, 2.0, False) == 0.5
+    assert source_step(10, 20, None, False) == 0.5
+    assert source_step(10, 19, None, True) == 0.5
+    assert source_step(10, 1, None, True) == 0.0
+    assert source_step(10, 3, -1.0, False) == 10 / 3  # a scale <= 0 never reaches the kernel
+
+
+def test_scale_parsing():
+    assert scale_values("2,1.5, 1/3") == (2, 1.5, 1 / 3)
+    assert scale_values(2) == (2,) and isinstance(scale_values("2")[0], int)
+    for bad in ("abc", "1/0", "", True):
+        with pytest.raises(ShapeError):
+            scale_values(bad)
+    assert tensor_shape("1x9x4x4") == tensor_shape("1,9,4,4") == tensor_shape("(1, 9, 4, 4)") == (1, 9, 4, 4)
+    for bad in ("1x-9", "ax4", "", "1x4.5"):
+        with pytest.raises(ShapeError, match="^input (must be a tensor shape|is empty)"):
+            tensor_shape(bad)
+
+
+# ---------------------------------------------------------------------- torch rules and messages
+@pytest.mark.parametrize("call, message", [
+    (lambda: interpolate("4,4", size=3, mode="linear"), r"torch: Got 4D input, but linear mode needs 3D input$"),
+    (lambda: interpolate(4, size=3, mode="bilinear", ndim=1), r"Got 3D input, but bilinear mode needs 4D input"),
+    (lambda: interpolate("4,4,4", size=3, mode="bilinear"), r"Got 5D input, but bilinear mode needs 4D input"),
+    (lambda: interpolate(4, size=3, mode="bicubic", ndim=1),
+     r"Only 3D, 4D and 5D input Tensors supported \(got 3D\) .* \(got bicubic\)"),
+    (lambda: interpolate("4,4,4,4", size=3), r"\(got 6D\)"),
+    (lambda: interpolate(4, size=3, align_corners=True),
+     r"align_corners option can only be set with the interpolating modes: linear \| bilinear"),
+    (lambda: interpolate(4, size=3, mode="area", align_corners=False), r"align_corners option can only be set"),
+    (lambda: interpolate(4, size=3, scale=2), r"only one of size or scale_factor should be defined"),
+    (lambda: interpolate(4), r"either size or scale_factor should be defined"),
+    (lambda: interpolate(4, size=3, recompute_scale_factor=True), r"not meaningful with an explicit size"),
+    (lambda: interpolate(15, scale=0), r"got input \(W: 15\) and output \(W: 0\)"),
+    (lambda: interpolate(15, scale=-1), r"output \(W: -15\)"),
+    (lambda: interpolate("4,4", size="3,0", mode="bicubic"), r"input \(H: 4, W: 4\) output \(H: 3, W: 0\)"),
+    (lambda: interpolate(15, scale=-1, mode="area"),
+     r"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received \{1, -15\}"),
+    (lambda: interpolate("4,0,4", size="2,3,1", mode="area"), r"sizes \[1, 1, 4, 0, 4\] with dimension 3 being empty"),
+    (lambda: interpolate(4, scale=1e30), r"value cannot be converted to type int64_t without overflow"),
+    (lambda: interpolate(4, scale=1e30, recompute_scale_factor=True),
+     r"upsample_nearest1d\(\): argument 'output_size' failed to unpack .*Overflow when unpacking long long"),
+    (lambda: interpolate(4, scale=math.inf, recompute_scale_factor=True), r"cannot convert float infinity to integer"),
+    (lambda: interpolate("4,4", size=3, mode="lanczos"), r"Lanczos mode requires antialias=True"),
+    (lambda: interpolate(4, size=3, mode="nearest", antialias=True), r"Anti-alias option is restricted"),
+    (lambda: pixel_shuffle((1, 7, 4, 4), 2),
+     r"torch: pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+     r"upscale_factor, but input.size\(-3\)=7 is not divisible by 4$"),
+    (lambda: pixel_unshuffle((1, 1, 5, 4), 2),
+     r"torch: pixel_unshuffle expects height to be divisible by downscale_factor, but input.size\(-2\)=5 is not "
+     r"divisible by 2$"),
+    (lambda: pixel_unshuffle((1, 1, 4, 5), 2), r"width to be divisible by downscale_factor, but input.size\(-1\)=5"),
+    (lambda: pixel_shuffle((9, 4), 3), r"at least 3 dimensions, but got input with 2 dimension\(s\)"),
+    (lambda: pixel_shuffle((1, 9, 4, 4), 0), r"pixel_shuffle expects a positive upscale_factor, but got 0"),
+    (lambda: pixel_shuffle((1, 9, 4, 4), 2 ** 32), r"\(upscale_factor\)\^2 overflowed: upscale_factor=4294967296"),
+    (lambda: pixel_shuffle((1, 5, 8), 2, "NCW"), r"shape '\[1, 2, 2, 8\]' is invalid for input of size 40"),
+])
+def test_torch_rejections(call, message):
+    """The texts are torch 2.13.0's own (checked against torch in test_torch_resample_differential)."""
+    with pytest.raises(ShapeError, match=message) as info:
+        call()
+    assert info.value.framework == "torch"
+
+
+def test_upsample_module_treats_scale_zero_as_none():
+    """torch.nn.Upsample stores ``float(scale) if scale else None``; F.interpolate passes 0 on."""
+    with pytest.raises(ShapeError, match="either size or scale_factor should be defined"):
+        upsample(15, scale=0)
+    assert upsample(15, size=4, scale=0).output == (4,)
+    with pytest.raises(ShapeError, match=r"output \(W: 0\)"):
+        interpolate(15, scale=0)
+    with pytest.raises(ShapeError, match="no antialias"):
+        upsample("4,4", size=3, mode="bilinear", antialias=True)
+
+
+def test_area_allows_an_empty_output():
+    """mode='area' is adaptive_avg_pool: torch 2.13 returns an empty tensor for output 0."""
+    result = interpolate(15, scale=0.01, mode="area")
+    assert result.output == (0,) and "empty tensor" in result.warnings[0]
+
+
+def test_torch_pixel_shuffle_shapes():
+    assert pixel_shuffle((9, 4, 4), 3).shape == (1, 12, 12)  # unbatched (C, H, W)
+    assert pixel_shuffle((2, 3, 9, 4, 4), 3).shape == (2, 3, 1, 12, 12)  # leading dims kept
+    assert pixel_unshuffle((2, 3, 1, 4, 4), 2).shape == (2, 3, 4, 2, 2)
+    assert pixel_shuffle((1, 4, 4, 4), 1).shape == (1, 4, 4, 4)
+    empty = pixel_unshuffle((1, 4, 0, 4), 2)  # CPU kernel: numel() == 0 -> self.clone()
+    assert empty.shape == (1, 4, 0, 4) and "returns an empty input unchanged" in empty.warnings[0]
+    assert pixel_shuffle((1, 4, 0, 4), 2).shape == (1, 1, 0, 8)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: pixel_shuffle((1, 4, 4, 8), 2, "NHWC"), r"torch has no pixel shuffle in NHWC"),
+    (lambda: pixel_shuffle((1, 8, 4, 4), 2, "NCW", framework="tf"), r"tf has no pixel shuffle in NCW"),
+    (lambda: pixel_shuffle((1, 8, 4, 4), 2, framework="jax"), r"pixel shuffle is not covered for jax"),
+    (lambda: interpolate(4, scale=2, framework="onnx"), r"interpolate is not covered for onnx"),
+    (lambda: pixel_shuffle((1, 8, 4, 4), 2, "NCDHW"), r"data_format must be one of"),
+])
+def test_layouts_and_frameworks_not_covered(call, message):
+    with pytest.raises(ShapeError, match=message):
+        call()
+
+
+def test_tf_nchw_is_gpu_only():
+    result = pixel_shuffle((1, 8, 4, 4), 2, "NCHW", framework="tf")
+    assert result.shape == (1, 2, 8, 8) and "GPU" in result.warnings[0]
+
+
+# ---------------------------------------------------------------------- keras / tf golden values
+GOLDEN = [  # (kind, input, scale/size/factor, mode or data format, output shape or error text)
+    # run for real with tensorflow-cpu 2.21.0 and keras 3.15.1 (TF backend) in /work/venv-tf:
+    # keras: UpSampling{n}D(factor, interpolation=mode)(zeros((1, *input, 1))); tf: tf.image.resize;
+    # d2s/s2d: tf.nn.depth_to_space / space_to_depth; sp1/us1: seed 004's SubPixel1D and its inverse
+    ('keras', (10,), 2, None, (1, 20, 1)),
+    ('keras', (7,), 3, None, (1, 21, 1)),
+    ('keras', (0,), 2, None, (1, 0, 1)),
+    ('keras', (5,), 0, None, 'Argument `size` should be a positive integer. Received: size=0'),
+    ('keras', (5,), -1, None, 'Argument `size` should be a positive integer. Received: size=-1'),
+    ('keras', (5,), 1.5, None, "Expected an integer value for `size`, got <class 'float'>."),
+    ('keras', (5,), 2, 'bilinear', "Unrecognized keyword arguments passed to UpSampling1D: "
+     "{'interpolation': 'bilinear'}"),
+    ('keras', (10, 7), (2, 3), None, (1, 20, 21, 1)),
+    ('keras', (10, 7), 2, 'bilinear', (1, 20, 14, 1)),
+    ('keras', (10, 7), (2, 3), 'bicubic', (1, 20, 21, 1)),
+    ('keras', (10, 7), 2, 'area', (1, 20, 14, 1)),
+    ('keras', (10, 7), 2, 'lanczos3', (1, 20, 14, 1)),
+    ('keras', (10, 7), 2, 'lanczos5', (1, 20, 14, 1)),
+    ('keras', (10, 7), 2, 'gaussian', "Invalid value for argument `interpolation`. Expected of "
+     "one ('bilinear', 'nearest', 'lanczos3', 'lanczos5', 'bicubic', 'area'). Received: interpolation=gaussian"),
+    ('keras', (10, 7), (2, 0), None, 'The `size` argument must be a tuple of 2 integers. Received size=(2, 0), '
+     'including values {0} that do not satisfy `value > 0`'),
+    ('keras', (10, 7), 0, None, 'The `size` argument must be a tuple of 2 integers. Received size=0, '
+     'including values {0} that do not satisfy `value > 0`'),
+    ('keras', (10, 7), 1.5, None, 'The `size` argument must be a tuple of 2 integers. Received size=1.5'),
+    ('keras', (0, 7), 2, None, (1, 0, 14, 1)),
+    ('keras', (0, 7), (3, 2), 'bilinear', '`size` must have positive height and width. Received: size=(0, 14)'),
+    ('keras', (4, 0), (3, 2), 'area', '`size` must have positive height and width. Received: size=(12, 0)'),
+    ('keras', (10, 7, 5), (2, 3, 1), None, (1, 20, 21, 5, 1)),
+    ('keras', (10, 7, 5), 2, None, (1, 20, 14, 10, 1)),
+    ('keras', (10, 7, 5), (2, 0, 1), None,
+     'The `size` argument must be a tuple of 3 integers. Received size=(2, 0, 1), '
+     'including values {0} that do not satisfy `value > 0`'),
+    ('keras', (0, 7, 5), 2, None, (1, 0, 14, 10, 1)),
+    ('tf', (5, 7), (3, 11), 'bilinear', (1, 3, 11, 1)),
+    ('tf', (5, 7), (3, 11), 'nearest', (1, 3, 11, 1)),
+    ('tf', (375, 500), (224, 224), 'bicubic', (1, 224, 224, 1)),
+    ('tf', (5, 7), (5, 7), 'area', (1, 5, 7, 1)),
+    ('tf', (5, 7), (30, 2), 'lanczos3', (1, 30, 2, 1)),
+    ('tf', (5, 7), (1, 1), 'lanczos5', (1, 1, 1, 1)),
+    ('tf', (5, 7), (3, 11), 'gaussian', (1, 3, 11, 1)),
+    ('tf', (5, 7), (3, 11), 'mitchellcubic', (1, 3, 11, 1)),
+    ('tf', (5, 7), (0, 3), 'bilinear', 'output dimensions must be positive'),
+    ('tf', (5, 7), (-1, 3), 'nearest', 'output dimensions must be positive'),
+    ('tf', (0, 7), (3, 3), 'bilinear', 'input image must be of non-zero size'),
+    ('tf', (0, 7), (0, 3), 'area', 'input image must be of non-zero size'),
+    ('tf', (5, 7), (3, 3), 'linear', 'Resize method is not implemented: linear'),
+    ('d2s', (2, 8, 8, 4), 2, 'NHWC', (2, 16, 16, 1)),
+    ('d2s', (2, 8, 8, 12), 2, 'NHWC', (2, 16, 16, 3)),
+    ('d2s', (1, 4, 4, 9), 3, 'NHWC', (1, 12, 12, 1)),
+    ('d2s', (1, 4, 4, 7), 2, 'NHWC', 'Input depth dimension 7 should be divisible by: 4'),
+    ('d2s', (1, 4, 4, 8), 1, 'NHWC', "Value for attr 'block_size' of 1 must be at least minimum 2"),
+    ('d2s', (1, 4, 4, 8), 0, 'NHWC', "Value for attr 'block_size' of 0 must be at least minimum 2"),
+    ('d2s', (4, 4, 8), 2, 'NHWC', 'Input rank should be: 4 instead of: 3'),
+    ('d2s', (4, 4, 8), 1, 'NHWC', "Value for attr 'block_size' of 1 must be at least minimum 2"),
+    ('d2s', (1, 2, 4, 4, 8), 2, 'NHWC', 'Input rank should be: 4 instead of: 5'),
+    ('d2s', (1, 0, 4, 8), 2, 'NHWC', (1, 0, 8, 2)),
+    ('d2s', (0, 4, 4, 8), 2, 'NHWC', (0, 8, 8, 2)),
+    ('d2s', (1, 4, 4, 0), 2, 'NHWC', (1, 8, 8, 0)),
+    ('d2s', (1, 3, 5, 18), 3, 'NHWC', (1, 9, 15, 2)),
+    ('s2d', (1, 4, 4, 1), 2, 'NHWC', (1, 2, 2, 4)),
+    ('s2d', (1, 5, 4, 1), 2, 'NHWC', 'Image width 4 and height 5 should be divisible by block_size: 2'),
+    ('s2d', (1, 4, 5, 1), 2, 'NHWC', 'Image width 5 and height 4 should be divisible by block_size: 2'),
+    ('s2d', (1, 4, 4, 3), 1, 'NHWC', "Value for attr 'block_size' of 1 must be at least minimum 2"),
+    ('s2d', (4, 4, 3), 2, 'NHWC', 'Input rank should be 4 instead of 3'),
+    ('s2d', (4, 4, 3), 1, 'NHWC', "Value for attr 'block_size' of 1 must be at least minimum 2"),
+    ('s2d', (1, 0, 4, 1), 2, 'NHWC', (1, 0, 2, 4)),
+    ('s2d', (2, 6, 9, 2), 3, 'NHWC', (2, 2, 3, 18)),
+    ('sp1', (64, 8192, 32), 2, 'NWC', (64, 16384, 16)),
+    ('sp1', (2, 5, 6), 3, 'NWC', (2, 15, 2)),
+    ('sp1', (2, 5, 5), 2, 'NWC', 'Input batch dimension (5) is not divisible by product of block sizes (2)'),
+    ('sp1', (2, 5, 6), 1, 'NWC', (2, 5, 6)),
+    ('sp1', (2, 5, 6), 0, 'NWC', 'Product of block sizes must be positive, got 0'),
+    ('sp1', (0, 5, 6), 2, 'NWC', (0, 10, 3)),
+    ('sp1', (2, 5, 0), 2, 'NWC', (2, 10, 0)),
+    ('sp1', (2, 5, 1), 2, 'NWC', 'Input batch dimension (1) is not divisible by product of block sizes (2)'),
+    ('us1', (64, 16384, 16), 2, 'NWC', (64, 8192, 32)),
+    ('us1', (2, 6, 5), 3, 'NWC', (2, 2, 15)),
+    ('us1', (2, 5, 5), 2, 'NWC', 'padded_shape[0]=5 is not divisible by block_shape[0]=2'),
+    ('us1', (2, 6, 6), 0, 'NWC', 'All values in block_shape must be positive, got value, 0 at index 0.'),
+    ('us1', (2, 0, 6), 2, 'NWC', (2, 0, 12)),
+]
+
+
+@pytest.mark.parametrize("kind, shape, arg, extra, expected", GOLDEN)
+def test_golden_keras_tf(kind, shape, arg, extra, expected):
+    def call():
+        if kind == "keras":
+            return (1, *interpolate(list(shape), scale=arg, mode=extra, framework="keras", ndim=len(shape)).output, 1)
+        if kind == "tf":
+            return (1, *interpolate(list(shape), size=arg, mode=extra, framework="tf").output, 1)
+        api = pixel_shuffle if kind in ("d2s", "sp1") else pixel_unshuffle
+        return api(shape, arg, extra, framework="tf").shape
+
+    if isinstance(expected, str):
+        with pytest.raises(ShapeError, match=re.escape(expected)) as info:
+            call()
+        assert info.value.framework in ("tf", "keras")
+    else:
+        assert call() == expected
+
+
+def test_keras_explicit_nearest_on_3d_is_accepted_with_a_note():
+    """Keras 3.15 raises for UpSampling3D(interpolation='nearest') (it has no such argument) but
+    the layer does nearest: convshape accepts mode='nearest' and says so."""
+    result = interpolate("10,7,5", scale=2, mode="nearest", framework="keras")
+    assert result.output == (20, 14, 10)
+    assert "Unrecognized keyword arguments" in result.notes[0]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: interpolate(10, size=20, framework="keras"), r"integer factor per axis"),
+    (lambda: interpolate("10,10,10,10", scale=2, framework="keras"), r"UpSampling1D, UpSampling2D and UpSampling3D"),
+    (lambda: interpolate(10, scale=2, framework="keras", align_corners=True), r"align_corners is torch's"),
+    (lambda: interpolate("10,10", scale=2, framework="tf"), r"takes size \(the output size\)"),
+    (lambda: interpolate(10, size=20, framework="tf", ndim=1), r"'size' must be a 1-D Tensor of 2 elements"),
+    (lambda: interpolate("10,10", size=20, framework="tf", recompute_scale_factor=True), r"has no such argument"),
+])
+def test_keras_tf_argument_errors(call, message):
+    with pytest.raises(ShapeError, match=message):
+        call()
+
+
+def test_framework_defaults():
+    assert interpolate(5, framework="keras").output == (10,)  # UpSampling1D(size=2)
+    assert interpolate("5,7", size="3,11", framework="tf").mode == "bilinear"
+    assert interpolate(64, size=32, framework="tf").input == (64, 64)  # one number: tf's 2 axes
+    assert interpolate(64, scale=2, mode="trilinear").input == (64, 64, 64)
+    assert interpolate(64, scale=2).input == (64,)
+
+
+# ---------------------------------------------------------------------- properties
+@given(st.integers(1, 10 ** 6), st.floats(0.01, 100, allow_nan=False))
+def test_scaled_output_brackets_the_double_product(size, scale):
+    out = scaled_output(size, scale)
+    assert out <= size * scale < out + 1
+
+
+@given(st.lists(st.integers(1, 200), min_size=1, max_size=3), st.integers(1, 8),
+       st.sampled_from(["nearest", "nearest-exact", "area"]))
+def test_integer_scale_multiplies(sizes, factor, mode):
+    result = interpolate(sizes, scale=factor, mode=mode, ndim=len(sizes))
+    assert result.output == tuple(i * factor for i in sizes)
+    keras = interpolate(sizes, scale=factor, framework="keras", ndim=len(sizes))
+    assert keras.output == result.output
+
+
+@given(st.lists(st.integers(1, 300), min_size=2, max_size=2), st.lists(st.integers(1, 300), min_size=2, max_size=2),
+       st.sampled_from(["nearest", "bilinear", "bicubic", "area", "nearest-exact"]))
+def test_size_is_the_output(sizes, wanted, mode):
+    assert interpolate(sizes, size=wanted, mode=mode).output == tuple(wanted)
+    assert interpolate(sizes, size=wanted, framework="tf").output == tuple(wanted)
+
+
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=3), st.integers(1, 12), st.integers(1, 6),
+       st.integers(1, 6), st.integers(1, 4))
+def test_shuffle_round_trips_and_keeps_elements(lead, channels, h, w, r):
+    shape = (*lead, channels * r * r, h, w)
+    out = pixel_shuffle(shape, r).shape
+    assert math.prod(out) == math.prod(shape)
+    assert pixel_unshuffle(out, r).shape == shape
+    if r >= 2:
+        nhwc = (lead[0], h, w, channels * r * r)
+        assert pixel_unshuffle(pixel_shuffle(nhwc, r, framework="tf").shape, r, framework="tf").shape == nhwc
+    ncw = (lead[0], channels * r, w)
+    assert pixel_unshuffle(pixel_shuffle(ncw, r, "NCW").shape, r, "NCW").shape == ncw
+    nwc = (lead[0], w, channels * r)
+    assert pixel_unshuffle(pixel_shuffle(nwc, r, "NWC", framework="tf").shape, r, "NWC", framework="tf").shape == nwc
+
+
+@given(st.lists(st.integers(1, 50), min_size=1, max_size=3), st.floats(0.05, 4, allow_nan=False),
+       st.sampled_from(["nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact"]))
+def test_json_contract_or_a_torch_rejection(sizes, scale, mode):
+    try:
+        result = interpolate(sizes, scale=scale, mode=mode, ndim=len(sizes))
+    except ShapeError as exc:
+        assert exc.framework == "torch" and exc.message
+        return
+    data = result.to_dict()
+    assert {"op", "framework", "input", "output", "axes"} <= set(data)
+    for axis in data["axes"]:
+        assert {"input", "pad_before", "pad_after", "output", "scale_used", "source_step",
+                "sampling_scale"} <= set(axis)
+    assert plain(interpolate_report(result)).count("\n") > 3
+
+
+def test_shuffle_json_and_report():
+    data = pixel_shuffle("1x9x4x4", 3).to_dict()
+    assert data["shape"] == [1, 1, 12, 12] and data["input_shape"] == [1, 9, 4, 4]
+    assert data["input"] == [4, 4] and data["output"] == [12, 12]
+    assert data["channels_in"] == 9 and data["channels_out"] == 1
+    assert data["axes"][0] == {"input": 4, "factor": 3, "output": 12, "pad_before": 0, "pad_after": 0}
+    text = plain(pixel_shuffle_report(pixel_shuffle((2, 3, 9, 4, 4), 3)))
+    assert "batch" in text and "9 / 9" in text
