@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from . import rules
 from .errors import ShapeError
 from .frameworks import FRAMEWORKS, MAX_INPUT, MAX_WINDOW, Pad, framework_rules
-from .model import AxisSpec
+from .model import AxisSpec, SpatialResult
 from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 
 T = TypeVar("T")
@@ -134,7 +134,7 @@ def _list(values: Sequence[int]) -> list[int]:
     return list(values)
 
 
-class PoolResult(namedtuple(
+class PoolResult(SpatialResult, namedtuple(
         "PoolResult", "op kind framework padding ceil_mode count_include_pad norm_type axes warnings notes")):
     """A max / average / LP pooling layer in one framework."""
 
@@ -152,14 +152,6 @@ class PoolResult(namedtuple(
     axes: tuple[PoolAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
-
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {

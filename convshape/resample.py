@@ -23,6 +23,7 @@ from typing import Any, TypeVar, Union
 
 from .errors import ShapeError
 from .frameworks import framework_rules
+from .model import SpatialResult
 from .params import IntArg, axis_count, per_axis
 
 T = TypeVar("T")
@@ -210,7 +211,7 @@ class ResampleAxis(namedtuple("ResampleAxis", "input size scale output scale_use
         return d
 
 
-class InterpolateResult(namedtuple(
+class InterpolateResult(SpatialResult, namedtuple(
         "InterpolateResult",
         "op framework layer mode align_corners recompute_scale_factor antialias axes warnings notes",
         defaults=((), ()))):
@@ -228,14 +229,6 @@ class InterpolateResult(namedtuple(
     axes: tuple[ResampleAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
-
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "layer": self.layer, "mode": self.mode,

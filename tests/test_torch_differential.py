@@ -22,6 +22,7 @@ else:
     torch = pytest.importorskip("torch")
 
 import torch.nn.functional as F  # noqa: E402
+from difftools import agree, ours  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*padding='same'.*")
 
@@ -46,23 +47,6 @@ def torch_conv(sizes, kernel, stride, padding, dilation):
         return tuple(CONV[n](x, w, stride=stride, padding=padding, dilation=dilation).shape[2:])
     except (RuntimeError, ValueError) as exc:
         return exc
-
-
-def ours(call):
-    try:
-        return call()
-    except ShapeError as exc:
-        return exc
-
-
-def agree(expected, got, context: str) -> bool:
-    """Assert convshape agrees with torch (same output, or both reject); True if torch rejected."""
-    if isinstance(expected, Exception):
-        assert isinstance(got, ShapeError), f"torch rejects ({expected}) but convshape gives {got}: {context}"
-        return True
-    assert not isinstance(got, Exception), f"torch gives {expected} but convshape rejects ({got}): {context}"
-    assert got.output == expected, context
-    return False
 
 
 def random_axes(rng: random.Random, n: int):

@@ -22,6 +22,7 @@ else:
     torch = pytest.importorskip("torch")
 
 import torch.nn.functional as F  # noqa: E402
+from difftools import agree, ours  # noqa: E402
 
 MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 AVG = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -45,23 +46,6 @@ def torch_pool(kind, sizes, kernel, stride, padding, dilation, ceil_mode, count_
         return tuple(out.shape[2:])
     except (RuntimeError, ValueError) as exc:
         return exc
-
-
-def ours(call):
-    try:
-        return call()
-    except ShapeError as exc:
-        return exc
-
-
-def agree(expected, got, context: str) -> bool:
-    """Assert convshape agrees with torch (same output, or both reject); True if torch rejected."""
-    if isinstance(expected, Exception):
-        assert isinstance(got, ShapeError), f"torch rejects ({expected}) but convshape gives {got}: {context}"
-        return True
-    assert not isinstance(got, Exception), f"torch gives {expected} but convshape rejects ({got}): {context}"
-    assert got.output == expected, context
-    return False
 
 
 def random_config(rng: random.Random, kind: str):
