@@ -7,10 +7,12 @@ __version__ = "0.1.0"
 from .api import ConvResult, ConvTransposeResult, conv, conv_transpose, frameworks  # noqa: E402
 from .errors import ShapeError  # noqa: E402
 
-# pooling and resampling load on first use, so the conv commands' start-up stays small
+# pooling, unpooling and resampling load on first use, so the conv commands' start-up stays small
 _LAZY = {"pool": "pooling", "pool_compare": "pooling", "PoolResult": "pooling", "PoolCompareResult": "pooling",
          "interpolate": "resample", "upsample": "resample", "pixel_shuffle": "resample",
-         "pixel_unshuffle": "resample", "InterpolateResult": "resample", "PixelShuffleResult": "resample"}
+         "pixel_unshuffle": "resample", "InterpolateResult": "resample", "PixelShuffleResult": "resample",
+         "adaptive_pool": "unpool", "fractional_max_pool": "unpool", "max_unpool": "unpool",
+         "AdaptivePoolResult": "unpool", "FractionalResult": "unpool", "UnpoolResult": "unpool"}
 
 
 def __getattr__(name: str) -> object:

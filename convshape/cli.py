@@ -220,6 +220,13 @@ COMMANDS: list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]] = [
     *[(f"avgpool{n}d", ("cli_pool", "make_pool", ("avg", n)),
        (f"avg-pool{n}d", f"averagepooling{n}d", f"average-pool{n}d")) for n in (1, 2, 3)],
     *[(f"lppool{n}d", ("cli_pool", "make_pool", ("lp", n)), (f"lp-pool{n}d",)) for n in (1, 2)],
+    # adaptive and fractional pooling, unpooling (convshape/cli_unpool.py)
+    *[(f"adaptive-{kind}pool{n}d", ("cli_unpool", "make_adaptive", (kind, n)), (f"adaptive{kind}pool{n}d",))
+      for kind in ("avg", "max") for n in (1, 2, 3)],
+    *[(f"fractional-maxpool{n}d", ("cli_unpool", "make_fractional", (n,)), (f"fractionalmaxpool{n}d",))
+      for n in (2, 3)],
+    *[(f"maxunpool{n}d", ("cli_unpool", "make_unpool", (n,)), (f"max-unpool{n}d", f"unpool{n}d"))
+      for n in (1, 2, 3)],
     # resampling (convshape/cli_resample.py)
     ("upsample", ("cli_resample", "make_interpolate", ("upsample",)), ("upsampling",)),
     ("interpolate", ("cli_resample", "make_interpolate", ("interpolate",)), ("resize",)),

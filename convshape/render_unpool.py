@@ -1,0 +1,111 @@
+"""Reports for adaptive pooling, fractional max pooling and max unpooling (lists of
+:mod:`convshape.render` blocks)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Callable
+
+from .frameworks import framework_rules
+from .render import Block, Table, clip, pad_pair, runs, sizes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolResult
+
+
+def _head(result: AdaptivePoolResult | FractionalResult | UnpoolResult, extra: str = "") -> list[Block]:
+    title = framework_rules(result.framework).title
+    return [f"{result.op} · {title}{extra}", f"input {sizes(result.input)} -> output {sizes(result.output)}"]
+
+
+def _tail(result: AdaptivePoolResult | FractionalResult | UnpoolResult) -> list[Block]:
+    return [f"warning: {w}" for w in result.warnings] + [f"note: {n}" for n in result.notes]
+
+
+def _groups(axes: Sequence, key: Callable[[object], Hashable]) -> list[tuple[str, object]]:
+    """Axes with the same table share it: ``[(label, first axis), ...]``."""
+    seen: dict[Hashable, list[int]] = {}
+    for i, a in enumerate(axes):
+        seen.setdefault(key(a), []).append(i)
+    out = []
+    for members in seen.values():
+        label = "every axis" if len(members) == len(axes) and len(axes) > 1 else \
+            "axis " + ", ".join(str(i) for i in members)
+        out.append((label, axes[members[0]]))
+    return out
+
+
+def _window_summary(a: AdaptiveAxis) -> str:
+    sizes_seen = sorted(set(a.sizes))
+    parts = ["window size " + " and ".join(str(s) for s in sizes_seen) if sizes_seen else "no windows"]
+    if len(sizes_seen) > 1:
+        big = [str(o) for o, s in enumerate(a.sizes) if s == sizes_seen[-1]]
+        parts.append(f"size {sizes_seen[-1]} at output {runs([int(b) for b in big])}")
+    overlapping = sum(1 for n in a.overlaps if n)
+    if overlapping:
+        parts.append(f"{overlapping} window{'s' if overlapping > 1 else ''} overlap the one before")
+    if a.output > a.input:
+        parts.append("output larger than input: cells repeat")
+    return "; ".join(parts)
+
+
+def adaptive_report(result: AdaptivePoolResult) -> list[Block]:
+    from .unpool import window_gaps
+
+    blocks = _head(result, f" · adaptive {'average' if result.kind == 'avg' else 'max'} pooling")
+    rows = tuple((str(i), str(a.input), str(a.output), ", ".join(str(s) for s in sorted(set(a.sizes))) or "-",
+                  str(sum(1 for n in a.overlaps if n)),
+                  "-" if a.equivalent is None else f"kernel {a.equivalent[0]}, stride {a.equivalent[1]}")
+                 for i, a in enumerate(result.axes))
+    blocks.append(Table("Per axis", ("axis", "input", "output", "window sizes", "overlapping windows",
+                                     "same as plain pooling"), rows))
+    for label, a in _groups(result.axes, lambda a: (a.input, a.output, a.windows)):
+        sizes_seen = sorted(set(a.sizes))
+        gaps = set(window_gaps(a.windows, a.input))
+        overlaps = a.overlaps  # a property: computed once here
+
+        def note(o: int, start: int, size: int) -> str:
+            marks = []
+            if overlaps[o]:
+                marks.append(f"overlaps {o - 1} by {overlaps[o]}")
+            if len(sizes_seen) > 1 and size == sizes_seen[-1]:
+                marks.append("larger")
+            if start - 1 in gaps:
+                marks.append(f"cell {start - 1} skipped")
+            return ", ".join(marks)
+
+        window_rows, notes = clip(tuple((str(o), str(s), str(e), str(e - s), note(o, s, e - s))
+                                        for o, (s, e) in enumerate(a.windows)))
+        blocks.append(Table(f"Windows [start, end) ({label})", ("output", "start", "end", "size", "note"),
+                            window_rows, (_window_summary(a), *notes)))
+    return blocks + _tail(result)
+
+
+def fractional_report(result: FractionalResult) -> list[Block]:
+    blocks = _head(result, " · fractional max pooling")
+    rows = tuple((str(i), str(a.input), str(a.kernel), "-" if a.output_ratio is None else repr(a.output_ratio),
+                  str(a.output), str(a.largest_output), str(a.largest_kernel),
+                  "-" if a.mean_step is None else f"{a.mean_step:.4g}")
+                 for i, a in enumerate(result.axes))
+    blocks.append(Table("Per axis", ("axis", "input", "kernel", "output_ratio", "output",
+                                     "largest output for this kernel", "largest kernel for this output",
+                                     "mean step"), rows))
+    return blocks + _tail(result)
+
+
+def unpool_report(result: UnpoolResult) -> list[Block]:
+    blocks = _head(result, f" · padding {result.padding}")
+    rows = tuple((str(i), str(a.input), str(a.kernel), str(a.stride), pad_pair(a.pad_before, a.pad_after),
+                  str(a.default), str(a.output), runs(a.valid_outputs) or "none", runs(a.pool_inputs) or "none")
+                 for i, a in enumerate(result.axes))
+    blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "pad before:after", "default", "output",
+                                     "valid outputs", "max pool inputs giving the input"), rows))
+    pooled_by = "max_pool_with_argmax maps it to the input" if result.framework == "tf" else \
+        "MaxPool (ceil_mode=False) maps it to the input"
+    for label, a in _groups(result.axes, lambda a: (a.valid_outputs, a.pool_inputs, a.default)):
+        option_rows, notes = clip(tuple(
+            (str(o), "yes" if o in a.pool_inputs else "no", "default" if o == a.default else "")
+            for o in a.valid_outputs))
+        blocks.append(Table(f"Valid output sizes ({label})",
+                            ("output", pooled_by, ""), option_rows, notes))
+    return blocks + _tail(result)

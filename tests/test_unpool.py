@@ -1,0 +1,285 @@
+"""Adaptive pooling, fractional max pooling and max unpooling: seed examples, golden values
+recorded from the real frameworks, rejections in the frameworks' words, and properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from convshape import ShapeError
+from convshape.unpool import (adaptive_pool, adaptive_windows, fractional_max_pool, keras_adaptive_windows,
+                              max_unpool, window_gaps)
+
+# ---------------------------------------------------------------------- seed examples
+
+
+def test_seed_004_max_pool_3x3_to_2x2_unpools_back_to_3x3():
+    """004_4cc0a9f496c36c00.txt: a 3x3 map, max pool 2x2 stride 1 -> 2x2, unpooling -> 3x3
+    (torch: MaxUnpool2d(2, stride=1) on 2x2 gives 3x3; the max pool maps 3 back to 2)."""
+    result = max_unpool(2, 2, stride=1, ndim=2)
+    assert result.output == (3, 3)
+    assert result.valid_outputs == ((3,), (3,))  # stride 1: the only size torch accepts
+    assert all(a.pool_inputs == (3,) for a in result.axes)
+
+
+def test_seed_004_max_pool_with_argmax_4x4_unpools_to_4x4():
+    """004_4cc0a9f496c36c00.txt: tf.nn.max_pool_with_argmax on [1, 4, 4, 3], ksize 2, stride 2,
+    SAME -> (1, 2, 2, 3); unpooled -> (1, 4, 4, 3) (tensorflow-cpu 2.21 gives both)."""
+    result = max_unpool(2, 2, padding="same", framework="tf", ndim=2)
+    assert result.output == (4, 4)
+    assert result.valid_outputs == ((3, 4), (3, 4))  # SAME pooling of 3 or 4 gives 2
+    assert max_unpool(2, 2, padding="same", output_size=4, framework="tf", ndim=2).output == (4, 4)
+    with pytest.raises(ShapeError, match=r"the unpooled size is the size that was pooled.* sizes 3\.\.4 only, not 5"):
+        max_unpool(2, 2, padding="same", output_size=5, framework="tf", ndim=2)
+
+
+def test_seed_004_unpool_with_argmax_is_wrong_when_the_input_was_odd():
+    """The seed's unpool_with_with_argmax scatters into pooled * ksize: for a 5x5 input (SAME,
+    ksize 2) that is 6x6, not 5x5; TF 2.21 then misplaces the maxima (VALID: scatter fails with
+    'indices[10] = [0, 55] does not index into shape [1,48]')."""
+    result = max_unpool(3, 2, padding="same", output_size=5, framework="tf", ndim=2)
+    assert result.output == (5, 5) and result.axes[0].default == 6
+    assert any("seed 004" in n for n in result.notes)
+    with pytest.raises(ShapeError, match=r"sizes 4\.\.5 only, not 6"):  # VALID: 4 and 5 pool to 2
+        max_unpool(2, 2, padding="valid", output_size=6, framework="tf", ndim=2)
+
+
+def test_torch_docs_fractional_examples():
+    """torch.nn.functional.fractional_max_pool2d's docstring, run on torch 2.13: (20, 16, 50, 32),
+    kernel 3 -> 13x12 with output_size=(13, 12); kernel 3, output_ratio 0.5 -> 25x16."""
+    assert fractional_max_pool("50,32", 3, output_size="13,12").output == (13, 12)
+    assert fractional_max_pool("50,32", 3, output_ratio=0.5).output == (25, 16)
+
+
+# ---------------------------------------------------------------------- torch golden values (torch 2.13.0, CPU)
+
+
+@pytest.mark.parametrize("size, output, windows", [
+    (5, 3, ((0, 2), (1, 4), (3, 5))),
+    (6, 3, ((0, 2), (2, 4), (4, 6))),
+    (7, 3, ((0, 3), (2, 5), (4, 7))),
+    (3, 5, ((0, 1), (0, 2), (1, 2), (1, 3), (2, 3))),  # larger output: cells repeat
+    (10, 4, ((0, 3), (2, 5), (5, 8), (7, 10))),
+    (1, 3, ((0, 1), (0, 1), (0, 1))),
+    (4, 1, ((0, 4),)),
+    (4, 0, ()),  # an empty output, no error
+])
+def test_adaptive_windows_torch(size, output, windows):
+    for kind in ("avg", "max"):
+        assert adaptive_pool(size, output, kind).windows == (windows,)
+
+
+def test_adaptive_equivalent_plain_pooling():
+    axes = adaptive_pool("7,8,10", "3,4,4", ndim=3).axes
+    assert [a.equivalent for a in axes] == [(3, 2), (2, 2), None]
+    assert adaptive_pool(9, 1).axes[0].equivalent == (9, 9)
+
+
+def test_adaptive_overlaps_and_sizes():
+    axis = adaptive_pool(5, 3).axes[0]
+    assert axis.sizes == (2, 3, 2) and axis.overlaps == (0, 1, 1)
+    d = axis.to_dict()
+    assert d["window_sizes"] == [2, 3] and d["overlapping"] == 2 and d["gaps"] == []
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: adaptive_pool(5, -1), r"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 "
+                                   r"but received \{1, -1\}$"),
+    (lambda: adaptive_pool(5, "2,-1"), r"received \{2, -1\}$"),
+    (lambda: adaptive_pool(5, "2,2,-1"), r"adaptive_avg_pool3d: .* received \{2, 2,-1\}$"),  # torch's spacing
+    (lambda: adaptive_pool(5, -2, "max"), r"Trying to create tensor with negative dimension -2: \[1, 1, 1, -2\]$"),
+    (lambda: adaptive_pool(5, "2,-3", "max"), r"negative dimension -3: \[1, 1, 2, -3\]$"),
+    (lambda: adaptive_pool("3,0", 2, "max"), r"adaptive_max_pool2d\(\): Expected input to have non-zero size for "
+                                             r"non-batch dimensions, but input has sizes \[1, 1, 3, 0\] with "
+                                             r"dimension 3 being empty$"),
+    (lambda: adaptive_pool(0, 2), r"adaptive_avg_pool2d\(\): .*sizes \[1, 1, 1, 0\] with dimension 3 being empty$"),
+    (lambda: adaptive_pool(0, -1), r"elements of output_size"),  # avg checks the output first
+    (lambda: adaptive_pool(0, -1, "max"), r"non-zero size"),  # max the input first
+])
+def test_adaptive_rejections_read_like_torch(call, message):
+    with pytest.raises(ShapeError, match=message) as info:
+        call()
+    assert info.value.framework == "torch"
+
+
+def test_adaptive_zero_output_warns():
+    result = adaptive_pool(5, "0,3")
+    assert result.output == (0, 3) and "output size 0 on axis 0" in result.warnings[0]
+
+
+@pytest.mark.parametrize("args, output", [
+    (("5,5", 3, "3,3"), (3, 3)),
+    (("5,5", 1, "5,5"), (5, 5)),  # 2-D: output + kernel - 1 <= input
+    (("5,5,5", 3, "2,2,2"), (2, 2, 2)),  # 3-D: output + kernel <= input
+    (("5,5", 3, "0,3"), (0, 3)),
+])
+def test_fractional_outputs_torch(args, output):
+    assert fractional_max_pool(*args).output == output
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: fractional_max_pool("5,5", 3, "4,3"), r"fractional_max_pool2d\(\): pool height 3 too large relative to "
+                                                   r"input height 5$"),
+    (lambda: fractional_max_pool("5,5", 3, "3,4"), r"pool width 3 too large relative to input width 5$"),
+    (lambda: fractional_max_pool("5,5,5", 3, "3,3,3"), r"fractional_max_pool3d_out\(\): pool time 3 too large "
+                                                       r"relative to input time 5$"),
+    (lambda: fractional_max_pool("9,3,3", 1, "1,5,5"), r"pool width 1 too large"),  # 3-D checks width before height
+    (lambda: fractional_max_pool("5,5,5", "6,1,1", "-4,1,1"), r"pool time 6 too large"),  # 3-D: kernel > input
+    (lambda: fractional_max_pool("5,5", "1,4", "1,-2"), r"Trying to create tensor with negative dimension -2: "
+                                                        r"\[1, 1, 1, -2\]$"),  # 2-D lets the kernel through
+    (lambda: fractional_max_pool("5,5", 2, output_ratio=1.5), r"output_ratio must be between 0 and 1 \(got 1\.5\)$"),
+    (lambda: fractional_max_pool("5,5", 2, output_ratio="0.5,1"), r"\(got \(0\.5, 1\.0\)\)$"),
+    (lambda: fractional_max_pool("5,5", 2), r"FractionalMaxPool2d requires specifying either an output size, or a "
+                                            r"pooling ratio$"),
+    (lambda: fractional_max_pool("5,5", 2, 3, 0.5), r"only one of output_size and output_ratio may be specified$"),
+    (lambda: fractional_max_pool("5,5,5", 0, 1), r"kernel_size must be greater than 0, but got 0$"),
+    (lambda: fractional_max_pool("0,5", 1, 1), r"fractional_max_pool2d\(\): Expected input to have non-zero size "
+                                               r"for non-batch dimensions, but got\[1, 1, 0, 5\] with dimension 2 "
+                                               r"being empty\.$"),
+])
+def test_fractional_rejections_read_like_torch(call, message):
+    with pytest.raises(ShapeError, match=message):
+        call()
+
+
+def test_fractional_ratio_is_truncated_in_doubles():
+    # 100 * 0.29 == 28.999999999999996 in doubles: torch 2.13 gives 28, not 29
+    assert fractional_max_pool(100, 1, output_ratio=0.29, ndim=2).output == (28, 28)
+    assert fractional_max_pool("7,9", 2, output_ratio="0.5,0.34").output == (3, 3)
+
+
+@pytest.mark.parametrize("args, default, valid, sources", [
+    ((5, 2), 10, range(9, 12), (10, 11)),
+    ((5, 3, 2, 1), 9, range(8, 11), (9, 10)),
+    ((1, 2, 2, 1), 0, range(0, 2), (1,)),  # the default is empty; the max pool came from 1
+    ((4, 3, 1), 6, (6,), (6,)),
+])
+def test_unpool_torch(args, default, valid, sources):
+    axis = max_unpool(*args).axes[0]
+    assert (axis.default, axis.valid_outputs, axis.pool_inputs) == (default, tuple(valid), sources)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: max_unpool(5, 2, output_size=8), r'invalid output_size "\[8\]" \(dim 0 must be between 8 and 12\)$'),
+    (lambda: max_unpool(5, 2, output_size=12), r"between 8 and 12"),
+    (lambda: max_unpool(2, 2, stride=1, output_size="3,4"), r'invalid output_size "\[3, 4\]" \(dim 1 must be '
+                                                            r'between 2 and 4\)$'),
+    (lambda: max_unpool(1, 1, 1, 1), r"max_unpooling: output_size must contain non-negative spatial dimensions, "
+                                     r"but got output_size\[0\]=-1$"),
+    (lambda: max_unpool(5, 2, padding=-1), r"pad must be non-negative, but got pad: -1$"),
+    (lambda: max_unpool(5, 2, padding="same"), r"takes integer padding"),
+    (lambda: max_unpool(5, 2, padding="0:1"), r"pads both sides equally"),
+    (lambda: max_unpool(5, 0), r"kernel size should be greater than zero"),
+])
+def test_unpool_rejections_read_like_torch(call, message):
+    with pytest.raises(ShapeError, match=message):
+        call()
+
+
+def test_unpool_warns_about_padding_no_max_pool_takes():
+    result = max_unpool(3, 2, padding=2)  # torch 2.13: F.max_unpool1d runs it, giving 2
+    assert result.output == (2,) and "pad should be at most half of effective kernel size" in result.warnings[0]
+
+
+def test_unpool_tf_rules():
+    assert max_unpool(3, 3, 2, framework="tf", ndim=2).valid_outputs == ((7, 8), (7, 8))  # VALID
+    assert max_unpool(3, 3, 2, "same", framework="tf", ndim=2).valid_outputs == ((5, 6), (5, 6))
+    with pytest.raises(ShapeError, match="4-dimensional"):
+        max_unpool(3, 2, framework="tf", ndim=3)
+    with pytest.raises(ShapeError, match="'SAME' or 'VALID' only"):
+        max_unpool(3, 2, padding=1, framework="tf", ndim=2)
+
+
+@pytest.mark.parametrize("call, framework", [
+    (lambda: adaptive_pool(5, 3, framework="jax"), "jax"),
+    (lambda: adaptive_pool(5, 3, framework="onnx"), "onnx"),
+    (lambda: fractional_max_pool("5,5", 2, 2, framework="keras"), "keras"),
+    (lambda: max_unpool(5, 2, framework="caffe"), "caffe"),
+])
+def test_other_frameworks_say_who_has_the_op(call, framework):
+    with pytest.raises(ShapeError, match=r"has no .*; convshape knows it in torch") as info:
+        call()
+    assert info.value.framework == framework and info.value.rule == "unsupported-op"
+
+
+# ---------------------------------------------------------------------- Keras 3.15.1 (TF 2.21 backend), recorded
+
+
+@pytest.mark.parametrize("size, output, index, keras, torch_window", [
+    # keras.ops.adaptive_max_pool on float64 arange / reversed arange, keras 3.15.1
+    (13459, 4357, 3132, (9674, 9678), (9674, 9679)),
+    (11303, 6333, 5952, (10623, 10625), (10622, 10625)),
+    (9682, 10170, 4564, (4345, 4346), (4344, 4346)),
+    (389893, 49, 45, (358064, 366022), (358065, 366022)),
+])
+def test_keras_float32_windows_differ_from_torch_where_recorded(size, output, index, keras, torch_window):
+    assert keras_adaptive_windows(size, output)[index] == keras
+    assert adaptive_windows(size, output)[index] == torch_window
+    result = adaptive_pool(size, output, framework="keras")
+    assert result.windows[0][index] == keras and any("float32" in n for n in result.notes)
+
+
+def test_keras_rejections_and_crash_warning():
+    with pytest.raises(ShapeError, match="division by zero"):
+        adaptive_pool(5, 0, framework="keras")
+    with pytest.raises(ShapeError, match=r"Requires start <= limit when delta > 0: 0/-1 \[Op:Range\]"):
+        adaptive_pool(5, -1, framework="keras")
+    # recorded: AdaptiveMaxPooling1D(1) on float32 kills the process with SIGFPE (exit 136), and so do
+    # 2-D / 3-D layers whose last axis has input or output 1; (9, 4) -> (1, 3) runs
+    assert "SIGFPE" in adaptive_pool(4, 1, "max", framework="keras").warnings[0]
+    assert "SIGFPE" in adaptive_pool("5,6,1", 3, "max", framework="keras").warnings[0]
+    assert not adaptive_pool("9,4", "1,3", "max", framework="keras").warnings
+    assert not adaptive_pool(4, 1, "avg", framework="keras").warnings
+    assert adaptive_pool(5, 3, "max", framework="keras").windows == (((0, 2), (1, 4), (3, 5)),)
+
+
+# ---------------------------------------------------------------------- properties
+
+sizes = st.integers(1, 5000)
+
+
+@given(sizes, st.integers(1, 5000))
+def test_adaptive_windows_tile_the_input(size, output):
+    windows = adaptive_windows(size, output)
+    assert len(windows) == output
+    assert windows[0][0] == 0 and windows[-1][1] == size
+    assert all(e > s for s, e in windows)  # every window non-empty
+    assert all(b[0] <= a[1] for a, b in zip(windows, windows[1:]))  # no gap between neighbours
+    assert all(b[0] >= a[0] and b[1] >= a[1] for a, b in zip(windows, windows[1:]))
+    assert window_gaps(windows, size) == ()
+    small = -(-size // output)
+    assert {e - s for s, e in windows} <= {small, small + 1}
+
+
+@given(st.integers(1, 4095), st.integers(1, 4095))
+def test_keras_windows_equal_torch_while_float32_is_exact(size, output):
+    """output * size < 2**24: every product and quotient in Keras's float32 lands on the same
+    integer floor and ceiling as torch's integer arithmetic."""
+    assert keras_adaptive_windows(size, output) == adaptive_windows(size, output)
+
+
+@given(st.integers(1, 60), st.integers(1, 8), st.integers(1, 6), st.integers(0, 4))
+def test_unpool_sets(size, kernel, stride, padding):
+    try:
+        axis = max_unpool(size, kernel, stride, padding).axes[0]
+    except ShapeError as exc:
+        assert "non-negative" in exc.message and (size - 1) * stride + kernel - 2 * padding < 0
+        return
+    assert all(abs(o - axis.default) < stride and o >= 0 for o in axis.valid_outputs)
+    assert (axis.default in axis.valid_outputs) == (axis.default >= 0)
+    if padding <= kernel // 2:  # a max pool that exists
+        assert set(axis.pool_inputs) <= set(axis.valid_outputs)
+
+
+@given(st.integers(1, 200), st.integers(1, 10), st.floats(0.01, 0.99), st.sampled_from((2, 3)))
+def test_fractional_limits(size, kernel, ratio, ndim):
+    try:
+        axis = fractional_max_pool(size, kernel, output_ratio=ratio, ndim=ndim).axes[0]
+    except ShapeError as exc:
+        assert exc.rule == "pool-too-large"
+        return
+    assert 0 <= axis.output <= size and axis.output <= axis.largest_output
+    assert fractional_max_pool(size, kernel, axis.largest_output, ndim=ndim).output[0] == axis.largest_output
+    with pytest.raises(ShapeError, match="too large"):
+        fractional_max_pool(size, kernel, axis.largest_output + 1, ndim=ndim)
