@@ -17,9 +17,11 @@ Examples:
   convshape {name} --i 64,48 --scale 1/3 --mode bilinear --recompute-scale-factor --json
   convshape {name} --i 28,28 --scale 2 -f keras --mode bilinear
   convshape {name} --i 375,500 --size 224,224 -f tf
+  convshape {name} --i 375,500 --size 224,224 -f onnx --keep-aspect-ratio-policy not_larger
 
 Frameworks: torch (F.interpolate / nn.Upsample), keras (UpSampling1D/2D/3D: --scale is its
-integer size factor), tf (tf.image.resize: --size only).
+integer size factor), tf (tf.image.resize: --size only), onnx (Resize: --scale or --size),
+jax (jax.image.resize: --size and --mode only). caffe has none (a Deconvolution: conv-transpose2d).
 Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 """
 
@@ -29,8 +31,9 @@ Examples:
   convshape {name} --input 2x8x8x12 --r 2 -f tf --json
   convshape {name} --input 64x8192x32 --r 2 -f tf --data-format NWC
 
-Layouts: torch NCHW (any leading dims); tf NHWC (default) or NCHW (GPU only);
-1-D sub-pixel recipes of seed 004: NWC with tf (SubPixel1D), NCW with torch (PixelShuffle1D).
+Layouts: torch NCHW (any leading dims); tf NHWC (default) or NCHW (GPU only); keras NHWC
+(default) or NCHW; onnx NCHW (DepthToSpace / SpaceToDepth); 1-D sub-pixel recipes of seed 004:
+NWC with tf (SubPixel1D), NCW with torch (PixelShuffle1D). jax and caffe have no such op (exit 1).
 Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 """
 
@@ -61,22 +64,28 @@ def make_interpolate(name: str) -> click.Command:
                   callback=_parsed(lambda v: ",".join(str(x) for x in resample.scale_values(v) or ())),
                   help="Scale factor per axis: 2, 1.5, 1/3 or 2,1.5 (keras: integer factor).")
     @click.option("--mode", "mode", default=None, type=click.Choice(resample.MODES, case_sensitive=False),
-                  help="Interpolation mode. Default: the framework's (torch/keras nearest, tf bilinear).")
+                  help="Interpolation mode. Default: the framework's (torch/keras/onnx nearest, tf bilinear; "
+                       "jax needs one).")
     @click.option("--align-corners/--no-align-corners", "align_corners", default=None,
-                  help="torch: linear, bilinear, bicubic, trilinear only.")
+                  help="torch: linear, bilinear, bicubic, trilinear only; onnx: coordinate_transformation_mode.")
     @click.option("--recompute-scale-factor/--no-recompute-scale-factor", "recompute_scale_factor", default=None,
                   help="torch: sample at the recomputed output/input ratio instead of the given scale.")
-    @click.option("--antialias", "antialias", is_flag=True, help="torch interpolate (bilinear, bicubic, lanczos), tf.")
+    @click.option("--antialias", "antialias", is_flag=True,
+                  help="torch interpolate (bilinear, bicubic, lanczos), tf, onnx (linear, cubic).")
+    @click.option("--keep-aspect-ratio-policy", "keep_aspect_ratio_policy", default=None,
+                  type=click.Choice(resample.POLICIES, case_sensitive=False),
+                  help="onnx with --size: stretch (default), or one scale for all axes: not_larger / not_smaller.")
     @click.option("--ndim", "ndim", default=None, type=click.IntRange(1, 3),
                   help="Spatial axes when every value is a single number (default: the mode's, else 1; tf 2).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(input: str, size: str | None, scale: str | None, mode: str | None, align_corners: bool | None,
-                recompute_scale_factor: bool | None, antialias: bool, ndim: int | None, framework: str,
-                as_json: bool) -> None:
+                recompute_scale_factor: bool | None, antialias: bool, keep_aspect_ratio_policy: str | None,
+                ndim: int | None, framework: str, as_json: bool) -> None:
         run(as_json, lambda: api(input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
-                                 framework=framework, ndim=ndim), "render_resample.interpolate_report")
+                                 framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy),
+            "render_resample.interpolate_report")
 
     command.help = (f"Output size of an interpolation / upsampling layer ({layer} by default) per axis, with the "
                     f"framework's exact float rounding, and the scale each axis samples with.")
@@ -95,7 +104,8 @@ def make_pixel_shuffle(unshuffle: bool) -> click.Command:
                   help=("Downscale" if unshuffle else "Upscale") + " factor (torch *scale_factor, tf block_size).")
     @click.option("--data-format", "data_format", default=None,
                   type=click.Choice(resample.DATA_FORMATS, case_sensitive=False),
-                  help="Layout. Default: torch NCHW, tf NHWC; NWC (tf) / NCW (torch) are the 1-D recipes.")
+                  help="Layout. Default: torch/onnx NCHW, tf/keras NHWC; NWC (tf) / NCW (torch) are the 1-D "
+                       "recipes.")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")

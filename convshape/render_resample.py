@@ -27,7 +27,10 @@ def interpolate_report(result: InterpolateResult) -> list[Block]:
     rows = []
     for i, a in enumerate(result.axes):
         if a.size is not None:
-            asked, how = f"size {a.size}", "size as given"
+            asked, how = f"size {a.size}", ("size as given" if a.size == a.output or a.scale_used is None else
+                                             f"round({a.input} x {a.scale_used:.6g})")  # onnx aspect-ratio policy
+        elif result.framework == "onnx":
+            asked, how = f"scale {a.scale:g}", f"floor({a.input} x float32 {a.scale_used!r})"
         elif result.framework == "keras":
             asked, how = f"factor {a.scale}", f"{a.input} x {a.scale}"
         else:

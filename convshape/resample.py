@@ -9,14 +9,17 @@
     (1, 1, 12, 12)
 
 Interpolation is the one place where a shape rule is float arithmetic: torch multiplies the
-size by the scale factor in IEEE double and truncates (``scaled_output``); everything else
-here is integer arithmetic. Every rule was confirmed against torch 2.13.0 (CPU), tensorflow
-2.21.0 and keras 3.15.1.
+size by the scale factor in IEEE double and truncates (``scaled_output``); ONNX floors the
+product with the float32 scale, and onnxruntime multiplies in float32 (``onnx_scaled_output``,
+``onnxruntime_scaled_output``); everything else here is integer arithmetic. Every rule was
+confirmed against torch 2.13.0 (CPU), tensorflow 2.21.0, keras 3.15.1, onnx 1.23.2 with
+onnxruntime 1.31.1, and jax 0.10.2.
 """
 
 from __future__ import annotations
 
 import math
+import struct
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
@@ -31,15 +34,29 @@ ScaleArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
 ShapeArg = Union[str, Sequence[int]]
 
 INT64_MAX = 2 ** 63 - 1
-COVERED = {"interpolate": ("torch", "keras", "tf"), "pixel shuffle": ("torch", "tf")}
+COVERED = {"interpolate": ("torch", "keras", "tf", "onnx", "jax"), "pixel shuffle": ("torch", "tf", "keras", "onnx")}
+NOT_IN_FRAMEWORK = {  # the frameworks without the layer, and what to use instead
+    ("interpolate", "caffe"): "BVLC Caffe has no Upsample, Interp or Resize layer (those live in forks). Its "
+                              "bilinear upsampling by r is a Deconvolution with weight_filler 'bilinear', kernel_size "
+                              "2r - r % 2, stride r, pad ceil((r - 1) / 2) (include/caffe/filler.hpp BilinearFiller): "
+                              "use conv-transpose2d -f caffe (r = 2: --k 4 --s 2 --p 1)",
+    ("pixel shuffle", "jax"): "jax.nn, jax.image and jax.lax have no depth-to-space or space-to-depth op; written as "
+                              "reshape + transpose it has the shapes of -f torch",
+    ("pixel shuffle", "caffe"): "BVLC Caffe has no PixelShuffle, DepthToSpace or SpaceToDepth layer",
+}
 
 TORCH_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact", "lanczos")
 NEAREST_LIKE = ("nearest", "area", "nearest-exact")  # torch: align_corners must stay None
 KERAS_MODES = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area")  # UpSampling2D, keras's order
 TF_MODES = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
-MODES = tuple(dict.fromkeys(TORCH_MODES + KERAS_MODES + TF_MODES))
+ONNX_MODES = ("nearest", "linear", "cubic")  # Resize's mode attribute
+JAX_MODES = ("nearest", "linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic", "cubic-pytorch",
+             "bicubic-pytorch", "lanczos3", "lanczos5", "area")  # jax 0.10.2 ResizeMethod.from_string
+MODES = tuple(dict.fromkeys(TORCH_MODES + KERAS_MODES + TF_MODES + ONNX_MODES + JAX_MODES))
 MODE_RANK = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "lanczos3": 2, "lanczos5": 2, "gaussian": 2,
-             "mitchellcubic": 2, "trilinear": 3}  # the spatial axes a mode implies when --i is one number
+             "mitchellcubic": 2, "cubic": 2, "bicubic-pytorch": 2, "trilinear": 3,
+             "tricubic": 3}  # the spatial axes a mode implies when --i is one number
+POLICIES = ("stretch", "not_larger", "not_smaller")  # ONNX Resize keep_aspect_ratio_policy
 TORCH_KERNEL = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_nearest2d",
                 ("nearest", 3): "upsample_nearest3d", ("nearest-exact", 1): "_upsample_nearest_exact1d",
                 ("nearest-exact", 2): "_upsample_nearest_exact2d", ("nearest-exact", 3): "_upsample_nearest_exact3d",
@@ -103,6 +120,49 @@ def factor_output(size: int, factor: int) -> int:
     """Keras ``UpSampling1D/2D/3D``: ``size * factor`` per axis (keras/src/layers/reshaping/up_sampling*.py:
     ``ops.repeat`` for nearest, ``ops.image.resize`` to ``size * factor`` otherwise)."""
     return size * factor
+
+
+def float32(value: float) -> float:
+    """``value`` rounded to IEEE single precision, as ONNX holds ``scales`` (a float tensor); beyond
+    float32's range it is infinity, as numpy's ``float32()`` gives."""
+    try:
+        return float(struct.unpack("f", struct.pack("f", value))[0])
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def onnx_scaled_output(size: int, scale: float) -> int:
+    """ONNX ``Resize`` (opset 19 text, onnx/defs/tensor/defs.cc): ``floor(input_dimension * scale)``
+    with ``scale`` the float32 value of ``scales``, in double (exact for an int below 2**29), as
+    onnx 1.23.2's reference implementation (op_resize.py: ``(scale_factors * shape).astype(int)``)
+    and its shape inference compute it. So 100 x 0.29 (float32 0.28999999165534973) -> 28."""
+    return math.floor(size * float32(scale))
+
+
+def onnxruntime_scaled_output(size: int, scale: float) -> int:
+    """onnxruntime 1.31's size from a scale, ``static_cast<int64_t>(scales[i] * input_dims[i])``
+    (core/providers/cpu/tensor/upsamplebase.h ``ComputeOutputShape``): a float32 product (the int64
+    converts to float), rounded to float32, then truncated. 100 x 0.29 -> 29.0f -> 29, 50 x 2.3 -> 115
+    and 49 x (1/49) -> 1, where the spec's floor gives 28, 114 and 0 (1500 random cases, 0 mismatches)."""
+    return math.trunc(float32(float32(size) * float32(scale)))
+
+
+def onnx_policy_outputs(ins: Sequence[int], sizes: Sequence[int],
+                        policy: str) -> tuple[tuple[int, ...], tuple[int, ...], float]:
+    """ONNX Resize ``keep_aspect_ratio_policy`` (``sizes`` only): one scale for every resized axis,
+    ``min`` (not_larger) or ``max`` (not_smaller) of ``sizes[i] / in[i]``, and
+    ``out = round_int(scale * in)``, halves up. Returns the spec's sizes as onnx 1.23.2's reference
+    implementation computes them (onnx/reference/ops/op_resize.py ``_interpolate_nd``: double
+    division, ``int(scale * in + 0.5)``), onnxruntime 1.31's (float32: ``scales[i] = float(out) /
+    float(in)`` in upsamplebase.h ``ParseScalesDataAndAdjustOutputSize``, an input of 0 counting as
+    scale 1, then ``std::round(scale * in)`` in ``AdjustOutputSizeAsPolicy``), and onnxruntime's
+    float32 scale. They differ in about 1 case in 5000 (halves, e.g. 99 x 24/176 = 13.5: 13 and 14)."""
+    pick = min if policy == "not_larger" else max
+    exact = pick(o / i if i else 1.0 for i, o in zip(ins, sizes))
+    scale = pick(float32(float32(o) / float32(i)) if i else 1.0 for i, o in zip(ins, sizes))
+    spec = tuple(int(exact * i + 0.5) for i in ins)
+    runtime = tuple(math.floor(float32(scale * float32(i)) + 0.5) for i in ins)  # std::round, float32 product
+    return spec, runtime, scale
 
 
 # ---------------------------------------------------------------------- parsing
@@ -174,11 +234,11 @@ def tensor_shape(value: ShapeArg, name: str = "input") -> tuple[int, ...]:
 
 
 def _framework(name: str, what: str, label: str) -> str:
+    """The framework's canonical name; a framework without the layer is its rejection (exit 1)."""
     fw = framework_rules(name).name
     if fw not in COVERED[what]:
-        raise ShapeError(f"{label} is not covered for {fw}: convshape follows "
-                         f"{', '.join(COVERED[what][:-1])} and {COVERED[what][-1]} here",
-                         rule="unknown-framework", values={"framework": name})
+        raise ShapeError(f"no {label} layer: {NOT_IN_FRAMEWORK[(what, fw)]}", framework=fw,
+                         rule="not-in-framework", values={"framework": fw})
     return fw
 
 
@@ -470,9 +530,110 @@ def _tf(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, mode: str |
     return sizes, mode
 
 
+ORT_LINEAR = ("'Linear' mode only supports: * 2-D inputs or * 3-D inputs ('Bilinear', 'Trilinear') or * 4-D inputs "
+              "with the corresponding outermost 2 scale values being 1 or the corresponding outermost and innermost "
+              "scale values being 1 or * 5-D inputs with the corresponding outermost 2 scale values being 1in the "
+              "Resize operator")
+ORT_CUBIC = ("'Cubic' mode only supports: * 2-D inputs ('Bicubic') or * 4-D inputs with the corresponding outermost 2 "
+             "scale values being 1 or the corresponding outermost and innermost scale values being 1 with antialias "
+             "attribute or the corresponding outermost and innermost scale values being 1 and other scales >= 1 "
+             "without antialias attribute in the Resize operator")
+
+
+def _onnx(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: tuple[float, ...] | None,
+          mode: str | None, antialias: bool, policy: str | None, warnings: list[str],
+          notes: list[str]) -> tuple[tuple[int, ...], tuple[float | None, ...], str]:
+    """ONNX ``Resize`` (opset 19; onnx 1.23.2 onnx/defs/tensor/defs.cc and utils.cc
+    ``resizeShapeInferenceVersioned``; onnxruntime 1.31 core/providers/cpu/tensor/upsamplebase.h) on an
+    ``(N, C, *spatial)`` tensor, ``axes`` = the spatial axes. Checks in onnxruntime's order: shape
+    inference, the kernel's constructor (mode, antialias), then ``ScalesValidation``; with ``sizes``
+    the zero-input check and the aspect-ratio policy come first. Texts are onnxruntime's (the two
+    multi-line ones joined). Returns outputs, the (float32) scale each axis samples with, the mode."""
+    err = lambda msg, rule, **values: ShapeError(msg, framework="onnx", rule=rule, values=values)  # noqa: E731
+    policy = (policy or "stretch").strip().lower()
+    if policy not in POLICIES:
+        raise err(f"Unknown value for `keep_aspect_ratio_policy`: {policy}.", "policy-unknown", policy=policy)
+    if (sizes is None) == (scales is None):
+        raise err("Either `sizes` or `scales` must be provided, but not both of them", "size-or-scale")
+    if scales is not None and policy != "stretch":
+        raise err('Providing `scales` is incompatible with a `keep_aspect_ratio_policy` other than "stretch".',
+                  "policy-with-scale", policy=policy)
+    mode = mode or "nearest"
+    if mode not in ONNX_MODES:
+        raise err(f"mode attribute is {mode}. It can only be nearest(default) or linear or cubic.", "mode-unknown",
+                  mode=mode)
+    if antialias and mode == "nearest":
+        raise err("when anti-aliasing is set, Resize only supports mode `LINEAR` and `CUBIC`.", "antialias-mode")
+    if scales is not None:
+        used: tuple[float | None, ...] = tuple(float32(s) for s in scales)
+    else:
+        for axis, (i, o) in enumerate(zip(ins, sizes or ())):
+            if i == 0 and o != 0:  # "Dimension" counts N and C
+                raise err(f"Input dim is zero but required output dim is non-zero. Cannot scale 0 by any factor to "
+                          f"generate a non-zero value. Dimension: {axis + 2} Input dim value: 0 Output dim value: {o}",
+                          "input-empty", input=list(ins), output=list(sizes or ()))
+        used = tuple(float32(float32(o) / float32(i)) if i else 1.0 for i, o in zip(ins, sizes or ()))
+    if policy != "stretch":
+        outs, runtime, scale = onnx_policy_outputs(ins, sizes or (), policy)
+        used = (scale,) * n
+        notes.append(f"keep_aspect_ratio_policy={policy}: one scale for every axis, "
+                     f"{'min' if policy == 'not_larger' else 'max'}(size / input) = {scale:.6g}; output "
+                     f"round_int(scale x input)")
+    if not all(s > 0 for s in used):  # type: ignore[operator]  # NaN fails too
+        raise err("Scale value should be greater than 0.", "scale-positive", scale=list(used))
+    if mode == "linear" and n > 3 or mode == "cubic" and n != 2:
+        raise err(f"{ORT_LINEAR if mode == 'linear' else ORT_CUBIC} (got a {n + 2}-D input: N, C and {n} spatial "
+                  f"axes)", "mode-rank", mode=mode, axes=n)
+    if scales is not None:
+        if any(not i * s < 2.0 ** 63 for i, s in zip(ins, used)):  # type: ignore[operator]
+            raise err(f"output size {ins} x {scales} does not fit int64", "size-overflow", scale=list(scales))
+        outs = _per_axis(lambda a: onnx_scaled_output(ins[a], scales[a]), n)
+        runtime = _per_axis(lambda a: onnxruntime_scaled_output(ins[a], scales[a]), n)
+    elif policy == "stretch":
+        outs = runtime = sizes or ()
+        used = (None,) * n  # the kernel samples at output / input
+    if runtime != outs:
+        shown = lambda sizes: "x".join(map(str, sizes))  # noqa: E731
+        warnings.append(f"onnxruntime 1.31 gives {shown(runtime)}, not the spec's {shown(outs)}: it computes in "
+                        f"float32 " + ("(trunc(float32(input) x float32(scale)))" if scales is not None else
+                                       "(std::round(scale x input) with a float32 scale)"))
+    notes.append("coordinate_transformation_mode and nearest_mode move the sampling points, not the size (even "
+                 "tf_crop_and_resize: onnxruntime 1.31 and onnx's shape inference leave out the spec's "
+                 "roi_end - roi_start factor)")
+    return outs, used, mode
+
+
+def _jax(ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: tuple[float, ...] | None, mode: str | None,
+         warnings: list[str]) -> tuple[tuple[int, ...], str]:
+    """``jax.image.resize(image, shape, method)`` (jax 0.10.2, jax/_src/image/scale.py ``resize``,
+    ``_resize``, ``_resize_nearest``, ``ResizeMethod.from_string``): the output is ``shape``, every axis
+    alike (batch and channel axes are axes whose size is kept). A negative size gives an empty axis, no
+    error; an empty input axis resized to another size fails: the other methods divide by it, nearest
+    gathers from it, one axis after the other, unless that gather's result is empty (jnp indexing
+    then skips it), so ``(0, 0) -> (3, 0)`` passes and ``(0, 2) -> (3, 2)`` fails."""
+    err = lambda msg, rule, **values: ShapeError(msg, framework="jax", rule=rule, values=values)  # noqa: E731
+    if mode is None:
+        raise err("resize() missing 1 required positional argument: 'method'", "mode-required")
+    if scales is not None or sizes is None:
+        raise err("jax.image.resize takes shape (the output shape), not a scale factor (jax.image.scale_and_translate "
+                  "takes one, with the output shape as well)", "size-required")
+    if mode not in JAX_MODES:
+        raise err(f'Unknown resize method "{mode}"', "mode-unknown", mode=mode)
+    current = list(ins)  # nearest resizes one axis after the other
+    for axis, (i, o) in enumerate(zip(ins, sizes)):
+        current[axis] = max(o, 0)
+        if i == 0 and o != 0 and (mode != "nearest" or 0 not in current):  # jnp skips a gather whose result is empty
+            raise err(f"Slice size at index {axis} in gather op is out of range, must be within [0, 0 + 1), got 1."
+                      if mode == "nearest" else f"division by zero (the scale {o} / 0 of axis {axis})", "input-empty",
+                      input=list(ins), output=list(sizes))
+        if o < 0:
+            warnings.append(f"size {o} on axis {axis}: jax.image.resize returns an empty axis, without an error")
+    return tuple(current), mode
+
+
 def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, mode: str | None,
                  align_corners: bool | None, recompute_scale_factor: bool | None, antialias: bool, framework: str,
-                 ndim: int | None) -> InterpolateResult:
+                 ndim: int | None, keep_aspect_ratio_policy: str | None) -> InterpolateResult:
     fw = _framework(framework, "interpolate", layer_name)
     if layer_name == "upsample" and fw == "torch" and _is_scalar(scale) and scale is not None:
         if not scale_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
@@ -486,15 +647,19 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
     sizes = per_axis(size, "size", n) if size is not None else None
     values = scale_values(scale)
     scales = per_axis_scale(values, n) if values is not None else None
-    if fw != "torch":
-        for flag, name in ((align_corners, "align_corners"), (recompute_scale_factor, "recompute_scale_factor")):
-            if flag is not None:
-                raise ShapeError(f"{name} is torch's; {'keras UpSampling' if fw == 'keras' else 'tf.image.resize'} "
-                                 f"has no such argument", framework=fw, rule="option-unsupported", values={name: flag})
+    named = {"keras": "keras UpSampling", "tf": "tf.image.resize", "jax": "jax.image.resize", "onnx": "ONNX Resize"}
+    # onnx's align_corners is coordinate_transformation_mode='align_corners': the sampling, not the size
+    for flag, name, owner in ((align_corners, "align_corners", ("torch", "onnx")),
+                              (recompute_scale_factor, "recompute_scale_factor", ("torch",)),
+                              (keep_aspect_ratio_policy, "keep_aspect_ratio_policy", ("onnx",))):
+        if flag is not None and fw not in owner:
+            raise ShapeError(f"{name} is {'ONNX Resize' if owner == ('onnx',) else 'torch'}'s; {named.get(fw, fw)} "
+                             f"has no such argument", framework=fw, rule="option-unsupported", values={name: flag})
     if antialias and fw == "keras":
         raise ShapeError("antialias is not an argument of keras UpSampling layers", framework=fw,
                          rule="option-unsupported", values={"antialias": True})
     notes: list[str] = []
+    warnings: list[str] = []
     kernel_scales: tuple[float | None, ...] = (None,) * n
     if fw == "torch":
         mode = mode or "nearest"
@@ -510,6 +675,13 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
             notes.append(f"no scale given: keras's default {layer}(size={2 if n == 1 else (2,) * n})")
         kernel_scales = tuple(float(s) for s in scales)  # an exact integer factor
         layer = f"keras.layers.{layer}"
+    elif fw == "onnx":
+        outs, kernel_scales, mode = _onnx(n, ins, sizes, scales, mode, antialias, keep_aspect_ratio_policy, warnings,
+                                          notes)
+        layer = "onnx Resize" + (" (coordinate_transformation_mode=align_corners)" if align_corners else "")
+    elif fw == "jax":
+        outs, mode = _jax(ins, sizes, scales, mode, warnings)
+        layer, antialias = "jax.image.resize", mode != "nearest"  # jax's antialias=True; nearest ignores it
     else:
         outs, mode = _tf(n, ins, sizes, mode)
         layer = "tf.image.resize"
@@ -517,7 +689,8 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
     def one(axis: int) -> ResampleAxis:
         i, o = ins[axis], outs[axis]
         step = None if o <= 0 else torch_source_step(mode, n, antialias, i, o, kernel_scales[axis], bool(
-            align_corners)) if fw == "torch" else source_step(i, o, kernel_scales[axis], False)
+            align_corners)) if fw == "torch" else source_step(i, o, kernel_scales[axis], fw == "onnx" and
+                                                              bool(align_corners))
         return ResampleAxis(i, None if sizes is None else sizes[axis], None if scales is None else scales[axis],
                             o, kernel_scales[axis], step)
 
@@ -527,7 +700,8 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
             notes.append(f"axis {a_i}: torch's {mode} kernel " + ("copies this axis (output == input)" if a.output ==
                          a.input else "shifts this axis (output == 2 x input)") + f" instead of sampling at scale "
                          f"{a.scale_used:g}")
-        elif a.scale_used is not None and not align_corners and a.source_step and a.source_step != a.input / a.output:
+        elif a.scale_used is not None and not align_corners and a.source_step and \
+                abs(a.source_step * a.output / a.input - 1) > 1e-6:  # a visible difference, not float noise
             notes.append(f"axis {a_i}: the kernel samples with scale {a.scale_used:g} (step {a.source_step:.6g} "
                          f"input pixels per output pixel), not {a.output}/{a.input} = {a.output / a.input:.6g}"
                          + (": recompute_scale_factor=True would sample at the size ratio" if fw == "torch" else ""))
@@ -535,39 +709,45 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         notes.append("recompute_scale_factor=True: the kernel samples at output/input, not at the given scale")
     if align_corners and any(a.scale is not None for a in axes):
         notes.append("align_corners=True: the kernel ignores the scale and samples at (input-1)/(output-1)")
-    warnings = tuple(EMPTY_WARNING.format(axis=i) for i, o in enumerate(outs) if o == 0)
+    warnings.extend(EMPTY_WARNING.format(axis=i) for i, o in enumerate(outs) if o == 0)
     return InterpolateResult(f"{layer_name}{n}d", fw, layer, mode, align_corners, recompute_scale_factor,
-                             antialias, axes, warnings, tuple(notes))
+                             antialias, axes, tuple(warnings), tuple(notes))
 
 
 def interpolate(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: str | None = None,
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
-                antialias: bool = False, *, framework: str = "torch", ndim: int | None = None) -> InterpolateResult:
+                antialias: bool = False, *, framework: str = "torch", ndim: int | None = None,
+                keep_aspect_ratio_policy: str | None = None) -> InterpolateResult:
     """Output of ``torch.nn.functional.interpolate`` (``framework="torch"``, the default), keras
-    ``UpSampling1D/2D/3D`` (``"keras"``: ``scale`` is keras's integer ``size`` factor) or
-    ``tf.image.resize`` (``"tf"``: ``size`` only), per spatial axis, with torch's checks in
-    torch's order and the scale each axis samples with.
+    ``UpSampling1D/2D/3D`` (``"keras"``: ``scale`` is keras's integer ``size`` factor),
+    ``tf.image.resize`` (``"tf"``: ``size`` only), ONNX ``Resize`` (``"onnx"``: ``scale`` or ``size``,
+    ``keep_aspect_ratio_policy`` with ``size``; ``align_corners=True`` is its
+    coordinate_transformation_mode) or ``jax.image.resize`` (``"jax"``: ``size`` only, ``mode``
+    required), per spatial axis, with each framework's checks in its order and the scale each axis
+    samples with. Caffe has no such layer (its bilinear upsampling is a Deconvolution).
 
     ``input``/``size`` take an int, ``"37,37"`` or a sequence; ``scale`` a number, ``"1/3"``,
     ``"2,1.5"`` or a sequence. With one value everywhere the number of axes is the mode's
     (bilinear 2, trilinear 3), else 1 (tf: 2); ``ndim`` overrides. ``mode=None`` is the
-    framework's default (torch/keras nearest, tf bilinear).
+    framework's default (torch/keras/onnx nearest, tf bilinear; jax has none).
     """
     return _interpolate("interpolate", input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
-                        framework, ndim)
+                        framework, ndim, keep_aspect_ratio_policy)
 
 
 def upsample(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: str | None = None,
              align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
-             antialias: bool = False, *, framework: str = "torch", ndim: int | None = None) -> InterpolateResult:
+             antialias: bool = False, *, framework: str = "torch", ndim: int | None = None,
+             keep_aspect_ratio_policy: str | None = None) -> InterpolateResult:
     """:func:`interpolate` as ``torch.nn.Upsample`` runs it: the module stores
     ``float(scale_factor) if scale_factor else None`` (torch/nn/modules/upsampling.py), so a
-    single scale of 0 counts as not given. Keras: the UpSampling layers; tf: tf.image.resize."""
+    single scale of 0 counts as not given. Keras: the UpSampling layers; tf: tf.image.resize;
+    onnx: Resize (not the deprecated Upsample op); jax: jax.image.resize."""
     if antialias and framework_rules(framework).name == "torch":
         raise ShapeError("torch.nn.Upsample has no antialias argument; use interpolate", framework="torch",
                          rule="option-unsupported", values={"antialias": True})
     return _interpolate("upsample", input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
-                        framework, ndim)
+                        framework, ndim, keep_aspect_ratio_policy)
 
 
 # ---------------------------------------------------------------------- pixel shuffle
@@ -575,13 +755,16 @@ DATA_FORMATS = ("NCHW", "NHWC", "NCW", "NWC")
 LAYERS = {("torch", "NCHW"): "torch.nn.functional.pixel_{shuffle}",
           ("tf", "NHWC"): "tf.nn.{depth_to_space}", ("tf", "NCHW"): "tf.nn.{depth_to_space}",
           ("tf", "NWC"): "SubPixel1D recipe (seed 004): transpose + tf.{batch_to_space}",
-          ("torch", "NCW"): "PixelShuffle1D recipe (seed 004): view + permute"}
+          ("torch", "NCW"): "PixelShuffle1D recipe (seed 004): view + permute",
+          ("onnx", "NCHW"): "onnx {DepthToSpace}", ("keras", "NHWC"): "keras.ops.{depth_to_space}",
+          ("keras", "NCHW"): "keras.ops.{depth_to_space} (channels_first)"}
 
 
 def _shuffle_words(unshuffle: bool) -> dict[str, str]:
     return {"shuffle": "unshuffle" if unshuffle else "shuffle",
             "depth_to_space": "space_to_depth" if unshuffle else "depth_to_space",
-            "batch_to_space": "space_to_batch" if unshuffle else "batch_to_space"}
+            "batch_to_space": "space_to_batch" if unshuffle else "batch_to_space",
+            "DepthToSpace": "SpaceToDepth" if unshuffle else "DepthToSpace"}
 
 
 def _torch_shuffle(shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
@@ -632,6 +815,56 @@ def _tf_shuffle(shape: tuple[int, ...], r: int, unshuffle: bool, data_format: st
     return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
 
 
+def _keras_shuffle(shape: tuple[int, ...], r: int, unshuffle: bool, data_format: str) -> tuple[int, ...]:
+    """``keras.ops.depth_to_space`` / ``space_to_depth`` (keras 3.15, keras/src/ops/nn.py): ``block_size >= 2``
+    in the op, then ``DepthToSpace`` / ``SpaceToDepth.compute_output_spec`` when a model is built (these
+    texts; an eager call reaches tf.nn's kernel and its texts instead). channels_first runs on the CPU
+    too: the TF backend transposes around tf.nn's NHWC op."""
+    name = "space_to_depth" if unshuffle else "depth_to_space"
+    err = lambda msg, rule: ShapeError(msg, framework="keras", rule=rule,  # noqa: E731
+                                       values={"input": list(shape), "factor": r})
+    if r < 2:
+        raise err(f"`block_size` must be at least 2. Received: block_size={r}", "factor-positive")
+    if len(shape) != 4:
+        raise err(f"`{name}` requires a 4D input tensor. Received: x.shape={shape}", "rank")
+    n, c, h, w = shape if data_format == "NCHW" else (shape[0], shape[3], shape[1], shape[2])
+    if unshuffle:
+        for size, word in ((h, "Height"), (w, "Width")):
+            if size % r:
+                raise err(f"{word} ({size}) must be divisible by block_size ({r}).", "spatial-divisible")
+        c, h, w = c * r * r, h // r, w // r
+    else:
+        if c % (r * r):
+            raise err(f"The number of channels ({c}) must be divisible by block_size**2 ({r * r}).",
+                      "channel-divisible")
+        c, h, w = c // (r * r), h * r, w * r
+    return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
+
+
+def _onnx_shuffle(shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
+    """ONNX ``DepthToSpace`` / ``SpaceToDepth`` on NCHW: onnx 1.23's shape inference checks the
+    blocksize and the rank (onnx/defs/tensor/defs.cc), onnxruntime 1.31 the divisibility when it runs
+    (core/providers/cpu/tensor/space_depth_ops.h ``InputValidationsAndOutputDimsCalc``, height before
+    width); the texts are theirs, with the values added. blocksize 1 is allowed."""
+    err = lambda msg, rule: ShapeError(msg, framework="onnx", rule=rule,  # noqa: E731
+                                       values={"input": list(shape), "factor": r})
+    if r <= 0:
+        raise err("Blocksize must be positive", "factor-positive")
+    if len(shape) != 4:
+        raise err(f"Input tensor must be 4-dimensional, but got rank {len(shape)}", "rank")
+    n, c, h, w = shape
+    if unshuffle:
+        for size, word in ((h, "height"), (w, "width")):
+            if size % r:
+                raise err(f"SpaceToDepth requires input {word} to be a multiple of block_size, but got {word} {size} "
+                          f"and block_size {r}", "spatial-divisible")
+        return (n, c * r * r, h // r, w // r)
+    if c % (r * r):
+        raise err(f"DepthToSpace requires input depth to be a multiple of (block_size * block_size), but got depth {c} "
+                  f"and block_size {r}", "channel-divisible")
+    return (n, c // (r * r), h * r, w * r)
+
+
 def _recipe_1d(fw: str, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
     """The 1-D sub-pixel recipes of seed 004, reshape-based, exactly as their code runs.
 
@@ -677,13 +910,15 @@ def _pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None, framew
     shape = tensor_shape(input)
     if isinstance(factor, bool) or not isinstance(factor, int):
         factor = per_axis(factor, "factor", 1)[0]
-    fmt = (data_format or ("NHWC" if fw == "tf" else "NCHW")).upper()
+    fmt = (data_format or ("NHWC" if fw in ("tf", "keras") else "NCHW")).upper()
     if fmt not in DATA_FORMATS:
         raise ShapeError(f"data_format must be one of {', '.join(DATA_FORMATS)}, but got {data_format!r}",
                          rule="bad-shape", values={"data_format": data_format})
     if (fw, fmt) not in LAYERS:
         hint = {"torch": "NCHW (F.pixel_shuffle), or NCW for the 1-D recipe",
-                "tf": "NHWC or NCHW (tf.nn.depth_to_space), or NWC for the 1-D recipe"}[fw]
+                "tf": "NHWC or NCHW (tf.nn.depth_to_space), or NWC for the 1-D recipe",
+                "onnx": "NCHW (DepthToSpace / SpaceToDepth)",
+                "keras": "NHWC (channels_last) or NCHW (channels_first)"}[fw]
         raise ShapeError(f"{fw} has no pixel shuffle in {fmt}: use {hint}", framework=fw, rule="data-format",
                          values={"data_format": fmt})
     warnings: list[str] = []
@@ -701,6 +936,13 @@ def _pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None, framew
             notes.append(f"torch keeps the {len(shape) - 3} leading dimensions and shuffles the last three (C, H, W)")
         elif len(shape) == 3:
             notes.append("a 3-D input is one unbatched (C, H, W) image in torch")
+    elif fw == "keras":
+        out = _keras_shuffle(shape, factor, unshuffle, fmt)
+    elif fw == "onnx":
+        out = _onnx_shuffle(shape, factor, unshuffle)
+        if not unshuffle:
+            notes.append("DepthToSpace mode DCR (the default; tf.nn.depth_to_space's channel order) and CRD "
+                         "(torch's pixel_shuffle order) give the same shape")
     else:
         out = _tf_shuffle(shape, factor, unshuffle, fmt)
         if fmt == "NCHW":
@@ -722,7 +964,10 @@ def pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None = None, 
 
     ``input`` is the whole tensor shape (``"1x9x4x4"``, ``"1,9,4,4"`` or a sequence).
     torch: ``F.pixel_shuffle`` on ``(*, C, H, W)`` (``data_format="NCHW"``, any leading dims);
-    tf: ``tf.nn.depth_to_space`` on ``NHWC`` (default) or ``NCHW`` (GPU only), block_size >= 2.
+    tf: ``tf.nn.depth_to_space`` on ``NHWC`` (default) or ``NCHW`` (GPU only), block_size >= 2;
+    keras: ``keras.ops.depth_to_space`` on NHWC (default) or NCHW, block_size >= 2;
+    onnx: ``DepthToSpace`` on NCHW (mode DCR or CRD: same shape), blocksize >= 1. JAX and Caffe
+    have no such op (a "not-in-framework" ShapeError).
     1-D sub-pixel (seed 004): ``data_format="NWC"`` with tf is ``SubPixel1D`` (channels / r,
     width x r, via batch_to_space), ``"NCW"`` with torch is ``PixelShuffle1D`` (view-based).
     """
@@ -732,7 +977,8 @@ def pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None = None, 
 def pixel_unshuffle(input: ShapeArg, factor: int, data_format: str | None = None, *,
                     framework: str = "torch") -> PixelShuffleResult:
     """The inverse of :func:`pixel_shuffle`: channels x factor^2, each spatial axis / factor
-    (torch ``F.pixel_unshuffle``, tf ``tf.nn.space_to_depth``, and the 1-D recipes' inverses)."""
+    (torch ``F.pixel_unshuffle``, tf ``tf.nn.space_to_depth``, keras ``keras.ops.space_to_depth``,
+    onnx ``SpaceToDepth``, and the 1-D recipes' inverses)."""
     return _pixel_shuffle(input, factor, data_format, framework, unshuffle=True)
 
 

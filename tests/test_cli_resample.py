@@ -102,26 +102,72 @@ def test_pixel_shuffle_table():
     (["upsample", "--i", "4"], "either size or scale_factor should be defined"),
     (["upsample", "--i", "15", "--scale", "0.01"], "output (W: 0)"),
     (["interpolate", "--i", "4", "--size", "8", "--align-corners"], "align_corners option can only be set"),
+    (["upsample", "--i", "5", "--scale", "0", "-f", "onnx"], "onnx: Scale value should be greater than 0."),
+    (["upsample", "--i", "5,5", "--scale", "2", "-f", "onnx", "--mode", "bilinear"],
+     "onnx: mode attribute is bilinear. It can only be nearest(default) or linear or cubic."),
+    (["upsample", "--i", "5", "--scale", "2", "-f", "onnx", "--mode", "cubic", "--ndim", "1"],
+     "onnx: 'Cubic' mode only supports:"),
+    (["interpolate", "--i", "5,5", "--scale", "2", "-f", "onnx", "--keep-aspect-ratio-policy", "not_larger"],
+     "Providing `scales` is incompatible with a `keep_aspect_ratio_policy` other than \"stretch\"."),
+    (["pixel-shuffle", "--i", "1x7x4x4", "--r", "2", "-f", "onnx"],
+     "onnx: DepthToSpace requires input depth to be a multiple of (block_size * block_size)"),
+    (["pixel-unshuffle", "--i", "1x1x5x4", "--r", "2", "-f", "ort"],
+     "onnx: SpaceToDepth requires input height to be a multiple of block_size"),
+    (["interpolate", "--i", "5,7", "--size", "3,11", "-f", "jax"],
+     "jax: resize() missing 1 required positional argument: 'method'"),
+    (["upsample", "--i", "4", "--scale", "2", "-f", "jax", "--mode", "linear"], "jax: jax.image.resize takes shape"),
+    (["interpolate", "--i", "0", "--size", "3", "-f", "jax", "--mode", "nearest"],
+     "jax: Slice size at index 0 in gather op is out of range"),
+    (["pixel-shuffle", "--i", "1x9x4x4", "--r", "3", "-f", "jax"], "jax: no pixel shuffle layer"),
+    (["pixel-shuffle", "--i", "1x4x4x9", "--r", "1", "-f", "keras"],
+     "keras: `block_size` must be at least 2. Received: block_size=1"),
+    (["pixel-unshuffle", "--i", "1x1x4x4", "--r", "2", "-f", "caffe"], "caffe: no pixel unshuffle layer"),
+    (["upsample", "--i", "4", "--scale", "2", "-f", "caffe"], "use conv-transpose2d -f caffe"),
 ])
 def test_framework_rejections_exit_1_with_one_line(args, text):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
     assert text in result.stderr and result.stderr.strip().count("\n") == 0
     data = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
-    assert text in data["error"] and data["framework"] in ("torch", "tf")
+    assert text.split(": ", 1)[-1] in data["error"]
+    assert data["framework"] == (args[args.index("-f") + 1].replace("ort", "onnx") if "-f" in args else "torch")
+    assert data["rule"] != "unknown-framework"
+
+
+def test_onnx_and_jax_json():
+    data = json.loads(run("upsample", "--i", "100,50", "--scale", "0.29,2.3", "-f", "onnx", "--json").output)
+    assert data["output"] == [28, 114] and data["layer"] == "onnx Resize" and data["framework"] == "onnx"
+    assert data["warnings"][0].startswith("onnxruntime 1.31 gives 29x115, not the spec's 28x114")
+    data = json.loads(run("resize", "--i", "375,500", "--size", "224,224", "-f", "onnx", "--keep-aspect-ratio-policy",
+                          "not_smaller", "--mode", "linear", "--json").output)
+    assert data["output"] == [224, 299] and data["axes"][0]["scale_used"] == pytest.approx(224 / 375)
+    data = json.loads(run("interpolate", "--i", "5,7", "--size", "3,11", "-f", "jax", "--mode", "lanczos3",
+                          "--json").output)
+    assert data["output"] == [3, 11] and data["layer"] == "jax.image.resize" and data["antialias"] is True
+    data = json.loads(run("pixel-shuffle", "--i", "2x8x8x12", "--r", "2", "-f", "tf.keras", "--json").output)
+    assert data["shape"] == [2, 16, 16, 3] and data["layer"] == "keras.ops.depth_to_space"
+    data = json.loads(run("depth-to-space", "--i", "1x9x4x4", "--r", "3", "-f", "onnx", "--json").output)
+    assert data["shape"] == [1, 1, 12, 12] and data["layer"] == "onnx DepthToSpace" and data["data_format"] == "NCHW"
+
+
+def test_onnx_plain_table():
+    out = run("upsample", "--i", "100", "--scale", "0.29", "-f", "onnx").output
+    assert "input 100 -> output 28" in out and "floor(100 x float32 0.28999999165534973)" in out
+    assert "warning: onnxruntime 1.31 gives 29" in out
 
 
 @pytest.mark.parametrize("args", [
     ["upsample", "--i", "4", "--scale", "abc"],
     ["upsample", "--i", "x", "--scale", "2"],
     ["upsample", "--scale", "2"],
-    ["upsample", "--i", "4", "--scale", "2", "--mode", "cubic"],
-    ["upsample", "--i", "4", "--scale", "2", "-f", "jax"],
+    ["upsample", "--i", "4", "--scale", "2", "--mode", "bogus"],
+    ["upsample", "--i", "4", "--scale", "2", "-f", "mxnet"],
     ["upsample", "--i", "4,4", "--scale", "2,2,2"],
+    ["upsample", "--i", "4", "--size", "8", "-f", "onnx", "--keep-aspect-ratio-policy", "bogus"],
     ["pixel-shuffle", "--i", "1x9x4x4"],
     ["pixel-shuffle", "--i", "1x-9x4", "--r", "3"],
     ["pixel-shuffle", "--i", "1x9x4x4", "--r", "1.5"],
-    ["pixel-shuffle", "--i", "1x9x4x4", "--r", "3", "-f", "caffe"],
+    ["pixel-shuffle", "--i", "1x9x4x4", "--r", "3", "-f", "mxnet"],
 ])
 def test_usage_errors_exit_2(args):
     result = run(*args)
@@ -146,6 +192,7 @@ def test_rich_tables():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["--i", "--size", "--scale", "--mode", "bilinear", "area", "-f", "keras", "tf",
                                  "--align-corners", "--recompute-scale-factor", "--antialias", "--json", "--r",
+                                 "onnx", "jax", "caffe", "cubic", "--keep-aspect-ratio-policy", "not_larger",
                                  "--data-format", "NWC", "4", "0", "-1", "1/3", "1.5", "2,3", "1x9x4x4", "x",
                                  "1e30", "nan"]), max_size=10), st.sampled_from(COMMANDS))
 def test_no_traceback_whatever_the_input(args, command):

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from convshape import ShapeError
 from convshape.render import plain
 from convshape.render_resample import interpolate_report, pixel_shuffle_report
-from convshape.resample import (interpolate, pixel_shuffle, pixel_unshuffle, scale_values, scaled_output,
+from convshape.resample import (float32, interpolate, onnx_policy_outputs, onnx_scaled_output,
+                                onnxruntime_scaled_output, pixel_shuffle, pixel_unshuffle, scale_values, scaled_output,
                                 source_step, tensor_shape, upsample)
 
 SEED_004 = "004_4cc0a9f496c36c00.txt"
@@ -179,13 +180,41 @@ def test_torch_pixel_shuffle_shapes():
 @pytest.mark.parametrize("call, message", [
     (lambda: pixel_shuffle((1, 4, 4, 8), 2, "NHWC"), r"torch has no pixel shuffle in NHWC"),
     (lambda: pixel_shuffle((1, 8, 4, 4), 2, "NCW", framework="tf"), r"tf has no pixel shuffle in NCW"),
-    (lambda: pixel_shuffle((1, 8, 4, 4), 2, framework="jax"), r"pixel shuffle is not covered for jax"),
-    (lambda: interpolate(4, scale=2, framework="onnx"), r"interpolate is not covered for onnx"),
+    (lambda: pixel_shuffle((1, 8, 4), 2, "NCW", framework="onnx"), r"onnx has no pixel shuffle in NCW: use NCHW"),
     (lambda: pixel_shuffle((1, 8, 4, 4), 2, "NCDHW"), r"data_format must be one of"),
 ])
-def test_layouts_and_frameworks_not_covered(call, message):
+def test_layouts_not_in_a_framework(call, message):
     with pytest.raises(ShapeError, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, framework, message", [
+    (lambda: pixel_shuffle((1, 8, 4, 4), 2, framework="jax"),
+     "jax", r"^jax: no pixel shuffle layer: jax.nn, jax.image and jax.lax have no depth-to-space"),
+    (lambda: pixel_unshuffle((1, 8, 4, 4), 2, framework="lax"), "jax", r"^jax: no pixel unshuffle layer"),
+    (lambda: pixel_shuffle((1, 8, 4, 4), 2, framework="caffe"), "caffe",
+     r"^caffe: no pixel shuffle layer: BVLC Caffe has no PixelShuffle, DepthToSpace or SpaceToDepth layer$"),
+    (lambda: interpolate(4, scale=2, framework="caffe"), "caffe",
+     r"^caffe: no interpolate layer: BVLC Caffe has no Upsample, Interp or Resize layer .*Deconvolution .*"
+     r"use conv-transpose2d -f caffe \(r = 2: --k 4 --s 2 --p 1\)$"),
+    (lambda: upsample(4, size=8, framework="caffe"), "caffe", r"^caffe: no upsample layer"),
+])
+def test_frameworks_without_the_layer(call, framework, message):
+    """Every command runs in every framework that has the layer; the others say so (exit 1)."""
+    with pytest.raises(ShapeError, match=message) as info:
+        call()
+    assert info.value.framework == framework and info.value.rule == "not-in-framework"
+
+
+def test_caffe_bilinear_deconvolution_recipe_upsamples_by_r():
+    """The recipe the caffe error gives (include/caffe/filler.hpp BilinearFiller): kernel 2r - r % 2,
+    stride r, pad ceil((r - 1) / 2) is exactly r x input in Caffe's Deconvolution."""
+    from convshape import conv_transpose
+
+    for r in range(1, 7):
+        k, p = 2 * r - r % 2, math.ceil((r - 1) / 2)
+        for i in (1, 7, 32):
+            assert conv_transpose(i, k, r, p, framework="caffe").output == (i * r,)
 
 
 def test_tf_nchw_is_gpu_only():
@@ -325,6 +354,274 @@ def test_framework_defaults():
     assert interpolate(64, scale=2).input == (64,)
 
 
+# ---------------------------------------------------------------------- onnx golden values
+# run for real in /work/venv-jo with onnx 1.23.2 and onnxruntime 1.31.1 (CPU): Resize (opset 19) on a
+# (1, 1, *input) float tensor with axes = the spatial axes; the spec's output is onnx's reference
+# implementation (onnx.reference.ReferenceEvaluator), which its shape inference matches here, the
+# second onnxruntime's tensor; errors are onnxruntime's texts (the multi-line ones joined)
+ORT_LINEAR = ("'Linear' mode only supports: * 2-D inputs or * 3-D inputs ('Bilinear', 'Trilinear') or * 4-D "
+              "inputs with the corresponding outermost 2 scale values being 1 or the corresponding outermost and "
+              "innermost scale values being 1 or * 5-D inputs with the corresponding outermost 2 scale values being "
+              "1in the Resize operator")
+ORT_CUBIC = ("'Cubic' mode only supports: * 2-D inputs ('Bicubic') or * 4-D inputs with the corresponding outermost "
+             "2 scale values being 1 or the corresponding outermost and innermost scale values being 1 with "
+             "antialias attribute or the corresponding outermost and innermost scale values being 1 and other "
+             "scales >= 1 without antialias attribute in the Resize operator")
+ORT_ZERO = ("Input dim is zero but required output dim is non-zero. Cannot scale 0 by any factor to generate a "
+            "non-zero value. Dimension: {} Input dim value: 0 Output dim value: {}")
+ONNX_RESIZE = [  # (input, scales, sizes, mode, attributes, (spec's output, onnxruntime's) or its error)
+    ((100,), (0.29,), None, 'nearest', {}, ((28,), (29,))),
+    ((37,), (1.5,), None, 'nearest', {}, ((55,), (55,))),
+    ((50,), (2.3,), None, 'nearest', {}, ((114,), (115,))),
+    ((10,), (2.3,), None, 'linear', {}, ((22,), (23,))),
+    ((49,), (0.02040816326530612,), None, 'nearest', {}, ((0,), (1,))),
+    ((100,), (0.57,), None, 'nearest', {}, ((56,), (57,))),
+    ((15,), (0.1,), None, 'nearest', {}, ((1,), (1,))),
+    ((3,), (0.1,), None, 'nearest', {}, ((0,), (0,))),
+    ((9,), (0.3333333333333333,), None, 'nearest', {}, ((3,), (3,))),
+    ((0,), (2.0,), None, 'nearest', {}, ((0,), (0,))),
+    ((64, 48), (0.5, 1.5), None, 'linear', {}, ((32, 72), (32, 72))),
+    ((7, 9), (0.3333333333333333, 0.3333333333333333), None, 'cubic', {}, ((2, 3), (2, 3))),
+    ((4, 4), (0.5, 2.0), None, 'cubic', {}, ((2, 8), (2, 8))),
+    ((5, 5, 5), (2.0, 2.0, 2.0), None, 'linear', {}, ((10, 10, 10), (10, 10, 10))),
+    ((5, 5, 5, 5), (2.0, 2.0, 2.0, 2.0), None, 'nearest', {}, ((10, 10, 10, 10), (10, 10, 10, 10))),
+    ((8, 8), (0.5, 0.5), None, 'linear', {'antialias': 1}, ((4, 4), (4, 4))),
+    ((5,), (0.0,), None, 'nearest', {}, 'Scale value should be greater than 0.'),
+    ((5,), (-1.0,), None, 'nearest', {}, 'Scale value should be greater than 0.'),
+    ((5, 5, 5, 5), (2.0, 2.0, 2.0, 2.0), None, 'linear', {}, ORT_LINEAR),
+    ((5,), (2.0,), None, 'cubic', {}, ORT_CUBIC),
+    ((5, 5, 5), (2.0, 2.0, 2.0), None, 'cubic', {}, ORT_CUBIC),
+    ((5, 5), (2.0, 2.0), None, 'nearest', {'antialias': 1},
+     'when anti-aliasing is set, Resize only supports mode `LINEAR` and `CUBIC`.'),
+    ((5, 5), (2.0, 2.0), None, 'bilinear', {},
+     'mode attribute is bilinear. It can only be nearest(default) or linear or cubic.'),
+    ((5, 5), (2.0, 2.0), (3, 3), 'nearest', {}, 'Either `sizes` or `scales` must be provided, but not both of them'),
+    ((5, 5), None, None, 'nearest', {}, 'Either `sizes` or `scales` must be provided, but not both of them'),
+    ((5, 5), (2.0, 2.0), None, 'nearest', {'keep_aspect_ratio_policy': 'not_larger'},
+     'Providing `scales` is incompatible with a `keep_aspect_ratio_policy` other than "stretch".'),
+    ((5, 7), None, (3, 11), 'nearest', {}, ((3, 11), (3, 11))),
+    ((5, 7), None, (3, 11), 'linear', {}, ((3, 11), (3, 11))),
+    ((5, 7), None, (3, 11), 'cubic', {}, ((3, 11), (3, 11))),
+    ((5,), None, (0,), 'nearest', {}, 'Scale value should be greater than 0.'),
+    ((5,), None, (-2,), 'nearest', {}, 'Scale value should be greater than 0.'),
+    ((0,), None, (3,), 'nearest', {}, ORT_ZERO.format(2, 3)),
+    ((4, 0), None, (4, 3), 'linear', {}, ORT_ZERO.format(3, 3)),
+    ((0,), None, (0,), 'nearest', {}, ((0,), (0,))),  # the reference fails on an empty input
+    ((20, 10), None, (7, 7), 'nearest', {'keep_aspect_ratio_policy': 'not_larger'}, ((7, 4), (7, 4))),
+    ((20, 10), None, (7, 7), 'nearest', {'keep_aspect_ratio_policy': 'not_smaller'}, ((14, 7), (14, 7))),
+    ((375, 500), None, (224, 224), 'linear', {'keep_aspect_ratio_policy': 'not_larger'}, ((168, 224), (168, 224))),
+    ((375, 500), None, (224, 224), 'linear', {'keep_aspect_ratio_policy': 'not_smaller'}, ((224, 299), (224, 299))),
+    ((3, 5), None, (2, 100), 'nearest', {'keep_aspect_ratio_policy': 'not_larger'}, ((2, 3), (2, 3))),
+    ((100, 37), None, (1, 1000), 'nearest', {'keep_aspect_ratio_policy': 'not_larger'},
+     ((1, 0), (1, 0))),  # an empty axis, no error
+    ((268, 99, 176), None, (43, 191, 24), 'nearest', {'keep_aspect_ratio_policy': 'not_larger'},
+     ((37, 13, 24), (37, 14, 24))),  # 99 x 24/176 = 13.5: double 13.499.., float32 13.5
+    ((5, 6), None, (0, 3), 'nearest', {'keep_aspect_ratio_policy': 'not_larger'},
+     'Scale value should be greater than 0.'),
+    ((5, 6), None, (0, 3), 'nearest', {'keep_aspect_ratio_policy': 'not_smaller'}, ((3, 3), (3, 3))),
+    ((8, 8), (2.0, 2.0), None, 'linear', {'coordinate_transformation_mode': 'align_corners'}, ((16, 16), (16, 16))),
+]
+ONNX_SHUFFLE = [  # DepthToSpace (d2s) / SpaceToDepth (s2d): (kind, input, blocksize, output or error)
+    ('d2s', (1, 9, 4, 4), 3, (1, 1, 12, 12)),
+    ('d2s', (2, 8, 3, 5), 2, (2, 2, 6, 10)),
+    ('d2s', (1, 8, 4, 4), 1, (1, 8, 4, 4)),
+    ('d2s', (1, 7, 4, 4), 2, 'DepthToSpace requires input depth to be a multiple of (block_size * block_size)'),
+    ('d2s', (1, 8, 4, 4), 3, 'DepthToSpace requires input depth to be a multiple of (block_size * block_size)'),
+    ('d2s', (1, 8, 4, 4), 0, 'Blocksize must be positive'),
+    ('d2s', (1, 8, 4, 4), -2, 'Blocksize must be positive'),
+    ('d2s', (8, 4, 4), 2, 'Input tensor must be 4-dimensional'),
+    ('d2s', (1, 1, 8, 4, 4), 2, 'Input tensor must be 4-dimensional'),
+    ('d2s', (8, 4, 4), 0, 'Blocksize must be positive'),
+    ('d2s', (0, 8, 4, 4), 2, (0, 2, 8, 8)),
+    ('d2s', (1, 0, 4, 4), 2, (1, 0, 8, 8)),
+    ('d2s', (1, 8, 0, 4), 2, (1, 2, 0, 8)),
+    ('s2d', (1, 1, 4, 4), 2, (1, 4, 2, 2)),
+    ('s2d', (1, 1, 6, 9), 3, (1, 9, 2, 3)),
+    ('s2d', (1, 1, 4, 4), 1, (1, 1, 4, 4)),
+    ('s2d', (1, 1, 5, 4), 2, 'SpaceToDepth requires input height to be a multiple of block_size'),
+    ('s2d', (1, 1, 4, 5), 2, 'SpaceToDepth requires input width to be a multiple of block_size'),
+    ('s2d', (1, 1, 5, 5), 2, 'SpaceToDepth requires input height to be a multiple of block_size'),
+    ('s2d', (1, 1, 4, 4), 0, 'Blocksize must be positive'),
+    ('s2d', (1, 4, 4), 2, 'Input tensor must be 4-dimensional'),
+    ('s2d', (1, 1, 0, 4), 2, (1, 4, 0, 2)),
+]
+
+
+def _onnx_call(shape, scales, sizes, mode, attrs):
+    return interpolate(list(shape), size=None if sizes is None else list(sizes),
+                       scale=None if scales is None else list(scales), mode=mode, framework="onnx", ndim=len(shape),
+                       antialias=bool(attrs.get("antialias")), keep_aspect_ratio_policy=attrs.get(
+                           "keep_aspect_ratio_policy"),
+                       align_corners=attrs.get("coordinate_transformation_mode") == "align_corners" or None)
+
+
+@pytest.mark.parametrize("shape, scales, sizes, mode, attrs, expected", ONNX_RESIZE)
+def test_golden_onnx_resize(shape, scales, sizes, mode, attrs, expected):
+    if isinstance(expected, str):
+        with pytest.raises(ShapeError, match=re.escape(expected)) as info:
+            _onnx_call(shape, scales, sizes, mode, attrs)
+        assert info.value.framework == "onnx"
+        return
+    spec, runtime = expected
+    result = _onnx_call(shape, scales, sizes, mode, attrs)
+    assert result.output == spec
+    said = [w for w in result.warnings if w.startswith("onnxruntime 1.31 gives")]
+    if runtime != spec:
+        assert said and said[0].startswith(f"onnxruntime 1.31 gives {'x'.join(map(str, runtime))}, not the spec's "
+                                           f"{'x'.join(map(str, spec))}")
+    else:
+        assert not said
+
+
+@pytest.mark.parametrize("kind, shape, blocksize, expected", ONNX_SHUFFLE)
+def test_golden_onnx_depth_to_space(kind, shape, blocksize, expected):
+    api = pixel_shuffle if kind == "d2s" else pixel_unshuffle
+    if isinstance(expected, str):
+        with pytest.raises(ShapeError, match="^onnx: " + re.escape(expected)):
+            api(shape, blocksize, framework="onnx")
+    else:
+        result = api(shape, blocksize, framework="onnx")
+        assert result.shape == expected and result.layer == ("onnx DepthToSpace" if kind == "d2s" else
+                                                             "onnx SpaceToDepth")
+
+
+KERAS_SHUFFLE = [  # keras 3.15.1 (TF backend) in /work/venv-tf: keras.ops.depth_to_space (d2s) / space_to_depth
+    # (s2d) on keras.Input(batch_shape=input), data_format NHWC = channels_last, NCHW = channels_first
+    ('d2s', (2, 8, 8, 12), 2, 'NHWC', (2, 16, 16, 3)),
+    ('d2s', (1, 9, 4, 4), 3, 'NCHW', (1, 1, 12, 12)),
+    ('d2s', (1, 4, 4, 7), 2, 'NHWC', 'The number of channels (7) must be divisible by block_size**2 (4).'),
+    ('d2s', (1, 7, 4, 4), 2, 'NCHW', 'The number of channels (7) must be divisible by block_size**2 (4).'),
+    ('d2s', (1, 4, 4, 8), 1, 'NHWC', '`block_size` must be at least 2. Received: block_size=1'),
+    ('d2s', (1, 4, 4, 8), 0, 'NHWC', '`block_size` must be at least 2. Received: block_size=0'),
+    ('d2s', (4, 4, 8), 2, 'NHWC', '`depth_to_space` requires a 4D input tensor. Received: x.shape=(4, 4, 8)'),
+    ('d2s', (4, 4, 8), 1, 'NHWC', '`block_size` must be at least 2. Received: block_size=1'),
+    ('d2s', (0, 4, 4, 8), 2, 'NHWC', (0, 8, 8, 2)),
+    ('d2s', (1, 4, 4, 0), 2, 'NHWC', (1, 8, 8, 0)),
+    ('s2d', (1, 4, 4, 1), 2, 'NHWC', (1, 2, 2, 4)),
+    ('s2d', (1, 1, 4, 4), 2, 'NCHW', (1, 4, 2, 2)),
+    ('s2d', (1, 5, 4, 1), 2, 'NHWC', 'Height (5) must be divisible by block_size (2).'),
+    ('s2d', (1, 4, 5, 1), 2, 'NHWC', 'Width (5) must be divisible by block_size (2).'),
+    ('s2d', (1, 5, 5, 1), 2, 'NHWC', 'Height (5) must be divisible by block_size (2).'),
+    ('s2d', (1, 1, 4, 5), 2, 'NCHW', 'Width (5) must be divisible by block_size (2).'),
+    ('s2d', (4, 4, 1), 2, 'NHWC', '`space_to_depth` requires a 4D input tensor. Received: x.shape=(4, 4, 1)'),
+    ('s2d', (2, 6, 9, 2), 3, 'NHWC', (2, 2, 3, 18)),
+]
+
+
+@pytest.mark.parametrize("kind, shape, block_size, data_format, expected", KERAS_SHUFFLE)
+def test_golden_keras_depth_to_space(kind, shape, block_size, data_format, expected):
+    api = pixel_shuffle if kind == "d2s" else pixel_unshuffle
+    if isinstance(expected, str):
+        with pytest.raises(ShapeError, match="^keras: " + re.escape(expected) + "$"):
+            api(shape, block_size, data_format, framework="keras")
+    else:
+        assert api(shape, block_size, data_format, framework="keras").shape == expected
+
+
+def test_onnx_float_rules():
+    """The spec floors in double with the float32 scale; onnxruntime 1.31 truncates a float32 product."""
+    assert float32(0.29) == 0.28999999165534973 and float32(1e39) == math.inf and float32(-1e39) == -math.inf
+    assert [onnx_scaled_output(i, s) for i, s in ((100, 0.29), (50, 2.3), (10, 2.3), (49, 1 / 49))] == [28, 114, 22, 0]
+    assert [onnxruntime_scaled_output(i, s) for i, s in ((100, 0.29), (50, 2.3), (10, 2.3), (49, 1 / 49))] == \
+        [29, 115, 23, 1]
+    assert scaled_output(10, 2.3) == 23  # torch, in double with the double scale: a third answer
+    spec, runtime, scale = onnx_policy_outputs((375, 500), (224, 224), "not_larger")
+    assert spec == runtime == (168, 224) and scale == float32(224 / 500)
+    assert onnx_policy_outputs((268, 99, 176), (43, 191, 24), "not_larger")[:2] == ((37, 13, 24), (37, 14, 24))
+
+
+def test_onnx_report_json_and_notes():
+    result = interpolate(100, scale=0.29, framework="onnx")
+    data = result.to_dict()
+    assert data["layer"] == "onnx Resize" and data["mode"] == "nearest" and data["output"] == [28]
+    assert data["axes"][0]["scale_used"] == float32(0.29)
+    assert "onnxruntime 1.31 gives 29, not the spec's 28" in data["warnings"][0]
+    assert any("not the size" in n for n in data["notes"])
+    text = plain(interpolate_report(result))
+    assert "floor(100 x float32 0.28999999165534973)" in text
+    policy = plain(interpolate_report(interpolate("375,500", size="224,224", framework="onnx",
+                                                  keep_aspect_ratio_policy="not_larger")))
+    assert "round(375 x 0.448)" in policy and "keep_aspect_ratio_policy=not_larger" in policy
+    corners = interpolate(37, scale=1.5, mode="linear", align_corners=True, framework="onnx")
+    assert corners.axes[0].source_step == pytest.approx(36 / 54) and "align_corners" in corners.layer
+    assert interpolate(37, size=55, mode="linear", framework="onnx").axes[0].scale_used is None  # from the sizes
+    assert "DCR" in pixel_shuffle((1, 8, 2, 2), 2, framework="onnx").notes[0]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: interpolate(4, scale=2, framework="onnx", recompute_scale_factor=True),
+     r"recompute_scale_factor is torch's; ONNX Resize has no such argument"),
+    (lambda: interpolate(4, size=8, keep_aspect_ratio_policy="not_larger"),
+     r"torch: keep_aspect_ratio_policy is ONNX Resize's; torch has no such argument"),
+    (lambda: interpolate(4, size=8, framework="onnx", keep_aspect_ratio_policy="bogus"),
+     r"Unknown value for `keep_aspect_ratio_policy`: bogus."),
+    (lambda: interpolate(4, scale=1e30, framework="onnx"), r"does not fit int64"),
+    (lambda: interpolate(4, scale=math.nan, framework="onnx"), r"Scale value should be greater than 0."),
+    (lambda: interpolate(4, size=8, framework="jax", mode="linear", align_corners=True),
+     r"jax: align_corners is torch's; jax.image.resize has no such argument"),
+    (lambda: interpolate(4, size=8, framework="jax"), r"resize\(\) missing 1 required positional argument: 'method'"),
+    (lambda: interpolate(4, scale=2, mode="linear", framework="jax"), r"jax.image.resize takes shape"),
+])
+def test_onnx_jax_argument_errors(call, message):
+    with pytest.raises(ShapeError, match=message):
+        call()
+
+
+# ---------------------------------------------------------------------- jax golden values
+# run for real in /work/venv-jo with jax 0.10.2 (CPU)
+JAX_GATHER = "Slice size at index {} in gather op is out of range, must be within [0, 0 + 1), got 1."
+JAX_RESIZE = [  # (input, shape, method, output or error) from jax.image.resize(zeros(input), shape, method)
+    ((5, 7), (3, 11), 'nearest', (3, 11)),
+    ((5, 7), (3, 11), 'linear', (3, 11)),
+    ((5, 7), (3, 11), 'bilinear', (3, 11)),
+    ((5, 7), (3, 11), 'trilinear', (3, 11)),
+    ((5, 7), (3, 11), 'triangle', (3, 11)),
+    ((5, 7), (3, 11), 'cubic', (3, 11)),
+    ((5, 7), (3, 11), 'bicubic', (3, 11)),
+    ((5, 7), (3, 11), 'tricubic', (3, 11)),
+    ((5, 7), (3, 11), 'cubic-pytorch', (3, 11)),
+    ((5, 7), (3, 11), 'bicubic-pytorch', (3, 11)),
+    ((5, 7), (3, 11), 'lanczos3', (3, 11)),
+    ((5, 7), (3, 11), 'lanczos5', (3, 11)),
+    ((5, 7), (3, 11), 'area', (3, 11)),
+    ((5, 7), (3, 11), 'bogus', 'Unknown resize method "bogus"'),
+    ((64,), (128,), 'linear', (128,)),
+    ((2, 3, 4), (4, 6, 8), 'trilinear', (4, 6, 8)),
+    ((5,), (0,), 'linear', (0,)),
+    ((5,), (0,), 'nearest', (0,)),
+    ((5,), (-1,), 'linear', (0,)),
+    ((5,), (-3,), 'nearest', (0,)),
+    ((0,), (3,), 'linear', 'division by zero'),
+    ((0,), (3,), 'nearest', JAX_GATHER.format(0)),
+    ((0,), (0,), 'cubic', (0,)),
+    ((0,), (-1,), 'nearest', (0,)),
+    ((0,), (-1,), 'linear', 'division by zero'),
+    ((0, 0), (3, 0), 'nearest', (3, 0)),
+    ((0, 0), (3, 3), 'nearest', JAX_GATHER.format(1)),
+    ((0, 2), (3, 2), 'nearest', JAX_GATHER.format(0)),
+    ((2, 0), (2, 3), 'nearest', JAX_GATHER.format(1)),
+    ((0, 2), (-1, 3), 'nearest', (0, 3)),
+    ((0, 8, 0), (-2, 10, 10), 'nearest', (0, 10, 10)),
+    ((0, 0, 7), (6, 11, 0), 'nearest', JAX_GATHER.format(1)),
+    ((2, 0), (2, 3), 'lanczos3', 'division by zero'),
+]
+
+
+@pytest.mark.parametrize("shape, size, method, expected", JAX_RESIZE)
+def test_golden_jax_resize(shape, size, method, expected):
+    def call():
+        return interpolate(list(shape), size=list(size), mode=method, framework="jax", ndim=len(shape))
+
+    if isinstance(expected, str):
+        with pytest.raises(ShapeError, match="^jax: " + re.escape(expected)):
+            call()
+    else:
+        result = call()
+        assert result.output == expected and result.layer == "jax.image.resize"
+        assert result.antialias == (method != "nearest")  # jax's default antialias=True; nearest ignores it
+        assert any("empty axis" in w for w in result.warnings) == any(s < 0 for s in size)
+
+
 # ---------------------------------------------------------------------- properties
 @given(st.integers(1, 10 ** 6), st.floats(0.01, 100, allow_nan=False))
 def test_scaled_output_brackets_the_double_product(size, scale):
@@ -388,3 +685,36 @@ def test_shuffle_json_and_report():
     assert data["axes"][0] == {"input": 4, "factor": 3, "output": 12, "pad_before": 0, "pad_after": 0}
     text = plain(pixel_shuffle_report(pixel_shuffle((2, 3, 9, 4, 4), 3)))
     assert "batch" in text and "9 / 9" in text
+
+
+@given(st.integers(0, 10 ** 5), st.floats(0.01, 100, allow_nan=False))
+def test_onnx_spec_and_onnxruntime_differ_by_float32_rounding_only(size, scale):
+    """Below 2**24 the float32 product is within one unit of the exact one, so onnxruntime's size is
+    the spec's or one more/less; and the spec's floor brackets the product with the float32 scale."""
+    spec = onnx_scaled_output(size, scale)
+    assert spec <= size * float32(scale) < spec + 1
+    assert abs(onnxruntime_scaled_output(size, scale) - spec) <= 1
+
+
+@given(st.lists(st.integers(1, 500), min_size=1, max_size=3), st.lists(st.integers(1, 500), min_size=3, max_size=3),
+       st.sampled_from(["not_larger", "not_smaller"]))
+def test_onnx_policy_keeps_the_aspect_ratio(ins, wanted, policy):
+    sizes = wanted[:len(ins)]
+    out = interpolate(ins, size=sizes, framework="onnx", ndim=len(ins), keep_aspect_ratio_policy=policy).output
+    fits = [o <= s for o, s in zip(out, sizes)] if policy == "not_larger" else [o >= s for o, s in zip(out, sizes)]
+    assert all(fits) and any(o == s for o, s in zip(out, sizes))  # one axis takes its size, the others follow
+
+
+@given(st.integers(0, 4), st.integers(0, 12), st.integers(0, 6), st.integers(0, 6), st.integers(1, 4))
+def test_onnx_depth_to_space_has_torchs_shapes(n, channels, h, w, r):
+    shape = (n, channels * r * r, h, w)
+    assert pixel_shuffle(shape, r, framework="onnx").shape == pixel_shuffle(shape, r).shape
+    assert pixel_unshuffle(pixel_shuffle(shape, r, framework="onnx").shape, r, framework="onnx").shape == shape
+
+
+@given(st.lists(st.integers(1, 300), min_size=1, max_size=4), st.lists(st.integers(-3, 300), min_size=4, max_size=4),
+       st.sampled_from(["nearest", "linear", "cubic", "lanczos3", "area"]))
+def test_jax_output_is_the_shape(ins, wanted, method):
+    sizes = wanted[:len(ins)]
+    assert interpolate(ins, size=sizes, mode=method, framework="jax", ndim=len(ins)).output == \
+        tuple(max(s, 0) for s in sizes)
