@@ -17,10 +17,12 @@ Examples:
   convshape {name} --i 64,48 --scale 1/3 --mode bilinear --recompute-scale-factor --json
   convshape {name} --i 28,28 --scale 2 -f keras --mode bilinear
   convshape {name} --i 375,500 --size 224,224 -f tf
+  convshape {name} --i 375,500 --size 224,224 -f keras --crop-to-aspect-ratio
   convshape {name} --i 375,500 --size 224,224 -f onnx --keep-aspect-ratio-policy not_larger
 
 Frameworks: torch (F.interpolate / nn.Upsample), keras (UpSampling1D/2D/3D: --scale is its
-integer size factor), tf (tf.image.resize: --size only), onnx (Resize: --scale or --size),
+integer size factor; Resizing: --size is height,width), tf (tf.image.resize: --size only),
+onnx (Resize: --scale or --size),
 jax (jax.image.resize: --size and --mode only). caffe has none (a Deconvolution: conv-transpose2d).
 Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 """
@@ -64,27 +66,34 @@ def make_interpolate(name: str) -> click.Command:
                   callback=_parsed(lambda v: ",".join(str(x) for x in resample.scale_values(v) or ())),
                   help="Scale factor per axis: 2, 1.5, 1/3 or 2,1.5 (keras: integer factor).")
     @click.option("--mode", "mode", default=None, type=click.Choice(resample.MODES, case_sensitive=False),
-                  help="Interpolation mode. Default: the framework's (torch/keras/onnx nearest, tf bilinear; "
-                       "jax needs one).")
+                  help="Interpolation mode. Default: the framework's (torch/onnx/keras UpSampling nearest, "
+                       "tf/keras Resizing bilinear; jax needs one).")
     @click.option("--align-corners/--no-align-corners", "align_corners", default=None,
                   help="torch: linear, bilinear, bicubic, trilinear only; onnx: coordinate_transformation_mode.")
     @click.option("--recompute-scale-factor/--no-recompute-scale-factor", "recompute_scale_factor", default=None,
                   help="torch: sample at the recomputed output/input ratio instead of the given scale.")
     @click.option("--antialias", "antialias", is_flag=True,
-                  help="torch interpolate (bilinear, bicubic, lanczos), tf, onnx (linear, cubic).")
+                  help="torch interpolate (bilinear, bicubic, lanczos), tf, keras Resizing, onnx (linear, cubic).")
     @click.option("--keep-aspect-ratio-policy", "keep_aspect_ratio_policy", default=None,
                   type=click.Choice(resample.POLICIES, case_sensitive=False),
                   help="onnx with --size: stretch (default), or one scale for all axes: not_larger / not_smaller.")
+    @click.option("--crop-to-aspect-ratio", "crop_to_aspect_ratio", is_flag=True,
+                  help="keras Resizing: resize the centred window with the output's aspect ratio (same output).")
+    @click.option("--pad-to-aspect-ratio", "pad_to_aspect_ratio", is_flag=True,
+                  help="keras Resizing: pad the input to the output's aspect ratio first (same output).")
     @click.option("--ndim", "ndim", default=None, type=click.IntRange(1, 3),
-                  help="Spatial axes when every value is a single number (default: the mode's, else 1; tf 2).")
+                  help="Spatial axes when every value is a single number (default: the mode's, else 1; tf and "
+                       "keras --size 2).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(input: str, size: str | None, scale: str | None, mode: str | None, align_corners: bool | None,
                 recompute_scale_factor: bool | None, antialias: bool, keep_aspect_ratio_policy: str | None,
-                ndim: int | None, framework: str, as_json: bool) -> None:
+                crop_to_aspect_ratio: bool, pad_to_aspect_ratio: bool, ndim: int | None, framework: str,
+                as_json: bool) -> None:
         run(as_json, lambda: api(input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
-                                 framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy),
+                                 framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy,
+                                 crop_to_aspect_ratio=crop_to_aspect_ratio, pad_to_aspect_ratio=pad_to_aspect_ratio),
             "render_resample.interpolate_report")
 
     command.help = (f"Output size of an interpolation / upsampling layer ({layer} by default) per axis, with the "

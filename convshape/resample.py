@@ -34,6 +34,7 @@ ScaleArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
 ShapeArg = Union[str, Sequence[int]]
 
 INT64_MAX = 2 ** 63 - 1
+INT32_MIN = -2 ** 31
 COVERED = {"interpolate": ("torch", "keras", "tf", "onnx", "jax"), "pixel shuffle": ("torch", "tf", "keras", "onnx")}
 NOT_IN_FRAMEWORK = {  # the frameworks without the layer, and what to use instead
     ("interpolate", "caffe"): "BVLC Caffe has no Upsample, Interp or Resize layer (those live in forks). Its "
@@ -47,7 +48,8 @@ NOT_IN_FRAMEWORK = {  # the frameworks without the layer, and what to use instea
 
 TORCH_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact", "lanczos")
 NEAREST_LIKE = ("nearest", "area", "nearest-exact")  # torch: align_corners must stay None
-KERAS_MODES = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area")  # UpSampling2D, keras's order
+KERAS_MODES = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area")  # UpSampling2D and Resizing:
+# keras/src/backend/tensorflow/image.py RESIZE_INTERPOLATIONS, in its order (its error text prints the tuple)
 TF_MODES = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
 ONNX_MODES = ("nearest", "linear", "cubic")  # Resize's mode attribute
 JAX_MODES = ("nearest", "linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic", "cubic-pytorch",
@@ -120,6 +122,40 @@ def factor_output(size: int, factor: int) -> int:
     """Keras ``UpSampling1D/2D/3D``: ``size * factor`` per axis (keras/src/layers/reshaping/up_sampling*.py:
     ``ops.repeat`` for nearest, ``ops.image.resize`` to ``size * factor`` otherwise)."""
     return size * factor
+
+
+def tf_int32(value: float) -> int:
+    """``tf.cast(x, "int32")`` of a float on the CPU: truncation toward zero, and INT32_MIN for infinity,
+    NaN and anything outside int32 (tensorflow 2.21: inf, -inf, nan, 3e9 and -3e9 all give -2147483648)."""
+    if math.isfinite(value) and -2.0 ** 31 <= value < 2.0 ** 31:
+        return math.trunc(value)
+    return INT32_MIN
+
+
+def keras_aspect_window(size: int, other: int, target: int, other_target: int,
+                        policy: str) -> tuple[int, int, int]:
+    """What keras ``Resizing(crop_to_aspect_ratio=True)`` / ``(pad_to_aspect_ratio=True)`` hands
+    ``tf.image.resize`` on one axis, as ``(extent, pad_before, pad_after)`` (a crop as negative pads).
+
+    keras 3.15, TF backend (keras/src/backend/tensorflow/image.py ``resize``), for the height
+    (the width swaps the roles): ``want = int32(float32(int32(width * target_height)) / target_width)``
+    (int32 product, float32 quotient, :func:`tf_int32`). crop: ``c = max(min(height, want), 1)``,
+    ``start = int32(float32(height - c) / 2)``, the slice ``[start:start + c]``. pad:
+    ``p = max(height, want)``, ``start = int32(float32(p - height) / 2)``, and ``start`` rows of
+    ``fill_value`` on BOTH sides, so an odd ``p - height`` pads to ``p - 1``. The resize then
+    gives ``target`` whatever the window: neither option changes the output size. 375x500 ->
+    224x224: crop 375x375 (columns 62..437), pad 499x500 (62 rows above and below, for 125).
+    """
+    product = (other * target + 2 ** 31) % 2 ** 32 - 2 ** 31  # int32 arithmetic wraps
+    want = tf_int32(float32(float32(product) / float32(other_target))) if other_target else INT32_MIN
+    if policy == "crop":
+        extent = max(min(size, want), 1)
+        start = tf_int32(float32((size - extent) / 2))
+        kept = max(0, min(start + extent, size) - start)  # an empty axis stays empty
+        return kept, -start, -(size - start - kept)
+    start = tf_int32(float32((max(size, want) - size) / 2))
+    start = max(start, 0)  # tf.cond(start > 0, pad, keep)
+    return size + 2 * start, start, start
 
 
 def float32(value: float) -> float:
@@ -247,7 +283,9 @@ class ResampleAxis(namedtuple("ResampleAxis", "input size scale output scale_use
                               defaults=(0, 0))):
     """One axis of an interpolation: what was asked (size or scale), the output, and what the
     kernel samples with (``scale_used``: the scale factor handed to the kernel, None when it
-    derives one from the sizes; ``source_step``: input pixels per output pixel)."""
+    derives one from the sizes; ``source_step``: input pixels per output pixel). ``pad_before`` /
+    ``pad_after``: the rows keras Resizing's pad_to_aspect_ratio adds (negative: the rows its
+    crop_to_aspect_ratio drops); 0 everywhere else."""
 
     __slots__ = ()
 
@@ -461,16 +499,13 @@ def _torch(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: 
     return outs, kernel_scales, align_corners, notes
 
 
-def _keras(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: tuple[float, ...] | None,
-           scale_arg: ScaleArg, mode: str | None, notes: list[str]) -> tuple[tuple[int, ...], str, str]:
+def _keras(n: int, ins: tuple[int, ...], scales: tuple[float, ...] | None, scale_arg: ScaleArg, mode: str | None,
+           notes: list[str]) -> tuple[tuple[int, ...], str, str]:
     """keras.layers.UpSampling1D/2D/3D (keras 3.15, keras/src/layers/reshaping/up_sampling{1,2,3}d.py)."""
     if n > 3:
         raise ShapeError(f"keras has UpSampling1D, UpSampling2D and UpSampling3D, but got {n} spatial axes",
                          framework="keras", rule="mode-rank", values={"axes": n})
     layer = f"UpSampling{n}D"
-    if sizes is not None:
-        raise ShapeError(f"{layer} takes an integer factor per axis (its `size` argument is a factor, not an output "
-                         f"size): give scale", framework="keras", rule="size-unsupported", values={"size": list(sizes)})
     factors = scales if scales is not None else (2,) * n  # keras's default size=2 / (2, 2) / (2, 2, 2)
     shown = factors[0] if scale_arg is not None and _is_scalar(scale_arg) else tuple(factors)  # as keras prints it
     if n == 1:
@@ -507,7 +542,8 @@ def _keras(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: 
     return outs, mode, layer
 
 
-def _tf(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, mode: str | None) -> tuple[tuple[int, ...], str]:
+def _tf(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, mode: str | None, antialias: bool,
+        warnings: list[str]) -> tuple[tuple[int, ...], str]:
     """tf.image.resize (tensorflow 2.21, tensorflow/python/ops/image_ops_impl.py ``resize_images_v2``, kernels
     in tensorflow/core/kernels/image/resize_*_op.cc and scale_and_translate_op.cc): the output is ``size``."""
     mode = (mode or "bilinear").lower()
@@ -521,13 +557,78 @@ def _tf(n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None, mode: str |
         raise ShapeError(f"'size' must be a 1-D Tensor of 2 elements: new_height, new_width (tf.image.resize "
                          f"resizes images: 2 spatial axes, got {n})", framework="tf", rule="mode-rank",
                          values={"axes": n})
-    if any(i <= 0 for i in ins):
-        raise ShapeError("input image must be of non-zero size", framework="tf", rule="input-empty",
-                         values={"input": list(ins)})
-    if any(o <= 0 for o in sizes):
-        raise ShapeError("output dimensions must be positive", framework="tf", rule="size-positive",
+    return _tf_resize_checks("tf", ins, sizes, mode, antialias, warnings), mode
+
+
+def _tf_resize_checks(fw: str, ins: Sequence[int], sizes: Sequence[int], mode: str, antialias: bool,
+                      warnings: list[str]) -> tuple[int, ...]:
+    """``tf.image.resize``'s checks on the sizes, in its order, and the sizes it resizes to. The size
+    becomes an int32 tensor that silently wraps (2**32 + 3 -> 3; beyond int64: "'size' must be a 1-D
+    int32 Tensor"). Then the static shape (image_ops_impl.py ``_resize_images_common``:
+    ``constant_value_as_shape`` reads -1 as unknown and rejects any other negative size), then the
+    kernel's: input before output in ``ImageResizerState``
+    (resize_{bilinear,nearest_neighbor,bicubic,area}_op.cc), output before input in
+    ``ScaleAndTranslate`` (scale_and_translate_op.cc: lanczos3/5, gaussian, mitchellcubic, and
+    bilinear/bicubic with antialias)."""
+    if any(not -2 ** 63 <= o < 2 ** 63 for o in sizes):
+        raise ShapeError("'size' must be a 1-D int32 Tensor", framework=fw, rule="size-overflow",
                          values={"output": list(sizes)})
-    return sizes, mode
+    wrapped = tuple((o + 2 ** 31) % 2 ** 32 - 2 ** 31 for o in sizes)
+    warnings.extend(f"size {o} does not fit int32: tf.image.resize wraps it to {w}, silently"
+                    for o, w in zip(sizes, wrapped) if o != w)
+    sizes = wrapped
+    for o in sizes:
+        if o < -1:
+            raise ShapeError(f"Dimension {o} must be >= 0", framework=fw, rule="size-negative",
+                             values={"output": list(sizes)})
+    empty = ShapeError("input image must be of non-zero size", framework=fw, rule="input-empty",
+                       values={"input": list(ins)})
+    if any(i <= 0 for i in ins) and not (mode in ("lanczos3", "lanczos5", "gaussian", "mitchellcubic") or
+                                         antialias and mode in ("bilinear", "bicubic")):
+        raise empty
+    if any(o <= 0 for o in sizes):
+        raise ShapeError("output dimensions must be positive", framework=fw, rule="size-positive",
+                         values={"output": list(sizes)})
+    if any(i <= 0 for i in ins):
+        raise empty
+    return sizes
+
+
+def _keras_resizing(n: int, ins: tuple[int, ...], sizes: tuple[int, ...], mode: str | None, antialias: bool,
+                    crop: bool, pad: bool, warnings: list[str],
+                    notes: list[str]) -> tuple[tuple[int, ...], str, tuple[tuple[int, int, int], ...]]:
+    """``keras.layers.Resizing(height, width, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)``
+    (keras 3.15.1, TF backend: keras/src/layers/preprocessing/image_preprocessing/resizing.py, then
+    keras/src/backend/tensorflow/image.py ``resize``): the output is ``(height, width)``. The layer checks
+    nothing when it is built (``compute_output_shape`` just copies the size); its checks run on the first
+    call, in this order, and end in ``tf.image.resize`` on the cropped or padded image. Returns outputs,
+    mode and each axis's :func:`keras_aspect_window`."""
+    err = lambda msg, rule, **values: ShapeError(msg, framework="keras", rule=rule, values=values)  # noqa: E731
+    mode = mode or "bilinear"
+    if mode not in KERAS_MODES:
+        raise err(f"Invalid value for argument `interpolation`. Expected of one {KERAS_MODES}. "
+                  f"Received: interpolation={mode}", "mode-unknown", mode=mode)
+    if crop and pad:
+        raise err("Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`.", "crop-and-pad")
+    if n != 2:  # a rank-3 tensor is one unbatched (height, width, channels) image, a rank-5 one is refused
+        raise err(("Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images); "
+                   if n == 3 else "") + f"keras.layers.Resizing resizes 2 spatial axes (height, width), but got {n}",
+                  "mode-rank", axes=n)
+    policy = "crop" if crop else "pad" if pad else None
+    if policy and any(not -2 ** 63 <= o < 2 ** 63 for o in sizes):  # int32 tensor * the Python int
+        raise err("Can't convert Python sequence with out-of-range integer to Tensor.", "size-overflow",
+                  output=list(sizes))
+    windows = tuple(keras_aspect_window(ins[a], ins[1 - a], sizes[a], sizes[1 - a], policy) if policy
+                    else (ins[a], 0, 0) for a in range(2))
+    sizes = _tf_resize_checks("keras", [w[0] for w in windows], sizes, mode, antialias, warnings)
+    if policy:
+        (h, *_), (w, *_) = windows
+        notes.append(f"{policy}_to_aspect_ratio: keras resizes " + (
+            f"the centred {h}x{w} window (rows {-windows[0][1]}..{-windows[0][1] + h}, columns {-windows[1][1]}.."
+            f"{-windows[1][1] + w}) of the input" if crop else
+            f"the input padded to {h}x{w} ({windows[0][1]} rows and {windows[1][1]} columns of fill_value on each "
+            f"side)") + f"; the output is still {sizes[0]}x{sizes[1]}")
+    return sizes, mode, windows
 
 
 ORT_LINEAR = ("'Linear' mode only supports: * 2-D inputs or * 3-D inputs ('Bilinear', 'Trilinear') or * 4-D inputs "
@@ -633,34 +734,46 @@ def _jax(ins: tuple[int, ...], sizes: tuple[int, ...] | None, scales: tuple[floa
 
 def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, mode: str | None,
                  align_corners: bool | None, recompute_scale_factor: bool | None, antialias: bool, framework: str,
-                 ndim: int | None, keep_aspect_ratio_policy: str | None) -> InterpolateResult:
+                 ndim: int | None, keep_aspect_ratio_policy: str | None, crop_to_aspect_ratio: bool,
+                 pad_to_aspect_ratio: bool) -> InterpolateResult:
     fw = _framework(framework, "interpolate", layer_name)
     if layer_name == "upsample" and fw == "torch" and _is_scalar(scale) and scale is not None:
         if not scale_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
             scale = None
     if mode is not None:
         mode = mode.strip().lower()
+    resizing = fw == "keras" and size is not None  # keras.layers.Resizing; a scale is UpSampling's factor
     n = ndim or axis_count(input, size, scale)
     if ndim is None and n == 1 and all(_is_scalar(v) for v in (input, size, scale)):
-        n = MODE_RANK.get(mode or "", 2 if fw == "tf" else 1)
+        n = MODE_RANK.get(mode or "", 2 if fw == "tf" or resizing else 1)
     ins = per_axis(input, "input", n)
     sizes = per_axis(size, "size", n) if size is not None else None
     values = scale_values(scale)
     scales = per_axis_scale(values, n) if values is not None else None
-    named = {"keras": "keras UpSampling", "tf": "tf.image.resize", "jax": "jax.image.resize", "onnx": "ONNX Resize"}
+    named = {"keras": "keras.layers.Resizing" if resizing else "keras UpSampling", "tf": "tf.image.resize",
+             "jax": "jax.image.resize", "onnx": "ONNX Resize"}
     # onnx's align_corners is coordinate_transformation_mode='align_corners': the sampling, not the size
-    for flag, name, owner in ((align_corners, "align_corners", ("torch", "onnx")),
-                              (recompute_scale_factor, "recompute_scale_factor", ("torch",)),
-                              (keep_aspect_ratio_policy, "keep_aspect_ratio_policy", ("onnx",))):
-        if flag is not None and fw not in owner:
-            raise ShapeError(f"{name} is {'ONNX Resize' if owner == ('onnx',) else 'torch'}'s; {named.get(fw, fw)} "
-                             f"has no such argument", framework=fw, rule="option-unsupported", values={name: flag})
-    if antialias and fw == "keras":
+    who = "resizing" if resizing else fw
+    owners = {"onnx": "ONNX Resize", "resizing": "keras.layers.Resizing"}
+    for flag, name, owner in ((align_corners, "align_corners", "torch onnx"),
+                              (recompute_scale_factor, "recompute_scale_factor", "torch"),
+                              (keep_aspect_ratio_policy, "keep_aspect_ratio_policy", "onnx"),
+                              (crop_to_aspect_ratio or None, "crop_to_aspect_ratio", "resizing"),
+                              (pad_to_aspect_ratio or None, "pad_to_aspect_ratio", "resizing")):
+        if flag is not None and who not in owner.split():
+            raise ShapeError(f"{name} is {owners.get(owner, 'torch')}'s; {named.get(fw, fw)} has no such argument",
+                             framework=fw, rule="option-unsupported", values={name: flag})
+    if fw == "keras" and size is not None and scale is not None:
+        raise ShapeError("keras.layers.Resizing takes the output size (height, width), UpSampling an integer factor "
+                         "(its `size` argument): give size or scale, not both", framework=fw, rule="size-and-scale",
+                         values={"size": size, "scale": scale})
+    if antialias and fw == "keras" and not resizing:
         raise ShapeError("antialias is not an argument of keras UpSampling layers", framework=fw,
                          rule="option-unsupported", values={"antialias": True})
     notes: list[str] = []
     warnings: list[str] = []
     kernel_scales: tuple[float | None, ...] = (None,) * n
+    windows = tuple((i, 0, 0) for i in ins)  # what the kernel resizes per axis: (extent, pad_before, pad_after)
     if fw == "torch":
         mode = mode or "nearest"
         layer = "torch.nn.Upsample" if layer_name == "upsample" else "torch.nn.functional.interpolate"
@@ -668,8 +781,12 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
                                                            recompute_scale_factor, antialias)
         if mode == "area":
             kernel_scales = (None,) * n
+    elif resizing:
+        outs, mode, windows = _keras_resizing(n, ins, sizes or (), mode, antialias, crop_to_aspect_ratio,
+                                              pad_to_aspect_ratio, warnings, notes)
+        layer = "keras.layers.Resizing"
     elif fw == "keras":
-        outs, mode, layer = _keras(n, ins, sizes, scales, scale, mode, notes)
+        outs, mode, layer = _keras(n, ins, scales, scale, mode, notes)
         if scales is None:
             scales = (2,) * n
             notes.append(f"no scale given: keras's default {layer}(size={2 if n == 1 else (2,) * n})")
@@ -683,16 +800,17 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         outs, mode = _jax(ins, sizes, scales, mode, warnings)
         layer, antialias = "jax.image.resize", mode != "nearest"  # jax's antialias=True; nearest ignores it
     else:
-        outs, mode = _tf(n, ins, sizes, mode)
+        outs, mode = _tf(n, ins, sizes, mode, antialias, warnings)
         layer = "tf.image.resize"
 
     def one(axis: int) -> ResampleAxis:
         i, o = ins[axis], outs[axis]
+        extent, pad_before, pad_after = windows[axis]
         step = None if o <= 0 else torch_source_step(mode, n, antialias, i, o, kernel_scales[axis], bool(
-            align_corners)) if fw == "torch" else source_step(i, o, kernel_scales[axis], fw == "onnx" and
+            align_corners)) if fw == "torch" else source_step(extent, o, kernel_scales[axis], fw == "onnx" and
                                                               bool(align_corners))
         return ResampleAxis(i, None if sizes is None else sizes[axis], None if scales is None else scales[axis],
-                            o, kernel_scales[axis], step)
+                            o, kernel_scales[axis], step, pad_before, pad_after)
 
     axes = _per_axis(one, n)
     for a_i, a in enumerate(axes):
@@ -717,9 +835,12 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
 def interpolate(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: str | None = None,
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False, *, framework: str = "torch", ndim: int | None = None,
-                keep_aspect_ratio_policy: str | None = None) -> InterpolateResult:
+                keep_aspect_ratio_policy: str | None = None, crop_to_aspect_ratio: bool = False,
+                pad_to_aspect_ratio: bool = False) -> InterpolateResult:
     """Output of ``torch.nn.functional.interpolate`` (``framework="torch"``, the default), keras
-    ``UpSampling1D/2D/3D`` (``"keras"``: ``scale`` is keras's integer ``size`` factor),
+    ``UpSampling1D/2D/3D`` (``"keras"`` with ``scale``: keras's integer ``size`` factor) or
+    ``keras.layers.Resizing`` (``"keras"`` with ``size``: height, width; ``crop_to_aspect_ratio`` /
+    ``pad_to_aspect_ratio`` change the window it resizes, not the output),
     ``tf.image.resize`` (``"tf"``: ``size`` only), ONNX ``Resize`` (``"onnx"``: ``scale`` or ``size``,
     ``keep_aspect_ratio_policy`` with ``size``; ``align_corners=True`` is its
     coordinate_transformation_mode) or ``jax.image.resize`` (``"jax"``: ``size`` only, ``mode``
@@ -728,26 +849,28 @@ def interpolate(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode
 
     ``input``/``size`` take an int, ``"37,37"`` or a sequence; ``scale`` a number, ``"1/3"``,
     ``"2,1.5"`` or a sequence. With one value everywhere the number of axes is the mode's
-    (bilinear 2, trilinear 3), else 1 (tf: 2); ``ndim`` overrides. ``mode=None`` is the
-    framework's default (torch/keras/onnx nearest, tf bilinear; jax has none).
+    (bilinear 2, trilinear 3), else 1 (tf and keras with ``size``: 2); ``ndim`` overrides. ``mode=None`` is the
+    framework's default (torch/onnx nearest, keras UpSampling nearest and Resizing bilinear, tf
+    bilinear; jax has none).
     """
     return _interpolate("interpolate", input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
-                        framework, ndim, keep_aspect_ratio_policy)
+                        framework, ndim, keep_aspect_ratio_policy, crop_to_aspect_ratio, pad_to_aspect_ratio)
 
 
 def upsample(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: str | None = None,
              align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
              antialias: bool = False, *, framework: str = "torch", ndim: int | None = None,
-             keep_aspect_ratio_policy: str | None = None) -> InterpolateResult:
+             keep_aspect_ratio_policy: str | None = None, crop_to_aspect_ratio: bool = False,
+             pad_to_aspect_ratio: bool = False) -> InterpolateResult:
     """:func:`interpolate` as ``torch.nn.Upsample`` runs it: the module stores
     ``float(scale_factor) if scale_factor else None`` (torch/nn/modules/upsampling.py), so a
-    single scale of 0 counts as not given. Keras: the UpSampling layers; tf: tf.image.resize;
+    single scale of 0 counts as not given. Keras: the UpSampling layers or Resizing; tf: tf.image.resize;
     onnx: Resize (not the deprecated Upsample op); jax: jax.image.resize."""
     if antialias and framework_rules(framework).name == "torch":
         raise ShapeError("torch.nn.Upsample has no antialias argument; use interpolate", framework="torch",
                          rule="option-unsupported", values={"antialias": True})
     return _interpolate("upsample", input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
-                        framework, ndim, keep_aspect_ratio_policy)
+                        framework, ndim, keep_aspect_ratio_policy, crop_to_aspect_ratio, pad_to_aspect_ratio)
 
 
 # ---------------------------------------------------------------------- pixel shuffle

@@ -28,6 +28,8 @@ def test_help_runs_on_every_command(command):
     result = run(command, "--help")
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output and "Examples:" in result.output
+    if command in ("upsample", "interpolate", "upsampling", "resize"):
+        assert "--crop-to-aspect-ratio" in result.output and "Resizing" in result.output
 
 
 @pytest.mark.parametrize("alias, command", ALIASES.items())
@@ -72,6 +74,23 @@ def test_keras_and_tf():
     assert data["output"] == [56, 84] and data["layer"] == "keras.layers.UpSampling2D"
     data = json.loads(run("resize", "--i", "375,500", "--size", "224,224", "-f", "tensorflow", "--json").output)
     assert data["output"] == [224, 224] and data["framework"] == "tf" and data["mode"] == "bilinear"
+
+
+def test_keras_resizing_with_size():
+    """-f keras --size is keras.layers.Resizing(height, width) (values from keras 3.15.1 / tensorflow 2.21)."""
+    data = json.loads(run("interpolate", "--i", "10", "--size", "10,12", "-f", "keras", "--json").output)
+    assert data["layer"] == "keras.layers.Resizing" and data["op"] == "interpolate2d" and data["mode"] == "bilinear"
+    assert data["input"] == [10, 10] and data["output"] == [10, 12] and data["axes"][1]["scale_used"] is None
+    data = json.loads(run("resize", "--i", "375,500", "--size", "224,224", "-f", "keras", "--pad-to-aspect-ratio",
+                          "--mode", "nearest", "--antialias", "--json").output)
+    assert data["output"] == [224, 224] and data["antialias"] is True
+    assert [(a["pad_before"], a["pad_after"]) for a in data["axes"]] == [(62, 62), (0, 0)]
+    assert data["axes"][0]["source_step"] == 499 / 224 and "padded to 499x500" in data["notes"][0]
+    out = run("upsample", "--i", "375,500", "--size", "224,224", "-f", "keras", "--crop-to-aspect-ratio").output
+    assert "input 375x500 -> output 224x224" in out and "size as given" in out and "1.67411" in out
+    assert "note: crop_to_aspect_ratio: keras resizes the centred 375x375 window (rows 0..375, columns 62..437)" in out
+    data = json.loads(run("interpolate", "--i", "5,7", "--size", "4294967299,12", "-f", "keras", "--json").output)
+    assert data["output"] == [3, 12] and "wraps it to 3" in data["warnings"][0]
 
 
 def test_pixel_shuffle_json_has_the_whole_shape():
@@ -119,6 +138,18 @@ def test_pixel_shuffle_table():
     (["interpolate", "--i", "0", "--size", "3", "-f", "jax", "--mode", "nearest"],
      "jax: Slice size at index 0 in gather op is out of range"),
     (["pixel-shuffle", "--i", "1x9x4x4", "--r", "3", "-f", "jax"], "jax: no pixel shuffle layer"),
+    (["interpolate", "--i", "5,7", "--size", "10,12", "-f", "keras", "--mode", "gaussian"],
+     "keras: Invalid value for argument `interpolation`. Expected of one ('bilinear', 'nearest', 'lanczos3', "
+     "'lanczos5', 'bicubic', 'area'). Received: interpolation=gaussian"),
+    (["interpolate", "--i", "5,7", "--size", "10,12", "-f", "keras", "--crop-to-aspect-ratio",
+      "--pad-to-aspect-ratio"], "keras: Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`."),
+    (["interpolate", "--i", "0,7", "--size", "10,12", "-f", "keras"], "keras: input image must be of non-zero size"),
+    (["interpolate", "--i", "5,7", "--size", "10,-3", "-f", "keras"], "keras: Dimension -3 must be >= 0"),
+    (["interpolate", "--i", "5,7", "--size", "10,12", "--scale", "2", "-f", "keras"], "give size or scale, not both"),
+    (["upsample", "--i", "5,7", "--scale", "2", "-f", "keras", "--pad-to-aspect-ratio"],
+     "keras: pad_to_aspect_ratio is keras.layers.Resizing's; keras UpSampling has no such argument"),
+    (["interpolate", "--i", "5,7", "--size", "3,3", "-f", "tf", "--crop-to-aspect-ratio"],
+     "tf: crop_to_aspect_ratio is keras.layers.Resizing's; tf.image.resize has no such argument"),
     (["pixel-shuffle", "--i", "1x4x4x9", "--r", "1", "-f", "keras"],
      "keras: `block_size` must be at least 2. Received: block_size=1"),
     (["pixel-unshuffle", "--i", "1x1x4x4", "--r", "2", "-f", "caffe"], "caffe: no pixel unshuffle layer"),
@@ -194,6 +225,7 @@ def test_rich_tables():
                                  "--align-corners", "--recompute-scale-factor", "--antialias", "--json", "--r",
                                  "onnx", "jax", "caffe", "cubic", "--keep-aspect-ratio-policy", "not_larger",
                                  "--data-format", "NWC", "4", "0", "-1", "1/3", "1.5", "2,3", "1x9x4x4", "x",
+                                 "--crop-to-aspect-ratio", "--pad-to-aspect-ratio", "4294967299",
                                  "1e30", "nan"]), max_size=10), st.sampled_from(COMMANDS))
 def test_no_traceback_whatever_the_input(args, command):
     result = CliRunner().invoke(main, [command, *args])

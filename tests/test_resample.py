@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from convshape import ShapeError
 from convshape.render import plain
 from convshape.render_resample import interpolate_report, pixel_shuffle_report
-from convshape.resample import (float32, interpolate, onnx_policy_outputs, onnx_scaled_output,
+from convshape.resample import (float32, interpolate, keras_aspect_window, onnx_policy_outputs, onnx_scaled_output,
                                 onnxruntime_scaled_output, pixel_shuffle, pixel_unshuffle, scale_values, scaled_output,
                                 source_step, tensor_shape, upsample)
 
@@ -270,6 +270,12 @@ GOLDEN = [  # (kind, input, scale/size/factor, mode or data format, output shape
     ('tf', (0, 7), (3, 3), 'bilinear', 'input image must be of non-zero size'),
     ('tf', (0, 7), (0, 3), 'area', 'input image must be of non-zero size'),
     ('tf', (5, 7), (3, 3), 'linear', 'Resize method is not implemented: linear'),
+    ('tf', (5, 7), (10, -3), 'bilinear', 'Dimension -3 must be >= 0'),  # static shape: only -1 passes
+    ('tf', (0, 7), (-2, 3), 'nearest', 'Dimension -2 must be >= 0'),
+    ('tf', (0, 7), (0, 3), 'lanczos3', 'output dimensions must be positive'),  # ScaleAndTranslate: output first
+    ('tf', (5, 7), (2 ** 32 + 3, 12), 'nearest', (1, 3, 12, 1)),  # the int32 size wraps, silently
+    ('tf', (5, 7), (2 ** 62, 12), 'nearest', 'output dimensions must be positive'),
+    ('tf', (5, 7), (2 ** 63, 12), 'nearest', "'size' must be a 1-D int32 Tensor"),
     ('d2s', (2, 8, 8, 4), 2, 'NHWC', (2, 16, 16, 1)),
     ('d2s', (2, 8, 8, 12), 2, 'NHWC', (2, 16, 16, 3)),
     ('d2s', (1, 4, 4, 9), 3, 'NHWC', (1, 12, 12, 1)),
@@ -325,6 +331,107 @@ def test_golden_keras_tf(kind, shape, arg, extra, expected):
         assert call() == expected
 
 
+RESIZING = [  # keras.layers.Resizing(height, width, interpolation=mode, crop_to_aspect_ratio, pad_to_aspect_ratio,
+    # antialias) called on np.zeros((1, *input, 1)), keras 3.15.1 with tensorflow-cpu 2.21.0 (the TF backend) in
+    # /work/venv-tf; the window (extent, pad_before, pad_after per axis; a crop as negative pads) is the image keras
+    # hands tf.image.resize, recorded by wrapping it, on an arange image. Building the layer on keras.Input checks
+    # nothing: these are the first call's results. Another 3000 random cases (0 mismatches) are not in the repo.
+    ((5, 7), (10, 12), "bilinear", "", False, (10, 12), ((5, 0, 0), (7, 0, 0))),
+    ((375, 500), (224, 224), "bilinear", "", False, (224, 224), ((375, 0, 0), (500, 0, 0))),
+    ((375, 500), (224, 224), "nearest", "", False, (224, 224), ((375, 0, 0), (500, 0, 0))),
+    ((375, 500), (224, 224), "bicubic", "", True, (224, 224), ((375, 0, 0), (500, 0, 0))),
+    ((375, 500), (224, 224), "lanczos3", "", False, (224, 224), ((375, 0, 0), (500, 0, 0))),
+    ((375, 500), (224, 224), "lanczos5", "", False, (224, 224), ((375, 0, 0), (500, 0, 0))),
+    ((375, 500), (224, 224), "area", "", True, (224, 224), ((375, 0, 0), (500, 0, 0))),
+    ((10, 7), (3, 3), "bilinear", "", False, (3, 3), ((10, 0, 0), (7, 0, 0))),
+    ((375, 500), (224, 224), "bilinear", "crop", False, (224, 224), ((375, 0, 0), (375, -62, -63))),
+    ((375, 500), (224, 224), "bilinear", "pad", False, (224, 224), ((499, 62, 62), (500, 0, 0))),  # not 500
+    ((500, 375), (224, 224), "bilinear", "crop", False, (224, 224), ((375, -62, -63), (375, 0, 0))),
+    ((500, 375), (224, 224), "bilinear", "pad", False, (224, 224), ((500, 0, 0), (499, 62, 62))),
+    ((1, 100), (10, 12), "bilinear", "crop", False, (10, 12), ((1, 0, 0), (1, -49, -50))),
+    ((1, 100), (10, 12), "bilinear", "pad", False, (10, 12), ((83, 41, 41), (100, 0, 0))),
+    ((100, 1), (10, 12), "nearest", "crop", False, (10, 12), ((1, -49, -50), (1, 0, 0))),
+    ((100, 1), (10, 12), "nearest", "pad", False, (10, 12), ((100, 0, 0), (119, 59, 59))),
+    ((0, 7), (10, 12), "bilinear", "pad", False, (10, 12), ((4, 2, 2), (7, 0, 0))),  # padding fills the empty axis
+    ((5, 0), (10, 12), "bilinear", "pad", False, (10, 12), ((5, 0, 0), (6, 3, 3))),
+    ((3, 300000), (10000, 7), "nearest", "crop", False, (10000, 7), ((1, -1, -1), (1, -149999, -150000))),  # int32
+    ((5, 7), (2 ** 32 + 300, 7), "nearest", "pad", False, (300, 7), ((299, 147, 147), (7, 0, 0))),
+    ((5, 7), (10, 12), "gaussian", "", False, "Invalid value for argument `interpolation`. Expected of one ('bilinear', "
+     "'nearest', 'lanczos3', 'lanczos5', 'bicubic', 'area'). Received: interpolation=gaussian", None),
+    ((5, 7), (10, 12), "linear", "", False, "Received: interpolation=linear", None),
+    ((5, 7), (10, 12), "bilinear", "both", False, "Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be "
+     "`True`.", None),
+    ((5, 7), (0, 12), "bilinear", "", False, "output dimensions must be positive", None),
+    ((5, 7), (-1, 12), "nearest", "", False, "output dimensions must be positive", None),
+    ((5, 7), (10, -3), "bilinear", "", False, "Dimension -3 must be >= 0", None),
+    ((5, 7), (-2, -5), "bilinear", "pad", False, "Dimension -2 must be >= 0", None),
+    ((0, 7), (10, 12), "bilinear", "", False, "input image must be of non-zero size", None),
+    ((0, 7), (10, 12), "bilinear", "crop", False, "input image must be of non-zero size", None),
+    ((0, 0), (10, 12), "bilinear", "pad", False, "input image must be of non-zero size", None),
+    ((0, 7), (0, 12), "area", "", False, "input image must be of non-zero size", None),
+    ((0, 7), (0, 12), "lanczos3", "", False, "output dimensions must be positive", None),
+    ((0, 7), (0, 12), "bilinear", "", True, "output dimensions must be positive", None),  # antialias: ScaleAndTranslate
+    ((0, 7), (0, 12), "nearest", "", True, "input image must be of non-zero size", None),
+    ((5, 7), (2 ** 63, 12), "bilinear", "crop", False, "Can't convert Python sequence with out-of-range integer to "
+     "Tensor.", None),
+    ((5, 7), (2 ** 63, 12), "bilinear", "", False, "'size' must be a 1-D int32 Tensor", None),
+]
+
+
+@pytest.mark.parametrize("shape, size, mode, policy, antialias, expected, windows", RESIZING)
+def test_golden_keras_resizing(shape, size, mode, policy, antialias, expected, windows):
+    def call():
+        return interpolate(list(shape), size=list(size), mode=mode, framework="keras", antialias=antialias,
+                           crop_to_aspect_ratio=policy in ("crop", "both"), pad_to_aspect_ratio=policy in ("pad", "both"))
+
+    if isinstance(expected, str):
+        with pytest.raises(ShapeError, match=re.escape(expected)) as info:
+            call()
+        assert info.value.framework == "keras"
+        return
+    result = call()
+    assert result.output == expected and result.layer == "keras.layers.Resizing"
+    assert tuple((round(a.source_step * a.output), a.pad_before, a.pad_after) for a in result.axes) == windows
+    assert all(a.source_step == w[0] / a.output for a, w in zip(result.axes, windows))  # tf: in / out
+    assert bool(result.notes) == bool(policy) and bool(result.warnings) == (size[0] > 2 ** 31)
+
+
+@pytest.mark.parametrize("size, other, target, other_target, policy, expected", [
+    (375, 500, 224, 224, "crop", (375, 0, 0)), (500, 375, 224, 224, "crop", (375, -62, -63)),
+    (375, 500, 224, 224, "pad", (499, 62, 62)), (500, 375, 224, 224, "pad", (500, 0, 0)),
+    (3, 300000, 10000, 7, "crop", (1, -1, -1)),  # 300000 x 10000 wraps in int32: negative, so 1 row
+    (0, 7, 10, 12, "crop", (0, 0, 0)), (0, 7, 10, 12, "pad", (4, 2, 2)), (5, 7, 10, 0, "crop", (1, -2, -2)),
+])
+def test_keras_aspect_window(size, other, target, other_target, policy, expected):
+    assert keras_aspect_window(size, other, target, other_target, policy) == expected
+
+
+@given(st.integers(1, 2000), st.integers(1, 2000), st.integers(1, 2000), st.integers(1, 2000),
+       st.sampled_from(["", "crop", "pad"]))
+def test_resizing_output_is_the_size_whatever_the_aspect_policy(h, w, th, tw, policy):
+    """crop_to_aspect_ratio / pad_to_aspect_ratio change the window, never the output; the crop stays
+    inside the input and the padding is symmetric."""
+    result = interpolate([h, w], size=[th, tw], framework="keras", crop_to_aspect_ratio=policy == "crop",
+                         pad_to_aspect_ratio=policy == "pad")
+    assert result.output == (th, tw)
+    for a in result.axes:
+        extent = a.input + a.pad_before + a.pad_after
+        assert a.source_step == pytest.approx(extent / a.output)
+        if policy == "crop":
+            assert a.pad_before <= 0 and a.pad_after <= 0 and extent >= 1
+        elif policy == "pad":
+            assert a.pad_before == a.pad_after >= 0
+        else:
+            assert a.pad_before == a.pad_after == 0
+
+
+def test_keras_resizing_defaults():
+    result = interpolate(64, size=32, framework="keras")  # one number: Resizing's 2 axes
+    assert result.input == (64, 64) and result.output == (32, 32) and result.mode == "bilinear"
+    assert upsample("5,7", size="10,12", framework="keras").layer == "keras.layers.Resizing"
+    assert interpolate("5,7", framework="keras").layer == "keras.layers.UpSampling2D"  # no size: UpSampling, x2
+
+
 def test_keras_explicit_nearest_on_3d_is_accepted_with_a_note():
     """Keras 3.15 raises for UpSampling3D(interpolation='nearest') (it has no such argument) but
     the layer does nearest: convshape accepts mode='nearest' and says so."""
@@ -334,7 +441,18 @@ def test_keras_explicit_nearest_on_3d_is_accepted_with_a_note():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: interpolate(10, size=20, framework="keras"), r"integer factor per axis"),
+    (lambda: interpolate(10, size=20, scale=2, framework="keras"), r"give size or scale, not both"),
+    (lambda: interpolate(10, size=5, framework="keras", ndim=1), r"^keras: keras.layers.Resizing resizes 2 spatial axes "
+     r"\(height, width\), but got 1$"),
+    (lambda: interpolate("10,7,5", size="5,5,5", framework="keras"), r"^keras: Invalid images rank: expected rank 3 "
+     r"\(single image\) or rank 4 \(batch of images\); .* but got 3$"),
+    (lambda: interpolate("5,7", scale=2, framework="keras", antialias=True), r"not an argument of keras UpSampling"),
+    (lambda: interpolate("5,7", scale=2, framework="keras", crop_to_aspect_ratio=True),
+     r"crop_to_aspect_ratio is keras.layers.Resizing's; keras UpSampling has no such argument"),
+    (lambda: interpolate("5,7", size="3,3", framework="tf", pad_to_aspect_ratio=True),
+     r"pad_to_aspect_ratio is keras.layers.Resizing's; tf.image.resize has no such argument"),
+    (lambda: interpolate("5,7", size="3,3", framework="keras", align_corners=True),
+     r"align_corners is torch's; keras.layers.Resizing has no such argument"),
     (lambda: interpolate("10,10,10,10", scale=2, framework="keras"), r"UpSampling1D, UpSampling2D and UpSampling3D"),
     (lambda: interpolate(10, scale=2, framework="keras", align_corners=True), r"align_corners is torch's"),
     (lambda: interpolate("10,10", scale=2, framework="tf"), r"takes size \(the output size\)"),
