@@ -278,7 +278,9 @@ def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int)
         except ShapeError:
             continue
         shown = pad if isinstance(pad, str) else str(pad[0])
-        option = next(o for o in result.options if o.output == result.output)
+        option = next((o for o in result.options if o.output == result.output), None)
+        if option is None:  # an empty output is no way to reach a size
+            continue
         way = Reach(shown, result.pad_before, result.pad_after, result.output_padding, option.select)
         if all(way[1:] != w[1:] for w in found):  # 'valid' and 0 can be the same way
             found.append(way)

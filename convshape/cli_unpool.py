@@ -45,7 +45,8 @@ def make_adaptive(kind: str, ndim: int) -> click.Command:
 
     word = "average" if kind == "avg" else "max"
     command.help = (f"The window of every output index of {ndim}-D adaptive {word} pooling: start, end and size, "
-                    f"where windows overlap and where their sizes differ (torch; Keras 3.15+).")
+                    f"where windows overlap and where their sizes differ (torch; Keras 3.15+; ONNX output 1 only: "
+                    f"Global{'Average' if kind == 'avg' else 'Max'}Pool).")
     return command
 
 
@@ -77,22 +78,25 @@ def make_unpool(ndim: int) -> click.Command:
     spatial = ",".join(["2", "2", "2"][:ndim])
 
     @click.command(name, epilog=_epilog(f"{name} --i {spatial} --k 2 --s 1", f"{name} --i 5 --k 2 --o 11 --json",
-                                        *([f"{name} --i 2 --k 2 --p same -f tf"] if ndim == 2 else [])))
+                                        *([f"{name} --i 2 --k 2 --p same -f tf"] if ndim == 2 else []),
+                                        f"{name} --i {spatial} --k 3 --s 2 --p 0:1 -f onnx"))
     @_input
     @click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K...]",
                   help="Kernel size of the max pool being inverted.")
     @click.option("--s", "--stride", "stride", default=None, metavar="S[,S...]",
-                  help="Stride of that max pool. Default: the kernel size.")
+                  help="Stride of that max pool. Default: the kernel size (onnx: 1).")
     @click.option("--p", "--padding", "padding", default=None, metavar="P",
-                  help="Padding of that max pool: N per axis (torch), or valid / same (tf). Default: 0 / valid.")
+                  help="Padding of that max pool: N per axis (torch), before:after per axis (onnx pads), or "
+                       "valid / same (tf). Default: 0 / valid.")
     @click.option("--o", "--output-size", "output_size", default=None, metavar="N[,N...]",
-                  help="Select this output size, or ask whether the framework accepts it.")
+                  help="Select this output size (torch output_size, onnx output_shape's spatial sizes), or ask "
+                       "whether the framework accepts it.")
     @_framework()
     def command(input: str, kernel: str, stride: str | None, padding: str | None, output_size: str | None,
                 framework: str, as_json: bool) -> None:
         run(as_json, lambda: max_unpool(input, kernel, stride, padding, output_size, framework=framework,
                                         ndim=ndim), "render_unpool.unpool_report")
 
-    command.help = (f"Output size of {ndim}-D max unpooling (torch nn.MaxUnpool{ndim}d; TF's argmax scatter): the "
-                    f"default, every output_size accepted, and the sizes the max pool came from.")
+    command.help = (f"Output size of {ndim}-D max unpooling (torch nn.MaxUnpool{ndim}d; TF's argmax scatter; ONNX "
+                    f"MaxUnpool): the default, every output_size accepted, and the sizes the max pool came from.")
     return command

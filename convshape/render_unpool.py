@@ -10,7 +10,7 @@ from .frameworks import framework_rules
 from .render import Block, Table, clip, pad_pair, runs, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolResult
+    from .unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolAxis, UnpoolResult
 
 
 def _head(result: AdaptivePoolResult | FractionalResult | UnpoolResult, extra: str = "") -> list[Block]:
@@ -93,19 +93,27 @@ def fractional_report(result: FractionalResult) -> list[Block]:
     return blocks + _tail(result)
 
 
+def _valid(a: UnpoolAxis) -> str:
+    listed = runs(a.valid_outputs) or "none"
+    return f">= {a.valid_outputs[0]}" if a.open_ended and a.valid_outputs else listed
+
+
 def unpool_report(result: UnpoolResult) -> list[Block]:
     blocks = _head(result, f" · padding {result.padding}")
     rows = tuple((str(i), str(a.input), str(a.kernel), str(a.stride), pad_pair(a.pad_before, a.pad_after),
-                  str(a.default), str(a.output), runs(a.valid_outputs) or "none", runs(a.pool_inputs) or "none")
+                  str(a.default), str(a.output), _valid(a), runs(a.pool_inputs) or "none")
                  for i, a in enumerate(result.axes))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "pad before:after", "default", "output",
                                      "valid outputs", "max pool inputs giving the input"), rows))
-    pooled_by = "max_pool_with_argmax maps it to the input" if result.framework == "tf" else \
-        "MaxPool (ceil_mode=False) maps it to the input"
+    pooled_by = {"tf": "max_pool_with_argmax maps it to the input",
+                 "onnx": "MaxPool (ceil_mode 0) maps it to the input"}.get(
+        result.framework, "MaxPool (ceil_mode=False) maps it to the input")
     for label, a in _groups(result.axes, lambda a: (a.valid_outputs, a.pool_inputs, a.default)):
         option_rows, notes = clip(tuple(
             (str(o), "yes" if o in a.pool_inputs else "no", "default" if o == a.default else "")
             for o in a.valid_outputs))
+        if a.open_ended:
+            notes = (*notes, "and every larger size (with the other axes at their defaults)")
         blocks.append(Table(f"Valid output sizes ({label})",
                             ("output", pooled_by, ""), option_rows, notes))
     return blocks + _tail(result)

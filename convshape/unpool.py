@@ -24,6 +24,7 @@ from typing import Any, TypeVar, Union
 from .errors import ShapeError
 from .frameworks import MAX_INPUT, MAX_WINDOW, framework_rules
 from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from .rules import div_trunc
 
 T = TypeVar("T")
 Window = tuple[int, int]
@@ -151,6 +152,39 @@ def tf_pool_inputs(size: int, kernel: int, stride: int, padding: str) -> range:
     (kernel_shape_util.cc GetWindowedOutputSizeVerbose; confirmed on tensorflow-cpu 2.21)."""
     first = (size - 1) * stride + (kernel if padding == "valid" else 1)
     return range(first, first + stride)
+
+
+def onnx_unpool_default(size: int, kernel: int, stride: int, pad_before: int, pad_after: int) -> int:
+    """``(size - 1) * stride + kernel - pad_before - pad_after``: onnx 1.23.2 onnx/defs/nn/defs.cc
+    ``maxUnpoolShapeInference`` and onnxruntime 1.31.1 core/providers/cpu/nn/unpool.cc
+    ``MaxUnpool::Compute`` (which rejects a result <= 0); confirmed by running both."""
+    return (size - 1) * stride + kernel - pad_before - pad_after
+
+
+def onnx_pool_inputs(size: int, kernel: int, stride: int, pad_before: int, pad_after: int) -> tuple[int, ...]:
+    """Every input size onnxruntime's MaxPool (ceil_mode 0) maps to ``size``:
+    ``trunc((n + pad_before + pad_after - kernel) / stride) + 1 == size`` (pool_attributes.h
+    ``ComputeOutputSize``, int64 division toward zero, so a window larger than the padded input
+    still gives 1); n >= 1. The default is always one of them."""
+    default = onnx_unpool_default(size, kernel, stride, pad_before, pad_after)
+    return tuple(n for n in range(max(1, default - stride + 1), default + stride)
+                 if div_trunc(n + pad_before + pad_after - kernel, stride) + 1 == size)
+
+
+def onnx_largest_index(pool_input: Sequence[int], defaults: Sequence[int], pads_after: Sequence[int]) -> int:
+    """The largest flat index onnxruntime's MaxPool can return for an input of ``pool_input``
+    (batch 1, channel 1): the cell ``min(n, default + pad_after) - 1`` on every axis (the last real
+    cell of the last window), flattened row-major. Reached when the data rise along every axis;
+    confirmed on onnxruntime 1.31.1 (290 configurations, 1-D to 3-D, arange inputs)."""
+    flat = 0
+    for n, default, pad_after in zip(pool_input, defaults, pads_after):
+        flat = flat * n + min(n, default + pad_after) - 1
+    return flat
+
+
+def onnx_shape_size(shape: Sequence[int]) -> int:
+    """onnxruntime's ``TensorShape::Size()``: the element count, or -1 if any size is negative."""
+    return -1 if any(v < 0 for v in shape) else math.prod(shape)
 
 
 # ---------------------------------------------------------------------- results
@@ -291,9 +325,11 @@ class FractionalResult(namedtuple("FractionalResult", "op framework axes warning
 
 
 class UnpoolAxis(namedtuple(
-        "UnpoolAxis", "input kernel stride pad_before pad_after default output valid_outputs pool_inputs")):
+        "UnpoolAxis", "input kernel stride pad_before pad_after default output valid_outputs pool_inputs open_ended",
+        defaults=(False,))):
     """One axis of max unpooling: the size in effect, every accepted size, and the sizes the
-    matching max pool maps to the input (where the indices put every maximum back in place)."""
+    matching max pool maps to the input (where the indices put every maximum back in place).
+    ``open_ended``: every size above ``valid_outputs`` is accepted too (onnxruntime)."""
 
     __slots__ = ()
 
@@ -306,6 +342,7 @@ class UnpoolAxis(namedtuple(
     output: int
     valid_outputs: tuple[int, ...]
     pool_inputs: tuple[int, ...]
+    open_ended: bool
 
     def to_dict(self) -> dict[str, Any]:
         d = self._asdict()
@@ -389,7 +426,8 @@ def _empty_warnings(outputs: Sequence[int], framework: str = "torch") -> tuple[s
 
 # ---------------------------------------------------------------------- adaptive pooling
 ADAPTIVE = {"torch": "nn.AdaptiveAvgPool1d/2d/3d, nn.AdaptiveMaxPool1d/2d/3d",
-            "keras": "keras.layers.AdaptiveAveragePooling1D/2D/3D, AdaptiveMaxPooling1D/2D/3D, Keras 3.15+"}
+            "keras": "keras.layers.AdaptiveAveragePooling1D/2D/3D, AdaptiveMaxPooling1D/2D/3D, Keras 3.15+",
+            "onnx": "GlobalAveragePool / GlobalMaxPool, output 1 on every axis only"}
 
 
 def _check_adaptive_torch(kind: str, ins: Sequence[int], outs: Sequence[int]) -> None:
@@ -430,12 +468,31 @@ def _check_adaptive_keras(outs: Sequence[int]) -> None:
                              rule="output-size", values={"output_size": list(outs)})
 
 
+def _check_adaptive_onnx(kind: str, ins: Sequence[int], outs: Sequence[int]) -> None:
+    """ONNX has no adaptive pooling; output 1 on every axis is GlobalAveragePool / GlobalMaxPool
+    (onnx 1.23.2 has no other Global*/Adaptive* pool but GlobalLpPool). torch's TorchScript exporter
+    (torch/onnx/_internal/torchscript_exporter/symbolic_opset9.py ``_adaptive_pool``) writes exactly
+    that for output 1, and a plain pool with kernel = stride = input / output where that divides.
+    onnxruntime 1.31.1 rejects an empty spatial axis (pool_attributes.h ``SetOutputSize``)."""
+    if any(o != 1 for o in outs):
+        have = "; ".join(f"{k} ({v})" for k, v in ADAPTIVE.items() if k != "onnx")
+        raise ShapeError(f"onnx has no adaptive pooling to output {'x'.join(map(str, outs))}: only Global"
+                         f"{'Average' if kind == 'avg' else 'Max'}Pool, which is output 1 on every axis (torch's "
+                         f"exporter writes {'AveragePool' if kind == 'avg' else 'MaxPool'} with kernel = stride = "
+                         f"input / output where the output divides the input); convshape knows it in {have}",
+                         framework="onnx", rule="unsupported-op", values={"output_size": list(outs)})
+    if 0 in ins:
+        raise ShapeError("Invalid input shape. Only N can be zero. Got:{" + ",".join(map(str, [1, 1, *ins])) + "}",
+                         framework="onnx", rule="input-size", values={"input": list(ins)})
+
+
 def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, framework: str = "torch",
                   ndim: int | None = None) -> AdaptivePoolResult:
     """Adaptive average or max pooling (``kind``): the window ``[start, end)`` of every output
     index on each axis. Windows are the same for avg and max; they overlap where the input does
     not divide evenly, and repeat cells when the output is larger than the input (torch accepts
-    that). An output size of 0 gives an empty tensor in torch; a negative one is rejected."""
+    that). An output size of 0 gives an empty tensor in torch; a negative one is rejected.
+    ``framework="onnx"`` takes output 1 on every axis only (GlobalAveragePool / GlobalMaxPool)."""
     if kind not in ("avg", "max"):
         raise ShapeError(f"kind must be 'avg' or 'max', not {kind!r}", rule="unknown-kind", values={"kind": kind})
     fw = _framework(framework, ADAPTIVE, "adaptive pooling")
@@ -454,6 +511,12 @@ def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, fram
         _check_adaptive_torch(kind, ins, outs)
         windows = adaptive_windows
         warnings.extend(_empty_warnings(outs))
+    elif fw == "onnx":
+        _check_adaptive_onnx(kind, ins, outs)
+        windows = adaptive_windows
+        notes.append(f"ONNX has no adaptive pooling: output 1 on every axis is Global"
+                     f"{'Average' if kind == 'avg' else 'Max'}Pool (one window, the whole input), as torch's "
+                     f"ONNX exporter writes it")
     else:
         _check_adaptive_keras(outs)
         if 0 in ins:
@@ -564,7 +627,8 @@ def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = Non
 
 # ---------------------------------------------------------------------- max unpooling
 UNPOOL = {"torch": "nn.MaxUnpool1d/2d/3d",
-          "tf": "tf.nn.max_pool_with_argmax, then tf.scatter_nd into the pooled tensor's shape; 2-D only"}
+          "tf": "tf.nn.max_pool_with_argmax, then tf.scatter_nd into the pooled tensor's shape; 2-D only",
+          "onnx": "MaxUnpool, opset 9+ (X, I, optional output_shape)"}
 
 
 def _unpool_torch(ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: PadArg,
@@ -636,23 +700,81 @@ def _unpool_tf(ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding
     return _per_axis(one, ins, ks, ss, defaults, chosen, sources), []
 
 
+def _unpool_onnx(ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: PadArg,
+                 outs: Sequence[int] | None, n: int) -> tuple[tuple[UnpoolAxis, ...], list[str]]:
+    """ONNX MaxUnpool as onnxruntime 1.31.1 runs it on a (1, 1, *spatial) tensor, its checks in
+    its order: the constructor (unpool.h: kernel > 0 and pads < kernel per axis, then strides > 0),
+    then ``Compute`` (unpool.cc: each default > 0; with output_shape, its element count >= the
+    default's), then every index < the output's element count (data-dependent: a warning here)."""
+    err = lambda msg, rule, **values: ShapeError(msg, framework="onnx", rule=rule, values=values)  # noqa: E731
+    keyword = padding_keyword(padding)
+    if keyword and keyword != "valid":
+        raise err(f"MaxUnpool has no auto_pad: give the pads of the MaxPool it inverts (N or before:after per axis), "
+                  f"not {padding!r}", "padding-keyword", padding=padding)
+    pairs = [(0, 0)] * n if keyword else explicit_padding(padding, n)
+    for k, (pb, pa) in zip(ks, pairs):
+        if k < 1:
+            raise err(f"kernel_shape_[dim] > 0 was false. (kernel_shape {list(ks)})", "kernel-size", kernel=list(ks))
+        if max(pb, pa) >= k:
+            raise err(f"Pad should be smaller than kernel. (pads {pb}:{pa}, kernel_shape {k})", "padding-window",
+                      pad_before=pb, pad_after=pa, kernel=k)
+    for s in ss:
+        if s < 1:
+            raise err(f"All stride values must be positive, got: {s}", "stride-size", stride=s)
+    for pb, pa in pairs:
+        if min(pb, pa) < 0:  # MaxUnpool alone runs them ((i-1)s + k + 1 for pads -1:0)
+            raise err(f"Pad values must be non-negative. (pads {pb}:{pa}: the MaxPool that makes the indices "
+                      f"rejects them, though MaxUnpool alone runs them)", "negative-padding", pad_before=pb,
+                      pad_after=pa)
+    defaults = [onnx_unpool_default(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
+    for axis, default in enumerate(defaults):
+        if default < 1:
+            raise err(f"Computed output dimension is not positive for axis {axis + 2}. Check kernel_shape, strides, "
+                      f"and pads attributes. (output {default})", "output-size", output=default, axis=axis)
+    shape = lambda values: "{" + ",".join(str(v) for v in [1, 1, *values]) + "}"  # noqa: E731  TensorShape
+    if outs is not None and onnx_shape_size(outs) < math.prod(defaults):
+        raise err(f"output_shape is smaller than minimum required. output_shape:{shape(outs)} inferred output "
+                  f"shape:{shape(defaults)}", "output-size", output_size=list(outs), default=defaults)
+    chosen = list(outs) if outs is not None else defaults
+    sources = [onnx_pool_inputs(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
+    # per axis, the other axes at their defaults: the element-count check is o >= default, with no upper bound
+    axes = _per_axis(lambda _, i, k, s, pair, d, o, r: UnpoolAxis(
+        i, k, s, pair[0], pair[1], d, o, tuple(range(d, max(d, r[-1]) + 1)), r, True),
+        ins, ks, ss, pairs, defaults, chosen, sources)
+    warnings: list[str] = []
+    size = math.prod(chosen)
+    pads_after = [pa for _, pa in pairs]
+    for pool_input in (tuple(r[0] for r in sources), tuple(r[-1] for r in sources)):
+        index = onnx_largest_index(pool_input, defaults, pads_after)
+        if index >= size:
+            corner = ",".join(str(min(p, d + pa) - 1) for p, d, pa in zip(pool_input, defaults, pads_after))
+            warnings.append(f"the indices of a max pool over {'x'.join(map(str, pool_input))} reach flat index "
+                            f"{index} (cell {corner}) but the output has {size} cells: onnxruntime fails ('Index value "
+                            f"out of bounds. Got: <the first such index>. Valid range is [0, {size}).') when a maximum "
+                            f"lies past the end; pass that input's size as output_shape "
+                            f"(--o {','.join(map(str, pool_input))})")
+            break
+    return axes, warnings
+
+
 def max_unpool(input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,
                output_size: IntArg = None, *, framework: str = "torch", ndim: int | None = None) -> UnpoolResult:
-    """Max unpooling (torch nn.MaxUnpool1d/2d/3d; TF's argmax scatter): the output size, the
-    default ``(input - 1) * stride + kernel - 2 * padding``, every ``output_size`` the framework
-    accepts (``valid_outputs``) and the sizes the matching max pool maps to ``input``
-    (``pool_inputs``: where every maximum goes back to its place). ``stride`` defaults to
-    the kernel; ``output_size`` selects a size or is rejected in the framework's words."""
+    """Max unpooling (torch nn.MaxUnpool1d/2d/3d; TF's argmax scatter; ONNX MaxUnpool): the output
+    size, the default ``(input - 1) * stride + kernel - 2 * padding`` (ONNX: ``- pad_before -
+    pad_after``), every ``output_size`` the framework accepts (``valid_outputs``; ONNX: open-ended,
+    listed through the largest pool input) and the sizes the matching max pool maps to ``input``
+    (``pool_inputs``: where every maximum goes back to its place). ``stride`` defaults to the
+    kernel (ONNX: 1); ``output_size`` selects a size or is rejected in the framework's words."""
     fw = _framework(framework, UNPOOL, "max unpooling")
     n = _ndim(ndim, (1, 2, 3), input, kernel, stride, padding, output_size)
     ins = per_axis(input, "input", n)
     ks = per_axis(kernel, "kernel", n)
-    ss = per_axis(stride, "stride", n) if stride is not None else ks
+    ss = per_axis(stride, "stride", n) if stride is not None else ks if fw != "onnx" else (1,) * n
     outs = per_axis(output_size, "output_size", n) if output_size is not None else None
     _limit("input", ins, MAX_INPUT)
     _limit("kernel", ks, MAX_WINDOW)
     _limit("stride", ss, MAX_WINDOW)
-    for name, values in (("input", ins), ("kernel", ks), ("stride", ss)):
+    for name, values in (("input", ins), ("kernel", ks), ("stride", ss)) if fw != "onnx" else (("input", ins),):
         for value in values:  # the max pool's rules (max_unpool alone does not check them)
             if value < 1:
                 raise ShapeError(f"{name} size should be greater than zero, but got {name}={value}", framework=fw,
@@ -663,6 +785,17 @@ def max_unpool(input: IntArg, kernel: IntArg, stride: IntArg = None, padding: Pa
         notes = [] if all(a.output in a.pool_inputs for a in axes) else [
             "torch accepts this size, but the max pool with this kernel, stride and padding never gives the input "
             "from it; the indices put the maxima back in place only for a size from pool_inputs"]
+    elif fw == "onnx":
+        axes, warnings = _unpool_onnx(ins, ks, ss, padding if padding is not None else 0, outs, n)
+        shown = format_padding(0 if padding is None else padding)
+        notes = [] if stride is not None else ["ONNX strides default to 1, not to the kernel size as in torch"]
+        notes.append("onnxruntime 1.31.1 checks output_shape only by its element count (>= the default's) and each "
+                     "index against it: the indices are flat positions in the max pool's (N, C, ...) input, so the "
+                     "maxima land in place only in that input's shape (pool_inputs), and with batch or channels > 1 "
+                     "anything else can fail ('Index value out of bounds'); every size above valid_outputs passes too")
+        if any(a.output not in a.pool_inputs for a in axes):
+            notes.append("onnxruntime accepts this size, but no max pool with these attributes maps it to the input: "
+                         "the flat indices put the maxima elsewhere")
     else:
         axes, warnings = _unpool_tf(ins, ks, ss, padding, outs, n)
         shown = format_padding("valid" if padding is None else padding)

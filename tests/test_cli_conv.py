@@ -208,3 +208,11 @@ def test_shell_completion_is_clicks_own():
                                 env={"_CONVSHAPE_COMPLETE": "bash_source", "COMP_WORDS": "", "COMP_CWORD": "0"})
     assert result.exit_code == 0
     assert "_convshape_completion" in result.output
+
+
+def test_asking_for_an_empty_output_is_an_error_not_a_traceback():
+    """Found by fuzzing: caffe Deconvolution asked for output 0 (no option has it)."""
+    result = run("conv-transpose2d", "-f", "caffe", "--i", "3,5", "--k", "4", "--p", "valid", "--d", "3",
+                 "--o", "0", "--json")
+    assert result.exit_code == 1
+    assert "gives 12, not 0" in json.loads(result.stdout)["error"]  # s(i-1) + d(k-1) + 1 = 2 + 9 + 1

@@ -125,3 +125,42 @@ def test_unpool_tf():
     bad = run("maxunpool2d", "--i", "2", "--k", "2", "--p", "same", "-f", "tf", "--o", "5")
     assert bad.exit_code == 1 and "the unpooled size is the size that was pooled" in bad.output
     assert run("maxunpool3d", "--i", "2", "--k", "2", "-f", "tf").exit_code == 1
+
+
+def test_unpool_onnx_table_json_and_help():
+    assert "-f onnx" in run("maxunpool3d", "--help").output
+    table = run("maxunpool1d", "--i", "5", "--k", "3", "--s", "2", "--p", "0:1", "-f", "onnx")
+    assert table.exit_code == 0, table.output
+    assert "input 5 -> output 10" in table.output and ">= 10" in table.output
+    assert "and every larger size" in table.output
+    assert "warning: the indices of a max pool over 11 reach flat index 10" in table.output
+    data = json.loads(run("maxunpool2d", "--i", "3,4", "--k", "2,3", "--s", "2,1", "--p", "1:0,0:2", "-f", "onnx",
+                          "--json").output)
+    assert data["framework"] == "onnx" and data["output"] == [5, 4] and data["default_output"] == [5, 4]
+    assert data["valid_outputs"] == [[5, 6], [4]] and data["pool_inputs"] == [[5, 6], [4]]
+    axis = data["axes"][1]
+    assert (axis["pad_before"], axis["pad_after"], axis["open_ended"]) == (0, 2, True)
+    stride_one = json.loads(run("maxunpool1d", "--i", "5", "--k", "2", "-f", "onnx", "--json").output)
+    assert stride_one["output"] == [6] and any("strides default to 1" in n for n in stride_one["notes"])
+
+
+def test_unpool_onnx_output_shape():
+    data = json.loads(run("maxunpool2d", "--i", "2", "--k", "2", "--s", "2", "--o", "2,8", "-f", "onnx",
+                          "--json").output)
+    assert data["output"] == [2, 8] and data["warnings"]  # 16 cells pass; a 5x5 pool input's indices do not fit
+    bad = run("maxunpool2d", "--i", "2", "--k", "2", "--s", "2", "--o", "3,5", "-f", "onnx")
+    assert bad.exit_code == 1
+    assert ("output_shape is smaller than minimum required. output_shape:{1,1,3,5} inferred output shape:{1,1,4,4}"
+            in bad.output)
+    pads = run("maxunpool1d", "--i", "5", "--k", "3", "--p", "3:0", "-f", "onnx", "--json")
+    assert pads.exit_code == 1
+    error = json.loads(pads.output.splitlines()[0])
+    assert error["framework"] == "onnx" and error["rule"] == "padding-window"
+    assert "Pad should be smaller than kernel." in error["error"]
+
+
+def test_adaptive_onnx_global_pool_only():
+    ok = run("adaptive-maxpool2d", "--i", "7,5", "--o", "1", "-f", "onnx")
+    assert ok.exit_code == 0 and "input 7x5 -> output 1x1" in ok.output and "GlobalMaxPool" in ok.output
+    bad = run("adaptive-avgpool1d", "--i", "7", "--o", "3", "-f", "onnx")
+    assert bad.exit_code == 1 and "onnx has no adaptive pooling to output 3: only GlobalAveragePool" in bad.output

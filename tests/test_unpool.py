@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from convshape import ShapeError
 from convshape.unpool import (adaptive_pool, adaptive_windows, fractional_max_pool, keras_adaptive_windows,
-                              max_unpool, window_gaps)
+                              max_unpool, onnx_largest_index, onnx_pool_inputs, window_gaps)
 
 # ---------------------------------------------------------------------- seed examples
 
@@ -203,6 +203,138 @@ def test_other_frameworks_say_who_has_the_op(call, framework):
     assert info.value.framework == framework and info.value.rule == "unsupported-op"
 
 
+# ---------------------------------------------------------------------- ONNX MaxUnpool, recorded on onnxruntime 1.31.1
+# Models built with onnx 1.23.2 (opset 22, IR 10), run on the CPU provider with X of shape (1, 1, *input).
+
+
+@pytest.mark.parametrize("args, output", [
+    ((5, 2), (6,)),  # strides default to 1
+    ((5, 2, 2), (10,)),
+    ((5, 3, 2, "1:0"), (10,)),  # onnx.shape_inference gives 10 too
+    ((5, 3, 2, "0:2"), (9,)),
+    ((5, 3, 2, "2:2"), (7,)),
+    (("3,4", "2,3", "2,1", "1:0,0:2"), (5, 4)),
+    (("2,3,4", 2, 2), (4, 6, 8)),
+])
+def test_onnx_unpool_default(args, output):
+    assert max_unpool(*args, framework="onnx").output == output
+
+
+@pytest.mark.parametrize("args, output_shape, accepted", [
+    # (input, kernel, stride), spatial output_shape, whether onnxruntime runs it
+    ((2, 2, 2), "3", False), ((2, 2, 2), "4", True), ((2, 2, 2), "5", True), ((2, 2, 2), "40", True),
+    (("2,2", 2, 2), "2,8", True),  # only the element count is checked: 16 >= 16
+    (("2,2", 2, 2), "8,2", True),
+    (("2,2", 2, 2), "3,5", False),  # 15 < 16
+    (("2,2", 2, 2), "4,0", False),
+    (("2,2", 2, 2), "-4,-4", False),  # a negative size makes TensorShape::Size() -1
+])
+def test_onnx_output_shape_is_checked_by_element_count(args, output_shape, accepted):
+    if accepted:
+        assert max_unpool(*args, output_size=output_shape, framework="onnx").output == \
+            tuple(int(v) for v in output_shape.split(","))
+    else:
+        with pytest.raises(ShapeError, match=r"output_shape is smaller than minimum required\. output_shape:\{1,1,"):
+            max_unpool(*args, output_size=output_shape, framework="onnx")
+
+
+def test_onnx_output_shape_error_text():
+    with pytest.raises(ShapeError) as info:
+        max_unpool("2,2", 2, 2, output_size="3,5", framework="onnx")
+    assert info.value.message == ("output_shape is smaller than minimum required. output_shape:{1,1,3,5} inferred "
+                                  "output shape:{1,1,4,4}")
+    assert info.value.framework == "onnx" and info.value.rule == "output-size"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: max_unpool(5, 3, 2, "3:0", framework="onnx"), r"Pad should be smaller than kernel\. \(pads 3:0"),
+    (lambda: max_unpool(5, 3, 2, "0:3", framework="onnx"), r"Pad should be smaller than kernel\."),
+    (lambda: max_unpool(5, 0, 1, framework="onnx"), r"kernel_shape_\[dim\] > 0 was false\."),
+    (lambda: max_unpool(5, 2, 0, framework="onnx"), r"All stride values must be positive, got: 0$"),
+    (lambda: max_unpool(5, 2, -1, framework="onnx"), r"All stride values must be positive, got: -1$"),
+    (lambda: max_unpool(1, 2, 1, 1, framework="onnx"), r"Computed output dimension is not positive for axis 2\. "
+                                                       r"Check kernel_shape, strides, and pads attributes\."),
+    (lambda: max_unpool("3,1", 3, 1, "0:0,2:2", framework="onnx"), r"not positive for axis 3\."),
+    # with output_shape the default is still checked first
+    (lambda: max_unpool(1, 3, 1, 2, output_size=9, framework="onnx"), r"not positive for axis 2"),
+    # MaxUnpool alone runs pads -1:0 (gives 12 here); the MaxPool that makes the indices rejects them
+    (lambda: max_unpool(5, 3, 2, "-1:0", framework="onnx"), r"Pad values must be non-negative\."),
+    (lambda: max_unpool(5, 2, padding="same", framework="onnx"), r"MaxUnpool has no auto_pad"),
+])
+def test_onnx_rejections_read_like_onnxruntime(call, message):
+    with pytest.raises(ShapeError, match=message) as info:
+        call()
+    assert info.value.framework == "onnx"
+
+
+def test_onnx_valid_outputs_are_open_ended():
+    axis = max_unpool(5, 3, 2, "0:1", framework="onnx").axes[0]
+    assert axis.valid_outputs == (10, 11) and axis.pool_inputs == (10, 11) and axis.open_ended
+    d = max_unpool(5, 3, 2, "0:1", output_size=25, framework="onnx").to_dict()
+    assert d["output"] == [25] and d["axes"][0]["open_ended"] is True and d["valid_outputs"] == [[10, 11]]
+    assert any("no max pool with these attributes maps it" in n for n in
+               max_unpool(5, 3, 2, "0:1", output_size=25, framework="onnx").notes)
+    assert max_unpool(5, 2).axes[0].open_ended is False  # torch: both bounds
+
+
+def test_onnx_pool_inputs_truncate_toward_zero():
+    # onnxruntime 1.31.1 MaxPool(kernel 3, stride 3) maps inputs 1..5 to 1 and 6..8 to 2
+    assert onnx_pool_inputs(1, 3, 3, 0, 0) == (1, 2, 3, 4, 5)
+    assert onnx_pool_inputs(2, 3, 3, 0, 0) == (6, 7, 8)
+
+
+@pytest.mark.parametrize("args, output_size, pool_input, index", [
+    # recorded: MaxPool on arange over pool_input, then MaxUnpool fails with
+    # 'Index value out of bounds. Got: 10. Valid range is [0, 10).' (1-D) / 'Got: 16. ... [0, 16).' (5x5: the
+    # first index past the end in pooled order; the largest, 18, is what convshape names)
+    ((5, 3, 2, "0:1"), None, "11", 10),
+    (("2,2", 2, 2), None, "5x5", 18),
+    (("2,2", 2, 2), "2,8", "5x5", 18),
+])
+def test_onnx_index_out_of_bounds_warning(args, output_size, pool_input, index):
+    result = max_unpool(*args, output_size=output_size, framework="onnx")
+    assert any(f"max pool over {pool_input} reach flat index {index}" in w and "Index value out of bounds" in w
+               for w in result.warnings)
+
+
+@pytest.mark.parametrize("args, output_size", [
+    ((5, 3, 2, "0:1"), 11), (("2,2", 2, 2), "5,5"), ((5, 3, 2, "1:0"), None), (("2,2", 2, 2), "4,5"),
+])
+def test_onnx_no_index_warning_where_onnxruntime_runs(args, output_size):
+    # recorded: these run on onnxruntime 1.31.1 with indices from MaxPool over every pool input
+    assert not max_unpool(*args, output_size=output_size, framework="onnx").warnings
+
+
+def test_onnx_largest_index():
+    # arange input: onnxruntime's MaxPool returns these as the largest index
+    assert onnx_largest_index((5, 5), (4, 4), (0, 0)) == 18
+    assert onnx_largest_index((11,), (10,), (1,)) == 10
+    assert onnx_largest_index((4, 4), (4, 4), (0, 0)) == 15
+
+
+def test_onnx_notes():
+    notes = max_unpool(5, 2, framework="onnx").notes
+    assert any("strides default to 1" in n for n in notes)
+    assert not any("strides default" in n for n in max_unpool(5, 2, 2, framework="onnx").notes)
+    assert any("element count" in n for n in notes)
+
+
+@pytest.mark.parametrize("kind, input", [("avg", "7,5"), ("max", "7,5"), ("avg", 7), ("max", "2,3,4")])
+def test_onnx_adaptive_output_one_is_global_pool(kind, input):
+    # onnxruntime 1.31.1 GlobalAveragePool / GlobalMaxPool give 1 on every spatial axis
+    result = adaptive_pool(input, 1, kind, framework="onnx", ndim=None if isinstance(input, str) else 1)
+    assert set(result.output) == {1} and all(a.windows == ((0, a.input),) for a in result.axes)
+    assert any(("GlobalAveragePool" if kind == "avg" else "GlobalMaxPool") in n for n in result.notes)
+
+
+def test_onnx_adaptive_other_outputs_rejected():
+    with pytest.raises(ShapeError, match=r"onnx has no adaptive pooling to output 2x1: only GlobalMaxPool") as info:
+        adaptive_pool("7,5", "2,1", "max", framework="onnx")
+    assert info.value.rule == "unsupported-op"
+    with pytest.raises(ShapeError, match=r"Invalid input shape\. Only N can be zero\. Got:\{1,1,3,0\}$"):
+        adaptive_pool("3,0", 1, framework="onnx")
+
+
 # ---------------------------------------------------------------------- Keras 3.15.1 (TF 2.21 backend), recorded
 
 
@@ -270,6 +402,27 @@ def test_unpool_sets(size, kernel, stride, padding):
     assert (axis.default in axis.valid_outputs) == (axis.default >= 0)
     if padding <= kernel // 2:  # a max pool that exists
         assert set(axis.pool_inputs) <= set(axis.valid_outputs)
+
+
+@given(st.integers(1, 60), st.integers(1, 8), st.integers(1, 6), st.integers(0, 7), st.integers(0, 7))
+def test_onnx_unpool_sets(size, kernel, stride, pad_before, pad_after):
+    try:
+        result = max_unpool(size, kernel, stride, f"{pad_before}:{pad_after}", framework="onnx")
+    except ShapeError as exc:
+        assert exc.rule in ("padding-window", "output-size")
+        assert max(pad_before, pad_after) >= kernel or (size - 1) * stride + kernel - pad_before - pad_after < 1
+        return
+    axis = result.axes[0]
+    assert axis.default == (size - 1) * stride + kernel - pad_before - pad_after
+    assert axis.valid_outputs[0] == axis.default and axis.default in axis.pool_inputs
+    if pad_before == pad_after:
+        assert axis.default == max_unpool(size, kernel, stride, pad_before).axes[0].default
+    # the pooled input of the default size never overflows the default output when nothing is padded after
+    if pad_after == 0:
+        assert onnx_largest_index((axis.default,), (axis.default,), (0,)) < axis.default
+    # one size above the default on one axis is always accepted
+    assert max_unpool(size, kernel, stride, f"{pad_before}:{pad_after}", axis.default + 1,
+                      framework="onnx").output == (axis.default + 1,)
 
 
 @given(st.integers(1, 200), st.integers(1, 10), st.floats(0.01, 0.99), st.sampled_from((2, 3)))
