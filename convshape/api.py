@@ -273,15 +273,18 @@ def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int)
         candidates += [(p, p) for p in sorted(near[:REACH_LIMIT])]
     found = []
     for pad in candidates:
-        try:
-            result = fw.transposed(spec, pad, None, output_size, ndim, axis)
-        except ShapeError:
+        try:  # every size this padding gives, and what selects each
+            options = fw.transposed(spec, pad, None, None, ndim, axis).options
+        except ShapeError:  # its default size is rejected; the wanted size may still be selectable
+            try:
+                options = fw.transposed(spec, pad, None, output_size, ndim, axis).options
+            except ShapeError:
+                continue
+        option = next((o for o in options if o.output == output_size), None)
+        if option is None:
             continue
         shown = pad if isinstance(pad, str) else str(pad[0])
-        option = next((o for o in result.options if o.output == result.output), None)
-        if option is None:  # an empty output is no way to reach a size
-            continue
-        way = Reach(shown, result.pad_before, result.pad_after, result.output_padding, option.select)
+        way = Reach(shown, option.pad_before, option.pad_after, option.output_padding, option.select)
         if all(way[1:] != w[1:] for w in found):  # 'valid' and 0 can be the same way
             found.append(way)
     return tuple(found)

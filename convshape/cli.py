@@ -20,7 +20,7 @@ from .frameworks import ALIASES, FRAMEWORKS
 
 #: convshape's own input errors that are usage errors (exit 2), not framework rejections
 USAGE_RULES = {"not-an-integer", "not-a-number", "bad-shape", "axis-count", "unknown-padding", "missing",
-               "unknown-framework"}
+               "unknown-framework", "convshape-limit"}
 
 FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
 
@@ -54,6 +54,7 @@ class LazyAliasGroup(click.Group):
             self.factories[name] = load
         else:
             self.factories[name] = factory
+        self.aliases[_squash(name)] = name  # Conv2d, MAXPOOL2D, conv_transpose2d ...
         for alias in aliases:
             self.aliases[_squash(alias)] = name
             self.alias_names[alias] = name
@@ -75,7 +76,7 @@ class LazyAliasGroup(click.Group):
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         by_target: dict[str, list[str]] = {}
-        for alias, target in self.alias_names.items():
+        for alias, target in self.alias_names.items():  # the documented ones, not every spelling
             by_target.setdefault(target, []).append(alias)
         with formatter.section("Aliases"):
             formatter.write_dl([(t, ", ".join(a)) for t, a in by_target.items()])
@@ -87,7 +88,7 @@ Examples:
   convshape conv2d --i 64 --k 3 --s 2
   convshape conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json
   convshape conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf
-  convshape deconv2d --i 39 --k 4 --s 2 --o 78
+  convshape deconv2d --i 39 --k 4 --s 2 --p 1 --o 78
 
 Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 """
@@ -228,7 +229,8 @@ COMMANDS: list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]] = [
     *[(f"maxunpool{n}d", ("cli_unpool", "make_unpool", (n,)), (f"max-unpool{n}d", f"unpool{n}d"))
       for n in (1, 2, 3)],
     # resampling (convshape/cli_resample.py)
-    ("upsample", ("cli_resample", "make_interpolate", ("upsample",)), ("upsampling",)),
+    ("upsample", ("cli_resample", "make_interpolate", ("upsample",)),
+     ("upsampling", "upsampling1d", "upsampling2d", "upsampling3d")),
     ("interpolate", ("cli_resample", "make_interpolate", ("interpolate",)), ("resize",)),
     ("pixel-shuffle", ("cli_resample", "make_pixel_shuffle", (False,)), ("pixelshuffle", "depth-to-space",
                                                                         "subpixel")),

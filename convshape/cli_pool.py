@@ -13,8 +13,11 @@ NAMES = {"max": "max", "avg": "average", "lp": "LP"}
 def make_pool(kind: str, ndim: int) -> click.Command:
     """The ``{kind}pool{ndim}d`` command (kind: max, avg or lp)."""
     name = f"{kind}pool{ndim}d"
-    epilog = (f"\b\nExamples:\n  convshape {name} --i 5 --k 2 --s 2 --p 1 --ceil-mode\n"
-              f"  convshape {name} --i 32 --k 3 --s 2 --p same -f tf --json\n"
+    # LP pooling takes no padding in torch and has no tf.nn form: its examples differ
+    first = f"{name} --i 5 --k 2 --s 2 --ceil-mode" if kind == "lp" else f"{name} --i 5 --k 2 --s 2 --p 1 --ceil-mode"
+    second = (f"{name} --i 32 --k 3 --s 2 --p same -f onnx --json" if kind == "lp"
+              else f"{name} --i 32 --k 3 --s 2 --p same -f tf --json")
+    epilog = (f"\b\nExamples:\n  convshape {first}\n  convshape {second}\n"
               f"  convshape {name} --i 7 --k 3 --s 2 --compare\n\n"
               "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.\n")
 

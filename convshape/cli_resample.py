@@ -29,9 +29,10 @@ Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 
 SHUFFLE_EPILOG = """\b
 Examples:
-  convshape {name} --input 1x9x4x4 --r 3
-  convshape {name} --input 2x8x8x12 --r 2 -f tf --json
-  convshape {name} --input 64x8192x32 --r 2 -f tf --data-format NWC
+  convshape pixel-shuffle --input 1x9x4x4 --r 3
+  convshape pixel-shuffle --input 2x8x8x12 --r 2 -f tf --json
+  convshape pixel-shuffle --input 64x8192x32 --r 2 -f tf --data-format NWC
+  convshape pixel-unshuffle --input 1x1x12x12 --r 3
 
 Layouts: torch NCHW (any leading dims); tf NHWC (default) or NCHW (GPU only); keras NHWC
 (default) or NCHW; onnx NCHW (DepthToSpace / SpaceToDepth); 1-D sub-pixel recipes of seed 004:

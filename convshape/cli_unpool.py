@@ -56,7 +56,7 @@ def make_fractional(ndim: int) -> click.Command:
 
     @click.command(name, epilog=_epilog(f"{name} --i {spatial} --k 3 --o {'13,12' if ndim == 2 else '8,13,12'}",
                                         f"{name} --i {spatial} --k 2 --ratio 0.5",
-                                        f"{name} --i 10 --k 3 --o 8 --json"))
+                                        f"{name} --i 10 --k 3 --o {7 if ndim == 3 else 8} --json"))
     @_input
     @click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K...]", help="Kernel size.")
     @click.option("--o", "--output-size", "output_size", default=None, metavar="N[,N...]", help="Output size.")

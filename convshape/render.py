@@ -173,7 +173,7 @@ def rich_print(blocks: list[Block], console: Console) -> None:
             continue
         table = RichTable(title=Text(block.title, style="italic"), title_justify="left", header_style="bold")
         for name in block.header:
-            table.add_column(name)
+            table.add_column(name, overflow="fold")  # wrap, never truncate a number
         for row in block.rows:
             table.add_row(*(Text(cell) for cell in row))  # Text: no markup parsing, no highlighting
         console.print(table)

@@ -216,3 +216,18 @@ def test_asking_for_an_empty_output_is_an_error_not_a_traceback():
                  "--o", "0", "--json")
     assert result.exit_code == 1
     assert "gives 12, not 0" in json.loads(result.stdout)["error"]  # s(i-1) + d(k-1) + 1 = 2 + 9 + 1
+
+
+@pytest.mark.parametrize("spelling, op", [("Conv2d", "conv2d"), ("CONV2D", "conv2d"), ("conv_2d", "conv2d"),
+                                          ("Conv1d", "conv1d"), ("conv_transpose3d", "conv-transpose3d")])
+def test_canonical_names_in_any_case(spelling, op):
+    result = run(spelling, "--i", "9", "--k", "3", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["op"] == op
+
+
+def test_reach_names_output_padding_when_output_size_cannot():
+    """dilation 3 > stride 1: output_padding may reach 21, torch's output_size may not (observed)."""
+    result = run("conv-transpose1d", "--i", "5", "--k", "6", "--d", "3", "--o", "21")
+    assert result.exit_code == 1
+    assert "valid sizes range from 20 to 20" in result.output and "output_padding=1" in result.output

@@ -111,6 +111,10 @@ def test_conv_transpose_output_padding_matches_torch():
         got = ours(lambda: conv_transpose(sizes, kernel, stride, padding, dilation, output_padding, ndim=n))
         context = (f"sizes={sizes} kernel={kernel} stride={stride} padding={padding} dilation={dilation} "
                    f"output_padding={output_padding}")
+        if not isinstance(expected, Exception) and 0 in expected and isinstance(got, ShapeError):
+            # torch's oneDNN backend skips the output check (documented in convshape's message)
+            assert "oneDNN backend" in str(got), context
+            continue
         rejected += agree(expected, got, context)
     assert rejected > N_CASES // 20
 
