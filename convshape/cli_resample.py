@@ -62,7 +62,8 @@ def make_interpolate(name: str) -> click.Command:
     @click.command(name, epilog=INTERPOLATE_EPILOG.format(name=name))
     @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                   help="Input size per spatial axis (one value applies to every axis).")
-    @click.option("--size", "size", default=None, metavar="N[,N...]", help="Output size per axis.")
+    @click.option("--size", "--o", "--output-size", "size", default=None, metavar="N[,N...]",
+                  help="Output size per axis.")
     @click.option("--scale", "--scale-factor", "scale", default=None, metavar="S[,S...]",
                   callback=_parsed(lambda v: ",".join(str(x) for x in resample.scale_values(v) or ())),
                   help="Scale factor per axis: 2, 1.5, 1/3 or 2,1.5 (keras: integer factor).")

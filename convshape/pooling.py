@@ -903,6 +903,10 @@ def pool_compare(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None
             if exc.framework is None:
                 raise
             rows.append(CompareRow(name, POOL_RULES[name].title, None, exc.message))
+    if all(row.error for row in rows):  # invalid everywhere: an error, not a table of errors
+        raise ShapeError("every framework rejects this configuration: "
+                         + "; ".join(f"{row.framework}: {row.error}" for row in rows),
+                         framework="all", rule="rejected-everywhere", values={"frameworks": len(rows)})
     return PoolCompareResult(f"{kind}pool{n}d", kind, per_axis(input, "input", n), tuple(rows))
 
 

@@ -389,11 +389,17 @@ def _per_axis(fn: Callable[..., T], *columns: Sequence[Any]) -> tuple[T, ...]:
     return tuple(fn(axis, *values) for axis, values in enumerate(zip(*columns)))
 
 
+#: layers a framework has in another form that convshape does not model (so "has no" would be untrue)
+NOT_MODELLED = {("tf", "fractional max pooling"): "tf.nn.fractional_max_pool takes a pooling ratio >= 1 "
+                                                   "and no kernel; not modelled in convshape"}
+
+
 def _framework(name: str, allowed: dict[str, str], what: str) -> str:
     fw = framework_rules(name).name
     if fw not in allowed:
         have = "; ".join(f"{k} ({v})" for k, v in allowed.items())
-        raise ShapeError(f"{fw} has no {what}; convshape knows it in {have}", framework=fw,
+        lacks = NOT_MODELLED.get((fw, what), f"{fw} has no {what}")
+        raise ShapeError(f"{lacks}; convshape knows it in {have}", framework=fw,
                          rule="unsupported-op", values={"framework": fw})
     return fw
 

@@ -118,3 +118,13 @@ def test_empty_output_warns():
     result = run("maxpool1d", "--i", "2", "--k", "5", "-f", "jax")
     assert result.exit_code == 0
     assert "input 2 -> output 0" in result.output and "warning: output size 0" in result.output
+
+
+def test_compare_exits_1_when_every_framework_rejects():
+    from click.testing import CliRunner
+
+    from convshape.cli import main
+
+    result = CliRunner().invoke(main, ["avgpool1d", "--i", "-2", "--k", "-1", "--compare", "--json"])
+    assert result.exit_code == 1
+    assert "every framework rejects this configuration" in result.stdout
