@@ -19,7 +19,7 @@ from .errors import ShapeError
 from .frameworks import FRAMEWORKS, Framework, Pad, framework_rules
 from .model import AxisSpec, ConvAxis, SpatialResult, TransposedAxis
 from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
-from .rules import preimage, transposed_output
+from .rules import preimage
 
 T = TypeVar("T")
 

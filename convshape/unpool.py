@@ -23,6 +23,7 @@ from typing import Any, TypeVar, Union
 
 from .errors import ShapeError
 from .frameworks import MAX_INPUT, MAX_WINDOW, framework_rules
+from .model import SpatialResult
 from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from .rules import div_trunc
 
@@ -238,7 +239,8 @@ def window_gaps(windows: Sequence[Window], size: int) -> tuple[int, ...]:
     return tuple(gaps)
 
 
-class AdaptivePoolResult(namedtuple("AdaptivePoolResult", "op framework kind axes warnings notes")):
+class AdaptivePoolResult(SpatialResult, namedtuple(
+        "AdaptivePoolResult", "op framework kind axes warnings notes")):
     """Adaptive pooling: the window of every output index, per axis."""
 
     __slots__ = ()
@@ -249,14 +251,6 @@ class AdaptivePoolResult(namedtuple("AdaptivePoolResult", "op framework kind axe
     axes: tuple[AdaptiveAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
-
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)
 
     @property
     def windows(self) -> tuple[tuple[Window, ...], ...]:
@@ -297,7 +291,7 @@ class FractionalAxis(namedtuple(
         return d
 
 
-class FractionalResult(namedtuple("FractionalResult", "op framework axes warnings notes")):
+class FractionalResult(SpatialResult, namedtuple("FractionalResult", "op framework axes warnings notes")):
     """Fractional max pooling: the output size per axis and the kernel / output limits."""
 
     __slots__ = ()
@@ -307,14 +301,6 @@ class FractionalResult(namedtuple("FractionalResult", "op framework axes warning
     axes: tuple[FractionalAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
-
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "input": list(self.input),
@@ -351,7 +337,7 @@ class UnpoolAxis(namedtuple(
         return d
 
 
-class UnpoolResult(namedtuple("UnpoolResult", "op framework padding axes warnings notes")):
+class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework padding axes warnings notes")):
     """Max unpooling: the output size, the default, and every valid output size per axis."""
 
     __slots__ = ()
@@ -362,14 +348,6 @@ class UnpoolResult(namedtuple("UnpoolResult", "op framework padding axes warning
     axes: tuple[UnpoolAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
-
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)
 
     @property
     def valid_outputs(self) -> tuple[tuple[int, ...], ...]:
@@ -624,7 +602,7 @@ def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = Non
     axes = _per_axis(lambda _, i, k, o, r: FractionalAxis(i, k, o, r, fractional_largest_output(i, k, n),
                                                           fractional_largest_output(i, o, n)), ins, ks, outs, ratios)
     notes = ["windows start at random offsets each call (generate_intervals: steps of floor or ceil of "
-             f"(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end"]
+             "(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end"]
     if n == 3:
         notes.append("FractionalMaxPool3d needs output + kernel <= input, one cell stricter than 2-D's "
                      "output + kernel - 1 <= input, and checks time, width, then height")

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from types import ModuleType
+
+import pytest
+
 from convshape import ShapeError
+
+
+def require_torch() -> ModuleType:
+    """torch, or a skip where it is missing; with ``CONVSHAPE_REQUIRE_TORCH`` set (``.ci/run``
+    sets it) a missing torch is an error, so CI can never pass with these tests skipped."""
+    if os.environ.get("CONVSHAPE_REQUIRE_TORCH"):
+        import torch
+
+        return torch
+    return pytest.importorskip("torch")
 
 
 def ours(call):

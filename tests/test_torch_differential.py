@@ -16,10 +16,9 @@ import pytest
 
 from convshape import ShapeError, conv, conv_transpose
 
-if os.environ.get("CONVSHAPE_REQUIRE_TORCH"):
-    import torch  # noqa: F401  (CI: a missing torch must fail, never skip)
-else:
-    torch = pytest.importorskip("torch")
+from difftools import require_torch  # noqa: E402
+
+torch = require_torch()
 
 import torch.nn.functional as F  # noqa: E402
 from difftools import agree, ours  # noqa: E402

@@ -18,10 +18,9 @@ import pytest
 from convshape import ShapeError
 from convshape.resample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
-if os.environ.get("CONVSHAPE_REQUIRE_TORCH"):
-    import torch  # noqa: F401  (CI: a missing torch must fail, never skip)
-else:
-    torch = pytest.importorskip("torch")
+from difftools import require_torch  # noqa: E402
+
+torch = require_torch()
 
 import torch.nn.functional as F  # noqa: E402
 

@@ -13,15 +13,13 @@ import os
 import random
 import warnings
 
-import pytest
 
 from convshape import ShapeError
 from convshape.unpool import adaptive_pool, fractional_max_pool, max_unpool
 
-if os.environ.get("CONVSHAPE_REQUIRE_TORCH"):
-    import torch  # noqa: F401  (CI: a missing torch must fail, never skip)
-else:
-    torch = pytest.importorskip("torch")
+from difftools import require_torch  # noqa: E402
+
+torch = require_torch()
 
 import torch.nn.functional as F  # noqa: E402
 
