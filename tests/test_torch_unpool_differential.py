@@ -13,7 +13,6 @@ import os
 import random
 import warnings
 
-
 from convshape import ShapeError
 from convshape.unpool import adaptive_pool, fractional_max_pool, max_unpool
 
