@@ -139,12 +139,13 @@ def run(as_json: bool, call: Callable[[], Any], report: str) -> None:
     try:
         result = call()
     except ShapeError as exc:
-        if exc.framework is None and exc.rule in USAGE_RULES:
-            raise click.UsageError(str(exc)) from None
-        if as_json:
+        usage = exc.framework is None and exc.rule in USAGE_RULES
+        if as_json:  # scripts get a parseable answer for convshape's own usage errors too
             import json
 
             click.echo(json.dumps({"error": str(exc), "rule": exc.rule, "framework": exc.framework}))
+        if usage:
+            raise click.UsageError(str(exc)) from None
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     emit(result, as_json, report)

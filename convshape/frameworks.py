@@ -257,6 +257,8 @@ class Torch(Framework):
             # over 1, groups) skips this check and may return an empty tensor for an output of 0
             caveat = ("; torch's oneDNN backend, which it picks for larger kernels, batches or groups, may "
                       "instead return an empty tensor" if out == 0 and ndim >= 2 else "")
+            if options and output_padding is None:  # the default is rejected, a larger size is not
+                caveat += "; valid: " + ", ".join(f"{o.select} gives {o.output}" for o in options)
             raise self.error(f"Given input size per channel: ({a.input}). Calculated output size per channel: "
                              f"({out}). Output size is too small{caveat}", "output-too-small", input=a.input,
                              output=out)

@@ -231,3 +231,16 @@ def test_reach_names_output_padding_when_output_size_cannot():
     result = run("conv-transpose1d", "--i", "5", "--k", "6", "--d", "3", "--o", "21")
     assert result.exit_code == 1
     assert "valid sizes range from 20 to 20" in result.output and "output_padding=1" in result.output
+
+
+def test_json_usage_error_is_still_one_json_object_on_stdout():
+    result = CliRunner().invoke(main, ["conv2d", "--i", "64,64,64", "--k", "3", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["rule"] == "axis-count"
+
+
+def test_a_rejected_default_names_the_sizes_that_work():
+    """torch: (2-1)*3 - 6 + 3 = 0 is rejected, output_padding 1 and 2 give 1 and 2 (observed)."""
+    result = run("conv-transpose1d", "--i", "2", "--k", "3", "--s", "3", "--p", "3")
+    assert result.exit_code == 1
+    assert "output_padding=1 or output_size=1 gives 1" in result.output
