@@ -163,6 +163,7 @@ def plain(blocks: list[Block]) -> str:
 
 def rich_print(blocks: list[Block], console: Console) -> None:
     """The same report as rich tables."""
+    from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
 
@@ -171,9 +172,12 @@ def rich_print(blocks: list[Block], console: Console) -> None:
             style = "bold yellow" if block.startswith("warning:") else None
             console.print(Text(block, style=style or ""))
             continue
-        table = RichTable(title=Text(block.title, style="italic"), title_justify="left", header_style="bold")
-        for name in block.header:
-            table.add_column(name, overflow="fold")  # wrap, never truncate a number
+        table = RichTable(title=Text(block.title, style="italic"), title_justify="left", header_style="bold",
+                          box=box.SIMPLE_HEAD)
+        for c, name in enumerate(block.header):
+            # a value never breaks (its width, capped, is the column's minimum); headers may wrap
+            widest = max((len(row[c]) for row in block.rows), default=0)
+            table.add_column(name.replace("_", "_\u200b"), min_width=min(widest, 24), overflow="fold")
         for row in block.rows:
             table.add_row(*(Text(cell) for cell in row))  # Text: no markup parsing, no highlighting
         console.print(table)
