@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from types import ModuleType
 
 import pytest
@@ -36,3 +38,19 @@ def agree(expected, got, context: str) -> bool:
     assert not isinstance(got, Exception), f"torch gives {expected} but convshape rejects ({got}): {context}"
     assert got.output == expected, context
     return False
+
+
+def same_rejection(call: Callable[[], object], real: Callable[[], object], message: str) -> None:
+    """convshape and torch both reject, and convshape's message is torch's own words."""
+    try:
+        call()
+    except ShapeError as exc:
+        assert re.search(message, str(exc)), str(exc)
+    else:
+        raise AssertionError(f"convshape accepts what torch rejects with {message!r}")
+    try:
+        real()
+    except (RuntimeError, ValueError) as exc:
+        assert re.search(message, str(exc)), str(exc)
+    else:
+        raise AssertionError(f"torch accepts it, but convshape says {message!r}")
