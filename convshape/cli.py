@@ -83,15 +83,17 @@ class LazyAliasGroup(click.Group):
         super().format_epilog(ctx, formatter)
 
 
-EPILOG = """\b
-Examples:
-  convshape conv2d --i 64 --k 3 --s 2
-  convshape conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json
-  convshape conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf
-  convshape deconv2d --i 39 --k 4 --s 2 --p 1 --o 78
+EXIT_CODES = "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error."
 
-Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
-"""
+
+def epilog(*examples: str, notes: str = "") -> str:
+    """A command's help epilog: its examples (kept verbatim), any notes, then the exit codes."""
+    lines = "".join(f"  convshape {e}\n" for e in examples)
+    return f"\b\nExamples:\n{lines}\n" + (f"{notes}\n" if notes else "") + EXIT_CODES + "\n"
+
+
+EPILOG = epilog("conv2d --i 64 --k 3 --s 2", "conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json",
+                "conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf", "deconv2d --i 39 --k 4 --s 2 --p 1 --o 78")
 
 
 @click.group(cls=LazyAliasGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})

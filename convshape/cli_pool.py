@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import pooling
-from .cli import FRAMEWORK_NAMES, run
+from .cli import FRAMEWORK_NAMES, epilog, run
 
 NAMES = {"max": "max", "avg": "average", "lp": "LP"}
 
@@ -17,11 +17,7 @@ def make_pool(kind: str, ndim: int) -> click.Command:
     first = f"{name} --i 5 --k 2 --s 2 --ceil-mode" if kind == "lp" else f"{name} --i 5 --k 2 --s 2 --p 1 --ceil-mode"
     second = (f"{name} --i 32 --k 3 --s 2 --p same -f onnx --json" if kind == "lp"
               else f"{name} --i 32 --k 3 --s 2 --p same -f tf --json")
-    epilog = (f"\b\nExamples:\n  convshape {first}\n  convshape {second}\n"
-              f"  convshape {name} --i 7 --k 3 --s 2 --compare\n\n"
-              "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.\n")
-
-    @click.command(name, epilog=epilog)
+    @click.command(name, epilog=epilog(first, second, f"{name} --i 7 --k 3 --s 2 --compare"))
     @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                   help="Input size per spatial axis (one value applies to every axis).")
     @click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K...]", help="Window (kernel) size.")

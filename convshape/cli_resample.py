@@ -8,37 +8,29 @@ from typing import Any
 import click
 
 from . import resample
-from .cli import FRAMEWORK_NAMES, run
+from .cli import FRAMEWORK_NAMES, epilog, run
 from .errors import ShapeError
 
-INTERPOLATE_EPILOG = """\b
-Examples:
-  convshape {name} --i 37 --scale 1.5
-  convshape {name} --i 64,48 --scale 1/3 --mode bilinear --recompute-scale-factor --json
-  convshape {name} --i 28,28 --scale 2 -f keras --mode bilinear
-  convshape {name} --i 375,500 --size 224,224 -f tf
-  convshape {name} --i 375,500 --size 224,224 -f keras --crop-to-aspect-ratio
-  convshape {name} --i 375,500 --size 224,224 -f onnx --keep-aspect-ratio-policy not_larger
+INTERPOLATE_EPILOG = epilog(
+    "{name} --i 37 --scale 1.5",
+    "{name} --i 64,48 --scale 1/3 --mode bilinear --recompute-scale-factor --json",
+    "{name} --i 28,28 --scale 2 -f keras --mode bilinear",
+    "{name} --i 375,500 --size 224,224 -f tf",
+    "{name} --i 375,500 --size 224,224 -f keras --crop-to-aspect-ratio",
+    "{name} --i 375,500 --size 224,224 -f onnx --keep-aspect-ratio-policy not_larger",
+    notes="Frameworks: torch (F.interpolate / nn.Upsample), keras (UpSampling1D/2D/3D: --scale is its\n"
+          "integer size factor; Resizing: --size is height,width), tf (tf.image.resize: --size only),\n"
+          "onnx (Resize: --scale or --size),\n"
+          "jax (jax.image.resize: --size and --mode only). caffe has none (a Deconvolution: conv-transpose2d).")
 
-Frameworks: torch (F.interpolate / nn.Upsample), keras (UpSampling1D/2D/3D: --scale is its
-integer size factor; Resizing: --size is height,width), tf (tf.image.resize: --size only),
-onnx (Resize: --scale or --size),
-jax (jax.image.resize: --size and --mode only). caffe has none (a Deconvolution: conv-transpose2d).
-Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
-"""
-
-SHUFFLE_EPILOG = """\b
-Examples:
-  convshape pixel-shuffle --input 1x9x4x4 --r 3
-  convshape pixel-shuffle --input 2x8x8x12 --r 2 -f tf --json
-  convshape pixel-shuffle --input 64x8192x32 --r 2 -f tf --data-format NWC
-  convshape pixel-unshuffle --input 1x1x12x12 --r 3
-
-Layouts: torch NCHW (any leading dims); tf NHWC (default) or NCHW (GPU only); keras NHWC
-(default) or NCHW; onnx NCHW (DepthToSpace / SpaceToDepth); 1-D sub-pixel recipes of seed 004:
-NWC with tf (SubPixel1D), NCW with torch (PixelShuffle1D). jax and caffe have no such op (exit 1).
-Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
-"""
+SHUFFLE_EPILOG = epilog(
+    "pixel-shuffle --input 1x9x4x4 --r 3",
+    "pixel-shuffle --input 2x8x8x12 --r 2 -f tf --json",
+    "pixel-shuffle --input 64x8192x32 --r 2 -f tf --data-format NWC",
+    "pixel-unshuffle --input 1x1x12x12 --r 3",
+    notes="Layouts: torch NCHW (any leading dims); tf NHWC (default) or NCHW (GPU only); keras NHWC\n"
+          "(default) or NCHW; onnx NCHW (DepthToSpace / SpaceToDepth); 1-D sub-pixel recipes of seed 004:\n"
+          "NWC with tf (SubPixel1D), NCW with torch (PixelShuffle1D). jax and caffe have no such op (exit 1).")
 
 
 def _parsed(parse: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import click
 
-from .cli import FRAMEWORK_NAMES, run
+from .cli import FRAMEWORK_NAMES, epilog, run
 from .unpool import adaptive_pool, fractional_max_pool, max_unpool
 
-EXIT_CODES = "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.\n"
-
-
-def _epilog(*examples: str) -> str:
-    return "\b\nExamples:\n" + "".join(f"  convshape {e}\n" for e in examples) + "\n" + EXIT_CODES
 
 
 def _input(fn):  # type: ignore[no-untyped-def]
@@ -33,7 +28,7 @@ def make_adaptive(kind: str, ndim: int) -> click.Command:
     name = f"adaptive-{kind}pool{ndim}d"
     spatial = ",".join(["7", "5", "9"][:ndim])
 
-    @click.command(name, epilog=_epilog(f"{name} --i {spatial} --o 3", f"{name} --i 10 --o 4 --json",
+    @click.command(name, epilog=epilog(f"{name} --i {spatial} --o 3", f"{name} --i 10 --o 4 --json",
                                         f"{name} --i 100 --o 7 -f keras"))
     @_input
     @click.option("--o", "--output-size", "output_size", required=True, metavar="N[,N...]",
@@ -54,7 +49,7 @@ def make_fractional(ndim: int) -> click.Command:
     name = f"fractional-maxpool{ndim}d"
     spatial = "50,32" if ndim == 2 else "20,50,32"
 
-    @click.command(name, epilog=_epilog(f"{name} --i {spatial} --k 3 --o {'13,12' if ndim == 2 else '8,13,12'}",
+    @click.command(name, epilog=epilog(f"{name} --i {spatial} --k 3 --o {'13,12' if ndim == 2 else '8,13,12'}",
                                         f"{name} --i {spatial} --k 2 --ratio 0.5",
                                         f"{name} --i 10 --k 3 --o {7 if ndim == 3 else 8} --json"))
     @_input
@@ -77,7 +72,7 @@ def make_unpool(ndim: int) -> click.Command:
     name = f"maxunpool{ndim}d"
     spatial = ",".join(["2", "2", "2"][:ndim])
 
-    @click.command(name, epilog=_epilog(f"{name} --i {spatial} --k 2 --s 1", f"{name} --i 5 --k 2 --o 11 --json",
+    @click.command(name, epilog=epilog(f"{name} --i {spatial} --k 2 --s 1", f"{name} --i 5 --k 2 --o 11 --json",
                                         *([f"{name} --i 2 --k 2 --p same -f tf"] if ndim == 2 else []),
                                         f"{name} --i {spatial} --k 3 --s 2 --p 0:1 -f onnx"))
     @_input
