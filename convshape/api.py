@@ -224,6 +224,20 @@ def _empty_warnings(outputs: Sequence[int]) -> tuple[str, ...]:
     return tuple(EMPTY_WARNING.format(axis=axis) for axis, out in enumerate(outputs) if out == 0)
 
 
+def _conv_axes(input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg, framework: str,
+               ndim: int | None) -> tuple[Framework, list[AxisSpec], list[Pad], str, tuple[ConvAxis, ...]]:
+    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, False)
+    n = len(specs)
+    return fw, specs, pads, shown, _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
+
+
+def conv_axes(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
+              framework: str = "torch", ndim: int | None = None) -> tuple[ConvAxis, ...]:
+    """Only the axes of :func:`conv` (same rules and rejections), without the padding choices
+    and inverse sizes: what a network needs of each layer, many times over in a sweep."""
+    return _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)[4]
+
+
 def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
          framework: str = "torch", ndim: int | None = None) -> ConvResult:
     """The output of a convolution in ``framework``, per spatial axis.
@@ -234,9 +248,8 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
     ``causal``) as the framework means it; ``None`` is the framework's default.
     Raises :class:`ShapeError` where the framework would reject the layer.
     """
-    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, False)
+    fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)
     n = len(specs)
-    axes = _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
     inverse = _per_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
     return ConvResult(_op_name("conv", n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
                       _empty_warnings([a.output for a in axes]), tuple(fw.notes(specs, pads, False)))

@@ -837,19 +837,10 @@ def _limits(specs: list[AxisSpec]) -> None:
                                  rule="convshape-limit", values={name: value})
 
 
-def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,
-         dilation: IntArg = 1, ceil_mode: bool | None = None, *, framework: str = "torch", ndim: int | None = None,
-         count_include_pad: bool | None = None, norm_type: float = 2) -> PoolResult:
-    """Max (``kind="max"``), average (``"avg"``) or LP (``"lp"``) pooling in ``framework``.
-
-    ``stride=None`` is the framework's default (the kernel in torch, Keras, and for tf / jax
-    where it is required; 1 in ONNX and Caffe). ``padding`` takes a number, ``before:after``,
-    per-axis lists, or ``valid`` / ``same`` / ``same-upper`` / ``same-lower`` where the framework
-    has them; ``None`` is its default. ``ceil_mode=None`` is the framework's default (False,
-    but Caffe rounds up); ``count_include_pad=None`` likewise (average pooling only).
-    ``norm_type`` is LP pooling's p, shown only: it never changes the shape.
-    Raises :class:`ShapeError` where the framework would reject the layer.
-    """
+def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg,
+               ceil_mode: bool | None, framework: str, ndim: int | None
+               ) -> tuple[str, PoolRules, int, list[AxisSpec], list[Pad], bool, list[Counted]]:
+    """The checks and per-axis sizes of :func:`pool`, without its windows."""
     kind = _kind(kind)
     fw = pool_rules(framework)
     n = ndim or axis_count(input, kernel, stride, dilation, padding)
@@ -865,11 +856,38 @@ def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, paddin
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     _limits(specs)
     fw.check(kind, n, specs, ceil)
-    cip = fw.count_include_pad(kind, count_include_pad, n)
     for a in specs:
         if a.input < 1:
             raise fw.error(f"input size must be at least 1, but got input={a.input}", "input-size", input=a.input)
-    counted = fw.axes(kind, n, specs, pads, ceil)
+    return kind, fw, n, specs, pads, ceil, fw.axes(kind, n, specs, pads, ceil)
+
+
+def pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,
+              dilation: IntArg = 1, ceil_mode: bool | None = None, *, framework: str = "torch",
+              ndim: int | None = None) -> tuple[tuple[AxisSpec, Counted], ...]:
+    """Only the per-axis sizes of :func:`pool` (same rules and rejections), without windows:
+    what a network needs of each layer, many times over in a sweep."""
+    _, _, _, specs, _, _, counted = _pool_axes(kind, input, kernel, stride, padding, dilation, ceil_mode,
+                                               framework, ndim)
+    return tuple(zip(specs, counted))
+
+
+def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,
+         dilation: IntArg = 1, ceil_mode: bool | None = None, *, framework: str = "torch", ndim: int | None = None,
+         count_include_pad: bool | None = None, norm_type: float = 2) -> PoolResult:
+    """Max (``kind="max"``), average (``"avg"``) or LP (``"lp"``) pooling in ``framework``.
+
+    ``stride=None`` is the framework's default (the kernel in torch, Keras, and for tf / jax
+    where it is required; 1 in ONNX and Caffe). ``padding`` takes a number, ``before:after``,
+    per-axis lists, or ``valid`` / ``same`` / ``same-upper`` / ``same-lower`` where the framework
+    has them; ``None`` is its default. ``ceil_mode=None`` is the framework's default (False,
+    but Caffe rounds up); ``count_include_pad=None`` likewise (average pooling only).
+    ``norm_type`` is LP pooling's p, shown only: it never changes the shape.
+    Raises :class:`ShapeError` where the framework would reject the layer.
+    """
+    kind, fw, n, specs, pads, ceil, counted = _pool_axes(kind, input, kernel, stride, padding, dilation, ceil_mode,
+                                                         framework, ndim)
+    cip = fw.count_include_pad(kind, count_include_pad, n)
     axes = tuple(_per_axis(lambda _, a, c: PoolAxis(
         a.input, a.kernel, a.stride, a.dilation, c.pad_before, c.pad_after, c.output, c.floor_output, c.ceil_output,
         c.dropped, ceil, _windows(a, c, kind, cip)), specs, counted))
@@ -881,7 +899,8 @@ def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, paddin
             notes.append(f"axis {i}: window {', '.join(map(str, empty))} reads no input cell, only padding: max pooling "
                          f"gives -inf there (torch's index then points outside the input), average pooling 0 or, without padding in the divisor, "
                          f"NaN")
-    return PoolResult(f"{kind}pool{n}d", kind, fw.name, format_padding(padding), ceil, cip,
+    shown = format_padding(fw.default_padding if padding is None else padding)
+    return PoolResult(f"{kind}pool{n}d", kind, fw.name, shown, ceil, cip,
                       float(norm_type) if kind == "lp" else None, axes, warnings, tuple(notes))
 
 

@@ -1,0 +1,1007 @@
+"""Networks: a spec (TOML, JSON or a dict) or a one-line chain, shaped layer by layer.
+
+Every spatial layer is computed by the same public API function its CLI command calls
+(:func:`convshape.conv`, :func:`convshape.pool`, ...), so a network obeys exactly the rules,
+rejections and messages of the single-layer commands. This module adds what only a network
+has: tensors with batch and channels in a data format, weights and their layouts, parameter
+and multiply-accumulate counts, receptive fields, skip connections and expected shapes.
+
+    >>> from convshape.network import chain
+    >>> chain("1x3x224x224", ["conv2d 64 k=7 s=2 p=3", "maxpool2d k=3 s=2 p=1"]).layers[-1].shape
+    (1, 64, 56, 56)
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any, Union
+
+from .errors import ShapeError
+from .params import per_axis
+
+# ---------------------------------------------------------------------------- data formats
+#: data format -> (spatial axes, channels last?)
+DATA_FORMATS = {"NCW": (1, False), "NCHW": (2, False), "NCDHW": (3, False),
+                "NWC": (1, True), "NHWC": (2, True), "NDHWC": (3, True)}
+CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
+CHANNELS_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
+_FORMAT_WORDS = {"channels-first": False, "channels_first": False, "channels-last": True, "channels_last": True}
+
+#: frameworks whose convolution layers carry a bias unless told otherwise (tf.nn and jax.lax
+#: convolutions take no bias argument: one is added separately)
+BIAS_DEFAULT = {"torch": True, "keras": True, "onnx": True, "caffe": True, "tf": False, "jax": False}
+#: frameworks that store kernels spatial-first: tf/keras (k..., in, out), flax (k..., in, out)
+SPATIAL_FIRST = {"tf", "keras", "jax"}
+
+
+def spec_error(message: str, *, rule: str = "bad-spec", **values: object) -> ShapeError:
+    """A mistake in a spec or chain (a usage error: exit 2 in the CLI)."""
+    return ShapeError(message, rule=rule, values=values)
+
+
+# ---------------------------------------------------------------------------- the ops, as data
+class OpDef(namedtuple("OpDef", "kind ndim keys positional")):
+    """What a spec's ``op`` names: the kind of layer, its spatial rank (None: any), the keys it
+    takes beyond the common ones, and the key a chain's bare number fills."""
+
+    __slots__ = ()
+
+    kind: str
+    ndim: int | None
+    keys: tuple[str, ...]
+    positional: str | None
+
+
+_WINDOW = ("kernel", "stride", "padding", "dilation")
+_CONV = (*_WINDOW, "out_channels", "groups", "bias")
+_POOL = (*_WINDOW, "ceil_mode", "count_include_pad", "norm_type")
+_RESAMPLE = ("size", "scale", "mode", "align_corners", "recompute_scale_factor", "antialias")
+
+OPS: dict[str, OpDef] = {}
+OP_ALIASES: dict[str, str] = {}
+
+
+def _op(name: str, kind: str, ndim: int | None, keys: tuple[str, ...], positional: str | None = None,
+        aliases: Sequence[str] = ()) -> None:
+    OPS[name] = OpDef(kind, ndim, keys, positional)
+    for alias in aliases:
+        OP_ALIASES[_squash(alias)] = name
+
+
+def _squash(name: str) -> str:
+    return name.lower().replace("-", "").replace("_", "").replace(".", "").replace(" ", "")
+
+
+for _n in (1, 2, 3):
+    _op(f"conv{_n}d", "conv", _n, _CONV, "out_channels", (f"convolution{_n}d",))
+    _op(f"conv-transpose{_n}d", "conv_transpose", _n, (*_CONV, "output_padding", "output_size"), "out_channels",
+        (f"deconv{_n}d", f"convtranspose{_n}d", f"conv{_n}d-transpose", f"conv{_n}dtranspose",
+         f"transposed-conv{_n}d", f"deconvolution{_n}d"))
+    _op(f"maxpool{_n}d", "max", _n, _POOL, None, (f"max-pool{_n}d", f"maxpooling{_n}d"))
+    _op(f"avgpool{_n}d", "avg", _n, _POOL, None, (f"avg-pool{_n}d", f"averagepooling{_n}d", f"average-pool{_n}d"))
+    _op(f"adaptive-avgpool{_n}d", "adaptive_avg", _n, ("output_size",), "output_size", (f"adaptiveavgpool{_n}d",))
+    _op(f"adaptive-maxpool{_n}d", "adaptive_max", _n, ("output_size",), "output_size", (f"adaptivemaxpool{_n}d",))
+    _op(f"maxunpool{_n}d", "unpool", _n, ("kernel", "stride", "padding", "output_size"), None,
+        (f"max-unpool{_n}d", f"unpool{_n}d"))
+    _op(f"batchnorm{_n}d", "batchnorm", _n, ("affine", "eps", "momentum"), None, ())
+    _op(f"upsample{_n}d", "upsample", _n, _RESAMPLE, None, (f"upsampling{_n}d",))
+for _n in (1, 2):
+    _op(f"lppool{_n}d", "lp", _n, _POOL, None, (f"lp-pool{_n}d",))
+    _op(f"depthwise-conv{_n}d", "depthwise", _n, (*_WINDOW, "depth_multiplier", "bias"), None,
+        (f"depthwiseconv{_n}d",))
+    _op(f"separable-conv{_n}d", "separable", _n, (*_WINDOW, "out_channels", "depth_multiplier", "bias"),
+        "out_channels", (f"separableconv{_n}d", f"sepconv{_n}d"))
+for _n in (2, 3):
+    _op(f"fractional-maxpool{_n}d", "fractional", _n, ("kernel", "output_size", "output_ratio"), None,
+        (f"fractionalmaxpool{_n}d",))
+_op("upsample", "upsample", None, _RESAMPLE, None, ("upsampling",))
+_op("interpolate", "interpolate", None, _RESAMPLE, None, ("resize",))
+_op("pixel-shuffle", "pixel_shuffle", None, ("factor",), "factor", ("depth-to-space", "subpixel"))
+_op("pixel-unshuffle", "pixel_unshuffle", None, ("factor",), "factor", ("space-to-depth",))
+_op("batchnorm", "batchnorm", None, ("affine", "eps", "momentum"), None, ("bn", "batch-normalization"))
+_op("identity", "identity", None, (), None,
+    ("relu", "relu6", "leaky-relu", "gelu", "silu", "swish", "sigmoid", "tanh", "elu", "softmax", "activation",
+     "dropout", "dropout2d", "noop"))
+_op("concat", "concat", None, ("axis",), None, ("cat", "concatenate"))
+_op("add", "add", None, (), None, ("sum", "residual"))
+_op("flatten", "flatten", None, (), None, ())
+_op("linear", "linear", None, ("out_features", "in_features", "bias"), "out_features", ("dense", "fc", "gemm"))
+
+#: key aliases: what people type in specs (torch / keras argument names) -> convshape's name
+KEY_ALIASES = {"kernel_size": "kernel", "k": "kernel", "pool_size": "kernel", "strides": "stride", "s": "stride",
+               "p": "padding", "pad": "padding", "pads": "padding", "dilation_rate": "dilation", "d": "dilation",
+               "filters": "out_channels", "c": "out_channels", "channels": "out_channels", "g": "groups",
+               "use_bias": "bias", "o": "output_size", "op": "output_padding", "units": "out_features",
+               "m": "depth_multiplier", "scale_factor": "scale", "r": "factor", "upscale_factor": "factor",
+               "downscale_factor": "factor", "block_size": "factor", "ceil": "ceil_mode", "p_norm": "norm_type"}
+COMMON_KEYS = ("name", "op", "inputs", "expect")
+_BOOL_KEYS = {"bias", "ceil_mode", "count_include_pad", "align_corners", "recompute_scale_factor", "antialias",
+              "affine"}
+_INT_KEYS = {"out_channels", "groups", "depth_multiplier", "out_features", "in_features", "factor", "axis"}
+
+
+def op_name(op: object, where: str) -> str:
+    """The canonical op name for what a spec or chain wrote (any case, dashes or not)."""
+    if not isinstance(op, str) or not op.strip():
+        raise spec_error(f"{where}: 'op' must name a layer, but got {op!r}", field="op")
+    squashed = _squash(op)
+    for name in OPS:
+        if _squash(name) == squashed:
+            return name
+    if squashed in OP_ALIASES:
+        return OP_ALIASES[squashed]
+    raise spec_error(f"{where}: unknown op {op!r}; expected one of " + ", ".join(OPS), field="op", op=op)
+
+
+def _key(key: str) -> str:
+    k = key.strip().replace("-", "_").lower()
+    return KEY_ALIASES.get(k, k)
+
+
+# ---------------------------------------------------------------------------- parsed layers
+class LayerSpec(namedtuple("LayerSpec", "index name op kind ndim inputs args expect")):
+    """One layer of a network as written: op, the names it reads, its arguments, its expected shape."""
+
+    __slots__ = ()
+
+    index: int
+    name: str
+    op: str
+    kind: str
+    ndim: int | None
+    inputs: tuple[str, ...]
+    args: dict[str, Any]
+    expect: tuple[int, ...] | None
+
+
+class NetworkSpec(namedtuple("NetworkSpec", "input data_format framework layers source")):
+    """A whole network: its input tensor, data format, framework and layers."""
+
+    __slots__ = ()
+
+    input: tuple[int, ...]
+    data_format: str | None
+    framework: str
+    layers: tuple[LayerSpec, ...]
+    source: str
+
+
+def _shape(value: object, where: str, field: str) -> tuple[int, ...]:
+    """``[1, 3, 224, 224]`` or ``"1x3x224x224"`` -> a tuple of positive ints."""
+    if isinstance(value, str):
+        parts = value.lower().replace("×", "x").replace(",", "x").split("x")
+        try:
+            items = [int(p) for p in parts]
+        except ValueError:
+            raise spec_error(f"{where}: {field} must be a shape like 1x3x224x224 or a list of integers, "
+                             f"but got {value!r}", field=field) from None
+    elif isinstance(value, Sequence) and value and all(isinstance(v, int) and not isinstance(v, bool)
+                                                       for v in value):
+        items = list(value)
+    else:
+        raise spec_error(f"{where}: {field} must be a list of integers like [1, 3, 224, 224], but got {value!r}",
+                         field=field)
+    if field != "expect" and any(v < 1 for v in items):
+        raise spec_error(f"{where}: every size in {field} must be at least 1, but got {items}", field=field)
+    return tuple(items)
+
+
+def _value(key: str, value: object, where: str) -> object:
+    if key in _BOOL_KEYS:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+            return value.lower() in ("true", "1", "yes", "on")
+        raise spec_error(f"{where}: {key} must be true or false, but got {value!r}", field=key)
+    if key in _INT_KEYS:
+        if isinstance(value, str):
+            try:
+                return int(value)
+            except ValueError:
+                pass
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise spec_error(f"{where}: {key} must be an integer, but got {value!r}", field=key)
+        return value
+    if isinstance(value, Mapping):
+        raise spec_error(f"{where}: {key} must be a number, a list or a string, but got a table", field=key)
+    return value
+
+
+def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source: str) -> LayerSpec:
+    """One layer from a spec's table: its keys checked against what its op takes."""
+    where = f"{source}: layer {index + 1}"
+    if not isinstance(raw, Mapping):
+        raise spec_error(f"{where}: a layer must be a table of keys (op = ..., kernel = ...), but got {raw!r}",
+                         field="layers")
+    if "name" in raw:
+        if not isinstance(raw["name"], str) or not raw["name"].strip():
+            raise spec_error(f"{where}: name must be a non-empty string, but got {raw['name']!r}", field="name")
+        where = f"{source}: layer {raw['name']!r} (#{index + 1})"
+    if "op" not in raw:
+        raise spec_error(f"{where}: 'op' is missing; every layer names its op (conv2d, maxpool2d, concat, ...)",
+                         field="op")
+    op = op_name(raw["op"], where)
+    definition = OPS[op]
+    word = str(raw["op"]).strip().lower() if definition.kind == "identity" else op
+    name = raw["name"].strip() if "name" in raw else f"{word}_{index + 1}"
+    if "name" not in raw:
+        where = f"{source}: layer {name!r} (#{index + 1})"
+    args: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in COMMON_KEYS:
+            continue
+        k = _key(key)
+        if k not in definition.keys:
+            raise spec_error(f"{where}: {op} takes no key {key!r}; it takes "
+                             + (", ".join(definition.keys) or "no arguments") + ", and name, inputs, expect",
+                             field=key)
+        if k in args:
+            raise spec_error(f"{where}: {key!r} is given twice (as {k})", field=key)
+        args[k] = _value(k, value, where)
+    raw_inputs = raw.get("inputs")
+    if raw_inputs is None:
+        if definition.kind in ("concat", "add"):
+            raise spec_error(f"{where}: {op} needs inputs = [names of two or more earlier layers]", field="inputs")
+        inputs: tuple[str, ...] = (previous,) if previous else ("input",)
+    else:
+        if isinstance(raw_inputs, str):
+            raw_inputs = [raw_inputs]
+        if not isinstance(raw_inputs, Sequence) or not all(isinstance(n, str) for n in raw_inputs) or not raw_inputs:
+            raise spec_error(f"{where}: inputs must be a list of layer names, but got {raw_inputs!r}",
+                             field="inputs")
+        inputs = tuple(n.strip() for n in raw_inputs)
+        if definition.kind in ("concat", "add") and len(inputs) < 2:
+            raise spec_error(f"{where}: {op} needs two or more inputs, but got {list(inputs)}", field="inputs")
+        if definition.kind not in ("concat", "add") and len(inputs) != 1:
+            raise spec_error(f"{where}: {op} reads one tensor, but inputs names {len(inputs)}: {list(inputs)}",
+                             field="inputs")
+    expect = _shape(raw["expect"], where, "expect") if "expect" in raw else None
+    for required in ("out_channels", "out_features"):
+        if required in definition.keys and required not in args and not (
+                required == "out_channels" and definition.kind == "separable" and False):
+            raise spec_error(f"{where}: {op} needs {required}", field=required)
+    if definition.kind in ("adaptive_avg", "adaptive_max") and "output_size" not in args:
+        raise spec_error(f"{where}: {op} needs output_size", field="output_size")
+    if definition.kind in ("pixel_shuffle", "pixel_unshuffle") and "factor" not in args:
+        raise spec_error(f"{where}: {op} needs factor (the upscale or downscale factor)", field="factor")
+    if definition.kind in ("conv", "conv_transpose", "max", "avg", "lp", "depthwise", "separable", "unpool",
+                           "fractional") and "kernel" not in args:
+        raise spec_error(f"{where}: {op} needs kernel", field="kernel")
+    if definition.kind == "identity":  # keep the word the user wrote: relu, dropout, ...
+        op = str(raw["op"]).strip().lower()
+    return LayerSpec(index, name, op, definition.kind, definition.ndim, inputs, args, expect)
+
+
+def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object = None,
+               framework: str | None = None) -> NetworkSpec:
+    """A network from a spec's top-level table; ``input`` / ``framework`` override the spec's."""
+    if not isinstance(data, Mapping):
+        raise spec_error(f"{source}: a spec is a table with input, layers, and optionally data_format and "
+                         f"framework, but got {type(data).__name__}", field="spec")
+    known = {"input", "data_format", "framework", "layers", "name", "description"}
+    for key in data:
+        if key not in known:
+            raise spec_error(f"{source}: unknown top-level key {key!r}; expected " + ", ".join(sorted(known)),
+                             field=key)
+    if input is None and "input" not in data:
+        raise spec_error(f"{source}: 'input' is missing: the whole input tensor, e.g. input = [1, 3, 224, 224]",
+                         field="input")
+    shape = _shape(input if input is not None else data["input"], source, "input")
+    fw = framework or data.get("framework", "torch")
+    from .frameworks import framework_rules
+
+    if not isinstance(fw, str):
+        raise spec_error(f"{source}: framework must be a name like \"torch\", but got {fw!r}", field="framework")
+    try:
+        fw = framework_rules(fw).name
+    except ShapeError as exc:
+        raise spec_error(f"{source}: {exc.message}", field="framework") from None
+    data_format = data.get("data_format")
+    if data_format is not None:
+        if not isinstance(data_format, str) or data_format.upper() not in DATA_FORMATS and \
+                data_format.lower() not in _FORMAT_WORDS:
+            raise spec_error(f"{source}: unknown data_format {data_format!r}; expected one of "
+                             + ", ".join(DATA_FORMATS) + ", channels-first, channels-last", field="data_format")
+        if data_format.lower() in _FORMAT_WORDS:
+            table = CHANNELS_LAST if _FORMAT_WORDS[data_format.lower()] else CHANNELS_FIRST
+            data_format = table.get(len(shape) - 2)
+        else:
+            data_format = data_format.upper()
+            if DATA_FORMATS[data_format][0] != len(shape) - 2:
+                raise spec_error(f"{source}: data_format {data_format} has {len(data_format)} axes but input "
+                                 f"{list(shape)} has {len(shape)}", field="data_format")
+    else:
+        data_format = CHANNELS_FIRST.get(len(shape) - 2)
+    raw_layers = data.get("layers")
+    if not isinstance(raw_layers, Sequence) or isinstance(raw_layers, str) or not raw_layers:
+        raise spec_error(f"{source}: 'layers' must be a non-empty list of layer tables ([[layers]] in TOML)",
+                         field="layers")
+    layers: list[LayerSpec] = []
+    seen = {"input"}
+    previous = None
+    for index, raw in enumerate(raw_layers):
+        layer = parse_layer(index, raw, previous, source)
+        if layer.name in seen:
+            raise spec_error(f"{source}: layer {layer.name!r} (#{index + 1}): the name is already used"
+                             + (" (input names the network's input)" if layer.name == "input" else ""),
+                             field="name")
+        for name in layer.inputs:
+            if name not in seen:
+                later = any(isinstance(r, Mapping) and r.get("name") == name for r in raw_layers)
+                raise spec_error(f"{source}: layer {layer.name!r} (#{index + 1}): inputs names {name!r}, "
+                                 + ("which comes later; a layer reads only earlier layers" if later else
+                                    "which is no earlier layer; known: " + ", ".join(sorted(seen))),
+                                 field="inputs")
+        seen.add(layer.name)
+        layers.append(layer)
+        previous = layer.name
+    return NetworkSpec(shape, data_format, fw, tuple(layers), source)
+
+
+def load_spec(path: str, *, input: object = None, framework: str | None = None) -> NetworkSpec:
+    """A spec file: TOML (``.toml``, read with the standard library's tomllib) or JSON."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise spec_error(f"{path}: cannot read the spec: {exc.strerror}", rule="bad-spec", field="file") from None
+    if path.lower().endswith(".json") or raw.lstrip()[:1] in (b"{", b"["):
+        import json
+
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise spec_error(f"{path}: not valid JSON: {exc}", field="file") from None
+    else:
+        import tomllib
+
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise spec_error(f"{path}: not valid TOML: {exc}", field="file") from None
+    return parse_spec(data, path, input=input, framework=framework)
+
+
+def _chain_value(text: str) -> object:
+    return text
+
+
+def parse_chain(input: object, layers: Sequence[str], *, framework: str = "torch",
+                data_format: str | None = None) -> NetworkSpec:
+    """``"conv2d 64 k=7 s=2 p=3"``: the op, then its out_channels (or out_features, factor,
+    output_size) where it has them, then ``key=value`` with short or long option names."""
+    raw_layers: list[dict[str, Any]] = []
+    for index, text in enumerate(layers):
+        where = f"chain: layer {index + 1} ({text!r})"
+        words = text.replace(",", " , ").split()
+        # re-join per-axis values split above: "k=3 , 5" -> "k=3,5"
+        joined: list[str] = []
+        for word in words:
+            if joined and (word == "," or joined[-1].endswith(",")):
+                joined[-1] += word
+            else:
+                joined.append(word)
+        if not joined:
+            raise spec_error(f"chain: layer {index + 1} is empty", field="op")
+        raw: dict[str, Any] = {"op": joined[0]}
+        definition = OPS[op_name(joined[0], where)]
+        for word in joined[1:]:
+            if "=" in word:
+                key, _, value = word.partition("=")
+                if not key or not value:
+                    raise spec_error(f"{where}: {word!r} must be key=value", field=word)
+                key = key.lstrip("-")
+                if _key(key) == "inputs":
+                    raw["inputs"] = [v for v in value.replace("+", ",").split(",") if v]
+                elif key == "name":
+                    raw["name"] = value
+                elif _key(key) == "expect":
+                    raw["expect"] = value
+                else:
+                    raw[_key(key)] = value  # "op=1" is output_padding here, never the op
+            elif definition.positional and definition.positional not in raw:
+                raw[definition.positional] = word if definition.positional == "output_size" else _int_word(word, where)
+            else:
+                raise spec_error(f"{where}: unexpected {word!r}; after the op give "
+                                 + (f"its {definition.positional}, then " if definition.positional else "")
+                                 + "key=value pairs", field=word)
+        raw_layers.append(raw)
+    data: dict[str, Any] = {"input": input, "framework": framework, "layers": raw_layers}
+    if data_format:
+        data["data_format"] = data_format
+    return parse_spec(data, "chain")
+
+
+def _int_word(word: str, where: str) -> int:
+    try:
+        return int(word)
+    except ValueError:
+        raise spec_error(f"{where}: expected a number of channels (or key=value), but got {word!r}",
+                         field=word) from None
+
+
+# ---------------------------------------------------------------------------- tensors and results
+class Tensor(namedtuple("Tensor", "shape data_format receptive_field jump start")):
+    """A layer's output: its whole shape, the format of its axes (None once flattened), and per
+    spatial axis the receptive field, jump and start (in input cells; Fractions where an
+    upsampling layer makes them fractional)."""
+
+    __slots__ = ()
+
+    shape: tuple[int, ...]
+    data_format: str | None
+    receptive_field: tuple[Fraction, ...]
+    jump: tuple[Fraction, ...]
+    start: tuple[Fraction, ...]
+
+    @property
+    def spatial(self) -> tuple[int, ...]:
+        if self.data_format is None:
+            return ()
+        return self.shape[2:] if not DATA_FORMATS[self.data_format][1] else self.shape[1:-1]
+
+    @property
+    def channels(self) -> int:
+        if self.data_format is None:
+            return self.shape[-1]
+        return self.shape[-1] if DATA_FORMATS[self.data_format][1] else self.shape[1]
+
+    def with_spatial(self, spatial: Sequence[int], channels: int) -> tuple[int, ...]:
+        if DATA_FORMATS[self.data_format][1]:
+            return (self.shape[0], *spatial, channels)
+        return (self.shape[0], channels, *spatial)
+
+
+def _number(x: Fraction) -> int | float:
+    return int(x) if x.denominator == 1 else float(x)
+
+
+class LayerReport(namedtuple("LayerReport", "name op inputs shape weight_shape params macs receptive_field jump "
+                                            "start pad_before pad_after expect error rule notes")):
+    """One layer of a network report."""
+
+    __slots__ = ()
+
+    name: str
+    op: str
+    inputs: tuple[str, ...]
+    shape: tuple[int, ...] | None
+    weight_shape: tuple[tuple[int, ...], ...]
+    params: int
+    macs: int
+    receptive_field: tuple[Fraction, ...]
+    jump: tuple[Fraction, ...]
+    start: tuple[Fraction, ...]
+    pad_before: tuple[int, ...]
+    pad_after: tuple[int, ...]
+    expect: tuple[int, ...] | None
+    error: str | None
+    rule: str | None
+    notes: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "op": self.op, "inputs": list(self.inputs),
+                "shape": None if self.shape is None else list(self.shape),
+                "weight_shape": [list(w) for w in self.weight_shape], "params": self.params, "macs": self.macs,
+                "receptive_field": [_number(x) for x in self.receptive_field],
+                "jump": [_number(x) for x in self.jump], "start": [_number(x) for x in self.start],
+                "pad_before": list(self.pad_before), "pad_after": list(self.pad_after),
+                "expect": None if self.expect is None else list(self.expect), "ok": self.ok, "error": self.error,
+                "rule": self.rule, "notes": list(self.notes)}
+
+
+class NetworkReport(namedtuple("NetworkReport", "source framework data_format input layers")):
+    """A whole network, layer by layer, with its failures and totals."""
+
+    __slots__ = ()
+
+    source: str
+    framework: str
+    data_format: str | None
+    input: tuple[int, ...]
+    layers: tuple[LayerReport, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(layer.ok for layer in self.layers)
+
+    @property
+    def errors(self) -> tuple[LayerReport, ...]:
+        """The layers that failed on their own (not those skipped because an input failed)."""
+        return tuple(layer for layer in self.layers if layer.error is not None and layer.rule != "input-failed")
+
+    @property
+    def params(self) -> int:
+        return sum(layer.params for layer in self.layers)
+
+    @property
+    def macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def output(self) -> tuple[int, ...] | None:
+        return self.layers[-1].shape
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "file": self.source, "framework": self.framework, "data_format": self.data_format,
+                "input": list(self.input), "output": None if self.output is None else list(self.output),
+                "params": self.params, "macs": self.macs, "layers": [layer.to_dict() for layer in self.layers],
+                "errors": [{"layer": layer.name, "rule": layer.rule, "message": layer.error} for layer in self.errors]}
+
+
+# ---------------------------------------------------------------------------- geometry of one layer
+class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after notes")):
+    """What evaluating one layer gives: the output shape, the weight tensors, the MACs, and per
+    spatial axis a function from (receptive_field, jump, start) to the same after the layer."""
+
+    __slots__ = ()
+
+    shape: tuple[int, ...]
+    weights: tuple[tuple[int, ...], ...]
+    macs: int
+    geometry: tuple[Callable[[Fraction, Fraction, Fraction], tuple[Fraction, Fraction, Fraction]], ...] | None
+    pad_before: tuple[int, ...]
+    pad_after: tuple[int, ...]
+    notes: tuple[str, ...]
+
+
+def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
+    """A sliding window (convolution, pooling): the receptive field grows by d(k-1) jumps, the
+    jump multiplies by the stride, and output 0's centre sits at d(k-1)/2 - pad_before."""
+    span = dilation * (kernel - 1)
+
+    def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
+        return rf + span * jump, jump * stride, start + (Fraction(span, 2) - pad_before) * jump
+
+    return step
+
+
+def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
+    """A transposed convolution (or unpooling): output o receives input i through tap t when
+    o = i*s - pad_before + t*d. An output reads the taps of one residue class; the widest class
+    spans (t_max - t_min) * d / s input cells. The jump divides by the stride."""
+    widest = 0
+    for o in range(stride):
+        taps = [t for t in range(kernel) if (o + pad_before - t * dilation) % stride == 0]
+        if taps:
+            widest = max(widest, (taps[-1] - taps[0]) * dilation // stride)
+    centre = Fraction(pad_before, 1) - Fraction(dilation * (kernel - 1), 2)
+
+    def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
+        return rf + widest * jump, jump / stride, start + centre / stride * jump
+
+    return step
+
+
+def resample_geometry(size: int, output: int, taps: int, centred: bool) -> Callable:
+    """Resampling by output/size: each output reads ``taps`` neighbouring inputs; the jump scales
+    by size/output; with half-pixel centres output 0 sits at (size/output - 1)/2."""
+    ratio = Fraction(size, output) if output else Fraction(1)
+
+    def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
+        shift = (ratio - 1) / 2 if centred else Fraction(0)
+        return rf + (taps - 1) * jump, jump * ratio, start + shift * jump
+
+    return step
+
+
+def _same(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
+    return rf, jump, start
+
+
+# ---------------------------------------------------------------------------- evaluating layers
+def _need_spatial(layer: LayerSpec, x: Tensor) -> int:
+    """The layer's spatial rank, checked against its input tensor."""
+    ndim = len(x.spatial)
+    if x.data_format is None:
+        raise ShapeError(f"{layer.op} needs a tensor with spatial axes, but its input {list(x.shape)} was "
+                         f"flattened", rule="rank", values={"shape": list(x.shape)})
+    if layer.ndim is not None and layer.ndim != ndim:
+        raise ShapeError(f"{layer.op} expects a {layer.ndim + 2}-D input ({CHANNELS_FIRST[layer.ndim]} or "
+                         f"{CHANNELS_LAST[layer.ndim]}), but got a {len(x.shape)}-D tensor {list(x.shape)}",
+                         rule="rank", values={"shape": list(x.shape), "ndim": layer.ndim})
+    return ndim
+
+
+def _spatial_first(fw: str) -> bool:
+    return fw in SPATIAL_FIRST
+
+
+def _groups(layer: LayerSpec, fw: str, in_channels: int, out_channels: int, groups: int) -> None:
+    if groups < 1:
+        raise ShapeError(f"non-positive groups is not supported, but got groups={groups}", framework=fw,
+                         rule="groups", values={"groups": groups})
+    if in_channels % groups:
+        raise ShapeError(f"in_channels must be divisible by groups, but got in_channels={in_channels}, "
+                         f"groups={groups}", framework=fw, rule="groups",
+                         values={"in_channels": in_channels, "groups": groups})
+    if out_channels % groups:
+        raise ShapeError(f"out_channels must be divisible by groups, but got out_channels={out_channels}, "
+                         f"groups={groups}", framework=fw, rule="groups",
+                         values={"out_channels": out_channels, "groups": groups})
+    if out_channels < 1:
+        raise ShapeError(f"out_channels must be positive, but got out_channels={out_channels}", framework=fw,
+                         rule="channels", values={"out_channels": out_channels})
+
+
+def _prod(values: Sequence[int]) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
+
+
+class _Axes(namedtuple("_Axes", "axes output warnings")):
+    __slots__ = ()
+
+
+def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> _Axes:
+    """The spatial axes of a convolution layer, by the rules of ``convshape conv2d``."""
+    from .api import _empty_warnings, conv_axes
+
+    a = layer.args
+    axes = conv_axes(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
+                     framework=fw, ndim=ndim)
+    output = tuple(axis.output for axis in axes)
+    return _Axes(axes, output, _empty_warnings(output))
+
+
+def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    ndim = _need_spatial(layer, x)
+    cin, cout = x.channels, layer.args["out_channels"]
+    groups = layer.args.get("groups", 1)
+    _groups(layer, fw, cin, cout, groups)
+    result = _conv_result(layer, x, fw, ndim)
+    ks = tuple(a.kernel for a in result.axes)
+    weight = (*ks, cin // groups, cout) if _spatial_first(fw) else (cout, cin // groups, *ks)
+    weights = [weight]
+    if layer.args.get("bias", BIAS_DEFAULT[fw]):
+        weights.append((cout,))
+    macs = x.shape[0] * _prod(result.output) * cout * (cin // groups) * _prod(ks)
+    return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
+                tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
+                tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
+                result.warnings)
+
+
+def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    from .api import conv_transpose
+
+    ndim = _need_spatial(layer, x)
+    cin, cout = x.channels, layer.args["out_channels"]
+    groups = layer.args.get("groups", 1)
+    _groups(layer, fw, cin, cout, groups)
+    a = layer.args
+    result = conv_transpose(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
+                            a.get("output_padding"), a.get("output_size"), framework=fw, ndim=ndim)
+    ks = tuple(axis.kernel for axis in result.axes)
+    # torch (in, out/groups, k...); tf.nn and keras (k..., out, in); flax ConvTranspose (k..., in, out)
+    if fw in ("tf", "keras"):
+        weight = (*ks, cout // groups, cin)
+    elif fw == "jax":
+        weight = (*ks, cin, cout // groups)
+    else:
+        weight = (cin, cout // groups, *ks)
+    weights = [weight]
+    if a.get("bias", BIAS_DEFAULT[fw]):
+        weights.append((cout,))
+    # every input cell scatters kernel x out/groups products per input channel
+    macs = x.shape[0] * _prod(x.spatial) * cin * (cout // groups) * _prod(ks)
+    notes = list(result.warnings)
+    notes += [f"axis {i}: the forward convolution of {axis.output} gives {axis.forward}, not {axis.input}"
+              for i, (axis, back) in enumerate(zip(result.axes, result.maps_back)) if not back]
+    return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
+                tuple(scatter_geometry(axis.kernel, axis.stride, axis.dilation, axis.pad_before)
+                      for axis in result.axes),
+                tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
+                tuple(notes))
+
+
+def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
+    ndim = _need_spatial(layer, x)
+    cin = x.channels
+    multiplier = layer.args.get("depth_multiplier", 1)
+    if multiplier < 1:
+        raise ShapeError(f"depth_multiplier must be positive, but got depth_multiplier={multiplier}",
+                         framework=fw, rule="channels", values={"depth_multiplier": multiplier})
+    result = _conv_result(layer, x, fw, ndim)
+    ks = tuple(a.kernel for a in result.axes)
+    mid = cin * multiplier
+    # keras DepthwiseConv2D (k..., in, multiplier); torch Conv2d(groups=in) (in*multiplier, 1, k...)
+    weights = [(*ks, cin, multiplier) if _spatial_first(fw) else (mid, 1, *ks)]
+    positions = x.shape[0] * _prod(result.output)
+    macs = positions * mid * _prod(ks)
+    cout = mid
+    if separable:
+        cout = layer.args["out_channels"]
+        if cout < 1:
+            raise ShapeError(f"out_channels must be positive, but got out_channels={cout}", framework=fw,
+                             rule="channels", values={"out_channels": cout})
+        ones = (1,) * ndim
+        weights.append((*ones, mid, cout) if _spatial_first(fw) else (cout, mid, *ones))
+        macs += positions * mid * cout
+    if layer.args.get("bias", BIAS_DEFAULT[fw]):
+        weights.append((cout,))
+    return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
+                tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
+                tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
+                result.warnings)
+
+
+def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    from .pooling import EMPTY_WARNING, pool_axes, pool_rules
+
+    ndim = _need_spatial(layer, x)
+    a = layer.args
+    axes = pool_axes(layer.kind, x.spatial, a["kernel"], a.get("stride"), a.get("padding"), a.get("dilation", 1),
+                     a.get("ceil_mode"), framework=fw, ndim=ndim)
+    if "count_include_pad" in a:  # rejected where the framework has no such switch
+        pool_rules(fw).count_include_pad(layer.kind, a["count_include_pad"], ndim)
+    output = tuple(c.output for _, c in axes)
+    return Step(x.with_spatial(output, x.channels), (), 0,
+                tuple(window_geometry(s.kernel, s.stride, s.dilation, c.pad_before) for s, c in axes),
+                tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes),
+                tuple(EMPTY_WARNING.format(axis=i) for i, out in enumerate(output) if out == 0))
+
+
+def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    from .unpool import adaptive_pool
+
+    ndim = _need_spatial(layer, x)
+    result = adaptive_pool(x.spatial, layer.args["output_size"], layer.kind.split("_")[1], framework=fw, ndim=ndim)
+    geometry = []
+    for axis in result.axes:
+        widest = max((w.end - w.start for w in axis.windows), default=1)
+        first = axis.windows[0].end - axis.windows[0].start if axis.windows else 1
+        ratio = Fraction(axis.input, axis.output) if axis.output else Fraction(1)
+
+        def step(rf: Fraction, jump: Fraction, start: Fraction, widest: int = widest, first: int = first,
+                 ratio: Fraction = ratio) -> tuple[Fraction, Fraction, Fraction]:
+            return rf + (widest - 1) * jump, jump * ratio, start + Fraction(first - 1, 2) * jump
+
+        geometry.append(step)
+    return Step(x.with_spatial(result.output, x.channels), (), 0, tuple(geometry),
+                tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
+                result.warnings)
+
+
+def _fractional(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    from .unpool import fractional_max_pool
+
+    ndim = _need_spatial(layer, x)
+    a = layer.args
+    result = fractional_max_pool(x.spatial, a["kernel"], a.get("output_size"), a.get("output_ratio"),
+                                 framework=fw, ndim=ndim)
+    geometry = tuple(resample_geometry(axis.input, axis.output, axis.kernel, False) for axis in result.axes)
+    zeros = (0,) * ndim
+    return Step(x.with_spatial(result.output, x.channels), (), 0, geometry, zeros, zeros, result.warnings)
+
+
+def _unpool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    from .unpool import max_unpool
+
+    ndim = _need_spatial(layer, x)
+    a = layer.args
+    result = max_unpool(x.spatial, a["kernel"], a.get("stride"), a.get("padding"), a.get("output_size"),
+                        framework=fw, ndim=ndim)
+    return Step(x.with_spatial(result.output, x.channels), (), 0,
+                tuple(scatter_geometry(axis.kernel, axis.stride, 1, axis.pad_before) for axis in result.axes),
+                tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
+                result.warnings)
+
+
+_TAPS = {"nearest": 1, "nearest-exact": 1, "area": 1, "linear": 2, "bilinear": 2, "trilinear": 2, "bicubic": 4,
+         "cubic": 4, "lanczos3": 6, "lanczos5": 10}
+
+
+def _resample(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    from .resample import interpolate, upsample
+
+    ndim = _need_spatial(layer, x)
+    a = layer.args
+    call = upsample if layer.kind == "upsample" else interpolate
+    result = call(x.spatial, a.get("size"), a.get("scale"), a.get("mode"), a.get("align_corners"),
+                  a.get("recompute_scale_factor"), a.get("antialias", False), framework=fw, ndim=ndim)
+    mode = result.mode.lower()
+    taps = _TAPS.get(mode, 1)
+    geometry = tuple(resample_geometry(axis.input, axis.output, taps, taps > 1) for axis in result.axes)
+    zeros = (0,) * ndim
+    return Step(x.with_spatial(result.output, x.channels), (), 0, geometry, zeros, zeros, result.warnings)
+
+
+def _shuffle(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    from .resample import pixel_shuffle, pixel_unshuffle
+
+    ndim = _need_spatial(layer, x)
+    call = pixel_unshuffle if layer.kind == "pixel_unshuffle" else pixel_shuffle
+    result = call(x.shape, layer.args["factor"], x.data_format, framework=fw)
+    factor = layer.args["factor"]
+    if layer.kind == "pixel_unshuffle":
+        geometry = tuple(window_geometry(factor, factor, 1, 0) for _ in range(ndim))
+    else:
+        geometry = tuple(resample_geometry(1, factor, 1, False) for _ in range(ndim))
+    zeros = (0,) * ndim
+    return Step(tuple(result.shape), (), 0, geometry, zeros, zeros, result.warnings)
+
+
+def _batchnorm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    c = x.channels
+    weights = ((c,), (c,)) if layer.args.get("affine", True) else ()
+    if x.data_format is not None and layer.ndim is not None:
+        _need_spatial(layer, x)
+    return _identity_step(x, weights)
+
+
+def _identity_step(x: Tensor, weights: tuple[tuple[int, ...], ...] = ()) -> Step:
+    n = len(x.spatial)
+    geometry = (_same,) * n if x.data_format is not None else None
+    return Step(x.shape, weights, 0, geometry, (0,) * n, (0,) * n, ())
+
+
+def _flatten(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    return Step((x.shape[0], _prod(x.shape[1:])), (), 0, None, (), (), ())
+
+
+def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    cin = x.shape[-1]
+    cout = layer.args["out_features"]
+    expected = layer.args.get("in_features")
+    if expected is not None and expected != cin:
+        rows = _prod(x.shape[:-1])
+        raise ShapeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cin} and {expected}x{cout}): "
+                         f"in_features={expected}, but the input {list(x.shape)} has {cin} features in its last "
+                         f"axis", framework=fw, rule="in-features",
+                         values={"in_features": expected, "features": cin})
+    if cout < 1:
+        raise ShapeError(f"out_features must be positive, but got out_features={cout}", framework=fw,
+                         rule="channels", values={"out_features": cout})
+    weights = [(cin, cout) if _spatial_first(fw) else (cout, cin)]
+    if layer.args.get("bias", BIAS_DEFAULT[fw] or fw in ("tf", "jax")):
+        weights.append((cout,))
+    shape = (*x.shape[:-1], cout)
+    spatial = x.data_format is not None
+    step = _identity_step(x) if spatial else None
+    return Step(shape, tuple(weights), _prod(x.shape[:-1]) * cin * cout, step.geometry if step else None,
+                step.pad_before if step else (), step.pad_after if step else (),
+                ("linear acts on the last axis, here a spatial or channel axis of an unflattened tensor",)
+                if spatial else ())
+
+
+def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
+    shapes = [list(x.shape) for x in xs]
+    first = xs[0]
+    ranks = {len(s) for s in shapes}
+    if len(ranks) != 1:
+        raise ShapeError(f"{layer.op} needs tensors of the same rank, but got " + ", ".join(map(str, shapes)),
+                         rule="rank", values={"shapes": shapes})
+    if layer.kind == "add":
+        for x in xs[1:]:
+            for dim, (d, e) in enumerate(zip(first.shape, x.shape)):
+                if d != e:  # torch's words (no broadcasting between feature maps), then which layers
+                    raise ShapeError(f"The size of tensor a ({d}) must match the size of tensor b ({e}) at "
+                                     f"non-singleton dimension {dim} ("
+                                     + ", ".join(f"{n} {t}" for n, t in zip(layer.inputs, shapes)) + ")",
+                                     framework=fw, rule="skip-mismatch",
+                                     values={"shapes": shapes, "inputs": list(layer.inputs)})
+        shape = first.shape
+    else:
+        rank = len(first.shape)
+        axis = layer.args.get("axis")
+        if axis is None:
+            axis = (rank - 1 if DATA_FORMATS[first.data_format][1] else 1) if first.data_format else rank - 1
+        if not -rank <= axis < rank:
+            raise ShapeError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
+                             f"{axis})", framework=fw, rule="axis", values={"axis": axis})
+        axis %= rank
+        listing = ", ".join(f"{n} {t}" for n, t in zip(layer.inputs, shapes))
+        for number, x in enumerate(xs):
+            for dim, (d, e) in enumerate(zip(x.shape, first.shape)):
+                if dim != axis and d != e:  # torch's words (cat_out), then which layers
+                    raise ShapeError(f"Sizes of tensors must match except in dimension {axis}. Expected size {e} "
+                                     f"but got size {d} for tensor number {number} in the list ({listing})",
+                                     framework=fw, rule="skip-mismatch",
+                                     values={"shapes": shapes, "inputs": list(layer.inputs), "axis": axis})
+        shape = tuple(sum(x.shape[axis] for x in xs) if i == axis else d for i, d in enumerate(first.shape))
+    n = len(first.spatial)
+    geometry = None
+    if first.data_format is not None:
+        widest = [max(x.receptive_field[i] for x in xs) for i in range(n)]
+        geometry = tuple((lambda rf, jump, start, w=w: (w, jump, start)) for w in widest)
+    return Step(tuple(shape), (), 0, geometry, (0,) * n, (0,) * n, ())
+
+
+_EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
+    "conv": _conv, "conv_transpose": _conv_transpose,
+    "depthwise": lambda layer, x, fw: _depthwise(layer, x, fw, False),
+    "separable": lambda layer, x, fw: _depthwise(layer, x, fw, True),
+    "max": _pool, "avg": _pool, "lp": _pool, "adaptive_avg": _adaptive, "adaptive_max": _adaptive,
+    "fractional": _fractional, "unpool": _unpool, "upsample": _resample, "interpolate": _resample,
+    "pixel_shuffle": _shuffle, "pixel_unshuffle": _shuffle, "batchnorm": _batchnorm,
+    "identity": lambda layer, x, fw: _identity_step(x), "flatten": _flatten, "linear": _linear,
+}
+
+
+def _expect_error(expect: tuple[int, ...], shape: tuple[int, ...]) -> str | None:
+    if len(expect) == len(shape) and all(e in (-1, s) for e, s in zip(expect, shape)):
+        return None
+    return f"expected shape {list(expect)}, but the layer gives {list(shape)}"
+
+
+def input_tensor(spec: NetworkSpec) -> Tensor:
+    n = len(spec.input) - 2 if spec.data_format else 0
+    one = (Fraction(1),) * n
+    return Tensor(spec.input, spec.data_format, one, one, (Fraction(0),) * n)
+
+
+def evaluate(spec: NetworkSpec) -> NetworkReport:
+    """Shape every layer of ``spec``; a layer whose input failed is reported, not computed."""
+    tensors: dict[str, Tensor | None] = {"input": input_tensor(spec)}
+    reports: list[LayerReport] = []
+    for layer in spec.layers:
+        xs = [tensors[name] for name in layer.inputs]
+        blank = LayerReport(layer.name, layer.op, layer.inputs, None, (), 0, 0, (), (), (), (), (), layer.expect,
+                            None, None, ())
+        if any(x is None for x in xs):
+            failed = [name for name, x in zip(layer.inputs, xs) if x is None]
+            tensors[layer.name] = None
+            reports.append(blank._replace(error=f"not computed: its input {', '.join(failed)} failed",
+                                          rule="input-failed"))
+            continue
+        try:
+            if layer.kind in ("concat", "add"):
+                step = _merge(layer, xs, spec.framework)  # type: ignore[arg-type]
+            else:
+                step = _EVALUATORS[layer.kind](layer, xs[0], spec.framework)  # type: ignore[arg-type]
+        except ShapeError as exc:
+            tensors[layer.name] = None
+            reports.append(blank._replace(error=exc.message, rule=exc.rule))
+            continue
+        x = xs[0]
+        fmt = x.data_format if step.geometry is not None else None
+        if step.geometry is not None:
+            triples = [g(rf, j, s) for g, rf, j, s in zip(step.geometry, x.receptive_field, x.jump, x.start)]
+            rf, jump, start = (tuple(t[i] for t in triples) for i in range(3))
+        else:
+            rf = jump = start = ()
+        out = Tensor(step.shape, fmt, rf, jump, start)
+        params = sum(_prod(w) for w in step.weights)
+        error = _expect_error(layer.expect, step.shape) if layer.expect is not None else None
+        tensors[layer.name] = out if error is None else None
+        reports.append(LayerReport(layer.name, layer.op, layer.inputs, step.shape, step.weights, params, step.macs,
+                                   rf, jump, start, step.pad_before, step.pad_after, layer.expect, error,
+                                   "expect" if error else None, step.notes))
+    return NetworkReport(spec.source, spec.framework, spec.data_format, spec.input, tuple(reports))
+
+
+# ---------------------------------------------------------------------------- public API
+SpecArg = Union[str, Mapping[str, Any], NetworkSpec]
+
+
+def _spec(spec: SpecArg, input: object, framework: str | None) -> NetworkSpec:
+    if isinstance(spec, NetworkSpec):
+        if input is None and framework is None:
+            return spec
+        spec = {"input": list(spec.input), "framework": spec.framework, "layers": []}  # pragma: no cover
+    if isinstance(spec, str):
+        return load_spec(spec, input=input, framework=framework)
+    return parse_spec(spec, input=input, framework=framework)
+
+
+def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
+    """Shape a network from a spec file (TOML or JSON), or a dict of the same structure:
+    every layer's output tensor, weights, parameters, MACs and receptive field.
+    ``input`` / ``framework`` override the spec's. A malformed spec raises ShapeError (rule
+    ``bad-spec``); a layer the framework rejects is reported in the result, not raised."""
+    return evaluate(_spec(spec, input, framework))
+
+
+def chain(input: object, layers: Sequence[str], *, framework: str = "torch",
+          data_format: str | None = None) -> NetworkReport:
+    """Shape a chain of one-line layers: ``chain("1x3x224x224", ["conv2d 64 k=7 s=2 p=3"])``."""
+    return evaluate(parse_chain(input, layers, framework=framework, data_format=data_format))
