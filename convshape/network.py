@@ -536,9 +536,16 @@ class NetworkReport(namedtuple("NetworkReport", "source framework data_format in
 
 
 # ---------------------------------------------------------------------------- geometry of one layer
-class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after notes")):
+class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after notes scale extent",
+                      defaults=(None, ()))):
     """What evaluating one layer gives: the output shape, the weight tensors, the MACs, and per
-    spatial axis a function from (receptive_field, jump, start) to the same after the layer."""
+    spatial axis a function from (receptive_field, jump, start) to the same after the layer.
+
+    For :mod:`convshape.sweep`, per spatial axis: ``scale``, the exact factor the layer scales a
+    size by in the long run (1/stride for a window, stride for a transposed convolution, 0 for
+    a fixed output size, None where float arithmetic makes it inexact), and ``extent``, the
+    input size from which the layer's integer formula is in its regular (floor) regime.
+    """
 
     __slots__ = ()
 
@@ -549,6 +556,22 @@ class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after 
     pad_before: tuple[int, ...]
     pad_after: tuple[int, ...]
     notes: tuple[str, ...]
+    scale: tuple[Fraction | None, ...] | None
+    extent: tuple[int, ...]
+
+
+def _exact(value: float | int | None) -> Fraction | None:
+    """A float scale as the exact fraction the framework multiplies by, if it is a short binary
+    fraction (1.5, 0.25); None otherwise (0.3: products in doubles are not exact)."""
+    if value is None:
+        return None
+    f = Fraction(value)
+    return f if f.denominator <= 1024 else None
+
+
+def _window_scale(axes: Sequence[Any]) -> dict[str, tuple]:
+    return {"scale": tuple(Fraction(1, a.stride) for a in axes),
+            "extent": tuple(a.dilation * (a.kernel - 1) + 1 for a in axes)}
 
 
 def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
@@ -667,7 +690,7 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
-                result.warnings)
+                result.warnings, **_window_scale(result.axes))
 
 
 def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -694,13 +717,14 @@ def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     # every input cell scatters kernel x out/groups products per input channel
     macs = x.shape[0] * _prod(x.spatial) * cin * (cout // groups) * _prod(ks)
     notes = list(result.warnings)
-    notes += [f"axis {i}: the forward convolution of {axis.output} gives {axis.forward}, not {axis.input}"
+    notes += [f"axis {i}: the forward convolution of {axis.output} does not give back {axis.input}"
               for i, (axis, back) in enumerate(zip(result.axes, result.maps_back)) if not back]
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(scatter_geometry(axis.kernel, axis.stride, axis.dilation, axis.pad_before)
                       for axis in result.axes),
                 tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
-                tuple(notes))
+                tuple(notes), tuple(Fraction(0) if a.get("output_size") is not None else Fraction(axis.stride)
+                                    for axis in result.axes))
 
 
 def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
@@ -731,7 +755,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
-                result.warnings)
+                result.warnings, **_window_scale(result.axes))
 
 
 def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -747,7 +771,8 @@ def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(x.with_spatial(output, x.channels), (), 0,
                 tuple(window_geometry(s.kernel, s.stride, s.dilation, c.pad_before) for s, c in axes),
                 tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes),
-                tuple(EMPTY_WARNING.format(axis=i) for i, out in enumerate(output) if out == 0))
+                tuple(EMPTY_WARNING.format(axis=i) for i, out in enumerate(output) if out == 0),
+                **_window_scale([s for s, _ in axes]))
 
 
 def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -768,7 +793,7 @@ def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
         geometry.append(step)
     return Step(x.with_spatial(result.output, x.channels), (), 0, tuple(geometry),
                 tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
-                result.warnings)
+                result.warnings, (Fraction(0),) * ndim)
 
 
 def _fractional(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -780,7 +805,8 @@ def _fractional(layer: LayerSpec, x: Tensor, fw: str) -> Step:
                                  framework=fw, ndim=ndim)
     geometry = tuple(resample_geometry(axis.input, axis.output, axis.kernel, False) for axis in result.axes)
     zeros = (0,) * ndim
-    return Step(x.with_spatial(result.output, x.channels), (), 0, geometry, zeros, zeros, result.warnings)
+    scale = tuple(Fraction(0) if axis.output_ratio is None else _exact(axis.output_ratio) for axis in result.axes)
+    return Step(x.with_spatial(result.output, x.channels), (), 0, geometry, zeros, zeros, result.warnings, scale)
 
 
 def _unpool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -793,7 +819,8 @@ def _unpool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(x.with_spatial(result.output, x.channels), (), 0,
                 tuple(scatter_geometry(axis.kernel, axis.stride, 1, axis.pad_before) for axis in result.axes),
                 tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
-                result.warnings)
+                result.warnings, tuple(Fraction(0) if a.get("output_size") is not None else Fraction(axis.stride)
+                                       for axis in result.axes))
 
 
 _TAPS = {"nearest": 1, "nearest-exact": 1, "area": 1, "linear": 2, "bilinear": 2, "trilinear": 2, "bicubic": 4,
@@ -812,7 +839,8 @@ def _resample(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     taps = _TAPS.get(mode, 1)
     geometry = tuple(resample_geometry(axis.input, axis.output, taps, taps > 1) for axis in result.axes)
     zeros = (0,) * ndim
-    return Step(x.with_spatial(result.output, x.channels), (), 0, geometry, zeros, zeros, result.warnings)
+    scale = tuple(Fraction(0) if axis.size is not None else _exact(axis.scale) for axis in result.axes)
+    return Step(x.with_spatial(result.output, x.channels), (), 0, geometry, zeros, zeros, result.warnings, scale)
 
 
 def _shuffle(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -827,7 +855,8 @@ def _shuffle(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     else:
         geometry = tuple(resample_geometry(1, factor, 1, False) for _ in range(ndim))
     zeros = (0,) * ndim
-    return Step(tuple(result.shape), (), 0, geometry, zeros, zeros, result.warnings)
+    ratio = Fraction(1, factor) if layer.kind == "pixel_unshuffle" else Fraction(factor)
+    return Step(tuple(result.shape), (), 0, geometry, zeros, zeros, result.warnings, (ratio,) * ndim)
 
 
 def _batchnorm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -841,7 +870,7 @@ def _batchnorm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 def _identity_step(x: Tensor, weights: tuple[tuple[int, ...], ...] = ()) -> Step:
     n = len(x.spatial)
     geometry = (_same,) * n if x.data_format is not None else None
-    return Step(x.shape, weights, 0, geometry, (0,) * n, (0,) * n, ())
+    return Step(x.shape, weights, 0, geometry, (0,) * n, (0,) * n, (), (Fraction(1),) * n)
 
 
 def _flatten(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -870,7 +899,14 @@ def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(shape, tuple(weights), _prod(x.shape[:-1]) * cin * cout, step.geometry if step else None,
                 step.pad_before if step else (), step.pad_after if step else (),
                 ("linear acts on the last axis, here a spatial or channel axis of an unflattened tensor",)
-                if spatial else ())
+                if spatial else (), _linear_scale(x) if spatial else None)
+
+
+def _linear_scale(x: Tensor) -> tuple[Fraction, ...]:
+    """Unflattened, linear fixes the last axis: a spatial one in a channels-first tensor."""
+    n = len(x.spatial)
+    last_is_spatial = not DATA_FORMATS[x.data_format][1]
+    return (Fraction(1),) * (n - 1) + (Fraction(0) if last_is_spatial else Fraction(1),)
 
 
 def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
@@ -910,10 +946,12 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
         shape = tuple(sum(x.shape[axis] for x in xs) if i == axis else d for i, d in enumerate(first.shape))
     n = len(first.spatial)
     geometry = None
-    if first.data_format is not None:
+    if first.data_format is not None and all(len(x.receptive_field) == n for x in xs):
         widest = [max(x.receptive_field[i] for x in xs) for i in range(n)]
         geometry = tuple((lambda rf, jump, start, w=w: (w, jump, start)) for w in widest)
-    return Step(tuple(shape), (), 0, geometry, (0,) * n, (0,) * n, ())
+    elif first.data_format is not None:  # a sweep tracks sizes only
+        geometry = (_same,) * n
+    return Step(tuple(shape), (), 0, geometry, (0,) * n, (0,) * n, (), (Fraction(1),) * n)
 
 
 _EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
@@ -1005,3 +1043,42 @@ def chain(input: object, layers: Sequence[str], *, framework: str = "torch",
           data_format: str | None = None) -> NetworkReport:
     """Shape a chain of one-line layers: ``chain("1x3x224x224", ["conv2d 64 k=7 s=2 p=3"])``."""
     return evaluate(parse_chain(input, layers, framework=framework, data_format=data_format))
+
+
+class CheckReport(namedtuple("CheckReport", "files")):
+    """``convshape check``: one network report per spec file (a malformed file is a report with
+    one error, rule ``bad-spec``)."""
+
+    __slots__ = ()
+
+    files: tuple[NetworkReport, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    @property
+    def malformed(self) -> bool:
+        return any(layer.rule == "bad-spec" for f in self.files for layer in f.layers)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "files": [f.to_dict() for f in self.files]}
+
+
+def _malformed(path: str, exc: ShapeError) -> NetworkReport:
+    layer = LayerReport("-", "-", (), None, (), 0, 0, (), (), (), (), (), None, exc.message, "bad-spec", ())
+    return NetworkReport(path, "-", None, (), (layer,))
+
+
+def check(specs: Sequence[str], *, input: object = None, framework: str | None = None) -> CheckReport:
+    """Check spec files: every layer valid, every skip aligned, every ``expect`` held. A
+    malformed file does not stop the others: its report holds the error (rule ``bad-spec``)."""
+    reports = []
+    for path in specs:
+        try:
+            reports.append(network(path, input=input, framework=framework))
+        except ShapeError as exc:
+            if exc.rule != "bad-spec":
+                raise
+            reports.append(_malformed(path, exc))
+    return CheckReport(tuple(reports))

@@ -1,0 +1,131 @@
+"""Commands for whole networks: ``summary`` (a spec file's table), ``chain`` (one-line layers),
+``check`` (CI: exit 1 when a shape breaks) and ``sweep`` (every input size that works)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .cli import FRAMEWORK_NAMES, epilog, run
+
+NOTES = ("Exit code 1 also when a layer fails, a skip connection does not align or an expect does not hold; "
+         "2 for a malformed spec.")
+
+
+def _run_failing(as_json: bool, call: Callable[[], Any], report: str) -> None:
+    """cli.run, then exit 1 when the report is not ok (it is printed first, failures and all)."""
+    box: list[Any] = []
+    run(as_json, lambda: box.append(call()) or box[0], report)
+    if box and not box[0].ok:
+        sys.exit(2 if getattr(box[0], "malformed", False) else 1)
+
+
+def _framework_option(default: str | None) -> Callable:
+    return click.option("-f", "--framework", "framework", default=default,
+                        type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False),
+                        help="Whose rules to apply" + (" (default: the spec's own)." if default is None else "."))
+
+
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+_INPUT = click.option("--i", "--input", "input", default=None, metavar="SHAPE",
+                      help="Override the spec's input tensor, e.g. 1x3x512x512.")
+
+
+def make_summary() -> click.Command:
+    @click.command("summary", epilog=epilog("summary examples/networks/unet.toml",
+                                            "summary examples/networks/resnet18.toml --i 1x3x160x160 --json",
+                                            notes=NOTES))
+    @click.argument("spec", type=click.Path(dir_okay=False))
+    @_INPUT
+    @_framework_option(None)
+    @_JSON
+    def command(spec: str, input: str | None, framework: str | None, as_json: bool) -> None:
+        """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
+        parameters, MACs, padding split and receptive field, with totals."""
+        from .network import network
+
+        _run_failing(as_json, lambda: network(spec, input=input, framework=framework),
+                     "render_network.network_report")
+
+    return command
+
+
+def make_chain() -> click.Command:
+    @click.command("chain", epilog=epilog(
+        'chain --input 1x3x224x224 "conv2d 64 k=7 s=2 p=3" "maxpool2d k=3 s=2 p=1"',
+        'chain --input 1x16x5x5 "depthwise-conv2d k=3" "conv2d 32 k=1" --json',
+        'chain --input 1x1x28x28 -f keras "conv2d 32 k=3 p=same" "maxpool2d k=2" flatten "dense 10"',
+        notes="A layer is the op, then its out_channels (or out_features, factor, output_size) where it has "
+              "them, then key=value with short or long names: k kernel, s stride, p padding, d dilation, "
+              "g groups, o output_size, op output_padding, name, inputs=a+b (skip connections).\n" + NOTES))
+    @click.option("--i", "--input", "input", required=True, metavar="SHAPE",
+                  help="The whole input tensor, e.g. 1x3x224x224 (in --data-format order).")
+    @click.argument("layers", nargs=-1, required=True)
+    @click.option("--data-format", "data_format", default=None, metavar="FORMAT",
+                  help="NCHW, NHWC, NCDHW, NDHWC, NCW, NWC, channels-first or channels-last "
+                       "(default: channels-first).")
+    @_framework_option("torch")
+    @_JSON
+    def command(input: str, layers: tuple[str, ...], data_format: str | None, framework: str,
+                as_json: bool) -> None:
+        """Shape a chain of one-line layers, as `summary` does for a spec file."""
+        from .network import chain
+
+        _run_failing(as_json, lambda: chain(input, list(layers), framework=framework, data_format=data_format),
+                     "render_network.network_report")
+
+    return command
+
+
+def make_check() -> click.Command:
+    @click.command("check", epilog=epilog("check examples/networks/*.toml",
+                                          "check examples/networks/unet.toml --json",
+                                          notes="Exit 0 when every file passes, 1 when a layer fails, a skip "
+                                                "connection does not align or an expect does not hold, 2 when a "
+                                                "spec is malformed (the other files are still checked)."))
+    @click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    @_INPUT
+    @_framework_option(None)
+    @_JSON
+    def command(specs: tuple[str, ...], input: str | None, framework: str | None, as_json: bool) -> None:
+        """Check spec files for CI: every layer valid, every skip connection aligned, every
+        `expect` shape held."""
+        from .network import check
+
+        _run_failing(as_json, lambda: check(list(specs), input=input, framework=framework),
+                     "render_network.check_report")
+
+    return command
+
+
+def make_sweep() -> click.Command:
+    @click.command("sweep", epilog=epilog("sweep examples/networks/unet.toml --range 1..4096",
+                                          "sweep examples/networks/unet.toml --range 1..1000000 --json",
+                                          "sweep examples/networks/unet.toml --range 100..300 --axis 1",
+                                          notes="Exit 1 when no size in the range is valid."))
+    @click.argument("spec", type=click.Path(dir_okay=False))
+    @click.option("--range", "range", default="1..4096", show_default=True, metavar="LO..HI",
+                  help="The input sizes to try (inclusive).")
+    @click.option("--axis", "axis", default=None, type=int, metavar="N",
+                  help="Sweep only spatial axis N (0-based); the others stay as in the spec. "
+                       "Default: square inputs, every spatial axis = n.")
+    @_INPUT
+    @_framework_option(None)
+    @_JSON
+    def command(spec: str, range: str, axis: int | None, input: str | None, framework: str | None,
+                as_json: bool) -> None:
+        """Every input size for which the whole network is valid and its skip connections align,
+        as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
+        network's strides)."""
+        from .sweep import sweep
+
+        box: list[Any] = []
+        run(as_json, lambda: box.append(sweep(spec, range, axis=axis, input=input, framework=framework)) or box[0],
+            "render_network.sweep_report")
+        if box and not box[0].valid:
+            sys.exit(1)
+
+    return command

@@ -1,0 +1,116 @@
+"""Reports for networks (summary, chain, check) and sweeps, as :mod:`convshape.render` blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from .render import Block, Table, sizes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .network import CheckReport, LayerReport, NetworkReport
+    from .sweep import SweepResult
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n else "-"
+
+
+def _fraction(x: Fraction) -> str:
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def per_axis(values: Sequence[Fraction]) -> str:
+    """``7, 7`` -> ``7``; ``7, 5`` -> ``7x5``; fractions as ``1/2``; none -> ``-``."""
+    if not values:
+        return "-"
+    shown = [_fraction(v) for v in values]
+    return shown[0] if len(set(shown)) == 1 else "x".join(shown)
+
+
+def _pads(layer: LayerReport) -> str:
+    if not layer.pad_before or not any(layer.pad_before) and not any(layer.pad_after):
+        return "-"
+    return ",".join(f"{b}:{a}" for b, a in zip(layer.pad_before, layer.pad_after))
+
+
+def _status(layer: LayerReport) -> str:
+    if layer.error is not None:
+        return "FAIL" if layer.rule != "input-failed" else "-"
+    return "expect ok" if layer.expect is not None else ""
+
+
+def _weights(layer: LayerReport) -> str:
+    return " + ".join("(" + ", ".join(map(str, w)) + ")" for w in layer.weight_shape) or "-"
+
+
+def network_report(result: NetworkReport) -> list[Block]:
+    """The per-layer table (torchinfo's columns, plus padding split and receptive field),
+    totals, then each failure with its rule."""
+    from .frameworks import framework_rules
+
+    title = framework_rules(result.framework).title if result.framework != "-" else ""
+    blocks: list[Block] = [f"{result.source} · {title} · input {sizes(result.input)}"
+                           + (f" ({result.data_format})" if result.data_format else "")]
+    rows = tuple((layer.name, layer.op, sizes(layer.shape) if layer.shape else "-", _weights(layer),
+                  _count(layer.params), _count(layer.macs), _pads(layer), per_axis(layer.receptive_field),
+                  per_axis(layer.jump), per_axis(layer.start), _status(layer)) for layer in result.layers)
+    rows += (("total", "", sizes(result.output) if result.output else "-", "", _count(result.params),
+              _count(result.macs), "", "", "", "", "ok" if result.ok else "FAIL"),)
+    blocks.append(Table("Layers", ("layer", "op", "output", "weights", "params", "MACs", "pad", "RF", "jump",
+                                   "start", "check"), rows,
+                        ("RF: receptive field, jump: input cells between neighbouring outputs, start: the input "
+                         "coordinate of output 0's centre (per spatial axis)",)))
+    blocks += _failures(result)
+    for layer in result.layers:
+        blocks += [f"note: {layer.name}: {note}" for note in layer.notes]
+    return blocks
+
+
+def _failures(result: NetworkReport) -> list[Block]:
+    out: list[Block] = []
+    for layer in result.errors:
+        where = f"{layer.name} ({layer.op})" if layer.op != "-" else result.source
+        out.append(f"error: {where} [{layer.rule}]: {layer.error}")
+    skipped = [layer.name for layer in result.layers if layer.rule == "input-failed"]
+    if skipped:
+        out.append(f"not computed (an input failed): {', '.join(skipped)}")
+    return out
+
+
+def check_report(result: CheckReport) -> list[Block]:
+    """One line per file (ok with its output shape, or FAIL), then each failure."""
+    blocks: list[Block] = []
+    for report in result.files:
+        if report.ok:
+            blocks.append(f"ok    {report.source}: {len(report.layers)} layers, output {sizes(report.output)}, "
+                          f"{report.params:,} params")
+        else:
+            blocks.append(f"FAIL  {report.source}")
+            for layer in report.errors:
+                where = f"layer {layer.name} ({layer.op})" if layer.op != "-" else "spec"
+                blocks.append(f"      {where} [{layer.rule}]: {layer.error}")
+    failed = sum(1 for report in result.files if not report.ok)
+    blocks.append(f"{len(result.files) - failed} of {len(result.files)} file{'s' if len(result.files) > 1 else ''} "
+                  f"ok")
+    return blocks
+
+
+def sweep_report(result: SweepResult) -> list[Block]:
+    which = "square inputs (every spatial axis = n)" if result.axis is None else \
+        f"spatial axis {result.axis}, the others as in the spec"
+    lo, hi = result.range
+    blocks: list[Block] = [f"{result.source} · sweep of {which} over {lo}..{hi}"]
+    if not result.valid:
+        blocks.append("no size in the range is valid")
+    else:
+        blocks.append(f"valid: {result.count:,} size{'s' if result.count != 1 else ''}")
+        rows = tuple((p.describe(), str(p.start), str(p.stop), str(p.step), f"{len(p):,}") for p in result.valid[:40])
+        notes = (f"({len(result.valid)} progressions; --json lists every one)",) if len(result.valid) > 40 else ()
+        blocks.append(Table("Valid sizes", ("sizes", "start", "stop", "step", "count"), rows, notes))
+    if result.failures:
+        blocks.append(Table("Why the nearest invalid sizes fail", ("size", "layer", "rule", "message"),
+                            tuple((str(f.size), f.layer, f.rule, f.message) for f in result.failures)))
+    blocks += [f"note: {note}" for note in result.notes]
+    return blocks

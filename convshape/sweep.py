@@ -1,0 +1,483 @@
+"""Which input sizes a whole network accepts: every layer valid, every skip connection aligned.
+
+A sweep never tries every size of a big range. Each layer's output size is a step function of
+the input size ``n`` that is *quasi-affine*: a window of stride s maps ``x`` to
+``floor((x + c) / s)`` (or ceil), a transposed convolution to ``(x - 1) s + c``, an upsampling
+by 3/2 to ``floor(3x / 2)``. Composing them, every layer's size satisfies
+
+    size(n + P) = size(n) + P * m          (m: the layer's exact slope, a fraction)
+
+for the network's period ``P`` (the least common multiple of the denominators of every slope:
+16 for four stride-2 poolings) once every window layer's input is at least its effective
+kernel (below that C++ truncation or a framework's special case may differ from floor). So:
+
+1. Rejections that depend on the size alone ("input smaller than the kernel", "output size 0")
+   hold below a threshold ``A`` and never above it: ``A`` is found by bisection.
+2. Sizes below ``T`` (where every window layer is in its regular regime) are tried one by one.
+3. From ``T`` on, each residue class ``n = b + kP`` is decided at once: every skip connection
+   compares two sizes that move by ``P m1`` and ``P m2`` per step, so it holds for every ``k``
+   (equal slopes and equal at ``b``), never, or at exactly one ``k``. Divisibility rules (pixel
+   unshuffle) are constant within a class because ``P m`` is a multiple of the factor.
+4. The answer is checked against a full evaluation one period further on; any disagreement
+   (a rule outside this model) falls back to trying every size, which is capped.
+
+Fixed sizes (a ``Linear`` with ``in_features``, a transposed convolution with ``output_size``)
+make the valid set bounded; the sweep detects that at the top of the range and tries every size.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from collections.abc import Sequence
+from fractions import Fraction
+from math import gcd
+from typing import Any
+
+from .errors import ShapeError
+from .network import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, _merge, _spec)
+
+#: the most sizes a sweep tries one by one when the periodic analysis does not apply
+BRUTE_FORCE_LIMIT = 20000
+
+
+class Progression(namedtuple("Progression", "start stop step")):
+    """The sizes start, start + step, ..., stop (inclusive)."""
+
+    __slots__ = ()
+
+    start: int
+    stop: int
+    step: int
+
+    def __len__(self) -> int:
+        return (self.stop - self.start) // self.step + 1
+
+    def __contains__(self, n: object) -> bool:
+        return isinstance(n, int) and self.start <= n <= self.stop and (n - self.start) % self.step == 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"start": self.start, "stop": self.stop, "step": self.step}
+
+    def describe(self) -> str:
+        """``16..4096``, ``every multiple of 16 from 16 to 4096``, ``17, 33, ..., 4081 (every 16)``."""
+        if self.start == self.stop:
+            return str(self.start)
+        if self.step == 1:
+            return f"{self.start}..{self.stop}"
+        if len(self) == 2:
+            return f"{self.start}, {self.stop}"
+        if self.start % self.step == 0:
+            return f"every multiple of {self.step} from {self.start} to {self.stop}"
+        return f"{self.start}, {self.start + self.step}, ..., {self.stop} (every {self.step})"
+
+
+class Failure(namedtuple("Failure", "size layer rule message")):
+    """Why one size fails: the first layer that rejects it, or the skip that does not align."""
+
+    __slots__ = ()
+
+    size: int
+    layer: str
+    rule: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class SweepResult(namedtuple("SweepResult", "source framework axis input range valid count period threshold method "
+                                            "failures notes")):
+    """The input sizes in ``range`` for which the whole network is valid, as progressions."""
+
+    __slots__ = ()
+
+    source: str
+    framework: str
+    axis: int | None
+    input: tuple[int, ...]
+    range: tuple[int, int]
+    valid: tuple[Progression, ...]
+    count: int
+    period: int | None
+    threshold: int | None
+    method: str
+    failures: tuple[Failure, ...]
+    notes: tuple[str, ...]
+
+    def __contains__(self, n: object) -> bool:
+        return any(n in p for p in self.valid)
+
+    def sizes(self) -> list[int]:
+        """Every valid size (a list: mind huge ranges)."""
+        return sorted(n for p in self.valid for n in range(p.start, p.stop + 1, p.step))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.source, "framework": self.framework, "axis": self.axis, "input": list(self.input),
+                "range": list(self.range), "valid": [p.to_dict() for p in self.valid], "count": self.count,
+                "period": self.period, "threshold": self.threshold, "method": self.method,
+                "failures": [f.to_dict() for f in self.failures], "notes": list(self.notes)}
+
+
+# ---------------------------------------------------------------------------- one size, leniently
+class Trace(namedtuple("Trace", "hard skips periodic sizes unsettled")):
+    """One size through the network, going on past skip mismatches: the first hard rejection
+    (a Failure or None), the skip comparisons (layer, spatial sizes per input), the divisibility
+    failures, every layer's spatial sizes, and whether some window layer is below its regime."""
+
+    __slots__ = ()
+
+    hard: Failure | None
+    skips: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...]
+    periodic: tuple[Failure, ...]
+    sizes: dict[str, tuple[int, ...]]
+    unsettled: bool
+
+    def strict(self) -> Failure | None:
+        """The reason this size fails, or None when the network is valid at it."""
+        if self.hard is not None:
+            return self.hard
+        for name, spatial in self.skips:
+            if len(set(spatial)) > 1:
+                return Failure(0, name, "skip-mismatch",
+                               "skip connection sizes differ: " + " vs ".join("x".join(map(str, s)) for s in spatial))
+        return self.periodic[0] if self.periodic else None
+
+
+class _Network:
+    """A spec prepared for many sizes: layer steps memoised by their input shapes."""
+
+    def __init__(self, spec: NetworkSpec, axis: int | None) -> None:
+        self.spec = spec
+        self.axis = axis
+        fmt = spec.data_format
+        if fmt is None:
+            raise ShapeError(f"{spec.source}: the input {list(spec.input)} has no spatial axes to sweep",
+                             rule="bad-spec", values={"input": list(spec.input)})
+        ndim, last = DATA_FORMATS[fmt]
+        self.positions = list(range(1, 1 + ndim)) if last else list(range(2, 2 + ndim))
+        if axis is not None and not 0 <= axis < ndim:
+            raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
+                             f"but got axis={axis}", rule="axis-count", values={"axis": axis})
+        self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
+        #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
+        self.moving: dict[str, tuple[bool, ...]] = {}
+
+    def input_shape(self, n: int) -> tuple[int, ...]:
+        shape = list(self.spec.input)
+        for i, position in enumerate(self.positions):
+            if self.axis is None or self.axis == i:
+                shape[position] = n
+        return tuple(shape)
+
+    def step(self, layer: LayerSpec, x: Tensor) -> Step | ShapeError:
+        key = (layer.name, x.shape)
+        hit = self.cache.get(key)
+        if hit is None:
+            try:
+                hit = _EVALUATORS[layer.kind](layer, x, self.spec.framework)
+            except ShapeError as exc:
+                hit = exc
+            self.cache[key] = hit
+        return hit
+
+    def trace(self, n: int) -> Trace:
+        tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(n), self.spec.data_format, (), (), ())}
+        sizes: dict[str, tuple[int, ...]] = {}
+        skips: list[tuple[str, tuple[tuple[int, ...], ...]]] = []
+        periodic: list[Failure] = []
+        unsettled = False
+        for layer in self.spec.layers:
+            xs = [tensors[name] for name in layer.inputs]
+            x = xs[0]
+            if layer.kind in ("concat", "add"):
+                spatial = tuple(t.spatial for t in xs)
+                skips.append((layer.name, spatial))
+                try:  # aligned or not, go on with the first input's sizes (the skip is judged per class)
+                    step = _merge(layer, [t if t.spatial == x.spatial else _respace(t, x.spatial) for t in xs],
+                                  self.spec.framework)
+                except ShapeError as exc:
+                    return Trace(Failure(n, layer.name, exc.rule, exc.message), tuple(skips), tuple(periodic),
+                                 sizes, unsettled)
+            elif layer.kind == "pixel_unshuffle" and x.data_format is not None and \
+                    any(s % layer.args["factor"] for s in x.spatial):
+                r = layer.args["factor"]
+                periodic.append(Failure(n, layer.name, "divisible",
+                                        f"spatial sizes {list(x.spatial)} are not divisible by the factor {r}"))
+                step = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** len(x.spatial)), (), 0,
+                            None, (), (), (), (Fraction(1, r),) * len(x.spatial))
+            else:
+                step = self.step(layer, x)
+                if isinstance(step, ShapeError):
+                    return Trace(Failure(n, layer.name, step.rule, step.message), tuple(skips), tuple(periodic),
+                                 sizes, unsettled)
+            moving = self.moving.get(layer.inputs[0])
+            if step.extent and any(s < e and (moving is None or move)
+                                   for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
+                unsettled = True
+            out = Tensor(step.shape, x.data_format if step.geometry is not None or step.scale else None,
+                         (), (), ())
+            if out.data_format is not None and 0 in out.spatial:
+                return Trace(Failure(n, layer.name, "empty-output",
+                                     f"output size 0 (an empty tensor) from input {list(x.shape)}"),
+                             tuple(skips), tuple(periodic), sizes, unsettled)
+            tensors[layer.name] = out
+            sizes[layer.name] = out.spatial
+        return Trace(None, tuple(skips), tuple(periodic), sizes, unsettled)
+
+    def failure(self, n: int) -> Failure | None:
+        reason = self.trace(n).strict()
+        return None if reason is None else reason._replace(size=n)
+
+    def slopes(self, probes: Sequence[int]) -> tuple[dict[str, tuple[Fraction, ...]], int] | None:
+        """Each layer's exact slope per spatial axis (size change per unit of n), and the period
+        P making every P * slope an integer, read off the first of ``probes`` at which every
+        layer evaluates; None when some layer scales inexactly (or none evaluates)."""
+        for probe in probes:
+            if self.trace(probe).hard is None:
+                return self._slopes(probe)
+        return None
+
+    def _slopes(self, probe: int) -> tuple[dict[str, tuple[Fraction, ...]], int] | None:
+        tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(probe), self.spec.data_format, (), (), ())}
+        ndim = len(self.positions)
+        m: dict[str, tuple[Fraction, ...]] = {
+            "input": tuple(Fraction(1) if self.axis is None or self.axis == i else Fraction(0) for i in range(ndim))}
+        period = 1
+        self.moving["input"] = tuple(v != 0 for v in m["input"])
+        for layer in self.spec.layers:
+            first = layer.inputs[0]
+            if first not in m:
+                return None  # a flattened tensor's size is not tracked; no spatial layer follows usually
+            x = tensors[first]
+            step = self.step(layer, x) if layer.kind not in ("concat", "add") else None
+            if layer.kind in ("concat", "add"):
+                scale: tuple[Fraction | None, ...] | None = (Fraction(1),) * ndim
+                shape = x.shape
+            elif isinstance(step, ShapeError):
+                return None
+            else:
+                scale, shape = step.scale, step.shape
+            if scale is None or len(scale) != ndim:
+                if layer.kind in ("flatten", "linear"):
+                    continue  # spatial axes end here
+                return None
+            out = []
+            for slope, factor in zip(m[first], scale):
+                if slope == 0:
+                    out.append(Fraction(0))
+                elif factor is None:
+                    return None
+                else:
+                    out.append(slope * factor)
+            m[layer.name] = tuple(out)
+            self.moving[layer.name] = tuple(v != 0 for v in out)
+            for value in out:
+                period = period * value.denominator // gcd(period, value.denominator)
+            tensors[layer.name] = Tensor(shape, x.data_format, (), (), ())
+        return m, period
+
+
+def _respace(t: Tensor, spatial: tuple[int, ...]) -> Tensor:
+    return Tensor(t.with_spatial(spatial, t.channels), t.data_format, (), (), ())
+
+
+# ---------------------------------------------------------------------------- compaction
+def compact(points: Sequence[int], runs: Sequence[Progression] = ()) -> tuple[Progression, ...]:
+    """Sorted distinct ``points`` plus progressions (each starting above every point) as few
+    progressions as this greedy pass finds: a progression absorbs the points that continue it
+    downwards; the remaining points become runs of consecutive sizes, equally spaced triples or
+    more, or single sizes."""
+    remaining = sorted(set(points))
+    merged: list[Progression] = []
+    taken = set(remaining)
+    for p in sorted(runs):
+        start = p.start
+        while start - p.step in taken:
+            start -= p.step
+            taken.discard(start)
+        merged.append(Progression(start, p.stop, p.step))
+    remaining = sorted(taken)
+    i = 0
+    while i < len(remaining):
+        if i + 2 < len(remaining):
+            step = remaining[i + 1] - remaining[i]
+            j = i + 1
+            while j + 1 < len(remaining) and remaining[j + 1] - remaining[j] == step:
+                j += 1
+            if j - i >= 2 or step == 1:
+                merged.append(Progression(remaining[i], remaining[j], step))
+                i = j + 1
+                continue
+        if i + 1 < len(remaining) and remaining[i + 1] - remaining[i] == 1:
+            merged.append(Progression(remaining[i], remaining[i + 1], 1))
+            i += 2
+            continue
+        merged.append(Progression(remaining[i], remaining[i], 1))
+        i += 1
+    return tuple(sorted(merged))
+
+
+def _classes(residues: Sequence[int], period: int) -> list[tuple[int, int]]:
+    """The residues mod ``period`` as cosets of the coarsest step d | period that keeps them
+    whole: ``[(residue mod d, d), ...]``."""
+    chosen = set(residues)
+    for d in range(1, period + 1):
+        if period % d == 0 and all((r + d) % period in chosen for r in chosen):
+            return sorted({(r % d, d) for r in chosen})
+    return [(r, period) for r in sorted(chosen)]  # pragma: no cover - d = period always qualifies
+
+
+# ---------------------------------------------------------------------------- the sweep
+def _first_true(predicate: Any, lo: int, hi: int) -> int:
+    """The smallest n in [lo, hi] with predicate(n), for a predicate false then true; hi + 1 if none."""
+    if not predicate(hi):
+        return hi + 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if predicate(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _brute(net: _Network, lo: int, hi: int) -> list[int]:
+    return [n for n in builtins.range(lo, hi + 1) if net.failure(n) is None]
+
+
+def _parse_range(range: object) -> tuple[int, int]:
+    if isinstance(range, str):
+        text = range.replace("...", "..").replace(":", "..").replace("-", "..") if ".." not in range else range
+        parts = text.split("..")
+        try:
+            lo, hi = (int(p) for p in parts) if len(parts) == 2 else (1, int(parts[0]))
+        except ValueError:
+            raise ShapeError(f"range must look like 1..4096, but got {range!r}", rule="bad-range",
+                             values={"range": range}) from None
+    elif isinstance(range, Sequence) and len(range) == 2 and all(isinstance(v, int) for v in range):
+        lo, hi = range
+    else:
+        raise ShapeError(f"range must be two integers lo..hi, but got {range!r}", rule="bad-range",
+                         values={"range": range})
+    if lo < 1 or hi < lo:
+        raise ShapeError(f"range must satisfy 1 <= lo <= hi, but got lo={lo}, hi={hi}", rule="bad-range",
+                         values={"lo": lo, "hi": hi})
+    return lo, hi
+
+
+def _examples(net: _Network, valid: Sequence[Progression], lo: int, hi: int, around: int,
+              limit: int = 3) -> tuple[Failure, ...]:
+    """Why the invalid sizes nearest the spec's own input fail, in the framework's words."""
+    from .network import evaluate
+
+    found: list[Failure] = []
+    for distance in builtins.range(0, 4 * max(p.step for p in valid) + 8 if valid else 64):
+        for n in {around - distance, around + distance}:
+            if lo <= n <= hi and len(found) < limit and not any(n in p for p in valid):
+                report = evaluate(net.spec._replace(input=net.input_shape(n)))
+                bad = next((layer for layer in report.layers if layer.error and layer.rule != "expect"), None)
+                reason = net.failure(n)
+                if bad is not None and bad.rule != "input-failed":
+                    found.append(Failure(n, bad.name, bad.rule or "", bad.error or ""))
+                elif reason is not None:
+                    found.append(reason)
+        if len(found) >= limit:
+            break
+    return tuple(sorted(found))
+
+
+def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, input: object = None,
+          framework: str | None = None) -> SweepResult:
+    """The input sizes in ``range`` (``"lo..hi"`` or ``(lo, hi)``) for which every layer of the
+    network is valid and every skip connection aligns: square inputs (every spatial axis = n)
+    by default, or only spatial ``axis`` (0-based) with the others as in the spec. ``expect``
+    is not checked (it pins one input). Raises ShapeError for a malformed spec or range."""
+    lo, hi = _parse_range(range)
+    net = _Network(_spec(spec, input, framework), axis)
+    shown = net.spec.input[net.positions[axis if axis is not None else 0]]
+    notes: list[str] = []
+    mid = (lo + hi) // 2
+    slopes = net.slopes([n for n in (shown, hi, mid, (lo + mid) // 2, lo) if lo <= n <= hi])
+
+    def exhaustive(reason: str) -> SweepResult:
+        if hi - lo + 1 > BRUTE_FORCE_LIMIT:
+            raise ShapeError(f"{reason}, so the sweep tries every size, and {lo}..{hi} holds {hi - lo + 1} sizes; "
+                             f"give a range of at most {BRUTE_FORCE_LIMIT}", rule="sweep-range",
+                             values={"lo": lo, "hi": hi})
+        valid = _brute(net, lo, hi)
+        progressions = compact(valid)
+        return SweepResult(net.spec.source, net.spec.framework, axis, net.spec.input, (lo, hi), progressions,
+                           len(valid), None, None, "every size", _examples(net, progressions, lo, hi, shown),
+                           tuple(notes + [reason]))
+
+    if slopes is None:
+        return exhaustive("a layer scales sizes inexactly (a float scale, or a flattened tensor before a spatial "
+                          "layer), or the network failed at every size probed")
+    m, period = slopes
+    top = net.trace(hi)
+    if top.hard is not None:
+        return exhaustive(f"the largest size {hi} is rejected ({top.hard.layer}: {top.hard.message})")
+
+    # 1. sizes below A are rejected by some layer whatever the skips do
+    a = _first_true(lambda n: net.trace(n).hard is None, lo, hi)
+    # 2. from T on, every window layer is in its regular regime
+    t = _first_true(lambda n: net.trace(n).hard is None and not net.trace(n).unsettled, a, hi)
+    prefix = _brute(net, lo, min(t, hi + 1) - 1)
+    # 3. each residue class from T
+    singles: list[int] = []
+    everywhere: list[int] = []
+    names = [layer.name for layer in net.spec.layers]
+    for b in builtins.range(t, min(t + period, hi + 1)):
+        trace = net.trace(b)
+        k_fixed: set[int] | None = None  # None: every k so far
+        possible = trace.hard is None and not trace.periodic
+        for name, spatial in trace.skips if possible else ():
+            layer = net.spec.layers[names.index(name)]
+            slopes_in = [m[i] for i in layer.inputs]
+            for other, slope in zip(spatial[1:], slopes_in[1:]):
+                for axis_i, (u, v, mu, mv) in enumerate(zip(spatial[0], other, slopes_in[0], slope)):
+                    diff, drift = u - v, (mu - mv) * period
+                    if drift == 0:
+                        if diff != 0:
+                            possible = False
+                    elif (-diff) % drift == 0 and -diff // drift >= 0:
+                        k = int(-diff // drift)
+                        if k_fixed is not None and k not in k_fixed:
+                            possible = False
+                        k_fixed = {k}
+                    else:
+                        possible = False
+        if not possible:
+            continue
+        if k_fixed is None:
+            everywhere.append(b)
+        else:
+            k = next(iter(k_fixed))
+            if b + k * period <= hi:
+                singles.append(b + k * period)
+    # 4. check the model one period on, and the singles, by full evaluation
+    for b in builtins.range(t, min(t + period, hi + 1)):
+        for n in (b, b + period):
+            if n > hi:
+                continue
+            predicted = b in everywhere or n in singles
+            if (net.failure(n) is None) != predicted:
+                notes.append(f"the periodic model disagreed with a full evaluation at {n}")
+                return exhaustive(f"size {n} does not follow the period {period} of the network's strides")
+    for n in singles:
+        if net.failure(n) is not None:
+            return exhaustive(f"size {n} does not follow the period {period}")
+    progressions = []
+    for residue, step in _classes([b - t for b in everywhere], period):
+        first = t + residue
+        if first > hi:
+            continue
+        progressions.append(Progression(first, first + (hi - first) // step * step, step))
+    valid = compact(prefix + sorted(singles), progressions)
+    count = sum(len(p) for p in valid)
+    if period > 1:
+        notes.append(f"sizes repeat with period {period} from {t} on (the product of the network's strides)")
+    return SweepResult(net.spec.source, net.spec.framework, axis, net.spec.input, (lo, hi), valid, count, period,
+                       t, "periodic", _examples(net, valid, lo, hi, shown), tuple(notes))
+

@@ -1,0 +1,177 @@
+"""The sweep: every input size a network accepts, found with the period of its strides.
+
+Checked against the definition (a full evaluation of the network at every size) over random
+networks in every framework, and on the shipped U-Net, whose valid sizes are known by hand:
+four stride-2 poolings undone by four stride-2 transposed convolutions align only for
+multiples of 16.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convshape.errors import ShapeError
+from convshape.network import evaluate, parse_chain
+from convshape.sweep import Progression, _Network, compact, sweep
+
+UNET = "examples/networks/unet.toml"
+
+
+def brute(spec, lo: int, hi: int, axis: int | None = None) -> list[int]:
+    """The definition: sizes where every layer is valid and no output is empty."""
+    net = _Network(spec, axis)
+    valid = []
+    for n in range(lo, hi + 1):
+        report = evaluate(spec._replace(input=net.input_shape(n)))
+        if all(layer.error is None or layer.rule == "expect" for layer in report.layers) and \
+                all(0 not in layer.shape for layer in report.layers if layer.shape):
+            valid.append(n)
+    return valid
+
+
+def test_unet_every_multiple_of_16_up_to_a_million() -> None:
+    start = time.perf_counter()
+    result = sweep(UNET, "1..1000000")
+    assert time.perf_counter() - start < 5  # the benchmark measures it properly; this only catches a brute force
+    assert result.valid == (Progression(16, 1000000, 16),)
+    assert result.count == 62500
+    assert result.method == "periodic" and result.period == 16
+    assert result.to_dict()["valid"] == [{"start": 16, "stop": 1000000, "step": 16}]
+    assert result.to_dict()["range"] == [1, 1000000]
+
+
+def test_unet_failures_name_the_skip_in_torch_words() -> None:
+    result = sweep(UNET, "1..4096")
+    assert [f.size for f in result.failures] == [255, 257, 258]
+    first = result.failures[0]
+    assert first.layer == "cat4" and first.rule == "skip-mismatch"
+    assert "Expected size 30 but got size 31" in first.message
+
+
+def test_unet_one_axis_with_the_other_fixed() -> None:
+    result = sweep(UNET, "100..300", axis=1)
+    assert result.sizes() == [112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 272, 288]
+    # the other axis stays 256 (the spec's); with it set to 250 nothing aligns
+    assert sweep(UNET, "100..300", axis=1, input=[1, 3, 250, 250]).valid == ()
+
+
+def test_matches_brute_force_on_unet_small_range() -> None:
+    spec = parse_chain("1x3x64x64", [
+        "conv2d 8 k=3 p=1 name=e1", "maxpool2d k=2", "conv2d 16 k=3 p=1 name=e2", "maxpool2d k=2",
+        "conv2d 16 k=3 p=1", "deconv2d 16 k=2 s=2 name=u2", "concat inputs=u2,e2", "deconv2d 8 k=2 s=2 name=u1",
+        "concat inputs=u1,e1"])
+    assert sweep(spec, (1, 200)).sizes() == brute(spec, 1, 200) == list(range(4, 201, 4))
+
+
+def test_valid_convolutions_shift_the_progression() -> None:
+    # unpadded 3x3 convs: the skip aligns when (n - 4) / 2 - 4 ... i.e. from 12 on, n even
+    spec = parse_chain("1x1x64x64", ["conv2d 4 k=3", "conv2d 4 k=3 name=e", "maxpool2d k=2", "conv2d 4 k=3 p=1",
+                                     "deconv2d 4 k=2 s=2 name=u", "concat inputs=u,e"])
+    result = sweep(spec, (1, 500))
+    assert result.sizes() == brute(spec, 1, 500)
+    assert result.valid == (Progression(6, 500, 2),)
+
+
+def test_fixed_in_features_leave_a_finite_set() -> None:
+    spec = parse_chain("1x1x8x8", ["conv2d 1 k=3", "maxpool2d k=2", "flatten", "linear 10 in_features=9"])
+    result = sweep(spec, (1, 300))
+    assert result.sizes() == [8, 9] == brute(spec, 1, 300)
+    assert result.method == "every size"
+
+
+def test_inexact_scale_falls_back_and_says_so() -> None:
+    spec = parse_chain("1x1x8x8", ["upsample scale=1.3", "conv2d 1 k=2 s=2 name=a", "deconv2d 1 k=2 s=2"])
+    result = sweep(spec, (1, 200))
+    assert result.sizes() == brute(spec, 1, 200)
+    assert result.method == "every size" and "inexactly" in result.notes[-1]
+    with pytest.raises(ShapeError, match="give a range of at most 20000") as info:
+        sweep(spec, (1, 10 ** 6))
+    assert info.value.rule == "sweep-range"
+
+
+def test_pixel_unshuffle_divisibility() -> None:
+    spec = parse_chain("1x4x8x8", ["pixel-unshuffle 2", "conv2d 4 k=3 s=3"])
+    assert sweep(spec, (1, 100)).sizes() == brute(spec, 1, 100) == list(range(6, 101, 2))
+
+
+@pytest.mark.parametrize("text", ["0..10", "10..5", "abc", "1..x"])
+def test_bad_ranges(text: str) -> None:
+    with pytest.raises(ShapeError, match="range must") as info:
+        sweep(UNET, text)
+    assert info.value.rule == "bad-range"
+
+
+def test_axis_out_of_range() -> None:
+    with pytest.raises(ShapeError, match="axis must be between 0 and 1"):
+        sweep(UNET, "1..10", axis=2)
+
+
+@pytest.mark.parametrize(("points", "runs", "expected"), [
+    ([1, 2, 3, 7], (), [(1, 3, 1), (7, 7, 1)]),
+    ([4, 8, 12, 13], (), [(4, 12, 4), (13, 13, 1)]),
+    ([3, 5], (Progression(16, 64, 16),), [(3, 3, 1), (5, 5, 1), (16, 64, 16)]),
+    ([8], (Progression(16, 64, 8),), [(8, 64, 8)]),
+    ([2, 4, 6], (Progression(8, 20, 2),), [(2, 20, 2)]),
+    ([], (), []),
+])
+def test_compact(points: list[int], runs: tuple[Progression, ...], expected: list[tuple[int, int, int]]) -> None:
+    assert [tuple(p) for p in compact(points, runs)] == expected
+
+
+def test_describe() -> None:
+    assert Progression(16, 4096, 16).describe() == "every multiple of 16 from 16 to 4096"
+    assert Progression(17, 4081, 16).describe() == "17, 33, ..., 4081 (every 16)"
+    assert Progression(5, 9, 1).describe() == "5..9"
+    assert Progression(5, 5, 1).describe() == "5"
+
+
+# ---------------------------------------------------------------------------- property: the definition
+FRAMEWORKS = ["torch", "tf", "keras", "jax", "onnx", "caffe"]
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> tuple[str, list[str]]:
+    framework = draw(st.sampled_from(FRAMEWORKS))
+    layers: list[str] = []
+    names = ["input"]
+    for i in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["conv", "conv", "pool", "deconv", "up", "merge", "unshuffle", "shuffle"]))
+        k, s = draw(st.integers(1, 5)), draw(st.integers(1, 3))
+        if kind == "conv":
+            pad = draw(st.sampled_from(["same", "valid", "0", "1", "2"]))
+            layer = f"conv2d 4 k={k} s={s} d={draw(st.sampled_from([1, 1, 2]))} p={pad}"
+        elif kind == "pool":
+            layer = f"maxpool2d k={k} s={s} p={draw(st.sampled_from(['valid', 'same', str(k // 2)]))}"
+            if framework == "torch" and draw(st.booleans()):
+                layer += " ceil_mode=true"
+        elif kind == "deconv":
+            layer = f"deconv2d 4 k={k} s={s} p={draw(st.sampled_from(['same', 'valid', '0', '1']))}"
+        elif kind == "up":
+            layer = f"upsample scale={draw(st.sampled_from(['2', '3', '1.5', '0.5']))}"
+        elif kind == "merge" and len(names) >= 2:
+            a, b = draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
+            layer = f"{draw(st.sampled_from(['concat', 'add']))} inputs={a},{b}"
+        elif kind == "shuffle":
+            layer = "pixel-shuffle 2"
+        elif kind == "unshuffle":
+            layer = "pixel-unshuffle 2"
+        else:
+            layer = "relu"
+        layers.append(f"{layer} name=l{i}")
+        names.append(f"l{i}")
+    return framework, layers
+
+
+@settings(max_examples=60, deadline=None)
+@given(net=networks(), hi=st.sampled_from([40, 120]), axis=st.sampled_from([None, None, 0, 1]))
+def test_sweep_is_the_set_of_valid_sizes(net: tuple[str, list[str]], hi: int, axis: int | None) -> None:
+    framework, layers = net
+    try:
+        spec = parse_chain("1x4x24x24", layers, framework=framework)
+    except ShapeError:
+        return  # an option this framework does not take: a usage error, not a network
+    assert sweep(spec, (1, hi), axis=axis).sizes() == brute(spec, 1, hi, axis)
