@@ -782,8 +782,8 @@ def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     result = adaptive_pool(x.spatial, layer.args["output_size"], layer.kind.split("_")[1], framework=fw, ndim=ndim)
     geometry = []
     for axis in result.axes:
-        widest = max((w.end - w.start for w in axis.windows), default=1)
-        first = axis.windows[0].end - axis.windows[0].start if axis.windows else 1
+        widest = max((end - start for start, end in axis.windows), default=1)
+        first = axis.windows[0][1] - axis.windows[0][0] if axis.windows else 1
         ratio = Fraction(axis.input, axis.output) if axis.output else Fraction(1)
 
         def step(rf: Fraction, jump: Fraction, start: Fraction, widest: int = widest, first: int = first,

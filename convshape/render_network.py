@@ -22,11 +22,11 @@ def _fraction(x: Fraction) -> str:
 
 
 def per_axis(values: Sequence[Fraction]) -> str:
-    """``7, 7`` -> ``7``; ``7, 5`` -> ``7x5``; fractions as ``1/2``; none -> ``-``."""
+    """``7, 7`` -> ``7``; ``7, 5`` -> ``7,5``; fractions as ``1/2``; none -> ``-``."""
     if not values:
         return "-"
     shown = [_fraction(v) for v in values]
-    return shown[0] if len(set(shown)) == 1 else "x".join(shown)
+    return shown[0] if len(set(shown)) == 1 else ",".join(shown)
 
 
 def _pads(layer: LayerReport) -> str:

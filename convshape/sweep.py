@@ -411,9 +411,13 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
                            len(valid), None, None, "every size", _examples(net, progressions, lo, hi, shown),
                            tuple(notes + [reason]))
 
+    if slopes is None and net.trace(shown if lo <= shown <= hi else hi).hard is not None:
+        failed = net.failure(shown if lo <= shown <= hi else hi)
+        return exhaustive(f"the network fails at every size probed (at {failed.size}: {failed.layer}: "  # type: ignore
+                          f"{failed.message})")  # type: ignore[union-attr]
     if slopes is None:
         return exhaustive("a layer scales sizes inexactly (a float scale, or a flattened tensor before a spatial "
-                          "layer), or the network failed at every size probed")
+                          "layer)")
     m, period = slopes
     top = net.trace(hi)
     if top.hard is not None:
