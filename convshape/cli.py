@@ -20,7 +20,8 @@ from .frameworks import ALIASES, FRAMEWORKS
 
 #: convshape's own input errors that are usage errors (exit 2), not framework rejections
 USAGE_RULES = {"not-an-integer", "not-a-number", "bad-shape", "axis-count", "unknown-padding", "missing",
-               "unknown-framework", "convshape-limit"}
+               "unknown-framework", "convshape-limit", "unknown-op", "option-not-applicable",
+               "bad-spec", "bad-range", "sweep-range"}
 
 FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
 
@@ -93,7 +94,8 @@ def epilog(*examples: str, notes: str = "") -> str:
 
 
 EPILOG = epilog("conv2d --i 64 --k 3 --s 2", "conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json",
-                "conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf", "deconv2d --i 39 --k 4 --s 2 --p 1 --o 78")
+                "conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf", "deconv2d --i 39 --k 4 --s 2 --p 1 --o 78",
+                "conv1d --i 5 --k 3 --s 2 --p 1 --explain")
 
 
 @click.group(cls=LazyAliasGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,30 +115,58 @@ def use_rich() -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
-def emit(result: Any, as_json: bool, report: str) -> None:
+def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: str | None = None) -> None:
     """Print ``result``: JSON, or the report named ``"module.function"`` (a module of this
     package, e.g. ``"render.conv_report"``), imported only here. Every report is a list of
-    :mod:`convshape.render` blocks."""
+    :mod:`convshape.render` blocks. ``explain`` adds the layer's picture (convshape.explain,
+    loaded only then: the JSON gains an "explain" key); ``svg`` also saves the report as SVG."""
+    picture = None
+    if (explain or svg) and not report.startswith("render_explain."):  # the explain command's report is one
+        from .explain import explain_result
+
+        picture = explain_result(result)
     if as_json:
         import json
 
-        click.echo(json.dumps(result.to_dict()))
-        return
+        data = result.to_dict()
+        if picture is not None:
+            data["explain"] = picture.to_dict()
+        click.echo(json.dumps(data))
+        if not svg:
+            return
     from importlib import import_module
 
     from . import render
 
     module, _, function = report.rpartition(".")
     blocks = getattr(import_module(f"convshape.{module}"), function)(result)
-    if use_rich():
-        from rich.console import Console
+    pictures = picture is not None or module == "render_explain"
+    if picture is not None:
+        from .render_explain import picture_blocks
 
-        render.rich_print(blocks, Console())
-    else:
-        click.echo(render.plain(blocks), nl=False)
+        blocks = [*blocks, *picture_blocks(picture)]
+    if not as_json:
+        if use_rich():
+            from rich.console import Console
+
+            if pictures:
+                from .render_explain import rich_print
+
+                rich_print(blocks, Console())
+            else:
+                render.rich_print(blocks, Console())
+        else:
+            click.echo(render.plain(blocks), nl=False)
+    if svg:
+        from .render_explain import save_svg
+
+        try:
+            save_svg(blocks, svg, title=f"convshape {result.op}")
+        except OSError as exc:
+            raise click.FileError(svg, hint=exc.strerror) from None
 
 
-def run(as_json: bool, call: Callable[[], Any], report: str) -> None:
+def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = False, svg: str | None = None) -> None:
     """Call the API; turn a ShapeError into exit 1 (or 2 for convshape's own usage errors)."""
     try:
         result = call()
@@ -150,7 +180,7 @@ def run(as_json: bool, call: Callable[[], Any], report: str) -> None:
             raise click.UsageError(str(exc)) from None
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    emit(result, as_json, report)
+    emit(result, as_json, report, explain, svg)
 
 
 # ---------------------------------------------------------------------------- options
@@ -175,13 +205,23 @@ def common_options(fn: Callable) -> Callable:
     return fn
 
 
+def explain_options(fn: Callable) -> Callable:
+    """``--explain`` and ``--svg FILE``: the layer's picture after the report (see ``convshape explain``)."""
+    fn = click.option("--svg", "svg", default=None, metavar="FILE", type=click.Path(dir_okay=False),
+                      help="Also save the report and the picture as an SVG file (implies --explain).")(fn)
+    return click.option("--explain", "explain", is_flag=True,
+                        help="Also draw the layer: its cells and padding, the window of each output, its matrix "
+                             "and the transposed/gradient identities.")(fn)
+
+
 def make_conv(ndim: int) -> click.Command:
     @click.command(f"conv{ndim}d", epilog=EPILOG)
     @common_options
+    @explain_options
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
-                as_json: bool) -> None:
+                as_json: bool, explain: bool, svg: str | None) -> None:
         run(as_json, lambda: api.conv(input, kernel, stride, padding, dilation, framework=framework, ndim=ndim),
-            "render.conv_report")
+            "render.conv_report", explain, svg)
 
     command.help = (f"Output size of a {ndim}-D convolution, the usual padding choices, and the input sizes "
                     f"that give the same output.")
@@ -195,10 +235,13 @@ def make_conv_transpose(ndim: int) -> click.Command:
                   help="Select a size by output_padding (torch, keras, onnx).")
     @click.option("--o", "--output-size", "output_size", default=None, metavar="N[,N...]",
                   help="Select this output size (torch output_size, tf/onnx output_shape), or ask how to reach it.")
+    @explain_options
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
-                as_json: bool, output_padding: str | None, output_size: str | None) -> None:
+                as_json: bool, output_padding: str | None, output_size: str | None, explain: bool,
+                svg: str | None) -> None:
         run(as_json, lambda: api.conv_transpose(input, kernel, stride, padding, dilation, output_padding,
-                                                output_size, framework=framework, ndim=ndim), "render.transpose_report")
+                                                output_size, framework=framework, ndim=ndim), "render.transpose_report",
+            explain, svg)
 
     command.help = (f"Every output size a {ndim}-D transposed convolution can give, what selects each in the "
                     f"framework, and the padding split.")
@@ -238,6 +281,14 @@ COMMANDS: list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]] = [
     ("pixel-shuffle", ("cli_resample", "make_pixel_shuffle", (False,)), ("pixelshuffle", "depth-to-space",
                                                                         "subpixel")),
     ("pixel-unshuffle", ("cli_resample", "make_pixel_shuffle", (True,)), ("pixelunshuffle", "space-to-depth")),
+    # networks (convshape/cli_network.py)
+    ("summary", ("cli_network", "make_summary", ()), ("net", "network", "model")),
+    ("chain", ("cli_network", "make_chain", ()), ()),
+    ("check", ("cli_network", "make_check", ()), ()),
+    ("sweep", ("cli_network", "make_sweep", ()), ()),
+    # solving for parameters, and pictures (convshape/cli_solve.py, convshape/cli_explain.py)
+    ("solve", ("cli_solve", "make_solve", ()), ()),
+    ("explain", ("cli_explain", "make_explain", ()), ("draw",)),
 ]
 
 

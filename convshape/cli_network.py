@@ -36,7 +36,7 @@ _INPUT = click.option("--i", "--input", "input", default=None, metavar="SHAPE",
 
 def make_summary() -> click.Command:
     @click.command("summary", epilog=epilog("summary examples/networks/unet.toml",
-                                            "summary examples/networks/resnet18.toml --i 1x3x160x160 --json",
+                                            "summary examples/networks/dcgan.toml --json",
                                             notes=NOTES))
     @click.argument("spec", type=click.Path(dir_okay=False))
     @_INPUT
@@ -81,7 +81,7 @@ def make_chain() -> click.Command:
 
 
 def make_check() -> click.Command:
-    @click.command("check", epilog=epilog("check examples/networks/*.toml",
+    @click.command("check", epilog=epilog("check examples/networks/unet.toml examples/networks/dcgan.toml",
                                           "check examples/networks/unet.toml --json",
                                           notes="Exit 0 when every file passes, 1 when a layer fails, a skip "
                                                 "connection does not align or an expect does not hold, 2 when a "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import pooling
-from .cli import FRAMEWORK_NAMES, epilog, run
+from .cli import FRAMEWORK_NAMES, epilog, explain_options, run
 
 NAMES = {"max": "max", "avg": "average", "lp": "LP"}
 
@@ -17,7 +17,8 @@ def make_pool(kind: str, ndim: int) -> click.Command:
     first = f"{name} --i 5 --k 2 --s 2 --ceil-mode" if kind == "lp" else f"{name} --i 5 --k 2 --s 2 --p 1 --ceil-mode"
     second = (f"{name} --i 32 --k 3 --s 2 --p same -f onnx --json" if kind == "lp"
               else f"{name} --i 32 --k 3 --s 2 --p same -f tf --json")
-    @click.command(name, epilog=epilog(first, second, f"{name} --i 7 --k 3 --s 2 --compare"))
+    @click.command(name, epilog=epilog(first, second, f"{name} --i 7 --k 3 --s 2 --compare",
+                                       f"{name} --i 5 --k 2 --s 2 --explain"))
     @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                   help="Input size per spatial axis (one value applies to every axis).")
     @click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K...]", help="Window (kernel) size.")
@@ -35,9 +36,12 @@ def make_pool(kind: str, ndim: int) -> click.Command:
                   type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
     @click.option("--compare", is_flag=True, help="Every framework side by side for this configuration.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+    @explain_options
     def command(input: str, kernel: str, stride: str | None, padding: str | None, dilation: str,
-                ceil_mode: bool | None, framework: str, compare: bool, as_json: bool,
+                ceil_mode: bool | None, framework: str, compare: bool, as_json: bool, explain: bool, svg: str | None,
                 count_include_pad: bool | None = None, norm_type: float = 2.0) -> None:
+        if compare and (explain or svg):
+            raise click.UsageError("--explain and --svg draw one framework's layer; drop --compare")
         if compare:
             run(as_json, lambda: pooling.pool_compare(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                                       ndim=ndim, count_include_pad=count_include_pad,
@@ -45,7 +49,7 @@ def make_pool(kind: str, ndim: int) -> click.Command:
         else:
             run(as_json, lambda: pooling.pool(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                               framework=framework, ndim=ndim, count_include_pad=count_include_pad,
-                                              norm_type=norm_type), "render_pool.pool_report")
+                                              norm_type=norm_type), "render_pool.pool_report", explain, svg)
 
     if kind == "avg":
         command = click.option(
