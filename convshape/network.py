@@ -224,8 +224,9 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
                          field="op")
     op = op_name(raw["op"], where)
     definition = OPS[op]
-    word = str(raw["op"]).strip().lower() if definition.kind == "identity" else op
-    name = raw["name"].strip() if "name" in raw else f"{word}_{index + 1}"
+    if definition.kind == "identity":  # keep the word the user wrote: relu, dropout, ...
+        op = str(raw["op"]).strip().lower()
+    name = raw["name"].strip() if "name" in raw else f"{op}_{index + 1}"
     if "name" not in raw:
         where = f"{source}: layer {name!r} (#{index + 1})"
     args: dict[str, Any] = {}
@@ -269,8 +270,6 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
     if definition.kind in ("conv", "conv_transpose", "max", "avg", "lp", "depthwise", "separable", "unpool",
                            "fractional") and "kernel" not in args:
         raise spec_error(f"{where}: {op} needs kernel", field="kernel")
-    if definition.kind == "identity":  # keep the word the user wrote: relu, dropout, ...
-        op = str(raw["op"]).strip().lower()
     return LayerSpec(index, name, op, definition.kind, definition.ndim, inputs, args, expect)
 
 
@@ -347,7 +346,8 @@ def load_spec(path: str, *, input: object = None, framework: str | None = None) 
             raw = handle.read()
     except OSError as exc:
         raise spec_error(f"{path}: cannot read the spec: {exc.strerror}", rule="bad-spec", field="file") from None
-    if path.lower().endswith(".json") or raw.lstrip()[:1] in (b"{", b"["):
+    ext = path.lower().rpartition(".")[2] if "." in path else ""
+    if ext == "json" or (ext != "toml" and raw.lstrip()[:1] == b"{"):
         import json
 
         try:
@@ -636,7 +636,18 @@ def _spatial_first(fw: str) -> bool:
     return fw in SPATIAL_FIRST
 
 
-def _groups(layer: LayerSpec, fw: str, in_channels: int, out_channels: int, groups: int) -> None:
+def _groups(layer: LayerSpec, fw: str, in_channels: int, out_channels: int, groups: int,
+            shape: tuple[int, ...] = ()) -> None:
+    """Channels divisible by groups (torch's _ConvNd checks and words; Keras's own words)."""
+    if fw == "keras" and groups >= 1 and (in_channels % groups or out_channels % groups):
+        if in_channels % groups:  # keras/src/layers/convolutional/base_conv.py build()
+            raise ShapeError(f"The number of input channels must be evenly divisible by the number of groups. "
+                             f"Received groups={groups}, but the input has {in_channels} channels (full input "
+                             f"shape is {tuple(shape)}).", framework=fw, rule="groups",
+                             values={"in_channels": in_channels, "groups": groups})
+        raise ShapeError(f"The number of filters must be evenly divisible by the number of groups. Received: "
+                         f"groups={groups}, filters={out_channels}.", framework=fw, rule="groups",
+                         values={"out_channels": out_channels, "groups": groups})
     if groups < 1:
         raise ShapeError(f"non-positive groups is not supported, but got groups={groups}", framework=fw,
                          rule="groups", values={"groups": groups})
@@ -679,7 +690,7 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     ndim = _need_spatial(layer, x)
     cin, cout = x.channels, layer.args["out_channels"]
     groups = layer.args.get("groups", 1)
-    _groups(layer, fw, cin, cout, groups)
+    _groups(layer, fw, cin, cout, groups, x.shape)
     result = _conv_result(layer, x, fw, ndim)
     ks = tuple(a.kernel for a in result.axes)
     weight = (*ks, cin // groups, cout) if _spatial_first(fw) else (cout, cin // groups, *ks)
@@ -699,7 +710,10 @@ def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     ndim = _need_spatial(layer, x)
     cin, cout = x.channels, layer.args["out_channels"]
     groups = layer.args.get("groups", 1)
-    _groups(layer, fw, cin, cout, groups)
+    _groups(layer, fw, cin, cout, groups, x.shape)
+    if groups != 1 and fw in ("tf", "keras", "jax"):  # tf.nn.conv2d_transpose, Conv2DTranspose, flax: no groups
+        raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
+                         framework=fw, rule="groups", values={"groups": groups})
     a = layer.args
     result = conv_transpose(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
                             a.get("output_padding"), a.get("output_size"), framework=fw, ndim=ndim)
@@ -971,6 +985,10 @@ def _expect_error(expect: tuple[int, ...], shape: tuple[int, ...]) -> str | None
     return f"expected shape {list(expect)}, but the layer gives {list(shape)}"
 
 
+#: convshape's own reading errors of a value (a spec mistake: bad-spec, exit 2)
+VALUE_RULES = {"not-an-integer", "not-a-number", "axis-count", "unknown-padding", "missing", "bad-shape"}
+
+
 def input_tensor(spec: NetworkSpec) -> Tensor:
     n = len(spec.input) - 2 if spec.data_format else 0
     one = (Fraction(1),) * n
@@ -997,6 +1015,10 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
             else:
                 step = _EVALUATORS[layer.kind](layer, xs[0], spec.framework)  # type: ignore[arg-type]
         except ShapeError as exc:
+            if exc.framework is None and exc.rule in VALUE_RULES:  # the spec's mistake, not the framework's
+                field = next(iter(exc.values), "value")
+                raise spec_error(f"{spec.source}: layer {layer.name!r} (#{layer.index + 1}): {exc.message}",
+                                 field=field) from None
             tensors[layer.name] = None
             reports.append(blank._replace(error=exc.message, rule=exc.rule))
             continue
@@ -1010,7 +1032,7 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
         out = Tensor(step.shape, fmt, rf, jump, start)
         params = sum(_prod(w) for w in step.weights)
         error = _expect_error(layer.expect, step.shape) if layer.expect is not None else None
-        tensors[layer.name] = out if error is None else None
+        tensors[layer.name] = out  # a failed expect still has a shape: later mistakes show too
         reports.append(LayerReport(layer.name, layer.op, layer.inputs, step.shape, step.weights, params, step.macs,
                                    rf, jump, start, step.pad_before, step.pad_after, layer.expect, error,
                                    "expect" if error else None, step.notes))
