@@ -7,12 +7,15 @@ __version__ = "0.1.0"
 from .api import ConvResult, ConvTransposeResult, conv, conv_transpose, frameworks  # noqa: E402
 from .errors import ShapeError  # noqa: E402
 
-# pooling, unpooling and resampling load on first use, so the conv commands' start-up stays small
+# pooling, unpooling, resampling, networks and pictures load on first use, so the conv commands' start-up stays small
 _LAZY = {"pool": "pooling", "pool_compare": "pooling", "PoolResult": "pooling", "PoolCompareResult": "pooling",
          "interpolate": "resample", "upsample": "resample", "pixel_shuffle": "resample",
          "pixel_unshuffle": "resample", "InterpolateResult": "resample", "PixelShuffleResult": "resample",
          "adaptive_pool": "unpool", "fractional_max_pool": "unpool", "max_unpool": "unpool",
-         "AdaptivePoolResult": "unpool", "FractionalResult": "unpool", "UnpoolResult": "unpool"}
+         "AdaptivePoolResult": "unpool", "FractionalResult": "unpool", "UnpoolResult": "unpool",
+         "network": "networks", "chain": "networks", "check": "networks", "NetworkReport": "networks",
+         "CheckReport": "networks", "sweep": "sweeps", "SweepResult": "sweeps",
+         "explain_layer": "explain", "explain_result": "explain", "ExplainResult": "explain"}
 
 
 def __getattr__(name: str) -> object:

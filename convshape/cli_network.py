@@ -45,7 +45,7 @@ def make_summary() -> click.Command:
     def command(spec: str, input: str | None, framework: str | None, as_json: bool) -> None:
         """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
         parameters, MACs, padding split and receptive field, with totals."""
-        from .network import network
+        from .networks import network
 
         _run_failing(as_json, lambda: network(spec, input=input, framework=framework),
                      "render_network.network_report")
@@ -72,7 +72,7 @@ def make_chain() -> click.Command:
     def command(input: str, layers: tuple[str, ...], data_format: str | None, framework: str,
                 as_json: bool) -> None:
         """Shape a chain of one-line layers, as `summary` does for a spec file."""
-        from .network import chain
+        from .networks import chain
 
         _run_failing(as_json, lambda: chain(input, list(layers), framework=framework, data_format=data_format),
                      "render_network.network_report")
@@ -93,7 +93,7 @@ def make_check() -> click.Command:
     def command(specs: tuple[str, ...], input: str | None, framework: str | None, as_json: bool) -> None:
         """Check spec files for CI: every layer valid, every skip connection aligned, every
         `expect` shape held."""
-        from .network import check
+        from .networks import check
 
         _run_failing(as_json, lambda: check(list(specs), input=input, framework=framework),
                      "render_network.check_report")
@@ -120,7 +120,7 @@ def make_sweep() -> click.Command:
         """Every input size for which the whole network is valid and its skip connections align,
         as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
         network's strides)."""
-        from .sweep import sweep
+        from .sweeps import sweep
 
         box: list[Any] = []
         run(as_json, lambda: box.append(sweep(spec, range, axis=axis, input=input, framework=framework)) or box[0],

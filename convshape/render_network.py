@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from .render import Block, Table, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .network import CheckReport, LayerReport, NetworkReport
-    from .sweep import SweepResult
+    from .networks import CheckReport, LayerReport, NetworkReport
+    from .sweeps import SweepResult
 
 
 def _count(n: int) -> str:

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import pytest
 
-from convshape.network import BIAS_DEFAULT, DATA_FORMATS, LayerReport, LayerSpec, chain, load_spec, network
+from convshape.networks import BIAS_DEFAULT, DATA_FORMATS, LayerReport, LayerSpec, chain, load_spec, network
 from convshape.params import explicit_padding, padding_keyword, per_axis
 
 from difftools import require_torch  # noqa: E402

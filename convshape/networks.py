@@ -6,7 +6,7 @@ rejections and messages of the single-layer commands. This module adds what only
 has: tensors with batch and channels in a data format, weights and their layouts, parameter
 and multiply-accumulate counts, receptive fields, skip connections and expected shapes.
 
-    >>> from convshape.network import chain
+    >>> from convshape.networks import chain
     >>> chain("1x3x224x224", ["conv2d 64 k=7 s=2 p=3", "maxpool2d k=3 s=2 p=1"]).layers[-1].shape
     (1, 64, 56, 56)
 """
@@ -541,7 +541,7 @@ class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after 
     """What evaluating one layer gives: the output shape, the weight tensors, the MACs, and per
     spatial axis a function from (receptive_field, jump, start) to the same after the layer.
 
-    For :mod:`convshape.sweep`, per spatial axis: ``scale``, the exact factor the layer scales a
+    For :mod:`convshape.sweeps`, per spatial axis: ``scale``, the exact factor the layer scales a
     size by in the long run (1/stride for a window, stride for a transposed convolution, 0 for
     a fixed output size, None where float arithmetic makes it inexact), and ``extent``, the
     input size from which the layer's integer formula is in its regular (floor) regime.
