@@ -10,7 +10,7 @@ from .render import Block, Table, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .networks import CheckReport, LayerReport, NetworkReport
-    from .sweeps import SweepResult
+    from .sweeps import Progression, SweepResult
 
 
 def _count(n: int) -> str:
@@ -97,6 +97,34 @@ def check_report(result: CheckReport) -> list[Block]:
     return blocks
 
 
+def run_groups(valid: Sequence[Progression]) -> list[tuple[str, int, int, int, int]]:
+    """Progressions of one step whose starts are consecutive read as runs: 32..47 every 32 is
+    one row, ``32..47, 64..79, ..., 4064..4079 (runs of 16, every 32)``, not sixteen."""
+    rows: list[tuple[str, int, int, int, int]] = []
+    i = 0
+    while i < len(valid):
+        first = valid[i]
+        j = i
+        while (j + 1 < len(valid) and valid[j + 1].step == first.step and valid[j + 1].start == valid[j].start + 1
+               and valid[j + 1].start < first.start + first.step and len(valid[j + 1]) > 1):
+            j += 1
+        members = valid[i:j + 1]
+        count = sum(len(p) for p in members)
+        stop = max(p.stop for p in members)
+        if len(members) < 3 or len(first) < 3:
+            rows += [(p.describe(), p.start, p.stop, p.step, len(p)) for p in members]
+        else:
+            width = len(members)
+            last = first.start + (stop - first.start) // first.step * first.step
+            text = (f"{first.start}..{first.start + width - 1}, {first.start + first.step}.."
+                    f"{first.start + first.step + width - 1}, ..., {last}{'' if last == stop else f'..{stop}'} "
+                    f"(runs of {width}, every "
+                    f"{first.step})")
+            rows.append((text, first.start, stop, first.step, count))
+        i = j + 1
+    return rows
+
+
 def sweep_report(result: SweepResult) -> list[Block]:
     which = "square inputs (every spatial axis = n)" if result.axis is None else \
         f"spatial axis {result.axis}, the others as in the spec"
@@ -106,8 +134,10 @@ def sweep_report(result: SweepResult) -> list[Block]:
         blocks.append("no size in the range is valid")
     else:
         blocks.append(f"valid: {result.count:,} size{'s' if result.count != 1 else ''}")
-        rows = tuple((p.describe(), str(p.start), str(p.stop), str(p.step), f"{len(p):,}") for p in result.valid[:40])
-        notes = (f"({len(result.valid)} progressions; --json lists every one)",) if len(result.valid) > 40 else ()
+        groups = run_groups(result.valid)
+        rows = tuple((text, str(start), str(stop), str(step), f"{count:,}") for text, start, stop, step, count
+                     in groups[:40])
+        notes = (f"({len(groups)} rows; --json lists every progression)",) if len(groups) > 40 else ()
         blocks.append(Table("Valid sizes", ("sizes", "start", "stop", "step", "count"), rows, notes))
     if result.failures:
         blocks.append(Table("Why the nearest invalid sizes fail", ("size", "layer", "rule", "message"),

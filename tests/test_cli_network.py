@@ -149,3 +149,14 @@ def test_sweep_nothing_valid_exits_1_and_bad_range_exits_2() -> None:
     assert code == 1 and "no size in the range is valid" in out
     code, _, err = invoke("sweep", UNET, "--range", "9..3")
     assert code == 2 and "range must satisfy 1 <= lo <= hi" in err
+
+
+def test_sweep_runs_read_as_one_row() -> None:
+    # fcn.toml's add needs an even pool4: heights 32..47 of every 32 (16 progressions in JSON)
+    code, out, _ = invoke("sweep", "examples/networks/fcn.toml", "--axis", "0")
+    assert code == 0
+    assert "32..47, 64..79, ..., 4096 (runs of 16, every 32)  32     4096  32    2,033" in out
+    code, out, _ = invoke("sweep", "examples/networks/fcn.toml", "--axis", "0", "--json")
+    valid = json.loads(out)["valid"]
+    assert len(valid) == 16 and valid[0] == {"start": 32, "stop": 4096, "step": 32}
+    assert valid[1] == {"start": 33, "stop": 4065, "step": 32}
