@@ -878,7 +878,11 @@ def _batchnorm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     weights = ((c,), (c,)) if layer.args.get("affine", True) else ()
     if x.data_format is not None and layer.ndim is not None:
         _need_spatial(layer, x)
-    return _identity_step(x, weights)
+    step = _identity_step(x, weights)
+    if fw == "torch" and _prod(x.shape) == x.channels:  # torch.nn.functional._verify_batch_size
+        step = step._replace(notes=(f"in training mode torch raises \"Expected more than 1 value per channel when "
+                                    f"training, got input size {list(x.shape)}\" (eval mode runs)",))
+    return step
 
 
 def _identity_step(x: Tensor, weights: tuple[tuple[int, ...], ...] = ()) -> Step:

@@ -245,10 +245,15 @@ class _Network:
             "input": tuple(Fraction(1) if self.axis is None or self.axis == i else Fraction(0) for i in range(ndim))}
         period = 1
         self.moving["input"] = tuple(v != 0 for v in m["input"])
+        flat: dict[str, bool] = {}  # flattened tensors: does their size move with n?
         for layer in self.spec.layers:
             first = layer.inputs[0]
-            if first not in m:
-                return None  # a flattened tensor's size is not tracked; no spatial layer follows usually
+            if first not in m:  # a flattened tensor: no spatial axes, so no period to track
+                moving = any(flat.get(name, True) for name in layer.inputs)
+                if layer.kind in ("concat", "add") and moving:
+                    return None  # two flattened sizes compared: outside the periodic model
+                flat[layer.name] = moving
+                continue
             x = tensors[first]
             step = self.step(layer, x) if layer.kind not in ("concat", "add") else None
             if layer.kind in ("concat", "add"):
@@ -259,8 +264,9 @@ class _Network:
             else:
                 scale, shape = step.scale, step.shape
             if scale is None or len(scale) != ndim:
-                if layer.kind in ("flatten", "linear"):
-                    continue  # spatial axes end here
+                if layer.kind in ("flatten", "linear"):  # spatial axes end here
+                    flat[layer.name] = any(v != 0 for v in m[first])
+                    continue
                 return None
             out = []
             for slope, factor in zip(m[first], scale):

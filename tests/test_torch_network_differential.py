@@ -154,17 +154,19 @@ def torch_layer(layer: LayerSpec, x, report: LayerReport | None, framework: str,
     if layer.kind == "flatten":
         return nn.Flatten()
     if layer.kind == "linear":
-        return nn.Linear(cin, a["out_features"], a.get("bias", True), **kw)  # tf.nn/jax dense: bias too
+        # the spec's in_features where it gives one (torch then raises on a mismatch), else the input's
+        return nn.Linear(a.get("in_features", cin), a["out_features"], a.get("bias", True), **kw)
     if layer.kind == "identity":
         return nn.Identity()
     raise NotImplementedError(layer.kind)
 
 
-def run_in_torch(path: str, device: str = "meta") -> dict[str, tuple[tuple[int, ...], int] | Exception]:
+def run_in_torch(path: str, device: str = "meta", input: tuple[int, ...] | None = None
+                 ) -> dict[str, tuple[tuple[int, ...], int] | Exception]:
     """Every layer of a spec run in torch: name -> (output shape in the spec's layout, params),
     or the exception torch raised (the layers after it are left out)."""
-    spec = load_spec(path)
-    report = {layer.name: layer for layer in network(path).layers}
+    spec = load_spec(path, input=input)
+    report = {layer.name: layer for layer in network(path, input=input).layers}
     last = DATA_FORMATS[spec.data_format][1]
     ndim = len(spec.input) - 2
 
@@ -187,7 +189,8 @@ def run_in_torch(path: str, device: str = "meta") -> dict[str, tuple[tuple[int, 
                 elif layer.kind == "concat":
                     y, params = torch.cat(xs, dim=1 if layer.args.get("axis") is None else layer.args["axis"]), 0
                 else:
-                    module = torch_layer(layer, xs[0], report[layer.name], spec.framework, device)
+                    # eval mode: shapes only (training BatchNorm also rejects one value per channel)
+                    module = torch_layer(layer, xs[0], report[layer.name], spec.framework, device).eval()
                     y = module(xs[0])
                     params = sum(p.numel() for p in module.parameters())
             except (RuntimeError, ValueError) as exc:
@@ -456,3 +459,27 @@ def test_random_forward_chains_receptive_fields_match_gradient():
         assert (last.receptive_field[0], last.jump[0], last.start[0]) == (rf, jump, start), texts
         measured += 1
     assert measured > 25
+
+
+# ---------------------------------------------------------------------------- the sweep against torch
+TORCH_SPECS = [p for p in SPECS if load_spec(p).framework == "torch" and "broken" not in p]
+
+
+@pytest.mark.parametrize("path", TORCH_SPECS, ids=os.path.basename)
+def test_sweep_agrees_with_torch_on_both_sides_of_every_boundary(path):
+    """Sizes the sweep accepts run in torch; sizes it rejects raise (or give an empty tensor):
+    every size up to 40, then both sides of every boundary of the valid set up to 600."""
+    from convshape.sweeps import _Network, sweep
+
+    spec = load_spec(path)
+    result = sweep(path, (1, 600))
+    net = _Network(spec, None)
+    valid = set(result.sizes())
+    boundaries = [n for n in range(1, 600) if (n in valid) != (n + 1 in valid)]
+    sizes = sorted(set(range(1, 41)) | {m for n in boundaries[:60] for m in (n, n + 1)})
+    for n in sizes:
+        theirs = run_in_torch(path, input=net.input_shape(n))
+        ran = all(not isinstance(got, Exception) and 0 not in got[0] for got in theirs.values()) and \
+            len(theirs) == len(spec.layers)
+        assert ran == (n in result), (os.path.basename(path), n, [g for g in theirs.values()
+                                                                   if isinstance(g, Exception)][:1])
