@@ -15,7 +15,8 @@ _LAZY = {"pool": "pooling", "pool_compare": "pooling", "PoolResult": "pooling", 
          "AdaptivePoolResult": "unpool", "FractionalResult": "unpool", "UnpoolResult": "unpool",
          "network": "networks", "chain": "networks", "check": "networks", "NetworkReport": "networks",
          "CheckReport": "networks", "sweep": "sweeps", "SweepResult": "sweeps",
-         "explain_layer": "explain", "explain_result": "explain", "ExplainResult": "explain"}
+         "explain_layer": "explain", "explain_result": "explain", "ExplainResult": "explain",
+         "solve": "solver", "SolveResult": "solver"}
 
 
 def __getattr__(name: str) -> object:

@@ -1,0 +1,854 @@
+"""Solving for a layer's parameters: every kernel, stride, padding, dilation, output_padding
+(and, for pooling, ceil_mode) that maps an input size to an output size in one framework, or
+that scales every input size exactly, simplest first.
+
+    >>> from convshape.solver import solve
+    >>> s = solve(224, 112, "conv2d").solutions[0]
+    >>> s.kernel, s.stride, s.padding
+    ((1, 1), (2, 2), '0')
+    >>> solve(op="conv-transpose1d", scale=2, for_all_inputs=True).solutions[0].rule
+    ('output = 2*i for every i >= 1',)
+
+solve only enumerates and ranks. Every candidate is judged by the framework classes the other
+commands use (:class:`convshape.frameworks.Framework` ``pads`` / ``conv_output`` / ``transposed``,
+:class:`convshape.pooling.PoolRules` ``check`` / ``axes``), so its answers and rejections are
+exactly theirs. The search runs per axis (a candidate is tried on a layer with the same
+parameters on every axis, so a rule that looks at the whole layer sees a real layer); the
+per-axis answers are then combined, keeping only combinations one layer can express: a padding
+keyword, ceil_mode and Keras's ``output_padding=None`` are the same on every axis, and
+``Framework.check_layer`` (Keras: no stride > 1 with dilation > 1) passes.
+
+Ranking (:func:`simplicity`, one key): dilation 1, output_padding 0, symmetric padding and the
+default ceil_mode first; then for pooling a stride equal to the window; then less padding, a
+smaller kernel, a smaller stride. A combination of axes ranks
+with the same kernel, stride and dilation on every axis first, then by its least simple axis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Sequence
+from fractions import Fraction
+from itertools import product
+from typing import Any, TypeVar, Union
+
+from . import rules
+from .errors import ShapeError
+from .frameworks import Framework, Pad, framework_rules
+from .model import AxisSpec
+from .params import IntArg, axis_count, per_axis
+
+T = TypeVar("T")
+
+FAMILIES = {
+    "conv": "conv", "convolution": "conv",
+    "convtranspose": "conv-transpose", "convtransposed": "conv-transpose", "deconv": "conv-transpose",
+    "deconvolution": "conv-transpose", "transposedconv": "conv-transpose", "transposedconvolution": "conv-transpose",
+    "maxpool": "maxpool", "maxpooling": "maxpool",
+    "avgpool": "avgpool", "averagepool": "avgpool", "averagepooling": "avgpool", "avgpooling": "avgpool",
+    "meanpool": "avgpool",
+}
+POOL_KIND = {"maxpool": "max", "avgpool": "avg"}
+DEFAULT_NDIM = 2  # --for-all-inputs without a rank: every axis scales alike, shown as a 2-D layer
+BOUND_LIMIT = 64  # kernel, stride, dilation and padding bounds: the search stays small
+COMBINATION_LIMIT = 20_000  # combinations of per-axis answers enumerated; beyond, each axis's best
+#: how a transposed convolution selects its size on top of the padding, per framework
+TRANSPOSED_SELECT = {"torch": "output_padding", "onnx": "output_padding", "keras": "keras_output_padding",
+                     "tf": "output_shape", "jax": "padding", "caffe": "padding"}
+#: vocabulary solve proposes where it is narrower than the engine's: nn.ConvNd pads both sides
+#: equally (before:after would need an extra F.pad / nn.ZeroPad layer)
+EXPLICIT_OVERRIDE = {("torch", "conv"): "symmetric"}
+RANKING = ("simplest first: dilation 1, output_padding 0, symmetric padding and the default ceil_mode first; then "
+           "(pooling) stride equal to the window; then less total padding, smaller kernel, smaller stride. "
+           "Combinations: the same kernel, stride and dilation on every axis first, then by the least simple axis")
+
+
+# ---------------------------------------------------------------------------- values
+class Bounds(namedtuple("Bounds", "max_kernel max_stride max_dilation max_padding")):
+    """The search bounds; ``max_padding`` None means the effective kernel - 1 per candidate."""
+
+    __slots__ = ()
+
+    max_kernel: int
+    max_stride: int
+    max_dilation: int
+    max_padding: int | None
+
+    def describe(self) -> str:
+        text = f"kernel <= {self.max_kernel}, stride <= {self.max_stride}, dilation <= {self.max_dilation}"
+        return text + (f", padding <= {self.max_padding}" if self.max_padding is not None else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class Way(namedtuple("Way", "padding ceil_mode output_padding sized")):
+    """One way to spell a geometry on one axis, in the framework's own arguments."""
+
+    __slots__ = ()
+
+    #: the padding argument on this axis: a keyword, or a (before, after) pair in the framework's
+    #: own terms (for jax transposed, the padding of the stride-dilated input)
+    padding: Pad
+    ceil_mode: bool | None  # pooling only
+    output_padding: int | None  # the framework's output_padding argument; None: not given
+    sized: bool  # the output size itself is passed (tf's output_shape)
+
+    @property
+    def style(self) -> tuple:
+        """What one layer has once for every axis: a padding keyword (or explicit numbers),
+        ceil_mode, whether output_padding is given at all, whether output_shape is given."""
+        return ("explicit" if isinstance(self.padding, tuple) else self.padding, self.ceil_mode,
+                self.output_padding is None, self.sized)
+
+
+class AxisSolution(namedtuple(
+        "AxisSolution", "kernel stride dilation pad_before pad_after output_padding ways rule proof",
+        defaults=("", ""))):
+    """One answer on one axis: the geometry (pads and output_padding in torch's terms, as the
+    engine reports them) and every way the framework spells it, preferred first."""
+
+    __slots__ = ()
+
+    kernel: int
+    stride: int
+    dilation: int
+    pad_before: int
+    pad_after: int
+    output_padding: int
+    ways: tuple[Way, ...]
+    rule: str  # --for-all-inputs: the size rule, e.g. "output = 2*i for every i >= 1"
+    proof: str  # --for-all-inputs: why it holds for every size
+
+    @property
+    def geometry(self) -> tuple[int, ...]:
+        return tuple(self[:6])
+
+    def to_dict(self, transposed: bool = False, pool: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {"kernel": self.kernel, "stride": self.stride, "dilation": self.dilation,
+                             "pad_before": self.pad_before, "pad_after": self.pad_after}
+        if transposed:
+            d["output_padding"] = self.output_padding
+        d["padding"] = [_show_pad(w.padding) for w in self.ways]
+        if pool:
+            d["ceil_mode"] = sorted({bool(w.ceil_mode) for w in self.ways})
+        if self.rule:
+            d["rule"], d["proof"] = self.rule, self.proof
+        return d
+
+
+class AxisResult(namedtuple("AxisResult", "input output scale solutions")):
+    """Every answer on one axis, simplest first."""
+
+    __slots__ = ()
+
+    input: int | None
+    output: int | None
+    scale: str | None
+    solutions: tuple[AxisSolution, ...]
+
+
+class Solution(namedtuple(
+        "Solution", "kernel stride dilation pad_before pad_after output_padding padding ceil_mode select "
+                    "arguments command rule proof")):
+    """One layer: per-axis values, the padding as typed for the framework, and the convshape
+    command (and API arguments) that reproduce it."""
+
+    __slots__ = ()
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    pad_before: tuple[int, ...]
+    pad_after: tuple[int, ...]
+    output_padding: tuple[int, ...]
+    padding: str  # as typed on convshape's command line (--p), in the framework's own terms
+    ceil_mode: bool | None
+    select: tuple[str, ...]  # transposed: what selects the size on each axis
+    arguments: dict[str, Any]  # the API call that reproduces it (api.conv / conv_transpose / pooling.pool)
+    command: str
+    rule: tuple[str, ...]
+    proof: tuple[str, ...]
+
+
+class SolveResult(namedtuple(
+        "SolveResult", "op framework for_all_inputs input output scale axes solutions total bounds notes")):
+    """Every parameter set that maps the input to the output (or scales every input), simplest first."""
+
+    __slots__ = ()
+
+    op: str
+    framework: str
+    for_all_inputs: bool
+    input: tuple[int, ...] | None
+    output: tuple[int, ...] | None
+    scale: tuple[str, ...] | None
+    axes: tuple[AxisResult, ...]
+    solutions: tuple[Solution, ...]  # simplest first, at most the limit asked for
+    total: int  # every valid combination (of each axis's first answers when there are very many)
+    bounds: Bounds
+    notes: tuple[str, ...]
+
+    @property
+    def transposed(self) -> bool:
+        return self.op.startswith("conv-transpose")
+
+    @property
+    def pool(self) -> bool:
+        return "pool" in self.op
+
+    def to_dict(self) -> dict[str, Any]:
+        solutions = []
+        for s in self.solutions:
+            d: dict[str, Any] = {"kernel": list(s.kernel), "stride": list(s.stride), "dilation": list(s.dilation),
+                                 "pad_before": list(s.pad_before), "pad_after": list(s.pad_after)}
+            if self.transposed:
+                d["output_padding"] = list(s.output_padding)
+                d["select"] = list(s.select)
+            d["padding"] = s.padding
+            if self.pool:
+                d["ceil_mode"] = s.ceil_mode
+            if self.for_all_inputs:
+                d["scale"] = list(self.scale or ())
+                d["rule"], d["proof"] = list(s.rule), list(s.proof)
+            d["arguments"], d["command"] = dict(s.arguments), s.command
+            solutions.append(d)
+        return {"op": self.op, "framework": self.framework, "for_all_inputs": self.for_all_inputs,
+                "input": None if self.input is None else list(self.input),
+                "output": None if self.output is None else list(self.output),
+                "scale": None if self.scale is None else list(self.scale),
+                "solutions": solutions, "shown": len(solutions), "total": self.total,
+                "axes": [{"input": a.input, "output": a.output, "scale": a.scale, "count": len(a.solutions),
+                          "solutions": [x.to_dict(self.transposed, self.pool) for x in a.solutions]}
+                         for a in self.axes],
+                "bounds": self.bounds.to_dict(), "ranking": RANKING, "notes": list(self.notes)}
+
+
+# ---------------------------------------------------------------------------- parsing
+def parse_op(op: str) -> tuple[str, int | None]:
+    """``"conv2d"`` -> ``("conv", 2)``; ``"deconv"`` -> ``("conv-transpose", None)``; also
+    ``conv_transpose2d``, ``ConvTranspose2d``, ``conv2d-transpose``, ``maxpool2d``, ``AvgPool1d`` ..."""
+    word = re.sub(r"[-_ .]", "", op.strip().lower())
+    ndim = None
+    match = re.fullmatch(r"([a-z]+?)([123])d([a-z]*)", word)
+    if match:
+        word, ndim = match.group(1) + match.group(3), int(match.group(2))
+    if word not in FAMILIES:
+        raise ShapeError(f"unknown op {op!r}; expected conv, conv-transpose (deconv), maxpool or avgpool, with 1d, 2d "
+                         f"or 3d, e.g. conv2d, deconv2d, maxpool2d", rule="bad-shape", values={"op": op})
+    return FAMILIES[word], ndim
+
+
+def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fraction]]], ndim: int) -> tuple[Fraction, ...]:
+    """``2`` / ``"1/2"`` / ``"2,1/2"`` -> per-axis Fractions; each must be N or 1/N."""
+    parts = value.split(",") if isinstance(value, str) else \
+        list(value) if isinstance(value, Sequence) else [value]
+    scales = []
+    for part in parts:
+        try:
+            scale = Fraction(part.strip() if isinstance(part, str) else part)
+        except (ValueError, TypeError, ZeroDivisionError):
+            raise ShapeError(f"scale must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule="not-a-number",
+                             values={"scale": part}) from None
+        if scale <= 0 or (scale.numerator != 1 and scale.denominator != 1) or max(scale.numerator,
+                                                                                   scale.denominator) > BOUND_LIMIT:
+            raise ShapeError(f"scale must be N or 1/N with 1 <= N <= {BOUND_LIMIT}, but got {part!r}",
+                             rule="not-a-number", values={"scale": str(part)})
+        scales.append(scale)
+    if len(scales) == 1:
+        return tuple(scales) * ndim
+    if len(scales) != ndim:
+        raise ShapeError(f"scale has {len(scales)} values but the layer has {ndim} spatial axes; give one value or "
+                         f"{ndim}", rule="axis-count", values={"scale": len(scales), "axes": ndim})
+    return tuple(scales)
+
+
+def _show_scale(scale: Fraction) -> str:
+    return str(scale.numerator) if scale.denominator == 1 else f"1/{scale.denominator}"
+
+
+def _show_pad(padding: Pad) -> str:
+    if isinstance(padding, str):
+        return padding
+    return str(padding[0]) if padding[0] == padding[1] else f"{padding[0]}:{padding[1]}"
+
+
+def _bound(value: int | None, name: str, default: int | None, low: int = 1) -> int | None:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            raise ShapeError(f"{name} must be an integer, but got {value!r}", rule="not-an-integer",
+                             values={name: value}) from None
+    if not low <= value <= BOUND_LIMIT:
+        raise ShapeError(f"{name} must be between {low} and {BOUND_LIMIT} in convshape solve, but got {name}={value}",
+                         rule="convshape-limit", values={name: value})
+    return value
+
+
+# ---------------------------------------------------------------------------- the candidates
+class Problem(namedtuple("Problem", "family fw ndim bounds all_splits")):
+    """What is being solved: the op family, its framework rules, the rank and the bounds."""
+
+    __slots__ = ()
+
+    family: str
+    fw: Any  # a frameworks.Framework, or a pooling.PoolRules for pooling
+    ndim: int
+    bounds: Bounds
+    all_splits: bool
+
+    @property
+    def transposed(self) -> bool:
+        return self.family == "conv-transpose"
+
+    @property
+    def kind(self) -> str | None:
+        return POOL_KIND.get(self.family)
+
+
+def _keywords(p: Problem) -> list[str]:
+    """The framework's own padding keywords for this op; 'same-upper' is left out where it is
+    only another name for 'same'."""
+    fw = p.fw
+    words = list(fw.transposed_keywords if p.transposed else fw.keywords)
+    if "same" in words and "same-upper" in words:
+        words.remove("same-upper")
+    return words
+
+
+def _explicit_kind(p: Problem) -> str:
+    fw = p.fw
+    kind = fw.explicit_transposed if p.transposed else fw.explicit
+    return EXPLICIT_OVERRIDE.get((fw.name, "pool" if p.kind else p.family), kind)
+
+
+def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
+    """Every padding argument tried on one axis, in the framework's own terms, preferred first:
+    keywords first where they are the idiom (tf, keras, jax, onnx), numbers first in torch and caffe."""
+    eff = rules.effective_kernel(kernel, dilation)
+    most = eff - 1 if p.bounds.max_padding is None else p.bounds.max_padding
+    kind = _explicit_kind(p)
+    pairs: list[Pad] = []
+    if kind == "symmetric":
+        pairs = [(q, q) for q in range(most + 1)]
+    elif kind == "asymmetric" and p.transposed and p.fw.name == "jax":
+        # lax.conv_transpose pads the stride-dilated input: lo = eff - 1 - pad_before in torch's
+        # terms; hi past eff - 1 adds what output_padding adds elsewhere (up to max(s, d) - 1)
+        extra = max(stride, dilation) - 1
+        pairs = [(lo, hi) for lo in range(eff - 1 - most, eff) for hi in range(eff - 1 - most, eff + extra)]
+    elif kind == "asymmetric":
+        pairs = [(a, b) for a in range(most + 1) for b in range(most + 1)
+                 if p.all_splits or 0 <= b - a <= 1]
+    words: list[Pad] = list(_keywords(p))
+    return pairs + words if p.fw.name in ("torch", "caffe") else words + pairs
+
+
+def _ways(p: Problem, kernel: int, stride: int, dilation: int) -> Iterator[Way]:
+    """Every way to configure one axis with this kernel, stride and dilation."""
+    for padding in _paddings(p, kernel, stride, dilation):
+        if p.kind:
+            modes = (p.fw.ceil_default, not p.fw.ceil_default) if p.fw.has_ceil_mode else (False,)
+            for ceil in modes:
+                yield Way(padding, ceil, None, False)
+        elif p.transposed:
+            select = TRANSPOSED_SELECT[p.fw.name]
+            if select == "output_padding":
+                for op in range(max(stride, dilation)):
+                    yield Way(padding, None, op, False)
+                if p.fw.name == "onnx" and (isinstance(padding, str) or padding == (0, 0)):
+                    # ConvTranspose's output_shape: the pads are then generated (explicit pads are
+                    # ignored, so one explicit pair stands for auto_pad=NOTSET)
+                    yield Way(padding, None, None, True)
+            elif select == "keras_output_padding":
+                for op in (None, *range(stride)):
+                    yield Way(padding, None, op, False)
+            else:
+                yield Way(padding, None, None, select == "output_shape")
+        else:
+            yield Way(padding, None, None, False)
+
+
+def _windows(p: Problem) -> Iterator[tuple[int, int, int]]:
+    """(kernel, stride, dilation) within the bounds; a 1-wide kernel only with dilation 1
+    (dilation does nothing there)."""
+    b = p.bounds
+    for kernel in range(1, b.max_kernel + 1):
+        for dilation in range(1, (b.max_dilation if kernel > 1 else 1) + 1):
+            for stride in range(1, b.max_stride + 1):
+                yield kernel, stride, dilation
+
+
+def evaluate(p: Problem, kernel: int, stride: int, dilation: int, way: Way, size: int,
+             target: int | None = None) -> tuple[int, int, int, int] | None:
+    """What the framework makes of ``way`` on an axis of ``size``: ``(pad_before, pad_after,
+    output_padding, output)`` in torch's terms as the engine reports them, or None where it
+    rejects the layer. ``target`` is the output size passed where the framework takes it
+    (tf's output_shape)."""
+    fw = p.fw
+    spec = AxisSpec(size, kernel, stride, dilation)
+    try:
+        if p.kind:
+            specs = [spec] * p.ndim
+            fw.check(p.kind, p.ndim, specs, bool(way.ceil_mode))
+            c = fw.axes(p.kind, p.ndim, specs, [way.padding] * p.ndim, bool(way.ceil_mode))[0]
+            return c.pad_before, c.pad_after, 0, c.output
+        fw.check_axis(spec)
+        fw.check_layer([spec] * p.ndim, p.transposed)
+        if p.transposed:
+            t = fw.transposed(spec, way.padding, way.output_padding, target if way.sized else None, p.ndim, 0)
+            return t.pad_before, t.pad_after, t.output_padding, t.output
+        pb, pa = fw.pads(spec, way.padding, transposed=False, ndim=p.ndim)
+        return pb, pa, 0, fw.conv_output(spec, pb, pa)
+    except ShapeError:
+        return None
+
+
+def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, size: int, target: int) -> bool:
+    """A cheap necessary condition for explicit transposed paddings, from the same rules the
+    engine applies (so the slower engine calls run only where they can succeed)."""
+    if not p.transposed:
+        return True
+    # every framework's transposed output lies within the uncropped (i - 1) * s + eff, give or
+    # take the padding (at most the effective kernel, or the bound) on each side and output_padding
+    eff = rules.effective_kernel(kernel, dilation)
+    most = max(eff, p.bounds.max_padding or 0)
+    if abs(target - (size - 1) * stride - eff) > 2 * most + max(stride, dilation) + stride:
+        return False
+    if not isinstance(way.padding, tuple):
+        return True
+    name, (a, b) = p.fw.name, way.padding
+    if name in ("torch", "onnx", "caffe"):
+        return rules.transposed_output(size, kernel, stride, dilation, a, b, way.output_padding or 0) == target
+    if name == "jax":  # out = (i - 1) * s + 1 + lo + hi - eff + 1
+        return (size - 1) * stride + 1 + a + b - rules.effective_kernel(kernel, dilation) + 1 == target
+    if name == "tf":
+        return rules.tf_windowed_output(target, kernel, stride, dilation, a, b) == size
+    return True
+
+
+def _balanced(p: Problem, way: Way, pad_before: int, pad_after: int) -> bool:
+    """Explicit paddings are listed symmetric or with the odd one at the end (as SAME splits
+    them) unless every split is asked for; keywords always."""
+    return p.all_splits or not isinstance(way.padding, tuple) or 0 <= pad_after - pad_before <= 1
+
+
+def _collect(found: dict[tuple[int, ...], list[Way]], key: tuple[int, ...], way: Way) -> None:
+    found.setdefault(key, []).append(way)
+
+
+def _axis_solutions(found: dict[tuple[int, ...], list[Way]], extra: dict[tuple[int, ...], tuple[str, str]] | None,
+                    p: Problem) -> tuple[AxisSolution, ...]:
+    sols = [AxisSolution(*geometry, tuple(ways), *((extra or {}).get(geometry, ("", ""))))
+            for geometry, ways in found.items()]
+    return tuple(sorted(sols, key=lambda s: simplicity(s, p)))
+
+
+def simplicity(s: AxisSolution, p: Problem) -> tuple:
+    """The one ranking key (smaller is simpler): dilation 1, output_padding 0, symmetric padding;
+    then the framework's default ceil_mode; then for pooling a stride equal to the window; then less
+    padding, a smaller kernel, a smaller stride."""
+    skew = s.pad_after - s.pad_before
+    default_mode = p.fw.ceil_default if p.kind else None
+    return (s.dilation != 1, s.output_padding != 0, skew != 0,
+            all(w.ceil_mode != default_mode for w in s.ways), bool(p.kind) and s.stride != s.kernel,
+            s.pad_before + s.pad_after, s.kernel, s.stride, s.dilation, s.output_padding, abs(skew), skew < 0)
+
+
+def solve_axis(p: Problem, size: int, target: int) -> tuple[AxisSolution, ...]:
+    """Every answer on one axis that maps ``size`` to ``target``, simplest first."""
+    found: dict[tuple[int, ...], list[Way]] = {}
+    for kernel, stride, dilation in _windows(p):
+        for way in _ways(p, kernel, stride, dilation):
+            if not _plausible(p, kernel, stride, dilation, way, size, target):
+                continue
+            got = evaluate(p, kernel, stride, dilation, way, size, target)
+            if got is None or got[3] != target or not _balanced(p, way, got[0], got[1]):
+                continue
+            _collect(found, (kernel, stride, dilation, *got[:3]), way)
+    return _axis_solutions(found, None, p)
+
+
+# ---------------------------------------------------------------------------- for every input
+def _check_window(kernel: int, stride: int, dilation: int, reach: int, n: int, up: bool) -> int:
+    """The largest input size checked one by one for a scale of n (up) or 1/n.
+
+    Past the small sizes every rule's size is quasi-affine in the input: a forward output grows
+    by exactly 1 for each +stride on the input (floor or ceil of (i + const)/s; SAME's ceil(i/s),
+    its pads periodic in i mod s; C++'s truncation equal to the floor once the numerator is
+    positive; ceil_mode's drop unchanged by i -> i + s), a transposed output by exactly s for each
+    +1 (and the forward size that tf, keras and onnx check it against by exactly 1); rejections
+    and clamps happen only while the padded input or the output is smaller than the kernel plus
+    the padding (``reach``). So once the sizes checked cover that, plus two full periods, the claim
+    holds for every size."""
+    eff = rules.effective_kernel(kernel, dilation)
+    if up:  # the period is one input step: out(i + 1) = out(i) + s
+        return -(-(eff + 2 * reach) // stride) + 2 * stride + 2
+    return eff + 2 * reach + 2 * stride * n + 2 * n
+
+
+def _scaled(size: int, scale: Fraction) -> int | None:
+    value = size * scale
+    return value.numerator if value.denominator == 1 else None
+
+
+def _up_proof(p: Problem, g: tuple[int, ...], way: Way, s_up: int) -> tuple[str, str]:
+    kernel, stride, dilation, pb, pa, op = g
+    rule = f"output = {s_up}*i for every i >= 1" if s_up > 1 else "output = i for every i >= 1"
+    const = dilation * (kernel - 1) + 1 + op - stride - pb - pa
+    proof = (f"output = s*i + (d*(k-1) + 1 + output_padding - s - pad_before - pad_after) = {stride}*i + "
+             f"({dilation}*{kernel - 1} + 1 + {op} - {stride} - {pb} - {pa}) = {stride}*i + {const}")
+    if p.fw.name in ("tf", "keras"):
+        forward = ("SAME gives ceil(o/s)" if way.padding in ("same", "same-upper") else
+                   f"floor((o + {pb + pa} - {rules.effective_kernel(kernel, dilation)})/{stride}) + 1")
+        proof += (f"; TF accepts the size o = {s_up}*i because its forward convolution maps it back to i "
+                  f"({forward})")
+    return rule, proof
+
+
+def _down_proof(p: Problem, g: tuple[int, ...], way: Way, scale: Fraction, other: str) -> tuple[str, str]:
+    kernel, stride, dilation, pb, pa, _ = g
+    n = scale.denominator
+    eff = rules.effective_kernel(kernel, dilation)
+    total = pb + pa
+    if n == 1:
+        rule = "output = i for every i >= 1"
+        proof = (f"output = floor((i + P - eff)/s) + 1 = i + {total} - {eff} + 1 = i (P = pad_before + pad_after "
+                 f"= {total}, eff = d*(k-1) + 1 = {eff}, s = 1)")
+        if way.padding in ("same", "same-upper", "same-lower"):
+            proof = "SAME: output = ceil(i/1) = i; " + proof
+        return rule, proof
+    rule = f"output = i/{n} for every i = {n}*m, m >= 1; {other}"
+    if way.ceil_mode:
+        windows = rules.div_ceil(total - eff, n) + 1  # past m, before any drop
+        proof = (f"ceil_mode: output = ceil((i + P - eff)/s) + 1, less a last window starting past the input; for "
+                 f"i = {n}*m: m + ceil(({total} - {eff})/{n}) + 1 = m" + (f" + {windows}" if windows else "")
+                 + (f", and that last window starts at m*{n} >= i + pad_before = {n}*m + {pb}, so it is dropped: m"
+                    if windows == 1 else ""))
+    else:
+        proof = (f"output = floor((i + P - eff)/s) + 1; for i = {n}*m: m + floor(({total} - {eff})/{n}) + 1 = m, "
+                 f"since -{n} <= P - eff = {total - eff} < 0 (P = pad_before + pad_after = {total}, eff = d*(k-1) + 1 "
+                 f"= {eff}; the numerator is never negative, so C++'s truncation is the floor)")
+    if way.padding in ("same", "same-upper", "same-lower"):
+        proof = f"SAME: output = ceil(i/{n}), its pads {pb}:{pa} the same for every multiple of {n}; " + proof
+    return rule, proof
+
+
+def _other_sizes(p: Problem, kernel: int, stride: int, dilation: int, way: Way, n: int, last: int) -> str:
+    """What the layer gives for sizes that are not multiples of ``n``: rounded up or down (judged
+    on the periodic sizes, the upper half of the window), and the small sizes that differ."""
+    if n == 1:
+        return ""
+    words: dict[int, str] = {}
+    for size in range(1, last + 1):
+        if size % n == 0:
+            continue
+        got = evaluate(p, kernel, stride, dilation, way, size)
+        out = None if got is None else got[3]
+        words[size] = ("ceil" if out == -(-size // n) else "floor" if out == size // n else
+                       "rejected" if out is None else f"{out}")
+    periodic = {size % n: words[size] for size in words if size > last // 2}
+    kinds = set(periodic.values())
+    if kinds == {"ceil"}:
+        text = f"other sizes round up: output = ceil(i/{n})"
+    elif kinds == {"floor"}:
+        text = f"other sizes round down: output = floor(i/{n})"
+    else:
+        text = "other sizes: " + ", ".join(f"i mod {n} = {r}: {periodic[r]}" for r in sorted(periodic))
+    odd = [size for size in words if words[size] != periodic[size % n]]
+    if odd:
+        shown = ", ".join(f"{size} ({words[size]})" for size in odd[:3]) + (", ..." if len(odd) > 3 else "")
+        text += f", except i = {shown}"
+    return text
+
+
+def solve_axis_for_all(p: Problem, scale: Fraction) -> tuple[AxisSolution, ...]:
+    """Every answer on one axis whose output is exactly ``scale`` times the input for every
+    input size (every multiple of N for scale 1/N), simplest first, each with its proof."""
+    up = scale.denominator == 1 and (scale > 1 or p.transposed)
+    n = scale.numerator if up else scale.denominator
+    found: dict[tuple[int, ...], list[Way]] = {}
+    proofs: dict[tuple[int, ...], tuple[str, str]] = {}
+    for kernel, stride, dilation in _windows(p):
+        if stride != n:  # the slope: a transposed output grows by s per input, a forward one by 1/s
+            continue
+        reach = 2 * rules.effective_kernel(kernel, dilation) + stride + (p.bounds.max_padding or 0)
+        last = _check_window(kernel, stride, dilation, reach, n, up)
+        sizes = range(1, last + 1) if up else range(n, last + 1, n)
+        for way in _ways(p, kernel, stride, dilation):
+            first = sizes[0]
+            target = _scaled(first, scale)
+            if not _plausible(p, kernel, stride, dilation, way, first, target):
+                continue
+            geometry = None
+            for size in sizes:
+                target = _scaled(size, scale)
+                got = evaluate(p, kernel, stride, dilation, way, size, target)
+                if got is None or got[3] != target or (geometry is not None and got[:3] != geometry):
+                    break
+                geometry = got[:3]
+            else:
+                if geometry is None or not _balanced(p, way, geometry[0], geometry[1]):
+                    continue
+                key = (kernel, stride, dilation, *geometry)
+                _collect(found, key, way)
+                if key not in proofs:
+                    proofs[key] = _up_proof(p, key, way, n) if up else \
+                        _down_proof(p, key, way, scale, _other_sizes(p, kernel, stride, dilation, way, n, last))
+    return _axis_solutions(found, proofs, p)
+
+
+# ---------------------------------------------------------------------------- combining axes
+def _per_axis(fn: Callable[[int], T], ndim: int) -> tuple[T, ...]:
+    """The one loop over spatial axes."""
+    return tuple(fn(axis) for axis in range(ndim))
+
+
+def _layer_ok(p: Problem, combo: Sequence[AxisSolution]) -> bool:
+    """Rules that look at the whole layer (Keras: no stride > 1 with dilation > 1 anywhere)."""
+    if p.kind:
+        return True
+    try:
+        p.fw.check_layer([AxisSpec(1, s.kernel, s.stride, s.dilation) for s in combo], p.transposed)
+    except ShapeError:
+        return False
+    return True
+
+
+def combine(p: Problem, axes: Sequence[tuple[AxisSolution, ...]]) -> tuple[list[tuple[tuple[AxisSolution, ...], tuple]],
+                                                                             bool]:
+    """Every valid combination of per-axis answers with its style, simplest first: the same
+    kernel, stride and dilation on every axis first, then by the least simple axis (its rank on
+    its axis), then the sum of ranks. With more than COMBINATION_LIMIT combinations, only each
+    axis's first answers are combined (the second value is True then)."""
+    heads = [len(a) for a in axes]
+    cut = False
+    while _product(heads) > COMBINATION_LIMIT:
+        cut = True
+        widest = max(range(len(heads)), key=lambda j: heads[j])
+        heads[widest] = max(1, heads[widest] * 3 // 4)
+    styles = [[frozenset(w.style for w in sol.ways) for sol in axis] for axis in axes]
+    found = []
+    for ranks in product(*(range(h) for h in heads)):
+        shared = frozenset.intersection(*(styles[j][r] for j, r in enumerate(ranks)))
+        if not shared:
+            continue
+        combo = tuple(axes[j][r] for j, r in enumerate(ranks))
+        style = next(w.style for w in combo[0].ways if w.style in shared)
+        if not _layer_ok(p, combo):
+            continue
+        mixed = len({(s.kernel, s.stride, s.dilation) for s in combo}) > 1
+        found.append(((mixed, max(ranks), sum(ranks), ranks), combo, style))
+    found.sort(key=lambda item: item[0])
+    return [(combo, style) for _, combo, style in found], cut
+
+
+def _product(values: Sequence[int]) -> int:
+    total = 1
+    for v in values:
+        total *= v
+    return total
+
+
+def _joined(values: Sequence[object]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else ",".join(str(v) for v in values)
+
+
+def _select(name: str, output_padding: int | None, output: int | str, way: Way, scaled: bool) -> str:
+    """What selects the size on one axis of a transposed layer, in the framework's words."""
+    if name == "output_shape" or way.sized:
+        return "output_shape=S*i" if scaled else f"output_shape={output}"
+    if name in ("output_padding", "keras_output_padding"):
+        return f"output_padding={output_padding}"
+    return f"padding={_show_pad(way.padding)}"  # jax, caffe: the padding alone fixes the size
+
+
+def _build(p: Problem, combo: tuple[AxisSolution, ...], style: tuple, op: str, inputs: Sequence[int],
+           outputs: Sequence[int | str], example: bool) -> Solution:
+    """The layer for one combination: the padding as typed, the selectors, the API arguments and
+    the convshape command that reproduce it (for --for-all-inputs, on an example size)."""
+    ways = [next(w for w in s.ways if w.style == style) for s in combo]
+    keyword = style[0]
+    if keyword != "explicit":
+        padding = keyword
+    else:
+        pairs = [w.padding for w in ways]
+        if all(a == b for a, b in pairs):
+            padding = _joined([a for a, _ in pairs])
+        else:
+            padding = ",".join(f"{a}:{b}" for a, b in pairs)
+    kernel = tuple(s.kernel for s in combo)
+    stride = tuple(s.stride for s in combo)
+    dilation = tuple(s.dilation for s in combo)
+    args: dict[str, Any] = {"input": _joined(inputs), "kernel": _joined(kernel), "stride": _joined(stride),
+                            "padding": padding, "dilation": _joined(dilation)}
+    cmd = [op, "--i", args["input"], "--k", args["kernel"], "--s", args["stride"], "--p", padding]
+    if any(d != 1 for d in dilation):
+        cmd += ["--d", args["dilation"]]
+    select: tuple[str, ...] = ()
+    ceil = None
+    if p.transposed:
+        ops = [w.output_padding for w in ways]
+        if style[2] is False and (p.fw.name == "keras" or any(ops)):  # output_padding given
+            args["output_padding"] = _joined(ops)
+            cmd += ["--output-padding", args["output_padding"]]
+        if style[3]:  # tf: the output size is the output_shape argument
+            args["output_size"] = _joined(outputs)
+            cmd += ["--o", args["output_size"]]
+        name = TRANSPOSED_SELECT[p.fw.name]
+        select = tuple(_select(name, op_, o, w, example) for op_, o, w in zip(ops, outputs, ways))
+    if p.kind:
+        ceil = bool(style[1])
+        args["ceil_mode"] = ceil
+        if ceil != p.fw.ceil_default:
+            cmd.append("--ceil-mode" if ceil else "--floor-mode")
+    cmd += ["-f", p.fw.name]
+    command = " ".join(cmd)
+    return Solution(kernel, stride, dilation, tuple(s.pad_before for s in combo), tuple(s.pad_after for s in combo),
+                    tuple(s.output_padding for s in combo), padding, ceil, select, args, command,
+                    tuple(s.rule for s in combo), tuple(s.proof for s in combo))
+
+
+# ---------------------------------------------------------------------------- errors
+def _nothing(p: Problem, op: str, what: str, hint: str) -> ShapeError:
+    return ShapeError(f"no {op} {what} with {p.bounds.describe()}" + (f"; {hint}" if hint else ""),
+                      framework=p.fw.name, rule="no-solution", values={"op": op})
+
+
+def _hint(p: Problem, ndim: int, size: int, target: int) -> str:
+    if not p.transposed and target > size:
+        return f"a transposed convolution can: try --op conv-transpose{ndim}d"
+    if p.transposed and target < size:
+        return f"a convolution can: try --op conv{ndim}d"
+    b = p.bounds
+    ratio = max(-(-size // max(target, 1)), -(-target // size))
+    if ratio > b.max_stride:
+        return f"try --max-stride {ratio}"
+    return "larger bounds may (--max-kernel, --max-padding)"
+
+
+def _scale_hint(p: Problem, ndim: int, scale: Fraction) -> str:
+    if not p.transposed and scale > 1:
+        return f"a transposed convolution can: try --op conv-transpose{ndim}d"
+    if p.transposed and scale < 1:
+        return f"a convolution can: try --op conv{ndim}d"
+    n = max(scale.numerator, scale.denominator)
+    if n > p.bounds.max_stride:
+        return f"the stride must be {n}: try --max-stride {n}"
+    if p.transposed and 2 * n > p.bounds.max_kernel:
+        return f"e.g. kernel {2 * n}, stride {n}: try --max-kernel {2 * n}"
+    return "larger bounds may (--max-kernel, --max-padding)"
+
+
+# ---------------------------------------------------------------------------- API
+def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = None, *, framework: str = "torch",
+          for_all_inputs: bool = False, scale: Any = None, max_kernel: int | None = None,
+          max_stride: int | None = None, max_dilation: int | None = None, max_padding: int | None = None,
+          all_splits: bool = False, limit: int | None = None, ndim: int | None = None) -> SolveResult:
+    """Every parameter set (kernel, stride, padding or its before/after split, dilation,
+    output_padding; ceil_mode for pooling) of ``op`` in ``framework`` that maps ``input`` to
+    ``output_size`` per spatial axis, simplest first (see :func:`simplicity`).
+
+    ``op``: conv, conv-transpose (deconv), maxpool or avgpool, with a rank (``conv2d``) or
+    without (the rank is the number of values given). ``for_all_inputs`` (implied by ``scale``):
+    the parameter sets whose output is exactly ``scale`` times every input (``scale`` N or
+    ``"1/N"``; for 1/N every multiple of N, and each answer says what other sizes give), each
+    with its rule and proof. Bounds default to kernel <= 7, stride <= 4, dilation <= 2 and, per
+    candidate, padding <= its effective kernel - 1. Explicit paddings are listed symmetric or with
+    the odd one at the end unless ``all_splits``. ``limit``: the combined solutions returned
+    (None: all); each axis's full list is in ``axes``.
+    Raises :class:`ShapeError` (rule ``no-solution``) when nothing within the bounds works.
+    """
+    for_all = bool(for_all_inputs or scale is not None)
+    if op is not None:
+        family, op_ndim = parse_op(op)
+    else:
+        family, op_ndim = None, None
+    if for_all:
+        if scale is None:
+            raise ShapeError("--for-all-inputs needs a scale (e.g. --scale 2 or --scale 1/2)", rule="missing",
+                             values={"scale": None})
+        if input is not None or output_size is not None:
+            raise ShapeError("--for-all-inputs solves for every input size: give --scale, not --i/--o",
+                             rule="bad-shape", values={"input": input, "output_size": output_size})
+        n = ndim or op_ndim or (axis_count(scale) if axis_count(scale) > 1 else DEFAULT_NDIM)
+        scales = parse_scale(scale, n)
+        if family is None:
+            family = "conv-transpose" if any(s > 1 for s in scales) else "conv"
+    else:
+        n = ndim or op_ndim or axis_count(input, output_size)
+        family = family or "conv"
+    bounds = Bounds(_bound(max_kernel, "max_kernel", 7), _bound(max_stride, "max_stride", 4),
+                    _bound(max_dilation, "max_dilation", 2), _bound(max_padding, "max_padding", None, low=0))
+    if limit is not None:
+        _bound(limit, "limit", 0, low=0)
+    if family in POOL_KIND:
+        from .pooling import pool_rules
+
+        fw = pool_rules(framework)
+        fw.check(POOL_KIND[family], n, [AxisSpec(1, 1, 1, 1)] * n, False)  # the kind and the rank it pools
+    else:
+        fw = framework_rules(framework)
+    p = Problem(family, fw, n, bounds, bool(all_splits))
+    op_name = f"{family}{n}d"
+    notes: list[str] = []
+    if for_all:
+        axis_results = _per_axis(lambda axis: AxisResult(None, None, _show_scale(scales[axis]),
+                                                         solve_axis_for_all(p, scales[axis])), n)
+        for axis, result in enumerate(axis_results):
+            if not result.solutions:
+                raise _nothing(p, op_name, f"scales every input by {result.scale}" + (f" on axis {axis}" if n > 1 else ""),
+                               _scale_hint(p, n, scales[axis]))
+        up = [s.denominator == 1 and (s > 1 or p.transposed) for s in scales]
+        inputs = [16 if u else 16 * s.denominator for u, s in zip(up, scales)]
+        outputs: list[int | str] = [_scaled(i, s) or 0 for i, s in zip(inputs, scales)]
+        shown_in, shown_out = None, None
+    else:
+        inputs = list(per_axis(input, "input", n))
+        outputs = list(per_axis(output_size, "output_size", n))
+        for name, values, low in (("input", inputs, 1), ("output_size", outputs, 1)):
+            for v in values:
+                if v < low or v > 2**31 - 1:
+                    raise ShapeError(f"{name} must be between {low} and {2**31 - 1}, but got {name}={v}",
+                                     rule="convshape-limit", values={name: v})
+        axis_results = _per_axis(lambda axis: AxisResult(inputs[axis], outputs[axis], None,
+                                                         solve_axis(p, inputs[axis], outputs[axis])), n)
+        for axis, result in enumerate(axis_results):
+            if not result.solutions:
+                where = "x".join(map(str, inputs)), "x".join(map(str, outputs))
+                differ = len(set(zip(inputs, outputs))) > 1
+                what = f"maps {where[0]} to {where[1]}" + (f" (axis {axis}: {inputs[axis]} to {outputs[axis]})"
+                                                          if differ else "")
+                raise _nothing(p, op_name, what, _hint(p, n, inputs[axis], outputs[axis]))
+        shown_in, shown_out = tuple(inputs), tuple(outputs)
+    combos, cut = combine(p, [a.solutions for a in axis_results])
+    if not combos:
+        raise ShapeError(f"every axis has a solution, but no {op_name} combines them in one layer "
+                         f"(a padding keyword, ceil_mode and Keras's output_padding=None apply to every axis"
+                         + ("; Keras takes no stride > 1 with dilation > 1" if fw.name == "keras" else "") + ")",
+                         framework=fw.name, rule="no-solution", values={"op": op_name})
+    if cut:
+        notes.append(f"over {COMBINATION_LIMIT} combinations: only each axis's simplest answers were combined "
+                     f"(every axis's full list is under 'axes')")
+    if not p.transposed and not p.kind and fw.name == "torch":
+        notes.append("torch's Conv layers pad both sides equally: solve lists symmetric paddings and padding='same' "
+                     "(an odd total puts the extra at the end)")
+    if not all_splits and _explicit_kind(p) == "asymmetric":
+        notes.append("explicit paddings are listed symmetric or with the odd one at the end, as SAME splits them; "
+                     "--all-splits lists every before:after split")
+    if for_all:
+        notes.append("each answer is proved for every size: the size rule is quasi-affine (each +stride on the input "
+                     "adds exactly 1 output, or each +1 adds exactly stride for a transposed layer), and it was "
+                     "checked exactly on every size up to two full periods past its last small-size effect")
+    chosen = combos if limit is None or limit == 0 else combos[:limit]
+    solutions = tuple(_build(p, combo, style, op_name, inputs, outputs, for_all) for combo, style in chosen)
+    return SolveResult(op_name, fw.name, for_all, shown_in, shown_out,
+                       tuple(_show_scale(s) for s in scales) if for_all else None, axis_results, solutions,
+                       len(combos), bounds, tuple(notes))
+
+
+__all__ = ["AxisResult", "AxisSolution", "Bounds", "Solution", "SolveResult", "parse_op", "parse_scale",
+           "simplicity", "solve"]
