@@ -286,14 +286,17 @@ def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int)
         candidates += [(p, p) for p in sorted(near[:REACH_LIMIT])]
     found = []
     for pad in candidates:
-        try:  # every size this padding gives, and what selects each
+        try:  # the sizes this padding gives, and what selects each
             options = fw.transposed(spec, pad, None, None, ndim, axis).options
         except ShapeError:  # its default size is rejected; the wanted size may still be selectable
+            options = ()
+        option = next((o for o in options if o.output == output_size), None)
+        if option is None:  # not among the listed sizes: ask for it directly
             try:
                 options = fw.transposed(spec, pad, None, output_size, ndim, axis).options
             except ShapeError:
                 continue
-        option = next((o for o in options if o.output == output_size), None)
+            option = next((o for o in options if o.output == output_size), None)
         if option is None:
             continue
         shown = pad if isinstance(pad, str) else str(pad[0])

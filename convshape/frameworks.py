@@ -606,14 +606,23 @@ class Onnx(Framework):
         def back(o: int, pb: int, pa: int) -> int:
             return (o + pb + pa - eff) // a.stride + 1
 
-        # output_shape: any size whose auto-generated pads the forward Conv maps back to the input
+        # output_shape: any size whose auto-generated pads the forward Conv maps back to the input.
+        # Those pads total max(0, F + op - o), so the size the forward Conv gives back is
+        # non-decreasing in o and the accepted sizes are one run, found by bisection; options are
+        # listed for the sizes around the default, the ends of the run and a wanted size (a run
+        # of millions of sizes is not spelled out one by one).
+        run = rules.preimage(lambda o: back(o, *self.output_shape_pads(a, padding, op, o)), a.input, 1,
+                             full + a.stride - 1)
+        valid = tuple(range(run[0], run[1] + 1)) if run else ()
+        listed = {default + d for d in range(-a.stride - 1, a.stride + 2)} | set(run or ())
+        if output_size is not None:
+            listed.add(output_size)
         options = []
-        for o in range(1, full + a.stride):
-            pb, pa = self.output_shape_pads(a, padding, op, o)
-            if back(o, pb, pa) == a.input:
+        for o in sorted(listed):
+            if run and run[0] <= o <= run[1]:
+                pb, pa = self.output_shape_pads(a, padding, op, o)
                 select = f"output_shape={o}" + (" or the default" if o == default else "")
                 options.append(TransposeOption(o, op, pb, pa, select))
-        valid = tuple(o.output for o in options)
         if output_size is not None:
             if output_size <= 0:
                 raise self.error(f"Explicit output size must be positive. Got: {output_size}", "output-size",

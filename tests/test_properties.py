@@ -46,8 +46,22 @@ def test_valid_outputs_map_back_through_the_forward_conv(i, k, s, d, padding, fr
         forward_padding = f"{option.pad_before}:{option.pad_after}" if framework == "onnx" else padding
         assert conv(option.output, k, s, forward_padding, d, framework=framework).output == (i,)
         assert option.forward == i
-    assert list(result.valid_outputs[0]) == sorted(result.valid_outputs[0])
-    assert [o.output for o in result.axes[0].options] == list(result.valid_outputs[0])
+    valid = list(result.valid_outputs[0])
+    assert valid == sorted(valid)
+    listed = [o.output for o in result.axes[0].options]
+    if framework != "onnx":
+        assert listed == valid
+        return
+    # onnx accepts one run of sizes (it centre-crops); options list the ends and those near the default
+    assert valid == list(range(valid[0], valid[-1] + 1)) and set(listed) <= set(valid)
+    assert {valid[0], valid[-1], result.output[0]} <= set(listed)
+    from convshape.frameworks import framework_rules
+    from convshape.model import AxisSpec
+
+    onnx = framework_rules("onnx")
+    for o in [*valid, valid[-1] + 1]:  # every accepted size maps back, and the next one does not
+        pb, pa = onnx.output_shape_pads(AxisSpec(i, k, s, d), padding, 0, o)
+        assert (conv(o, k, s, f"{pb}:{pa}", d, framework="onnx").output == (i,)) == (o <= valid[-1])
 
 
 @given(sizes, kernels, strides, dilations, st.sampled_from(["same", "valid"]))
