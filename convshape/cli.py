@@ -90,7 +90,7 @@ EXIT_CODES = "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usag
 def epilog(*examples: str, notes: str = "") -> str:
     """A command's help epilog: its examples (kept verbatim), any notes, then the exit codes."""
     lines = "".join(f"  convshape {e}\n" for e in examples)
-    return f"\b\nExamples:\n{lines}\n" + (f"{notes}\n" if notes else "") + EXIT_CODES + "\n"
+    return f"\b\nExamples:\n{lines}\n" + (f"{notes}\n\n" if notes else "") + EXIT_CODES + "\n"
 
 
 EPILOG = epilog("conv2d --i 64 --k 3 --s 2", "conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json",
