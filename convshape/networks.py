@@ -260,8 +260,7 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
                              field="inputs")
     expect = _shape(raw["expect"], where, "expect") if "expect" in raw else None
     for required in ("out_channels", "out_features"):
-        if required in definition.keys and required not in args and not (
-                required == "out_channels" and definition.kind == "separable" and False):
+        if required in definition.keys and required not in args:
             raise spec_error(f"{where}: {op} needs {required}", field=required)
     if definition.kind in ("adaptive_avg", "adaptive_max") and "output_size" not in args:
         raise spec_error(f"{where}: {op} needs output_size", field="output_size")
@@ -271,6 +270,18 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
                            "fractional") and "kernel" not in args:
         raise spec_error(f"{where}: {op} needs kernel", field="kernel")
     return LayerSpec(index, name, op, definition.kind, definition.ndim, inputs, args, expect)
+
+
+def framework_name(fw: object, source: str) -> str:
+    """The canonical name of a spec's framework (``pytorch`` -> ``torch``)."""
+    from .frameworks import framework_rules
+
+    if not isinstance(fw, str):
+        raise spec_error(f"{source}: framework must be a name like \"torch\", but got {fw!r}", field="framework")
+    try:
+        return framework_rules(fw).name
+    except ShapeError as exc:
+        raise spec_error(f"{source}: {exc.message}", field="framework") from None
 
 
 def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object = None,
@@ -288,15 +299,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object
         raise spec_error(f"{source}: 'input' is missing: the whole input tensor, e.g. input = [1, 3, 224, 224]",
                          field="input")
     shape = _shape(input if input is not None else data["input"], source, "input")
-    fw = framework or data.get("framework", "torch")
-    from .frameworks import framework_rules
-
-    if not isinstance(fw, str):
-        raise spec_error(f"{source}: framework must be a name like \"torch\", but got {fw!r}", field="framework")
-    try:
-        fw = framework_rules(fw).name
-    except ShapeError as exc:
-        raise spec_error(f"{source}: {exc.message}", field="framework") from None
+    fw = framework_name(framework or data.get("framework", "torch"), source)
     data_format = data.get("data_format")
     if data_format is not None:
         if not isinstance(data_format, str) or data_format.upper() not in DATA_FORMATS and \
@@ -362,10 +365,6 @@ def load_spec(path: str, *, input: object = None, framework: str | None = None) 
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise spec_error(f"{path}: not valid TOML: {exc}", field="file") from None
     return parse_spec(data, path, input=input, framework=framework)
-
-
-def _chain_value(text: str) -> object:
-    return text
 
 
 def parse_chain(input: object, layers: Sequence[str], *, framework: str = "torch",
@@ -1048,10 +1047,12 @@ SpecArg = Union[str, Mapping[str, Any], NetworkSpec]
 
 
 def _spec(spec: SpecArg, input: object, framework: str | None) -> NetworkSpec:
-    if isinstance(spec, NetworkSpec):
-        if input is None and framework is None:
-            return spec
-        spec = {"input": list(spec.input), "framework": spec.framework, "layers": []}  # pragma: no cover
+    if isinstance(spec, NetworkSpec):  # already parsed: only the overrides are read here
+        if input is not None:
+            spec = spec._replace(input=_shape(input, spec.source, "input"))
+        if framework is not None:
+            spec = spec._replace(framework=framework_name(framework, spec.source))
+        return spec
     if isinstance(spec, str):
         return load_spec(spec, input=input, framework=framework)
     return parse_spec(spec, input=input, framework=framework)
