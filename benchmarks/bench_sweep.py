@@ -3,7 +3,7 @@
 
 Two figures per range, each the median of several runs:
 
-* ``api``: :func:`convshape.sweeps.sweep` called in-process (the engine alone);
+* ``api``: :func:`convshape.network.sweep.sweep` called in-process (the engine alone);
 * ``cli``: ``convshape sweep SPEC --range 1..N --json`` as a fresh process (what a user or a
   CI step waits for, start-up included).
 
@@ -50,8 +50,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from convshape.networks import evaluate, load_spec
-    from convshape.sweeps import _Network, sweep
+    from convshape.network.evaluate import evaluate, load_spec
+    from convshape.network.sweep import _Network, sweep
 
     command = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "convshape"]
     rows = []

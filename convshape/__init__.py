@@ -4,19 +4,19 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import ConvResult, ConvTransposeResult, conv, conv_transpose, frameworks  # noqa: E402
-from .errors import ShapeError  # noqa: E402
+from convshape.api.conv import ConvResult, ConvTransposeResult, conv, conv_transpose, frameworks  # noqa: E402
+from convshape.errors import ShapeError  # noqa: E402
 
 # pooling, unpooling, resampling, networks and pictures load on first use, so the conv commands' start-up stays small
-_LAZY = {"pool": "pooling", "pool_compare": "pooling", "PoolResult": "pooling", "PoolCompareResult": "pooling",
-         "interpolate": "resample", "upsample": "resample", "pixel_shuffle": "resample",
-         "pixel_unshuffle": "resample", "InterpolateResult": "resample", "PixelShuffleResult": "resample",
-         "adaptive_pool": "unpool", "fractional_max_pool": "unpool", "max_unpool": "unpool",
-         "AdaptivePoolResult": "unpool", "FractionalResult": "unpool", "UnpoolResult": "unpool",
-         "network": "networks", "chain": "networks", "check": "networks", "NetworkReport": "networks",
-         "CheckReport": "networks", "sweep": "sweeps", "SweepResult": "sweeps",
-         "explain_layer": "explain", "explain_result": "explain", "ExplainResult": "explain",
-         "solve": "solver", "SolveResult": "solver"}
+_LAZY = {"pool": "api.pooling", "pool_compare": "api.pooling", "PoolResult": "api.pooling", "PoolCompareResult": "api.pooling",
+         "interpolate": "api.resample", "upsample": "api.resample", "pixel_shuffle": "api.resample",
+         "pixel_unshuffle": "api.resample", "InterpolateResult": "api.resample", "PixelShuffleResult": "api.resample",
+         "adaptive_pool": "api.unpool", "fractional_max_pool": "api.unpool", "max_unpool": "api.unpool",
+         "AdaptivePoolResult": "api.unpool", "FractionalResult": "api.unpool", "UnpoolResult": "api.unpool",
+         "network": "network.evaluate", "chain": "network.evaluate", "check": "network.evaluate", "NetworkReport": "network.evaluate",
+         "CheckReport": "network.evaluate", "sweep": "network.sweep", "SweepResult": "network.sweep",
+         "explain_layer": "api.explain", "explain_result": "api.explain", "ExplainResult": "api.explain",
+         "solve": "api.solve", "SolveResult": "api.solve"}
 
 
 def __getattr__(name: str) -> object:

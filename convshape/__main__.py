@@ -1,5 +1,5 @@
 """``python -m convshape``."""
 
-from .cli import main
+from convshape.cli.main import main
 
 main(prog_name="convshape")

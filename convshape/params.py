@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Union
 
-from .errors import ShapeError
+from convshape.errors import ShapeError
 
 IntArg = Union[int, str, Sequence[int], None]
 PadPair = tuple[int, int]

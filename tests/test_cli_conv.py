@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convshape import __version__
-from convshape.cli import main
+from convshape.cli.main import main
 
 COMMANDS = [f"conv{n}d" for n in (1, 2, 3)] + [f"conv-transpose{n}d" for n in (1, 2, 3)]
 
@@ -152,7 +152,7 @@ def test_rich_table_at_fixed_width():
     from rich.console import Console
 
     from convshape import conv
-    from convshape.render import conv_report, rich_print
+    from convshape.render.conv import conv_report, rich_print
 
     console = Console(width=120, record=True, force_terminal=True, color_system=None)
     rich_print(conv_report(conv(64, 3, 2, ndim=2)), console)
@@ -174,7 +174,7 @@ def test_no_traceback_whatever_the_input(args, command):
 
 
 def test_json_does_not_import_rich():
-    code = ("import sys; from convshape.cli import main\n"
+    code = ("import sys; from convshape.cli.main import main\n"
             "try:\n main(['conv2d', '--i', '64', '--k', '3', '--s', '2', '--json'])\n"
             "except SystemExit: pass\n"
             "assert 'rich' not in sys.modules, 'rich was imported'")

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from convshape.cli import main
+from convshape.cli.main import main
 
 OP_COMMANDS = ["conv1d", "conv2d", "conv3d", "conv-transpose1d", "conv-transpose2d", "conv-transpose3d",
                "maxpool1d", "maxpool2d", "maxpool3d", "avgpool1d", "avgpool2d", "avgpool3d", "lppool1d", "lppool2d"]
@@ -141,18 +141,18 @@ def test_force_color_styles_the_picture():
 
 
 def test_without_explain_the_module_is_not_imported():
-    code = ("import sys; from convshape.cli import main\n"
+    code = ("import sys; from convshape.cli.main import main\n"
             "for args in (['conv2d', '--i', '64', '--k', '3', '--json'], ['conv2d', '--i', '64', '--k', '3']):\n"
             "    try:\n        main(args)\n    except SystemExit: pass\n"
-            "assert 'convshape.explain' not in sys.modules, 'explain was imported'\n"
-            "assert 'convshape.render_explain' not in sys.modules\n")
+            "assert 'convshape.api.explain' not in sys.modules, 'explain was imported'\n"
+            "assert 'convshape.render.explain' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, env={"NO_COLOR": "1"})
 
 
 def test_json_explain_does_not_import_rich():
-    code = ("import sys; from convshape.cli import main\n"
+    code = ("import sys; from convshape.cli.main import main\n"
             "try:\n main(['conv2d', '--i', '5', '--k', '3', '--json', '--explain'])\n"
             "except SystemExit: pass\n"
-            "assert 'convshape.explain' in sys.modules\n"
+            "assert 'convshape.api.explain' in sys.modules\n"
             "assert 'rich' not in sys.modules, 'rich was imported'")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -8,7 +8,7 @@ import shlex
 import pytest
 from click.testing import CliRunner
 
-from convshape.cli import COMMANDS, main
+from convshape.cli.main import COMMANDS, main
 
 NAMES = ["", *(name for name, _, _ in COMMANDS), "frameworks"]
 

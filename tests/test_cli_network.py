@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from convshape.cli import main
+from convshape.cli.main import main
 
 UNET = "examples/networks/unet.toml"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from convshape.cli import main
+from convshape.cli.main import main
 
 COMMANDS = [f"maxpool{n}d" for n in (1, 2, 3)] + [f"avgpool{n}d" for n in (1, 2, 3)] + ["lppool1d", "lppool2d"]
 
@@ -123,7 +123,7 @@ def test_empty_output_warns():
 def test_compare_exits_1_when_every_framework_rejects():
     from click.testing import CliRunner
 
-    from convshape.cli import main
+    from convshape.cli.main import main
 
     result = CliRunner().invoke(main, ["avgpool1d", "--i", "-2", "--k", "-1", "--compare", "--json"])
     assert result.exit_code == 1

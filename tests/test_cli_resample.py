@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convshape.cli import main
+from convshape.cli.main import main
 
 COMMANDS = ["upsample", "interpolate", "pixel-shuffle", "pixel-unshuffle"]
 ALIASES = {"upsampling": "upsample", "resize": "interpolate", "pixelshuffle": "pixel-shuffle",
@@ -209,9 +209,9 @@ def test_usage_errors_exit_2(args):
 def test_rich_tables():
     from rich.console import Console
 
-    from convshape.render import rich_print
-    from convshape.render_resample import interpolate_report, pixel_shuffle_report
-    from convshape.resample import interpolate, pixel_shuffle
+    from convshape.render.conv import rich_print
+    from convshape.render.resample import interpolate_report, pixel_shuffle_report
+    from convshape.api.resample import interpolate, pixel_shuffle
 
     console = Console(width=160, record=True, force_terminal=True, color_system=None)
     rich_print(interpolate_report(interpolate("37,20", scale=1.5, mode="bilinear")), console)
@@ -235,7 +235,7 @@ def test_no_traceback_whatever_the_input(args, command):
 
 
 def test_json_does_not_import_rich():
-    code = ("import sys; from convshape.cli import main\n"
+    code = ("import sys; from convshape.cli.main import main\n"
             "try:\n main(['pixel-shuffle', '--i', '1x9x4x4', '--r', '3', '--json'])\n"
             "except SystemExit: pass\n"
             "assert 'rich' not in sys.modules, 'rich was imported'")

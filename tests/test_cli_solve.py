@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from convshape.cli import main
+from convshape.cli.main import main
 
 
 def run(*args: str):
@@ -107,7 +107,7 @@ def test_bounds_options():
 
 
 def test_json_does_not_import_rich():
-    code = ("import sys; from convshape.cli import main\n"
+    code = ("import sys; from convshape.cli.main import main\n"
             "try:\n main(['solve', '--i', '64', '--o', '32', '--json'])\n"
             "except SystemExit: pass\n"
             "assert 'rich' not in sys.modules, 'rich was imported'")

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from convshape.cli import main
+from convshape.cli.main import main
 
 COMMANDS = ([f"adaptive-{kind}pool{n}d" for kind in ("avg", "max") for n in (1, 2, 3)]
             + [f"fractional-maxpool{n}d" for n in (2, 3)] + [f"maxunpool{n}d" for n in (1, 2, 3)])

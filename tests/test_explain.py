@@ -1,4 +1,4 @@
-"""The picture of a layer (convshape.explain + render_explain): golden drawings of the seed
+"""The picture of a layer (convshape.api.explain + render_explain): golden drawings of the seed
 configurations, the data model, every framework and pooling kind, graceful large sizes."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convshape import ShapeError, conv, conv_transpose
-from convshape.explain import ExplainResult, explain_layer, explain_result, parse_op
-from convshape.render_explain import BUDGET, Picture, axis_pictures, grid_picture, matrix_picture, plain_text
+from convshape.api.explain import ExplainResult, explain_layer, explain_result, parse_op
+from convshape.render.explain import BUDGET, Picture, axis_pictures, grid_picture, matrix_picture, plain_text
 
 FRAMEWORKS = ("torch", "tf", "keras", "jax", "onnx", "caffe")
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convshape import ShapeError, conv
-from convshape.networks import chain, network
+from convshape.network.evaluate import chain, network
 
 
 def only(report):

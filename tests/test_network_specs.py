@@ -19,7 +19,7 @@ import sys
 import pytest
 
 from convshape import ShapeError
-from convshape.networks import load_spec, network
+from convshape.network.evaluate import load_spec, network
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NETWORKS = os.path.join(ROOT, "examples", "networks")

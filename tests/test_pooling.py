@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convshape import ShapeError
-from convshape.pooling import pool, pool_compare
+from convshape.api.pooling import pool, pool_compare
 
 SEED_004 = "004_4cc0a9f496c36c00.txt"
 

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convshape import ShapeError
-from convshape.render import plain
-from convshape.render_resample import interpolate_report, pixel_shuffle_report
-from convshape.resample import (float32, interpolate, keras_aspect_window, onnx_policy_outputs, onnx_scaled_output,
+from convshape.render.conv import plain
+from convshape.render.resample import interpolate_report, pixel_shuffle_report
+from convshape.api.resample import (float32, interpolate, keras_aspect_window, onnx_policy_outputs, onnx_scaled_output,
                                 onnxruntime_scaled_output, pixel_shuffle, pixel_unshuffle, scale_values, scaled_output,
                                 source_step, tensor_shape, upsample)
 

@@ -1,4 +1,4 @@
-"""convshape.solver: every answer checked by the forward engine, brute force over the bounds finds
+"""convshape.api.solve: every answer checked by the forward engine, brute force over the bounds finds
 nothing solve missed, the --for-all-inputs answers hold for every size, the ranking and errors."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convshape import ShapeError, conv, conv_transpose
-from convshape.pooling import pool
-from convshape.solver import parse_op, parse_scale, solve
+from convshape.api.pooling import pool
+from convshape.api.solve import parse_op, parse_scale, solve
 
 FRAMEWORKS = ["torch", "tf", "keras", "jax", "onnx", "caffe"]
 SMALL = {"max_kernel": 4, "max_stride": 3, "max_dilation": 2}

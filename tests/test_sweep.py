@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convshape.errors import ShapeError
-from convshape.networks import evaluate, parse_chain
-from convshape.sweeps import Progression, _Network, compact, sweep
+from convshape.network.evaluate import evaluate, parse_chain
+from convshape.network.sweep import Progression, _Network, compact, sweep
 
 UNET = "examples/networks/unet.toml"
 

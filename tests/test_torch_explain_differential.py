@@ -13,7 +13,7 @@ import os
 import random
 
 from convshape import ShapeError
-from convshape.explain import explain_layer
+from convshape.api.explain import explain_layer
 
 from difftools import require_torch  # noqa: E402
 

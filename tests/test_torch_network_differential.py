@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import pytest
 
-from convshape.networks import BIAS_DEFAULT, DATA_FORMATS, LayerReport, LayerSpec, chain, load_spec, network
+from convshape.network.evaluate import BIAS_DEFAULT, DATA_FORMATS, LayerReport, LayerSpec, chain, load_spec, network
 from convshape.params import explicit_padding, padding_keyword, per_axis
 
 from difftools import require_torch  # noqa: E402
@@ -469,7 +469,7 @@ TORCH_SPECS = [p for p in SPECS if load_spec(p).framework == "torch" and "broken
 def test_sweep_agrees_with_torch_on_both_sides_of_every_boundary(path):
     """Sizes the sweep accepts run in torch; sizes it rejects raise (or give an empty tensor):
     every size up to 40, then both sides of every boundary of the valid set up to 600."""
-    from convshape.sweeps import _Network, sweep
+    from convshape.network.sweep import _Network, sweep
 
     spec = load_spec(path)
     result = sweep(path, (1, 600))

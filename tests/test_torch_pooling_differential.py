@@ -13,7 +13,7 @@ import random
 import pytest
 
 from convshape import ShapeError
-from convshape.pooling import pool
+from convshape.api.pooling import pool
 
 from difftools import require_torch  # noqa: E402
 

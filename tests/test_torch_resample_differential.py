@@ -16,7 +16,7 @@ import warnings
 import pytest
 
 from convshape import ShapeError
-from convshape.resample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
+from convshape.api.resample import interpolate, pixel_shuffle, pixel_unshuffle, upsample
 
 from difftools import require_torch  # noqa: E402
 

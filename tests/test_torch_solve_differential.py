@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import pytest
 
-from convshape.solver import solve
+from convshape.api.solve import solve
 
 from difftools import require_torch  # noqa: E402
 

@@ -14,7 +14,7 @@ import random
 import warnings
 
 from convshape import ShapeError
-from convshape.unpool import adaptive_pool, fractional_max_pool, max_unpool
+from convshape.api.unpool import adaptive_pool, fractional_max_pool, max_unpool
 
 from difftools import require_torch  # noqa: E402
 

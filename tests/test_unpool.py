@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convshape import ShapeError
-from convshape.unpool import (adaptive_pool, adaptive_windows, fractional_max_pool, keras_adaptive_windows,
+from convshape.api.unpool import (adaptive_pool, adaptive_windows, fractional_max_pool, keras_adaptive_windows,
                               max_unpool, onnx_largest_index, onnx_pool_inputs, window_gaps)
 
 # ---------------------------------------------------------------------- seed examples

@@ -1,13 +1,13 @@
-"""Reports for interpolation / upsampling and pixel shuffle (blocks for convshape.render)."""
+"""Reports for interpolation / upsampling and pixel shuffle (blocks for convshape.render.conv)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .render import Block, Table, sizes
+from convshape.render.conv import Block, Table, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .resample import InterpolateResult, PixelShuffleResult
+    from convshape.api.resample import InterpolateResult, PixelShuffleResult
 
 
 def _num(value: float | None) -> str:

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from collections import namedtuple
 from typing import Any, TypeVar
 
-from .errors import ShapeError
-from .frameworks import FRAMEWORKS, Framework, Pad, framework_rules
-from .model import AxisSpec, ConvAxis, SpatialResult, TransposedAxis
-from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
-from .rules import preimage
+from convshape.errors import ShapeError
+from convshape.frameworks import FRAMEWORKS, Framework, Pad, framework_rules
+from convshape.model import AxisSpec, ConvAxis, SpatialResult, TransposedAxis
+from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from convshape.rules import preimage
 
 T = TypeVar("T")
 

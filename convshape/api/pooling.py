@@ -1,6 +1,6 @@
 """Max, average and LP pooling: each framework's output size, padding split and windows.
 
-    >>> from convshape.pooling import pool
+    >>> from convshape.api.pooling import pool
     >>> pool("max", 3, 2, 1, ndim=2).output
     (2, 2)
     >>> pool("max", 5, 2, 2, padding=1, ceil_mode=True).axes[0].last_window_dropped
@@ -17,11 +17,11 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from . import rules
-from .errors import ShapeError
-from .frameworks import FRAMEWORKS, MAX_INPUT, MAX_WINDOW, Pad, framework_rules
-from .model import AxisSpec, SpatialResult
-from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from convshape import rules
+from convshape.errors import ShapeError
+from convshape.frameworks import FRAMEWORKS, MAX_INPUT, MAX_WINDOW, Pad, framework_rules
+from convshape.model import AxisSpec, SpatialResult
+from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 
 T = TypeVar("T")
 

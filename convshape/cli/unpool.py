@@ -1,12 +1,12 @@
 """CLI commands for adaptive pooling, fractional max pooling and max unpooling: thin Click
-wrappers over :mod:`convshape.unpool`, one API call each, registered lazily in cli.COMMANDS."""
+wrappers over :mod:`convshape.api.unpool`, one API call each, registered lazily in cli.COMMANDS."""
 
 from __future__ import annotations
 
 import click
 
-from .cli import FRAMEWORK_NAMES, epilog, run
-from .unpool import adaptive_pool, fractional_max_pool, max_unpool
+from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
+from convshape.api.unpool import adaptive_pool, fractional_max_pool, max_unpool
 
 
 
@@ -36,7 +36,7 @@ def make_adaptive(kind: str, ndim: int) -> click.Command:
     @_framework()
     def command(input: str, output_size: str, framework: str, as_json: bool) -> None:
         run(as_json, lambda: adaptive_pool(input, output_size, kind, framework=framework, ndim=ndim),
-            "render_unpool.adaptive_report")
+            "render.unpool.adaptive_report")
 
     word = "average" if kind == "avg" else "max"
     command.help = (f"The window of every output index of {ndim}-D adaptive {word} pooling: start, end and size, "
@@ -61,7 +61,7 @@ def make_fractional(ndim: int) -> click.Command:
     def command(input: str, kernel: str, output_size: str | None, output_ratio: str | None, framework: str,
                 as_json: bool) -> None:
         run(as_json, lambda: fractional_max_pool(input, kernel, output_size, output_ratio, framework=framework,
-                                                 ndim=ndim), "render_unpool.fractional_report")
+                                                 ndim=ndim), "render.unpool.fractional_report")
 
     command.help = (f"Output size of {ndim}-D fractional max pooling (torch nn.FractionalMaxPool{ndim}d) from "
                     f"--o or --ratio, checked against the kernel as torch checks it.")
@@ -90,7 +90,7 @@ def make_unpool(ndim: int) -> click.Command:
     def command(input: str, kernel: str, stride: str | None, padding: str | None, output_size: str | None,
                 framework: str, as_json: bool) -> None:
         run(as_json, lambda: max_unpool(input, kernel, stride, padding, output_size, framework=framework,
-                                        ndim=ndim), "render_unpool.unpool_report")
+                                        ndim=ndim), "render.unpool.unpool_report")
 
     command.help = (f"Output size of {ndim}-D max unpooling (torch nn.MaxUnpool{ndim}d; TF's argmax scatter; ONNX "
                     f"MaxUnpool): the default, every output_size accepted, and the sizes the max pool came from.")

@@ -2,7 +2,7 @@
 (and, for pooling, ceil_mode) that maps an input size to an output size in one framework, or
 that scales every input size exactly, simplest first.
 
-    >>> from convshape.solver import solve
+    >>> from convshape.api.solve import solve
     >>> s = solve(224, 112, "conv2d").solutions[0]
     >>> s.kernel, s.stride, s.padding
     ((1, 1), (2, 2), '0')
@@ -11,7 +11,7 @@ that scales every input size exactly, simplest first.
 
 solve only enumerates and ranks. Every candidate is judged by the framework classes the other
 commands use (:class:`convshape.frameworks.Framework` ``pads`` / ``conv_output`` / ``transposed``,
-:class:`convshape.pooling.PoolRules` ``check`` / ``axes``), so its answers and rejections are
+:class:`convshape.api.pooling.PoolRules` ``check`` / ``axes``), so its answers and rejections are
 exactly theirs. The search runs per axis (a candidate is tried on a layer with the same
 parameters on every axis, so a rule that looks at the whole layer sees a real layer); the
 per-axis answers are then combined, keeping only combinations one layer can express: a padding
@@ -33,11 +33,11 @@ from fractions import Fraction
 from itertools import product
 from typing import Any, TypeVar, Union
 
-from . import rules
-from .errors import ShapeError
-from .frameworks import Framework, Pad, framework_rules
-from .model import AxisSpec
-from .params import IntArg, axis_count, per_axis
+from convshape import rules
+from convshape.errors import ShapeError
+from convshape.frameworks import Framework, Pad, framework_rules
+from convshape.model import AxisSpec
+from convshape.params import IntArg, axis_count, per_axis
 
 T = TypeVar("T")
 
@@ -786,7 +786,7 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
     if limit is not None:
         _bound(limit, "limit", 0, low=0)
     if family in POOL_KIND:
-        from .pooling import pool_rules
+        from convshape.api.pooling import pool_rules
 
         fw = pool_rules(framework)
         fw.check(POOL_KIND[family], n, [AxisSpec(1, 1, 1, 1)] * n, False)  # the kind and the rank it pools

@@ -1,6 +1,6 @@
 """Adaptive pooling, fractional max pooling and max unpooling: rules, results and the API.
 
-    >>> from convshape.unpool import adaptive_pool, fractional_max_pool, max_unpool
+    >>> from convshape.api.unpool import adaptive_pool, fractional_max_pool, max_unpool
     >>> adaptive_pool(5, 3).windows
     (((0, 2), (1, 4), (3, 5)),)
     >>> fractional_max_pool("50,32", 3, output_size="13,12").output
@@ -21,11 +21,11 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
 
-from .errors import ShapeError
-from .frameworks import MAX_INPUT, MAX_WINDOW, framework_rules
-from .model import SpatialResult
-from .params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
-from .rules import div_trunc
+from convshape.errors import ShapeError
+from convshape.frameworks import MAX_INPUT, MAX_WINDOW, framework_rules
+from convshape.model import SpatialResult
+from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from convshape.rules import div_trunc
 
 T = TypeVar("T")
 Window = tuple[int, int]

@@ -1,4 +1,4 @@
-"""CLI commands for interpolation / upsampling and pixel (un)shuffle: thin layers over convshape.resample."""
+"""CLI commands for interpolation / upsampling and pixel (un)shuffle: thin layers over convshape.api.resample."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from . import resample
-from .cli import FRAMEWORK_NAMES, epilog, run
-from .errors import ShapeError
+from convshape.api import resample
+from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
+from convshape.errors import ShapeError
 
 INTERPOLATE_EPILOG = epilog(
     "{name} --i 37 --scale 1.5",
@@ -88,7 +88,7 @@ def make_interpolate(name: str) -> click.Command:
         run(as_json, lambda: api(input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
                                  framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy,
                                  crop_to_aspect_ratio=crop_to_aspect_ratio, pad_to_aspect_ratio=pad_to_aspect_ratio),
-            "render_resample.interpolate_report")
+            "render.resample.interpolate_report")
 
     command.help = (f"Output size of an interpolation / upsampling layer ({layer} by default) per axis, with the "
                     f"framework's exact float rounding, and the scale each axis samples with.")
@@ -114,7 +114,7 @@ def make_pixel_shuffle(unshuffle: bool) -> click.Command:
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(input: tuple[int, ...], factor: int, data_format: str | None, framework: str, as_json: bool) -> None:
         run(as_json, lambda: api(input, factor, data_format, framework=framework),
-            "render_resample.pixel_shuffle_report")
+            "render.resample.pixel_shuffle_report")
 
     command.help = ("Whole output shape of a pixel " + ("unshuffle (space-to-depth): channels x r^2, height and "
                     "width / r." if unshuffle else "shuffle (sub-pixel, depth-to-space): channels / r^2, height "

@@ -1,6 +1,6 @@
 """Resampling: interpolation / upsampling and pixel shuffle (sub-pixel), per axis and whole shapes.
 
-    >>> from convshape.resample import interpolate, pixel_shuffle
+    >>> from convshape.api.resample import interpolate, pixel_shuffle
     >>> interpolate(37, scale=1.5).output
     (55,)
     >>> interpolate("37,37", scale=1.5, mode="bilinear").axes[0].source_step   # 1 / 1.5, not 37 / 55
@@ -24,10 +24,10 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
 
-from .errors import ShapeError
-from .frameworks import framework_rules
-from .model import SpatialResult
-from .params import IntArg, axis_count, per_axis
+from convshape.errors import ShapeError
+from convshape.frameworks import framework_rules
+from convshape.model import SpatialResult
+from convshape.params import IntArg, axis_count, per_axis
 
 T = TypeVar("T")
 ScaleArg = Union[int, float, str, Sequence[Union[int, float, str]], None]

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .cli import FRAMEWORK_NAMES, epilog, run
+from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
 
 NOTES = ("Exit code 1 also when a layer fails, a skip connection does not align or an expect does not hold; "
          "2 for a malformed spec.")
@@ -45,10 +45,10 @@ def make_summary() -> click.Command:
     def command(spec: str, input: str | None, framework: str | None, as_json: bool) -> None:
         """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
         parameters, MACs, padding split and receptive field, with totals."""
-        from .networks import network
+        from convshape.network.evaluate import network
 
         _run_failing(as_json, lambda: network(spec, input=input, framework=framework),
-                     "render_network.network_report")
+                     "render.network.network_report")
 
     return command
 
@@ -72,10 +72,10 @@ def make_chain() -> click.Command:
     def command(input: str, layers: tuple[str, ...], data_format: str | None, framework: str,
                 as_json: bool) -> None:
         """Shape a chain of one-line layers, as `summary` does for a spec file."""
-        from .networks import chain
+        from convshape.network.evaluate import chain
 
         _run_failing(as_json, lambda: chain(input, list(layers), framework=framework, data_format=data_format),
-                     "render_network.network_report")
+                     "render.network.network_report")
 
     return command
 
@@ -93,10 +93,10 @@ def make_check() -> click.Command:
     def command(specs: tuple[str, ...], input: str | None, framework: str | None, as_json: bool) -> None:
         """Check spec files for CI: every layer valid, every skip connection aligned, every
         `expect` shape held."""
-        from .networks import check
+        from convshape.network.evaluate import check
 
         _run_failing(as_json, lambda: check(list(specs), input=input, framework=framework),
-                     "render_network.check_report")
+                     "render.network.check_report")
 
     return command
 
@@ -120,11 +120,11 @@ def make_sweep() -> click.Command:
         """Every input size for which the whole network is valid and its skip connections align,
         as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
         network's strides)."""
-        from .sweeps import sweep
+        from convshape.network.sweep import sweep
 
         box: list[Any] = []
         run(as_json, lambda: box.append(sweep(spec, range, axis=axis, input=input, framework=framework)) or box[0],
-            "render_network.sweep_report")
+            "render.network.sweep_report")
         if box and not box[0].valid:
             sys.exit(1)
 

@@ -1,14 +1,14 @@
 """The picture of a layer, as data: its cells, the window each output reads, its matrix.
 
-    >>> from convshape.explain import explain_layer
+    >>> from convshape.api.explain import explain_layer
     >>> ex = explain_layer("conv2d", 4, 3)
     >>> ex.matrix.rows, ex.matrix.cols
     (4, 16)
     >>> [w.start for w in explain_layer("conv1d", 5, 3, stride=2, padding=1).axes[0].views[0].windows]
     [-1, 1, 3]
 
-Everything here is built FROM the engine's own result (:func:`convshape.api.conv`,
-:func:`convshape.api.conv_transpose`, :func:`convshape.pooling.pool`): the pads, the SAME
+Everything here is built FROM the engine's own result (:func:`convshape.api.conv.conv`,
+:func:`convshape.api.conv.conv_transpose`, :func:`convshape.api.pooling.pool`): the pads, the SAME
 splits, the output sizes, ceil_mode's dropped windows and every rejection are exactly the
 engine's. This module only lays the geometry out: where each window sits is
 ``start = j * stride - pad_before`` with taps ``start + t * dilation`` (torch's
@@ -30,9 +30,9 @@ from collections.abc import Callable, Sequence
 from math import gcd, prod
 from typing import Any, TypeVar
 
-from . import rules
-from .errors import ShapeError
-from .params import IntArg, PadArg
+from convshape import rules
+from convshape.errors import ShapeError
+from convshape.params import IntArg, PadArg
 
 T = TypeVar("T")
 
@@ -486,8 +486,8 @@ def _transposed_axis(axis: int, a: Any) -> ExplainAxis:
 
 
 def _transposed_identities(result: Any, axes: Sequence[ExplainAxis], matrix: Matrix) -> tuple[Identity, ...]:
-    from .api import forward_of
-    from .frameworks import framework_rules
+    from convshape.api.conv import forward_of
+    from convshape.frameworks import framework_rules
 
     fw = framework_rules(result.framework)
     ins, outs = _xs([a.input for a in axes]), _xs([a.output for a in axes])
@@ -558,8 +558,8 @@ def _explain_pool(result: Any) -> ExplainResult:
 
 # ---------------------------------------------------------------------------- API
 def explain_result(result: Any) -> ExplainResult:
-    """The picture of an engine result: a :class:`~convshape.api.ConvResult`,
-    :class:`~convshape.api.ConvTransposeResult` or :class:`~convshape.pooling.PoolResult`."""
+    """The picture of an engine result: a :class:`~convshape.api.conv.ConvResult`,
+    :class:`~convshape.api.conv.ConvTransposeResult` or :class:`~convshape.api.pooling.PoolResult`."""
     if hasattr(result, "ceil_mode"):
         return _explain_pool(result)
     if hasattr(result, "maps_back"):
@@ -591,8 +591,8 @@ def explain_layer(op: str, input: IntArg, kernel: IntArg, stride: IntArg = None,
     """The picture of a layer: ``op`` names it as the CLI does (``conv2d``, ``conv-transpose1d``,
     ``deconv2d``, ``maxpool2d``, ``avgpool1d``, ``lppool2d``; or ``conv`` / ``conv-transpose`` /
     ``pool`` with ``ndim`` and, for pooling, ``kind``). The other arguments are those of
-    :func:`convshape.api.conv`, :func:`convshape.api.conv_transpose` or
-    :func:`convshape.pooling.pool`, which compute the layer (and raise its rejections);
+    :func:`convshape.api.conv.conv`, :func:`convshape.api.conv.conv_transpose` or
+    :func:`convshape.api.pooling.pool`, which compute the layer (and raise its rejections);
     ``stride=None`` is 1 for a convolution and the framework's default for pooling.
     """
     family, named_kind, named_ndim = parse_op(op)
@@ -608,17 +608,17 @@ def explain_layer(op: str, input: IntArg, kernel: IntArg, stride: IntArg = None,
         if value is not None and name not in applies:
             raise ShapeError(f"{name} does not apply to {op}", rule="option-not-applicable", values={name: value})
     if family == "conv":
-        from .api import conv
+        from convshape.api.conv import conv
 
         result: Any = conv(input, kernel, 1 if stride is None else stride, padding, dilation, framework=framework,
                            ndim=ndim)
     elif family == "conv-transpose":
-        from .api import conv_transpose
+        from convshape.api.conv import conv_transpose
 
         result = conv_transpose(input, kernel, 1 if stride is None else stride, padding, dilation, output_padding,
                                 output_size, framework=framework, ndim=ndim)
     else:
-        from .pooling import pool
+        from convshape.api.pooling import pool
 
         if named_kind and kind and named_kind != kind:
             raise ShapeError(f"{op} is {named_kind} pooling, but kind={kind!r}", rule="option-not-applicable",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Union
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from .api import ConvResult, ConvTransposeResult, FrameworksResult
+    from convshape.api.conv import ConvResult, ConvTransposeResult, FrameworksResult
 
 
 class Table(namedtuple("Table", "title header rows notes", defaults=((),))):
@@ -68,7 +68,7 @@ def clip(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], ...]
 
 # ---------------------------------------------------------------------------- reports
 def conv_report(result: ConvResult) -> list[Block]:
-    from .frameworks import framework_rules
+    from convshape.frameworks import framework_rules
 
     fw = framework_rules(result.framework)
     blocks: list[Block] = [
@@ -92,7 +92,7 @@ def conv_report(result: ConvResult) -> list[Block]:
 
 
 def transpose_report(result: ConvTransposeResult) -> list[Block]:
-    from .frameworks import framework_rules
+    from convshape.frameworks import framework_rules
 
     fw = framework_rules(result.framework)
     blocks: list[Block] = [

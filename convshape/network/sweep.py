@@ -34,8 +34,8 @@ from fractions import Fraction
 from math import gcd
 from typing import Any
 
-from .errors import ShapeError
-from .networks import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, _merge, _spec)
+from convshape.errors import ShapeError
+from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, _merge, _spec)
 
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
 BRUTE_FORCE_LIMIT = 20000
@@ -375,7 +375,7 @@ def _parse_range(range: object) -> tuple[int, int]:
 def _examples(net: _Network, valid: Sequence[Progression], lo: int, hi: int, around: int,
               limit: int = 3) -> tuple[Failure, ...]:
     """Why the invalid sizes nearest the spec's own input fail, in the framework's words."""
-    from .networks import evaluate
+    from convshape.network.evaluate import evaluate
 
     found: list[Failure] = []
     for distance in builtins.range(0, 4 * max(p.step for p in valid) + 8 if valid else 64):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .render import Block, Table, clip, pad_pair, sizes
+from convshape.render.conv import Block, Table, clip, pad_pair, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .pooling import PoolAxis, PoolCompareResult, PoolResult, Window
+    from convshape.api.pooling import PoolAxis, PoolCompareResult, PoolResult, Window
 
 
 def last_window(axis: PoolAxis) -> str:
@@ -63,7 +63,7 @@ def _divisor_line(result: PoolResult) -> str:
 
 
 def pool_report(result: PoolResult) -> list[Block]:
-    from .pooling import POOL_RULES
+    from convshape.api.pooling import POOL_RULES
 
     fw = POOL_RULES[result.framework]
     blocks: list[Block] = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .render import Block, Table
+from convshape.render.conv import Block, Table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .solver import Solution, SolveResult
+    from convshape.api.solve import Solution, SolveResult
 
 
 def _values(values: tuple[int, ...]) -> str:
@@ -68,6 +68,6 @@ def solve_report(result: SolveResult) -> list[Block]:
 
 
 def _ranking() -> str:
-    from .solver import RANKING
+    from convshape.api.solve import RANKING
 
     return RANKING

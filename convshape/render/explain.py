@@ -1,8 +1,8 @@
-"""Draw an :class:`~convshape.explain.ExplainResult` in plain characters.
+"""Draw an :class:`~convshape.api.explain.ExplainResult` in plain characters.
 
 Every drawing is plain text (readable when piped, testable as golden strings); rich only
 adds colour when it prints to a terminal or records an SVG (``rich_print``). A drawing is a
-:class:`Picture`: a ``str`` (so :func:`convshape.render.plain` and ``render.rich_print`` print
+:class:`Picture`: a ``str`` (so :func:`convshape.render.conv.plain` and ``render.rich_print`` print
 it as it is) that also knows the role of each of its lines, for the colours.
 
 One axis is drawn as a row of cells with one line per window under it::
@@ -22,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .render import Block, sizes
+from convshape.render.conv import Block, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from .explain import ExplainAxis, ExplainResult, Matrix, View, Window
+    from convshape.api.explain import ExplainAxis, ExplainResult, Matrix, View, Window
 
 GLYPH = {"input": "x", "zero": "0", "pad": "p", "output": "o", "cropped": "-", None: " "}
 BUDGET = 72  # columns a drawing may take (the label column comes on top)
@@ -357,7 +357,7 @@ def legend(ex: ExplainResult) -> str:
 
 def explain_report(ex: ExplainResult) -> list[Block]:
     """The ``explain`` command's report: a header, then the picture."""
-    from .frameworks import framework_rules
+    from convshape.frameworks import framework_rules
 
     blocks: list[Block] = [f"{ex.op} · {framework_rules(ex.framework).title} · padding {ex.padding}",
                            f"input {sizes(ex.input)} -> output {sizes(ex.output)}"]
@@ -368,7 +368,7 @@ def explain_report(ex: ExplainResult) -> list[Block]:
 
 def plain_text(ex: ExplainResult) -> str:
     """The picture as plain text (what a pipe gets)."""
-    from .render import plain
+    from convshape.render.conv import plain
 
     return plain(picture_blocks(ex))
 
@@ -399,8 +399,8 @@ def _styled(picture: Picture) -> Any:
 
 
 def rich_print(blocks: list[Block], console: Console) -> None:
-    """The blocks as :func:`convshape.render.rich_print` prints them, pictures in colour."""
-    from . import render
+    """The blocks as :func:`convshape.render.conv.rich_print` prints them, pictures in colour."""
+    from convshape.render import conv as render
 
     run: list[Block] = []
     for block in blocks:

@@ -1,10 +1,10 @@
-"""The solve command: a thin Click layer over :func:`convshape.solver.solve`."""
+"""The solve command: a thin Click layer over :func:`convshape.api.solve.solve`."""
 
 from __future__ import annotations
 
 import click
 
-from .cli import FRAMEWORK_NAMES, epilog, run
+from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
 
 
 def make_solve() -> click.Command:
@@ -43,12 +43,12 @@ def make_solve() -> click.Command:
     def command(input: str | None, output_size: str | None, op: str | None, framework: str, for_all_inputs: bool,
                 scale: str | None, max_kernel: int, max_stride: int, max_dilation: int, max_padding: int | None,
                 all_splits: bool, limit: int, as_json: bool) -> None:
-        from .solver import solve
+        from convshape.api.solve import solve
 
         run(as_json, lambda: solve(input, output_size, op, framework=framework, for_all_inputs=for_all_inputs,
                                    scale=scale, max_kernel=max_kernel, max_stride=max_stride,
                                    max_dilation=max_dilation, max_padding=max_padding, all_splits=all_splits,
-                                   limit=limit), "render_solve.solve_report")
+                                   limit=limit), "render.solve.solve_report")
 
     command.help = ("Every kernel, stride, padding, dilation and output_padding (ceil_mode for pooling) that maps "
                     "--i to --o in the framework, simplest first; or, with --for-all-inputs --scale, the layers "

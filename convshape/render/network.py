@@ -1,4 +1,4 @@
-"""Reports for networks (summary, chain, check) and sweeps, as :mod:`convshape.render` blocks."""
+"""Reports for networks (summary, chain, check) and sweeps, as :mod:`convshape.render.conv` blocks."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .render import Block, Table, sizes
+from convshape.render.conv import Block, Table, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .networks import CheckReport, LayerReport, NetworkReport
-    from .sweeps import Progression, SweepResult
+    from convshape.network.evaluate import CheckReport, LayerReport, NetworkReport
+    from convshape.network.sweep import Progression, SweepResult
 
 
 def _count(n: int) -> str:
@@ -48,7 +48,7 @@ def _weights(layer: LayerReport) -> str:
 def network_report(result: NetworkReport) -> list[Block]:
     """The per-layer table (torchinfo's columns, plus padding split and receptive field),
     totals, then each failure with its rule."""
-    from .frameworks import framework_rules
+    from convshape.frameworks import framework_rules
 
     title = framework_rules(result.framework).title if result.framework != "-" else ""
     blocks: list[Block] = [f"{result.source} · {title} · input {sizes(result.input)}"

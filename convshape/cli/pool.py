@@ -1,11 +1,11 @@
-"""The maxpool / avgpool / lppool commands: a thin Click layer over :mod:`convshape.pooling`."""
+"""The maxpool / avgpool / lppool commands: a thin Click layer over :mod:`convshape.api.pooling`."""
 
 from __future__ import annotations
 
 import click
 
-from . import pooling
-from .cli import FRAMEWORK_NAMES, epilog, explain_options, run
+from convshape.api import pooling
+from convshape.cli.common import FRAMEWORK_NAMES, epilog, explain_options, run
 
 NAMES = {"max": "max", "avg": "average", "lp": "LP"}
 
@@ -45,11 +45,11 @@ def make_pool(kind: str, ndim: int) -> click.Command:
         if compare:
             run(as_json, lambda: pooling.pool_compare(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                                       ndim=ndim, count_include_pad=count_include_pad,
-                                                      norm_type=norm_type), "render_pool.compare_report")
+                                                      norm_type=norm_type), "render.pool.compare_report")
         else:
             run(as_json, lambda: pooling.pool(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                               framework=framework, ndim=ndim, count_include_pad=count_include_pad,
-                                              norm_type=norm_type), "render_pool.pool_report", explain, svg)
+                                              norm_type=norm_type), "render.pool.pool_report", explain, svg)
 
     if kind == "avg":
         command = click.option(

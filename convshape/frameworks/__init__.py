@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Union
 
-from . import rules
-from .errors import ShapeError
-from .model import AxisSpec, TransposeOption, TransposedAxis
+from convshape import rules
+from convshape.errors import ShapeError
+from convshape.model import AxisSpec, TransposeOption, TransposedAxis
 
 Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
 

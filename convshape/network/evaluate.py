@@ -6,7 +6,7 @@ rejections and messages of the single-layer commands. This module adds what only
 has: tensors with batch and channels in a data format, weights and their layouts, parameter
 and multiply-accumulate counts, receptive fields, skip connections and expected shapes.
 
-    >>> from convshape.networks import chain
+    >>> from convshape.network.evaluate import chain
     >>> chain("1x3x224x224", ["conv2d 64 k=7 s=2 p=3", "maxpool2d k=3 s=2 p=1"]).layers[-1].shape
     (1, 64, 56, 56)
 """
@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Union
 
-from .errors import ShapeError
-from .params import per_axis
+from convshape.errors import ShapeError
+from convshape.params import per_axis
 
 # ---------------------------------------------------------------------------- data formats
 #: data format -> (spatial axes, channels last?)
@@ -274,7 +274,7 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
 
 def framework_name(fw: object, source: str) -> str:
     """The canonical name of a spec's framework (``pytorch`` -> ``torch``)."""
-    from .frameworks import framework_rules
+    from convshape.frameworks import framework_rules
 
     if not isinstance(fw, str):
         raise spec_error(f"{source}: framework must be a name like \"torch\", but got {fw!r}", field="framework")
@@ -540,7 +540,7 @@ class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after 
     """What evaluating one layer gives: the output shape, the weight tensors, the MACs, and per
     spatial axis a function from (receptive_field, jump, start) to the same after the layer.
 
-    For :mod:`convshape.sweeps`, per spatial axis: ``scale``, the exact factor the layer scales a
+    For :mod:`convshape.network.sweep`, per spatial axis: ``scale``, the exact factor the layer scales a
     size by in the long run (1/stride for a window, stride for a transposed convolution, 0 for
     a fixed output size, None where float arithmetic makes it inexact), and ``extent``, the
     input size from which the layer's integer formula is in its regular (floor) regime.
@@ -676,7 +676,7 @@ class _Axes(namedtuple("_Axes", "axes output warnings")):
 
 def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> _Axes:
     """The spatial axes of a convolution layer, by the rules of ``convshape conv2d``."""
-    from .api import _empty_warnings, conv_axes
+    from convshape.api.conv import _empty_warnings, conv_axes
 
     a = layer.args
     axes = conv_axes(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
@@ -704,7 +704,7 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 
 
 def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from .api import conv_transpose
+    from convshape.api.conv import conv_transpose
 
     ndim = _need_spatial(layer, x)
     cin, cout = x.channels, layer.args["out_channels"]
@@ -772,7 +772,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
 
 
 def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from .pooling import EMPTY_WARNING, pool_axes, pool_rules
+    from convshape.api.pooling import EMPTY_WARNING, pool_axes, pool_rules
 
     ndim = _need_spatial(layer, x)
     a = layer.args
@@ -789,7 +789,7 @@ def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 
 
 def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from .unpool import adaptive_pool
+    from convshape.api.unpool import adaptive_pool
 
     ndim = _need_spatial(layer, x)
     result = adaptive_pool(x.spatial, layer.args["output_size"], layer.kind.split("_")[1], framework=fw, ndim=ndim)
@@ -810,7 +810,7 @@ def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 
 
 def _fractional(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from .unpool import fractional_max_pool
+    from convshape.api.unpool import fractional_max_pool
 
     ndim = _need_spatial(layer, x)
     a = layer.args
@@ -823,7 +823,7 @@ def _fractional(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 
 
 def _unpool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from .unpool import max_unpool
+    from convshape.api.unpool import max_unpool
 
     ndim = _need_spatial(layer, x)
     a = layer.args
@@ -841,7 +841,7 @@ _TAPS = {"nearest": 1, "nearest-exact": 1, "area": 1, "linear": 2, "bilinear": 2
 
 
 def _resample(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from .resample import interpolate, upsample
+    from convshape.api.resample import interpolate, upsample
 
     ndim = _need_spatial(layer, x)
     a = layer.args
@@ -857,7 +857,7 @@ def _resample(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 
 
 def _shuffle(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from .resample import pixel_shuffle, pixel_unshuffle
+    from convshape.api.resample import pixel_shuffle, pixel_unshuffle
 
     ndim = _need_spatial(layer, x)
     call = pixel_unshuffle if layer.kind == "pixel_unshuffle" else pixel_shuffle

@@ -1,12 +1,12 @@
 """The ``explain`` command: the picture of one layer (a thin Click layer over
-:func:`convshape.explain.explain_layer`)."""
+:func:`convshape.api.explain.explain_layer`)."""
 
 from __future__ import annotations
 
 import click
 
-from .cli import FRAMEWORK_NAMES, epilog, run
-from .explain import explain_layer
+from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
+from convshape.api.explain import explain_layer
 
 EXAMPLES = ("explain conv1d --i 5 --k 3 --s 2 --p 1", "explain deconv1d --i 3 --k 3 --s 2 --p 1",
             "explain conv2d --i 4 --k 3 --json")
@@ -49,7 +49,7 @@ def make_explain() -> click.Command:
                 as_json: bool) -> None:
         run(as_json, lambda: explain_layer(op, input, kernel, stride, padding, dilation, output_padding, output_size,
                                            ceil_mode, framework=framework, count_include_pad=count_include_pad,
-                                           norm_type=norm_type), "render_explain.explain_report", svg=svg)
+                                           norm_type=norm_type), "render.explain.explain_report", svg=svg)
 
     command.help = ("Draw a layer: OP is conv1d/2d/3d, conv-transpose1d/2d/3d (deconv2d, ...), maxpool, avgpool or "
                     "lppool 1d/2d/3d. Shows one axis's cells (padding, inserted zeros) and the window of each output "

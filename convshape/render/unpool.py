@@ -1,16 +1,16 @@
 """Reports for adaptive pooling, fractional max pooling and max unpooling (lists of
-:mod:`convshape.render` blocks)."""
+:mod:`convshape.render.conv` blocks)."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Callable
 
-from .frameworks import framework_rules
-from .render import Block, Table, clip, pad_pair, runs, sizes
+from convshape.frameworks import framework_rules
+from convshape.render.conv import Block, Table, clip, pad_pair, runs, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolAxis, UnpoolResult
+    from convshape.api.unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolAxis, UnpoolResult
 
 
 def _head(result: AdaptivePoolResult | FractionalResult | UnpoolResult, extra: str = "") -> list[Block]:
@@ -50,7 +50,7 @@ def _window_summary(a: AdaptiveAxis) -> str:
 
 
 def adaptive_report(result: AdaptivePoolResult) -> list[Block]:
-    from .unpool import window_gaps
+    from convshape.api.unpool import window_gaps
 
     blocks = _head(result, f" · adaptive {'average' if result.kind == 'avg' else 'max'} pooling")
     rows = tuple((str(i), str(a.input), str(a.output), ", ".join(str(s) for s in sorted(set(a.sizes))) or "-",

@@ -1,0 +1,1 @@
+"""convshape.render.conv."""
