@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from convshape.api.conv import ConvResult, ConvTransposeResult, conv, conv_transpose, frameworks  # noqa: E402
+from convshape.api.conv import ConvResult, ConvTransposeResult, conv, conv_transpose, list_frameworks  # noqa: E402
 from convshape.errors import ShapeError  # noqa: E402
 
 # pooling, unpooling, resampling, networks and pictures load on first use, so the conv commands' start-up stays small
@@ -27,5 +27,5 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'convshape' has no attribute {name!r}")
 
 
-__all__ = ["ConvResult", "ConvTransposeResult", "ShapeError", "__version__", "conv", "conv_transpose", "frameworks",
+__all__ = ["ConvResult", "ConvTransposeResult", "ShapeError", "__version__", "conv", "conv_transpose", "list_frameworks",
            *_LAZY]

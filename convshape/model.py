@@ -101,3 +101,18 @@ class SpatialResult:
         """``{"op", "framework", "padding", "input", "output"}``."""
         return {"op": self.op, "framework": self.framework, "padding": self.padding,  # type: ignore[attr-defined]
                 "input": list(self.input), "output": list(self.output)}
+
+
+# ---------------------------------------------------------------------------- frameworks
+class Counted(namedtuple("Counted", "pad_before pad_after output floor_output ceil_output dropped")):
+    """What one framework computes for one axis, before the windows are listed."""
+
+    __slots__ = ()
+
+    pad_before: int
+    pad_after: int
+    output: int
+    floor_output: int
+    ceil_output: int | None
+    dropped: bool
+

@@ -71,7 +71,7 @@ def test_compare_table_and_json():
     assert result.exit_code == 0
     out = result.output
     assert "Frameworks side by side" in out
-    assert "frameworks disagree: 55x55 (torch, tf, keras, jax, onnx); 56x56 (caffe)" in out
+    assert "frameworks disagree: 55x55 (torch, tf, keras, jax, onnx, onnxruntime); 56x56 (caffe)" in out
     data = json.loads(run("lppool1d", "--i", "8", "--k", "2", "--compare", "--json").output)
     assert [f["framework"] for f in data["frameworks"]] == ["torch", "tf", "keras", "jax", "onnx", "caffe"]
     assert data["frameworks"][1]["error"] and data["frameworks"][0]["output"] == [4]

@@ -240,7 +240,7 @@ def test_json_contract():
 def test_compare_shows_every_framework():
     result = pool_compare("max", (112, 112), 3, 2)
     by_name = {r.framework: r for r in result.rows}
-    assert list(by_name) == ["torch", "tf", "keras", "jax", "onnx", "caffe"]
+    assert list(by_name) == ["torch", "tf", "keras", "jax", "onnx", "onnxruntime", "caffe"]
     assert by_name["torch"].result.output == (55, 55) and by_name["caffe"].result.output == (56, 56)
     assert set(result.outputs) == {(55, 55), (56, 56)}
     d = result.to_dict()

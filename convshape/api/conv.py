@@ -16,7 +16,7 @@ from collections import namedtuple
 from typing import Any, TypeVar
 
 from convshape.errors import ShapeError
-from convshape.frameworks import FRAMEWORKS, Framework, Pad, framework_rules
+from convshape.frameworks import FRAMEWORKS, ConvRules, Pad, framework_rules
 from convshape.model import AxisSpec, ConvAxis, SpatialResult, TransposedAxis
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from convshape.rules import preimage
@@ -133,7 +133,7 @@ class ConvTransposeResult(SpatialResult, namedtuple(
 # ---------------------------------------------------------------------- shared plumbing
 def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padding: PadArg,
            framework: str, ndim: int | None, transposed: bool,
-           extra: Sequence[object] = ()) -> tuple[Framework, list[AxisSpec], list[Pad], str]:
+           extra: Sequence[object] = ()) -> tuple[ConvRules, list[AxisSpec], list[Pad], str]:
     fw = framework_rules(framework)
     n = ndim or axis_count(input, kernel, stride, dilation, padding, *extra)
     ins = per_axis(input, "input", n)
@@ -161,14 +161,14 @@ def _op_name(base: str, ndim: int) -> str:
 
 
 # ---------------------------------------------------------------------- convolution
-def conv_axis(fw: Framework, spec: AxisSpec, pad: Pad, ndim: int) -> ConvAxis:
+def conv_axis(fw: ConvRules, spec: AxisSpec, pad: Pad, ndim: int) -> ConvAxis:
     """One axis of a forward convolution in framework ``fw``."""
     pb, pa = fw.pads(spec, pad, transposed=False, ndim=ndim)
     out = fw.conv_output(spec, pb, pa)
     return ConvAxis(spec.input, spec.kernel, spec.stride, spec.dilation, pb, pa, out)
 
 
-def same_output_inputs(fw: Framework, spec: AxisSpec, pad: Pad, ndim: int) -> tuple[int, ...]:
+def same_output_inputs(fw: ConvRules, spec: AxisSpec, pad: Pad, ndim: int) -> tuple[int, ...]:
     """Every input size the same convolution maps to the same output (``stride`` of them,
     fewer near the smallest valid input): the ambiguity a transposed convolution resolves."""
     target = conv_axis(fw, spec, pad, ndim).output
@@ -180,7 +180,7 @@ def same_output_inputs(fw: Framework, spec: AxisSpec, pad: Pad, ndim: int) -> tu
     return tuple(range(lo, hi + 1))
 
 
-def _choice(fw: Framework, specs: list[AxisSpec], label: str, padding: PadArg, ndim: int) -> Choice:
+def _choice(fw: ConvRules, specs: list[AxisSpec], label: str, padding: PadArg, ndim: int) -> Choice:
     keyword = padding_keyword(padding)
     pads: list[Pad] = [keyword] * ndim if keyword else list(explicit_padding(padding, ndim))
     try:
@@ -191,7 +191,7 @@ def _choice(fw: Framework, specs: list[AxisSpec], label: str, padding: PadArg, n
                   tuple(a.pad_after for a in axes), tuple(a.output for a in axes))
 
 
-def _symmetric_reaching(fw: Framework, spec: AxisSpec, ndim: int, targets: Sequence[int]) -> int | None:
+def _symmetric_reaching(fw: ConvRules, spec: AxisSpec, ndim: int, targets: Sequence[int]) -> int | None:
     """The smallest symmetric padding whose output is the first reachable of ``targets``
     (the output is non-decreasing in the padding)."""
     reach = (spec.kernel - 1) * spec.dilation
@@ -202,7 +202,7 @@ def _symmetric_reaching(fw: Framework, spec: AxisSpec, ndim: int, targets: Seque
     return None
 
 
-def conv_choices(fw: Framework, specs: list[AxisSpec], ndim: int) -> tuple[Choice, ...]:
+def conv_choices(fw: ConvRules, specs: list[AxisSpec], ndim: int) -> tuple[Choice, ...]:
     """The usual padding choices and their outputs: the framework's default, its keywords,
     full, and the symmetric paddings that keep or halve the size."""
     rows = [("default", fw.default_padding)]
@@ -225,7 +225,7 @@ def _empty_warnings(outputs: Sequence[int]) -> tuple[str, ...]:
 
 
 def _conv_axes(input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg, framework: str,
-               ndim: int | None) -> tuple[Framework, list[AxisSpec], list[Pad], str, tuple[ConvAxis, ...]]:
+               ndim: int | None) -> tuple[ConvRules, list[AxisSpec], list[Pad], str, tuple[ConvAxis, ...]]:
     fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, False)
     n = len(specs)
     return fw, specs, pads, shown, _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
@@ -256,7 +256,7 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
 
 
 # ---------------------------------------------------------------------- transposed convolution
-def forward_of(fw: Framework, axis: TransposedAxis, output: int, pad_before: int, pad_after: int) -> int | None:
+def forward_of(fw: ConvRules, axis: TransposedAxis, output: int, pad_before: int, pad_after: int) -> int | None:
     """What the forward convolution with these pads gives for ``output`` (None if it rejects it)."""
     try:
         return fw.conv_output(AxisSpec(output, axis.kernel, axis.stride, axis.dilation), pad_before, pad_after)
@@ -264,13 +264,13 @@ def forward_of(fw: Framework, axis: TransposedAxis, output: int, pad_before: int
         return None
 
 
-def _with_forward(fw: Framework, axis: TransposedAxis) -> TransposedAxis:
+def _with_forward(fw: ConvRules, axis: TransposedAxis) -> TransposedAxis:
     options = tuple(o._replace(forward=forward_of(fw, axis, o.output, o.pad_before, o.pad_after))
                     for o in axis.options)
     return axis._replace(options=options)
 
 
-def reach(fw: Framework, spec: AxisSpec, output_size: int, ndim: int, axis: int) -> tuple[Reach, ...]:
+def reach(fw: ConvRules, spec: AxisSpec, output_size: int, ndim: int, axis: int) -> tuple[Reach, ...]:
     """Every padding (symmetric numbers and the framework's keywords) and output_padding with
     which a transposed convolution on this axis gives ``output_size``, simplest first."""
     eff = (spec.kernel - 1) * spec.dilation + 1
@@ -351,13 +351,14 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
 
 class FrameworkInfo(namedtuple(
         "FrameworkInfo",
-        "name title default_padding keywords transposed_keywords explicit explicit_transposed sources")):
+        "name title versions default_padding keywords transposed_keywords explicit explicit_transposed sources")):
     """What convshape knows of one framework: its padding keywords and the sources of its rules."""
 
     __slots__ = ()
 
     name: str
     title: str
+    versions: str
     default_padding: str
     keywords: dict[str, str]
     transposed_keywords: dict[str, str]
@@ -377,12 +378,14 @@ class FrameworksResult(namedtuple("FrameworksResult", "frameworks")):
         return {"frameworks": [f.to_dict() for f in self.frameworks]}
 
 
-def frameworks() -> FrameworksResult:
-    """The frameworks convshape knows: padding keywords, explicit padding, and rule sources."""
+def list_frameworks() -> FrameworksResult:
+    """The frameworks convshape knows (the registry, in order): the versions their rules were
+    observed on, their convolution padding keywords, explicit padding, and rule sources."""
     return FrameworksResult(tuple(
-        FrameworkInfo(fw.name, fw.title, fw.default_padding, dict(fw.keywords), dict(fw.transposed_keywords),
-                      fw.explicit, fw.explicit_transposed, dict(fw.sources)) for fw in FRAMEWORKS.values()))
+        FrameworkInfo(fw.name, fw.conv.title, fw.versions, fw.conv.default_padding, dict(fw.conv.keywords),
+                      dict(fw.conv.transposed_keywords), fw.conv.explicit, fw.conv.explicit_transposed,
+                      dict(fw.conv.sources)) for fw in FRAMEWORKS.values()))
 
 
 __all__ = ["Choice", "ConvResult", "ConvTransposeResult", "FrameworkInfo", "FrameworksResult", "Reach", "conv",
-           "conv_transpose", "frameworks"]
+           "conv_transpose", "list_frameworks"]

@@ -272,6 +272,8 @@ def tensor_shape(value: ShapeArg, name: str = "input") -> tuple[int, ...]:
 def _framework(name: str, what: str, label: str) -> str:
     """The framework's canonical name; a framework without the layer is its rejection (exit 1)."""
     fw = framework_rules(name).name
+    # onnxruntime's resampling and unpooling still follow the ONNX rules here (its float32 sizes are noted)
+    fw = "onnx" if fw == "onnxruntime" else fw
     if fw not in COVERED[what]:
         raise ShapeError(f"no {label} layer: {NOT_IN_FRAMEWORK[(what, fw)]}", framework=fw,
                          rule="not-in-framework", values={"framework": fw})

@@ -35,7 +35,7 @@ from typing import Any, TypeVar, Union
 
 from convshape import rules
 from convshape.errors import ShapeError
-from convshape.frameworks import Framework, Pad, framework_rules
+from convshape.frameworks import ConvRules, Pad, framework_rules
 from convshape.model import AxisSpec
 from convshape.params import IntArg, axis_count, per_axis
 
@@ -54,7 +54,7 @@ DEFAULT_NDIM = 2  # --for-all-inputs without a rank: every axis scales alike, sh
 BOUND_LIMIT = 64  # kernel, stride, dilation and padding bounds: the search stays small
 COMBINATION_LIMIT = 20_000  # combinations of per-axis answers enumerated; beyond, each axis's best
 #: how a transposed convolution selects its size on top of the padding, per framework
-TRANSPOSED_SELECT = {"torch": "output_padding", "onnx": "output_padding", "keras": "keras_output_padding",
+TRANSPOSED_SELECT = {"torch": "output_padding", "onnx": "output_padding", "onnxruntime": "output_padding", "keras": "keras_output_padding",
                      "tf": "output_shape", "jax": "padding", "caffe": "padding"}
 #: vocabulary solve proposes where it is narrower than the engine's: nn.ConvNd pads both sides
 #: equally (before:after would need an extra F.pad / nn.ZeroPad layer)
@@ -296,7 +296,7 @@ class Problem(namedtuple("Problem", "family fw ndim bounds all_splits")):
     __slots__ = ()
 
     family: str
-    fw: Any  # a frameworks.Framework, or a pooling.PoolRules for pooling
+    fw: Any  # a frameworks.ConvRules, or a pooling.PoolRules for pooling
     ndim: int
     bounds: Bounds
     all_splits: bool
@@ -359,7 +359,7 @@ def _ways(p: Problem, kernel: int, stride: int, dilation: int) -> Iterator[Way]:
             if select == "output_padding":
                 for op in range(max(stride, dilation)):
                     yield Way(padding, None, op, False)
-                if p.fw.name == "onnx" and (isinstance(padding, str) or padding == (0, 0)):
+                if p.fw.name in ("onnx", "onnxruntime") and (isinstance(padding, str) or padding == (0, 0)):
                     # ConvTranspose's output_shape: the pads are then generated (explicit pads are
                     # ignored, so one explicit pair stands for auto_pad=NOTSET)
                     yield Way(padding, None, None, True)
@@ -421,7 +421,7 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
     if not isinstance(way.padding, tuple):
         return True
     name, (a, b) = p.fw.name, way.padding
-    if name in ("torch", "onnx", "caffe"):
+    if name in ("torch", "onnx", "onnxruntime", "caffe"):
         return rules.transposed_output(size, kernel, stride, dilation, a, b, way.output_padding or 0) == target
     if name == "jax":  # out = (i - 1) * s + 1 + lo + hi - eff + 1
         return (size - 1) * stride + 1 + a + b - rules.effective_kernel(kernel, dilation) + 1 == target
@@ -786,7 +786,7 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
     if limit is not None:
         _bound(limit, "limit", 0, low=0)
     if family in POOL_KIND:
-        from convshape.api.pooling import pool_rules
+        from convshape.frameworks import pool_rules
 
         fw = pool_rules(framework)
         fw.check(POOL_KIND[family], n, [AxisSpec(1, 1, 1, 1)] * n, False)  # the kind and the rank it pools

@@ -374,6 +374,8 @@ NOT_MODELLED = {("tf", "fractional max pooling"): "tf.nn.fractional_max_pool tak
 
 def _framework(name: str, allowed: dict[str, str], what: str) -> str:
     fw = framework_rules(name).name
+    # onnxruntime's resampling and unpooling still follow the ONNX rules here (its float32 sizes are noted)
+    fw = "onnx" if fw == "onnxruntime" else fw
     if fw not in allowed:
         have = "; ".join(f"{k} ({v})" for k, v in allowed.items())
         lacks = NOT_MODELLED.get((fw, what), f"{fw} has no {what}")

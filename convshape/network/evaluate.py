@@ -31,7 +31,7 @@ _FORMAT_WORDS = {"channels-first": False, "channels_first": False, "channels-las
 
 #: frameworks whose convolution layers carry a bias unless told otherwise (tf.nn and jax.lax
 #: convolutions take no bias argument: one is added separately)
-BIAS_DEFAULT = {"torch": True, "keras": True, "onnx": True, "caffe": True, "tf": False, "jax": False}
+BIAS_DEFAULT = {"torch": True, "keras": True, "onnx": True, "onnxruntime": True, "caffe": True, "tf": False, "jax": False}
 #: frameworks that store kernels spatial-first: tf/keras (k..., in, out), flax (k..., in, out)
 SPATIAL_FIRST = {"tf", "keras", "jax"}
 
@@ -772,7 +772,8 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
 
 
 def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from convshape.api.pooling import EMPTY_WARNING, pool_axes, pool_rules
+    from convshape.api.pooling import EMPTY_WARNING, pool_axes
+    from convshape.frameworks import pool_rules
 
     ndim = _need_spatial(layer, x)
     a = layer.args

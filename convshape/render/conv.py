@@ -135,10 +135,10 @@ def frameworks_report(result: FrameworksResult) -> list[Block]:
     blocks: list[Block] = ["Frameworks and their padding keywords (explicit numbers: where 'explicit' says so)"]
     rows = []
     for f in result.frameworks:
-        rows.append((f.name, f.title, f.default_padding, f.explicit, f.explicit_transposed,
+        rows.append((f.name, f.title, f.versions, f.default_padding, f.explicit, f.explicit_transposed,
                      "; ".join(f"{k}: {v}" for k, v in f.keywords.items()) or "none"))
-    blocks.append(Table("Frameworks", ("name", "framework", "default", "explicit (conv)", "explicit (transposed)",
-                                       "keywords (conv)"), tuple(rows)))
+    blocks.append(Table("Frameworks", ("name", "framework", "observed on", "default", "explicit (conv)",
+                                       "explicit (transposed)", "keywords (conv)"), tuple(rows)))
     source_rows = tuple((f.name, what, where) for f in result.frameworks for what, where in f.sources.items())
     blocks.append(Table("Where each rule comes from", ("name", "rule", "source"), source_rows))
     return blocks

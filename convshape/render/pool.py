@@ -63,9 +63,9 @@ def _divisor_line(result: PoolResult) -> str:
 
 
 def pool_report(result: PoolResult) -> list[Block]:
-    from convshape.api.pooling import POOL_RULES
+    from convshape.frameworks import pool_rules
 
-    fw = POOL_RULES[result.framework]
+    fw = pool_rules(result.framework)
     blocks: list[Block] = [
         f"{result.op} · {fw.title} · {fw.op(result.kind, len(result.axes))} · padding {result.padding} · "
         f"ceil_mode {'on' if result.ceil_mode else 'off'}",

@@ -1,0 +1,146 @@
+"""Jax: every op family's rules as this framework applies them, with their sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from convshape import rules
+from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules)
+from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
+from convshape.rules.pool import window_count
+
+
+class Conv(ConvRules):
+    name = "jax"
+    title = "JAX (jax.lax)"
+    default_padding = "valid"
+    keywords = {"valid": "VALID: no padding", "same": "SAME: output ceil(i/s), extra at the end",
+                "same-upper": "SAME (extra at the end)", "same-lower": "SAME_LOWER: extra at the start"}
+    transposed_keywords = {"valid": "VALID: output i*s + max(d*(k-1)+1 - s, 0)", "same": "SAME: output i*s",
+                           "same-upper": "SAME"}
+    explicit = "asymmetric"
+    explicit_transposed = "asymmetric"  # lax.conv_transpose: pads of the stride-dilated input
+    negative_padding = True
+    sources = {
+        "conv": "jax/_src/lax/convolution.py conv_general_dilated, conv_shape_tuple (out = max(0, (P - ke)//s + 1)); "
+                "jax/_src/lax/lax.py padtype_to_pads",
+        "transposed": "jax/_src/lax/convolution.py conv_transpose, _conv_transpose_padding (with the dilated "
+                      "kernel); explicit pairs pad the stride-dilated input unless use_consistent_padding=True",
+    }
+
+    def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
+        padded = a.input + pad_before + pad_after
+        if padded < 0:
+            raise self.error(f"Negative padding is larger than the size of the corresponding dimension: got "
+                             f"padding=(({pad_before}, {pad_after}),) for lhs_shape[2:]=({a.input},)",
+                             "negative-padding", pad_before=pad_before, pad_after=pad_after)
+        out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
+        return max(out, 0)  # core.stride_dim clamps at 0: an empty output, not an error
+
+    def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        if transposed and any(isinstance(p, tuple) for p in pads):
+            return ["lax.conv_transpose's explicit pairs pad the stride-dilated input (the default "
+                    "use_consistent_padding=False); pad before:after is the same geometry in torch's terms"]
+        return []
+
+    def transposed_pads(self, a: AxisSpec, padding: Pad) -> tuple[int, int]:
+        """The (lo, hi) padding of the stride-dilated input that lax.conv_transpose applies
+        (``_conv_transpose_padding``, given the dilated kernel)."""
+        if isinstance(padding, tuple):
+            return padding
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        if padding == "valid":
+            total = eff + a.stride - 2 + max(eff - a.stride, 0)
+            lo = eff - 1
+        else:  # SAME
+            total = eff + a.stride - 2
+            lo = eff - 1 if a.stride > eff - 1 else rules.div_ceil(total, 2)
+        return lo, total - lo
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> TransposedAxis:
+        if output_padding is not None:
+            raise self.error("lax.conv_transpose has no output_padding; choose the size with explicit padding",
+                             "output-padding-unsupported", output_padding=output_padding)
+        if isinstance(padding, str) and padding not in self.transposed_keywords:
+            raise self.error(f"lax.conv_transpose takes padding 'SAME', 'VALID' or explicit pairs, not {padding!r}",
+                             "padding-keyword", padding=padding)
+        lo, hi = self.transposed_pads(a, padding)
+        eff = rules.effective_kernel(a.kernel, a.dilation)
+        dilated = (a.input - 1) * a.stride + 1
+        if dilated + lo + hi < 0:
+            raise self.error(f"Negative padding is larger than the size of the corresponding dimension: got "
+                             f"padding=(({lo}, {hi}),) for the stride-dilated input of {dilated}",
+                             "negative-padding", pad_before=lo, pad_after=hi)
+        out = max(0, dilated + lo + hi - eff + 1)
+        # the same geometry in torch's terms: padding cropped from the full transposed output
+        pb, pa = eff - 1 - lo, eff - 1 - hi
+        op = max(0, -pa)
+        pa = max(pa, 0)
+        shown = f"'{padding.upper().replace('-UPPER', '')}'" if isinstance(padding, str) else f"(({lo}, {hi}),)"
+        select = f"padding={shown}"
+        if pb >= 0 and op == 0:
+            select += f" or padding=(({pb}, {pa}),), use_consistent_padding=True"
+        options = (TransposeOption(out, op, pb, pa, select),) if out >= 1 else ()
+        if output_size is not None and output_size != out:
+            raise self.error(f"padding={shown} gives output size {out}, not {output_size}", "output-size",
+                             output=out, output_size=output_size)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
+                              tuple(o.output for o in options), options)
+
+
+class Pool(PoolRules):
+    name = "jax"
+    title = "JAX (jax.lax.reduce_window)"
+    ops = {"max": "lax.reduce_window (max)", "avg": "lax.reduce_window (sum / count)",
+           "lp": "lax.reduce_window (sum of |x|**p)"}
+    ndims = (1, 2, 3)
+    default_padding = "valid"
+    keywords = {"valid": "VALID", "same": "SAME: output ceil(i/s), pads from the dilated window, odd one at the end",
+                "same-upper": "SAME", "same-lower": "SAME_LOWER: the odd padding at the start"}
+    explicit = "asymmetric"  # (low, high) pairs, negative allowed
+    has_ceil_mode = False
+    cip_default = True  # flax.linen.avg_pool's default
+    sources = {
+        "size": "jax/_src/lax/windowed_reductions.py reduce_window_shape_tuple: core.stride_dim = max(0, "
+                "(i + lo + hi - eff) // s + 1), never an error; lax.padtype_to_pads for SAME",
+        "checks": "windowed_reductions.py _common_reduce_window_shape_rule (window_dimensions and window_strides "
+                  "strictly positive); lax._dilate_shape (dilations positive)",
+        "average": "flax/linen/pooling.py avg_pool: count_include_pad=True divides by the window size, False by a "
+                   "reduce_window of ones",
+    }
+
+    def check_values(self, kind: str, ndim: int, specs: list[AxisSpec]) -> None:
+        for what, values in (("window_dimensions", [a.kernel for a in specs]),
+                             ("window_strides", [a.stride for a in specs])):
+            if min(values) < 1:
+                raise self.error(f"reduce_window {what} must have every element be strictly positive, got "
+                                 f"{(1, 1, *values)}.", "kernel" if what == "window_dimensions" else "stride",
+                                 **{what: tuple(values)})
+        ds = [a.dilation for a in specs]
+        if min(ds) < 1:
+            raise self.error(f"All dilations must be positive, got {(1, 1, *ds)}.", "dilation", dilation=tuple(ds))
+
+    def check_explicit(self, kind: str, ndim: int, axis: int, a: AxisSpec, pair: tuple[int, int]) -> None:
+        """Negative pads crop the input; reduce_window accepts any pair."""
+
+    def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
+        out = max(0, window_count(a.input, a.kernel, a.stride, a.dilation, pads[0], pads[1], False))
+        return Counted(pads[0], pads[1], out, out, None, False)
+
+    def notes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], stride_given: bool,
+              result_axes: Sequence[Any], ceil_mode: bool) -> list[str]:
+        notes = []
+        if not stride_given:
+            notes.append("lax.reduce_window needs window_strides; convshape used the kernel size "
+                         "(flax.linen's pooling defaults to 1)")
+        if kind == "avg":
+            notes.append("jax.lax has no average pooling: reduce_window(lax.add) divided by the window size "
+                         "(count_include_pad=True, flax's default) or by a reduce_window of ones (False)")
+        return notes
+
+
+CONV = Conv()
+POOL = Pool()
+FRAMEWORK = Framework("jax", "JAX", "jax 0.10.2 (jax.lax)", CONV, POOL)
