@@ -76,7 +76,7 @@ def test_compare_table_and_json():
     assert [f["framework"] for f in data["frameworks"]] == ["torch", "tf", "keras", "jax", "onnx", "onnxruntime", "caffe"]
     assert data["frameworks"][1]["error"] and data["frameworks"][0]["output"] == [4]
     assert data["outputs"] == [{"output": [4], "frameworks": ["torch", "jax"]},
-                               {"output": [7], "frameworks": ["onnx"]}]  # ONNX strides default to 1
+                               {"output": [7], "frameworks": ["onnx", "onnxruntime"]}]  # ONNX strides default to 1
 
 
 def test_lp_norm_type_is_shown():
