@@ -13,6 +13,7 @@ and multiply-accumulate counts, receptive fields, skip connections and expected 
 
 from __future__ import annotations
 
+import sys
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
@@ -343,7 +344,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object
 
 
 def load_spec(path: str, *, input: object = None, framework: str | None = None) -> NetworkSpec:
-    """A spec file: TOML (``.toml``, read with the standard library's tomllib) or JSON."""
+    """A spec file: TOML (``.toml``, read with the standard library's tomllib, or tomli before Python 3.11) or JSON."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -358,7 +359,10 @@ def load_spec(path: str, *, input: object = None, framework: str | None = None) 
         except (ValueError, UnicodeDecodeError) as exc:
             raise spec_error(f"{path}: not valid JSON: {exc}", field="file") from None
     else:
-        import tomllib
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # the same parser, as a package (a dependency there)
+            import tomli as tomllib
 
         try:
             data = tomllib.loads(raw.decode("utf-8"))
