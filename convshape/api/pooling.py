@@ -22,6 +22,7 @@ from convshape.errors import ShapeError
 from convshape.frameworks import FRAMEWORKS, MAX_INPUT, MAX_WINDOW, Pad, framework_rules
 from convshape.model import AxisSpec, SpatialResult
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from convshape.rules.pool import starts_past_input, taps, window_count, window_start
 
 T = TypeVar("T")
 
@@ -36,38 +37,6 @@ EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty te
 def _per_axis(fn: Callable[..., T], *columns: Sequence[Any]) -> list[T]:
     """The one loop over spatial axes: ``fn(axis, spec, pad, ...)`` on the columns zipped."""
     return [fn(axis, *items) for axis, items in enumerate(zip(*columns))]
-
-
-# ---------------------------------------------------------------------------- per-axis rules
-def window_count(size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
-                 ceil_mode: bool, trunc: bool = False) -> int:
-    """Windows before any drop: ``floor((size + pad_before + pad_after - eff) / stride) + 1``, or
-    ``ceil(...) + 1`` with ``ceil_mode`` (eff = dilation * (kernel - 1) + 1).
-
-    torch ``pooling_output_shape_pad_lr`` (aten/src/ATen/native/Pool.h) floors with ``div_rtn``
-    and ceils as ``div_rtn(num + stride - 1, stride)``; onnxruntime ``PoolAttributes::
-    ComputeOutputSize`` (core/providers/cpu/nn/pool_attributes.h) divides int64 (``trunc``:
-    toward zero) and ceils with ``std::ceil``; Caffe ``PoolingLayer::Reshape`` floors or ceils a
-    float quotient (exact here for sizes below 2**24).
-    """
-    num = size + pad_before + pad_after - rules.effective_kernel(kernel, dilation)
-    if ceil_mode:
-        return rules.div_ceil(num, stride) + 1
-    return (rules.div_trunc(num, stride) if trunc else num // stride) + 1
-
-
-def starts_past_input(count: int, size: int, stride: int, pad_before: int) -> bool:
-    """Whether the last of ``count`` windows would start in the right padding or beyond:
-    ``(count - 1) * stride >= size + pad_before``. torch, ONNX (onnx#5741) and Caffe (with
-    padding) then drop it: "ensure that the last pooling starts inside the image"."""
-    return count >= 1 and (count - 1) * stride >= size + pad_before
-
-
-def _taps(start: int, kernel: int, dilation: int, lo: int, hi: int) -> int:
-    """How many of the taps ``start + t * dilation`` (0 <= t < kernel) fall in ``[lo, hi)``."""
-    first = max(0, rules.div_ceil(lo - start, dilation))
-    last = min(kernel, rules.div_ceil(hi - start, dilation))
-    return max(0, last - first)
 
 
 # ---------------------------------------------------------------------------- results
@@ -118,7 +87,7 @@ class PoolAxis(namedtuple(
     def dropped_reason(self) -> str | None:
         if not self.last_window_dropped or self.ceil_output is None:
             return None
-        start = (self.ceil_output - 1) * self.stride - self.pad_before
+        start = window_start(self.ceil_output - 1, self.stride, self.pad_before)
         return (f"window {self.ceil_output - 1} would start at {start}, past the input (size {self.input}), "
                 f"reading only right padding")
 
@@ -818,10 +787,10 @@ def _windows(a: AxisSpec, c: Counted, kind: str, cip: bool | None) -> tuple[Wind
     lo, hi = -c.pad_before, a.input + c.pad_after  # the padded input (negative pads crop it)
     found = []
     for j in indices:
-        start = j * a.stride - c.pad_before
-        inside = _taps(start, a.kernel, a.dilation, max(lo, 0), min(hi, a.input))
-        left = _taps(start, a.kernel, a.dilation, lo, min(0, hi))
-        right = _taps(start, a.kernel, a.dilation, max(a.input, lo), hi)
+        start = window_start(j, a.stride, c.pad_before)
+        inside = taps(start, a.kernel, a.dilation, max(lo, 0), min(hi, a.input))
+        left = taps(start, a.kernel, a.dilation, lo, min(0, hi))
+        right = taps(start, a.kernel, a.dilation, max(a.input, lo), hi)
         outside = a.kernel - inside - left - right
         divisor = None if kind != "avg" else (inside + left + right if cip else inside)
         found.append(Window(j, start, start + eff, inside, left, right, outside, divisor))
