@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from convshape import rules
+from convshape.axes import each_axis, empty_warnings
 from convshape.errors import ShapeError
-from convshape.frameworks import FRAMEWORKS, MAX_INPUT, MAX_WINDOW, Pad, framework_rules
+from convshape.frameworks import FRAMEWORKS, Pad, framework_rules
+from convshape.limits import check_axes
 from convshape.model import AxisSpec, SpatialResult
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from convshape.rules.pool import starts_past_input, taps, window_count, window_start
@@ -31,12 +33,12 @@ _KIND_ALIASES = {"maxpool": "max", "average": "avg", "avgpool": "avg", "mean": "
                  "power": "lp"}
 WINDOW_LIMIT = 64  # every window is listed up to this many per axis; beyond, the first and last EDGE
 EDGE = 8
-EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
 
 def _per_axis(fn: Callable[..., T], *columns: Sequence[Any]) -> list[T]:
-    """The one loop over spatial axes: ``fn(axis, spec, pad, ...)`` on the columns zipped."""
-    return [fn(axis, *items) for axis, items in enumerate(zip(*columns))]
+    """:func:`convshape.axes.each_axis` as a list, for ``PoolRules.axes`` (which returns a list);
+    goes once the framework rules call ``each_axis`` themselves."""
+    return list(each_axis(fn, *columns))
 
 
 # ---------------------------------------------------------------------------- results
@@ -797,15 +799,6 @@ def _windows(a: AxisSpec, c: Counted, kind: str, cip: bool | None) -> tuple[Wind
     return tuple(found)
 
 
-def _limits(specs: list[AxisSpec]) -> None:
-    for a in specs:
-        for name, value, limit in (("input", a.input, MAX_INPUT), ("kernel", a.kernel, MAX_WINDOW),
-                                   ("stride", a.stride, MAX_WINDOW), ("dilation", a.dilation, MAX_WINDOW)):
-            if value > limit:
-                raise ShapeError(f"{name} must be at most {limit} in convshape, but got {name}={value}",
-                                 rule="convshape-limit", values={name: value})
-
-
 def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg,
                ceil_mode: bool | None, framework: str, ndim: int | None
                ) -> tuple[str, PoolRules, int, list[AxisSpec], list[Pad], bool, list[Counted]]:
@@ -823,7 +816,7 @@ def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding
     pads: list[Pad] = [keyword] * n if keyword else list(explicit_padding(padding, n))
     ceil = fw.ceil_default if ceil_mode is None else bool(ceil_mode)
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
-    _limits(specs)
+    check_axes(specs)
     fw.check(kind, n, specs, ceil)
     for a in specs:
         if a.input < 1:
@@ -857,10 +850,10 @@ def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, paddin
     kind, fw, n, specs, pads, ceil, counted = _pool_axes(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                                          framework, ndim)
     cip = fw.count_include_pad(kind, count_include_pad, n)
-    axes = tuple(_per_axis(lambda _, a, c: PoolAxis(
+    axes = each_axis(lambda _, a, c: PoolAxis(
         a.input, a.kernel, a.stride, a.dilation, c.pad_before, c.pad_after, c.output, c.floor_output, c.ceil_output,
-        c.dropped, ceil, _windows(a, c, kind, cip)), specs, counted))
-    warnings = tuple(EMPTY_WARNING.format(axis=i) for i, a in enumerate(axes) if a.output == 0)
+        c.dropped, ceil, _windows(a, c, kind, cip)), specs, counted)
+    warnings = empty_warnings([a.output for a in axes], fw.name)
     notes = fw.notes(kind, n, specs, pads, stride is not None, axes, ceil)
     for i, a in enumerate(axes):
         empty = [w.index for w in a.windows if not w.input_taps]

@@ -23,6 +23,7 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
 
+from convshape.axes import each_axis, empty_warning, empty_warnings
 from convshape.errors import ShapeError
 from convshape.frameworks import framework_rules
 from convshape.model import SpatialResult
@@ -68,7 +69,6 @@ TORCH_KERNEL = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_
                 ("bilinear", 2): "upsample_bilinear2d", ("trilinear", 3): "upsample_trilinear3d",
                 ("bicubic", 2): "upsample_bicubic2d", ("lanczos", 2): "_upsample_lanczos2d_aa"}
 AXIS_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
-EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
 
 # ---------------------------------------------------------------------- parsing
@@ -262,8 +262,9 @@ class PixelShuffleResult(namedtuple(
 
 # ---------------------------------------------------------------------- interpolation
 def _per_axis(fn: Callable[[int], T], n: int) -> tuple[T, ...]:
-    """The one loop over spatial axes."""
-    return tuple(fn(axis) for axis in range(n))
+    """:func:`convshape.axes.each_axis` over ``n`` axes, ``fn(axis)``: the framework functions
+    below call it by this name (it goes once they call ``each_axis`` themselves)."""
+    return each_axis(lambda axis, _: fn(axis), range(n))
 
 
 def _torch_sizes_error(ins: Sequence[int], outs: Sequence[int]) -> ShapeError:
@@ -673,8 +674,7 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         outs, mode = _tf(n, ins, sizes, mode, antialias, warnings)
         layer = "tf.image.resize"
 
-    def one(axis: int) -> ResampleAxis:
-        i, o = ins[axis], outs[axis]
+    def one(axis: int, i: int, o: int) -> ResampleAxis:
         extent, pad_before, pad_after = windows[axis]
         step = None if o <= 0 else torch_source_step(mode, n, antialias, i, o, kernel_scales[axis], bool(
             align_corners)) if fw == "torch" else source_step(extent, o, kernel_scales[axis], fw == "onnx" and
@@ -682,7 +682,7 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         return ResampleAxis(i, None if sizes is None else sizes[axis], None if scales is None else scales[axis],
                             o, kernel_scales[axis], step, pad_before, pad_after)
 
-    axes = _per_axis(one, n)
+    axes = each_axis(one, ins, outs)
     for a_i, a in enumerate(axes):
         if a.scale_used and not align_corners and a.source_step and a.source_step != 1.0 / a.scale_used:
             notes.append(f"axis {a_i}: torch's {mode} kernel " + ("copies this axis (output == input)" if a.output ==
@@ -697,7 +697,7 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         notes.append("recompute_scale_factor=True: the kernel samples at output/input, not at the given scale")
     if align_corners and any(a.scale is not None for a in axes):
         notes.append("align_corners=True: the kernel ignores the scale and samples at (input-1)/(output-1)")
-    warnings.extend(EMPTY_WARNING.format(axis=i) for i, o in enumerate(outs) if o == 0)
+    warnings.extend(empty_warnings(outs, fw))
     return InterpolateResult(f"{layer_name}{n}d", fw, layer, mode, align_corners, recompute_scale_factor,
                              antialias, axes, tuple(warnings), tuple(notes))
 
@@ -945,7 +945,7 @@ def _pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None, framew
     channel_axis = {"NCHW": rank - 3, "NHWC": 3, "NCW": 1, "NWC": 2}[fmt]
     spatial = {"NCHW": (rank - 2, rank - 1), "NHWC": (1, 2), "NCW": (2,), "NWC": (1,)}[fmt]
     op = f"pixel-{'un' if unshuffle else ''}shuffle{len(spatial)}d"
-    warnings.extend(EMPTY_WARNING.format(axis=i) for i, a in enumerate(spatial) if out[a] == 0 and shape[a] != 0)
+    warnings.extend(empty_warning(i, fw) for i, a in enumerate(spatial) if out[a] == 0 and shape[a] != 0)
     return PixelShuffleResult(op, fw, LAYERS[(fw, fmt)].format(**_shuffle_words(unshuffle)), fmt, factor, shape, out,
                               channel_axis, spatial, tuple(warnings), tuple(notes))
 

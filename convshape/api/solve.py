@@ -28,18 +28,19 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import product
-from typing import Any, TypeVar, Union
+from typing import Any, Union
 
 from convshape import rules
+from convshape.axes import each_axis
 from convshape.errors import ShapeError
 from convshape.frameworks import Framework, Pad, framework_rules
+from convshape.limits import MAX_INPUT, check_limit
 from convshape.model import AxisSpec
 from convshape.params import IntArg, axis_count, per_axis
 
-T = TypeVar("T")
 
 FAMILIES = {
     "conv": "conv", "convolution": "conv",
@@ -602,11 +603,6 @@ def solve_axis_for_all(p: Problem, scale: Fraction) -> tuple[AxisSolution, ...]:
 
 
 # ---------------------------------------------------------------------------- combining axes
-def _per_axis(fn: Callable[[int], T], ndim: int) -> tuple[T, ...]:
-    """The one loop over spatial axes."""
-    return tuple(fn(axis) for axis in range(ndim))
-
-
 def _layer_ok(p: Problem, combo: Sequence[AxisSolution]) -> bool:
     """Rules that look at the whole layer (Keras: no stride > 1 with dilation > 1 anywhere)."""
     if p.kind:
@@ -796,8 +792,8 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
     op_name = f"{family}{n}d"
     notes: list[str] = []
     if for_all:
-        axis_results = _per_axis(lambda axis: AxisResult(None, None, _show_scale(scales[axis]),
-                                                         solve_axis_for_all(p, scales[axis])), n)
+        axis_results = each_axis(lambda _, scale: AxisResult(None, None, _show_scale(scale),
+                                                             solve_axis_for_all(p, scale)), scales)
         for axis, result in enumerate(axis_results):
             if not result.solutions:
                 raise _nothing(p, op_name, f"scales every input by {result.scale}" + (f" on axis {axis}" if n > 1 else ""),
@@ -808,14 +804,11 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
         shown_in, shown_out = None, None
     else:
         inputs = list(per_axis(input, "input", n))
-        outputs = list(per_axis(output_size, "output_size", n))
-        for name, values, low in (("input", inputs, 1), ("output_size", outputs, 1)):
-            for v in values:
-                if v < low or v > 2**31 - 1:
-                    raise ShapeError(f"{name} must be between {low} and {2**31 - 1}, but got {name}={v}",
-                                     rule="convshape-limit", values={name: v})
-        axis_results = _per_axis(lambda axis: AxisResult(inputs[axis], outputs[axis], None,
-                                                         solve_axis(p, inputs[axis], outputs[axis])), n)
+        sizes = per_axis(output_size, "output_size", n)
+        check_limit("input", inputs, MAX_INPUT, low=1)
+        check_limit("output_size", sizes, MAX_INPUT, low=1)
+        outputs = list(sizes)
+        axis_results = each_axis(lambda _, i, o: AxisResult(i, o, None, solve_axis(p, i, o)), inputs, outputs)
         for axis, result in enumerate(axis_results):
             if not result.solutions:
                 where = "x".join(map(str, inputs)), "x".join(map(str, outputs))

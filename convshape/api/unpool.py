@@ -17,21 +17,28 @@ from __future__ import annotations
 
 import math
 from collections import namedtuple
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, Union
+from collections.abc import Sequence
+from typing import Any, Union
 
+from convshape.axes import each_axis, empty_warnings
 from convshape.errors import ShapeError
-from convshape.frameworks import MAX_INPUT, MAX_WINDOW, framework_rules
+from convshape.frameworks import framework_rules
+from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
 from convshape.model import SpatialResult
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from convshape.rules.resample import float32
-from convshape.rules.unpool import (Window, adaptive_windows, uniform_pooling, fractional_output, fractional_largest_output, fractional_fits, unpool_default, unpool_valid_outputs, maxpool_inputs, tf_pool_inputs, onnx_unpool_default, onnx_pool_inputs, onnx_largest_index, onnx_shape_size, window_gaps)
+from convshape.rules.unpool import (Window, adaptive_windows, fractional_fits, fractional_largest_output,  # noqa: F401
+                                    fractional_output, maxpool_inputs, onnx_largest_index, onnx_pool_inputs,
+                                    onnx_shape_size, onnx_unpool_default, tf_pool_inputs, uniform_pooling,
+                                    unpool_default, unpool_valid_outputs, window_gaps)
 
-T = TypeVar("T")
+# the framework functions below (adaptive_pool, max_unpool, _unpool_*) call the one loop and the
+# one limit check by these names
+_per_axis = each_axis
+_limit = check_limit
+
 RatioArg = Union[float, str, Sequence[float], None]
 
-MAX_WINDOWS = 1 << 20  # adaptive windows listed per axis (--json lists every one)
-EMPTY_WARNING = "output size 0 on axis {axis}: torch returns an empty tensor, almost certainly a mistake"
 
 
 # ---------------------------------------------------------------------- keras adaptive windows
@@ -227,11 +234,6 @@ class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework paddi
 
 
 # ---------------------------------------------------------------------- shared plumbing
-def _per_axis(fn: Callable[..., T], *columns: Sequence[Any]) -> tuple[T, ...]:
-    """The one loop over spatial axes: ``fn(axis, value_of_each_column...)``."""
-    return tuple(fn(axis, *values) for axis, values in enumerate(zip(*columns)))
-
-
 #: layers a framework has in another form that convshape does not model (so "has no" would be untrue)
 NOT_MODELLED = {("tf", "fractional max pooling"): "tf.nn.fractional_max_pool takes a pooling ratio >= 1 "
                                                    "and no kernel; not modelled in convshape"}
@@ -255,13 +257,6 @@ def _ndim(ndim: int | None, allowed: tuple[int, ...], *values: object) -> int:
     return n
 
 
-def _limit(name: str, values: Sequence[int], limit: int) -> None:
-    for value in values:
-        if value > limit:
-            raise ShapeError(f"{name} must be at most {limit} in convshape, but got {name}={value}",
-                             rule="convshape-limit", values={name: value})
-
-
 def _shape(values: Sequence[int], ndim: int, extra: bool = False) -> str:
     """A tensor's sizes as torch prints them for a batch of 1 with 1 channel (``[1, 1, 5, 3]``);
     ``extra`` adds the axis torch's 1-D ops insert before calling the 2-D kernel."""
@@ -269,8 +264,9 @@ def _shape(values: Sequence[int], ndim: int, extra: bool = False) -> str:
 
 
 def _empty_warnings(outputs: Sequence[int], framework: str = "torch") -> tuple[str, ...]:
-    return tuple(EMPTY_WARNING.replace("torch", framework).format(axis=axis)
-                 for axis, out in enumerate(outputs) if out == 0)
+    """:func:`convshape.axes.empty_warnings`, torch by default, for the framework functions below
+    (goes once they call it themselves)."""
+    return empty_warnings(outputs, framework)
 
 
 # ---------------------------------------------------------------------- adaptive pooling
@@ -429,7 +425,7 @@ def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = Non
     module = f"FractionalMaxPool{n}d"
     ins = per_axis(input, "input", n)
     ks = per_axis(kernel, "kernel", n)
-    _limit("input", ins, MAX_INPUT)
+    check_limit("input", ins, MAX_INPUT)
     if min(ks) < 1:  # the 3-D module's check; nn.FractionalMaxPool2d / F take k <= 0 and return -inf
         raise ShapeError(f"kernel_size must be greater than 0, but got {ks[0] if _scalar(kernel) else ks}",
                          framework=fw, rule="kernel-size", values={"kernel": list(ks)})
@@ -464,14 +460,14 @@ def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = Non
         if out < 0:
             raise ShapeError(f"Trying to create tensor with negative dimension {out}: {_shape(outs, n)}",
                              framework=fw, rule="output-size", values={"output_size": list(outs)})
-    axes = _per_axis(lambda _, i, k, o, r: FractionalAxis(i, k, o, r, fractional_largest_output(i, k, n),
+    axes = each_axis(lambda _, i, k, o, r: FractionalAxis(i, k, o, r, fractional_largest_output(i, k, n),
                                                           fractional_largest_output(i, o, n)), ins, ks, outs, ratios)
     notes = ["windows start at random offsets each call (generate_intervals: steps of floor or ceil of "
              "(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end"]
     if n == 3:
         notes.append("FractionalMaxPool3d needs output + kernel <= input, one cell stricter than 2-D's "
                      "output + kernel - 1 <= input, and checks time, width, then height")
-    return FractionalResult(f"fractional-maxpool{n}d", fw, axes, _empty_warnings(outs), tuple(notes))
+    return FractionalResult(f"fractional-maxpool{n}d", fw, axes, empty_warnings(outs, fw), tuple(notes))
 
 
 # ---------------------------------------------------------------------- max unpooling

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Union
 
+from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
 from convshape.params import per_axis
 
@@ -676,13 +677,13 @@ class _Axes(namedtuple("_Axes", "axes output warnings")):
 
 def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> _Axes:
     """The spatial axes of a convolution layer, by the rules of ``convshape conv2d``."""
-    from convshape.api.conv import _empty_warnings, conv_axes
+    from convshape.api.conv import conv_axes
 
     a = layer.args
     axes = conv_axes(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
                      framework=fw, ndim=ndim)
     output = tuple(axis.output for axis in axes)
-    return _Axes(axes, output, _empty_warnings(output))
+    return _Axes(axes, output, empty_warnings(output, fw))
 
 
 def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -772,7 +773,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
 
 
 def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from convshape.api.pooling import EMPTY_WARNING, pool_axes, pool_rules
+    from convshape.api.pooling import pool_axes, pool_rules
 
     ndim = _need_spatial(layer, x)
     a = layer.args
@@ -784,7 +785,7 @@ def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(x.with_spatial(output, x.channels), (), 0,
                 tuple(window_geometry(s.kernel, s.stride, s.dilation, c.pad_before) for s, c in axes),
                 tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes),
-                tuple(EMPTY_WARNING.format(axis=i) for i, out in enumerate(output) if out == 0),
+                empty_warnings(output, fw),
                 **_window_scale([s for s, _ in axes]))
 
 

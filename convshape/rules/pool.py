@@ -37,8 +37,14 @@ def starts_past_input(count: int, size: int, stride: int, pad_before: int) -> bo
     return count >= 1 and window_start(count - 1, stride, pad_before) >= size
 
 
-def taps(start: int, kernel: int, dilation: int, lo: int, hi: int) -> int:
-    """How many of the taps ``start + t * dilation`` (0 <= t < kernel) fall in ``[lo, hi)``."""
+def tap_range(start: int, kernel: int, dilation: int, lo: int, hi: int) -> range:
+    """The taps ``t`` (0 <= t < kernel) with ``lo <= start + t * dilation < hi``: a window's taps
+    that read the cells ``[lo, hi)`` (the input, or one side's padding)."""
     first = max(0, div_ceil(lo - start, dilation))
     last = min(kernel, div_ceil(hi - start, dilation))
-    return max(0, last - first)
+    return range(first, max(first, last))
+
+
+def taps(start: int, kernel: int, dilation: int, lo: int, hi: int) -> int:
+    """How many of the taps ``start + t * dilation`` (0 <= t < kernel) fall in ``[lo, hi)``."""
+    return len(tap_range(start, kernel, dilation, lo, hi))
