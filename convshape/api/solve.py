@@ -417,15 +417,16 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
     # take the padding (at most the effective kernel, or the bound) on each side and output_padding
     eff = rules.effective_kernel(kernel, dilation)
     most = max(eff, p.bounds.max_padding or 0)
-    if abs(target - (size - 1) * stride - eff) > 2 * most + max(stride, dilation) + stride:
+    uncropped = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0)
+    if abs(target - uncropped) > 2 * most + max(stride, dilation) + stride:
         return False
     if not isinstance(way.padding, tuple):
         return True
     name, (a, b) = p.fw.name, way.padding
     if name in ("torch", "onnx", "caffe"):
         return rules.transposed_output(size, kernel, stride, dilation, a, b, way.output_padding or 0) == target
-    if name == "jax":  # out = (i - 1) * s + 1 + lo + hi - eff + 1
-        return (size - 1) * stride + 1 + a + b - rules.effective_kernel(kernel, dilation) + 1 == target
+    if name == "jax":  # the stride-dilated input, padded lo:hi
+        return rules.lax_transposed_output(size, kernel, stride, dilation, a, b) == target
     if name == "tf":
         return rules.tf_windowed_output(target, kernel, stride, dilation, a, b) == size
     return True
@@ -499,7 +500,7 @@ def _scaled(size: int, scale: Fraction) -> int | None:
 def _up_proof(p: Problem, g: tuple[int, ...], way: Way, s_up: int) -> tuple[str, str]:
     kernel, stride, dilation, pb, pa, op = g
     rule = f"output = {s_up}*i for every i >= 1" if s_up > 1 else "output = i for every i >= 1"
-    const = dilation * (kernel - 1) + 1 + op - stride - pb - pa
+    const = rules.transposed_offset(kernel, stride, dilation, pb, pa, op)
     proof = (f"output = s*i + (d*(k-1) + 1 + output_padding - s - pad_before - pad_after) = {stride}*i + "
              f"({dilation}*{kernel - 1} + 1 + {op} - {stride} - {pb} - {pa}) = {stride}*i + {const}")
     if p.fw.name in ("tf", "keras"):

@@ -21,6 +21,7 @@ from typing import Any, Union
 from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
 from convshape.params import per_axis
+from convshape.rules import effective_kernel
 
 # ---------------------------------------------------------------------------- data formats
 #: data format -> (spatial axes, channels last?)
@@ -571,13 +572,13 @@ def _exact(value: float | int | None) -> Fraction | None:
 
 def _window_scale(axes: Sequence[Any]) -> dict[str, tuple]:
     return {"scale": tuple(Fraction(1, a.stride) for a in axes),
-            "extent": tuple(a.dilation * (a.kernel - 1) + 1 for a in axes)}
+            "extent": tuple(effective_kernel(a.kernel, a.dilation) for a in axes)}
 
 
 def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
     """A sliding window (convolution, pooling): the receptive field grows by d(k-1) jumps, the
     jump multiplies by the stride, and output 0's centre sits at d(k-1)/2 - pad_before."""
-    span = dilation * (kernel - 1)
+    span = effective_kernel(kernel, dilation) - 1
 
     def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
         return rf + span * jump, jump * stride, start + (Fraction(span, 2) - pad_before) * jump
@@ -594,7 +595,7 @@ def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -
         taps = [t for t in range(kernel) if (o + pad_before - t * dilation) % stride == 0]
         if taps:
             widest = max(widest, (taps[-1] - taps[0]) * dilation // stride)
-    centre = Fraction(pad_before, 1) - Fraction(dilation * (kernel - 1), 2)
+    centre = Fraction(pad_before, 1) - Fraction(effective_kernel(kernel, dilation) - 1, 2)
 
     def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
         return rf + widest * jump, jump / stride, start + centre / stride * jump
