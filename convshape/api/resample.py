@@ -21,21 +21,21 @@ from __future__ import annotations
 import math
 from collections import namedtuple
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 from convshape.axes import each_axis, empty_warning, empty_warnings
 from convshape.errors import ShapeError
 from convshape.frameworks import framework_rules
 from convshape.model import SpatialResult
-from convshape.params import IntArg, axis_count, per_axis
+from convshape.params import (IntArg, NumberArg, ShapeArg, axis_count, is_scalar, number_values, per_axis,
+                              per_axis_numbers, tensor_shape)
 # the framework functions below (and callers of this module) use these rules by these names
 from convshape.rules.resample import (INT64_MAX, factor_output, float32, keras_aspect_window,  # noqa: F401
                                       onnx_policy_outputs, onnx_scaled_output, onnxruntime_scaled_output,
                                       scaled_output, source_step, torch_source_step)
 
 T = TypeVar("T")
-ScaleArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
-ShapeArg = Union[str, Sequence[int]]
+ScaleArg = NumberArg
 
 COVERED = {"interpolate": ("torch", "keras", "tf", "onnx", "jax"), "pixel shuffle": ("torch", "tf", "keras", "onnx")}
 NOT_IN_FRAMEWORK = {  # the frameworks without the layer, and what to use instead
@@ -71,72 +71,8 @@ TORCH_KERNEL = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_
 AXIS_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
 
 
-# ---------------------------------------------------------------------- parsing
-def _number(text: str | int | float, name: str) -> float | int:
-    if isinstance(text, bool):
-        raise ShapeError(f"{name} must be a number, but got {text!r}", rule="not-a-number", values={name: text})
-    if isinstance(text, (int, float)):
-        return text
-    word = text.strip()
-    try:
-        if "/" in word:  # "1/3" is float(1) / float(3), as Python computes 1/3
-            top, _, bottom = word.partition("/")
-            return float(top) / float(bottom)
-        return int(word) if word.lstrip("+-").isdigit() else float(word)
-    except (ValueError, ZeroDivisionError):
-        raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
-                         f"but got {text!r}", rule="not-a-number", values={name: text}) from None
-
-
-def scale_values(value: ScaleArg, name: str = "scale") -> tuple[float | int, ...] | None:
-    """``1.5`` -> ``(1.5,)``; ``"2,1/3"`` -> ``(2, 0.333...)``; integers stay integers (keras needs them)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if not value.strip():
-            raise ShapeError(f"{name} is empty", rule="not-a-number", values={name: value})
-        return tuple(_number(part, name) for part in value.split(","))
-    if isinstance(value, Sequence):
-        return tuple(_number(part, name) for part in value)
-    return (_number(value, name),)
-
-
-def per_axis_scale(values: tuple[float | int, ...], n: int) -> tuple[float | int, ...]:
-    """One scale for every axis, or one per axis."""
-    if len(values) == 1:
-        return values * n
-    if len(values) != n:
-        raise ShapeError(f"scale has {len(values)} values but the layer has {n} spatial axes; give one value or {n}",
-                         rule="axis-count", values={"scale": len(values), "axes": n})
-    return values
-
-
-def _is_scalar(value: object) -> bool:
-    return not isinstance(value, Sequence) or (isinstance(value, str) and "," not in value)
-
-
-def tensor_shape(value: ShapeArg, name: str = "input") -> tuple[int, ...]:
-    """A whole tensor shape: ``"1x9x4x4"``, ``"1,9,4,4"``, ``"(1, 9, 4, 4)"`` or a sequence."""
-    if isinstance(value, str):
-        text = value.strip().strip("()[]").replace("x", ",").replace("X", ",").replace("*", ",")
-        parts: list[Any] = [p for p in text.split(",") if p.strip()]
-    elif isinstance(value, Sequence):
-        parts = list(value)
-    else:
-        parts = [value]
-    dims = []
-    for part in parts:
-        try:
-            dim = part if isinstance(part, int) and not isinstance(part, bool) else int(str(part).strip())
-        except ValueError:
-            dim = None
-        if dim is None or dim < 0:
-            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 (non-negative integers), but got "
-                             f"{value!r}", rule="bad-shape", values={name: value})
-        dims.append(dim)
-    if not dims:
-        raise ShapeError(f"{name} is empty", rule="bad-shape", values={name: value})
-    return tuple(dims)
+# the framework functions below call it by this name
+_is_scalar = is_scalar
 
 
 def _framework(name: str, what: str, label: str) -> str:
@@ -608,19 +544,19 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
                  ndim: int | None, keep_aspect_ratio_policy: str | None, crop_to_aspect_ratio: bool,
                  pad_to_aspect_ratio: bool) -> InterpolateResult:
     fw = _framework(framework, "interpolate", layer_name)
-    if layer_name == "upsample" and fw == "torch" and _is_scalar(scale) and scale is not None:
-        if not scale_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
+    if layer_name == "upsample" and fw == "torch" and is_scalar(scale) and scale is not None:
+        if not number_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
             scale = None
     if mode is not None:
         mode = mode.strip().lower()
     resizing = fw == "keras" and size is not None  # keras.layers.Resizing; a scale is UpSampling's factor
     n = ndim or axis_count(input, size, scale)
-    if ndim is None and n == 1 and all(_is_scalar(v) for v in (input, size, scale)):
+    if ndim is None and n == 1 and all(is_scalar(v) for v in (input, size, scale)):
         n = MODE_RANK.get(mode or "", 2 if fw == "tf" or resizing else 1)
     ins = per_axis(input, "input", n)
     sizes = per_axis(size, "size", n) if size is not None else None
-    values = scale_values(scale)
-    scales = per_axis_scale(values, n) if values is not None else None
+    values = number_values(scale)
+    scales = per_axis_numbers(values, "scale", n) if values is not None else None
     named = {"keras": "keras.layers.Resizing" if resizing else "keras UpSampling", "tf": "tf.image.resize",
              "jax": "jax.image.resize", "onnx": "ONNX Resize"}
     # onnx's align_corners is coordinate_transformation_mode='align_corners': the sampling, not the size

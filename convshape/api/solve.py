@@ -39,7 +39,7 @@ from convshape.errors import ShapeError
 from convshape.frameworks import Framework, Pad, framework_rules
 from convshape.limits import MAX_INPUT, check_limit
 from convshape.model import AxisSpec
-from convshape.params import IntArg, axis_count, per_axis
+from convshape.params import IntArg, axis_count, fraction_values, per_axis, per_axis_numbers
 
 
 FAMILIES = {
@@ -246,23 +246,13 @@ def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fracti
     parts = value.split(",") if isinstance(value, str) else \
         list(value) if isinstance(value, Sequence) else [value]
     scales = []
-    for part in parts:
-        try:
-            scale = Fraction(part.strip() if isinstance(part, str) else part)
-        except (ValueError, TypeError, ZeroDivisionError):
-            raise ShapeError(f"scale must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule="not-a-number",
-                             values={"scale": part}) from None
+    for part, scale in zip(parts, fraction_values(value, "scale")):
         if scale <= 0 or (scale.numerator != 1 and scale.denominator != 1) or max(scale.numerator,
                                                                                    scale.denominator) > BOUND_LIMIT:
             raise ShapeError(f"scale must be N or 1/N with 1 <= N <= {BOUND_LIMIT}, but got {part!r}",
                              rule="not-a-number", values={"scale": str(part)})
         scales.append(scale)
-    if len(scales) == 1:
-        return tuple(scales) * ndim
-    if len(scales) != ndim:
-        raise ShapeError(f"scale has {len(scales)} values but the layer has {ndim} spatial axes; give one value or "
-                         f"{ndim}", rule="axis-count", values={"scale": len(scales), "axes": ndim})
-    return tuple(scales)
+    return per_axis_numbers(scales, "scale", ndim)
 
 
 def _show_scale(scale: Fraction) -> str:

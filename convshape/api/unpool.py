@@ -25,7 +25,8 @@ from convshape.errors import ShapeError
 from convshape.frameworks import framework_rules
 from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
 from convshape.model import SpatialResult
-from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from convshape.params import (IntArg, PadArg, axis_count, explicit_padding, format_padding, number_values,
+                              padding_keyword, per_axis, per_axis_numbers)
 from convshape.rules.resample import float32
 from convshape.rules.unpool import (Window, adaptive_windows, fractional_fits, fractional_largest_output,  # noqa: F401
                                     fractional_output, maxpool_inputs, onnx_largest_index, onnx_pool_inputs,
@@ -397,22 +398,9 @@ def _scalar(value: object) -> bool:
 
 
 def _ratios(value: RatioArg, ndim: int) -> tuple[float, ...]:
-    """``0.5`` / ``"0.5,0.7"`` / ``[0.5, 0.7]`` -> one float per axis."""
-    parts: list[Any] = value.split(",") if isinstance(value, str) else \
-        list(value) if isinstance(value, Sequence) else [value]
-    try:
-        floats = [float(p) for p in parts if not isinstance(p, bool)]
-    except (TypeError, ValueError):
-        floats = []
-    if len(floats) != len(parts) or not floats:
-        raise ShapeError(f"output_ratio must be a number or a comma-separated list of numbers, but got {value!r}",
-                         rule="not-a-number", values={"output_ratio": value})
-    if len(floats) == 1:
-        return tuple(floats) * ndim
-    if len(floats) != ndim:
-        raise ShapeError(f"output_ratio has {len(floats)} values but the layer has {ndim} spatial axes; "
-                         f"give one value or {ndim}", rule="axis-count", values={"output_ratio": value, "axes": ndim})
-    return tuple(floats)
+    """``0.5`` / ``"0.5,0.7"`` / ``[0.5, 0.7]`` / ``"1/2"`` -> one float per axis."""
+    numbers = number_values(value, "output_ratio") or ()
+    return tuple(float(r) for r in per_axis_numbers(numbers, "output_ratio", ndim))
 
 
 def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = None, output_ratio: RatioArg = None, *,

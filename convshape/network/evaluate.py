@@ -20,7 +20,7 @@ from typing import Any, Union
 
 from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
-from convshape.params import per_axis
+from convshape.params import parse_int, per_axis, tensor_shape
 from convshape.rules import effective_kernel
 
 # ---------------------------------------------------------------------------- data formats
@@ -171,22 +171,22 @@ class NetworkSpec(namedtuple("NetworkSpec", "input data_format framework layers 
 
 
 def _shape(value: object, where: str, field: str) -> tuple[int, ...]:
-    """``[1, 3, 224, 224]`` or ``"1x3x224x224"`` -> a tuple of positive ints."""
+    """``[1, 3, 224, 224]``, ``"1x3x224x224"``, ``"(1, 3, 224, 224)"`` (:func:`params.tensor_shape`)
+    -> a tuple of positive ints (``expect`` takes -1 as a wildcard)."""
     if isinstance(value, str):
-        parts = value.lower().replace("×", "x").replace(",", "x").split("x")
         try:
-            items = [int(p) for p in parts]
-        except ValueError:
+            items = tensor_shape(value, field, smallest=None)
+        except ShapeError:
             raise spec_error(f"{where}: {field} must be a shape like 1x3x224x224 or a list of integers, "
                              f"but got {value!r}", field=field) from None
     elif isinstance(value, Sequence) and value and all(isinstance(v, int) and not isinstance(v, bool)
                                                        for v in value):
-        items = list(value)
+        items = tensor_shape(value, field, smallest=None)
     else:
         raise spec_error(f"{where}: {field} must be a list of integers like [1, 3, 224, 224], but got {value!r}",
                          field=field)
     if field != "expect" and any(v < 1 for v in items):
-        raise spec_error(f"{where}: every size in {field} must be at least 1, but got {items}", field=field)
+        raise spec_error(f"{where}: every size in {field} must be at least 1, but got {list(items)}", field=field)
     return tuple(items)
 
 
@@ -200,8 +200,8 @@ def _value(key: str, value: object, where: str) -> object:
     if key in _INT_KEYS:
         if isinstance(value, str):
             try:
-                return int(value)
-            except ValueError:
+                return parse_int(value, key)
+            except ShapeError:
                 pass
         if isinstance(value, bool) or not isinstance(value, int):
             raise spec_error(f"{where}: {key} must be an integer, but got {value!r}", field=key)
@@ -417,8 +417,8 @@ def parse_chain(input: object, layers: Sequence[str], *, framework: str = "torch
 
 def _int_word(word: str, where: str) -> int:
     try:
-        return int(word)
-    except ValueError:
+        return parse_int(word, "channels")
+    except ShapeError:
         raise spec_error(f"{where}: expected a number of channels (or key=value), but got {word!r}",
                          field=word) from None
 
