@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports i
 IntArg = Union[int, str, Sequence[int], None]
 NumberArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
 ShapeArg = Union[str, Sequence[int]]
-N = TypeVar("N")  # a number type: int, float, Fraction
+N = TypeVar("N")  # one per-axis value: an int, a number, a padding pair
 PadPair = tuple[int, int]
 PadArg = Union[str, int, Sequence[Union[int, Sequence[int]]], None]
 
@@ -56,7 +56,7 @@ def axis_count(*values: object) -> int:
     return n
 
 
-def _broadcast(items: list, name: str, ndim: int) -> list:
+def _broadcast(items: list[N], name: str, ndim: int) -> list[N]:
     if len(items) == 1:
         return items * ndim
     if len(items) != ndim:
@@ -129,7 +129,7 @@ def _pair(part: object, name: str) -> PadPair:
 def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[PadPair, ...]:
     """``1`` -> ``((1, 1),) * ndim``; ``"0:1,1:2"`` -> ``((0, 1), (1, 2))``; ``[(0, 1), 2]`` likewise."""
     if isinstance(value, str):
-        parts: list = [p for p in value.split(",")]
+        parts: list[Any] = [p for p in value.split(",")]
     elif isinstance(value, (int, bool)):
         parts = [value]
     elif isinstance(value, Sequence):
