@@ -1,4 +1,5 @@
-"""The one normaliser: turns ``3`` / ``3,5`` / ``1:2`` / keywords into per-axis values.
+"""The one normaliser: turns ``3`` / ``3,5`` / ``1:2`` / keywords into per-axis values, and
+reads every other value a user types: integers, numbers (scales), whole tensor shapes, ranges.
 
 Every error names the argument it came from, so the CLI and the API say the same thing.
 """
@@ -6,11 +7,17 @@ Every error names the argument it came from, so the CLI and the API say the same
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from convshape.errors import ShapeError
 
+if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
+    from fractions import Fraction
+
 IntArg = Union[int, str, Sequence[int], None]
+NumberArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
+ShapeArg = Union[str, Sequence[int]]
+N = TypeVar("N")  # one per-axis value: an int, a number, a padding pair
 PadPair = tuple[int, int]
 PadArg = Union[str, int, Sequence[Union[int, Sequence[int]]], None]
 
@@ -19,12 +26,21 @@ _KEYWORD_ALIASES = {"same_upper": "same-upper", "same_lower": "same-lower", "sam
                     "samelower": "same-lower"}
 
 
+def parse_int(text: str, name: str, what: str = "an integer") -> int:
+    """The one integer parser: an optional sign and ASCII digits, spaces around them allowed.
+
+    Python's ``int()`` also reads ``1_000`` and full-width or other Unicode digits (``３``);
+    nobody writes a size that way on purpose, so those are ``not-an-integer`` like any word.
+    ``what`` is what the message says was expected."""
+    word = text.strip()
+    digits = word[1:] if word[:1] in ("+", "-") else word
+    if not (digits.isascii() and digits.isdigit()):
+        raise ShapeError(f"{name} must be {what}, but got {text!r}", rule="not-an-integer", values={name: text})
+    return int(word)
+
+
 def _int(text: str, name: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ShapeError(f"{name} must be an integer or a comma-separated list of integers, but got {text!r}",
-                         rule="not-an-integer", values={name: text}) from None
+    return parse_int(text, name, "an integer or a comma-separated list of integers")
 
 
 def axis_count(*values: object) -> int:
@@ -40,7 +56,7 @@ def axis_count(*values: object) -> int:
     return n
 
 
-def _broadcast(items: list, name: str, ndim: int) -> list:
+def _broadcast(items: list[N], name: str, ndim: int) -> list[N]:
     if len(items) == 1:
         return items * ndim
     if len(items) != ndim:
@@ -113,7 +129,7 @@ def _pair(part: object, name: str) -> PadPair:
 def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[PadPair, ...]:
     """``1`` -> ``((1, 1),) * ndim``; ``"0:1,1:2"`` -> ``((0, 1), (1, 2))``; ``[(0, 1), 2]`` likewise."""
     if isinstance(value, str):
-        parts: list = [p for p in value.split(",")]
+        parts: list[Any] = [p for p in value.split(",")]
     elif isinstance(value, (int, bool)):
         parts = [value]
     elif isinstance(value, Sequence):
@@ -133,3 +149,125 @@ def format_padding(value: PadArg) -> str:
     if isinstance(value, int):
         return str(value)
     return ",".join(f"{p[0]}:{p[1]}" if isinstance(p, Sequence) else str(p) for p in value)
+
+
+# ---------------------------------------------------------------------------- numbers
+def parse_number(text: str | int | float, name: str) -> float | int:
+    """The one number parser (scales, ratios): ``2`` stays an int (Keras needs integer factors),
+    ``1.5`` / ``1e-3`` / ``inf`` are floats, ``1/3`` is ``float(1) / float(3)`` as Python computes
+    it. ASCII only, no ``_``: the same characters :func:`parse_int` takes, plus a float's."""
+    if isinstance(text, bool):
+        raise ShapeError(f"{name} must be a number, but got {text!r}", rule="not-a-number", values={name: text})
+    if isinstance(text, (int, float)):
+        return text
+    word = text.strip()
+    try:
+        if not word.isascii() or "_" in word:
+            raise ValueError(word)
+        if "/" in word:
+            top, _, bottom = word.partition("/")
+            return float(top) / float(bottom)
+        return int(word) if word.lstrip("+-").isdigit() else float(word)
+    except (ValueError, ZeroDivisionError):
+        raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
+                         f"but got {text!r}", rule="not-a-number", values={name: text}) from None
+
+
+def is_scalar(value: object) -> bool:
+    """Whether ``value`` is one value for every axis (not a sequence, nor ``"a,b"``)."""
+    return not isinstance(value, Sequence) or (isinstance(value, str) and "," not in value)
+
+
+def number_values(value: NumberArg, name: str = "scale") -> tuple[float | int, ...] | None:
+    """``1.5`` -> ``(1.5,)``; ``"2,1/3"`` -> ``(2, 0.333...)``; integers stay integers."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            raise ShapeError(f"{name} is empty", rule="not-a-number", values={name: value})
+        return tuple(parse_number(part, name) for part in value.split(","))
+    if isinstance(value, Sequence):
+        return tuple(parse_number(part, name) for part in value)
+    return (parse_number(value, name),)
+
+
+def per_axis_numbers(values: Sequence[N], name: str, ndim: int) -> tuple[N, ...]:
+    """One number for every axis, or one per axis (the ``axis-count`` rule of :func:`per_axis`)."""
+    return tuple(_broadcast(list(values), name, ndim))
+
+
+def fraction_values(value: Union[str, int, "Fraction", Sequence[Union[str, int, "Fraction"]]],
+                    name: str = "scale") -> tuple["Fraction", ...]:
+    """Exact rationals: ``2`` / ``"1/2"`` / ``"2,1/2"`` -> Fractions (integers and ``N/M`` with
+    :func:`parse_int`'s characters)."""
+    from fractions import Fraction
+
+    parts = value.split(",") if isinstance(value, str) else list(value) if isinstance(value, Sequence) else [value]
+    found = []
+    for part in parts:
+        try:
+            if isinstance(part, str):
+                top, slash, bottom = part.partition("/")
+                found.append(Fraction(parse_int(top, name), parse_int(bottom, name) if slash else 1))
+            elif isinstance(part, (int, Fraction)) and not isinstance(part, bool):
+                found.append(Fraction(part))
+            else:
+                raise ValueError(part)
+        except (ShapeError, ValueError, ZeroDivisionError):
+            raise ShapeError(f"{name} must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule="not-a-number",
+                             values={name: part}) from None
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------- whole tensors and ranges
+def tensor_shape(value: ShapeArg, name: str = "input", smallest: int | None = 0) -> tuple[int, ...]:
+    """The one tensor-shape parser: ``"1x3x32x32"``, ``"1,3,32,32"``, ``"(1, 3, 32, 32)"``,
+    ``"[1, 3, 32, 32]"`` (also ``×`` or ``*`` between sizes) or a sequence. Each size is read by
+    :func:`parse_int` and must be at least ``smallest`` (None: any integer, e.g. a -1 wildcard)."""
+    if isinstance(value, str):
+        text = value.strip().strip("()[]")
+        for sep in ("x", "X", "×", "*"):
+            text = text.replace(sep, ",")
+        parts: list[Any] = [p for p in text.split(",") if p.strip()]
+    elif isinstance(value, Sequence):
+        parts = list(value)
+    else:
+        parts = [value]
+    dims = []
+    for part in parts:
+        try:
+            dim = part if isinstance(part, int) and not isinstance(part, bool) else parse_int(str(part), name)
+        except ShapeError:
+            dim = None
+        if dim is None or isinstance(part, bool) or (smallest is not None and dim < smallest):
+            kind = "integers" if smallest is None else "non-negative integers" if smallest == 0 else \
+                f"integers >= {smallest}"
+            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 ({kind}), but got {value!r}",
+                             rule="bad-shape", values={name: value})
+        dims.append(dim)
+    if not dims:
+        raise ShapeError(f"{name} is empty", rule="bad-shape", values={name: value})
+    return tuple(dims)
+
+
+def int_range(value: object, name: str = "range") -> tuple[int, int]:
+    """``"1..4096"`` (also ``1...4096``, ``1:4096``, ``1-4096``; one number N is ``1..N``) or a
+    pair of ints -> ``(lo, hi)`` with ``1 <= lo <= hi``."""
+    if isinstance(value, str):
+        text = value.replace("...", "..").replace(":", "..").replace("-", "..") if ".." not in value else value
+        parts = text.split("..")
+        try:
+            lo, hi = (parse_int(p, name) for p in parts) if len(parts) == 2 else (1, parse_int(parts[0], name))
+        except ShapeError:
+            raise ShapeError(f"{name} must look like 1..4096, but got {value!r}", rule="bad-range",
+                             values={name: value}) from None
+    elif isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                                 for v in value):
+        lo, hi = value
+    else:
+        raise ShapeError(f"{name} must be two integers lo..hi, but got {value!r}", rule="bad-range",
+                         values={name: value})
+    if lo < 1 or hi < lo:
+        raise ShapeError(f"{name} must satisfy 1 <= lo <= hi, but got lo={lo}, hi={hi}", rule="bad-range",
+                         values={"lo": lo, "hi": hi})
+    return lo, hi

@@ -14,8 +14,10 @@ from convshape import ShapeError
 from convshape.render.conv import plain
 from convshape.render.resample import interpolate_report, pixel_shuffle_report
 from convshape.api.resample import (float32, interpolate, keras_aspect_window, onnx_policy_outputs, onnx_scaled_output,
-                                onnxruntime_scaled_output, pixel_shuffle, pixel_unshuffle, scale_values, scaled_output,
-                                source_step, tensor_shape, upsample)
+                                onnxruntime_scaled_output, pixel_shuffle, pixel_unshuffle, scaled_output, source_step,
+                                upsample)
+from convshape.params import number_values as scale_values
+from convshape.params import tensor_shape
 
 SEED_004 = "004_4cc0a9f496c36c00.txt"
 

@@ -11,21 +11,18 @@ Each result is an immutable namedtuple whose ``to_dict()`` is the JSON the CLI p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from collections import namedtuple
-from typing import Any, TypeVar
+from typing import Any
 
+from convshape.axes import each_axis, empty_warnings
 from convshape.errors import ShapeError
 from convshape.frameworks import FRAMEWORKS, ConvRules, Pad, framework_rules
 from convshape.model import AxisSpec, ConvAxis, SpatialResult, TransposedAxis
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
-from convshape.rules import preimage
-
-T = TypeVar("T")
+from convshape.rules import effective_kernel, lax_transposed_output, preimage, transposed_output
 
 REACH_LIMIT = 64  # paddings tried when asked how to reach a size
-
-EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
 
 class Choice(namedtuple("Choice", "label padding pad_before pad_after output error", defaults=(None,))):
@@ -151,11 +148,6 @@ def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padd
     return fw, specs, pads, format_padding(padding)
 
 
-def _per_axis(fn: Callable[[int, AxisSpec, Pad], T], specs: list[AxisSpec], pads: list[Pad]) -> tuple[T, ...]:
-    """The one loop over spatial axes."""
-    return tuple(fn(axis, spec, pad) for axis, (spec, pad) in enumerate(zip(specs, pads)))
-
-
 def _op_name(base: str, ndim: int) -> str:
     return f"{base}{ndim}d"
 
@@ -173,7 +165,7 @@ def same_output_inputs(fw: ConvRules, spec: AxisSpec, pad: Pad, ndim: int) -> tu
     fewer near the smallest valid input): the ambiguity a transposed convolution resolves."""
     target = conv_axis(fw, spec, pad, ndim).output
 
-    bound = spec.stride + spec.dilation * (spec.kernel - 1) + 1
+    bound = spec.stride + effective_kernel(spec.kernel, spec.dilation)
     run = preimage(lambda i: fw.forward_output(AxisSpec(i, spec.kernel, spec.stride, spec.dilation), pad, ndim),
                    target, max(1, spec.input - bound), spec.input + bound)
     lo, hi = run or (spec.input, spec.input)  # spec.input itself is always in the run
@@ -184,7 +176,7 @@ def _choice(fw: ConvRules, specs: list[AxisSpec], label: str, padding: PadArg, n
     keyword = padding_keyword(padding)
     pads: list[Pad] = [keyword] * ndim if keyword else list(explicit_padding(padding, ndim))
     try:
-        axes = _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, ndim), specs, pads)
+        axes = each_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, ndim), specs, pads)
     except ShapeError as exc:
         return Choice(label, format_padding(padding), None, None, None, exc.message)
     return Choice(label, format_padding(padding), tuple(a.pad_before for a in axes),
@@ -194,7 +186,7 @@ def _choice(fw: ConvRules, specs: list[AxisSpec], label: str, padding: PadArg, n
 def _symmetric_reaching(fw: ConvRules, spec: AxisSpec, ndim: int, targets: Sequence[int]) -> int | None:
     """The smallest symmetric padding whose output is the first reachable of ``targets``
     (the output is non-decreasing in the padding)."""
-    reach = (spec.kernel - 1) * spec.dilation
+    reach = effective_kernel(spec.kernel, spec.dilation) - 1
     for target in targets:
         run = preimage(lambda p: fw.forward_output(spec, (p, p), ndim), target, 0, reach)
         if run is not None:
@@ -220,15 +212,11 @@ def conv_choices(fw: ConvRules, specs: list[AxisSpec], ndim: int) -> tuple[Choic
     return tuple(choices)
 
 
-def _empty_warnings(outputs: Sequence[int]) -> tuple[str, ...]:
-    return tuple(EMPTY_WARNING.format(axis=axis) for axis, out in enumerate(outputs) if out == 0)
-
-
 def _conv_axes(input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg, framework: str,
                ndim: int | None) -> tuple[ConvRules, list[AxisSpec], list[Pad], str, tuple[ConvAxis, ...]]:
     fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, False)
     n = len(specs)
-    return fw, specs, pads, shown, _per_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
+    return fw, specs, pads, shown, each_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
 
 
 def conv_axes(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
@@ -250,9 +238,9 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
     """
     fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)
     n = len(specs)
-    inverse = _per_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
+    inverse = each_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
     return ConvResult(_op_name("conv", n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
-                      _empty_warnings([a.output for a in axes]), tuple(fw.notes(specs, pads, False)))
+                      empty_warnings([a.output for a in axes], fw.name), tuple(fw.notes(specs, pads, False)))
 
 
 # ---------------------------------------------------------------------- transposed convolution
@@ -273,14 +261,14 @@ def _with_forward(fw: ConvRules, axis: TransposedAxis) -> TransposedAxis:
 def reach(fw: ConvRules, spec: AxisSpec, output_size: int, ndim: int, axis: int) -> tuple[Reach, ...]:
     """Every padding (symmetric numbers and the framework's keywords) and output_padding with
     which a transposed convolution on this axis gives ``output_size``, simplest first."""
-    eff = (spec.kernel - 1) * spec.dilation + 1
     candidates: list[Pad] = [*fw.transposed_keywords]
     if fw.explicit_transposed != "none":
         # the padding that crops the transposed output to the size (torch, tf, onnx, caffe), or
         # that pads the dilated input to it (jax); output_padding then fills up to max(s, d) - 1
         spread = (max(spec.stride, spec.dilation) + 1) // 2 + 1
-        centres = ((spec.input - 1) * spec.stride + eff - output_size) // 2, \
-            (output_size - (spec.input - 1) * spec.stride + eff - 2) // 2
+        uncropped = transposed_output(spec.input, spec.kernel, spec.stride, spec.dilation, 0, 0, 0)
+        unpadded = lax_transposed_output(spec.input, spec.kernel, spec.stride, spec.dilation, 0, 0)
+        centres = (uncropped - output_size) // 2, (output_size - unpadded) // 2
         near = sorted({p for c in centres for p in range(c - spread, c + 2) if p >= 0},
                       key=lambda p: min(abs(p - c) for c in centres))
         candidates += [(p, p) for p in sorted(near[:REACH_LIMIT])]
@@ -340,13 +328,13 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
                     if ways else f"; no padding reaches {wanted} with kernel={spec.kernel}, stride={spec.stride}")
             raise ShapeError(exc.message + hint, framework=exc.framework, rule=exc.rule, values=exc.values) from None
 
-    axes = tuple(_with_forward(fw, a) for a in _per_axis(one, specs, pads))
+    axes = tuple(_with_forward(fw, a) for a in each_axis(one, specs, pads))
     back = tuple(forward_of(fw, a, a.output, a.pad_before, a.pad_after) == a.input for a in axes)
     reached = None
     if output_size is not None:
-        reached = _per_axis(lambda axis, spec, _: reach(fw, spec, sizes[axis], n, axis), specs, pads)
+        reached = each_axis(lambda axis, spec, _: reach(fw, spec, sizes[axis], n, axis), specs, pads)
     return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
-                               _empty_warnings([a.output for a in axes]), tuple(fw.notes(specs, pads, True)))
+                               empty_warnings([a.output for a in axes], fw.name), tuple(fw.notes(specs, pads, True)))
 
 
 class FrameworkInfo(namedtuple(

@@ -28,13 +28,13 @@ import re
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from math import gcd, prod
-from typing import Any, TypeVar
+from typing import Any
 
 from convshape import rules
+from convshape.axes import each_axis
 from convshape.errors import ShapeError
 from convshape.params import IntArg, PadArg
-
-T = TypeVar("T")
+from convshape.rules.pool import tap_range
 
 WINDOW_LIMIT = 64  # every window is listed up to this many per axis; beyond, the first and last EDGE
 EDGE = 8
@@ -150,7 +150,7 @@ class DirectConv(namedtuple("DirectConv", "input zeros_between stretched pad_bef
     @property
     def full(self) -> bool:
         """Whether this is FULL padding, ``dilation * (kernel - 1)`` on both sides."""
-        reach = self.dilation * (self.kernel - 1)
+        reach = rules.effective_kernel(self.kernel, self.dilation) - 1
         return self.pad_before == self.pad_after == reach
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,11 +259,6 @@ class ExplainResult(namedtuple("ExplainResult", "op family kind framework paddin
 
 
 # ---------------------------------------------------------------------------- geometry
-def _per_axis(fn: Callable[..., T], *columns: Sequence[Any]) -> tuple[T, ...]:
-    """The one loop over spatial axes: ``fn(axis, *items)`` on the columns zipped."""
-    return tuple(fn(axis, *items) for axis, items in enumerate(zip(*columns)))
-
-
 def kind_at(row: Sequence[Segment], position: int) -> str | None:
     for seg in row:
         if seg.start <= position < seg.stop:
@@ -276,7 +271,7 @@ def kind_at(row: Sequence[Segment], position: int) -> str | None:
 def _row(data_kind: str, size: int, step: int, pad_before: int, pad_after: int) -> tuple[Segment, ...]:
     """``size`` data cells (at ``j * step``, zeros between) with ``pad_before`` / ``pad_after``
     cells of padding; a negative pad crops that many cells of the data instead."""
-    length = (size - 1) * step + 1 if size else 0
+    length = rules.dilated_size(size, step)
     lo, hi = -pad_before, length + pad_after  # the padded (or cropped) run
     segments = []
     if pad_before > 0:
@@ -290,13 +285,6 @@ def _row(data_kind: str, size: int, step: int, pad_before: int, pad_after: int) 
     elif pad_after < 0:
         segments.append(Segment("cropped", max(hi, lo, 0), length))
     return tuple(s for s in segments if s.start < s.stop)
-
-
-def _taps_in(start: int, step: int, kernel: int, lo: int, hi: int) -> range:
-    """The taps t (0 <= t < kernel) with ``lo <= start + t * step < hi``."""
-    first = max(0, rules.div_ceil(lo - start, step))
-    last = min(kernel, rules.div_ceil(hi - start, step))
-    return range(first, max(first, last))
 
 
 def _on_grid(taps: range, start: int, step: int, spacing: int) -> int:
@@ -314,7 +302,7 @@ def _on_grid(taps: range, start: int, step: int, spacing: int) -> int:
 def _window(row: Sequence[Segment], index: int, start: int, step: int, kernel: int, dropped: bool = False) -> Window:
     hits = pads = zeros = 0
     for seg in row:
-        taps = _taps_in(start, step, kernel, seg.start, seg.stop)
+        taps = tap_range(start, kernel, step, seg.start, seg.stop)
         if seg.kind in ("input", "output"):
             on = _on_grid(taps, start, step, seg.step)
             hits += on
@@ -322,7 +310,7 @@ def _window(row: Sequence[Segment], index: int, start: int, step: int, kernel: i
         elif seg.kind == "pad":
             pads += len(taps)
     cropped = kernel - hits - pads - zeros  # on cropped cells, or past the row
-    return Window(index, start, start + step * (kernel - 1) + 1, hits, pads, zeros, cropped, dropped)
+    return Window(index, start, start + rules.effective_kernel(kernel, step), hits, pads, zeros, cropped, dropped)
 
 
 def _listed(count: int) -> list[int]:
@@ -342,13 +330,8 @@ def _view(name: str, row: tuple[Segment, ...], count: int, first: int, stride: i
 def _hits(count: int, first: int, stride: int, step: int, kernel: int, lo: int, hi: int) -> int:
     """Non-zeros of one axis's matrix: the pairs (window j < count, tap t) with
     ``lo <= first + j*stride + t*step < hi``, counted per tap."""
-    total = 0
-    for t in range(kernel):
-        offset = first + t * step
-        j0 = max(0, rules.div_ceil(lo - offset, stride))
-        j1 = min(count, rules.div_ceil(hi - offset, stride))
-        total += max(0, j1 - j0)
-    return total
+    # for each tap, the windows that put it in [lo, hi): the same count with the roles swapped
+    return sum(len(tap_range(first + t * step, count, stride, lo, hi)) for t in range(kernel))
 
 
 def _axis_matrix(count: int, first: int, stride: int, step: int, kernel: int, size: int,
@@ -358,7 +341,7 @@ def _axis_matrix(count: int, first: int, stride: int, step: int, kernel: int, si
     output cell written, col = the input j)."""
     found = {}
     for j in range(count):
-        for t in _taps_in(first + j * stride, step, kernel, 0, size):
+        for t in tap_range(first + j * stride, kernel, step, 0, size):
             cell = first + j * stride + t * step
             found[(cell, j) if transposed else (j, cell)] = t
     return found
@@ -411,7 +394,7 @@ def _direct(input: int, kernel: int, stride: int, dilation: int, pad_before: int
     output_padding) as a stride-1 convolution of the zero-inserted input: pads
     ``d(k-1) - pad_before`` and ``d(k-1) - pad_after + output_padding``, kernel rotated 180°."""
     reach = rules.effective_kernel(kernel, dilation) - 1
-    stretched = (input - 1) * stride + 1
+    stretched = rules.dilated_size(input, stride)
     return DirectConv(input, stride - 1, stretched, reach - pad_before, reach - pad_after + output_padding,
                       output_padding, kernel, dilation, output)
 
@@ -456,7 +439,7 @@ def _conv_identities(axes: Sequence[ExplainAxis], matrix: Matrix) -> tuple[Ident
 
 
 def _explain_conv(result: Any) -> ExplainResult:
-    axes = _per_axis(_conv_axis, result.axes)
+    axes = each_axis(_conv_axis, result.axes)
     kernel = tuple(a.kernel for a in axes)
     matrix = _matrix("C", axes, [
         (lambda a=a: _axis_matrix(a.output, -a.pad_before, a.stride, a.dilation, a.kernel, a.input, False))
@@ -472,7 +455,7 @@ def _transposed_axis(axis: int, a: Any) -> ExplainAxis:
     direct_view = _view("direct", stretched_row, a.output, -direct.pad_before, 1, a.dilation, a.kernel, rotated=True)
     # as it runs: input j writes x[j] * w[t] into output j*s - pad_before + t*d; the full result
     # (s(i-1) + d(k-1) + 1 cells) loses pad_before:pad_after and gains output_padding at the end
-    full = (a.input - 1) * a.stride + rules.effective_kernel(a.kernel, a.dilation)
+    full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
     lo, hi = -a.pad_before, full - a.pad_before
     out_row = [Segment("output", 0, a.output)] if a.output > 0 else []
     if lo < 0:
@@ -517,7 +500,7 @@ def _transposed_identities(result: Any, axes: Sequence[ExplainAxis], matrix: Mat
 
 
 def _explain_transposed(result: Any) -> ExplainResult:
-    axes = _per_axis(_transposed_axis, result.axes)
+    axes = each_axis(_transposed_axis, result.axes)
     kernel = tuple(a.kernel for a in axes)
     matrix = _matrix("T", axes, [
         (lambda a=a: _axis_matrix(a.input, -a.pad_before, a.stride, a.dilation, a.kernel, a.output, True))
@@ -540,7 +523,7 @@ def _pool_axis(axis: int, a: Any) -> ExplainAxis:
 
 
 def _explain_pool(result: Any) -> ExplainResult:
-    axes = _per_axis(_pool_axis, result.axes)
+    axes = each_axis(_pool_axis, result.axes)
     kernel = tuple(a.kernel for a in axes)
     matrix = _matrix("P", axes, [
         (lambda a=a: _axis_matrix(a.output, -a.pad_before, a.stride, a.dilation, a.kernel, a.input, False))

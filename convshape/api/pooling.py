@@ -14,14 +14,17 @@ master. The scripts are in /work/scratch-pool (outside the package).
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from convshape import rules
+from convshape.axes import each_axis, empty_warnings
 from convshape.errors import ShapeError
-from convshape.frameworks import FRAMEWORKS, KINDS, MAX_INPUT, MAX_WINDOW, Pad, PoolRules, pool_rules
+from convshape.frameworks import FRAMEWORKS, KINDS, Pad, PoolRules, pool_rules
+from convshape.limits import check_axes
 from convshape.model import AxisSpec, Counted, SpatialResult
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
+from convshape.rules.pool import taps, window_start
 
 T = TypeVar("T")
 
@@ -29,23 +32,8 @@ _KIND_ALIASES = {"maxpool": "max", "average": "avg", "avgpool": "avg", "mean": "
                  "power": "lp"}
 WINDOW_LIMIT = 64  # every window is listed up to this many per axis; beyond, the first and last EDGE
 EDGE = 8
-EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
 
-def _per_axis(fn: Callable[..., T], *columns: Sequence[Any]) -> list[T]:
-    """The one loop over spatial axes: ``fn(axis, spec, pad, ...)`` on the columns zipped."""
-    return [fn(axis, *items) for axis, items in enumerate(zip(*columns))]
-
-
-
-
-
-
-def _taps(start: int, kernel: int, dilation: int, lo: int, hi: int) -> int:
-    """How many of the taps ``start + t * dilation`` (0 <= t < kernel) fall in ``[lo, hi)``."""
-    first = max(0, rules.div_ceil(lo - start, dilation))
-    last = min(kernel, rules.div_ceil(hi - start, dilation))
-    return max(0, last - first)
 
 
 # ---------------------------------------------------------------------------- results
@@ -96,7 +84,7 @@ class PoolAxis(namedtuple(
     def dropped_reason(self) -> str | None:
         if not self.last_window_dropped or self.ceil_output is None:
             return None
-        start = (self.ceil_output - 1) * self.stride - self.pad_before
+        start = window_start(self.ceil_output - 1, self.stride, self.pad_before)
         return (f"window {self.ceil_output - 1} would start at {start}, past the input (size {self.input}), "
                 f"reading only right padding")
 
@@ -229,23 +217,14 @@ def _windows(a: AxisSpec, c: Counted, kind: str, cip: bool | None) -> tuple[Wind
     lo, hi = -c.pad_before, a.input + c.pad_after  # the padded input (negative pads crop it)
     found = []
     for j in indices:
-        start = j * a.stride - c.pad_before
-        inside = _taps(start, a.kernel, a.dilation, max(lo, 0), min(hi, a.input))
-        left = _taps(start, a.kernel, a.dilation, lo, min(0, hi))
-        right = _taps(start, a.kernel, a.dilation, max(a.input, lo), hi)
+        start = window_start(j, a.stride, c.pad_before)
+        inside = taps(start, a.kernel, a.dilation, max(lo, 0), min(hi, a.input))
+        left = taps(start, a.kernel, a.dilation, lo, min(0, hi))
+        right = taps(start, a.kernel, a.dilation, max(a.input, lo), hi)
         outside = a.kernel - inside - left - right
         divisor = None if kind != "avg" else (inside + left + right if cip else inside)
         found.append(Window(j, start, start + eff, inside, left, right, outside, divisor))
     return tuple(found)
-
-
-def _limits(specs: list[AxisSpec]) -> None:
-    for a in specs:
-        for name, value, limit in (("input", a.input, MAX_INPUT), ("kernel", a.kernel, MAX_WINDOW),
-                                   ("stride", a.stride, MAX_WINDOW), ("dilation", a.dilation, MAX_WINDOW)):
-            if value > limit:
-                raise ShapeError(f"{name} must be at most {limit} in convshape, but got {name}={value}",
-                                 rule="convshape-limit", values={name: value})
 
 
 def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg,
@@ -265,7 +244,7 @@ def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding
     pads: list[Pad] = [keyword] * n if keyword else list(explicit_padding(padding, n))
     ceil = fw.ceil_default if ceil_mode is None else bool(ceil_mode)
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
-    _limits(specs)
+    check_axes(specs)
     fw.check(kind, n, specs, ceil)
     for a in specs:
         if a.input < 1:
@@ -299,10 +278,10 @@ def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, paddin
     kind, fw, n, specs, pads, ceil, counted = _pool_axes(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                                          framework, ndim)
     cip = fw.count_include_pad(kind, count_include_pad, n)
-    axes = tuple(_per_axis(lambda _, a, c: PoolAxis(
+    axes = each_axis(lambda _, a, c: PoolAxis(
         a.input, a.kernel, a.stride, a.dilation, c.pad_before, c.pad_after, c.output, c.floor_output, c.ceil_output,
-        c.dropped, ceil, _windows(a, c, kind, cip)), specs, counted))
-    warnings = tuple(EMPTY_WARNING.format(axis=i) for i, a in enumerate(axes) if a.output == 0)
+        c.dropped, ceil, _windows(a, c, kind, cip)), specs, counted)
+    warnings = empty_warnings([a.output for a in axes], fw.name)
     notes = fw.notes(kind, n, specs, pads, stride is not None, axes, ceil)
     for i, a in enumerate(axes):
         empty = [w.index for w in a.windows if not w.input_taps]

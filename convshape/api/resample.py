@@ -19,22 +19,24 @@ onnxruntime 1.31.1, and jax 0.10.2.
 from __future__ import annotations
 
 import math
-import struct
 from collections import namedtuple
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
+from convshape.axes import each_axis, empty_warning, empty_warnings
 from convshape.errors import ShapeError
 from convshape.frameworks import framework_rules
 from convshape.model import SpatialResult
-from convshape.params import IntArg, axis_count, per_axis
+from convshape.params import (IntArg, NumberArg, ShapeArg, axis_count, is_scalar, number_values, per_axis,
+                              per_axis_numbers, tensor_shape)
+# the framework functions below (and callers of this module) use these rules by these names
+from convshape.rules.resample import (INT64_MAX, factor_output, float32, keras_aspect_window,  # noqa: F401
+                                      onnx_policy_outputs, onnx_scaled_output, onnxruntime_scaled_output,
+                                      scaled_output, source_step, torch_source_step)
 
 T = TypeVar("T")
-ScaleArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
-ShapeArg = Union[str, Sequence[int]]
+ScaleArg = NumberArg
 
-INT64_MAX = 2 ** 63 - 1
-INT32_MIN = -2 ** 31
 COVERED = {"interpolate": ("torch", "keras", "tf", "onnx", "jax"), "pixel shuffle": ("torch", "tf", "keras", "onnx")}
 NOT_IN_FRAMEWORK = {  # the frameworks without the layer, and what to use instead
     ("interpolate", "caffe"): "BVLC Caffe has no Upsample, Interp or Resize layer (those live in forks). Its "
@@ -67,206 +69,10 @@ TORCH_KERNEL = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_
                 ("bilinear", 2): "upsample_bilinear2d", ("trilinear", 3): "upsample_trilinear3d",
                 ("bicubic", 2): "upsample_bicubic2d", ("lanczos", 2): "_upsample_lanczos2d_aa"}
 AXIS_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
-EMPTY_WARNING = "output size 0 on axis {axis}: the framework returns an empty tensor, almost certainly a mistake"
 
 
-# ---------------------------------------------------------------------- rules (one axis)
-def scaled_output(size: int, scale: float) -> int:
-    """torch's output size from a scale factor: ``trunc(double(size) * scale)``.
-
-    A float rule, reproduced exactly: the product is one IEEE-754 double multiplication and the
-    result is truncated toward zero (floor for the positive case). Both of torch's paths agree:
-    Python's ``_sym_int(input.size(i + 2) * scale_factors[i])`` (torch/nn/functional.py,
-    ``interpolate``, recompute_scale_factor=True and mode='area') and C++
-    ``static_cast<double>(input_size[i + 2]) * scale_factors[i]`` cast by ``checked_convert``
-    (aten/src/ATen/native/UpSample.cpp, ``upsample::compute_output_size``). So 37 x 1.5 -> 55,
-    15 x 0.1 -> 1, 50 x 2.3 -> 114 (114.99999999999999), 100 x 0.29 -> 28, 49 x (1/49) -> 0
-    (0.9999999999999999, which torch then rejects).
-    """
-    return math.trunc(float(size) * scale)
-
-
-def source_step(size: int, output: int, scale: float | None, align_corners: bool) -> float:
-    """Input pixels per output pixel in torch's kernels (aten/src/ATen/native/UpSample.h,
-    ``area_pixel_compute_scale`` and ``compute_scales_value``): with align_corners
-    ``(size - 1) / (output - 1)`` (0 for output 1); otherwise ``1 / scale`` when the user's
-    scale reaches the kernel and is > 0, else ``size / output``. The kernel rounds it to the
-    input's dtype (float32 by default); this is the double value.
-    """
-    if align_corners:
-        return (size - 1) / (output - 1) if output > 1 else 0.0
-    return 1.0 / scale if scale is not None and scale > 0 else size / output
-
-
-def torch_source_step(mode: str, ndim: int, antialias: bool, size: int, output: int, scale: float | None,
-                      align_corners: bool) -> float:
-    """The source step torch 2.13's CPU kernels really use on one axis (contiguous float32 input),
-    confirmed by sampling ``arange`` inputs: :func:`source_step`, except that an axis whose
-    output equals its input is copied (step 1) by linear/bilinear/trilinear
-    (UpSample.h ``compute_source_index_and_lambda``: "scale_factor = 1, simply copy") and by the
-    antialiased separable kernels (bilinear/bicubic antialias, lanczos), and that 2-D nearest
-    goes through UpSample.h ``nearest_idx``, which also copies and turns output == 2 * input into
-    a shift (step 1/2). 1-D/3-D nearest, nearest-exact and plain bicubic use the scale as given.
-    mode='area' is adaptive average pooling: ``size / output``.
-    """
-    if mode == "area":
-        return size / output
-    if output == size and (mode in ("linear", "bilinear", "trilinear") or antialias or (mode, ndim) == ("nearest", 2)):
-        return 1.0
-    if (mode, ndim) == ("nearest", 2) and output == 2 * size:
-        return 0.5
-    return source_step(size, output, scale, align_corners)
-
-
-def factor_output(size: int, factor: int) -> int:
-    """Keras ``UpSampling1D/2D/3D``: ``size * factor`` per axis (keras/src/layers/reshaping/up_sampling*.py:
-    ``ops.repeat`` for nearest, ``ops.image.resize`` to ``size * factor`` otherwise)."""
-    return size * factor
-
-
-def tf_int32(value: float) -> int:
-    """``tf.cast(x, "int32")`` of a float on the CPU: truncation toward zero, and INT32_MIN for infinity,
-    NaN and anything outside int32 (tensorflow 2.21: inf, -inf, nan, 3e9 and -3e9 all give -2147483648)."""
-    if math.isfinite(value) and -2.0 ** 31 <= value < 2.0 ** 31:
-        return math.trunc(value)
-    return INT32_MIN
-
-
-def keras_aspect_window(size: int, other: int, target: int, other_target: int,
-                        policy: str) -> tuple[int, int, int]:
-    """What keras ``Resizing(crop_to_aspect_ratio=True)`` / ``(pad_to_aspect_ratio=True)`` hands
-    ``tf.image.resize`` on one axis, as ``(extent, pad_before, pad_after)`` (a crop as negative pads).
-
-    keras 3.15, TF backend (keras/src/backend/tensorflow/image.py ``resize``), for the height
-    (the width swaps the roles): ``want = int32(float32(int32(width * target_height)) / target_width)``
-    (int32 product, float32 quotient, :func:`tf_int32`). crop: ``c = max(min(height, want), 1)``,
-    ``start = int32(float32(height - c) / 2)``, the slice ``[start:start + c]``. pad:
-    ``p = max(height, want)``, ``start = int32(float32(p - height) / 2)``, and ``start`` rows of
-    ``fill_value`` on BOTH sides, so an odd ``p - height`` pads to ``p - 1``. The resize then
-    gives ``target`` whatever the window: neither option changes the output size. 375x500 ->
-    224x224: crop 375x375 (columns 62..437), pad 499x500 (62 rows above and below, for 125).
-    """
-    product = (other * target + 2 ** 31) % 2 ** 32 - 2 ** 31  # int32 arithmetic wraps
-    want = tf_int32(float32(float32(product) / float32(other_target))) if other_target else INT32_MIN
-    if policy == "crop":
-        extent = max(min(size, want), 1)
-        start = tf_int32(float32((size - extent) / 2))
-        kept = max(0, min(start + extent, size) - start)  # an empty axis stays empty
-        return kept, -start, -(size - start - kept)
-    start = tf_int32(float32((max(size, want) - size) / 2))
-    start = max(start, 0)  # tf.cond(start > 0, pad, keep)
-    return size + 2 * start, start, start
-
-
-def float32(value: float) -> float:
-    """``value`` rounded to IEEE single precision, as ONNX holds ``scales`` (a float tensor); beyond
-    float32's range it is infinity, as numpy's ``float32()`` gives."""
-    try:
-        return float(struct.unpack("f", struct.pack("f", value))[0])
-    except OverflowError:
-        return math.copysign(math.inf, value)
-
-
-def onnx_scaled_output(size: int, scale: float) -> int:
-    """ONNX ``Resize`` (opset 19 text, onnx/defs/tensor/defs.cc): ``floor(input_dimension * scale)``
-    with ``scale`` the float32 value of ``scales``, in double (exact for an int below 2**29), as
-    onnx 1.23.2's reference implementation (op_resize.py: ``(scale_factors * shape).astype(int)``)
-    and its shape inference compute it. So 100 x 0.29 (float32 0.28999999165534973) -> 28."""
-    return math.floor(size * float32(scale))
-
-
-def onnxruntime_scaled_output(size: int, scale: float) -> int:
-    """onnxruntime 1.31's size from a scale, ``static_cast<int64_t>(scales[i] * input_dims[i])``
-    (core/providers/cpu/tensor/upsamplebase.h ``ComputeOutputShape``): a float32 product (the int64
-    converts to float), rounded to float32, then truncated. 100 x 0.29 -> 29.0f -> 29, 50 x 2.3 -> 115
-    and 49 x (1/49) -> 1, where the spec's floor gives 28, 114 and 0 (1500 random cases, 0 mismatches)."""
-    return math.trunc(float32(float32(size) * float32(scale)))
-
-
-def onnx_policy_outputs(ins: Sequence[int], sizes: Sequence[int],
-                        policy: str) -> tuple[tuple[int, ...], tuple[int, ...], float]:
-    """ONNX Resize ``keep_aspect_ratio_policy`` (``sizes`` only): one scale for every resized axis,
-    ``min`` (not_larger) or ``max`` (not_smaller) of ``sizes[i] / in[i]``, and
-    ``out = round_int(scale * in)``, halves up. Returns the spec's sizes as onnx 1.23.2's reference
-    implementation computes them (onnx/reference/ops/op_resize.py ``_interpolate_nd``: double
-    division, ``int(scale * in + 0.5)``), onnxruntime 1.31's (float32: ``scales[i] = float(out) /
-    float(in)`` in upsamplebase.h ``ParseScalesDataAndAdjustOutputSize``, an input of 0 counting as
-    scale 1, then ``std::round(scale * in)`` in ``AdjustOutputSizeAsPolicy``), and onnxruntime's
-    float32 scale. They differ in about 1 case in 5000 (halves, e.g. 99 x 24/176 = 13.5: 13 and 14)."""
-    pick = min if policy == "not_larger" else max
-    exact = pick(o / i if i else 1.0 for i, o in zip(ins, sizes))
-    scale = pick(float32(float32(o) / float32(i)) if i else 1.0 for i, o in zip(ins, sizes))
-    spec = tuple(int(exact * i + 0.5) for i in ins)
-    runtime = tuple(math.floor(float32(scale * float32(i)) + 0.5) for i in ins)  # std::round, float32 product
-    return spec, runtime, scale
-
-
-# ---------------------------------------------------------------------- parsing
-def _number(text: str | int | float, name: str) -> float | int:
-    if isinstance(text, bool):
-        raise ShapeError(f"{name} must be a number, but got {text!r}", rule="not-a-number", values={name: text})
-    if isinstance(text, (int, float)):
-        return text
-    word = text.strip()
-    try:
-        if "/" in word:  # "1/3" is float(1) / float(3), as Python computes 1/3
-            top, _, bottom = word.partition("/")
-            return float(top) / float(bottom)
-        return int(word) if word.lstrip("+-").isdigit() else float(word)
-    except (ValueError, ZeroDivisionError):
-        raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
-                         f"but got {text!r}", rule="not-a-number", values={name: text}) from None
-
-
-def scale_values(value: ScaleArg, name: str = "scale") -> tuple[float | int, ...] | None:
-    """``1.5`` -> ``(1.5,)``; ``"2,1/3"`` -> ``(2, 0.333...)``; integers stay integers (keras needs them)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if not value.strip():
-            raise ShapeError(f"{name} is empty", rule="not-a-number", values={name: value})
-        return tuple(_number(part, name) for part in value.split(","))
-    if isinstance(value, Sequence):
-        return tuple(_number(part, name) for part in value)
-    return (_number(value, name),)
-
-
-def per_axis_scale(values: tuple[float | int, ...], n: int) -> tuple[float | int, ...]:
-    """One scale for every axis, or one per axis."""
-    if len(values) == 1:
-        return values * n
-    if len(values) != n:
-        raise ShapeError(f"scale has {len(values)} values but the layer has {n} spatial axes; give one value or {n}",
-                         rule="axis-count", values={"scale": len(values), "axes": n})
-    return values
-
-
-def _is_scalar(value: object) -> bool:
-    return not isinstance(value, Sequence) or (isinstance(value, str) and "," not in value)
-
-
-def tensor_shape(value: ShapeArg, name: str = "input") -> tuple[int, ...]:
-    """A whole tensor shape: ``"1x9x4x4"``, ``"1,9,4,4"``, ``"(1, 9, 4, 4)"`` or a sequence."""
-    if isinstance(value, str):
-        text = value.strip().strip("()[]").replace("x", ",").replace("X", ",").replace("*", ",")
-        parts: list[Any] = [p for p in text.split(",") if p.strip()]
-    elif isinstance(value, Sequence):
-        parts = list(value)
-    else:
-        parts = [value]
-    dims = []
-    for part in parts:
-        try:
-            dim = part if isinstance(part, int) and not isinstance(part, bool) else int(str(part).strip())
-        except ValueError:
-            dim = None
-        if dim is None or dim < 0:
-            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 (non-negative integers), but got "
-                             f"{value!r}", rule="bad-shape", values={name: value})
-        dims.append(dim)
-    if not dims:
-        raise ShapeError(f"{name} is empty", rule="bad-shape", values={name: value})
-    return tuple(dims)
+# the framework functions below call it by this name
+_is_scalar = is_scalar
 
 
 def _framework(name: str, what: str, label: str) -> str:
@@ -394,8 +200,9 @@ class PixelShuffleResult(namedtuple(
 
 # ---------------------------------------------------------------------- interpolation
 def _per_axis(fn: Callable[[int], T], n: int) -> tuple[T, ...]:
-    """The one loop over spatial axes."""
-    return tuple(fn(axis) for axis in range(n))
+    """:func:`convshape.axes.each_axis` over ``n`` axes, ``fn(axis)``: the framework functions
+    below call it by this name (it goes once they call ``each_axis`` themselves)."""
+    return each_axis(lambda axis, _: fn(axis), range(n))
 
 
 def _torch_sizes_error(ins: Sequence[int], outs: Sequence[int]) -> ShapeError:
@@ -739,19 +546,19 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
                  ndim: int | None, keep_aspect_ratio_policy: str | None, crop_to_aspect_ratio: bool,
                  pad_to_aspect_ratio: bool) -> InterpolateResult:
     fw = _framework(framework, "interpolate", layer_name)
-    if layer_name == "upsample" and fw == "torch" and _is_scalar(scale) and scale is not None:
-        if not scale_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
+    if layer_name == "upsample" and fw == "torch" and is_scalar(scale) and scale is not None:
+        if not number_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
             scale = None
     if mode is not None:
         mode = mode.strip().lower()
     resizing = fw == "keras" and size is not None  # keras.layers.Resizing; a scale is UpSampling's factor
     n = ndim or axis_count(input, size, scale)
-    if ndim is None and n == 1 and all(_is_scalar(v) for v in (input, size, scale)):
+    if ndim is None and n == 1 and all(is_scalar(v) for v in (input, size, scale)):
         n = MODE_RANK.get(mode or "", 2 if fw == "tf" or resizing else 1)
     ins = per_axis(input, "input", n)
     sizes = per_axis(size, "size", n) if size is not None else None
-    values = scale_values(scale)
-    scales = per_axis_scale(values, n) if values is not None else None
+    values = number_values(scale)
+    scales = per_axis_numbers(values, "scale", n) if values is not None else None
     named = {"keras": "keras.layers.Resizing" if resizing else "keras UpSampling", "tf": "tf.image.resize",
              "jax": "jax.image.resize", "onnx": "ONNX Resize"}
     # onnx's align_corners is coordinate_transformation_mode='align_corners': the sampling, not the size
@@ -805,8 +612,7 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         outs, mode = _tf(n, ins, sizes, mode, antialias, warnings)
         layer = "tf.image.resize"
 
-    def one(axis: int) -> ResampleAxis:
-        i, o = ins[axis], outs[axis]
+    def one(axis: int, i: int, o: int) -> ResampleAxis:
         extent, pad_before, pad_after = windows[axis]
         step = None if o <= 0 else torch_source_step(mode, n, antialias, i, o, kernel_scales[axis], bool(
             align_corners)) if fw == "torch" else source_step(extent, o, kernel_scales[axis], fw == "onnx" and
@@ -814,7 +620,7 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         return ResampleAxis(i, None if sizes is None else sizes[axis], None if scales is None else scales[axis],
                             o, kernel_scales[axis], step, pad_before, pad_after)
 
-    axes = _per_axis(one, n)
+    axes = each_axis(one, ins, outs)
     for a_i, a in enumerate(axes):
         if a.scale_used and not align_corners and a.source_step and a.source_step != 1.0 / a.scale_used:
             notes.append(f"axis {a_i}: torch's {mode} kernel " + ("copies this axis (output == input)" if a.output ==
@@ -829,7 +635,7 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         notes.append("recompute_scale_factor=True: the kernel samples at output/input, not at the given scale")
     if align_corners and any(a.scale is not None for a in axes):
         notes.append("align_corners=True: the kernel ignores the scale and samples at (input-1)/(output-1)")
-    warnings.extend(EMPTY_WARNING.format(axis=i) for i, o in enumerate(outs) if o == 0)
+    warnings.extend(empty_warnings(outs, fw))
     return InterpolateResult(f"{layer_name}{n}d", fw, layer, mode, align_corners, recompute_scale_factor,
                              antialias, axes, tuple(warnings), tuple(notes))
 
@@ -1077,7 +883,7 @@ def _pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None, framew
     channel_axis = {"NCHW": rank - 3, "NHWC": 3, "NCW": 1, "NWC": 2}[fmt]
     spatial = {"NCHW": (rank - 2, rank - 1), "NHWC": (1, 2), "NCW": (2,), "NWC": (1,)}[fmt]
     op = f"pixel-{'un' if unshuffle else ''}shuffle{len(spatial)}d"
-    warnings.extend(EMPTY_WARNING.format(axis=i) for i, a in enumerate(spatial) if out[a] == 0 and shape[a] != 0)
+    warnings.extend(empty_warning(i, fw) for i, a in enumerate(spatial) if out[a] == 0 and shape[a] != 0)
     return PixelShuffleResult(op, fw, LAYERS[(fw, fmt)].format(**_shuffle_words(unshuffle)), fmt, factor, shape, out,
                               channel_axis, spatial, tuple(warnings), tuple(notes))
 

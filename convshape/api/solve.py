@@ -28,18 +28,19 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import product
-from typing import Any, TypeVar, Union
+from typing import Any, Union
 
 from convshape import rules
+from convshape.axes import each_axis
 from convshape.errors import ShapeError
-from convshape.frameworks import ConvRules, Pad, framework_rules
+from convshape.frameworks import Pad, framework_rules
+from convshape.limits import MAX_INPUT, check_limit
 from convshape.model import AxisSpec
-from convshape.params import IntArg, axis_count, per_axis
+from convshape.params import IntArg, axis_count, fraction_values, per_axis, per_axis_numbers
 
-T = TypeVar("T")
 
 FAMILIES = {
     "conv": "conv", "convolution": "conv",
@@ -245,23 +246,13 @@ def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fracti
     parts = value.split(",") if isinstance(value, str) else \
         list(value) if isinstance(value, Sequence) else [value]
     scales = []
-    for part in parts:
-        try:
-            scale = Fraction(part.strip() if isinstance(part, str) else part)
-        except (ValueError, TypeError, ZeroDivisionError):
-            raise ShapeError(f"scale must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule="not-a-number",
-                             values={"scale": part}) from None
+    for part, scale in zip(parts, fraction_values(value, "scale")):
         if scale <= 0 or (scale.numerator != 1 and scale.denominator != 1) or max(scale.numerator,
                                                                                    scale.denominator) > BOUND_LIMIT:
             raise ShapeError(f"scale must be N or 1/N with 1 <= N <= {BOUND_LIMIT}, but got {part!r}",
                              rule="not-a-number", values={"scale": str(part)})
         scales.append(scale)
-    if len(scales) == 1:
-        return tuple(scales) * ndim
-    if len(scales) != ndim:
-        raise ShapeError(f"scale has {len(scales)} values but the layer has {ndim} spatial axes; give one value or "
-                         f"{ndim}", rule="axis-count", values={"scale": len(scales), "axes": ndim})
-    return tuple(scales)
+    return per_axis_numbers(scales, "scale", ndim)
 
 
 def _show_scale(scale: Fraction) -> str:
@@ -416,15 +407,16 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
     # take the padding (at most the effective kernel, or the bound) on each side and output_padding
     eff = rules.effective_kernel(kernel, dilation)
     most = max(eff, p.bounds.max_padding or 0)
-    if abs(target - (size - 1) * stride - eff) > 2 * most + max(stride, dilation) + stride:
+    uncropped = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0)
+    if abs(target - uncropped) > 2 * most + max(stride, dilation) + stride:
         return False
     if not isinstance(way.padding, tuple):
         return True
     name, (a, b) = p.fw.name, way.padding
     if name in ("torch", "onnx", "onnxruntime", "caffe"):
         return rules.transposed_output(size, kernel, stride, dilation, a, b, way.output_padding or 0) == target
-    if name == "jax":  # out = (i - 1) * s + 1 + lo + hi - eff + 1
-        return (size - 1) * stride + 1 + a + b - rules.effective_kernel(kernel, dilation) + 1 == target
+    if name == "jax":  # the stride-dilated input, padded lo:hi
+        return rules.lax_transposed_output(size, kernel, stride, dilation, a, b) == target
     if name == "tf":
         return rules.tf_windowed_output(target, kernel, stride, dilation, a, b) == size
     return True
@@ -498,7 +490,7 @@ def _scaled(size: int, scale: Fraction) -> int | None:
 def _up_proof(p: Problem, g: tuple[int, ...], way: Way, s_up: int) -> tuple[str, str]:
     kernel, stride, dilation, pb, pa, op = g
     rule = f"output = {s_up}*i for every i >= 1" if s_up > 1 else "output = i for every i >= 1"
-    const = dilation * (kernel - 1) + 1 + op - stride - pb - pa
+    const = rules.transposed_offset(kernel, stride, dilation, pb, pa, op)
     proof = (f"output = s*i + (d*(k-1) + 1 + output_padding - s - pad_before - pad_after) = {stride}*i + "
              f"({dilation}*{kernel - 1} + 1 + {op} - {stride} - {pb} - {pa}) = {stride}*i + {const}")
     if p.fw.name in ("tf", "keras"):
@@ -602,11 +594,6 @@ def solve_axis_for_all(p: Problem, scale: Fraction) -> tuple[AxisSolution, ...]:
 
 
 # ---------------------------------------------------------------------------- combining axes
-def _per_axis(fn: Callable[[int], T], ndim: int) -> tuple[T, ...]:
-    """The one loop over spatial axes."""
-    return tuple(fn(axis) for axis in range(ndim))
-
-
 def _layer_ok(p: Problem, combo: Sequence[AxisSolution]) -> bool:
     """Rules that look at the whole layer (Keras: no stride > 1 with dilation > 1 anywhere)."""
     if p.kind:
@@ -796,8 +783,8 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
     op_name = f"{family}{n}d"
     notes: list[str] = []
     if for_all:
-        axis_results = _per_axis(lambda axis: AxisResult(None, None, _show_scale(scales[axis]),
-                                                         solve_axis_for_all(p, scales[axis])), n)
+        axis_results = each_axis(lambda _, scale: AxisResult(None, None, _show_scale(scale),
+                                                             solve_axis_for_all(p, scale)), scales)
         for axis, result in enumerate(axis_results):
             if not result.solutions:
                 raise _nothing(p, op_name, f"scales every input by {result.scale}" + (f" on axis {axis}" if n > 1 else ""),
@@ -808,14 +795,11 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
         shown_in, shown_out = None, None
     else:
         inputs = list(per_axis(input, "input", n))
-        outputs = list(per_axis(output_size, "output_size", n))
-        for name, values, low in (("input", inputs, 1), ("output_size", outputs, 1)):
-            for v in values:
-                if v < low or v > 2**31 - 1:
-                    raise ShapeError(f"{name} must be between {low} and {2**31 - 1}, but got {name}={v}",
-                                     rule="convshape-limit", values={name: v})
-        axis_results = _per_axis(lambda axis: AxisResult(inputs[axis], outputs[axis], None,
-                                                         solve_axis(p, inputs[axis], outputs[axis])), n)
+        sizes = per_axis(output_size, "output_size", n)
+        check_limit("input", inputs, MAX_INPUT, low=1)
+        check_limit("output_size", sizes, MAX_INPUT, low=1)
+        outputs = list(sizes)
+        axis_results = each_axis(lambda _, i, o: AxisResult(i, o, None, solve_axis(p, i, o)), inputs, outputs)
         for axis, result in enumerate(axis_results):
             if not result.solutions:
                 where = "x".join(map(str, inputs)), "x".join(map(str, outputs))

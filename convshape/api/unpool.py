@@ -16,51 +16,33 @@ reproduce the framework's float arithmetic exactly and say so.
 from __future__ import annotations
 
 import math
-import struct
 from collections import namedtuple
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, Union
+from collections.abc import Sequence
+from typing import Any, Union
 
+from convshape.axes import each_axis, empty_warnings
 from convshape.errors import ShapeError
-from convshape.frameworks import MAX_INPUT, MAX_WINDOW, framework_rules
+from convshape.frameworks import framework_rules
+from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
 from convshape.model import SpatialResult
-from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
-from convshape.rules import div_trunc
+from convshape.params import (IntArg, PadArg, axis_count, explicit_padding, format_padding, number_values,
+                              padding_keyword, per_axis, per_axis_numbers)
+from convshape.rules.resample import float32
+from convshape.rules.unpool import (Window, adaptive_windows, fractional_fits, fractional_largest_output,  # noqa: F401
+                                    fractional_output, maxpool_inputs, onnx_largest_index, onnx_pool_inputs,
+                                    onnx_shape_size, onnx_unpool_default, tf_pool_inputs, uniform_pooling,
+                                    unpool_default, unpool_valid_outputs, window_gaps)
 
-T = TypeVar("T")
-Window = tuple[int, int]
+# the framework functions below (adaptive_pool, max_unpool, _unpool_*) call the one loop and the
+# one limit check by these names
+_per_axis = each_axis
+_limit = check_limit
+
 RatioArg = Union[float, str, Sequence[float], None]
 
-MAX_WINDOWS = 1 << 20  # adaptive windows listed per axis (--json lists every one)
-EMPTY_WARNING = "output size 0 on axis {axis}: torch returns an empty tensor, almost certainly a mistake"
 
 
-# ---------------------------------------------------------------------- rules: adaptive pooling
-def adaptive_start(index: int, size: int, output: int) -> int:
-    """First input cell of adaptive window ``index``: ``floor(index * size / output)``
-    (torch aten/src/ATen/native/AdaptivePooling.h ``start_index``: ``(a / b) * c + ((a % b) * c) / b``,
-    the same value without int64 overflow)."""
-    return index * size // output
-
-
-def adaptive_end(index: int, size: int, output: int) -> int:
-    """One past the last input cell of window ``index``: ``ceil((index + 1) * size / output)``
-    (AdaptivePooling.h ``end_index``: ``1 + ((a + 1) * c - 1) / b``)."""
-    return -(-(index + 1) * size // output)
-
-
-def adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
-    """torch's adaptive windows ``[start, end)``, one per output index, for avg and max alike
-    (AdaptiveAveragePooling.cpp, AdaptiveMaxPooling2d.cpp both use start_index / end_index).
-    An output larger than the input repeats cells; confirmed on torch 2.13 by running the ops."""
-    return tuple((adaptive_start(o, size, output), adaptive_end(o, size, output)) for o in range(output))
-
-
-def _f32(x: float) -> float:
-    """Round a double to float32 (round to nearest even, as the CPU does)."""
-    return struct.unpack("f", struct.pack("f", x))[0]
-
-
+# ---------------------------------------------------------------------- keras adaptive windows
 def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
     """Keras 3.15's adaptive windows on the TensorFlow backend, in its own float32 arithmetic.
 
@@ -79,8 +61,8 @@ def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
     small_len, big_len = size - small + 1, size - big + 1
     windows = []
     for o in range(output):
-        start = min(math.floor(_f32(_f32(_f32(o) * _f32(size)) / _f32(output))), size - 1)
-        end = min(math.ceil(_f32(_f32(_f32(o + 1) * _f32(size)) / _f32(output))), size)
+        start = min(math.floor(float32(float32(float32(o) * float32(size)) / float32(output))), size - 1)
+        end = min(math.ceil(float32(float32(float32(o + 1) * float32(size)) / float32(output))), size)
         index = start + small_len if end - start == big else start  # tf.gather into [small pool, big pool]
         if index < small_len:
             windows.append((index, index + small))
@@ -90,102 +72,6 @@ def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
             raise ShapeError(f"indices[{o}] = {index} is not in [0, {small_len + big_len}) [Op:GatherV2]",
                              framework="keras", rule="gather-index", values={"input": size, "output": output})
     return tuple(windows)
-
-
-def uniform_pooling(windows: Sequence[Window], size: int) -> tuple[int, int] | None:
-    """(kernel, stride) of the plain pooling with the same windows, or None."""
-    if not windows or any(e - s != windows[0][1] - windows[0][0] for s, e in windows):
-        return None
-    if len(windows) == 1:
-        return windows[0][1] - windows[0][0], size
-    stride = windows[1][0] - windows[0][0]
-    if stride < 1 or windows[0][0] != 0 or any(s != i * stride for i, (s, _) in enumerate(windows)):
-        return None
-    return windows[0][1] - windows[0][0], stride
-
-
-# ---------------------------------------------------------------------- rules: fractional max pooling
-def fractional_output(size: int, ratio: float) -> int:
-    """``int(size * output_ratio)`` in Python doubles, as torch/nn/functional.py
-    ``fractional_max_pool2d_with_indices`` / ``..._3d_with_indices`` compute it (truncation)."""
-    return int(size * ratio)
-
-
-def fractional_largest_output(size: int, kernel: int, ndim: int) -> int:
-    """The largest output torch allows for this kernel: FractionalMaxPool2d.cpp checks
-    ``outputH + poolSizeH - 1 <= inputH``, FractionalMaxPool3d.cpp ``outputT + poolSizeT - 1 < inputT``
-    (one cell stricter; confirmed on torch 2.13)."""
-    return size - kernel + (1 if ndim == 2 else 0)
-
-
-def fractional_fits(size: int, kernel: int, output: int, ndim: int) -> bool:
-    """Whether torch's "pool ... too large relative to input ..." check passes on one axis.
-    2-D: ``output + kernel - 1 <= size`` only, so a negative output can pass it with a kernel
-    larger than the input (and then fails creating the tensor). 3-D: ``output + kernel <= size``
-    and, as observed on torch 2.13 for every output tried down to -9, ``kernel <= size``."""
-    return output <= fractional_largest_output(size, kernel, ndim) and (ndim == 2 or kernel <= size)
-
-
-# ---------------------------------------------------------------------- rules: max unpooling
-def unpool_default(size: int, kernel: int, stride: int, padding: int) -> int:
-    """``(size - 1) * stride + kernel - 2 * padding`` (torch/nn/functional.py ``_unpool_output_size``)."""
-    return (size - 1) * stride + kernel - 2 * padding
-
-
-def unpool_valid_outputs(size: int, kernel: int, stride: int, padding: int) -> range:
-    """Every output_size torch's max_unpool accepts: ``default - stride < o < default + stride``
-    (both bounds exclusive, ``_unpool_output_size``) and ``o >= 0`` (``_check_unpool_output_size``)."""
-    default = unpool_default(size, kernel, stride, padding)
-    return range(max(0, default - stride + 1), max(0, default + stride))
-
-
-def maxpool_inputs(size: int, kernel: int, stride: int, padding: int) -> range:
-    """Every input size torch's MaxPool (floor mode, dilation 1) maps to ``size``:
-    ``floor((n + 2p - k) / s) + 1 == size`` (aten pooling_output_shape), i.e.
-    ``(size - 1) * s + k - 2p <= n < size * s + k - 2p``, n >= 1."""
-    first = unpool_default(size, kernel, stride, padding)
-    return range(max(1, first), max(1, first + stride))
-
-
-def tf_pool_inputs(size: int, kernel: int, stride: int, padding: str) -> range:
-    """Every input size ``tf.nn.max_pool_with_argmax`` maps to ``size``: VALID ``(n - k + s) / s``
-    -> ``(size-1)*s + k <= n < size*s + k``; SAME ``ceil(n / s)`` -> ``(size-1)*s < n <= size*s``
-    (kernel_shape_util.cc GetWindowedOutputSizeVerbose; confirmed on tensorflow-cpu 2.21)."""
-    first = (size - 1) * stride + (kernel if padding == "valid" else 1)
-    return range(first, first + stride)
-
-
-def onnx_unpool_default(size: int, kernel: int, stride: int, pad_before: int, pad_after: int) -> int:
-    """``(size - 1) * stride + kernel - pad_before - pad_after``: onnx 1.23.2 onnx/defs/nn/defs.cc
-    ``maxUnpoolShapeInference`` and onnxruntime 1.31.1 core/providers/cpu/nn/unpool.cc
-    ``MaxUnpool::Compute`` (which rejects a result <= 0); confirmed by running both."""
-    return (size - 1) * stride + kernel - pad_before - pad_after
-
-
-def onnx_pool_inputs(size: int, kernel: int, stride: int, pad_before: int, pad_after: int) -> tuple[int, ...]:
-    """Every input size onnxruntime's MaxPool (ceil_mode 0) maps to ``size``:
-    ``trunc((n + pad_before + pad_after - kernel) / stride) + 1 == size`` (pool_attributes.h
-    ``ComputeOutputSize``, int64 division toward zero, so a window larger than the padded input
-    still gives 1); n >= 1. The default is always one of them."""
-    default = onnx_unpool_default(size, kernel, stride, pad_before, pad_after)
-    return tuple(n for n in range(max(1, default - stride + 1), default + stride)
-                 if div_trunc(n + pad_before + pad_after - kernel, stride) + 1 == size)
-
-
-def onnx_largest_index(pool_input: Sequence[int], defaults: Sequence[int], pads_after: Sequence[int]) -> int:
-    """The largest flat index onnxruntime's MaxPool can return for an input of ``pool_input``
-    (batch 1, channel 1): the cell ``min(n, default + pad_after) - 1`` on every axis (the last real
-    cell of the last window), flattened row-major. Reached when the data rise along every axis;
-    confirmed on onnxruntime 1.31.1 (290 configurations, 1-D to 3-D, arange inputs)."""
-    flat = 0
-    for n, default, pad_after in zip(pool_input, defaults, pads_after):
-        flat = flat * n + min(n, default + pad_after) - 1
-    return flat
-
-
-def onnx_shape_size(shape: Sequence[int]) -> int:
-    """onnxruntime's ``TensorShape::Size()``: the element count, or -1 if any size is negative."""
-    return -1 if any(v < 0 for v in shape) else math.prod(shape)
 
 
 # ---------------------------------------------------------------------- results
@@ -224,19 +110,6 @@ class AdaptiveAxis(namedtuple("AdaptiveAxis", "input output windows pad_before p
                 "overlapping": sum(1 for n in self.overlaps if n), "gaps": list(window_gaps(self.windows,
                                                                                               self.input)),
                 "equivalent": None if eq is None else {"kernel": eq[0], "stride": eq[1]}}  # windows: top level
-
-
-def window_gaps(windows: Sequence[Window], size: int) -> tuple[int, ...]:
-    """Input cells no window covers (never in torch; Keras's float32 windows can skip one)."""
-    if not windows:
-        return ()
-    reach = 0
-    gaps: list[int] = []
-    for s, e in sorted(windows):
-        gaps.extend(range(reach, s))
-        reach = max(reach, e)
-    gaps.extend(range(reach, size))
-    return tuple(gaps)
 
 
 class AdaptivePoolResult(SpatialResult, namedtuple(
@@ -362,11 +235,6 @@ class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework paddi
 
 
 # ---------------------------------------------------------------------- shared plumbing
-def _per_axis(fn: Callable[..., T], *columns: Sequence[Any]) -> tuple[T, ...]:
-    """The one loop over spatial axes: ``fn(axis, value_of_each_column...)``."""
-    return tuple(fn(axis, *values) for axis, values in enumerate(zip(*columns)))
-
-
 #: layers a framework has in another form that convshape does not model (so "has no" would be untrue)
 NOT_MODELLED = {("tf", "fractional max pooling"): "tf.nn.fractional_max_pool takes a pooling ratio >= 1 "
                                                    "and no kernel; not modelled in convshape"}
@@ -392,13 +260,6 @@ def _ndim(ndim: int | None, allowed: tuple[int, ...], *values: object) -> int:
     return n
 
 
-def _limit(name: str, values: Sequence[int], limit: int) -> None:
-    for value in values:
-        if value > limit:
-            raise ShapeError(f"{name} must be at most {limit} in convshape, but got {name}={value}",
-                             rule="convshape-limit", values={name: value})
-
-
 def _shape(values: Sequence[int], ndim: int, extra: bool = False) -> str:
     """A tensor's sizes as torch prints them for a batch of 1 with 1 channel (``[1, 1, 5, 3]``);
     ``extra`` adds the axis torch's 1-D ops insert before calling the 2-D kernel."""
@@ -406,8 +267,9 @@ def _shape(values: Sequence[int], ndim: int, extra: bool = False) -> str:
 
 
 def _empty_warnings(outputs: Sequence[int], framework: str = "torch") -> tuple[str, ...]:
-    return tuple(EMPTY_WARNING.replace("torch", framework).format(axis=axis)
-                 for axis, out in enumerate(outputs) if out == 0)
+    """:func:`convshape.axes.empty_warnings`, torch by default, for the framework functions below
+    (goes once they call it themselves)."""
+    return empty_warnings(outputs, framework)
 
 
 # ---------------------------------------------------------------------- adaptive pooling
@@ -538,22 +400,9 @@ def _scalar(value: object) -> bool:
 
 
 def _ratios(value: RatioArg, ndim: int) -> tuple[float, ...]:
-    """``0.5`` / ``"0.5,0.7"`` / ``[0.5, 0.7]`` -> one float per axis."""
-    parts: list[Any] = value.split(",") if isinstance(value, str) else \
-        list(value) if isinstance(value, Sequence) else [value]
-    try:
-        floats = [float(p) for p in parts if not isinstance(p, bool)]
-    except (TypeError, ValueError):
-        floats = []
-    if len(floats) != len(parts) or not floats:
-        raise ShapeError(f"output_ratio must be a number or a comma-separated list of numbers, but got {value!r}",
-                         rule="not-a-number", values={"output_ratio": value})
-    if len(floats) == 1:
-        return tuple(floats) * ndim
-    if len(floats) != ndim:
-        raise ShapeError(f"output_ratio has {len(floats)} values but the layer has {ndim} spatial axes; "
-                         f"give one value or {ndim}", rule="axis-count", values={"output_ratio": value, "axes": ndim})
-    return tuple(floats)
+    """``0.5`` / ``"0.5,0.7"`` / ``[0.5, 0.7]`` / ``"1/2"`` -> one float per axis."""
+    numbers = number_values(value, "output_ratio") or ()
+    return tuple(float(r) for r in per_axis_numbers(numbers, "output_ratio", ndim))
 
 
 def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = None, output_ratio: RatioArg = None, *,
@@ -566,7 +415,7 @@ def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = Non
     module = f"FractionalMaxPool{n}d"
     ins = per_axis(input, "input", n)
     ks = per_axis(kernel, "kernel", n)
-    _limit("input", ins, MAX_INPUT)
+    check_limit("input", ins, MAX_INPUT)
     if min(ks) < 1:  # the 3-D module's check; nn.FractionalMaxPool2d / F take k <= 0 and return -inf
         raise ShapeError(f"kernel_size must be greater than 0, but got {ks[0] if _scalar(kernel) else ks}",
                          framework=fw, rule="kernel-size", values={"kernel": list(ks)})
@@ -601,14 +450,14 @@ def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = Non
         if out < 0:
             raise ShapeError(f"Trying to create tensor with negative dimension {out}: {_shape(outs, n)}",
                              framework=fw, rule="output-size", values={"output_size": list(outs)})
-    axes = _per_axis(lambda _, i, k, o, r: FractionalAxis(i, k, o, r, fractional_largest_output(i, k, n),
+    axes = each_axis(lambda _, i, k, o, r: FractionalAxis(i, k, o, r, fractional_largest_output(i, k, n),
                                                           fractional_largest_output(i, o, n)), ins, ks, outs, ratios)
     notes = ["windows start at random offsets each call (generate_intervals: steps of floor or ceil of "
              "(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end"]
     if n == 3:
         notes.append("FractionalMaxPool3d needs output + kernel <= input, one cell stricter than 2-D's "
                      "output + kernel - 1 <= input, and checks time, width, then height")
-    return FractionalResult(f"fractional-maxpool{n}d", fw, axes, _empty_warnings(outs), tuple(notes))
+    return FractionalResult(f"fractional-maxpool{n}d", fw, axes, empty_warnings(outs, fw), tuple(notes))
 
 
 # ---------------------------------------------------------------------- max unpooling

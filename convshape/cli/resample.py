@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from convshape import params
 from convshape.api import resample
 from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
 from convshape.errors import ShapeError
@@ -57,7 +58,7 @@ def make_interpolate(name: str) -> click.Command:
     @click.option("--size", "--o", "--output-size", "size", default=None, metavar="N[,N...]",
                   help="Output size per axis.")
     @click.option("--scale", "--scale-factor", "scale", default=None, metavar="S[,S...]",
-                  callback=_parsed(lambda v: ",".join(str(x) for x in resample.scale_values(v) or ())),
+                  callback=_parsed(lambda v: ",".join(str(x) for x in params.number_values(v) or ())),
                   help="Scale factor per axis: 2, 1.5, 1/3 or 2,1.5 (keras: integer factor).")
     @click.option("--mode", "mode", default=None, type=click.Choice(resample.MODES, case_sensitive=False),
                   help="Interpolation mode. Default: the framework's (torch/onnx/keras UpSampling nearest, "
@@ -101,9 +102,10 @@ def make_pixel_shuffle(unshuffle: bool) -> click.Command:
 
     @click.command(name, epilog=SHUFFLE_EPILOG.format(name=name))
     @click.option("--i", "--input", "input", required=True, metavar="SHAPE",
-                  callback=_parsed(resample.tensor_shape),
+                  callback=_parsed(params.tensor_shape),
                   help="The whole input tensor shape, channels included: 1x9x4x4 or 1,9,4,4.")
-    @click.option("--r", "--factor", "factor", required=True, type=int, metavar="R",
+    @click.option("--r", "--factor", "factor", required=True, metavar="R",
+                  callback=_parsed(lambda v: params.parse_int(v, "factor")),
                   help=("Downscale" if unshuffle else "Upscale") + " factor (torch *scale_factor, tf block_size).")
     @click.option("--data-format", "data_format", default=None,
                   type=click.Choice(resample.DATA_FORMATS, case_sensitive=False),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from convshape.errors import ShapeError
 from convshape.frameworks import caffe, jax, keras, onnx, onnxruntime, tf, torch
-from convshape.frameworks.base import KINDS, MAX_INPUT, MAX_WINDOW, ConvRules, Framework, Pad, PoolRules
+from convshape.frameworks.base import KINDS, ConvRules, Framework, Pad, PoolRules
 
 FRAMEWORKS: dict[str, Framework] = {fw.name: fw for fw in (torch.FRAMEWORK, tf.FRAMEWORK, keras.FRAMEWORK,
                                                             jax.FRAMEWORK, onnx.FRAMEWORK, onnxruntime.FRAMEWORK,
@@ -34,5 +34,5 @@ def pool_rules(name: str) -> PoolRules:
     return get(name).pool
 
 
-__all__ = ["ALIASES", "FRAMEWORKS", "KINDS", "MAX_INPUT", "MAX_WINDOW", "ConvRules", "Framework", "Pad", "PoolRules",
+__all__ = ["ALIASES", "FRAMEWORKS", "KINDS", "ConvRules", "Framework", "Pad", "PoolRules",
            "framework_rules", "get", "pool_rules"]

@@ -14,13 +14,12 @@ from typing import Any, Union
 
 from convshape import rules
 from convshape.errors import ShapeError
+from convshape.limits import check_axes
 from convshape.model import AxisSpec, Counted, TransposedAxis
 from convshape.rules.pool import starts_past_input, window_count
 
 Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
 
-MAX_INPUT = 2**31 - 1  # int32 sizes, as TF and Caffe store them
-MAX_WINDOW = 65536  # kernel, stride, dilation: keeps the listed valid sizes (one per stride step) small
 
 KINDS = {"max": "max pooling", "avg": "average pooling", "lp": "LP (power-average) pooling"}
 
@@ -72,11 +71,7 @@ class ConvRules:
     def check_axis(self, a: AxisSpec) -> None:
         """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and
         sizes beyond convshape's limits (every valid output size is listed, one per stride step)."""
-        for name, value, limit in (("input", a.input, MAX_INPUT), ("kernel", a.kernel, MAX_WINDOW),
-                                   ("stride", a.stride, MAX_WINDOW), ("dilation", a.dilation, MAX_WINDOW)):
-            if value > limit:
-                raise ShapeError(f"{name} must be at most {limit} in convshape, but got {name}={value}",
-                                 rule="convshape-limit", values={name: value})
+        check_axes([a])
         if a.input < 1:
             raise self.error(f"input size must be at least 1, but got input={a.input}", "input-size",
                              input=a.input)

@@ -19,8 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Union
 
+from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
-from convshape.params import per_axis
+from convshape.params import parse_int, tensor_shape
+from convshape.rules import effective_kernel
 
 # ---------------------------------------------------------------------------- data formats
 #: data format -> (spatial axes, channels last?)
@@ -170,22 +172,22 @@ class NetworkSpec(namedtuple("NetworkSpec", "input data_format framework layers 
 
 
 def _shape(value: object, where: str, field: str) -> tuple[int, ...]:
-    """``[1, 3, 224, 224]`` or ``"1x3x224x224"`` -> a tuple of positive ints."""
+    """``[1, 3, 224, 224]``, ``"1x3x224x224"``, ``"(1, 3, 224, 224)"`` (:func:`params.tensor_shape`)
+    -> a tuple of positive ints (``expect`` takes -1 as a wildcard)."""
     if isinstance(value, str):
-        parts = value.lower().replace("×", "x").replace(",", "x").split("x")
         try:
-            items = [int(p) for p in parts]
-        except ValueError:
+            items = tensor_shape(value, field, smallest=None)
+        except ShapeError:
             raise spec_error(f"{where}: {field} must be a shape like 1x3x224x224 or a list of integers, "
                              f"but got {value!r}", field=field) from None
     elif isinstance(value, Sequence) and value and all(isinstance(v, int) and not isinstance(v, bool)
                                                        for v in value):
-        items = list(value)
+        items = tensor_shape(value, field, smallest=None)
     else:
         raise spec_error(f"{where}: {field} must be a list of integers like [1, 3, 224, 224], but got {value!r}",
                          field=field)
     if field != "expect" and any(v < 1 for v in items):
-        raise spec_error(f"{where}: every size in {field} must be at least 1, but got {items}", field=field)
+        raise spec_error(f"{where}: every size in {field} must be at least 1, but got {list(items)}", field=field)
     return tuple(items)
 
 
@@ -199,8 +201,8 @@ def _value(key: str, value: object, where: str) -> object:
     if key in _INT_KEYS:
         if isinstance(value, str):
             try:
-                return int(value)
-            except ValueError:
+                return parse_int(value, key)
+            except ShapeError:
                 pass
         if isinstance(value, bool) or not isinstance(value, int):
             raise spec_error(f"{where}: {key} must be an integer, but got {value!r}", field=key)
@@ -419,8 +421,8 @@ def parse_chain(input: object, layers: Sequence[str], *, framework: str = "torch
 
 def _int_word(word: str, where: str) -> int:
     try:
-        return int(word)
-    except ValueError:
+        return parse_int(word, "channels")
+    except ShapeError:
         raise spec_error(f"{where}: expected a number of channels (or key=value), but got {word!r}",
                          field=word) from None
 
@@ -574,13 +576,13 @@ def _exact(value: float | int | None) -> Fraction | None:
 
 def _window_scale(axes: Sequence[Any]) -> dict[str, tuple]:
     return {"scale": tuple(Fraction(1, a.stride) for a in axes),
-            "extent": tuple(a.dilation * (a.kernel - 1) + 1 for a in axes)}
+            "extent": tuple(effective_kernel(a.kernel, a.dilation) for a in axes)}
 
 
 def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
     """A sliding window (convolution, pooling): the receptive field grows by d(k-1) jumps, the
     jump multiplies by the stride, and output 0's centre sits at d(k-1)/2 - pad_before."""
-    span = dilation * (kernel - 1)
+    span = effective_kernel(kernel, dilation) - 1
 
     def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
         return rf + span * jump, jump * stride, start + (Fraction(span, 2) - pad_before) * jump
@@ -597,7 +599,7 @@ def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -
         taps = [t for t in range(kernel) if (o + pad_before - t * dilation) % stride == 0]
         if taps:
             widest = max(widest, (taps[-1] - taps[0]) * dilation // stride)
-    centre = Fraction(pad_before, 1) - Fraction(dilation * (kernel - 1), 2)
+    centre = Fraction(pad_before, 1) - Fraction(effective_kernel(kernel, dilation) - 1, 2)
 
     def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
         return rf + widest * jump, jump / stride, start + centre / stride * jump
@@ -680,13 +682,13 @@ class _Axes(namedtuple("_Axes", "axes output warnings")):
 
 def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> _Axes:
     """The spatial axes of a convolution layer, by the rules of ``convshape conv2d``."""
-    from convshape.api.conv import _empty_warnings, conv_axes
+    from convshape.api.conv import conv_axes
 
     a = layer.args
     axes = conv_axes(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
                      framework=fw, ndim=ndim)
     output = tuple(axis.output for axis in axes)
-    return _Axes(axes, output, _empty_warnings(output))
+    return _Axes(axes, output, empty_warnings(output, fw))
 
 
 def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -776,7 +778,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
 
 
 def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
-    from convshape.api.pooling import EMPTY_WARNING, pool_axes
+    from convshape.api.pooling import pool_axes
     from convshape.frameworks import pool_rules
 
     ndim = _need_spatial(layer, x)
@@ -789,7 +791,7 @@ def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(x.with_spatial(output, x.channels), (), 0,
                 tuple(window_geometry(s.kernel, s.stride, s.dilation, c.pad_before) for s, c in axes),
                 tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes),
-                tuple(EMPTY_WARNING.format(axis=i) for i, out in enumerate(output) if out == 0),
+                empty_warnings(output, fw),
                 **_window_scale([s for s, _ in axes]))
 
 

@@ -35,6 +35,7 @@ from math import gcd
 from typing import Any
 
 from convshape.errors import ShapeError
+from convshape.params import int_range
 from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, _merge, _spec)
 
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
@@ -352,26 +353,6 @@ def _brute(net: _Network, lo: int, hi: int) -> list[int]:
     return [n for n in builtins.range(lo, hi + 1) if net.failure(n) is None]
 
 
-def _parse_range(range: object) -> tuple[int, int]:
-    if isinstance(range, str):
-        text = range.replace("...", "..").replace(":", "..").replace("-", "..") if ".." not in range else range
-        parts = text.split("..")
-        try:
-            lo, hi = (int(p) for p in parts) if len(parts) == 2 else (1, int(parts[0]))
-        except ValueError:
-            raise ShapeError(f"range must look like 1..4096, but got {range!r}", rule="bad-range",
-                             values={"range": range}) from None
-    elif isinstance(range, Sequence) and len(range) == 2 and all(isinstance(v, int) for v in range):
-        lo, hi = range
-    else:
-        raise ShapeError(f"range must be two integers lo..hi, but got {range!r}", rule="bad-range",
-                         values={"range": range})
-    if lo < 1 or hi < lo:
-        raise ShapeError(f"range must satisfy 1 <= lo <= hi, but got lo={lo}, hi={hi}", rule="bad-range",
-                         values={"lo": lo, "hi": hi})
-    return lo, hi
-
-
 def _examples(net: _Network, valid: Sequence[Progression], lo: int, hi: int, around: int,
               limit: int = 3) -> tuple[Failure, ...]:
     """Why the invalid sizes nearest the spec's own input fail, in the framework's words."""
@@ -399,7 +380,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     network is valid and every skip connection aligns: square inputs (every spatial axis = n)
     by default, or only spatial ``axis`` (0-based) with the others as in the spec. ``expect``
     is not checked (it pins one input). Raises ShapeError for a malformed spec or range."""
-    lo, hi = _parse_range(range)
+    lo, hi = int_range(range)
     net = _Network(_spec(spec, input, framework), axis)
     shown = net.spec.input[net.positions[axis if axis is not None else 0]]
     notes: list[str] = []

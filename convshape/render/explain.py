@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from convshape.render.conv import Block, sizes
+from convshape.rules import transposed_output
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -208,7 +209,7 @@ def _view_title(view: View, a: ExplainAxis) -> str:
         return (f"as a direct convolution: {d.zeros_between} zero(s) between inputs, padding {d.pad_before}:"
                 f"{d.pad_after}{crop}, stride 1, kernel rotated 180° (taps read right to left)")
     if view.name == "scatter":
-        full = (a.input - 1) * a.stride + a.dilation * (a.kernel - 1) + 1
+        full = transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)  # before the crop
         return (f"as it runs: input j adds x[j] * w[t] to output j*{a.stride}{_minus(a.pad_before)} + t*{a.dilation}; "
                 f"of the {full} cells written, padding {a.pad_before}:{a.pad_after} crops, output_padding "
                 f"{a.output_padding} adds")
@@ -282,7 +283,7 @@ def grid_picture(ex: ExplainResult) -> Picture | None:
         lines.append(("grid", "".join(row)))
     axes = f"axes {ya.axis}, {xa.axis}"
     what = {"windows": "the input", "direct": "the zero-inserted, padded input"}[vy.name]
-    marks = f"[ ] the window of output (0, 0)" + (f", < > of output ({wy[-1].index}, {wx[-1].index})" if last else "")
+    marks = "[ ] the window of output (0, 0)" + (f", < > of output ({wy[-1].index}, {wx[-1].index})" if last else "")
     return Picture([("text", f"{axes} as a grid: {what}; {marks}"), *lines])
 
 

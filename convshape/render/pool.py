@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from convshape.render.conv import Block, Table, clip, pad_pair, sizes
+from convshape.rules.pool import window_start
 
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.api.pooling import PoolAxis, PoolCompareResult, PoolResult, Window
@@ -16,7 +17,7 @@ def last_window(axis: PoolAxis) -> str:
     if not axis.ceil_mode or axis.ceil_output is None:
         return "-"
     if axis.last_window_dropped:
-        start = (axis.ceil_output - 1) * axis.stride - axis.pad_before
+        start = window_start(axis.ceil_output - 1, axis.stride, axis.pad_before)
         return f"dropped: it would start at {start}, past the input"
     return "kept" if axis.output == axis.floor_output else "kept (ceil_mode adds it)"
 

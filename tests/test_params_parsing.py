@@ -1,0 +1,160 @@
+"""The one normaliser: every command and function that takes a value reads it the same way.
+
+Whole tensor shapes (``1x3x32x32``, ``1,3,32,32``, ``(1, 3, 32, 32)``, ``[1, 3, 32, 32]``), integers
+(ASCII digits only: ``1_000`` and full-width ``３`` are not-an-integer), numbers (scales, ratios)
+and ranges, through the API and the CLI alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from convshape import ShapeError
+from convshape.api.conv import conv
+from convshape.api.pooling import pool
+from convshape.api.resample import interpolate, pixel_shuffle
+from convshape.api.solve import parse_scale
+from convshape.api.unpool import fractional_max_pool
+from convshape.cli.main import main
+from convshape.network.evaluate import chain
+from convshape.network.sweep import sweep
+from convshape.params import int_range, number_values, parse_int, parse_number, per_axis, tensor_shape
+
+SHAPES = ["1x9x4x4", "1,9,4,4", "(1, 9, 4, 4)", "[1, 9, 4, 4]", " 1 x 9 x 4 x 4 ", "1×9×4×4"]
+BAD_INTEGERS = ["３", "1_000", "1.5", "3a", "", "+"]
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), env={"NO_COLOR": "1", "COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+# ---------------------------------------------------------------------------- tensor shapes
+@pytest.mark.parametrize("text", SHAPES)
+def test_tensor_shape_forms(text: str) -> None:
+    assert tensor_shape(text) == (1, 9, 4, 4)
+
+
+@pytest.mark.parametrize("text", SHAPES)
+@pytest.mark.parametrize("shape_of", [
+    lambda s: pixel_shuffle(s, 3).input_shape,
+    lambda s: chain(s, ["relu"]).input,
+], ids=["pixel_shuffle", "chain"])
+def test_every_api_takes_every_shape_form(text: str, shape_of: Callable[[str], Any]) -> None:
+    assert tuple(shape_of(text)) == (1, 9, 4, 4)
+
+
+@pytest.mark.parametrize("text", SHAPES)
+@pytest.mark.parametrize("command", [
+    ["pixel-shuffle", "--r", "3", "--json", "--i"],
+    ["chain", "relu", "--json", "--i"],
+    ["summary", "examples/networks/dcgan.toml", "--json", "--i"],
+], ids=["pixel-shuffle", "chain", "summary"])
+def test_every_command_takes_every_shape_form(text: str, command: list[str]) -> None:
+    if command[0] == "summary":  # dcgan's input is a latent vector: 1x100x1x1
+        text = text.replace("9", "100").replace("4", "1")
+    code, out = invoke(*command, text)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("text", ["1x-9", "ax4", "1x4.5", "1x３x4", "1x1_0x4"])
+def test_bad_shapes(text: str) -> None:
+    with pytest.raises(ShapeError, match="must be a tensor shape") as info:
+        tensor_shape(text)
+    assert info.value.rule == "bad-shape"
+    with pytest.raises(ShapeError, match="input must be a shape like|every size in input must be at least 1") as info:
+        chain(text, ["relu"])
+    assert info.value.rule == "bad-spec"
+
+
+# ---------------------------------------------------------------------------- integers
+def test_integer_parser() -> None:
+    assert parse_int(" 12 ", "kernel") == 12 and parse_int("-3", "pad") == -3 and parse_int("+3", "k") == 3
+    for text in BAD_INTEGERS:
+        with pytest.raises(ShapeError, match=re.escape(f"kernel must be an integer, but got {text!r}")) as info:
+            parse_int(text, "kernel")
+        assert info.value.rule == "not-an-integer"
+
+
+@pytest.mark.parametrize("text", ["３", "1_000", "1٣"])
+@pytest.mark.parametrize("call", [
+    lambda v: per_axis(v, "kernel", 2),
+    lambda v: per_axis(f"3,{v}", "kernel", 2),
+    lambda v: conv(32, v),
+    lambda v: conv(32, 3, padding=f"{v}:1"),
+    lambda v: pool("max", v, 2),
+    lambda v: interpolate(v, size=4),
+], ids=["per_axis", "per_axis-list", "conv-kernel", "conv-padding", "pool-input", "interpolate-input"])
+def test_unicode_and_underscore_integers_are_rejected(text: str, call: Callable[[str], Any]) -> None:
+    """Python's int() reads these (a bug report: conv(32, "３") used kernel 3); convshape does not."""
+    with pytest.raises(ShapeError, match=re.escape(repr(text))) as info:
+        call(text)
+    assert info.value.rule == "not-an-integer"
+
+
+@pytest.mark.parametrize("text", ["３", "1_000"])
+@pytest.mark.parametrize("command", [
+    ["conv2d", "--i", "32", "--k"],
+    ["maxpool2d", "--i", "32", "--k"],
+    ["pixel-shuffle", "--i", "1x9x4x4", "--r"],
+    ["chain", "--i", "1x3x8x8", "conv2d 8 k=3 g=1", "--json", "conv2d 4 k="],
+], ids=["conv2d", "maxpool2d", "pixel-shuffle", "chain"])
+def test_commands_reject_unicode_and_underscore_integers(text: str, command: list[str]) -> None:
+    if command[0] == "chain":
+        command = [*command[:-1], command[-1] + text]
+        code, out = invoke(*command)
+    else:
+        code, out = invoke(*command, text)
+    assert code == 2 and text in out, out
+
+
+def test_chain_channel_word_is_an_ascii_integer() -> None:
+    with pytest.raises(ShapeError, match="expected a number of channels") as info:
+        chain("1x3x8x8", ["conv2d ８ k=3"])
+    assert info.value.rule == "bad-spec"
+
+
+# ---------------------------------------------------------------------------- numbers
+def test_number_parser() -> None:
+    assert parse_number(" 2 ", "scale") == 2 and isinstance(parse_number("2", "scale"), int)
+    assert parse_number("1/4", "scale") == 0.25 and parse_number("1.5", "scale") == 1.5
+    assert number_values("2, 1/2") == (2, 0.5)
+
+
+@pytest.mark.parametrize("text", ["２", "1_0", "abc", "1/0", ""])
+@pytest.mark.parametrize("call", [
+    lambda v: number_values(v),
+    lambda v: interpolate(8, scale=v),
+    lambda v: fractional_max_pool("50,32", 3, output_ratio=v),
+    lambda v: parse_scale(v, 2),
+], ids=["number_values", "interpolate-scale", "fractional-ratio", "solve-scale"])
+def test_bad_numbers(text: str, call: Callable[[str], Any]) -> None:
+    with pytest.raises(ShapeError) as info:
+        call(text)
+    assert info.value.rule == "not-a-number"
+
+
+@pytest.mark.parametrize("command", [
+    ["interpolate", "--i", "8", "--scale"],
+    ["solve", "--op", "conv2d", "--for-all-inputs", "--scale"],
+], ids=["interpolate", "solve"])
+def test_commands_reject_bad_numbers(command: list[str]) -> None:
+    code, out = invoke(*command, "1_0")
+    assert code == 2 and "1_0" in out, out
+
+
+# ---------------------------------------------------------------------------- ranges
+def test_ranges() -> None:
+    assert int_range("1..40") == int_range("1:40") == int_range("1-40") == int_range(" 1 .. 40 ") == (1, 40)
+    assert int_range("40") == (1, 40) and int_range((2, 3)) == (2, 3)
+    for text in ("1..1_000", "１..4", "0..4"):
+        with pytest.raises(ShapeError, match="range must") as info:
+            int_range(text)
+        assert info.value.rule == "bad-range"
+        with pytest.raises(ShapeError, match="range must"):
+            sweep("examples/networks/unet.toml", text)
