@@ -290,8 +290,8 @@ def test_no_solution_names_the_numbers_and_bounds():
 
 
 @pytest.mark.parametrize("kwargs, rule", [
-    ({"input": 5, "output_size": 3, "op": "convolution9d"}, "bad-shape"),
-    ({"input": 5, "output_size": 3, "op": "dense"}, "bad-shape"),
+    ({"input": 5, "output_size": 3, "op": "convolution9d"}, "unknown-op"),
+    ({"input": 5, "output_size": 3, "op": "dense"}, "option-not-applicable"),  # an op, of a family solve lacks
     ({"input": "5,5,5", "output_size": "3,3", "op": "conv2d"}, "axis-count"),
     ({"input": 5}, "missing"),
     ({"scale": "2/3", "for_all_inputs": True}, "not-a-number"),

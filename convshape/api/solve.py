@@ -26,7 +26,6 @@ with the same kernel, stride and dilation on every axis first, then by its least
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
@@ -37,19 +36,14 @@ from convshape import rules
 from convshape.errors import ShapeError
 from convshape.frameworks import Framework, Pad, framework_rules
 from convshape.model import AxisSpec
+from convshape.ops import Family, lookup, require
 from convshape.params import IntArg, axis_count, per_axis
 
 T = TypeVar("T")
 
-FAMILIES = {
-    "conv": "conv", "convolution": "conv",
-    "convtranspose": "conv-transpose", "convtransposed": "conv-transpose", "deconv": "conv-transpose",
-    "deconvolution": "conv-transpose", "transposedconv": "conv-transpose", "transposedconvolution": "conv-transpose",
-    "maxpool": "maxpool", "maxpooling": "maxpool",
-    "avgpool": "avgpool", "averagepool": "avgpool", "averagepooling": "avgpool", "avgpooling": "avgpool",
-    "meanpool": "avgpool",
-}
-POOL_KIND = {"maxpool": "max", "avgpool": "avg"}
+#: the op families solve takes, and what it calls them (pooling: by its kind)
+TAKES = (Family.CONV, Family.CONV_TRANSPOSE, Family.POOL)
+POOL_KIND = {"maxpool": "max", "avgpool": "avg", "lppool": "lp"}
 DEFAULT_NDIM = 2  # --for-all-inputs without a rank: every axis scales alike, shown as a 2-D layer
 BOUND_LIMIT = 64  # kernel, stride, dilation and padding bounds: the search stays small
 COMBINATION_LIMIT = 20_000  # combinations of per-axis answers enumerated; beyond, each axis's best
@@ -227,17 +221,16 @@ class SolveResult(namedtuple(
 
 # ---------------------------------------------------------------------------- parsing
 def parse_op(op: str) -> tuple[str, int | None]:
-    """``"conv2d"`` -> ``("conv", 2)``; ``"deconv"`` -> ``("conv-transpose", None)``; also
-    ``conv_transpose2d``, ``ConvTranspose2d``, ``conv2d-transpose``, ``maxpool2d``, ``AvgPool1d`` ..."""
-    word = re.sub(r"[-_ .]", "", op.strip().lower())
-    ndim = None
-    match = re.fullmatch(r"([a-z]+?)([123])d([a-z]*)", word)
-    if match:
-        word, ndim = match.group(1) + match.group(3), int(match.group(2))
-    if word not in FAMILIES:
-        raise ShapeError(f"unknown op {op!r}; expected conv, conv-transpose (deconv), maxpool or avgpool, with 1d, 2d "
-                         f"or 3d, e.g. conv2d, deconv2d, maxpool2d", rule="bad-shape", values={"op": op})
-    return FAMILIES[word], ndim
+    """``"conv2d"`` -> ``("conv", 2)``; ``"deconv"`` -> ``("conv-transpose", None)``; any name
+    :mod:`convshape.ops` knows for a convolution, transposed convolution or max/avg/LP pooling
+    (``Conv2DTranspose``, ``AveragePooling2D``, ``meanpool2d``, ``LPPool1d`` ...)."""
+    found = require(lookup(op), TAKES, "solve")
+    if found.family is Family.POOL:
+        if found.pool is None:
+            raise ShapeError(f"solve needs the kind of pooling: maxpool, avgpool or lppool, not {op!r}",
+                             rule="option-not-applicable", values={"op": op})
+        return f"{found.pool}pool", found.ndim
+    return found.family.value, found.ndim
 
 
 def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fraction]]], ndim: int) -> tuple[Fraction, ...]:
