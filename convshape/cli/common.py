@@ -102,9 +102,10 @@ def to_flags(text: str, flags: Mapping[str, str]) -> str:
     import re  # only on the error path: start-up stays light
 
     for name, flag in flags.items():
-        text = re.sub(rf"(?<![\w-]){name}=(True\b|'[^']*'|[^\s,;)]+)",
-                      lambda m, flag=flag: flag if m.group(1) == "True" else f"{flag} {m.group(1).strip(chr(39))}",
-                      text)
+        def spelled(m: re.Match[str], flag: str = flag) -> str:  # True: the bare flag; 'x': unquoted
+            return flag if m.group(1) == "True" else f"{flag} {m.group(1).strip(chr(39))}"
+
+        text = re.sub(rf"(?<![\w-]){name}=(True\b|'[^']*'|[^\s,;)]+)", spelled, text)
         if "_" in name:
             text = re.sub(rf"(?<![\w-]){name}(?![\w=])", flag, text)
     return text

@@ -33,7 +33,7 @@ class LazyAliasGroup(click.Group):
         self.aliases: dict[str, str] = {}  # squashed alias -> command name (the commands that are not ops)
         self.alias_names: dict[str, str] = {}  # alias as documented -> command name
 
-    def lazy(self, name: str, factory: Callable[[], click.Command] | tuple[str, str, tuple],
+    def lazy(self, name: str, factory: Callable[[], click.Command] | tuple[str, str, tuple[Any, ...]],
              aliases: tuple[str, ...] = ()) -> None:
         """Register a command by name; ``factory`` builds it, or names it as ``(module, function,
         args)`` in this package, so the module is imported only when the command is called."""
@@ -43,7 +43,8 @@ class LazyAliasGroup(click.Group):
             def load() -> click.Command:
                 from importlib import import_module
 
-                return getattr(import_module(f"convshape.{module}"), function)(*args)
+                command: click.Command = getattr(import_module(f"convshape.{module}"), function)(*args)
+                return command
 
             self.factories[name] = load
         else:
@@ -167,7 +168,7 @@ def _factory_args(op: Op) -> tuple[Any, ...]:
     return (op.ndim,)
 
 
-def _op_commands() -> list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]]:
+def _op_commands() -> list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[str, ...]]]:
     """One command per op that is its own command; its aliases are every name of every op it computes."""
     names: dict[str, list[str]] = {}
     for op in OPS.values():
@@ -188,7 +189,7 @@ def _op_commands() -> list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]]:
 
 
 #: every command: name -> (module, factory, args), aliases. Modules load only when called.
-COMMANDS: list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]] = [
+COMMANDS: list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[str, ...]]] = [
     *_op_commands(),
     # networks (convshape/cli/network.py)
     ("summary", ("cli.network", "make_summary", ()), ("net", "network", "model")),
@@ -207,4 +208,4 @@ def _register(group: LazyAliasGroup) -> None:
         group.lazy(name, factory, aliases)
 
 
-_register(main)  # type: ignore[arg-type]
+_register(main)
