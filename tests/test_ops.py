@@ -67,7 +67,7 @@ def test_ops_import_is_light() -> None:
     import subprocess
     import sys
 
-    code = "import sys, convshape.ops; assert 'difflib' not in sys.modules; assert 're' not in sys.modules or True"
+    code = "import sys, convshape.ops; assert 'difflib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -163,9 +163,9 @@ def test_solve_and_explain_agree_on_pooling_names() -> None:
 
 # ---------------------------------------------------------------------------- no flags below the CLI
 PACKAGE = Path(__file__).resolve().parent.parent / "convshape"
-#: strings the lead is moving out of convshape/frameworks/ (being split per framework): to be
-#: reworded in API terms there (output_size), then removed from this list
-KNOWN = ("until --o picks one", "output_shape (--o)")
+#: strings in code the lead is splitting per framework right now (convshape/frameworks/, and
+#: api/unpool.py's _unpool_onnx): to be reworded in API terms there (output_size), then removed here
+KNOWN = {"frameworks/": ("until --o picks one", "output_shape (--o)"), "api/unpool.py": ("(--o ",)}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -192,6 +192,7 @@ def test_no_flag_names_below_the_cli() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip \
                     and flag.search(node.value) \
-                    and not (where.startswith("frameworks/") and any(k in node.value for k in KNOWN)):
+                    and not any(where.startswith(place) and any(k in node.value for k in known)
+                                for place, known in KNOWN.items()):
                 leaks.append(f"{where}:{node.lineno}: {node.value!r}")
     assert not leaks, "\n".join(leaks)

@@ -664,7 +664,7 @@ def _unpool_tf(ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding
                          f"(Value for attr 'padding' of \"EXPLICIT\" is not in the list of allowed values)",
                          framework="tf", rule="padding-keyword", values={"padding": padding})
     sources = [tf_pool_inputs(i, k, s, keyword) for i, k, s in zip(ins, ks, ss)]
-    # without output_size: the size that fits the windows exactly, as seed 004's unpool (pooled * ksize) when k == s
+    # without --o: the size that fits the windows exactly, as seed 004's unpool (pooled * ksize) when k == s
     defaults = [r[-1] if keyword == "same" else r[0] for r in sources]
     if outs is not None:
         for axis, (out, r, k, s) in enumerate(zip(outs, sources, ks, ss)):
@@ -736,7 +736,7 @@ def _unpool_onnx(ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], paddi
                             f"{index} (cell {corner}) but the output has {size} cells: onnxruntime fails ('Index value "
                             f"out of bounds. Got: <the first such index>. Valid range is [0, {size}).') when a maximum "
                             f"lies past the end; pass that input's size as output_shape "
-                            f"(output_size={','.join(map(str, pool_input))})")
+                            f"(--o {','.join(map(str, pool_input))})")
             break
     return axes, warnings
 
