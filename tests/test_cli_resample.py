@@ -153,7 +153,7 @@ def test_pixel_shuffle_table():
     (["pixel-shuffle", "--i", "1x4x4x9", "--r", "1", "-f", "keras"],
      "keras: `block_size` must be at least 2. Received: block_size=1"),
     (["pixel-unshuffle", "--i", "1x1x4x4", "--r", "2", "-f", "caffe"], "caffe: no pixel unshuffle layer"),
-    (["upsample", "--i", "4", "--scale", "2", "-f", "caffe"], "use conv-transpose2d -f caffe"),
+    (["upsample", "--i", "4", "--scale", "2", "-f", "caffe"], "use a caffe conv-transpose2d (r = 2: kernel=4"),
 ])
 def test_framework_rejections_exit_1_with_one_line(args, text):
     result = CliRunner().invoke(main, args)

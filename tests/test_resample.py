@@ -198,7 +198,7 @@ def test_layouts_not_in_a_framework(call, message):
      r"^caffe: no pixel shuffle layer: BVLC Caffe has no PixelShuffle, DepthToSpace or SpaceToDepth layer$"),
     (lambda: interpolate(4, scale=2, framework="caffe"), "caffe",
      r"^caffe: no interpolate layer: BVLC Caffe has no Upsample, Interp or Resize layer .*Deconvolution .*"
-     r"use conv-transpose2d -f caffe \(r = 2: --k 4 --s 2 --p 1\)$"),
+     r"use a caffe conv-transpose2d \(r = 2: kernel=4, stride=2, padding=1\)$"),
     (lambda: upsample(4, size=8, framework="caffe"), "caffe", r"^caffe: no upsample layer"),
 ])
 def test_frameworks_without_the_layer(call, framework, message):

@@ -70,7 +70,7 @@ def test_for_all_inputs_answers_scale_every_size_in_torch(op, scale):
                 continue
             want = int(size * factor)
             got = torch_size(op, solution, (size,) * n)
-            assert got == (want,) * n, (solution.command, size, got)
+            assert got == (want,) * n, (solution.arguments, size, got)
 
 
 def test_seed_004_recipe_in_torch():
@@ -100,4 +100,4 @@ def test_plain_answers_give_the_size_in_torch():
             assert getattr(exc, "rule", None) == "no-solution", exc
             continue
         for solution in result.solutions[:40]:
-            assert torch_size(op, solution, size) == want, (solution.command, size, want)
+            assert torch_size(op, solution, size) == want, (solution.arguments, size, want)

@@ -24,7 +24,6 @@ input, where input ``j`` sits at ``j * stride``; its scatter view is in output c
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from math import gcd, prod
@@ -33,6 +32,7 @@ from typing import Any
 from convshape import rules
 from convshape.axes import each_axis
 from convshape.errors import ShapeError
+from convshape.ops import Family, lookup
 from convshape.params import IntArg, PadArg
 from convshape.rules.pool import tap_range
 
@@ -42,16 +42,7 @@ MATRIX_ROWS = 32  # the matrix's entries are listed up to this size; beyond, its
 MATRIX_COLS = 48
 
 FAMILIES = ("conv", "conv-transpose", "pool")
-#: the names people type (squashed: lower case, no '-', '_', '.'), without the 'Nd', -> (family, pooling kind)
-_OP_NAMES = {
-    "conv": ("conv", None), "convolution": ("conv", None),
-    "convtranspose": ("conv-transpose", None), "deconv": ("conv-transpose", None),
-    "deconvolution": ("conv-transpose", None), "transposedconv": ("conv-transpose", None),
-    "convtransposed": ("conv-transpose", None),
-    "maxpool": ("pool", "max"), "maxpooling": ("pool", "max"),
-    "avgpool": ("pool", "avg"), "averagepool": ("pool", "avg"), "averagepooling": ("pool", "avg"),
-    "lppool": ("pool", "lp"), "pool": ("pool", None), "pooling": ("pool", None),
-}
+TAKES = (Family.CONV, Family.CONV_TRANSPOSE, Family.POOL)  # the op families explain draws
 
 
 # ---------------------------------------------------------------------------- results
@@ -554,16 +545,13 @@ def explain_result(result: Any) -> ExplainResult:
 
 def parse_op(op: str) -> tuple[str, str | None, int | None]:
     """``"deconv2d"`` -> ``("conv-transpose", None, 2)``; ``"MaxPool1d"`` -> ``("pool", "max", 1)``;
-    ``"conv"`` -> ``("conv", None, None)``."""
-    squashed = op.strip().lower().replace("-", "").replace("_", "").replace(".", "")
-    match = re.search(r"([123])d", squashed)
-    ndim = int(match.group(1)) if match else None
-    base = squashed[:match.start()] + squashed[match.end():] if match else squashed
-    if base not in _OP_NAMES:
+    ``"conv"`` -> ``("conv", None, None)``: any name :mod:`convshape.ops` knows for these families."""
+    found = lookup(op)
+    if found.family not in TAKES:
         raise ShapeError(f"explain draws conv1d/2d/3d, conv-transpose1d/2d/3d (deconv2d, ...), maxpool, avgpool and "
-                         f"lppool layers, not {op!r}", rule="unknown-op", values={"op": op})
-    family, kind = _OP_NAMES[base]
-    return family, kind, ndim
+                         f"lppool layers, not {op!r} (a {found.family.value} layer)", rule="option-not-applicable",
+                         values={"op": op})
+    return found.family.value, found.pool, found.ndim
 
 
 def explain_layer(op: str, input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,

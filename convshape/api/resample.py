@@ -42,9 +42,9 @@ NOT_IN_FRAMEWORK = {  # the frameworks without the layer, and what to use instea
     ("interpolate", "caffe"): "BVLC Caffe has no Upsample, Interp or Resize layer (those live in forks). Its "
                               "bilinear upsampling by r is a Deconvolution with weight_filler 'bilinear', kernel_size "
                               "2r - r % 2, stride r, pad ceil((r - 1) / 2) (include/caffe/filler.hpp BilinearFiller): "
-                              "use conv-transpose2d -f caffe (r = 2: --k 4 --s 2 --p 1)",
+                              "use a caffe conv-transpose2d (r = 2: kernel=4, stride=2, padding=1)",
     ("pixel shuffle", "jax"): "jax.nn, jax.image and jax.lax have no depth-to-space or space-to-depth op; written as "
-                              "reshape + transpose it has the shapes of -f torch",
+                              "reshape + transpose it has the shapes of torch's",
     ("pixel shuffle", "caffe"): "BVLC Caffe has no PixelShuffle, DepthToSpace or SpaceToDepth layer",
 }
 
@@ -59,7 +59,7 @@ JAX_MODES = ("nearest", "linear", "bilinear", "trilinear", "triangle", "cubic", 
 MODES = tuple(dict.fromkeys(TORCH_MODES + KERAS_MODES + TF_MODES + ONNX_MODES + JAX_MODES))
 MODE_RANK = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "lanczos3": 2, "lanczos5": 2, "gaussian": 2,
              "mitchellcubic": 2, "cubic": 2, "bicubic-pytorch": 2, "trilinear": 3,
-             "tricubic": 3}  # the spatial axes a mode implies when --i is one number
+             "tricubic": 3}  # the spatial axes a mode implies when input is one number
 POLICIES = ("stretch", "not_larger", "not_smaller")  # ONNX Resize keep_aspect_ratio_policy
 TORCH_KERNEL = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_nearest2d",
                 ("nearest", 3): "upsample_nearest3d", ("nearest-exact", 1): "_upsample_nearest_exact1d",

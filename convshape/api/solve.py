@@ -26,7 +26,6 @@ with the same kernel, stride and dilation on every axis first, then by its least
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
@@ -39,19 +38,14 @@ from convshape.errors import ShapeError
 from convshape.frameworks import Pad, framework_rules
 from convshape.limits import MAX_INPUT, check_limit
 from convshape.model import AxisSpec
+from convshape.ops import Family, lookup, require
 from convshape.params import IntArg, axis_count, fraction_values, per_axis, per_axis_numbers
 
 
-FAMILIES = {
-    "conv": "conv", "convolution": "conv",
-    "convtranspose": "conv-transpose", "convtransposed": "conv-transpose", "deconv": "conv-transpose",
-    "deconvolution": "conv-transpose", "transposedconv": "conv-transpose", "transposedconvolution": "conv-transpose",
-    "maxpool": "maxpool", "maxpooling": "maxpool",
-    "avgpool": "avgpool", "averagepool": "avgpool", "averagepooling": "avgpool", "avgpooling": "avgpool",
-    "meanpool": "avgpool",
-}
-POOL_KIND = {"maxpool": "max", "avgpool": "avg"}
-DEFAULT_NDIM = 2  # --for-all-inputs without a rank: every axis scales alike, shown as a 2-D layer
+#: the op families solve takes, and what it calls them (pooling: by its kind)
+TAKES = (Family.CONV, Family.CONV_TRANSPOSE, Family.POOL)
+POOL_KIND = {"maxpool": "max", "avgpool": "avg", "lppool": "lp"}
+DEFAULT_NDIM = 2  # for_all_inputs without a rank: every axis scales alike, shown as a 2-D layer
 BOUND_LIMIT = 64  # kernel, stride, dilation and padding bounds: the search stays small
 COMBINATION_LIMIT = 20_000  # combinations of per-axis answers enumerated; beyond, each axis's best
 #: how a transposed convolution selects its size on top of the padding, per framework
@@ -119,8 +113,8 @@ class AxisSolution(namedtuple(
     pad_after: int
     output_padding: int
     ways: tuple[Way, ...]
-    rule: str  # --for-all-inputs: the size rule, e.g. "output = 2*i for every i >= 1"
-    proof: str  # --for-all-inputs: why it holds for every size
+    rule: str  # for_all_inputs: the size rule, e.g. "output = 2*i for every i >= 1"
+    proof: str  # for_all_inputs: why it holds for every size
 
     @property
     def geometry(self) -> tuple[int, ...]:
@@ -152,9 +146,9 @@ class AxisResult(namedtuple("AxisResult", "input output scale solutions")):
 
 class Solution(namedtuple(
         "Solution", "kernel stride dilation pad_before pad_after output_padding padding ceil_mode select "
-                    "arguments command rule proof")):
-    """One layer: per-axis values, the padding as typed for the framework, and the convshape
-    command (and API arguments) that reproduce it."""
+                    "arguments rule proof")):
+    """One layer: per-axis values, the padding as typed for the framework, and the API
+    arguments that reproduce it (the CLI spells them as a command line)."""
 
     __slots__ = ()
 
@@ -164,11 +158,10 @@ class Solution(namedtuple(
     pad_before: tuple[int, ...]
     pad_after: tuple[int, ...]
     output_padding: tuple[int, ...]
-    padding: str  # as typed on convshape's command line (--p), in the framework's own terms
+    padding: str  # the padding argument as convshape reads it, in the framework's own terms
     ceil_mode: bool | None
     select: tuple[str, ...]  # transposed: what selects the size on each axis
     arguments: dict[str, Any]  # the API call that reproduces it (api.conv / conv_transpose / pooling.pool)
-    command: str
     rule: tuple[str, ...]
     proof: tuple[str, ...]
 
@@ -213,7 +206,7 @@ class SolveResult(namedtuple(
             if self.for_all_inputs:
                 d["scale"] = list(self.scale or ())
                 d["rule"], d["proof"] = list(s.rule), list(s.proof)
-            d["arguments"], d["command"] = dict(s.arguments), s.command
+            d["arguments"] = dict(s.arguments)
             solutions.append(d)
         return {"op": self.op, "framework": self.framework, "for_all_inputs": self.for_all_inputs,
                 "input": None if self.input is None else list(self.input),
@@ -228,17 +221,16 @@ class SolveResult(namedtuple(
 
 # ---------------------------------------------------------------------------- parsing
 def parse_op(op: str) -> tuple[str, int | None]:
-    """``"conv2d"`` -> ``("conv", 2)``; ``"deconv"`` -> ``("conv-transpose", None)``; also
-    ``conv_transpose2d``, ``ConvTranspose2d``, ``conv2d-transpose``, ``maxpool2d``, ``AvgPool1d`` ..."""
-    word = re.sub(r"[-_ .]", "", op.strip().lower())
-    ndim = None
-    match = re.fullmatch(r"([a-z]+?)([123])d([a-z]*)", word)
-    if match:
-        word, ndim = match.group(1) + match.group(3), int(match.group(2))
-    if word not in FAMILIES:
-        raise ShapeError(f"unknown op {op!r}; expected conv, conv-transpose (deconv), maxpool or avgpool, with 1d, 2d "
-                         f"or 3d, e.g. conv2d, deconv2d, maxpool2d", rule="bad-shape", values={"op": op})
-    return FAMILIES[word], ndim
+    """``"conv2d"`` -> ``("conv", 2)``; ``"deconv"`` -> ``("conv-transpose", None)``; any name
+    :mod:`convshape.ops` knows for a convolution, transposed convolution or max/avg/LP pooling
+    (``Conv2DTranspose``, ``AveragePooling2D``, ``meanpool2d``, ``LPPool1d`` ...)."""
+    found = require(lookup(op), TAKES, "solve")
+    if found.family is Family.POOL:
+        if found.pool is None:
+            raise ShapeError(f"solve needs the kind of pooling: maxpool, avgpool or lppool, not {op!r}",
+                             rule="option-not-applicable", values={"op": op})
+        return f"{found.pool}pool", found.ndim
+    return found.family.value, found.ndim
 
 
 def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fraction]]], ndim: int) -> tuple[Fraction, ...]:
@@ -653,10 +645,10 @@ def _select(name: str, output_padding: int | None, output: int | str, way: Way, 
     return f"padding={_show_pad(way.padding)}"  # jax, caffe: the padding alone fixes the size
 
 
-def _build(p: Problem, combo: tuple[AxisSolution, ...], style: tuple, op: str, inputs: Sequence[int],
+def _build(p: Problem, combo: tuple[AxisSolution, ...], style: tuple, inputs: Sequence[int],
            outputs: Sequence[int | str], example: bool) -> Solution:
-    """The layer for one combination: the padding as typed, the selectors, the API arguments and
-    the convshape command that reproduce it (for --for-all-inputs, on an example size)."""
+    """The layer for one combination: the padding as typed, the selectors and the API arguments
+    that reproduce it (for for_all_inputs, on an example size)."""
     ways = [next(w for w in s.ways if w.style == style) for s in combo]
     keyword = style[0]
     if keyword != "explicit":
@@ -672,30 +664,21 @@ def _build(p: Problem, combo: tuple[AxisSolution, ...], style: tuple, op: str, i
     dilation = tuple(s.dilation for s in combo)
     args: dict[str, Any] = {"input": _joined(inputs), "kernel": _joined(kernel), "stride": _joined(stride),
                             "padding": padding, "dilation": _joined(dilation)}
-    cmd = [op, "--i", args["input"], "--k", args["kernel"], "--s", args["stride"], "--p", padding]
-    if any(d != 1 for d in dilation):
-        cmd += ["--d", args["dilation"]]
     select: tuple[str, ...] = ()
     ceil = None
     if p.transposed:
         ops = [w.output_padding for w in ways]
         if style[2] is False and (p.fw.name == "keras" or any(ops)):  # output_padding given
             args["output_padding"] = _joined(ops)
-            cmd += ["--output-padding", args["output_padding"]]
         if style[3]:  # tf: the output size is the output_shape argument
             args["output_size"] = _joined(outputs)
-            cmd += ["--o", args["output_size"]]
         name = TRANSPOSED_SELECT[p.fw.name]
         select = tuple(_select(name, op_, o, w, example) for op_, o, w in zip(ops, outputs, ways))
     if p.kind:
         ceil = bool(style[1])
         args["ceil_mode"] = ceil
-        if ceil != p.fw.ceil_default:
-            cmd.append("--ceil-mode" if ceil else "--floor-mode")
-    cmd += ["-f", p.fw.name]
-    command = " ".join(cmd)
     return Solution(kernel, stride, dilation, tuple(s.pad_before for s in combo), tuple(s.pad_after for s in combo),
-                    tuple(s.output_padding for s in combo), padding, ceil, select, args, command,
+                    tuple(s.output_padding for s in combo), padding, ceil, select, args,
                     tuple(s.rule for s in combo), tuple(s.proof for s in combo))
 
 
@@ -707,27 +690,27 @@ def _nothing(p: Problem, op: str, what: str, hint: str) -> ShapeError:
 
 def _hint(p: Problem, ndim: int, size: int, target: int) -> str:
     if not p.transposed and target > size:
-        return f"a transposed convolution can: try --op conv-transpose{ndim}d"
+        return f"a transposed convolution can: try op='conv-transpose{ndim}d'"
     if p.transposed and target < size:
-        return f"a convolution can: try --op conv{ndim}d"
+        return f"a convolution can: try op='conv{ndim}d'"
     b = p.bounds
     ratio = max(-(-size // max(target, 1)), -(-target // size))
     if ratio > b.max_stride:
-        return f"try --max-stride {ratio}"
-    return "larger bounds may (--max-kernel, --max-padding)"
+        return f"try max_stride={ratio}"
+    return "larger bounds may (max_kernel, max_padding)"
 
 
 def _scale_hint(p: Problem, ndim: int, scale: Fraction) -> str:
     if not p.transposed and scale > 1:
-        return f"a transposed convolution can: try --op conv-transpose{ndim}d"
+        return f"a transposed convolution can: try op='conv-transpose{ndim}d'"
     if p.transposed and scale < 1:
-        return f"a convolution can: try --op conv{ndim}d"
+        return f"a convolution can: try op='conv{ndim}d'"
     n = max(scale.numerator, scale.denominator)
     if n > p.bounds.max_stride:
-        return f"the stride must be {n}: try --max-stride {n}"
+        return f"the stride must be {n}: try max_stride={n}"
     if p.transposed and 2 * n > p.bounds.max_kernel:
-        return f"e.g. kernel {2 * n}, stride {n}: try --max-kernel {2 * n}"
-    return "larger bounds may (--max-kernel, --max-padding)"
+        return f"e.g. kernel {2 * n}, stride {n}: try max_kernel={2 * n}"
+    return "larger bounds may (max_kernel, max_padding)"
 
 
 # ---------------------------------------------------------------------------- API
@@ -756,10 +739,10 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
         family, op_ndim = None, None
     if for_all:
         if scale is None:
-            raise ShapeError("--for-all-inputs needs a scale (e.g. --scale 2 or --scale 1/2)", rule="missing",
+            raise ShapeError("for_all_inputs needs a scale (e.g. scale=2 or scale='1/2')", rule="missing",
                              values={"scale": None})
         if input is not None or output_size is not None:
-            raise ShapeError("--for-all-inputs solves for every input size: give --scale, not --i/--o",
+            raise ShapeError("for_all_inputs solves for every input size: give scale, not input or output_size",
                              rule="bad-shape", values={"input": input, "output_size": output_size})
         n = ndim or op_ndim or (axis_count(scale) if axis_count(scale) > 1 else DEFAULT_NDIM)
         scales = parse_scale(scale, n)
@@ -822,13 +805,13 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
                      "(an odd total puts the extra at the end)")
     if not all_splits and _explicit_kind(p) == "asymmetric":
         notes.append("explicit paddings are listed symmetric or with the odd one at the end, as SAME splits them; "
-                     "--all-splits lists every before:after split")
+                     "all_splits=True lists every before:after split")
     if for_all:
         notes.append("each answer is proved for every size: the size rule is quasi-affine (each +stride on the input "
                      "adds exactly 1 output, or each +1 adds exactly stride for a transposed layer), and it was "
                      "checked exactly on every size up to two full periods past its last small-size effect")
     chosen = combos if limit is None or limit == 0 else combos[:limit]
-    solutions = tuple(_build(p, combo, style, op_name, inputs, outputs, for_all) for combo, style in chosen)
+    solutions = tuple(_build(p, combo, style, inputs, outputs, for_all) for combo, style in chosen)
     return SolveResult(op_name, fw.name, for_all, shown_in, shown_out,
                        tuple(_show_scale(s) for s in scales) if for_all else None, axis_results, solutions,
                        len(combos), bounds, tuple(notes))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
@@ -94,19 +94,39 @@ def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: st
             raise click.FileError(svg, hint=exc.strerror) from None
 
 
-def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = False, svg: str | None = None) -> None:
-    """Call the API; turn a ShapeError into exit 1 (or 2 for convshape's own usage errors)."""
+def to_flags(text: str, flags: Mapping[str, str]) -> str:
+    """An engine message in this command's flags: the engine names parameters as the API does
+    (``max_stride=34``, ``op='conv2d'``, ``all_splits=True``); ``flags`` maps those names to the
+    command's options. Bare names are translated only where they contain '_' (``max_kernel``):
+    a plain word like "input" is prose as often as a parameter."""
+    import re  # only on the error path: start-up stays light
+
+    for name, flag in flags.items():
+        def spelled(m: re.Match[str], flag: str = flag) -> str:  # True: the bare flag; 'x': unquoted
+            return flag if m.group(1) == "True" else f"{flag} {m.group(1).strip(chr(39))}"
+
+        text = re.sub(rf"(?<![\w-]){name}=(True\b|'[^']*'|[^\s,;)]+)", spelled, text)
+        if "_" in name:
+            text = re.sub(rf"(?<![\w-]){name}(?![\w=])", flag, text)
+    return text
+
+
+def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = False, svg: str | None = None,
+        flags: Mapping[str, str] | None = None) -> None:
+    """Call the API; turn a ShapeError into exit 1 (or 2 for convshape's own usage errors).
+    ``flags``: the API parameter names the command's messages should show as its options."""
     try:
         result = call()
     except ShapeError as exc:
         usage = exc.framework is None and exc.rule in USAGE_RULES
+        message = to_flags(str(exc), flags) if flags else str(exc)
         if as_json:  # scripts get a parseable answer for convshape's own usage errors too
             import json
 
-            click.echo(json.dumps({"error": str(exc), "rule": exc.rule, "framework": exc.framework}))
+            click.echo(json.dumps({"error": message, "rule": exc.rule, "framework": exc.framework}))
         if usage:
-            raise click.UsageError(str(exc)) from None
-        click.echo(f"error: {exc}", err=True)
+            raise click.UsageError(message) from None
+        click.echo(f"error: {message}", err=True)
         sys.exit(1)
     emit(result, as_json, report, explain, svg)
 

@@ -7,29 +7,33 @@ Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from convshape import __version__
 from convshape.cli.common import EPILOG
+from convshape.ops import OPS, Family, Op, did_you_mean, find, squash, suggest, with_rank
 
-def _squash(name: str) -> str:
-    return name.lower().replace("-", "").replace("_", "").replace(".", "")
+class NoSuchCommand(click.UsageError):
+    """An unknown command: one line on stderr (with the nearest names), exit 2 as Click's usage errors."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
 
 
 class LazyAliasGroup(click.Group):
     """A group that builds a command only when it is called (start-up time), and also
-    answers to the names people already type (``deconv2d``, ``conv2d_transpose``)."""
+    answers to every name :mod:`convshape.ops` knows for an op (``deconv2d``, ``Conv2DTranspose``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.factories: dict[str, Callable[[], click.Command]] = {}
-        self.aliases: dict[str, str] = {}  # squashed alias -> command name
+        self.aliases: dict[str, str] = {}  # squashed alias -> command name (the commands that are not ops)
         self.alias_names: dict[str, str] = {}  # alias as documented -> command name
 
-    def lazy(self, name: str, factory: Callable[[], click.Command] | tuple[str, str, tuple],
+    def lazy(self, name: str, factory: Callable[[], click.Command] | tuple[str, str, tuple[Any, ...]],
              aliases: tuple[str, ...] = ()) -> None:
         """Register a command by name; ``factory`` builds it, or names it as ``(module, function,
         args)`` in this package, so the module is imported only when the command is called."""
@@ -39,38 +43,100 @@ class LazyAliasGroup(click.Group):
             def load() -> click.Command:
                 from importlib import import_module
 
-                return getattr(import_module(f"convshape.{module}"), function)(*args)
+                command: click.Command = getattr(import_module(f"convshape.{module}"), function)(*args)
+                return command
 
             self.factories[name] = load
         else:
             self.factories[name] = factory
-        self.aliases[_squash(name)] = name  # Conv2d, MAXPOOL2D, conv_transpose2d ...
+        self.aliases[squash(name)] = name
         for alias in aliases:
-            self.aliases[_squash(alias)] = name
-            self.alias_names[alias] = name
+            self.aliases.setdefault(squash(alias), name)
+            if find(name) is None:  # op commands' aliases are listed from convshape.ops
+                self.alias_names[alias] = name
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(self.factories))
 
+    def command_name(self, cmd_name: str, args: Sequence[str] = ()) -> str | None:
+        """The command ``cmd_name`` names: a command, an alias of one, or any name of an op that
+        has a command; a rank-less op name (ONNX's ConvTranspose) takes the rank from ``--i``."""
+        if cmd_name in self.commands or cmd_name in self.factories:
+            return cmd_name
+        if squash(cmd_name) in self.aliases:
+            return self.aliases[squash(cmd_name)]
+        op = find(cmd_name)
+        if op is None:
+            return None
+        if op.ndim is None and op.command is None:
+            op = with_rank(op, rank_from_args(args)) or op
+        return op.command
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        name = cmd_name if cmd_name in self.commands or cmd_name in self.factories else \
-            self.aliases.get(_squash(cmd_name), cmd_name)
+        name = self.command_name(cmd_name)
+        if name is None:
+            return None
         if name not in self.commands and name in self.factories:
             self.add_command(self.factories[name]())
         return self.commands.get(name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
                                                                              list[str]]:
-        _, command, rest = super().resolve_command(ctx, args)
+        cmd_name = args[0] if args else ""
+        name = self.command_name(cmd_name, args[1:]) if args else None
+        if name is None and args and not args[0].startswith("-"):
+            own = tuple(n for n in self.factories if find(n) is None) + tuple(self.alias_names)
+            raise NoSuchCommand(unknown_command(cmd_name, own), ctx)
+        _, command, rest = super().resolve_command(ctx, [name or cmd_name, *args[1:]])
         return (command.name if command else None), command, rest
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         by_target: dict[str, list[str]] = {}
-        for alias, target in self.alias_names.items():  # the documented ones, not every spelling
+        seen: set[str] = set()
+        for op in OPS.values():  # the 2-D and rank-less names only: 1d and 3d are alike
+            if op.command is not None and op.ndim in (None, 2):
+                for word in (op.name, *op.aliases):
+                    if squash(word) not in seen and squash(word) != squash(op.command):
+                        seen.add(squash(word))
+                        by_target.setdefault(op.command, []).append(word)
+        for alias, target in self.alias_names.items():
             by_target.setdefault(target, []).append(alias)
         with formatter.section("Aliases"):
             formatter.write_dl([(t, ", ".join(a)) for t, a in by_target.items()])
+            formatter.write_paragraph()
+            formatter.write_text(RANKLESS)
         super().format_epilog(ctx, formatter)
+
+
+#: names without a rank: the rank is that of --i (2 for one value)
+RANKLESS = ("1d and 3d names alike. Names without a rank (ONNX's Conv, ConvTranspose, MaxPool, AveragePool, LpPool, MaxUnpool, "
+            "GlobalAveragePool; Caffe's Deconvolution) take it from --i: as many axes as values, 2 for one value. "
+            "Names are matched without regard to case, '-', '_' and '.'.")
+
+
+def rank_from_args(args: Sequence[str]) -> int:
+    """The rank a rank-less op name gets: the number of values of ``--i`` (2 for one, or none)."""
+    for j, arg in enumerate(args):
+        value = None
+        if arg in ("--i", "--input") and j + 1 < len(args):
+            value = args[j + 1]
+        elif arg.startswith(("--i=", "--input=")):
+            value = arg.partition("=")[2]
+        if value is not None:
+            count = len(value.split(","))
+            return count if count in (2, 3) else 2
+    return 2
+
+
+def unknown_command(name: str, commands: tuple[str, ...]) -> str:
+    """The one line for a name that is no command: what it is, or the nearest names."""
+    op = find(name)
+    if op is not None and op.family is Family.POOL and op.pool is None:
+        return f"no such command {name!r}: {op.name} names no kind; use maxpool2d, avgpool2d or lppool2d"
+    if op is not None:
+        return (f"no such command {name!r}: {op.name} is a {op.family.value} layer of networks only; "
+                f"use it in chain or summary")
+    return f"no such command {name!r}" + did_you_mean(suggest(name, commands))
 
 
 @click.group(cls=LazyAliasGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,38 +149,54 @@ def main() -> None:
     """
 
 
+#: how each op family's command is built: (module, factory) in this package; the args come from the op
+_FACTORIES: dict[Family, tuple[str, str]] = {
+    Family.CONV: ("cli.conv", "make_conv"), Family.CONV_TRANSPOSE: ("cli.conv", "make_conv_transpose"),
+    Family.POOL: ("cli.pool", "make_pool"), Family.ADAPTIVE_POOL: ("cli.unpool", "make_adaptive"),
+    Family.FRACTIONAL_POOL: ("cli.unpool", "make_fractional"), Family.UNPOOL: ("cli.unpool", "make_unpool"),
+    Family.RESAMPLE: ("cli.resample", "make_interpolate"), Family.PIXEL_SHUFFLE: ("cli.resample", "make_pixel_shuffle"),
+}
+
+
+def _factory_args(op: Op) -> tuple[Any, ...]:
+    if op.family is Family.POOL or op.family is Family.ADAPTIVE_POOL:
+        return (op.pool, op.ndim)
+    if op.family is Family.RESAMPLE:
+        return (op.name,)
+    if op.family is Family.PIXEL_SHUFFLE:
+        return (op.name == "pixel-unshuffle",)
+    return (op.ndim,)
+
+
+def _op_commands() -> list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[str, ...]]]:
+    """One command per op that is its own command; its aliases are every name of every op it computes."""
+    names: dict[str, list[str]] = {}
+    for op in OPS.values():
+        if op.command is not None:
+            names.setdefault(op.command, []).extend(
+                [op.name, *op.aliases] if op.name != op.command else list(op.aliases))
+    commands = []
+    for name, words in names.items():
+        op = OPS[name]
+        seen = {squash(name)}
+        aliases = []
+        for word in words:  # one spelling per squashed name: Conv2d and conv2d are one alias
+            if squash(word) not in seen:
+                seen.add(squash(word))
+                aliases.append(word)
+        commands.append((name, (*_FACTORIES[op.family], _factory_args(op)), tuple(aliases)))
+    return commands
+
+
 #: every command: name -> (module, factory, args), aliases. Modules load only when called.
-COMMANDS: list[tuple[str, tuple[str, str, tuple], tuple[str, ...]]] = [
-    *[(f"conv{n}d", ("cli.conv", "make_conv", (n,)), (f"convolution{n}d",)) for n in (1, 2, 3)],
-    *[(f"conv-transpose{n}d", ("cli.conv", "make_conv_transpose", (n,)),
-       (f"deconv{n}d", f"convtranspose{n}d", f"conv{n}d-transpose", f"transposed-conv{n}d", f"conv-transposed{n}d",
-        f"deconvolution{n}d")) for n in (1, 2, 3)],
-    # pooling (convshape/cli_pool.py)
-    *[(f"maxpool{n}d", ("cli.pool", "make_pool", ("max", n)), (f"max-pool{n}d", f"maxpooling{n}d"))
-      for n in (1, 2, 3)],
-    *[(f"avgpool{n}d", ("cli.pool", "make_pool", ("avg", n)),
-       (f"avg-pool{n}d", f"averagepooling{n}d", f"average-pool{n}d")) for n in (1, 2, 3)],
-    *[(f"lppool{n}d", ("cli.pool", "make_pool", ("lp", n)), (f"lp-pool{n}d",)) for n in (1, 2)],
-    # adaptive and fractional pooling, unpooling (convshape/cli_unpool.py)
-    *[(f"adaptive-{kind}pool{n}d", ("cli.unpool", "make_adaptive", (kind, n)), (f"adaptive{kind}pool{n}d",))
-      for kind in ("avg", "max") for n in (1, 2, 3)],
-    *[(f"fractional-maxpool{n}d", ("cli.unpool", "make_fractional", (n,)), (f"fractionalmaxpool{n}d",))
-      for n in (2, 3)],
-    *[(f"maxunpool{n}d", ("cli.unpool", "make_unpool", (n,)), (f"max-unpool{n}d", f"unpool{n}d"))
-      for n in (1, 2, 3)],
-    # resampling (convshape/cli_resample.py)
-    ("upsample", ("cli.resample", "make_interpolate", ("upsample",)),
-     ("upsampling", "upsampling1d", "upsampling2d", "upsampling3d")),
-    ("interpolate", ("cli.resample", "make_interpolate", ("interpolate",)), ("resize",)),
-    ("pixel-shuffle", ("cli.resample", "make_pixel_shuffle", (False,)), ("pixelshuffle", "depth-to-space",
-                                                                        "subpixel")),
-    ("pixel-unshuffle", ("cli.resample", "make_pixel_shuffle", (True,)), ("pixelunshuffle", "space-to-depth")),
-    # networks (convshape/cli_network.py)
+COMMANDS: list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[str, ...]]] = [
+    *_op_commands(),
+    # networks (convshape/cli/network.py)
     ("summary", ("cli.network", "make_summary", ()), ("net", "network", "model")),
     ("chain", ("cli.network", "make_chain", ()), ()),
     ("check", ("cli.network", "make_check", ()), ()),
     ("sweep", ("cli.network", "make_sweep", ()), ()),
-    # solving for parameters, and pictures (convshape/cli_solve.py, convshape/cli_explain.py)
+    # solving for parameters, and pictures (convshape/cli/solve.py, convshape/cli/explain.py)
     ("solve", ("cli.solve", "make_solve", ()), ()),
     ("explain", ("cli.explain", "make_explain", ()), ("draw",)),
     ("frameworks", ("cli.conv", "make_frameworks", ()), ()),
@@ -126,4 +208,4 @@ def _register(group: LazyAliasGroup) -> None:
         group.lazy(name, factory, aliases)
 
 
-_register(main)  # type: ignore[arg-type]
+_register(main)

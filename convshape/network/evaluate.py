@@ -21,6 +21,9 @@ from typing import Any, Union
 
 from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
+from convshape.ops import OPS as ALL_OPS
+from convshape.ops import Family, Op, did_you_mean, suggest
+from convshape.ops import find as find_op
 from convshape.params import parse_int, tensor_shape
 from convshape.rules import effective_kernel
 
@@ -57,60 +60,31 @@ class OpDef(namedtuple("OpDef", "kind ndim keys positional")):
     positional: str | None
 
 
-_WINDOW = ("kernel", "stride", "padding", "dilation")
-_CONV = (*_WINDOW, "out_channels", "groups", "bias")
-_POOL = (*_WINDOW, "ceil_mode", "count_include_pad", "norm_type")
-_RESAMPLE = ("size", "scale", "mode", "align_corners", "recompute_scale_factor", "antialias")
-
-OPS: dict[str, OpDef] = {}
-OP_ALIASES: dict[str, str] = {}
-
-
-def _op(name: str, kind: str, ndim: int | None, keys: tuple[str, ...], positional: str | None = None,
-        aliases: Sequence[str] = ()) -> None:
-    OPS[name] = OpDef(kind, ndim, keys, positional)
-    for alias in aliases:
-        OP_ALIASES[_squash(alias)] = name
+#: the kind of layer each op family evaluates as (pooling: its kind, "max" / "avg" / "lp")
+_KINDS: dict[Family, str] = {Family.CONV: "conv", Family.CONV_TRANSPOSE: "conv_transpose",
+                             Family.FRACTIONAL_POOL: "fractional", Family.UNPOOL: "unpool",
+                             Family.DEPTHWISE_CONV: "depthwise", Family.SEPARABLE_CONV: "separable",
+                             Family.NORM: "batchnorm", Family.ACTIVATION: "identity", Family.FLATTEN: "flatten",
+                             Family.LINEAR: "linear"}
 
 
-def _squash(name: str) -> str:
-    return name.lower().replace("-", "").replace("_", "").replace(".", "").replace(" ", "")
+def _kind(op: Op) -> str | None:
+    """The evaluator an op runs through; None for an op a network cannot evaluate (a pool of no kind)."""
+    if op.family is Family.POOL:
+        return op.pool
+    if op.family is Family.ADAPTIVE_POOL:
+        return f"adaptive_{op.pool}"
+    if op.family is Family.RESAMPLE:
+        return "upsample" if op.name.startswith("upsample") else "interpolate"
+    if op.family in (Family.PIXEL_SHUFFLE, Family.MERGE):
+        return op.name.replace("-", "_")  # pixel_shuffle, pixel_unshuffle, concat, add
+    return _KINDS[op.family]
 
 
-for _n in (1, 2, 3):
-    _op(f"conv{_n}d", "conv", _n, _CONV, "out_channels", (f"convolution{_n}d",))
-    _op(f"conv-transpose{_n}d", "conv_transpose", _n, (*_CONV, "output_padding", "output_size"), "out_channels",
-        (f"deconv{_n}d", f"convtranspose{_n}d", f"conv{_n}d-transpose", f"conv{_n}dtranspose",
-         f"transposed-conv{_n}d", f"deconvolution{_n}d"))
-    _op(f"maxpool{_n}d", "max", _n, _POOL, None, (f"max-pool{_n}d", f"maxpooling{_n}d"))
-    _op(f"avgpool{_n}d", "avg", _n, _POOL, None, (f"avg-pool{_n}d", f"averagepooling{_n}d", f"average-pool{_n}d"))
-    _op(f"adaptive-avgpool{_n}d", "adaptive_avg", _n, ("output_size",), "output_size", (f"adaptiveavgpool{_n}d",))
-    _op(f"adaptive-maxpool{_n}d", "adaptive_max", _n, ("output_size",), "output_size", (f"adaptivemaxpool{_n}d",))
-    _op(f"maxunpool{_n}d", "unpool", _n, ("kernel", "stride", "padding", "output_size"), None,
-        (f"max-unpool{_n}d", f"unpool{_n}d"))
-    _op(f"batchnorm{_n}d", "batchnorm", _n, ("affine", "eps", "momentum"), None, ())
-    _op(f"upsample{_n}d", "upsample", _n, _RESAMPLE, None, (f"upsampling{_n}d",))
-for _n in (1, 2):
-    _op(f"lppool{_n}d", "lp", _n, _POOL, None, (f"lp-pool{_n}d",))
-    _op(f"depthwise-conv{_n}d", "depthwise", _n, (*_WINDOW, "depth_multiplier", "bias"), None,
-        (f"depthwiseconv{_n}d",))
-    _op(f"separable-conv{_n}d", "separable", _n, (*_WINDOW, "out_channels", "depth_multiplier", "bias"),
-        "out_channels", (f"separableconv{_n}d", f"sepconv{_n}d"))
-for _n in (2, 3):
-    _op(f"fractional-maxpool{_n}d", "fractional", _n, ("kernel", "output_size", "output_ratio"), None,
-        (f"fractionalmaxpool{_n}d",))
-_op("upsample", "upsample", None, _RESAMPLE, None, ("upsampling",))
-_op("interpolate", "interpolate", None, _RESAMPLE, None, ("resize",))
-_op("pixel-shuffle", "pixel_shuffle", None, ("factor",), "factor", ("depth-to-space", "subpixel"))
-_op("pixel-unshuffle", "pixel_unshuffle", None, ("factor",), "factor", ("space-to-depth",))
-_op("batchnorm", "batchnorm", None, ("affine", "eps", "momentum"), None, ("bn", "batch-normalization"))
-_op("identity", "identity", None, (), None,
-    ("relu", "relu6", "leaky-relu", "gelu", "silu", "swish", "sigmoid", "tanh", "elu", "softmax", "activation",
-     "dropout", "dropout2d", "noop"))
-_op("concat", "concat", None, ("axis",), None, ("cat", "concatenate"))
-_op("add", "add", None, (), None, ("sum", "residual"))
-_op("flatten", "flatten", None, (), None, ())
-_op("linear", "linear", None, ("out_features", "in_features", "bias"), "out_features", ("dense", "fc", "gemm"))
+#: every op a network evaluates, by canonical name (from :mod:`convshape.ops`)
+OPS: dict[str, OpDef] = {op.name: OpDef(kind, op.ndim, op.params, op.positional)
+                         for op in ALL_OPS.values() if (kind := _kind(op)) is not None}
+
 
 #: key aliases: what people type in specs (torch / keras argument names) -> convshape's name
 KEY_ALIASES = {"kernel_size": "kernel", "k": "kernel", "pool_size": "kernel", "strides": "stride", "s": "stride",
@@ -126,16 +100,21 @@ _INT_KEYS = {"out_channels", "groups", "depth_multiplier", "out_features", "in_f
 
 
 def op_name(op: object, where: str) -> str:
-    """The canonical op name for what a spec or chain wrote (any case, dashes or not)."""
+    """The canonical op name for what a spec or chain wrote (any name :mod:`convshape.ops` knows)."""
     if not isinstance(op, str) or not op.strip():
         raise spec_error(f"{where}: 'op' must name a layer, but got {op!r}", field="op")
-    squashed = _squash(op)
-    for name in OPS:
-        if _squash(name) == squashed:
-            return name
-    if squashed in OP_ALIASES:
-        return OP_ALIASES[squashed]
-    raise spec_error(f"{where}: unknown op {op!r}; expected one of " + ", ".join(OPS), field="op", op=op)
+    found = find_op(op)
+    if found is not None and found.name not in OPS:
+        raise spec_error(f"{where}: {op!r} names pooling of no kind; use maxpool, avgpool or lppool (with 1d, 2d, 3d)",
+                         field="op", op=op)
+    if found is None:
+        raise spec_error(f"{where}: unknown op {op!r}; expected one of " + ", ".join(_LISTED)
+                         + did_you_mean(suggest(op)), field="op", op=op)
+    return found.name
+
+
+#: the ops an unknown op's message lists: ranked ones first, then those without a rank
+_LISTED = sorted(OPS, key=lambda name: OPS[name].ndim is None)
 
 
 def _key(key: str) -> str:
@@ -227,6 +206,7 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
                          field="op")
     op = op_name(raw["op"], where)
     definition = OPS[op]
+    implied = dict(ALL_OPS[op].defaults)  # what the name says: a global pool's output_size 1
     if definition.kind == "identity":  # keep the word the user wrote: relu, dropout, ...
         op = str(raw["op"]).strip().lower()
     name = raw["name"].strip() if "name" in raw else f"{op}_{index + 1}"
@@ -244,6 +224,8 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
         if k in args:
             raise spec_error(f"{where}: {key!r} is given twice (as {k})", field=key)
         args[k] = _value(k, value, where)
+    for k, value in implied.items():
+        args.setdefault(k, value)
     raw_inputs = raw.get("inputs")
     if raw_inputs is None:
         if definition.kind in ("concat", "add"):

@@ -2,7 +2,7 @@
 
 A report is a list of blocks: a line of text, or a table (title, header, rows of strings).
 ``plain`` needs nothing beyond the standard library; ``rich`` imports rich only when called,
-so ``--json`` and piped output never load it.
+so JSON and piped output never load it.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def runs(values: Sequence[int]) -> str:
     return ", ".join(parts)
 
 
-MAX_ROWS = 16  # longer tables show their head and tail; --json has every row
+MAX_ROWS = 16  # longer tables show their head and tail; the JSON output has every row
 
 
 def clip(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
@@ -63,7 +63,7 @@ def clip(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], ...]
         return rows, ()
     half = MAX_ROWS // 2
     gap = tuple("..." if c == 0 else "" for c in range(len(rows[0])))
-    return rows[:half] + (gap,) + rows[-half:], (f"({len(rows)} rows; --json lists every one)",)
+    return rows[:half] + (gap,) + rows[-half:], (f"({len(rows)} rows; the JSON output lists every one)",)
 
 
 # ---------------------------------------------------------------------------- reports

@@ -137,7 +137,7 @@ def sweep_report(result: SweepResult) -> list[Block]:
         groups = run_groups(result.valid)
         rows = tuple((text, str(start), str(stop), str(step), f"{count:,}") for text, start, stop, step, count
                      in groups[:40])
-        notes = (f"({len(groups)} rows; --json lists every progression)",) if len(groups) > 40 else ()
+        notes = (f"({len(groups)} rows; the JSON output lists every progression)",) if len(groups) > 40 else ()
         blocks.append(Table("Valid sizes", ("sizes", "start", "stop", "step", "count"), rows, notes))
     if result.failures:
         blocks.append(Table("Why the nearest invalid sizes fail", ("size", "layer", "rule", "message"),

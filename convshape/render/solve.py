@@ -1,8 +1,9 @@
 """The report of ``convshape solve``: the parameter sets, simplest first, and for
---for-all-inputs each one's size rule and proof."""
+for_all_inputs each one's size rule and proof."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from convshape.render.conv import Block, Table
@@ -21,7 +22,9 @@ def _pads(s: Solution) -> str:
     return shown[0] if len(set(shown)) == 1 else ",".join(shown)
 
 
-def solve_report(result: SolveResult) -> list[Block]:
+def solve_report(result: SolveResult, commands: Sequence[str] = (), more: str = "") -> list[Block]:
+    """The report; ``commands``: each solution as a command line (the CLI's), ``more``: how to
+    see the solutions not shown (the CLI's options)."""
     fw = result.framework
     if result.for_all_inputs:
         scale = _values(result.scale or ())
@@ -47,14 +50,15 @@ def solve_report(result: SolveResult) -> list[Block]:
         if result.for_all_inputs:
             row += (s.rule[0] if len(set(s.rule)) == 1 else "; ".join(s.rule),)
         rows.append(row)
-    more = result.total - len(result.solutions)
-    notes = (f"({more} more; --limit N shows N, --limit 0 all, --json lists each axis's answers)",) if more > 0 else ()
+    hidden = result.total - len(result.solutions)
+    notes = (f"({hidden} more" + (f"; {more})" if more else ")"),) if hidden > 0 else ()
     blocks.append(Table(f"{result.total} parameter set{'s' if result.total != 1 else ''}, simplest first", header,
                         tuple(rows), notes))
     if result.solutions:
         best = result.solutions[0]
-        blocks.append(f"check the first{' on an example size' if result.for_all_inputs else ''}: "
-                      f"convshape {best.command}")
+        if commands:
+            blocks.append(f"check the first{' on an example size' if result.for_all_inputs else ''}: "
+                          f"convshape {commands[0]}")
         if result.for_all_inputs:
             seen = []
             for axis, proof in enumerate(best.proof):
