@@ -120,7 +120,17 @@ def test_onnx_conv_same_split():
 
 def test_onnx_conv_input_smaller_than_kernel_is_rejected_as_onnxruntime_does():
     with pytest.raises(ShapeError, match=r"Invalid input shape: \{2\}"):
-        conv(2, 3, 1, "valid", framework="onnx")
+        conv(2, 3, 1, "valid", framework="onnxruntime")
+
+
+def test_onnx_spec_conv_input_smaller_than_kernel_truncates():
+    """Shape inference (onnx 1.23, tests/data/observed_onnx_ort.json): [1], k2, s3 gives 1 (trunc(-1/3) + 1);
+    [2], k5, d2, pads 1:4 gives 0; [2], k4, VALID is negative: rejected. Each names onnxruntime's rejection."""
+    result = conv(1, 2, 3, 0, framework="onnx")
+    assert result.output == (1,) and any("onnxruntime rejects" in n for n in result.notes)
+    assert conv(2, 5, 2, [(1, 4)], 2, framework="onnx").output == (0,)
+    with pytest.raises(ShapeError, match="negative output size -1"):
+        conv(2, 4, 1, "valid", framework="onnx")
 
 
 @pytest.mark.parametrize("padding, pads", [("0", (1, 0)), ("same-upper", (0, 1)), ("same-lower", (1, 0)),
@@ -133,21 +143,41 @@ def test_onnx_conv_transpose_output_shape_pad_split(padding, pads):
 
 def test_onnx_conv_transpose_accepted_output_shapes():
     """i=4, k=3, s=2: onnxruntime accepts output_shape 1..10 (F + s - 1) and rejects 11."""
-    assert conv_transpose(4, 3, 2, framework="onnx").valid_outputs == (tuple(range(1, 11)),)
+    assert conv_transpose(4, 3, 2, framework="onnxruntime").valid_outputs == (tuple(range(1, 11)),)
     with pytest.raises(ShapeError, match="Expected input size 5 but got 4"):
-        conv_transpose(4, 3, 2, framework="onnx", output_size=11)
+        conv_transpose(4, 3, 2, framework="onnxruntime", output_size=11)
+
+
+def test_onnx_spec_conv_transpose_takes_any_output_shape():
+    """The spec's equations generate negative pads for a large output_shape: input 16, k3, s4,
+    SAME_UPPER, output_shape 67 is accepted by shape inference and the reference evaluator
+    (onnxruntime 1.32 rejects it: 'Expected input size 17 but got 16')."""
+    result = conv_transpose(16, 3, 4, "same-upper", framework="onnx", output_size=67)
+    assert result.output == (67,) and (result.axes[0].pad_before, result.axes[0].pad_after) == (-2, -2)
+    assert any("onnxruntime takes output_shape only up to 66" in n for n in result.notes)
+    with pytest.raises(ShapeError, match="Expected input size 17 but got 16"):
+        conv_transpose(16, 3, 4, "same-upper", framework="onnxruntime", output_size=67)
+    assert conv_transpose(16, 3, 4, "same-upper", framework="onnxruntime", output_size=64).output == (64,)
 
 
 def test_onnx_conv_transpose_same_is_not_always_i_times_s():
-    assert conv_transpose(3, 3, 2, "same", framework="onnx").output == (6,)
-    assert conv_transpose(3, 1, 2, "same", framework="onnx").output == (5,)   # eff + op < s: F + op
+    for framework in ("onnx", "onnxruntime"):
+        assert conv_transpose(3, 3, 2, "same", framework=framework).output == (6,)
+        assert conv_transpose(3, 1, 2, "same", framework=framework).output == (5,)   # eff + op < s: F + op
+    # [17], k2, s3, d2, output_padding 2, SAME_LOWER: shape inference i*s + op = 53, onnxruntime min(i*s, F + op) = 51
+    assert conv_transpose(17, 2, 3, "same-lower", 2, 2, framework="onnx").output == (53,)
+    assert conv_transpose(17, 2, 3, "same-lower", 2, 2, framework="onnxruntime").output == (51,)
 
 
 def test_onnx_output_padding_bounds():
     with pytest.raises(ShapeError, match=r"must be less than max\(stride, dilation\)"):
-        conv_transpose(3, 3, 2, framework="onnx", output_padding=2)
+        conv_transpose(3, 3, 2, framework="onnxruntime", output_padding=2)
     with pytest.raises(ShapeError, match="may be too large for stride"):
-        conv_transpose(4, 3, 1, 0, 2, framework="onnx", output_padding=1)
+        conv_transpose(4, 3, 1, 0, 2, framework="onnxruntime", output_padding=1)
+    # shape inference never checks output_padding: (3-1)*2 + 3 + 2 = 9, with a note naming onnxruntime's rejection
+    assert conv_transpose(3, 3, 2, framework="onnx", output_padding=2).output == (9,)
+    result = conv_transpose(4, 3, 1, 0, 2, framework="onnx", output_padding=1)
+    assert result.output == (9,) and any("onnxruntime and the reference evaluator reject" in n for n in result.notes)
 
 
 # --- Caffe -----------------------------------------------------------------------------------

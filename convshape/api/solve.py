@@ -400,7 +400,9 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
     eff = rules.effective_kernel(kernel, dilation)
     most = max(eff, p.bounds.max_padding or 0)
     uncropped = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0)
-    if abs(target - uncropped) > 2 * most + max(stride, dilation) + stride:
+    # the ONNX spec's output_shape generates pads of any sign: every target is reachable there
+    unbounded = way.sized and getattr(p.fw, "negative_generated_pads", False)
+    if abs(target - uncropped) > 2 * most + max(stride, dilation) + stride and not unbounded:
         return False
     if not isinstance(way.padding, tuple):
         return True

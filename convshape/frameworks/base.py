@@ -92,6 +92,11 @@ class ConvRules:
         """What a user of this framework should know about this layer (none by default)."""
         return []
 
+    def result_notes(self, axes: Sequence[Any], transposed: bool) -> list[str]:
+        """What a user should know about the computed axes (``ConvAxis`` / ``TransposedAxis``):
+        where another authority of the same framework gives another answer (none by default)."""
+        return []
+
     def layer(self, transposed: bool, ndim: int) -> str:
         return f"{'ConvTranspose' if transposed else 'Conv'}{ndim}d"
 

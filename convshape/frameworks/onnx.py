@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules)
+from convshape.frameworks.base import ConvRules, Framework, Pad, PoolRules
+
+SAME = ("same", "same-upper", "same-lower")
 from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
+from convshape.rules.pool import starts_past_input
 
 
 class Conv(ConvRules):
     name = "onnx"
-    title = "ONNX (operator spec; onnxruntime where the spec is silent)"
+    title = "ONNX (operator spec, as shape inference applies it)"
     default_padding = "0"  # auto_pad=NOTSET, pads all 0
     keywords = {"valid": "auto_pad=VALID: no padding",
                 "same": "auto_pad=SAME_UPPER (ONNX has no plain SAME)",
@@ -34,10 +37,30 @@ class Conv(ConvRules):
     }
 
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
-        if any(p in ("same", "same-upper", "same-lower") for p in pads) and any(a.dilation > 1 for a in specs):
+        if not transposed and any(p in SAME for p in pads) and any(a.dilation > 1 for a in specs):
             return ["onnxruntime rejects auto_pad SAME_UPPER / SAME_LOWER with dilations > 1 ('Dilation not "
-                    "supported for AutoPadType'); the spec and shape inference allow it"]
+                    "supported for AutoPadType::SAME_UPPER or AutoPadType::SAME_LOWER.'); the spec and shape "
+                    "inference allow it"]
         return []
+
+    def result_notes(self, axes: Sequence[Any], transposed: bool) -> list[str]:
+        notes = []
+        for i, a in enumerate(axes):
+            eff = rules.effective_kernel(a.kernel, a.dilation)
+            if not transposed and a.input + a.pad_before + a.pad_after < eff:
+                floor = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, a.pad_before, a.pad_after)
+                notes.append(f"axis {i}: the padded input ({a.input + a.pad_before + a.pad_after}) is smaller than "
+                             f"the kernel ({eff}): shape inference divides toward zero and gives {a.output}, the "
+                             f"reference evaluator floors ({max(floor, 0)}), onnxruntime rejects it ('Invalid input "
+                             f"shape: {{{a.input}}}')")
+            if transposed and min(a.pad_before, a.pad_after) < 0:
+                notes.append(f"axis {i}: output_shape={a.output} makes the spec's generated pads negative "
+                             f"({a.pad_before}:{a.pad_after}); shape inference and the reference evaluator accept it, "
+                             f"onnxruntime takes output_shape only up to {a.valid_outputs[-1] if a.valid_outputs else 0}")
+            if transposed and a.output_padding >= a.stride:
+                notes.append(f"axis {i}: output_padding {a.output_padding} >= stride {a.stride}: shape inference "
+                             f"sizes it; onnxruntime and the reference evaluator reject it")
+        return notes
 
     def check_explicit(self, pair: tuple[int, int], transposed: bool, ndim: int, keyword: str | None = None) -> None:
         if min(pair) < 0:
@@ -46,12 +69,33 @@ class Conv(ConvRules):
         super().check_explicit(pair, transposed, ndim, keyword)
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
-        out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
-        if out < 1:
-            raise self.error(f"Invalid input shape: {{{a.input}}} (padded input {a.input + pad_before + pad_after} is "
-                             f"smaller than the kernel {rules.effective_kernel(a.kernel, a.dilation)})",
-                             "kernel-larger-than-input", input=a.input)
+        """Shape inference (convPoolShapeInference): ``trunc((P - eff) / s) + 1``, unchecked, so a padded
+        input a little smaller than the kernel gives 1 and a smaller one 0; a negative size is invalid."""
+        out = rules.div_trunc(a.input + pad_before + pad_after - rules.effective_kernel(a.kernel, a.dilation),
+                              a.stride) + 1
+        if out < 0:
+            raise self.error(f"shape inference gives a negative output size {out} (input={a.input}, pads "
+                             f"{pad_before}:{pad_after}, kernel={a.kernel}, dilation={a.dilation}, stride={a.stride}); "
+                             f"the reference evaluator: negative dimensions are not allowed", "output-negative",
+                             output=out)
         return out
+
+    #: ConvTranspose: the spec's generated pads may be negative (any output_shape is taken as is);
+    #: onnxruntime clamps them at 0 and checks the result
+    negative_generated_pads = True
+    #: ConvTranspose without output_shape: shape inference and the reference evaluator give an empty
+    #: output for 0 (negative is invalid); onnxruntime rejects 0 too
+    smallest_default_output = 0
+
+    def check_output_padding(self, a: AxisSpec, op: int, axis: int) -> None:
+        """The spec's text asks output_padding to be below "the corresponding stride/dilation
+        dimension", but shape inference (convTransposeShapeInference) checks nothing: it adds it
+        to the size. convshape follows shape inference; a note names onnxruntime's rejection."""
+
+    def same_total(self, a: AxisSpec, op: int) -> int:
+        """ConvTranspose SAME_* without output_shape: shape inference (convTransposeShapeInference) pads
+        ``max(eff - s, 0)`` in all, so the output is ``i*s + op`` when ``eff >= s``."""
+        return max(rules.effective_kernel(a.kernel, a.dilation) - a.stride, 0)
 
     def output_shape_pads(self, a: AxisSpec, padding: Pad, output_padding: int, output: int) -> tuple[int, int]:
         """ConvTranspose's pads for an output size: ``total = max(0, F + output_padding - output)``,
@@ -66,15 +110,12 @@ class Conv(ConvRules):
         if op < 0:
             raise self.error(f"Attribute output_padding must not contain negative values, but got {op}",
                              "negative-output-padding", output_padding=op)
-        if op >= max(a.stride, a.dilation):
-            raise self.error(f"output_padding[{axis}] ({op}) must be less than max(stride, dilation) "
-                             f"({max(a.stride, a.dilation)}) for spatial dimension {axis}.", "output-padding",
-                             output_padding=op, stride=a.stride, dilation=a.dilation)
+        self.check_output_padding(a, op, axis)
         eff = rules.effective_kernel(a.kernel, a.dilation)
         full = (a.input - 1) * a.stride + eff
         if isinstance(padding, str) and padding != "valid":
             self.pads(a, padding, transposed=True, ndim=ndim)  # rejects keywords ONNX lacks
-            default_pads = self.output_shape_pads(a, padding, op, a.input * a.stride)
+            default_pads = rules.split_padding(self.same_total(a, op), extra_at_end=padding in ("same", "same-upper"))
         else:
             default_pads = self.pads(a, padding, transposed=True, ndim=ndim)
         default = full + op - default_pads[0] - default_pads[1]
@@ -104,7 +145,9 @@ class Conv(ConvRules):
                 raise self.error(f"Explicit output size must be positive. Got: {output_size}", "output-size",
                                  output_size=output_size)
             pb, pa = self.output_shape_pads(a, padding, op, output_size)
-            if back(output_size, pb, pa) != a.input:
+            if self.negative_generated_pads:  # the spec's equations, whatever their sign
+                pb, pa = rules.split_padding(full + op - output_size, extra_at_end=padding in ("same", "same-upper"))
+            elif back(output_size, pb, pa) != a.input:
                 raise self.error(f"Explicit output_shape is inconsistent with input spatial dimensions and "
                                  f"convolution parameters. Expected input size {back(output_size, pb, pa)} but got "
                                  f"{a.input} (output_size={output_size}, kernel={a.kernel}, stride={a.stride}, "
@@ -113,10 +156,10 @@ class Conv(ConvRules):
             return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, output_size, valid,
                                   tuple(options))
         pb, pa = default_pads
-        if default <= 0:
+        if default < self.smallest_default_output:
             raise self.error(f"Computed output dimension is <= 0: {default} (input={a.input}, pads {pb}:{pa})",
                              "output-too-small", output=default)
-        if back(default, pb, pa) != a.input:
+        if back(default, pb, pa) != a.input and not self.negative_generated_pads:
             raise self.error(f"Computed output shape is inconsistent with input spatial dimensions. output_padding "
                              f"({op}) may be too large for stride ({a.stride}). Expected input size "
                              f"{back(default, pb, pa)} but got {a.input}.", "output-padding", output_padding=op,
@@ -126,7 +169,7 @@ class Conv(ConvRules):
 
 class Pool(PoolRules):
     name = "onnx"
-    title = "ONNX (operator spec; onnxruntime where the spec is silent)"
+    title = "ONNX (operator spec, as shape inference applies it)"
     ops = {"max": "MaxPool", "avg": "AveragePool", "lp": "LpPool"}
     ndims = (1, 2, 3)
     keywords = {"valid": "auto_pad=VALID", "same": "auto_pad=SAME_UPPER",
@@ -157,33 +200,46 @@ class Pool(PoolRules):
         if min(pair) < 0:
             raise self.error(f"[ShapeInferenceError] Attribute pads must not contain negative values, but got pads "
                              f"{pair[0]}:{pair[1]}", "negative-padding", pad_before=pair[0], pad_after=pair[1])
-        if max(pair) >= a.kernel:
-            raise self.error(f"Pad should be smaller than kernel. (pads {pair[0]}:{pair[1]}, kernel_shape {a.kernel})",
-                             "padding-window", pad_before=pair[0], pad_after=pair[1], kernel=a.kernel)
+
+    def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
+        """Shape inference (opset 22, convPoolShapeInference): ceil_mode is ``trunc((num + s - 1) / s) + 1``,
+        then the window starting past ``i + pad_before`` is dropped (onnxruntime takes an exact ceil)."""
+        if not ceil_mode:
+            return super().count(kind, ndim, axis, a, pads, ceil_mode)
+        pb, pa = pads
+        num = a.input + pb + pa - rules.effective_kernel(a.kernel, a.dilation)
+        floor = rules.div_trunc(num, a.stride) + 1
+        raw = rules.div_trunc(num + a.stride - 1, a.stride) + 1
+        dropped = starts_past_input(raw, a.input, a.stride, pb)
+        return Counted(pb, pa, raw - dropped, floor, raw, dropped)
 
     def check_output(self, kind: str, ndim: int, specs: list[AxisSpec], counted: list[Counted]) -> None:
         for a, c in zip(specs, counted):
             if c.output < 0:
-                raise self.error("Calculated output dimension is negative. Check kernel_shape, pads, strides and "
-                                 f"dilations. (output {c.output} for input {a.input}, pads {c.pad_before}:"
-                                 f"{c.pad_after}, kernel_shape {a.kernel})", "output-negative", output=c.output)
+                raise self.error(f"shape inference gives a negative output size {c.output} (input {a.input}, pads "
+                                 f"{c.pad_before}:{c.pad_after}, kernel_shape {a.kernel})", "output-negative",
+                                 output=c.output)
 
     def notes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], stride_given: bool,
               result_axes: Sequence[Any], ceil_mode: bool) -> list[str]:
         notes = []
         if not stride_given:
             notes.append("ONNX strides default to 1, not to the kernel size as in torch and Keras")
+        if self.name == "onnx" and any(max(a.pad_before, a.pad_after) >= a.kernel for a in result_axes
+                                       if not isinstance(pads[0], str)):
+            notes.append("a pad is not smaller than the kernel: the spec and shape inference size it, onnxruntime "
+                         "refuses the model ('Pad should be smaller than kernel.')")
         same = [p for p in pads if p in ("same", "same-upper", "same-lower")]
         if same and any(a.dilation > 1 for a in specs):
             ort = []
             for a, p in zip(specs, pads):  # onnxruntime sizes SAME's padding by the undilated kernel
                 total = (rules.same_output(a.input, a.stride) - 1) * a.stride + a.kernel - a.input
                 ort.append(rules.div_trunc(a.input + total - rules.effective_kernel(a.kernel, a.dilation), a.stride) + 1)
-            notes.append("onnxruntime 1.31 computes SAME padding from the undilated kernel and gives output "
+            notes.append("onnxruntime 1.32 computes SAME padding from the undilated kernel and gives output "
                          + "x".join(str(o) for o in ort) + "; the spec and shape inference give ceil(i/s)")
         if same and kind == "max" and any(
                 (rules.same_output(a.input, a.stride) - 1) * a.stride + a.kernel < a.input for a in specs):
-            notes.append("onnxruntime 1.31 rejects this MaxPool ('padding values must be non-negative'): its SAME "
+            notes.append("onnxruntime 1.32 rejects this MaxPool ('padding values must be non-negative'): its SAME "
                          "padding goes negative when kernel < stride")
         if any(a.input + a.pad_before + a.pad_after < rules.effective_kernel(a.kernel, a.dilation)
                and a.output > 0 for a in result_axes):
