@@ -24,10 +24,9 @@ input, where input ``j`` sits at ``j * stride``; its scatter view is in output c
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Callable, Sequence
 from math import gcd, prod
-from typing import Any
+from typing import Any, NamedTuple
 
 from convshape import rules
 from convshape.axes import each_axis
@@ -46,33 +45,29 @@ TAKES = (Family.CONV, Family.CONV_TRANSPOSE, Family.POOL)  # the op families exp
 
 
 # ---------------------------------------------------------------------------- results
-class Segment(namedtuple("Segment", "kind start stop step", defaults=(1,))):
+class Segment(NamedTuple):
     """A run of cells ``[start, stop)`` of one row. ``kind``: ``input`` (input ``j`` at position
     ``j * step``; the other cells of the run are inserted zeros), ``pad``, ``output``, or
     ``cropped`` (cells a negative padding removes, or that a transposed convolution's padding
     crops from its output)."""
 
-    __slots__ = ()
-
     kind: str
     start: int
     stop: int
-    step: int
+    step: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
 
 
-class Window(namedtuple("Window", "index start end hits pad_taps zero_taps cropped_taps dropped")):
+class Window(NamedTuple):
     """The taps of one output (or, in the scatter view, the cells one input writes):
     ``start + t * dilation`` for ``t < kernel``, ``[start, end)`` in the row's coordinates.
     ``hits``: taps on data cells (input cells; output cells in the scatter view), then taps on
     padding, on inserted zeros, and on cropped cells or beyond the row. ``dropped``: a window
     ceil_mode counted and the framework drops (pooling)."""
 
-    __slots__ = ()
-
-    index: int
+    index: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.index
     start: int
     end: int
     hits: int
@@ -85,7 +80,7 @@ class Window(namedtuple("Window", "index start end hits pad_taps zero_taps cropp
         return self._asdict()
 
 
-class View(namedtuple("View", "name row windows count step kernel rotated")):
+class View(NamedTuple):
     """One drawing of an axis: a row of cells and windows over it.
 
     ``name``: ``windows`` (what each output reads), ``direct`` (a transposed convolution as a
@@ -95,12 +90,10 @@ class View(namedtuple("View", "name row windows count step kernel rotated")):
     window multiplies kernel tap ``kernel - 1 - t`` when ``rotated`` (the kernel turned 180°),
     else ``t``."""
 
-    __slots__ = ()
-
     name: str
     row: tuple[Segment, ...]
     windows: tuple[Window, ...]
-    count: int
+    count: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.count
     step: int
     kernel: int
     rotated: bool
@@ -120,13 +113,10 @@ class View(namedtuple("View", "name row windows count step kernel rotated")):
         return d
 
 
-class DirectConv(namedtuple("DirectConv", "input zeros_between stretched pad_before pad_after output_padding "
-                                          "kernel dilation output")):
+class DirectConv(NamedTuple):
     """A transposed convolution as a direct one: ``zeros_between`` zeros inserted between the
     ``input`` cells (``stretched`` cells), padded ``pad_before`` and ``pad_after`` (the latter
     includes ``output_padding``; negative = cropped), stride 1, the kernel rotated 180°."""
-
-    __slots__ = ()
 
     input: int
     zeros_between: int
@@ -150,13 +140,10 @@ class DirectConv(namedtuple("DirectConv", "input zeros_between stretched pad_bef
         return d
 
 
-class ExplainAxis(namedtuple("ExplainAxis", "axis input kernel stride dilation pad_before pad_after output "
-                                            "output_padding views direct nnz")):
+class ExplainAxis(NamedTuple):
     """One spatial axis: the engine's numbers, the views to draw, the direct-convolution form
     (of a transposed convolution; of a convolution's gradient) and the non-zeros of this
     axis's matrix."""
-
-    __slots__ = ()
 
     axis: int
     input: int
@@ -178,13 +165,11 @@ class ExplainAxis(namedtuple("ExplainAxis", "axis input kernel stride dilation p
         return d
 
 
-class Matrix(namedtuple("Matrix", "name rows cols nnz kernel entries")):
+class Matrix(NamedTuple):
     """The layer as a matrix on the flattened (row-major) spatial cells, one channel:
     ``rows`` = product of the outputs, ``cols`` = product of the inputs. ``entries[r][c]`` is
     the kernel tap (flattened row-major over ``kernel``) at that entry, None for 0; listed up
     to MATRIX_ROWS x MATRIX_COLS, else None."""
-
-    __slots__ = ()
 
     name: str
     rows: int
@@ -204,11 +189,9 @@ class Matrix(namedtuple("Matrix", "name rows cols nnz kernel entries")):
         return d
 
 
-class Identity(namedtuple("Identity", "name seed statement")):
+class Identity(NamedTuple):
     """An identity shown for this configuration, its numbers filled in; ``seed`` names the seed
     post it comes from (/work/shared/seeds), or None."""
-
-    __slots__ = ()
 
     name: str
     seed: str | None
@@ -218,11 +201,9 @@ class Identity(namedtuple("Identity", "name seed statement")):
         return self._asdict()
 
 
-class ExplainResult(namedtuple("ExplainResult", "op family kind framework padding axes matrix identities notes")):
+class ExplainResult(NamedTuple):
     """The picture of one layer in one framework (``family``: conv, conv-transpose or pool;
     ``kind``: the pooling kind, else None)."""
-
-    __slots__ = ()
 
     op: str
     family: str

@@ -14,10 +14,9 @@ and multiply-accumulate counts, receptive fields, skip connections and expected 
 from __future__ import annotations
 
 import sys
-from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
@@ -26,6 +25,9 @@ from convshape.ops import Family, Op, did_you_mean, suggest
 from convshape.ops import find as find_op
 from convshape.params import parse_int, tensor_shape
 from convshape.rules import effective_kernel
+
+if TYPE_CHECKING:
+    from convshape.model import ConvAxis
 
 # ---------------------------------------------------------------------------- data formats
 #: data format -> (spatial axes, channels last?)
@@ -48,11 +50,9 @@ def spec_error(message: str, *, rule: str = "bad-spec", **values: object) -> Sha
 
 
 # ---------------------------------------------------------------------------- the ops, as data
-class OpDef(namedtuple("OpDef", "kind ndim keys positional")):
+class OpDef(NamedTuple):
     """What a spec's ``op`` names: the kind of layer, its spatial rank (None: any), the keys it
     takes beyond the common ones, and the key a chain's bare number fills."""
-
-    __slots__ = ()
 
     kind: str
     ndim: int | None
@@ -123,12 +123,10 @@ def _key(key: str) -> str:
 
 
 # ---------------------------------------------------------------------------- parsed layers
-class LayerSpec(namedtuple("LayerSpec", "index name op kind ndim inputs args expect")):
+class LayerSpec(NamedTuple):
     """One layer of a network as written: op, the names it reads, its arguments, its expected shape."""
 
-    __slots__ = ()
-
-    index: int
+    index: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.index
     name: str
     op: str
     kind: str
@@ -138,10 +136,8 @@ class LayerSpec(namedtuple("LayerSpec", "index name op kind ndim inputs args exp
     expect: tuple[int, ...] | None
 
 
-class NetworkSpec(namedtuple("NetworkSpec", "input data_format framework layers source")):
+class NetworkSpec(NamedTuple):
     """A whole network: its input tensor, data format, framework and layers."""
-
-    __slots__ = ()
 
     input: tuple[int, ...]
     data_format: str | None
@@ -410,12 +406,10 @@ def _int_word(word: str, where: str) -> int:
 
 
 # ---------------------------------------------------------------------------- tensors and results
-class Tensor(namedtuple("Tensor", "shape data_format receptive_field jump start")):
+class Tensor(NamedTuple):
     """A layer's output: its whole shape, the format of its axes (None once flattened), and per
     spatial axis the receptive field, jump and start (in input cells; Fractions where an
     upsampling layer makes them fractional)."""
-
-    __slots__ = ()
 
     shape: tuple[int, ...]
     data_format: str | None
@@ -445,11 +439,8 @@ def _number(x: Fraction) -> int | float:
     return int(x) if x.denominator == 1 else float(x)
 
 
-class LayerReport(namedtuple("LayerReport", "name op inputs shape weight_shape params macs receptive_field jump "
-                                            "start pad_before pad_after expect error rule notes")):
+class LayerReport(NamedTuple):
     """One layer of a network report."""
-
-    __slots__ = ()
 
     name: str
     op: str
@@ -483,10 +474,8 @@ class LayerReport(namedtuple("LayerReport", "name op inputs shape weight_shape p
                 "rule": self.rule, "notes": list(self.notes)}
 
 
-class NetworkReport(namedtuple("NetworkReport", "source framework data_format input layers")):
+class NetworkReport(NamedTuple):
     """A whole network, layer by layer, with its failures and totals."""
-
-    __slots__ = ()
 
     source: str
     framework: str
@@ -523,8 +512,7 @@ class NetworkReport(namedtuple("NetworkReport", "source framework data_format in
 
 
 # ---------------------------------------------------------------------------- geometry of one layer
-class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after notes scale extent",
-                      defaults=(None, ()))):
+class Step(NamedTuple):
     """What evaluating one layer gives: the output shape, the weight tensors, the MACs, and per
     spatial axis a function from (receptive_field, jump, start) to the same after the layer.
 
@@ -534,8 +522,6 @@ class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after 
     input size from which the layer's integer formula is in its regular (floor) regime.
     """
 
-    __slots__ = ()
-
     shape: tuple[int, ...]
     weights: tuple[tuple[int, ...], ...]
     macs: int
@@ -543,8 +529,8 @@ class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after 
     pad_before: tuple[int, ...]
     pad_after: tuple[int, ...]
     notes: tuple[str, ...]
-    scale: tuple[Fraction | None, ...] | None
-    extent: tuple[int, ...]
+    scale: tuple[Fraction | None, ...] | None = None
+    extent: tuple[int, ...] = ()
 
 
 def _exact(value: float | int | None) -> Fraction | None:
@@ -658,8 +644,12 @@ def _prod(values: Sequence[int]) -> int:
     return out
 
 
-class _Axes(namedtuple("_Axes", "axes output warnings")):
-    __slots__ = ()
+class _Axes(NamedTuple):
+    """A convolution layer's axes as the engine gives them, their outputs and its warnings."""
+
+    axes: tuple[ConvAxis, ...]
+    output: tuple[int, ...]
+    warnings: tuple[str, ...]
 
 
 def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> _Axes:
@@ -1061,11 +1051,9 @@ def chain(input: object, layers: Sequence[str], *, framework: str = "torch",
     return evaluate(parse_chain(input, layers, framework=framework, data_format=data_format))
 
 
-class CheckReport(namedtuple("CheckReport", "files")):
+class CheckReport(NamedTuple):
     """``convshape check``: one network report per spec file (a malformed file is a report with
     one error, rule ``bad-spec``)."""
-
-    __slots__ = ()
 
     files: tuple[NetworkReport, ...]
 

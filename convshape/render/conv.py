@@ -8,8 +8,7 @@ so JSON and piped output never load it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from collections import namedtuple
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -17,12 +16,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from convshape.api.conv import ConvResult, ConvTransposeResult, FrameworksResult
 
 
-class Table(namedtuple("Table", "title header rows notes", defaults=((),))):
-    __slots__ = ()
+class Table(NamedTuple):
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 Block = Union[str, Table]
