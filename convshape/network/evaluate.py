@@ -16,7 +16,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple, Union
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Union
 
 from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
 #: data format -> (spatial axes, channels last?)
 DATA_FORMATS = {"NCW": (1, False), "NCHW": (2, False), "NCDHW": (3, False),
                 "NWC": (1, True), "NHWC": (2, True), "NDHWC": (3, True)}
+
+
+def _channels_last(data_format: str | None) -> bool:
+    """Whether a tensor's channels are its last axis: by its format; a flattened one (None) has
+    only its features, last."""
+    return data_format is None or DATA_FORMATS[data_format][1]
 CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 CHANNELS_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 _FORMAT_WORDS = {"channels-first": False, "channels_first": False, "channels-last": True, "channels_last": True}
@@ -421,16 +428,16 @@ class Tensor(NamedTuple):
     def spatial(self) -> tuple[int, ...]:
         if self.data_format is None:
             return ()
-        return self.shape[2:] if not DATA_FORMATS[self.data_format][1] else self.shape[1:-1]
+        return self.shape[2:] if not _channels_last(self.data_format) else self.shape[1:-1]
 
     @property
     def channels(self) -> int:
         if self.data_format is None:
             return self.shape[-1]
-        return self.shape[-1] if DATA_FORMATS[self.data_format][1] else self.shape[1]
+        return self.shape[-1] if _channels_last(self.data_format) else self.shape[1]
 
     def with_spatial(self, spatial: Sequence[int], channels: int) -> tuple[int, ...]:
-        if DATA_FORMATS[self.data_format][1]:
+        if _channels_last(self.data_format):
             return (self.shape[0], *spatial, channels)
         return (self.shape[0], channels, *spatial)
 
@@ -512,6 +519,10 @@ class NetworkReport(NamedTuple):
 
 
 # ---------------------------------------------------------------------------- geometry of one layer
+#: what a layer does to one spatial axis's (receptive_field, jump, start)
+Geometry = Callable[[Fraction, Fraction, Fraction], tuple[Fraction, Fraction, Fraction]]
+
+
 class Step(NamedTuple):
     """What evaluating one layer gives: the output shape, the weight tensors, the MACs, and per
     spatial axis a function from (receptive_field, jump, start) to the same after the layer.
@@ -525,7 +536,7 @@ class Step(NamedTuple):
     shape: tuple[int, ...]
     weights: tuple[tuple[int, ...], ...]
     macs: int
-    geometry: tuple[Callable[[Fraction, Fraction, Fraction], tuple[Fraction, Fraction, Fraction]], ...] | None
+    geometry: tuple[Geometry, ...] | None
     pad_before: tuple[int, ...]
     pad_after: tuple[int, ...]
     notes: tuple[str, ...]
@@ -542,12 +553,26 @@ def _exact(value: float | int | None) -> Fraction | None:
     return f if f.denominator <= 1024 else None
 
 
-def _window_scale(axes: Sequence[Any]) -> dict[str, tuple]:
-    return {"scale": tuple(Fraction(1, a.stride) for a in axes),
-            "extent": tuple(effective_kernel(a.kernel, a.dilation) for a in axes)}
+class _Window(Protocol):
+    """A sliding window on one axis (an AxisSpec, ConvAxis or PoolAxis)."""
+
+    @property
+    def kernel(self) -> int: ...
+
+    @property
+    def stride(self) -> int: ...
+
+    @property
+    def dilation(self) -> int: ...
 
 
-def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
+def _window_scale(axes: Sequence[_Window]) -> tuple[tuple[Fraction | None, ...], tuple[int, ...]]:
+    """A window layer's ``scale`` and ``extent`` (see :class:`Step`)."""
+    return (tuple(Fraction(1, a.stride) for a in axes),
+            tuple(effective_kernel(a.kernel, a.dilation) for a in axes))
+
+
+def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Geometry:
     """A sliding window (convolution, pooling): the receptive field grows by d(k-1) jumps, the
     jump multiplies by the stride, and output 0's centre sits at d(k-1)/2 - pad_before."""
     span = effective_kernel(kernel, dilation) - 1
@@ -558,7 +583,7 @@ def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) ->
     return step
 
 
-def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
+def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Geometry:
     """A transposed convolution (or unpooling): output o receives input i through tap t when
     o = i*s - pad_before + t*d. An output reads the taps of one residue class; the widest class
     spans (t_max - t_min) * d / s input cells. The jump divides by the stride."""
@@ -575,7 +600,7 @@ def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -
     return step
 
 
-def resample_geometry(size: int, output: int, taps: int, centred: bool) -> Callable:
+def resample_geometry(size: int, output: int, taps: int, centred: bool) -> Geometry:
     """Resampling by output/size: each output reads ``taps`` neighbouring inputs; the jump scales
     by size/output; with half-pixel centres output 0 sits at (size/output - 1)/2."""
     ratio = Fraction(size, output) if output else Fraction(1)
@@ -589,6 +614,11 @@ def resample_geometry(size: int, output: int, taps: int, centred: bool) -> Calla
 
 def _same(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
     return rf, jump, start
+
+
+def _widest(widest: Fraction, rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
+    """A merge of skips: the receptive field of its widest input."""
+    return widest, jump, start
 
 
 # ---------------------------------------------------------------------------- evaluating layers
@@ -678,7 +708,7 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
-                result.warnings, **_window_scale(result.axes))
+                result.warnings, *_window_scale(result.axes))
 
 
 def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -746,7 +776,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
-                result.warnings, **_window_scale(result.axes))
+                result.warnings, *_window_scale(result.axes))
 
 
 def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -764,7 +794,7 @@ def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
                 tuple(window_geometry(s.kernel, s.stride, s.dilation, c.pad_before) for s, c in axes),
                 tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes),
                 empty_warnings(output, fw),
-                **_window_scale([s for s, _ in axes]))
+                *_window_scale([s for s, _ in axes]))
 
 
 def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -886,7 +916,7 @@ def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     if cout < 1:
         raise ShapeError(f"out_features must be positive, but got out_features={cout}", framework=fw,
                          rule="channels", values={"out_features": cout})
-    weights = [(cin, cout) if _spatial_first(fw) else (cout, cin)]
+    weights: list[tuple[int, ...]] = [(cin, cout) if _spatial_first(fw) else (cout, cin)]
     if layer.args.get("bias", BIAS_DEFAULT[fw] or fw in ("tf", "jax")):
         weights.append((cout,))
     shape = (*x.shape[:-1], cout)
@@ -901,7 +931,7 @@ def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 def _linear_scale(x: Tensor) -> tuple[Fraction, ...]:
     """Unflattened, linear fixes the last axis: a spatial one in a channels-first tensor."""
     n = len(x.spatial)
-    last_is_spatial = not DATA_FORMATS[x.data_format][1]
+    last_is_spatial = not _channels_last(x.data_format)
     return (Fraction(1),) * (n - 1) + (Fraction(0) if last_is_spatial else Fraction(1),)
 
 
@@ -926,7 +956,7 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
         rank = len(first.shape)
         axis = layer.args.get("axis")
         if axis is None:
-            axis = (rank - 1 if DATA_FORMATS[first.data_format][1] else 1) if first.data_format else rank - 1
+            axis = (rank - 1 if _channels_last(first.data_format) else 1) if first.data_format else rank - 1
         if not -rank <= axis < rank:
             raise ShapeError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
                              f"{axis})", framework=fw, rule="axis", values={"axis": axis})
@@ -941,10 +971,10 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
                                      values={"shapes": shapes, "inputs": list(layer.inputs), "axis": axis})
         shape = tuple(sum(x.shape[axis] for x in xs) if i == axis else d for i, d in enumerate(first.shape))
     n = len(first.spatial)
-    geometry = None
+    geometry: tuple[Geometry, ...] | None = None
     if first.data_format is not None and all(len(x.receptive_field) == n for x in xs):
         widest = [max(x.receptive_field[i] for x in xs) for i in range(n)]
-        geometry = tuple((lambda rf, jump, start, w=w: (w, jump, start)) for w in widest)
+        geometry = tuple(partial(_widest, w) for w in widest)
     elif first.data_format is not None:  # a sweep tracks sizes only
         geometry = (_same,) * n
     return Step(tuple(shape), (), 0, geometry, (0,) * n, (0,) * n, (), (Fraction(1),) * n)
@@ -982,20 +1012,21 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
     tensors: dict[str, Tensor | None] = {"input": input_tensor(spec)}
     reports: list[LayerReport] = []
     for layer in spec.layers:
-        xs = [tensors[name] for name in layer.inputs]
+        given = [tensors[name] for name in layer.inputs]
+        xs = [x for x in given if x is not None]
         blank = LayerReport(layer.name, layer.op, layer.inputs, None, (), 0, 0, (), (), (), (), (), layer.expect,
                             None, None, ())
-        if any(x is None for x in xs):
-            failed = [name for name, x in zip(layer.inputs, xs) if x is None]
+        if len(xs) < len(given):
+            failed = [name for name, x in zip(layer.inputs, given) if x is None]
             tensors[layer.name] = None
             reports.append(blank._replace(error=f"not computed: its input {', '.join(failed)} failed",
                                           rule="input-failed"))
             continue
         try:
             if layer.kind in ("concat", "add"):
-                step = _merge(layer, xs, spec.framework)  # type: ignore[arg-type]
+                step = _merge(layer, xs, spec.framework)
             else:
-                step = _EVALUATORS[layer.kind](layer, xs[0], spec.framework)  # type: ignore[arg-type]
+                step = _EVALUATORS[layer.kind](layer, xs[0], spec.framework)
         except ShapeError as exc:
             if exc.framework is None and exc.rule in VALUE_RULES:  # the spec's mistake, not the framework's
                 field = next(iter(exc.values), "value")

@@ -198,10 +198,11 @@ class _Network:
                 step = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** len(x.spatial)), (), 0,
                             None, (), (), (), (Fraction(1, r),) * len(x.spatial))
             else:
-                step = self.step(layer, x)
-                if isinstance(step, ShapeError):
-                    return Trace(Failure(n, layer.name, step.rule, step.message), tuple(skips), tuple(periodic),
-                                 sizes, unsettled)
+                stepped = self.step(layer, x)
+                if isinstance(stepped, ShapeError):
+                    return Trace(Failure(n, layer.name, stepped.rule, stepped.message), tuple(skips),
+                                 tuple(periodic), sizes, unsettled)
+                step = stepped
             moving = self.moving.get(layer.inputs[0])
             if step.extent and any(s < e and (moving is None or move)
                                    for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
@@ -246,13 +247,13 @@ class _Network:
                 flat[layer.name] = moving
                 continue
             x = tensors[first]
-            step = self.step(layer, x) if layer.kind not in ("concat", "add") else None
             if layer.kind in ("concat", "add"):
                 scale: tuple[Fraction | None, ...] | None = (Fraction(1),) * ndim
                 shape = x.shape
-            elif isinstance(step, ShapeError):
-                return None
             else:
+                step = self.step(layer, x)
+                if isinstance(step, ShapeError):
+                    return None
                 scale, shape = step.scale, step.shape
             if scale is None or len(scale) != ndim:
                 if layer.kind in ("flatten", "linear"):  # spatial axes end here
