@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
     from convshape.api.conv import ConvResult, ConvTransposeResult, FrameworksResult
+    from convshape.model import TransposeOption
 
 
 class Table(NamedTuple):
@@ -105,7 +106,7 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
         for i, (a, back) in enumerate(zip(result.axes, result.maps_back)))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after",
                                      "output_padding", "output", "valid outputs", "maps back"), rows))
-    seen: dict[tuple, list[int]] = {}
+    seen: dict[tuple[TransposeOption, ...], list[int]] = {}
     for i, a in enumerate(result.axes):
         seen.setdefault(a.options, []).append(i)
     for options, axes in seen.items():
