@@ -451,7 +451,8 @@ def _transposed_axis(axis: int, a: TransposedAxis) -> ExplainAxis:
                        a.output_padding, (direct_view, scatter), direct, nnz)
 
 
-def _transposed_identities(result: ConvTransposeResult, axes: Sequence[ExplainAxis], matrix: Matrix) -> tuple[Identity, ...]:
+def _transposed_identities(result: ConvTransposeResult, axes: Sequence[ExplainAxis],
+                           matrix: Matrix) -> tuple[Identity, ...]:
     from convshape.api.conv import forward_of
     from convshape.frameworks import framework_rules
 

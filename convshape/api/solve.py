@@ -76,7 +76,7 @@ class Bounds(NamedTuple):
 
 
 #: what one layer has once for every axis (see :attr:`Way.style`)
-Style = tuple[str, Union[bool, None], bool, bool]
+Style = tuple[str, bool | None, bool, bool]
 
 
 class Way(NamedTuple):
