@@ -1,31 +1,27 @@
 """Small immutable values passed between the rules, the API and the CLI.
 
-They are namedtuples rather than frozen dataclasses: as immutable, and many times cheaper
-to define, which matters because every CLI call defines them at start-up. The annotations
-in each body document the fields' types.
+They are ``typing.NamedTuple`` classes rather than frozen dataclasses: as immutable, typed
+field by field, and many times cheaper to define, which matters because every CLI call
+defines them at start-up.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Literal, NamedTuple, Protocol
 
 
-class AxisSpec(namedtuple("AxisSpec", "input kernel stride dilation", defaults=(1, 1))):
+class AxisSpec(NamedTuple):
     """One spatial axis of a layer, before padding is resolved."""
-
-    __slots__ = ()
 
     input: int
     kernel: int
-    stride: int
-    dilation: int
+    stride: int = 1
+    dilation: int = 1
 
 
-class ConvAxis(namedtuple("ConvAxis", "input kernel stride dilation pad_before pad_after output")):
+class ConvAxis(NamedTuple):
     """One axis of a convolution as the framework runs it."""
-
-    __slots__ = ()
 
     input: int
     kernel: int
@@ -39,11 +35,8 @@ class ConvAxis(namedtuple("ConvAxis", "input kernel stride dilation pad_before p
         return self._asdict()
 
 
-class TransposeOption(namedtuple(
-        "TransposeOption", "output output_padding pad_before pad_after select forward", defaults=(None,))):
+class TransposeOption(NamedTuple):
     """One output size a transposed convolution can give, and how the framework selects it."""
-
-    __slots__ = ()
 
     output: int
     output_padding: int
@@ -51,19 +44,14 @@ class TransposeOption(namedtuple(
     pad_after: int
     select: str
     #: what the forward convolution, with these pads, gives for this output (filled in by the API)
-    forward: int | None
+    forward: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
 
 
-class TransposedAxis(namedtuple(
-        "TransposedAxis",
-        "input kernel stride dilation pad_before pad_after output_padding output valid_outputs options",
-        defaults=((),))):
+class TransposedAxis(NamedTuple):
     """One axis of a transposed convolution: the size in effect and every valid size."""
-
-    __slots__ = ()
 
     input: int
     kernel: int
@@ -74,7 +62,7 @@ class TransposedAxis(namedtuple(
     output_padding: int
     output: int
     valid_outputs: tuple[int, ...]
-    options: tuple[TransposeOption, ...]
+    options: tuple[TransposeOption, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = self._asdict()
@@ -83,9 +71,53 @@ class TransposedAxis(namedtuple(
         return d
 
 
+class SpatialAxis(Protocol):
+    """An axis of a layer result: its spatial input and output size."""
+
+    @property
+    def input(self) -> int: ...
+
+    @property
+    def output(self) -> int: ...
+
+
+class LayerResult(Protocol):
+    """A layer result, as the head of the JSON contract every op command shares reads it."""
+
+    @property
+    def op(self) -> str: ...
+
+    @property
+    def framework(self) -> str: ...
+
+    @property
+    def padding(self) -> str: ...
+
+    @property
+    def input(self) -> tuple[int, ...]: ...
+
+    @property
+    def output(self) -> tuple[int, ...]: ...
+
+
+def spatial_sizes(axes: Iterable[SpatialAxis], which: Literal["input", "output"]) -> tuple[int, ...]:
+    """The ``input`` or the ``output`` size of each axis: a layer result's spatial sizes."""
+    if which == "input":
+        return tuple(a.input for a in axes)
+    return tuple(a.output for a in axes)
+
+
+def result_head(result: LayerResult) -> dict[str, Any]:
+    """``{"op", "framework", "padding", "input", "output"}``: the head of every op command's JSON."""
+    return {"op": result.op, "framework": result.framework, "padding": result.padding,
+            "input": list(result.input), "output": list(result.output)}
+
+
 class SpatialResult:
     """Mixin for a layer result whose ``axes`` each have an ``input`` and an ``output``: the
-    spatial sizes, and the head of the JSON contract every op command shares."""
+    spatial sizes, and the head of the JSON contract every op command shares. For the results
+    not yet ``typing.NamedTuple`` classes (a NamedTuple takes no mixin); those define
+    ``input``, ``output`` and ``head()`` with :func:`spatial_sizes` and :func:`result_head`."""
 
     __slots__ = ()
 
@@ -104,10 +136,8 @@ class SpatialResult:
 
 
 # ---------------------------------------------------------------------------- frameworks
-class Counted(namedtuple("Counted", "pad_before pad_after output floor_output ceil_output dropped")):
+class Counted(NamedTuple):
     """What one framework computes for one axis, before the windows are listed."""
-
-    __slots__ = ()
 
     pad_before: int
     pad_after: int

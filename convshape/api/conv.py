@@ -6,36 +6,33 @@
     >>> conv_transpose(64, 3, stride=2, padding="same", framework="tf", ndim=2).valid_outputs
     ((127, 128), (127, 128))
 
-Each result is an immutable namedtuple whose ``to_dict()`` is the JSON the CLI prints.
+Each result is an immutable ``typing.NamedTuple`` whose ``to_dict()`` is the JSON the CLI prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from collections import namedtuple
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from convshape.axes import each_axis, empty_warnings
 from convshape.errors import ShapeError
 from convshape.frameworks import FRAMEWORKS, ConvRules, Pad, framework_rules
-from convshape.model import AxisSpec, ConvAxis, SpatialResult, TransposedAxis
+from convshape.model import AxisSpec, ConvAxis, TransposedAxis, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from convshape.rules import effective_kernel, lax_transposed_output, preimage, transposed_output
 
 REACH_LIMIT = 64  # paddings tried when asked how to reach a size
 
 
-class Choice(namedtuple("Choice", "label padding pad_before pad_after output error", defaults=(None,))):
+class Choice(NamedTuple):
     """One row of the usual-padding table of a convolution."""
-
-    __slots__ = ()
 
     label: str
     padding: str
     pad_before: tuple[int, ...] | None
     pad_after: tuple[int, ...] | None
     output: tuple[int, ...] | None
-    error: str | None
+    error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "padding": self.padding,
@@ -47,11 +44,8 @@ def _list(values: tuple[int, ...] | None) -> list[int] | None:
     return None if values is None else list(values)
 
 
-class ConvResult(SpatialResult, namedtuple(
-        "ConvResult", "op framework padding axes same_output_inputs choices warnings notes", defaults=((),))):
+class ConvResult(NamedTuple):
     """A forward convolution: the output, each axis, the usual paddings and the inverse set."""
-
-    __slots__ = ()
 
     op: str
     framework: str
@@ -60,7 +54,20 @@ class ConvResult(SpatialResult, namedtuple(
     same_output_inputs: tuple[tuple[int, ...], ...]
     choices: tuple[Choice, ...]
     warnings: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "input")
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "output")
+
+    def head(self) -> dict[str, Any]:
+        """``{"op", "framework", "padding", "input", "output"}``."""
+        return result_head(self)
+
 
     def to_dict(self) -> dict[str, Any]:
         axes = []
@@ -74,10 +81,8 @@ class ConvResult(SpatialResult, namedtuple(
                 "notes": list(self.notes)}
 
 
-class Reach(namedtuple("Reach", "padding pad_before pad_after output_padding select")):
+class Reach(NamedTuple):
     """A way to make a transposed convolution give a wanted size on one axis."""
-
-    __slots__ = ()
 
     padding: str
     pad_before: int
@@ -89,11 +94,8 @@ class Reach(namedtuple("Reach", "padding pad_before pad_after output_padding sel
         return self._asdict()
 
 
-class ConvTransposeResult(SpatialResult, namedtuple(
-        "ConvTransposeResult", "op framework padding axes maps_back reach warnings notes", defaults=((),))):
+class ConvTransposeResult(NamedTuple):
     """A transposed convolution: the size in effect, every valid size and what selects it."""
-
-    __slots__ = ()
 
     op: str
     framework: str
@@ -102,7 +104,20 @@ class ConvTransposeResult(SpatialResult, namedtuple(
     maps_back: tuple[bool, ...]
     reach: tuple[tuple[Reach, ...], ...] | None
     warnings: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "input")
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "output")
+
+    def head(self) -> dict[str, Any]:
+        """``{"op", "framework", "padding", "input", "output"}``."""
+        return result_head(self)
+
 
     @property
     def output_padding(self) -> tuple[int, ...]:
@@ -203,8 +218,9 @@ def conv_choices(fw: ConvRules, specs: list[AxisSpec], ndim: int) -> tuple[Choic
             rows.append((word, word))
     choices = [_choice(fw, specs, label, padding, ndim) for label, padding in rows]
     if fw.explicit != "none":
-        for label, targets in (("keeps size", lambda s: [s.input]),
-                               ("halves size", lambda s: [-(-s.input // 2), s.input // 2])):
+        goals: tuple[tuple[str, Callable[[AxisSpec], list[int]]], ...] = (
+            ("keeps size", lambda s: [s.input]), ("halves size", lambda s: [-(-s.input // 2), s.input // 2]))
+        for label, targets in goals:
             found = [_symmetric_reaching(fw, spec, ndim, targets(spec)) for spec in specs]
             if all(p is not None for p in found):
                 shown = str(found[0]) if len(set(found)) == 1 else ",".join(str(p) for p in found)
@@ -272,7 +288,7 @@ def reach(fw: ConvRules, spec: AxisSpec, output_size: int, ndim: int, axis: int)
         near = sorted({p for c in centres for p in range(c - spread, c + 2) if p >= 0},
                       key=lambda p: min(abs(p - c) for c in centres))
         candidates += [(p, p) for p in sorted(near[:REACH_LIMIT])]
-    found = []
+    found: list[Reach] = []
     for pad in candidates:
         try:  # the sizes this padding gives, and what selects each
             options = fw.transposed(spec, pad, None, None, ndim, axis).options
@@ -332,17 +348,14 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     back = tuple(forward_of(fw, a, a.output, a.pad_before, a.pad_after) == a.input for a in axes)
     reached = None
     if output_size is not None:
-        reached = each_axis(lambda axis, spec, _: reach(fw, spec, sizes[axis], n, axis), specs, pads)
+        wanted = per_axis(output_size, "output_size", n)
+        reached = each_axis(lambda axis, spec, _: reach(fw, spec, wanted[axis], n, axis), specs, pads)
     return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
                                empty_warnings([a.output for a in axes], fw.name), tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)))
 
 
-class FrameworkInfo(namedtuple(
-        "FrameworkInfo",
-        "name title versions default_padding keywords transposed_keywords explicit explicit_transposed sources")):
+class FrameworkInfo(NamedTuple):
     """What convshape knows of one framework: its padding keywords and the sources of its rules."""
-
-    __slots__ = ()
 
     name: str
     title: str
@@ -358,8 +371,7 @@ class FrameworkInfo(namedtuple(
         return self._asdict()
 
 
-class FrameworksResult(namedtuple("FrameworksResult", "frameworks")):
-    __slots__ = ()
+class FrameworksResult(NamedTuple):
     frameworks: tuple[FrameworkInfo, ...]
 
     def to_dict(self) -> dict[str, Any]:

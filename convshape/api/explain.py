@@ -24,10 +24,10 @@ input, where input ``j`` sits at ``j * stride``; its scatter view is in output c
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Callable, Sequence
+from functools import partial
 from math import gcd, prod
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from convshape import rules
 from convshape.axes import each_axis
@@ -36,43 +36,49 @@ from convshape.ops import Family, lookup
 from convshape.params import IntArg, PadArg
 from convshape.rules.pool import tap_range
 
+if TYPE_CHECKING:
+    from convshape.api.conv import ConvResult, ConvTransposeResult
+    from convshape.api.pooling import PoolAxis, PoolResult
+    from convshape.model import ConvAxis, TransposedAxis
+
+    LayerResult = ConvResult | ConvTransposeResult | PoolResult
+
 WINDOW_LIMIT = 64  # every window is listed up to this many per axis; beyond, the first and last EDGE
 EDGE = 8
 MATRIX_ROWS = 32  # the matrix's entries are listed up to this size; beyond, its shape and counts only
 MATRIX_COLS = 48
+
+#: one axis's matrix entries, {(row, col): kernel tap}
+Entries = dict[tuple[int, int], int]
 
 FAMILIES = ("conv", "conv-transpose", "pool")
 TAKES = (Family.CONV, Family.CONV_TRANSPOSE, Family.POOL)  # the op families explain draws
 
 
 # ---------------------------------------------------------------------------- results
-class Segment(namedtuple("Segment", "kind start stop step", defaults=(1,))):
+class Segment(NamedTuple):
     """A run of cells ``[start, stop)`` of one row. ``kind``: ``input`` (input ``j`` at position
     ``j * step``; the other cells of the run are inserted zeros), ``pad``, ``output``, or
     ``cropped`` (cells a negative padding removes, or that a transposed convolution's padding
     crops from its output)."""
 
-    __slots__ = ()
-
     kind: str
     start: int
     stop: int
-    step: int
+    step: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
 
 
-class Window(namedtuple("Window", "index start end hits pad_taps zero_taps cropped_taps dropped")):
+class Window(NamedTuple):
     """The taps of one output (or, in the scatter view, the cells one input writes):
     ``start + t * dilation`` for ``t < kernel``, ``[start, end)`` in the row's coordinates.
     ``hits``: taps on data cells (input cells; output cells in the scatter view), then taps on
     padding, on inserted zeros, and on cropped cells or beyond the row. ``dropped``: a window
     ceil_mode counted and the framework drops (pooling)."""
 
-    __slots__ = ()
-
-    index: int
+    index: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.index
     start: int
     end: int
     hits: int
@@ -85,7 +91,7 @@ class Window(namedtuple("Window", "index start end hits pad_taps zero_taps cropp
         return self._asdict()
 
 
-class View(namedtuple("View", "name row windows count step kernel rotated")):
+class View(NamedTuple):
     """One drawing of an axis: a row of cells and windows over it.
 
     ``name``: ``windows`` (what each output reads), ``direct`` (a transposed convolution as a
@@ -95,12 +101,10 @@ class View(namedtuple("View", "name row windows count step kernel rotated")):
     window multiplies kernel tap ``kernel - 1 - t`` when ``rotated`` (the kernel turned 180°),
     else ``t``."""
 
-    __slots__ = ()
-
     name: str
     row: tuple[Segment, ...]
     windows: tuple[Window, ...]
-    count: int
+    count: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.count
     step: int
     kernel: int
     rotated: bool
@@ -120,13 +124,10 @@ class View(namedtuple("View", "name row windows count step kernel rotated")):
         return d
 
 
-class DirectConv(namedtuple("DirectConv", "input zeros_between stretched pad_before pad_after output_padding "
-                                          "kernel dilation output")):
+class DirectConv(NamedTuple):
     """A transposed convolution as a direct one: ``zeros_between`` zeros inserted between the
     ``input`` cells (``stretched`` cells), padded ``pad_before`` and ``pad_after`` (the latter
     includes ``output_padding``; negative = cropped), stride 1, the kernel rotated 180°."""
-
-    __slots__ = ()
 
     input: int
     zeros_between: int
@@ -150,13 +151,10 @@ class DirectConv(namedtuple("DirectConv", "input zeros_between stretched pad_bef
         return d
 
 
-class ExplainAxis(namedtuple("ExplainAxis", "axis input kernel stride dilation pad_before pad_after output "
-                                            "output_padding views direct nnz")):
+class ExplainAxis(NamedTuple):
     """One spatial axis: the engine's numbers, the views to draw, the direct-convolution form
     (of a transposed convolution; of a convolution's gradient) and the non-zeros of this
     axis's matrix."""
-
-    __slots__ = ()
 
     axis: int
     input: int
@@ -178,13 +176,11 @@ class ExplainAxis(namedtuple("ExplainAxis", "axis input kernel stride dilation p
         return d
 
 
-class Matrix(namedtuple("Matrix", "name rows cols nnz kernel entries")):
+class Matrix(NamedTuple):
     """The layer as a matrix on the flattened (row-major) spatial cells, one channel:
     ``rows`` = product of the outputs, ``cols`` = product of the inputs. ``entries[r][c]`` is
     the kernel tap (flattened row-major over ``kernel``) at that entry, None for 0; listed up
     to MATRIX_ROWS x MATRIX_COLS, else None."""
-
-    __slots__ = ()
 
     name: str
     rows: int
@@ -204,11 +200,9 @@ class Matrix(namedtuple("Matrix", "name rows cols nnz kernel entries")):
         return d
 
 
-class Identity(namedtuple("Identity", "name seed statement")):
+class Identity(NamedTuple):
     """An identity shown for this configuration, its numbers filled in; ``seed`` names the seed
     post it comes from (/work/shared/seeds), or None."""
-
-    __slots__ = ()
 
     name: str
     seed: str | None
@@ -218,11 +212,9 @@ class Identity(namedtuple("Identity", "name seed statement")):
         return self._asdict()
 
 
-class ExplainResult(namedtuple("ExplainResult", "op family kind framework padding axes matrix identities notes")):
+class ExplainResult(NamedTuple):
     """The picture of one layer in one framework (``family``: conv, conv-transpose or pool;
     ``kind``: the pooling kind, else None)."""
-
-    __slots__ = ()
 
     op: str
     family: str
@@ -326,7 +318,7 @@ def _hits(count: int, first: int, stride: int, step: int, kernel: int, lo: int, 
 
 
 def _axis_matrix(count: int, first: int, stride: int, step: int, kernel: int, size: int,
-                 transposed: bool) -> dict[tuple[int, int], int]:
+                 transposed: bool) -> Entries:
     """One axis's entries {(row, col): tap}: window j's tap t on data cell c = first + j*stride + t*step
     is entry (j, c); a transposed convolution's matrix has them the other way round (row = the
     output cell written, col = the input j)."""
@@ -338,7 +330,7 @@ def _axis_matrix(count: int, first: int, stride: int, step: int, kernel: int, si
     return found
 
 
-def _matrix(name: str, axes: Sequence[ExplainAxis], per_axis: Sequence[Callable[[], dict]],
+def _matrix(name: str, axes: Sequence[ExplainAxis], per_axis: Sequence[Callable[[], Entries]],
             kernel: tuple[int, ...]) -> Matrix:
     rows = prod(a.output for a in axes)
     cols = prod(a.input for a in axes)
@@ -369,7 +361,7 @@ def _xs(values: Sequence[object]) -> str:
     return "x".join(str(v) for v in values)
 
 
-def _pads(axes: Sequence[Any], before: str = "pad_before", after: str = "pad_after") -> str:
+def _pads(axes: Sequence[object], before: str = "pad_before", after: str = "pad_after") -> str:
     return ",".join(f"{getattr(a, before)}:{getattr(a, after)}" for a in axes)
 
 
@@ -390,7 +382,7 @@ def _direct(input: int, kernel: int, stride: int, dilation: int, pad_before: int
                       output_padding, kernel, dilation, output)
 
 
-def _conv_axis(axis: int, a: Any) -> ExplainAxis:
+def _conv_axis(axis: int, a: ConvAxis) -> ExplainAxis:
     row = _row("input", a.input, 1, a.pad_before, a.pad_after)
     first = -a.pad_before
     view = _view("windows", row, a.output, first, a.stride, a.dilation, a.kernel)
@@ -409,38 +401,38 @@ def _conv_identities(axes: Sequence[ExplainAxis], matrix: Matrix) -> tuple[Ident
     found = [Identity("matrix", "001", f"y = C x on the flattened cells: C is {matrix.rows} x {matrix.cols} "
                                        f"(output {outs} by input {ins}); {matrix.nnz} of its {matrix.rows * matrix.cols}"
                                        f" entries are kernel taps, the rest 0")]
-    directs = [a.direct for a in axes]
-    if all(d is not None for d in directs):
-        ops = [d.output_padding for d in directs]  # type: ignore[union-attr]
+    directs = [a.direct for a in axes if a.direct is not None]
+    if len(directs) == len(axes):  # every axis has one (an output of at least 1)
+        ops = [d.output_padding for d in directs]
         found.append(Identity(
             "transpose", "001",
             f"C^T ({matrix.cols} x {matrix.rows}) is the transposed convolution of output {outs} back to {ins}: "
             f"kernel {_same([a.kernel for a in axes])}, stride {_same([a.stride for a in axes])}, "
             f"dilation {_same([a.dilation for a in axes])}, padding {_pads(axes)} (cropped), "
             f"output_padding {_same(ops)}"))
-        full = all(d.full for d in directs)  # type: ignore[union-attr]
+        full = all(d.full for d in directs)
         found.append(Identity(
             "gradient", "002",
             f"dL/dx = C^T dL/dy = a stride-1 convolution of dL/dy ({outs}) with the kernel rotated 180°: "
-            f"{_same([d.zeros_between for d in directs])} zero(s) inserted between cells "  # type: ignore[union-attr]
-            f"({_xs([d.stretched for d in directs])} cells), padding "  # type: ignore[union-attr]
+            f"{_same([d.zeros_between for d in directs])} zero(s) inserted between cells "
+            f"({_xs([d.stretched for d in directs])} cells), padding "
             f"{_pads(directs)} = d(k-1) - pad_before : d(k-1) - pad_after + output_padding -> {ins}"
             + (" (FULL padding: every overlap of kernel and input)" if full else "")))
     return tuple(found)
 
 
-def _explain_conv(result: Any) -> ExplainResult:
+def _explain_conv(result: ConvResult) -> ExplainResult:
     axes = each_axis(_conv_axis, result.axes)
     kernel = tuple(a.kernel for a in axes)
     matrix = _matrix("C", axes, [
-        (lambda a=a: _axis_matrix(a.output, -a.pad_before, a.stride, a.dilation, a.kernel, a.input, False))
+        partial(_axis_matrix, a.output, -a.pad_before, a.stride, a.dilation, a.kernel, a.input, False)
         for a in axes], kernel)
     return ExplainResult(result.op, "conv", None, result.framework, result.padding, axes, matrix,
                          _conv_identities(axes, matrix), (*result.warnings, *result.notes))
 
 
 # ---------------------------------------------------------------------------- transposed convolution
-def _transposed_axis(axis: int, a: Any) -> ExplainAxis:
+def _transposed_axis(axis: int, a: TransposedAxis) -> ExplainAxis:
     direct = _direct(a.input, a.kernel, a.stride, a.dilation, a.pad_before, a.pad_after, a.output_padding, a.output)
     stretched_row = _row("input", a.input, a.stride, direct.pad_before, direct.pad_after)
     direct_view = _view("direct", stretched_row, a.output, -direct.pad_before, 1, a.dilation, a.kernel, rotated=True)
@@ -459,19 +451,20 @@ def _transposed_axis(axis: int, a: Any) -> ExplainAxis:
                        a.output_padding, (direct_view, scatter), direct, nnz)
 
 
-def _transposed_identities(result: Any, axes: Sequence[ExplainAxis], matrix: Matrix) -> tuple[Identity, ...]:
+def _transposed_identities(result: ConvTransposeResult, axes: Sequence[ExplainAxis],
+                           matrix: Matrix) -> tuple[Identity, ...]:
     from convshape.api.conv import forward_of
     from convshape.frameworks import framework_rules
 
     fw = framework_rules(result.framework)
     ins, outs = _xs([a.input for a in axes]), _xs([a.output for a in axes])
-    directs = [a.direct for a in axes]
+    directs = [a.direct for a in axes if a.direct is not None]  # every axis has one here
     found = [Identity(
         "direct", "001",
         f"the same as a stride-1 convolution: insert {_same([a.stride - 1 for a in axes])} zero(s) between the {ins} inputs "
-        f"({_xs([d.stretched for d in directs])} cells), pad d(k-1) - pad_before = "  # type: ignore[union-attr]
-        f"{_same([d.pad_before for d in directs])} before and d(k-1) - pad_after + output_padding = "  # type: ignore
-        f"{_same([d.pad_after for d in directs])} after, "  # type: ignore[union-attr]
+        f"({_xs([d.stretched for d in directs])} cells), pad d(k-1) - pad_before = "
+        f"{_same([d.pad_before for d in directs])} before and d(k-1) - pad_after + output_padding = "
+        f"{_same([d.pad_after for d in directs])} after, "
         f"kernel {_same([a.kernel for a in axes])} rotated 180°, dilation {_same([a.dilation for a in axes])} "
         f"-> {outs}")]
     forwards = [forward_of(fw, t, t.output, t.pad_before, t.pad_after) for t in result.axes]
@@ -490,18 +483,18 @@ def _transposed_identities(result: Any, axes: Sequence[ExplainAxis], matrix: Mat
     return tuple(found)
 
 
-def _explain_transposed(result: Any) -> ExplainResult:
+def _explain_transposed(result: ConvTransposeResult) -> ExplainResult:
     axes = each_axis(_transposed_axis, result.axes)
     kernel = tuple(a.kernel for a in axes)
     matrix = _matrix("T", axes, [
-        (lambda a=a: _axis_matrix(a.input, -a.pad_before, a.stride, a.dilation, a.kernel, a.output, True))
+        partial(_axis_matrix, a.input, -a.pad_before, a.stride, a.dilation, a.kernel, a.output, True)
         for a in axes], kernel)
     return ExplainResult(result.op, "conv-transpose", None, result.framework, result.padding, axes, matrix,
                          _transposed_identities(result, axes, matrix), (*result.warnings, *result.notes))
 
 
 # ---------------------------------------------------------------------------- pooling
-def _pool_axis(axis: int, a: Any) -> ExplainAxis:
+def _pool_axis(axis: int, a: PoolAxis) -> ExplainAxis:
     row = _row("input", a.input, 1, a.pad_before, a.pad_after)
     first = -a.pad_before
     dropped = a.ceil_output - 1 if a.last_window_dropped and a.ceil_output else None
@@ -513,11 +506,11 @@ def _pool_axis(axis: int, a: Any) -> ExplainAxis:
                        (view,), None, nnz)
 
 
-def _explain_pool(result: Any) -> ExplainResult:
+def _explain_pool(result: PoolResult) -> ExplainResult:
     axes = each_axis(_pool_axis, result.axes)
     kernel = tuple(a.kernel for a in axes)
     matrix = _matrix("P", axes, [
-        (lambda a=a: _axis_matrix(a.output, -a.pad_before, a.stride, a.dilation, a.kernel, a.input, False))
+        partial(_axis_matrix, a.output, -a.pad_before, a.stride, a.dilation, a.kernel, a.input, False)
         for a in axes], kernel)
     what = {"max": "max pooling takes the largest of each row's marked entries (not a matrix product)",
             "avg": "average pooling is y = P x with 1/divisor at each marked entry",
@@ -531,15 +524,16 @@ def _explain_pool(result: Any) -> ExplainResult:
 
 
 # ---------------------------------------------------------------------------- API
-def explain_result(result: Any) -> ExplainResult:
+def explain_result(result: object) -> ExplainResult:
     """The picture of an engine result: a :class:`~convshape.api.conv.ConvResult`,
     :class:`~convshape.api.conv.ConvTransposeResult` or :class:`~convshape.api.pooling.PoolResult`."""
+    # told apart by their fields (the api modules are imported only when used)
     if hasattr(result, "ceil_mode"):
-        return _explain_pool(result)
+        return _explain_pool(cast("PoolResult", result))
     if hasattr(result, "maps_back"):
-        return _explain_transposed(result)
+        return _explain_transposed(cast("ConvTransposeResult", result))
     if hasattr(result, "same_output_inputs"):
-        return _explain_conv(result)
+        return _explain_conv(cast("ConvResult", result))
     raise TypeError(f"explain_result takes a conv, conv_transpose or pool result, not {type(result).__name__}")
 
 
@@ -581,8 +575,8 @@ def explain_layer(op: str, input: IntArg, kernel: IntArg, stride: IntArg = None,
     if family == "conv":
         from convshape.api.conv import conv
 
-        result: Any = conv(input, kernel, 1 if stride is None else stride, padding, dilation, framework=framework,
-                           ndim=ndim)
+        result: LayerResult = conv(input, kernel, 1 if stride is None else stride, padding, dilation,
+                                   framework=framework, ndim=ndim)
     elif family == "conv-transpose":
         from convshape.api.conv import conv_transpose
 

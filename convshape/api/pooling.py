@@ -13,16 +13,15 @@ master. The scripts are in /work/scratch-pool (outside the package).
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from convshape import rules
 from convshape.axes import each_axis, empty_warnings
 from convshape.errors import ShapeError
 from convshape.frameworks import FRAMEWORKS, KINDS, Pad, PoolRules, pool_rules
 from convshape.limits import check_axes
-from convshape.model import AxisSpec, Counted, SpatialResult
+from convshape.model import AxisSpec, Counted, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from convshape.rules.pool import taps, window_start
 
@@ -37,14 +36,12 @@ EDGE = 8
 
 
 # ---------------------------------------------------------------------------- results
-class Window(namedtuple("Window", "index start end input_taps left_pad_taps right_pad_taps outside_taps divisor")):
+class Window(NamedTuple):
     """One pooling window on one axis: ``[start, end)`` in input coordinates (negative = left
     padding), how many of its taps read input, left padding, right padding, or lie beyond the
     padded input (ceil_mode), and for average pooling the divisor the framework uses."""
 
-    __slots__ = ()
-
-    index: int
+    index: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.index
     start: int
     end: int
     input_taps: int
@@ -57,14 +54,10 @@ class Window(namedtuple("Window", "index start end input_taps left_pad_taps righ
         return self._asdict()
 
 
-class PoolAxis(namedtuple(
-        "PoolAxis", "input kernel stride dilation pad_before pad_after output floor_output ceil_output "
-                    "last_window_dropped ceil_mode windows")):
+class PoolAxis(NamedTuple):
     """One spatial axis of a pooling layer as the framework runs it. ``floor_output`` is the size
     without ceil_mode; ``ceil_output`` the window count with it, before the framework drops a last
     window that would start in the right padding (None without ceil_mode)."""
-
-    __slots__ = ()
 
     input: int
     kernel: int
@@ -100,11 +93,8 @@ def _list(values: Sequence[int]) -> list[int]:
     return list(values)
 
 
-class PoolResult(SpatialResult, namedtuple(
-        "PoolResult", "op kind framework padding ceil_mode count_include_pad norm_type axes warnings notes")):
+class PoolResult(NamedTuple):
     """A max / average / LP pooling layer in one framework."""
-
-    __slots__ = ()
 
     op: str
     kind: str
@@ -119,6 +109,19 @@ class PoolResult(SpatialResult, namedtuple(
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
 
+    @property
+    def input(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "input")
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "output")
+
+    def head(self) -> dict[str, Any]:
+        """``{"op", "framework", "padding", "input", "output"}``."""
+        return result_head(self)
+
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "op": self.op, "kind": self.kind, "framework": self.framework, "padding": self.padding,
@@ -131,10 +134,8 @@ class PoolResult(SpatialResult, namedtuple(
         return d
 
 
-class CompareRow(namedtuple("CompareRow", "framework title result error")):
+class CompareRow(NamedTuple):
     """One framework's answer for the configuration: a result, or its rejection."""
-
-    __slots__ = ()
 
     framework: str
     title: str
@@ -153,10 +154,8 @@ class CompareRow(namedtuple("CompareRow", "framework title result error")):
                 "count_include_pad": None if r is None else r.count_include_pad}
 
 
-class PoolCompareResult(namedtuple("PoolCompareResult", "op kind input rows")):
+class PoolCompareResult(NamedTuple):
     """The same pooling configuration in every framework, side by side."""
-
-    __slots__ = ()
 
     op: str
     kind: str

@@ -26,16 +26,15 @@ with the same kernel, stride and dilation on every axis first, then by its least
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import product
-from typing import Any, Union
+from typing import Any, NamedTuple, Union, overload
 
 from convshape import rules
 from convshape.axes import each_axis
 from convshape.errors import ShapeError
-from convshape.frameworks import Pad, framework_rules
+from convshape.frameworks import ConvRules, Pad, PoolRules, framework_rules
 from convshape.limits import MAX_INPUT, check_limit
 from convshape.model import AxisSpec
 from convshape.ops import Family, lookup, require
@@ -60,10 +59,8 @@ RANKING = ("simplest first: dilation 1, output_padding 0, symmetric padding and 
 
 
 # ---------------------------------------------------------------------------- values
-class Bounds(namedtuple("Bounds", "max_kernel max_stride max_dilation max_padding")):
+class Bounds(NamedTuple):
     """The search bounds; ``max_padding`` None means the effective kernel - 1 per candidate."""
-
-    __slots__ = ()
 
     max_kernel: int
     max_stride: int
@@ -78,10 +75,12 @@ class Bounds(namedtuple("Bounds", "max_kernel max_stride max_dilation max_paddin
         return self._asdict()
 
 
-class Way(namedtuple("Way", "padding ceil_mode output_padding sized")):
-    """One way to spell a geometry on one axis, in the framework's own arguments."""
+#: what one layer has once for every axis (see :attr:`Way.style`)
+Style = tuple[str, bool | None, bool, bool]
 
-    __slots__ = ()
+
+class Way(NamedTuple):
+    """One way to spell a geometry on one axis, in the framework's own arguments."""
 
     #: the padding argument on this axis: a keyword, or a (before, after) pair in the framework's
     #: own terms (for jax transposed, the padding of the stride-dilated input)
@@ -91,20 +90,16 @@ class Way(namedtuple("Way", "padding ceil_mode output_padding sized")):
     sized: bool  # the output size itself is passed (tf's output_shape)
 
     @property
-    def style(self) -> tuple:
+    def style(self) -> Style:
         """What one layer has once for every axis: a padding keyword (or explicit numbers),
         ceil_mode, whether output_padding is given at all, whether output_shape is given."""
         return ("explicit" if isinstance(self.padding, tuple) else self.padding, self.ceil_mode,
                 self.output_padding is None, self.sized)
 
 
-class AxisSolution(namedtuple(
-        "AxisSolution", "kernel stride dilation pad_before pad_after output_padding ways rule proof",
-        defaults=("", ""))):
+class AxisSolution(NamedTuple):
     """One answer on one axis: the geometry (pads and output_padding in torch's terms, as the
     engine reports them) and every way the framework spells it, preferred first."""
-
-    __slots__ = ()
 
     kernel: int
     stride: int
@@ -113,8 +108,8 @@ class AxisSolution(namedtuple(
     pad_after: int
     output_padding: int
     ways: tuple[Way, ...]
-    rule: str  # for_all_inputs: the size rule, e.g. "output = 2*i for every i >= 1"
-    proof: str  # for_all_inputs: why it holds for every size
+    rule: str = ""  # for_all_inputs: the size rule, e.g. "output = 2*i for every i >= 1"
+    proof: str = ""  # for_all_inputs: why it holds for every size
 
     @property
     def geometry(self) -> tuple[int, ...]:
@@ -133,10 +128,8 @@ class AxisSolution(namedtuple(
         return d
 
 
-class AxisResult(namedtuple("AxisResult", "input output scale solutions")):
+class AxisResult(NamedTuple):
     """Every answer on one axis, simplest first."""
-
-    __slots__ = ()
 
     input: int | None
     output: int | None
@@ -144,13 +137,9 @@ class AxisResult(namedtuple("AxisResult", "input output scale solutions")):
     solutions: tuple[AxisSolution, ...]
 
 
-class Solution(namedtuple(
-        "Solution", "kernel stride dilation pad_before pad_after output_padding padding ceil_mode select "
-                    "arguments rule proof")):
+class Solution(NamedTuple):
     """One layer: per-axis values, the padding as typed for the framework, and the API
     arguments that reproduce it (the CLI spells them as a command line)."""
-
-    __slots__ = ()
 
     kernel: tuple[int, ...]
     stride: tuple[int, ...]
@@ -166,11 +155,8 @@ class Solution(namedtuple(
     proof: tuple[str, ...]
 
 
-class SolveResult(namedtuple(
-        "SolveResult", "op framework for_all_inputs input output scale axes solutions total bounds notes")):
+class SolveResult(NamedTuple):
     """Every parameter set that maps the input to the output (or scales every input), simplest first."""
-
-    __slots__ = ()
 
     op: str
     framework: str
@@ -257,6 +243,14 @@ def _show_pad(padding: Pad) -> str:
     return str(padding[0]) if padding[0] == padding[1] else f"{padding[0]}:{padding[1]}"
 
 
+@overload
+def _bound(value: int | None, name: str, default: int, low: int = 1) -> int: ...
+
+
+@overload
+def _bound(value: int | None, name: str, default: None, low: int = 1) -> int | None: ...
+
+
 def _bound(value: int | None, name: str, default: int | None, low: int = 1) -> int | None:
     if value is None:
         return default
@@ -273,13 +267,11 @@ def _bound(value: int | None, name: str, default: int | None, low: int = 1) -> i
 
 
 # ---------------------------------------------------------------------------- the candidates
-class Problem(namedtuple("Problem", "family fw ndim bounds all_splits")):
+class Problem(NamedTuple):
     """What is being solved: the op family, its framework rules, the rank and the bounds."""
 
-    __slots__ = ()
-
     family: str
-    fw: Any  # a frameworks.ConvRules, or a pooling.PoolRules for pooling
+    fw: ConvRules | PoolRules  # PoolRules for pooling
     ndim: int
     bounds: Bounds
     all_splits: bool
@@ -297,7 +289,7 @@ def _keywords(p: Problem) -> list[str]:
     """The framework's own padding keywords for this op; 'same-upper' is left out where it is
     only another name for 'same'."""
     fw = p.fw
-    words = list(fw.transposed_keywords if p.transposed else fw.keywords)
+    words = list(fw.transposed_keywords if isinstance(fw, ConvRules) and p.transposed else fw.keywords)
     if "same" in words and "same-upper" in words:
         words.remove("same-upper")
     return words
@@ -305,7 +297,7 @@ def _keywords(p: Problem) -> list[str]:
 
 def _explicit_kind(p: Problem) -> str:
     fw = p.fw
-    kind = fw.explicit_transposed if p.transposed else fw.explicit
+    kind = fw.explicit_transposed if isinstance(fw, ConvRules) and p.transposed else fw.explicit
     return EXPLICIT_OVERRIDE.get((fw.name, "pool" if p.kind else p.family), kind)
 
 
@@ -333,7 +325,7 @@ def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
 def _ways(p: Problem, kernel: int, stride: int, dilation: int) -> Iterator[Way]:
     """Every way to configure one axis with this kernel, stride and dilation."""
     for padding in _paddings(p, kernel, stride, dilation):
-        if p.kind:
+        if isinstance(p.fw, PoolRules):  # pooling (p.kind is set)
             modes = (p.fw.ceil_default, not p.fw.ceil_default) if p.fw.has_ceil_mode else (False,)
             for ceil in modes:
                 yield Way(padding, ceil, None, False)
@@ -374,10 +366,10 @@ def evaluate(p: Problem, kernel: int, stride: int, dilation: int, way: Way, size
     fw = p.fw
     spec = AxisSpec(size, kernel, stride, dilation)
     try:
-        if p.kind:
-            specs = [spec] * p.ndim
-            fw.check(p.kind, p.ndim, specs, bool(way.ceil_mode))
-            c = fw.axes(p.kind, p.ndim, specs, [way.padding] * p.ndim, bool(way.ceil_mode))[0]
+        if isinstance(fw, PoolRules):  # pooling
+            kind, specs = POOL_KIND[p.family], [spec] * p.ndim
+            fw.check(kind, p.ndim, specs, bool(way.ceil_mode))
+            c = fw.axes(kind, p.ndim, specs, [way.padding] * p.ndim, bool(way.ceil_mode))[0]
             return c.pad_before, c.pad_after, 0, c.output
         fw.check_axis(spec)
         fw.check_layer([spec] * p.ndim, p.transposed)
@@ -428,17 +420,22 @@ def _collect(found: dict[tuple[int, ...], list[Way]], key: tuple[int, ...], way:
 
 def _axis_solutions(found: dict[tuple[int, ...], list[Way]], extra: dict[tuple[int, ...], tuple[str, str]] | None,
                     p: Problem) -> tuple[AxisSolution, ...]:
-    sols = [AxisSolution(*geometry, tuple(ways), *((extra or {}).get(geometry, ("", ""))))
-            for geometry, ways in found.items()]
+    sols = [_axis_solution(geometry, ways, (extra or {}).get(geometry, ("", ""))) for geometry, ways in found.items()]
     return tuple(sorted(sols, key=lambda s: simplicity(s, p)))
 
 
-def simplicity(s: AxisSolution, p: Problem) -> tuple:
+def _axis_solution(geometry: tuple[int, ...], ways: list[Way], extra: tuple[str, str]) -> AxisSolution:
+    kernel, stride, dilation, pad_before, pad_after, output_padding = geometry
+    rule, proof = extra
+    return AxisSolution(kernel, stride, dilation, pad_before, pad_after, output_padding, tuple(ways), rule, proof)
+
+
+def simplicity(s: AxisSolution, p: Problem) -> tuple[int, ...]:
     """The one ranking key (smaller is simpler): dilation 1, output_padding 0, symmetric padding;
     then the framework's default ceil_mode; then for pooling a stride equal to the window; then less
     padding, a smaller kernel, a smaller stride."""
     skew = s.pad_after - s.pad_before
-    default_mode = p.fw.ceil_default if p.kind else None
+    default_mode = p.fw.ceil_default if isinstance(p.fw, PoolRules) else None  # pooling
     return (s.dilation != 1, s.output_padding != 0, skew != 0,
             all(w.ceil_mode != default_mode for w in s.ways), bool(p.kind) and s.stride != s.kernel,
             s.pad_before + s.pad_after, s.kernel, s.stride, s.dilation, s.output_padding, abs(skew), skew < 0)
@@ -567,7 +564,8 @@ def solve_axis_for_all(p: Problem, scale: Fraction) -> tuple[AxisSolution, ...]:
         for way in _ways(p, kernel, stride, dilation):
             first = sizes[0]
             target = _scaled(first, scale)
-            if not _plausible(p, kernel, stride, dilation, way, first, target):
+            if target is None or not _plausible(p, kernel, stride, dilation, way, first, target):  # never None:
+                continue  # first is 1 scaled up, or N scaled by 1/N
                 continue
             geometry = None
             for size in sizes:
@@ -590,7 +588,7 @@ def solve_axis_for_all(p: Problem, scale: Fraction) -> tuple[AxisSolution, ...]:
 # ---------------------------------------------------------------------------- combining axes
 def _layer_ok(p: Problem, combo: Sequence[AxisSolution]) -> bool:
     """Rules that look at the whole layer (Keras: no stride > 1 with dilation > 1 anywhere)."""
-    if p.kind:
+    if isinstance(p.fw, PoolRules):  # pooling
         return True
     try:
         p.fw.check_layer([AxisSpec(1, s.kernel, s.stride, s.dilation) for s in combo], p.transposed)
@@ -599,7 +597,7 @@ def _layer_ok(p: Problem, combo: Sequence[AxisSolution]) -> bool:
     return True
 
 
-def combine(p: Problem, axes: Sequence[tuple[AxisSolution, ...]]) -> tuple[list[tuple[tuple[AxisSolution, ...], tuple]],
+def combine(p: Problem, axes: Sequence[tuple[AxisSolution, ...]]) -> tuple[list[tuple[tuple[AxisSolution, ...], Style]],
                                                                              bool]:
     """Every valid combination of per-axis answers with its style, simplest first: the same
     kernel, stride and dilation on every axis first, then by the least simple axis (its rank on
@@ -612,7 +610,7 @@ def combine(p: Problem, axes: Sequence[tuple[AxisSolution, ...]]) -> tuple[list[
         widest = max(range(len(heads)), key=lambda j: heads[j])
         heads[widest] = max(1, heads[widest] * 3 // 4)
     styles = [[frozenset(w.style for w in sol.ways) for sol in axis] for axis in axes]
-    found = []
+    found: list[tuple[tuple[bool, int, int, tuple[int, ...]], tuple[AxisSolution, ...], Style]] = []
     for ranks in product(*(range(h) for h in heads)):
         shared = frozenset.intersection(*(styles[j][r] for j, r in enumerate(ranks)))
         if not shared:
@@ -638,7 +636,7 @@ def _joined(values: Sequence[object]) -> str:
     return str(values[0]) if len(set(values)) == 1 else ",".join(str(v) for v in values)
 
 
-def _select(name: str, output_padding: int | None, output: int | str, way: Way, scaled: bool) -> str:
+def _select(name: str, output_padding: int | None, output: int, way: Way, scaled: bool) -> str:
     """What selects the size on one axis of a transposed layer, in the framework's words."""
     if name == "output_shape" or way.sized:
         return "output_shape=S*i" if scaled else f"output_shape={output}"
@@ -647,8 +645,8 @@ def _select(name: str, output_padding: int | None, output: int | str, way: Way, 
     return f"padding={_show_pad(way.padding)}"  # jax, caffe: the padding alone fixes the size
 
 
-def _build(p: Problem, combo: tuple[AxisSolution, ...], style: tuple, inputs: Sequence[int],
-           outputs: Sequence[int | str], example: bool) -> Solution:
+def _build(p: Problem, combo: tuple[AxisSolution, ...], style: Style, inputs: Sequence[int],
+           outputs: Sequence[int], example: bool) -> Solution:
     """The layer for one combination: the padding as typed, the selectors and the API arguments
     that reproduce it (for for_all_inputs, on an example size)."""
     ways = [next(w for w in s.ways if w.style == style) for s in combo]
@@ -656,7 +654,7 @@ def _build(p: Problem, combo: tuple[AxisSolution, ...], style: tuple, inputs: Se
     if keyword != "explicit":
         padding = keyword
     else:
-        pairs = [w.padding for w in ways]
+        pairs = [w.padding for w in ways if isinstance(w.padding, tuple)]  # all of them: the style is explicit
         if all(a == b for a, b in pairs):
             padding = _joined([a for a, _ in pairs])
         else:
@@ -757,6 +755,7 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
                     _bound(max_dilation, "max_dilation", 2), _bound(max_padding, "max_padding", None, low=0))
     if limit is not None:
         _bound(limit, "limit", 0, low=0)
+    fw: ConvRules | PoolRules
     if family in POOL_KIND:
         from convshape.frameworks import pool_rules
 
@@ -776,7 +775,7 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
                                _scale_hint(p, n, scales[axis]))
         up = [s.denominator == 1 and (s > 1 or p.transposed) for s in scales]
         inputs = [16 if u else 16 * s.denominator for u, s in zip(up, scales)]
-        outputs: list[int | str] = [_scaled(i, s) or 0 for i, s in zip(inputs, scales)]
+        outputs = [_scaled(i, s) or 0 for i, s in zip(inputs, scales)]
         shown_in, shown_out = None, None
     else:
         inputs = list(per_axis(input, "input", n))

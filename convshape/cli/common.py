@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -20,6 +20,9 @@ USAGE_RULES = {"not-an-integer", "not-a-number", "bad-shape", "axis-count", "unk
                "bad-spec", "bad-range", "sweep-range"}
 
 FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
+
+#: a command function, as click's decorators take and give it back
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 EXIT_CODES = "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error."
@@ -132,7 +135,7 @@ def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = Fal
 
 
 # ---------------------------------------------------------------------------- options
-def common_options(fn: Callable) -> Callable:
+def common_options(fn: F) -> F:
     options = [
         click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                      help="Input size per spatial axis (one value applies to every axis)."),
@@ -153,7 +156,7 @@ def common_options(fn: Callable) -> Callable:
     return fn
 
 
-def explain_options(fn: Callable) -> Callable:
+def explain_options(fn: F) -> F:
     """``--explain`` and ``--svg FILE``: the layer's picture after the report (see ``convshape explain``)."""
     fn = click.option("--svg", "svg", default=None, metavar="FILE", type=click.Path(dir_okay=False),
                       help="Also save the report and the picture as an SVG file (implies --explain).")(fn)

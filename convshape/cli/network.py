@@ -5,25 +5,44 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol, TypeVar
 
 import click
 
-from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
+from convshape.cli.common import FRAMEWORK_NAMES, F, epilog, run
 
 NOTES = ("Exit code 1 also when a layer fails, a skip connection does not align or an expect does not hold; "
          "2 for a malformed spec.")
 
 
-def _run_failing(as_json: bool, call: Callable[[], Any], report: str) -> None:
+R = TypeVar("R")
+
+
+class _Checked(Protocol):
+    """A network report or a check report: ``ok`` when every layer (and expect) holds."""
+
+    @property
+    def ok(self) -> bool: ...
+
+
+def _kept(box: list[R], call: Callable[[], R]) -> Callable[[], R]:
+    """``call``, its result also kept in ``box`` (read after cli.run has printed it)."""
+    def kept() -> R:
+        box.append(call())
+        return box[0]
+
+    return kept
+
+
+def _run_failing(as_json: bool, call: Callable[[], _Checked], report: str) -> None:
     """cli.run, then exit 1 when the report is not ok (it is printed first, failures and all)."""
-    box: list[Any] = []
-    run(as_json, lambda: box.append(call()) or box[0], report)
+    box: list[_Checked] = []
+    run(as_json, _kept(box, call), report)
     if box and not box[0].ok:
         sys.exit(2 if getattr(box[0], "malformed", False) else 1)
 
 
-def _framework_option(default: str | None) -> Callable:
+def _framework_option(default: str | None) -> Callable[[F], F]:
     return click.option("-f", "--framework", "framework", default=default,
                         type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False),
                         help="Whose rules to apply" + (" (default: the spec's own)." if default is None else "."))
@@ -120,10 +139,10 @@ def make_sweep() -> click.Command:
         """Every input size for which the whole network is valid and its skip connections align,
         as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
         network's strides)."""
-        from convshape.network.sweep import sweep
+        from convshape.network.sweep import SweepResult, sweep
 
-        box: list[Any] = []
-        run(as_json, lambda: box.append(sweep(spec, range, axis=axis, input=input, framework=framework)) or box[0],
+        box: list[SweepResult] = []
+        run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework)),
             "render.network.sweep_report")
         if box and not box[0].valid:
             sys.exit(1)

@@ -56,7 +56,7 @@ class SolveOutput(NamedTuple):
 def solve_output(result: SolveResult) -> SolveOutput:
     ceil_default = None
     if result.pool:
-        from convshape.api.pooling import pool_rules
+        from convshape.frameworks import pool_rules
 
         ceil_default = pool_rules(result.framework).ceil_default
     # the engine's notes name its parameters (all_splits=True): here they are this command's options

@@ -14,10 +14,10 @@ and multiply-accumulate counts, receptive fields, skip connections and expected 
 from __future__ import annotations
 
 import sys
-from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Union
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Union
 
 from convshape.axes import empty_warnings
 from convshape.errors import ShapeError
@@ -27,10 +27,19 @@ from convshape.ops import find as find_op
 from convshape.params import parse_int, tensor_shape
 from convshape.rules import effective_kernel
 
+if TYPE_CHECKING:
+    from convshape.model import ConvAxis
+
 # ---------------------------------------------------------------------------- data formats
 #: data format -> (spatial axes, channels last?)
 DATA_FORMATS = {"NCW": (1, False), "NCHW": (2, False), "NCDHW": (3, False),
                 "NWC": (1, True), "NHWC": (2, True), "NDHWC": (3, True)}
+
+
+def _channels_last(data_format: str | None) -> bool:
+    """Whether a tensor's channels are its last axis: by its format; a flattened one (None) has
+    only its features, last."""
+    return data_format is None or DATA_FORMATS[data_format][1]
 CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 CHANNELS_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 _FORMAT_WORDS = {"channels-first": False, "channels_first": False, "channels-last": True, "channels_last": True}
@@ -48,11 +57,9 @@ def spec_error(message: str, *, rule: str = "bad-spec", **values: object) -> Sha
 
 
 # ---------------------------------------------------------------------------- the ops, as data
-class OpDef(namedtuple("OpDef", "kind ndim keys positional")):
+class OpDef(NamedTuple):
     """What a spec's ``op`` names: the kind of layer, its spatial rank (None: any), the keys it
     takes beyond the common ones, and the key a chain's bare number fills."""
-
-    __slots__ = ()
 
     kind: str
     ndim: int | None
@@ -123,12 +130,10 @@ def _key(key: str) -> str:
 
 
 # ---------------------------------------------------------------------------- parsed layers
-class LayerSpec(namedtuple("LayerSpec", "index name op kind ndim inputs args expect")):
+class LayerSpec(NamedTuple):
     """One layer of a network as written: op, the names it reads, its arguments, its expected shape."""
 
-    __slots__ = ()
-
-    index: int
+    index: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.index
     name: str
     op: str
     kind: str
@@ -138,10 +143,8 @@ class LayerSpec(namedtuple("LayerSpec", "index name op kind ndim inputs args exp
     expect: tuple[int, ...] | None
 
 
-class NetworkSpec(namedtuple("NetworkSpec", "input data_format framework layers source")):
+class NetworkSpec(NamedTuple):
     """A whole network: its input tensor, data format, framework and layers."""
-
-    __slots__ = ()
 
     input: tuple[int, ...]
     data_format: str | None
@@ -410,12 +413,10 @@ def _int_word(word: str, where: str) -> int:
 
 
 # ---------------------------------------------------------------------------- tensors and results
-class Tensor(namedtuple("Tensor", "shape data_format receptive_field jump start")):
+class Tensor(NamedTuple):
     """A layer's output: its whole shape, the format of its axes (None once flattened), and per
     spatial axis the receptive field, jump and start (in input cells; Fractions where an
     upsampling layer makes them fractional)."""
-
-    __slots__ = ()
 
     shape: tuple[int, ...]
     data_format: str | None
@@ -427,16 +428,16 @@ class Tensor(namedtuple("Tensor", "shape data_format receptive_field jump start"
     def spatial(self) -> tuple[int, ...]:
         if self.data_format is None:
             return ()
-        return self.shape[2:] if not DATA_FORMATS[self.data_format][1] else self.shape[1:-1]
+        return self.shape[2:] if not _channels_last(self.data_format) else self.shape[1:-1]
 
     @property
     def channels(self) -> int:
         if self.data_format is None:
             return self.shape[-1]
-        return self.shape[-1] if DATA_FORMATS[self.data_format][1] else self.shape[1]
+        return self.shape[-1] if _channels_last(self.data_format) else self.shape[1]
 
     def with_spatial(self, spatial: Sequence[int], channels: int) -> tuple[int, ...]:
-        if DATA_FORMATS[self.data_format][1]:
+        if _channels_last(self.data_format):
             return (self.shape[0], *spatial, channels)
         return (self.shape[0], channels, *spatial)
 
@@ -445,11 +446,8 @@ def _number(x: Fraction) -> int | float:
     return int(x) if x.denominator == 1 else float(x)
 
 
-class LayerReport(namedtuple("LayerReport", "name op inputs shape weight_shape params macs receptive_field jump "
-                                            "start pad_before pad_after expect error rule notes")):
+class LayerReport(NamedTuple):
     """One layer of a network report."""
-
-    __slots__ = ()
 
     name: str
     op: str
@@ -483,10 +481,8 @@ class LayerReport(namedtuple("LayerReport", "name op inputs shape weight_shape p
                 "rule": self.rule, "notes": list(self.notes)}
 
 
-class NetworkReport(namedtuple("NetworkReport", "source framework data_format input layers")):
+class NetworkReport(NamedTuple):
     """A whole network, layer by layer, with its failures and totals."""
-
-    __slots__ = ()
 
     source: str
     framework: str
@@ -523,8 +519,11 @@ class NetworkReport(namedtuple("NetworkReport", "source framework data_format in
 
 
 # ---------------------------------------------------------------------------- geometry of one layer
-class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after notes scale extent",
-                      defaults=(None, ()))):
+#: what a layer does to one spatial axis's (receptive_field, jump, start)
+Geometry = Callable[[Fraction, Fraction, Fraction], tuple[Fraction, Fraction, Fraction]]
+
+
+class Step(NamedTuple):
     """What evaluating one layer gives: the output shape, the weight tensors, the MACs, and per
     spatial axis a function from (receptive_field, jump, start) to the same after the layer.
 
@@ -534,17 +533,15 @@ class Step(namedtuple("Step", "shape weights macs geometry pad_before pad_after 
     input size from which the layer's integer formula is in its regular (floor) regime.
     """
 
-    __slots__ = ()
-
     shape: tuple[int, ...]
     weights: tuple[tuple[int, ...], ...]
     macs: int
-    geometry: tuple[Callable[[Fraction, Fraction, Fraction], tuple[Fraction, Fraction, Fraction]], ...] | None
+    geometry: tuple[Geometry, ...] | None
     pad_before: tuple[int, ...]
     pad_after: tuple[int, ...]
     notes: tuple[str, ...]
-    scale: tuple[Fraction | None, ...] | None
-    extent: tuple[int, ...]
+    scale: tuple[Fraction | None, ...] | None = None
+    extent: tuple[int, ...] = ()
 
 
 def _exact(value: float | int | None) -> Fraction | None:
@@ -556,12 +553,26 @@ def _exact(value: float | int | None) -> Fraction | None:
     return f if f.denominator <= 1024 else None
 
 
-def _window_scale(axes: Sequence[Any]) -> dict[str, tuple]:
-    return {"scale": tuple(Fraction(1, a.stride) for a in axes),
-            "extent": tuple(effective_kernel(a.kernel, a.dilation) for a in axes)}
+class _Window(Protocol):
+    """A sliding window on one axis (an AxisSpec, ConvAxis or PoolAxis)."""
+
+    @property
+    def kernel(self) -> int: ...
+
+    @property
+    def stride(self) -> int: ...
+
+    @property
+    def dilation(self) -> int: ...
 
 
-def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
+def _window_scale(axes: Sequence[_Window]) -> tuple[tuple[Fraction | None, ...], tuple[int, ...]]:
+    """A window layer's ``scale`` and ``extent`` (see :class:`Step`)."""
+    return (tuple(Fraction(1, a.stride) for a in axes),
+            tuple(effective_kernel(a.kernel, a.dilation) for a in axes))
+
+
+def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Geometry:
     """A sliding window (convolution, pooling): the receptive field grows by d(k-1) jumps, the
     jump multiplies by the stride, and output 0's centre sits at d(k-1)/2 - pad_before."""
     span = effective_kernel(kernel, dilation) - 1
@@ -572,7 +583,7 @@ def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) ->
     return step
 
 
-def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Callable:
+def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -> Geometry:
     """A transposed convolution (or unpooling): output o receives input i through tap t when
     o = i*s - pad_before + t*d. An output reads the taps of one residue class; the widest class
     spans (t_max - t_min) * d / s input cells. The jump divides by the stride."""
@@ -589,7 +600,7 @@ def scatter_geometry(kernel: int, stride: int, dilation: int, pad_before: int) -
     return step
 
 
-def resample_geometry(size: int, output: int, taps: int, centred: bool) -> Callable:
+def resample_geometry(size: int, output: int, taps: int, centred: bool) -> Geometry:
     """Resampling by output/size: each output reads ``taps`` neighbouring inputs; the jump scales
     by size/output; with half-pixel centres output 0 sits at (size/output - 1)/2."""
     ratio = Fraction(size, output) if output else Fraction(1)
@@ -603,6 +614,11 @@ def resample_geometry(size: int, output: int, taps: int, centred: bool) -> Calla
 
 def _same(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
     return rf, jump, start
+
+
+def _widest(widest: Fraction, rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
+    """A merge of skips: the receptive field of its widest input."""
+    return widest, jump, start
 
 
 # ---------------------------------------------------------------------------- evaluating layers
@@ -658,8 +674,12 @@ def _prod(values: Sequence[int]) -> int:
     return out
 
 
-class _Axes(namedtuple("_Axes", "axes output warnings")):
-    __slots__ = ()
+class _Axes(NamedTuple):
+    """A convolution layer's axes as the engine gives them, their outputs and its warnings."""
+
+    axes: tuple[ConvAxis, ...]
+    output: tuple[int, ...]
+    warnings: tuple[str, ...]
 
 
 def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> _Axes:
@@ -688,7 +708,7 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
-                result.warnings, **_window_scale(result.axes))
+                result.warnings, *_window_scale(result.axes))
 
 
 def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -756,7 +776,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
-                result.warnings, **_window_scale(result.axes))
+                result.warnings, *_window_scale(result.axes))
 
 
 def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -774,7 +794,7 @@ def _pool(layer: LayerSpec, x: Tensor, fw: str) -> Step:
                 tuple(window_geometry(s.kernel, s.stride, s.dilation, c.pad_before) for s, c in axes),
                 tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes),
                 empty_warnings(output, fw),
-                **_window_scale([s for s, _ in axes]))
+                *_window_scale([s for s, _ in axes]))
 
 
 def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
@@ -896,7 +916,7 @@ def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     if cout < 1:
         raise ShapeError(f"out_features must be positive, but got out_features={cout}", framework=fw,
                          rule="channels", values={"out_features": cout})
-    weights = [(cin, cout) if _spatial_first(fw) else (cout, cin)]
+    weights: list[tuple[int, ...]] = [(cin, cout) if _spatial_first(fw) else (cout, cin)]
     if layer.args.get("bias", BIAS_DEFAULT[fw] or fw in ("tf", "jax")):
         weights.append((cout,))
     shape = (*x.shape[:-1], cout)
@@ -911,7 +931,7 @@ def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
 def _linear_scale(x: Tensor) -> tuple[Fraction, ...]:
     """Unflattened, linear fixes the last axis: a spatial one in a channels-first tensor."""
     n = len(x.spatial)
-    last_is_spatial = not DATA_FORMATS[x.data_format][1]
+    last_is_spatial = not _channels_last(x.data_format)
     return (Fraction(1),) * (n - 1) + (Fraction(0) if last_is_spatial else Fraction(1),)
 
 
@@ -936,7 +956,7 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
         rank = len(first.shape)
         axis = layer.args.get("axis")
         if axis is None:
-            axis = (rank - 1 if DATA_FORMATS[first.data_format][1] else 1) if first.data_format else rank - 1
+            axis = (rank - 1 if _channels_last(first.data_format) else 1) if first.data_format else rank - 1
         if not -rank <= axis < rank:
             raise ShapeError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
                              f"{axis})", framework=fw, rule="axis", values={"axis": axis})
@@ -951,10 +971,10 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
                                      values={"shapes": shapes, "inputs": list(layer.inputs), "axis": axis})
         shape = tuple(sum(x.shape[axis] for x in xs) if i == axis else d for i, d in enumerate(first.shape))
     n = len(first.spatial)
-    geometry = None
+    geometry: tuple[Geometry, ...] | None = None
     if first.data_format is not None and all(len(x.receptive_field) == n for x in xs):
         widest = [max(x.receptive_field[i] for x in xs) for i in range(n)]
-        geometry = tuple((lambda rf, jump, start, w=w: (w, jump, start)) for w in widest)
+        geometry = tuple(partial(_widest, w) for w in widest)
     elif first.data_format is not None:  # a sweep tracks sizes only
         geometry = (_same,) * n
     return Step(tuple(shape), (), 0, geometry, (0,) * n, (0,) * n, (), (Fraction(1),) * n)
@@ -992,20 +1012,21 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
     tensors: dict[str, Tensor | None] = {"input": input_tensor(spec)}
     reports: list[LayerReport] = []
     for layer in spec.layers:
-        xs = [tensors[name] for name in layer.inputs]
+        given = [tensors[name] for name in layer.inputs]
+        xs = [x for x in given if x is not None]
         blank = LayerReport(layer.name, layer.op, layer.inputs, None, (), 0, 0, (), (), (), (), (), layer.expect,
                             None, None, ())
-        if any(x is None for x in xs):
-            failed = [name for name, x in zip(layer.inputs, xs) if x is None]
+        if len(xs) < len(given):
+            failed = [name for name, x in zip(layer.inputs, given) if x is None]
             tensors[layer.name] = None
             reports.append(blank._replace(error=f"not computed: its input {', '.join(failed)} failed",
                                           rule="input-failed"))
             continue
         try:
             if layer.kind in ("concat", "add"):
-                step = _merge(layer, xs, spec.framework)  # type: ignore[arg-type]
+                step = _merge(layer, xs, spec.framework)
             else:
-                step = _EVALUATORS[layer.kind](layer, xs[0], spec.framework)  # type: ignore[arg-type]
+                step = _EVALUATORS[layer.kind](layer, xs[0], spec.framework)
         except ShapeError as exc:
             if exc.framework is None and exc.rule in VALUE_RULES:  # the spec's mistake, not the framework's
                 field = next(iter(exc.values), "value")
@@ -1061,11 +1082,9 @@ def chain(input: object, layers: Sequence[str], *, framework: str = "torch",
     return evaluate(parse_chain(input, layers, framework=framework, data_format=data_format))
 
 
-class CheckReport(namedtuple("CheckReport", "files")):
+class CheckReport(NamedTuple):
     """``convshape check``: one network report per spec file (a malformed file is a report with
     one error, rule ``bad-spec``)."""
-
-    __slots__ = ()
 
     files: tuple[NetworkReport, ...]
 

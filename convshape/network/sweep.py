@@ -28,11 +28,10 @@ make the valid set bounded; the sweep detects that at the top of the range and t
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 from collections.abc import Sequence
 from fractions import Fraction
 from math import gcd
-from typing import Any
+from typing import Any, NamedTuple
 
 from convshape.errors import ShapeError
 from convshape.params import int_range
@@ -42,10 +41,8 @@ from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, Ne
 BRUTE_FORCE_LIMIT = 20000
 
 
-class Progression(namedtuple("Progression", "start stop step")):
+class Progression(NamedTuple):
     """The sizes start, start + step, ..., stop (inclusive)."""
-
-    __slots__ = ()
 
     start: int
     stop: int
@@ -73,10 +70,8 @@ class Progression(namedtuple("Progression", "start stop step")):
         return f"{self.start}, {self.start + self.step}, ..., {self.stop} (every {self.step})"
 
 
-class Failure(namedtuple("Failure", "size layer rule message")):
+class Failure(NamedTuple):
     """Why one size fails: the first layer that rejects it, or the skip that does not align."""
-
-    __slots__ = ()
 
     size: int
     layer: str
@@ -87,11 +82,8 @@ class Failure(namedtuple("Failure", "size layer rule message")):
         return self._asdict()
 
 
-class SweepResult(namedtuple("SweepResult", "source framework axis input range valid count period threshold method "
-                                            "failures notes")):
+class SweepResult(NamedTuple):
     """The input sizes in ``range`` for which the whole network is valid, as progressions."""
-
-    __slots__ = ()
 
     source: str
     framework: str
@@ -99,7 +91,7 @@ class SweepResult(namedtuple("SweepResult", "source framework axis input range v
     input: tuple[int, ...]
     range: tuple[int, int]
     valid: tuple[Progression, ...]
-    count: int
+    count: int  # type: ignore[assignment]  # a field's name (in the JSON too) shadows tuple.count
     period: int | None
     threshold: int | None
     method: str
@@ -121,12 +113,10 @@ class SweepResult(namedtuple("SweepResult", "source framework axis input range v
 
 
 # ---------------------------------------------------------------------------- one size, leniently
-class Trace(namedtuple("Trace", "hard skips periodic sizes unsettled")):
+class Trace(NamedTuple):
     """One size through the network, going on past skip mismatches: the first hard rejection
     (a Failure or None), the skip comparisons (layer, spatial sizes per input), the divisibility
     failures, every layer's spatial sizes, and whether some window layer is below its regime."""
-
-    __slots__ = ()
 
     hard: Failure | None
     skips: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...]
@@ -208,10 +198,11 @@ class _Network:
                 step = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** len(x.spatial)), (), 0,
                             None, (), (), (), (Fraction(1, r),) * len(x.spatial))
             else:
-                step = self.step(layer, x)
-                if isinstance(step, ShapeError):
-                    return Trace(Failure(n, layer.name, step.rule, step.message), tuple(skips), tuple(periodic),
-                                 sizes, unsettled)
+                stepped = self.step(layer, x)
+                if isinstance(stepped, ShapeError):
+                    return Trace(Failure(n, layer.name, stepped.rule, stepped.message), tuple(skips),
+                                 tuple(periodic), sizes, unsettled)
+                step = stepped
             moving = self.moving.get(layer.inputs[0])
             if step.extent and any(s < e and (moving is None or move)
                                    for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
@@ -256,13 +247,13 @@ class _Network:
                 flat[layer.name] = moving
                 continue
             x = tensors[first]
-            step = self.step(layer, x) if layer.kind not in ("concat", "add") else None
             if layer.kind in ("concat", "add"):
                 scale: tuple[Fraction | None, ...] | None = (Fraction(1),) * ndim
                 shape = x.shape
-            elif isinstance(step, ShapeError):
-                return None
             else:
+                step = self.step(layer, x)
+                if isinstance(step, ShapeError):
+                    return None
                 scale, shape = step.scale, step.shape
             if scale is None or len(scale) != ndim:
                 if layer.kind in ("flatten", "linear"):  # spatial axes end here

@@ -8,21 +8,20 @@ so JSON and piped output never load it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from collections import namedtuple
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
     from convshape.api.conv import ConvResult, ConvTransposeResult, FrameworksResult
+    from convshape.model import TransposeOption
 
 
-class Table(namedtuple("Table", "title header rows notes", defaults=((),))):
-    __slots__ = ()
+class Table(NamedTuple):
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 Block = Union[str, Table]
@@ -107,7 +106,7 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
         for i, (a, back) in enumerate(zip(result.axes, result.maps_back)))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after",
                                      "output_padding", "output", "valid outputs", "maps back"), rows))
-    seen: dict[tuple, list[int]] = {}
+    seen: dict[tuple[TransposeOption, ...], list[int]] = {}
     for i, a in enumerate(result.axes):
         seen.setdefault(a.options, []).append(i)
     for options, axes in seen.items():

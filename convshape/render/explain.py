@@ -229,7 +229,7 @@ def _summary(view: View) -> list[tuple[str, str]]:
 def axis_pictures(ex: ExplainResult) -> list[Block]:
     """Every axis (axes alike drawn once), each of its views."""
     blocks: list[Block] = []
-    seen: dict[tuple, list[int]] = {}
+    seen: dict[tuple[int, ...], list[int]] = {}
     for a in ex.axes:
         seen.setdefault(tuple(a[1:9]), []).append(a.axis)
     for key, group in seen.items():

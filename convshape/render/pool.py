@@ -40,7 +40,7 @@ def _padding(w: Window) -> str:
 
 
 def _window_table(label: str, axis: PoolAxis, kind: str) -> Table:
-    header = ("window", "[start, end)", "input cells", "padding cells", "past the padding")
+    header: tuple[str, ...] = ("window", "[start, end)", "input cells", "padding cells", "past the padding")
     if kind == "avg":
         header += ("divisor",)
     rows = []
@@ -82,7 +82,7 @@ def pool_report(result: PoolResult) -> list[Block]:
         for i, a in enumerate(result.axes))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after", "output",
                                      "without ceil_mode", "last window (ceil_mode)"), rows))
-    seen: dict[tuple, list[int]] = {}
+    seen: dict[tuple[int, ...], list[int]] = {}
     for i, a in enumerate(result.axes):
         seen.setdefault(a[:6], []).append(i)
     for key, axes in seen.items():
@@ -100,7 +100,7 @@ def compare_report(result: PoolCompareResult) -> list[Block]:
     blocks: list[Block] = [f"{result.op} in every framework · input {sizes(result.input)} "
                            f"(an argument not given takes each framework's default)"]
     avg = result.kind == "avg"
-    header = ("framework", "stride", "pad before:after", "ceil_mode", "output", "last window dropped")
+    header: tuple[str, ...] = ("framework", "stride", "pad before:after", "ceil_mode", "output", "last window dropped")
     header += (("count_include_pad",) if avg else ()) + ("rejected with",)
     rows = []
     for row in result.rows:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from convshape.api.solve import Solution, SolveResult
 
 
-def _values(values: tuple[int, ...]) -> str:
+def _values(values: tuple[object, ...]) -> str:
     return str(values[0]) if len(set(values)) == 1 else ",".join(str(v) for v in values)
 
 
@@ -33,7 +33,7 @@ def solve_report(result: SolveResult, commands: Sequence[str] = (), more: str = 
         head = (f"{result.op} in {fw} mapping {'x'.join(map(str, result.input or ()))} to "
                 f"{'x'.join(map(str, result.output or ()))}")
     blocks: list[Block] = [f"{head} · {result.bounds.describe()}"]
-    header = ("#", "kernel", "stride", "dilation", "padding", "pad before:after")
+    header: tuple[str, ...] = ("#", "kernel", "stride", "dilation", "padding", "pad before:after")
     if result.transposed:
         header += ("output_padding", "selected by")
     if result.pool:
@@ -42,7 +42,7 @@ def solve_report(result: SolveResult, commands: Sequence[str] = (), more: str = 
         header += ("rule",)
     rows = []
     for n, s in enumerate(result.solutions, 1):
-        row = (str(n), _values(s.kernel), _values(s.stride), _values(s.dilation), s.padding, _pads(s))
+        row: tuple[str, ...] = (str(n), _values(s.kernel), _values(s.stride), _values(s.dilation), s.padding, _pads(s))
         if result.transposed:
             row += (_values(s.output_padding), s.select[0] if len(set(s.select)) == 1 else ", ".join(s.select))
         if result.pool:
