@@ -116,3 +116,51 @@ class Counted(namedtuple("Counted", "pad_before pad_after output floor_output ce
     ceil_output: int | None
     dropped: bool
 
+
+
+# ---------------------------------------------------------------------------- resampling, unpooling
+Window = tuple[int, int]  # an adaptive window [start, end)
+
+
+class Resampled(namedtuple("Resampled", "outputs kernel_scales scales mode layer align_corners antialias windows")):
+    """What a framework's interpolation rules give: the output per axis, the scale each axis hands the
+    kernel, the scales in effect, the mode and layer, and what the kernel resizes per axis
+    ``(extent, pad_before, pad_after)``."""
+
+    __slots__ = ()
+
+    outputs: tuple[int, ...]
+    kernel_scales: tuple[float | None, ...]
+    scales: tuple[float, ...] | None
+    mode: str
+    layer: str
+    align_corners: bool | None
+    antialias: bool
+    windows: tuple[tuple[int, int, int], ...]
+
+
+class UnpoolAxis(namedtuple(
+        "UnpoolAxis", "input kernel stride pad_before pad_after default output valid_outputs pool_inputs open_ended",
+        defaults=(False,))):
+    """One axis of max unpooling: the size in effect, every accepted size, and the sizes the
+    matching max pool maps to the input (where the indices put every maximum back in place).
+    ``open_ended``: every size above ``valid_outputs`` is accepted too (onnxruntime)."""
+
+    __slots__ = ()
+
+    input: int
+    kernel: int
+    stride: int
+    pad_before: int
+    pad_after: int
+    default: int
+    output: int
+    valid_outputs: tuple[int, ...]
+    pool_inputs: tuple[int, ...]
+    open_ended: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["valid_outputs"] = list(self.valid_outputs)
+        d["pool_inputs"] = list(self.pool_inputs)
+        return d

@@ -9,12 +9,13 @@ each framework applies, with the source each rule was confirmed against.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Union
+import copy
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, Union
 
 from convshape import rules
 from convshape.errors import ShapeError
-from convshape.model import AxisSpec, Counted, TransposedAxis
+from convshape.model import AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input, window_count
 
 Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
@@ -319,18 +320,241 @@ class PoolRules:
 
 
 
+# ---------------------------------------------------------------------------- resampling, unpooling
+class FamilyRules:
+    """What every op family's rules share: the framework's name and its errors. A family the
+    framework lacks answers with :meth:`no_layer`, an explicit rejection (exit 1)."""
+
+    name = ""
+    #: the family, as the rejection names it
+    family = ""
+    #: where the rules come from
+    sources: dict[str, str] = {}
+
+    def error(self, message: str, rule: str, **values: object) -> ShapeError:
+        return ShapeError(message, framework=self.name, rule=rule, values=values)
+
+
+class ResampleRules(FamilyRules):
+    """Interpolation / upsampling and pixel (un)shuffle. The base rules have neither: each entry
+    point raises the rejection "no <layer> layer: <why>" (rule ``not-in-framework``); a framework
+    with the layer drops it from :attr:`lacks` and overrides the entry point."""
+
+    family = "resample"
+    #: the layers the framework has no counterpart of -> why, and what to use instead
+    lacks: dict[str, str] = {"interpolate": "no interpolation or upsampling layer is known to convshape",
+                             "pixel shuffle": "no pixel shuffle (depth-to-space) layer is known to convshape"}
+    #: interpolation modes the framework knows, in its own order
+    modes: tuple[str, ...] = ()
+    #: what the argument-check errors call the interpolation layer ("<flag> ...; <this> has no such argument")
+    interpolate_name = ""
+    #: the interpolate arguments the framework's layer takes (the others are rejected as another framework's)
+    options: frozenset[str] = frozenset()
+    #: the note's ending where the kernel samples with the scale, not with output / input
+    recompute_hint = ""
+    #: pixel shuffle: data format -> the layer ({shuffle}, {depth_to_space}, ... filled in for unshuffle)
+    shuffle_layers: dict[str, str] = {}
+    shuffle_hint = ""
+    #: the data format a pixel shuffle defaults to
+    shuffle_format = "NCHW"
+
+    def no_layer(self, what: str, label: str) -> ShapeError:
+        return ShapeError(f"no {label} layer: {self.lacks[what]}", framework=self.name, rule="not-in-framework",
+                          values={"framework": self.name})
+
+    def check_layer(self, what: str, label: str) -> None:
+        """``what`` is "interpolate" or "pixel shuffle": the rejection if the framework lacks it."""
+        if what in self.lacks:
+            raise self.no_layer(what, label)
+
+    # ------------------------------------------------------------------ interpolation
+    def resizing(self, size_given: bool) -> bool:
+        """Whether the call is a resize to a size rather than an upsampling by a factor (keras)."""
+        return False
+
+    def default_rank(self, resizing: bool) -> int:
+        """The spatial axes when one number is given and the mode implies none."""
+        return 1
+
+    #: whether ``upsample`` (the module form) drops a single scale of 0
+    upsample_zero_scale_is_none = False
+
+    def check_upsample(self, antialias: bool) -> None:
+        """The module form's own argument checks (none by default)."""
+
+    def argument_options(self, resizing: bool) -> frozenset[str]:
+        return self.options
+
+    def layer_name(self, resizing: bool) -> str:
+        """The layer, as an argument check names it."""
+        return self.interpolate_name or self.name
+
+    def check_arguments(self, size: Any, scale: Any, antialias: bool, resizing: bool) -> None:
+        """Argument combinations the layer refuses before it looks at sizes (none by default)."""
+
+    def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                    scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
+                    recompute: bool | None, antialias: bool, policy: str | None, crop: bool, pad: bool,
+                    layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
+        """The output sizes, checked in the framework's order, or its rejection."""
+        raise self.no_layer("interpolate", layer_name)
+
+    def sampling_step(self, mode: str, n: int, antialias: bool, size: int, extent: int, output: int,
+                      scale: float | None, align_corners: bool) -> float:
+        """Input pixels per output pixel on one axis (``extent``: what the kernel resizes)."""
+        from convshape.rules.resample import source_step
+
+        return source_step(extent, output, scale, False)
+
+    # ------------------------------------------------------------------ pixel shuffle
+    def pixel_shuffle(self, shape: tuple[int, ...], factor: int, unshuffle: bool, data_format: str,
+                      warnings: list[str], notes: list[str]) -> tuple[int, ...]:
+        """The whole output shape, or the framework's rejection."""
+        raise self.no_layer("pixel shuffle", "pixel unshuffle" if unshuffle else "pixel shuffle")
+
+
+EMPTY_WARNING = "output size 0 on axis {axis}: torch returns an empty tensor, almost certainly a mistake"
+
+
+def empty_warnings(outputs: Sequence[int], framework: str = "torch") -> tuple[str, ...]:
+    """The warning for every axis whose output is empty (0)."""
+    return tuple(EMPTY_WARNING.replace("torch", framework).format(axis=axis)
+                 for axis, out in enumerate(outputs) if out == 0)
+
+
+def torch_shape(values: Sequence[int], ndim: int, extra: bool = False) -> str:
+    """A tensor's sizes as torch prints them for a batch of 1 with 1 channel (``[1, 1, 5, 3]``);
+    ``extra`` adds the axis torch's 1-D ops insert before calling the 2-D kernel."""
+    return "[" + ", ".join(str(v) for v in [1, 1, *([1] if extra and ndim == 1 else []), *values]) + "]"
+
+
+class PoolingFamilyRules(FamilyRules):
+    """Adaptive pooling, fractional max pooling and max unpooling share this rejection: "<fw> has no
+    <what>; convshape knows it in <the frameworks that have it>" (rule ``unsupported-op``)."""
+
+    what = ""
+    #: the framework's layers for the family (None: it has none)
+    layers: str | None = None
+    #: why a framework with the layer in another, unmodelled form is not said to lack it
+    not_modelled: str | None = None
+
+    def known(self, skip_layers: str | None = None) -> str:
+        """The frameworks that have this family, as the rejections list them (one line per distinct layer)."""
+        from convshape.frameworks import FRAMEWORKS
+
+        seen: dict[str, str] = {}
+        for fw in FRAMEWORKS.values():
+            rules = getattr(fw, self.family)
+            if rules.layers is not None and rules.layers not in seen.values() and rules.layers != skip_layers:
+                seen[fw.name] = rules.layers
+        return "; ".join(f"{k} ({v})" for k, v in seen.items())
+
+    def no_layer(self) -> ShapeError:
+        lacks = self.not_modelled or f"{self.name} has no {self.what}"
+        return ShapeError(f"{lacks}; convshape knows it in {self.known()}", framework=self.name,
+                          rule="unsupported-op", values={"framework": self.name})
+
+    def check_layer(self) -> None:
+        if self.layers is None:
+            raise self.no_layer()
+
+
+class AdaptiveRules(PoolingFamilyRules):
+    """Adaptive average / max pooling: the checks, and the window function."""
+
+    family = "adaptive"
+    what = "adaptive pooling"
+
+    def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
+                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+        """The framework's checks in its order, then its window rule ``(input, output) -> windows``."""
+        raise self.no_layer()
+
+    def final_notes(self, n: int, notes: list[str]) -> None:
+        """Notes after the windows are listed (none by default)."""
+
+
+class FractionalRules(PoolingFamilyRules):
+    """Fractional max pooling: torch's only (see :mod:`convshape.frameworks.torch`)."""
+
+    family = "fractional"
+    what = "fractional max pooling"
+
+
+class UnpoolRules(PoolingFamilyRules):
+    """Max unpooling: the sizes, every accepted output size, and the max pool's inputs."""
+
+    family = "unpool"
+    what = "max unpooling"
+    #: the stride when none is given: the kernel (True) or 1
+    stride_is_kernel = True
+    #: the max pool's values this framework checks before unpooling
+    positive: tuple[str, ...] = ("input", "kernel", "stride")
+    #: how the unpool report's column names the max pool
+    pooled_by = "MaxPool (ceil_mode=False) maps it to the input"
+
+    def unpool(self, ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: Any,
+               outs: Sequence[int] | None, n: int, stride_given: bool) -> tuple[tuple[UnpoolAxis, ...], list[str],
+                                                                                  str, list[str]]:
+        """Axes, warnings, the padding as shown, and notes; or the framework's rejection."""
+        raise self.no_layer()
+
+
+NO_RESAMPLE = ResampleRules()
+NO_ADAPTIVE = AdaptiveRules()
+NO_FRACTIONAL = FractionalRules()
+NO_UNPOOL = UnpoolRules()
+
+
+F = TypeVar("F", bound=FamilyRules)
+
+
+def bind(rules: F, name: str) -> F:
+    """A base rejection object named for the framework that uses it (the shared one has no name)."""
+    if rules.name == name:
+        return rules
+    named = copy.copy(rules)
+    named.name = name
+    return named
+
+
 class Framework:
     """A framework's registry entry: its name, a title for reports, the versions its rules were
-    observed on, and one rules object per op family (conv and transposed conv, pooling)."""
+    observed on, one rules object per op family, and the facts the network layers need.
 
-    __slots__ = ("name", "title", "versions", "conv", "pool")
+    A family left out is the base rules object, which rejects every layer of it explicitly."""
 
-    def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules) -> None:
+    __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool",
+                 "bias_default", "channels_last", "transposed_groups", "transposed_weight", "groups_words",
+                 "batchnorm_batch_check")
+
+    def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
+                 resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
+                 fractional: FractionalRules = NO_FRACTIONAL, unpool: UnpoolRules = NO_UNPOOL,
+                 bias_default: bool = True, channels_last: bool = False, transposed_groups: bool = True,
+                 transposed_weight: str = "in,out,k", groups_words: str = "torch",
+                 batchnorm_batch_check: bool = False) -> None:
         self.name = name
         self.title = title
         self.versions = versions
         self.conv = conv
         self.pool = pool
+        self.resample = bind(resample, name)
+        self.adaptive = bind(adaptive, name)
+        self.fractional = bind(fractional, name)
+        self.unpool = bind(unpool, name)
+        #: whether convolution layers have a bias unless told otherwise (tf.nn and jax.lax ops have none)
+        self.bias_default = bias_default
+        #: weights and tensors with the spatial axes first, channels last (tf, keras, jax)
+        self.channels_last = channels_last
+        #: whether a transposed convolution takes groups
+        self.transposed_groups = transposed_groups
+        #: a transposed convolution's weight layout: "in,out,k" (torch), "k,out,in" (tf, keras), "k,in,out" (flax)
+        self.transposed_weight = transposed_weight
+        #: whose words the groups checks use: "torch" (_ConvNd) or "keras" (base_conv.py build)
+        self.groups_words = groups_words
+        #: whether batch norm in training mode needs more than one value per channel (torch)
+        self.batchnorm_batch_check = batchnorm_batch_check
 
     def __repr__(self) -> str:
         return f"<framework {self.name}>"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules)
+from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
 from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
 
 
@@ -121,6 +121,15 @@ class Pool(PoolRules):
         return notes
 
 
+# ---------------------------------------------------------------------------- resampling
+class Resample(ResampleRules):
+    name = "caffe"
+    lacks = {"interpolate": "BVLC Caffe has no Upsample, Interp or Resize layer (those live in forks). Its bilinear "
+                            "upsampling by r is a Deconvolution with weight_filler 'bilinear', kernel_size 2r - r % 2, "
+                            "stride r, pad ceil((r - 1) / 2) (include/caffe/filler.hpp BilinearFiller): use "
+                            "conv-transpose2d -f caffe (r = 2: --k 4 --s 2 --p 1)",
+             "pixel shuffle": "BVLC Caffe has no PixelShuffle, DepthToSpace or SpaceToDepth layer"}
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("caffe", "Caffe", "BVLC/caffe master (read from source)", CONV, POOL)
+FRAMEWORK = Framework("caffe", "Caffe", "BVLC/caffe master (read from source)", CONV, POOL, resample=Resample())
