@@ -65,10 +65,32 @@ class ConvRules:
     smallest_transposed_output = 1
     #: where the rules come from
     sources: dict[str, str] = {}
+    #: how a transposed convolution selects its size on top of the padding: "output_padding",
+    #: "keras_output_padding" (None or 0..s-1), "output_shape" (tf) or "padding" (the pads alone)
+    transposed_select = "output_padding"
+    #: whether an output_shape (with auto_pad or pads 0, which it then generates) also selects the size (ONNX)
+    transposed_output_shape = False
+    #: whether explicit transposed pads are those of the stride-dilated input (jax.lax.conv_transpose)
+    transposed_dilated_pads = False
+    #: whether the transposed size is the one whose forward convolution gives the input (tf, keras)
+    transposed_by_forward = False
+    #: solve: which explicit paddings it proposes for a forward convolution, where narrower than the engine's
+    solve_explicit: str | None = None
+    #: solve: numbers before keywords (where numbers are the idiom)
+    solve_numbers_first = False
+    #: solve: what a combination may not mix, beyond the shared rules (appended to its rejection)
+    solve_combination_limits = ""
+    #: solve: a note on every forward-convolution answer
+    solve_note = ""
 
     # ------------------------------------------------------------------ helpers
     def error(self, message: str, rule: str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
+
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        """A cheap necessary condition: explicit transposed pads can give ``target`` (always, by default)."""
+        return True
 
     def check_axis(self, a: AxisSpec) -> None:
         """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and
@@ -210,6 +232,10 @@ class PoolRules:
     trunc = False  # the floor rule divides toward zero (C++ int64), not down
     drop_needs_padding = False  # Caffe drops a window starting past the input only when it pads
     sources: dict[str, str] = {}
+    #: solve: numbers before keywords (where numbers are the idiom)
+    solve_numbers_first = False
+    #: solve: what a combination may not mix, beyond the shared rules (appended to its rejection)
+    solve_combination_limits = ""
 
     def error(self, message: str, rule: str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
@@ -398,6 +424,11 @@ class ResampleRules(FamilyRules):
                     layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
         """The output sizes, checked in the framework's order, or its rejection."""
         raise self.no_layer("interpolate", layer_name)
+
+    def rounding(self, size: int, scale: Any, scale_used: float | None) -> tuple[str, str]:
+        """How a report shows a scale and the size computed from it: ``(asked, rounding)``; by default
+        torch's ``trunc(double(size) * scale)``."""
+        return f"scale {scale:g}", f"trunc({size} x {scale!r} = {float(size) * scale!r})"
 
     def sampling_step(self, mode: str, n: int, antialias: bool, size: int, extent: int, output: int,
                       scale: float | None, align_corners: bool) -> float:

@@ -13,6 +13,8 @@ from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
 class Conv(ConvRules):
     name = "caffe"
     title = "Caffe (BVLC)"
+    transposed_select = "padding"
+    solve_numbers_first = True
     default_padding = "0"
     keywords: dict[str, str] = {}
     transposed_keywords: dict[str, str] = {}
@@ -52,10 +54,15 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0, out,
                               tuple(o.output for o in options), options)
 
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
+
 
 class Pool(PoolRules):
     name = "caffe"
     title = "Caffe (BVLC)"
+    solve_numbers_first = True
     ops = {"max": "Pooling (MAX)", "avg": "Pooling (AVE)"}
     ndims = (2,)
     keywords: dict[str, str] = {}

@@ -14,6 +14,8 @@ from convshape.rules.pool import window_count
 class Conv(ConvRules):
     name = "jax"
     title = "JAX (jax.lax)"
+    transposed_select = "padding"
+    transposed_dilated_pads = True
     default_padding = "valid"
     keywords = {"valid": "VALID: no padding", "same": "SAME: output ceil(i/s), extra at the end",
                 "same-upper": "SAME (extra at the end)", "same-lower": "SAME_LOWER: extra at the start"}
@@ -88,6 +90,11 @@ class Conv(ConvRules):
                              output=out, output_size=output_size)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
                               tuple(o.output for o in options), options)
+
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        """lax.conv_transpose: out = (i - 1) * s + 1 + lo + hi - eff + 1."""
+        return (size - 1) * stride + 1 + pad_before + pad_after - rules.effective_kernel(kernel, dilation) + 1 == target
 
 
 class Pool(PoolRules):

@@ -17,6 +17,9 @@ from convshape.frameworks.tf import CONV as TF_CONV
 class Conv(ConvRules):
     name = "keras"
     title = "Keras 3 (TensorFlow backend)"
+    transposed_select = "keras_output_padding"
+    transposed_by_forward = True
+    solve_combination_limits = "; Keras takes no stride > 1 with dilation > 1"
     default_padding = "valid"
     keywords = {"valid": "no padding; an output below 1 is an error (Keras never gives an empty output)",
                 "same": "output ceil(i/s); pads as TF SAME, extra at the end",
@@ -118,6 +121,7 @@ class Conv(ConvRules):
 class Pool(PoolRules):
     name = "keras"
     title = "Keras 3 (TensorFlow backend)"
+    solve_combination_limits = "; Keras takes no stride > 1 with dilation > 1"  # (solve says it for pools too)
     ops = {"max": "MaxPooling{n}D", "avg": "AveragePooling{n}D"}
     default_padding = "valid"
     keywords = {"valid": "output floor((i - k) / s) + 1, rejected when <= 0",
@@ -193,6 +197,9 @@ class Resample(ResampleRules):
 
     def argument_options(self, resizing: bool) -> frozenset[str]:
         return frozenset({"crop_to_aspect_ratio", "pad_to_aspect_ratio"}) if resizing else frozenset()
+
+    def rounding(self, size: int, scale: Any, scale_used: float | None) -> tuple[str, str]:
+        return f"factor {scale}", f"{size} x {scale}"
 
     def layer_name(self, resizing: bool) -> str:
         return "keras.layers.Resizing" if resizing else self.interpolate_name

@@ -15,6 +15,7 @@ from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, Trans
 class Conv(ConvRules):
     name = "onnx"
     title = "ONNX (operator spec; onnxruntime where the spec is silent)"
+    transposed_output_shape = True
     default_padding = "0"  # auto_pad=NOTSET, pads all 0
     keywords = {"valid": "auto_pad=VALID: no padding",
                 "same": "auto_pad=SAME_UPPER (ONNX has no plain SAME)",
@@ -124,6 +125,10 @@ class Conv(ConvRules):
                              f"{back(default, pb, pa)} but got {a.input}.", "output-padding", output_padding=op,
                              stride=a.stride)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, default, valid, tuple(options))
+
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
 
 
 class Pool(PoolRules):
@@ -300,6 +305,11 @@ class Resample(ResampleRules):
         layer = "onnx Resize" + (" (coordinate_transformation_mode=align_corners)" if align_corners else "")
         return Resampled(tuple(runtime if self.runtime else outs), used, scales, mode, layer, align_corners,
                          antialias, tuple((i, 0, 0) for i in ins))
+
+    def rounding(self, size: int, scale: Any, scale_used: float | None) -> tuple[str, str]:
+        if self.runtime:  # upsamplebase.h ComputeOutputShape: a float32 product, truncated
+            return f"scale {scale:g}", f"trunc(float32 {size} x float32 {scale_used!r})"
+        return f"scale {scale:g}", f"floor({size} x float32 {scale_used!r})"
 
     def sampling_step(self, mode: str, n: int, antialias: bool, size: int, extent: int, output: int,
                       scale: float | None, align_corners: bool) -> float:

@@ -15,6 +15,8 @@ from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, Trans
 class Conv(ConvRules):
     name = "tf"
     title = "TensorFlow (tf.nn)"
+    transposed_select = "output_shape"
+    transposed_by_forward = True
     default_padding = "valid"  # tf.nn.conv2d has no default; VALID is the no-padding choice
     keywords = {"valid": "VALID: no padding",
                 "same": "SAME: output ceil(i/s), total max(0, (o-1)*s + d*(k-1) + 1 - i), extra at the end",
@@ -98,6 +100,10 @@ class Conv(ConvRules):
                          f"computed = {computed} spatial_dim: {spatial_dim} input: {output_size} "
                          f"filter: {a.kernel} output: {a.input} stride: {a.stride} dilation: {a.dilation}",
                          "output-size", actual=a.input, computed=computed, output_size=output_size)
+
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.tf_windowed_output(target, kernel, stride, dilation, pad_before, pad_after) == size
 
 
 class Pool(PoolRules):

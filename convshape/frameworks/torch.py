@@ -15,6 +15,10 @@ from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, Trans
 class Conv(ConvRules):
     name = "torch"
     title = "PyTorch (torch.nn)"
+    solve_explicit = "symmetric"  # nn.ConvNd pads both sides equally (before:after needs F.pad / nn.ZeroPad)
+    solve_numbers_first = True
+    solve_note = ("torch's Conv layers pad both sides equally: solve lists symmetric paddings and padding='same' "
+                  "(an odd total puts the extra at the end)")
     default_padding = "0"
     keywords = {
         "valid": "no padding",
@@ -98,10 +102,15 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
                               tuple(o.output for o in options), options)
 
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
+
 
 class Pool(PoolRules):
     name = "torch"
     title = "PyTorch (torch.nn.functional)"
+    solve_numbers_first = True
     ops = {"max": "F.max_pool{n}d", "avg": "F.avg_pool{n}d", "lp": "F.lp_pool{n}d"}
     keywords: dict[str, str] = {}
     explicit = "symmetric"
