@@ -18,8 +18,6 @@ onnxruntime 1.31.1, and jax 0.10.2.
 
 from __future__ import annotations
 
-import math
-import struct
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
@@ -409,4 +407,7 @@ def pixel_unshuffle(input: ShapeArg, factor: int, data_format: str | None = None
 
 
 __all__ = ["InterpolateResult", "PixelShuffleResult", "ResampleAxis", "ShuffleAxis", "interpolate", "pixel_shuffle",
-           "pixel_unshuffle", "upsample"]
+           "pixel_unshuffle", "upsample",
+           # re-exported from convshape.rules.resample
+           "factor_output", "float32", "keras_aspect_window", "onnx_policy_outputs", "onnx_scaled_output",
+           "onnxruntime_scaled_output", "scaled_output", "source_step", "tf_int32", "torch_source_step"]

@@ -318,7 +318,7 @@ def _explicit_kind(p: Problem) -> str:
     fw = p.fw
     kind = fw.explicit_transposed if p.transposed else fw.explicit
     # solve's vocabulary where it is narrower than the engine's (ConvRules.solve_explicit)
-    return fw.solve_explicit or kind if p.family == "conv" else kind
+    return str(fw.solve_explicit or kind) if p.family == "conv" else str(kind)
 
 
 def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:

@@ -15,8 +15,6 @@ reproduce the framework's float arithmetic exactly and say so.
 
 from __future__ import annotations
 
-import math
-import struct
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
@@ -355,4 +353,8 @@ def max_unpool(input: IntArg, kernel: IntArg, stride: IntArg = None, padding: Pa
 
 
 __all__ = ["AdaptiveAxis", "AdaptivePoolResult", "FractionalAxis", "FractionalResult", "UnpoolAxis", "UnpoolResult",
-           "adaptive_pool", "adaptive_windows", "fractional_max_pool", "keras_adaptive_windows", "max_unpool"]
+           "adaptive_pool", "adaptive_windows", "fractional_max_pool", "keras_adaptive_windows", "max_unpool",
+           # re-exported from convshape.rules.unpool
+           "adaptive_end", "adaptive_start", "fractional_fits", "fractional_largest_output", "fractional_output",
+           "maxpool_inputs", "onnx_largest_index", "onnx_pool_inputs", "onnx_shape_size", "onnx_unpool_default",
+           "tf_pool_inputs", "uniform_pooling", "unpool_default", "unpool_valid_outputs", "window_gaps"]

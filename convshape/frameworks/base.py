@@ -236,6 +236,8 @@ class PoolRules:
     solve_numbers_first = False
     #: solve: what a combination may not mix, beyond the shared rules (appended to its rejection)
     solve_combination_limits = ""
+    #: solve: a note on every answer (none for pooling)
+    solve_note = ""
 
     def error(self, message: str, rule: str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)

@@ -321,8 +321,9 @@ class Resample(ResampleRules):
         too: the TF backend transposes around tf.nn's NHWC op."""
         shape, r = shape, factor
         name = "space_to_depth" if unshuffle else "depth_to_space"
-        err = lambda msg, rule: ShapeError(msg, framework=self.name, rule=rule,  # noqa: E731
-                                           values={"input": list(shape), "factor": r})
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
         if r < 2:
             raise err(f"`block_size` must be at least 2. Received: block_size={r}", "factor-positive")
         if len(shape) != 4:

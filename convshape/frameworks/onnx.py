@@ -289,7 +289,9 @@ class Resample(ResampleRules):
             outs = runtime = sizes or ()
             used = (None,) * n  # the kernel samples at output / input
         if runtime != outs:
-            shown = lambda sizes: "x".join(map(str, sizes))  # noqa: E731
+            def shown(sizes: Sequence[int]) -> str:
+                return "x".join(map(str, sizes))
+
             how = ("(trunc(float32(input) x float32(scale)))" if scales is not None else
                    "(std::round(scale x input) with a float32 scale)")
             if self.runtime:
@@ -324,8 +326,9 @@ class Resample(ResampleRules):
         (core/providers/cpu/tensor/space_depth_ops.h ``InputValidationsAndOutputDimsCalc``, height before
         width); the texts are theirs, with the values added. blocksize 1 is allowed."""
         r = factor
-        err = lambda msg, rule: ShapeError(msg, framework=self.name, rule=rule,  # noqa: E731
-                                           values={"input": list(shape), "factor": r})
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
         if r <= 0:
             raise err("Blocksize must be positive", "factor-positive")
         if len(shape) != 4:
@@ -427,7 +430,9 @@ class Unpool(UnpoolRules):
                 raise err(f"Computed output dimension is not positive for axis {axis + 2}. Check kernel_shape, "
                           f"strides, and pads attributes. (output {default})", "output-size", output=default,
                           axis=axis)
-        shape = lambda values: "{" + ",".join(str(v) for v in [1, 1, *values]) + "}"  # noqa: E731  TensorShape
+        def shape(values: Sequence[int]) -> str:  # TensorShape's printing
+            return "{" + ",".join(str(v) for v in [1, 1, *values]) + "}"
+
         if outs is not None and onnx_shape_size(outs) < math.prod(defaults):
             raise err(f"output_shape is smaller than minimum required. output_shape:{shape(outs)} inferred output "
                       f"shape:{shape(defaults)}", "output-size", output_size=list(outs), default=defaults)

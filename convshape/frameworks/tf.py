@@ -267,8 +267,9 @@ class Resample(ResampleRules):
     def shuffle(self, shape: tuple[int, ...], r: int, unshuffle: bool, data_format: str) -> tuple[int, ...]:
         """``tf.nn.depth_to_space`` / ``space_to_depth`` (tensorflow/core/kernels/depthtospace_op.cc,
         spacetodepth_op.cc; block_size >= 2 from the op registration, array_ops.cc)."""
-        err = lambda msg, rule: ShapeError(msg, framework=self.name, rule=rule,  # noqa: E731
-                                           values={"input": list(shape), "factor": r})
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
         if r < 2:
             raise err(f"Value for attr 'block_size' of {r} must be at least minimum 2", "factor-positive")
         if len(shape) != 4:
@@ -291,8 +292,9 @@ class Resample(ResampleRules):
         ``tf.batch_to_space(X, [r], [[0, 0]])`` -> transpose back, so C must divide by r (BatchToSpaceND,
         tensorflow/core/kernels/batchtospace_op.cc); unshuffle is the same with ``space_to_batch``
         (spacetobatch_op.cc)."""
-        err = lambda msg, rule: ShapeError(msg, framework=self.name, rule=rule,  # noqa: E731
-                                           values={"input": list(shape), "factor": r})
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
         if len(shape) != 3:
             raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, W, C) tensor, but got rank {len(shape)}", "rank")
         b, w, c = shape

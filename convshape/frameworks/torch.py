@@ -404,8 +404,9 @@ class Resample(ResampleRules):
         """``pixel_shuffle`` / ``pixel_unshuffle`` (aten/src/ATen/native/PixelShuffle.cpp, checks in
         PixelShuffle.h ``check_pixel_(un)shuffle_shapes``): any leading dims, then (C, H, W)."""
         name, what = ("pixel_unshuffle", "downscale_factor") if unshuffle else ("pixel_shuffle", "upscale_factor")
-        err = lambda msg, rule: ShapeError(msg, framework=self.name, rule=rule,  # noqa: E731
-                                           values={"input": list(shape), "factor": r})
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
         if len(shape) < 3:
             raise err(f"{name} expects input to have at least 3 dimensions, but got input with {len(shape)} "
                       f"dimension(s)", "rank")
@@ -432,8 +433,9 @@ class Resample(ResampleRules):
         ``view(N, C * r, W // r)``; a view whose element count differs from the input's raises."""
         import math
 
-        err = lambda msg, rule: ShapeError(msg, framework=self.name, rule=rule,  # noqa: E731
-                                           values={"input": list(shape), "factor": r})
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
         if len(shape) != 3:
             raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, C, W) tensor, but got rank {len(shape)}", "rank")
         b, c, w = shape

@@ -50,7 +50,7 @@ def _window_summary(a: AdaptiveAxis) -> str:
 
 
 def adaptive_report(result: AdaptivePoolResult) -> list[Block]:
-    from convshape.api.unpool import window_gaps
+    from convshape.rules.unpool import window_gaps
 
     blocks = _head(result, f" · adaptive {'average' if result.kind == 'avg' else 'max'} pooling")
     rows = tuple((str(i), str(a.input), str(a.output), ", ".join(str(s) for s in sorted(set(a.sizes))) or "-",
