@@ -233,32 +233,6 @@ def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, fram
 
 
 # ---------------------------------------------------------------------- fractional max pooling
-_AXIS_NAMES = {2: ("height", "width"), 3: ("time", "height", "width")}
-_CHECK_ORDER = {2: (0, 1), 3: (0, 2, 1)}  # FractionalMaxPool3d.cpp checks time, width, then height
-
-
-def _scalar(value: object) -> bool:
-    """Whether the user gave one value for every axis (torch quotes it as given)."""
-    return isinstance(value, (int, float)) or isinstance(value, str) and "," not in value
-
-
-def _ratios(value: RatioArg, ndim: int) -> tuple[float, ...]:
-    """``0.5`` / ``"0.5,0.7"`` / ``[0.5, 0.7]`` -> one float per axis."""
-    parts: list[Any] = value.split(",") if isinstance(value, str) else \
-        list(value) if isinstance(value, Sequence) else [value]
-    try:
-        floats = [float(p) for p in parts if not isinstance(p, bool)]
-    except (TypeError, ValueError):
-        floats = []
-    if len(floats) != len(parts) or not floats:
-        raise ShapeError(f"output_ratio must be a number or a comma-separated list of numbers, but got {value!r}",
-                         rule="not-a-number", values={"output_ratio": value})
-    if len(floats) == 1:
-        return tuple(floats) * ndim
-    if len(floats) != ndim:
-        raise ShapeError(f"output_ratio has {len(floats)} values but the layer has {ndim} spatial axes; "
-                         f"give one value or {ndim}", rule="axis-count", values={"output_ratio": value, "axes": ndim})
-    return tuple(floats)
 
 
 def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = None, output_ratio: RatioArg = None, *,
@@ -266,56 +240,19 @@ def fractional_max_pool(input: IntArg, kernel: IntArg, output_size: IntArg = Non
     """Fractional max pooling (torch nn.FractionalMaxPool2d/3d): the output size, from
     ``output_size`` or ``output_ratio`` (``int(input * ratio)``, ratio in (0, 1)), checked
     against the kernel as torch checks it (2-D: ``output + kernel - 1 <= input``; 3-D: ``<``)."""
-    framework_rules = frameworks.get(framework)
-    framework_rules.fractional.check_layer()
-    fw = framework_rules.name
+    fw = frameworks.get(framework)
+    rules = fw.fractional
+    rules.check_layer()
     n = _ndim(ndim, (2, 3), input, kernel, output_size, output_ratio)
-    module = f"FractionalMaxPool{n}d"
     ins = per_axis(input, "input", n)
     ks = per_axis(kernel, "kernel", n)
     _limit("input", ins, MAX_INPUT)
-    if min(ks) < 1:  # the 3-D module's check; nn.FractionalMaxPool2d / F take k <= 0 and return -inf
-        raise ShapeError(f"kernel_size must be greater than 0, but got {ks[0] if _scalar(kernel) else ks}",
-                         framework=fw, rule="kernel-size", values={"kernel": list(ks)})
-    if output_size is None and output_ratio is None:
-        raise ShapeError(f"{module} requires specifying either an output size, or a pooling ratio",
-                         framework=fw, rule="output-selection")
-    if output_size is not None and output_ratio is not None:
-        raise ShapeError("only one of output_size and output_ratio may be specified", framework=fw,
-                         rule="output-selection", values={"output_size": output_size, "output_ratio": output_ratio})
-    ratios: tuple[float | None, ...] = (None,) * n
-    if output_ratio is not None:
-        ratios = _ratios(output_ratio, n)
-        if not all(0 < r < 1 for r in ratios):
-            raise ShapeError(f"output_ratio must be between 0 and 1 (got "
-                             f"{ratios[0] if _scalar(output_ratio) else tuple(ratios)})",
-                             framework=fw, rule="output-ratio", values={"output_ratio": list(ratios)})
-        outs = tuple(fractional_output(i, r) for i, r in zip(ins, ratios))
-    else:
-        outs = per_axis(output_size, "output_size", n)
-    op = f"fractional_max_pool{n}d" + ("_out" if n == 3 else "")
-    for axis, size in enumerate(ins):
-        if size < 1:
-            raise ShapeError(f"{op}(): Expected input to have non-zero size for non-batch dimensions, but got"
-                             f"{_shape(ins, n)} with dimension {axis + 2} being empty.", framework=fw,
-                             rule="input-size", values={"input": list(ins)})
-    for axis in _CHECK_ORDER[n]:
-        name, size, k, out = _AXIS_NAMES[n][axis], ins[axis], ks[axis], outs[axis]
-        if not fractional_fits(size, k, out, n):
-            raise ShapeError(f"{op}(): pool {name} {k} too large relative to input {name} {size}", framework=fw,
-                             rule="pool-too-large", values={"input": size, "kernel": k, "output": out})
-    for out in outs:
-        if out < 0:
-            raise ShapeError(f"Trying to create tensor with negative dimension {out}: {_shape(outs, n)}",
-                             framework=fw, rule="output-size", values={"output_size": list(outs)})
-    axes = _per_axis(lambda _, i, k, o, r: FractionalAxis(i, k, o, r, fractional_largest_output(i, k, n),
-                                                          fractional_largest_output(i, o, n)), ins, ks, outs, ratios)
-    notes = ["windows start at random offsets each call (generate_intervals: steps of floor or ceil of "
-             "(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end"]
-    if n == 3:
-        notes.append("FractionalMaxPool3d needs output + kernel <= input, one cell stricter than 2-D's "
-                     "output + kernel - 1 <= input, and checks time, width, then height")
-    return FractionalResult(f"fractional-maxpool{n}d", fw, axes, _empty_warnings(outs), tuple(notes))
+    notes: list[str] = []
+    outs, ratios = rules.outputs(ins, ks, kernel, output_size, output_ratio, n, notes)
+    axes = _per_axis(lambda _, i, k, o, r: FractionalAxis(i, k, o, r, *rules.limits(i, k, o, n)), ins, ks, outs,
+                     ratios)
+    return FractionalResult(f"fractional-maxpool{n}d", fw.name, axes, _empty_warnings(outs, fw.name),
+                            tuple(notes))
 
 
 # ---------------------------------------------------------------------- max unpooling

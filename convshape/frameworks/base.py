@@ -513,6 +513,15 @@ class FractionalRules(PoolingFamilyRules):
     family = "fractional"
     what = "fractional max pooling"
 
+    def outputs(self, ins: Sequence[int], ks: Sequence[int], kernel: Any, output_size: Any, output_ratio: Any,
+                n: int, notes: list[str]) -> tuple[tuple[int, ...], tuple[float | None, ...]]:
+        """The output size and ratio per axis, checked in the framework's order, or its rejection."""
+        raise self.no_layer()
+
+    def limits(self, size: int, kernel: int, output: int, n: int) -> tuple[int, int]:
+        """(the largest output for this kernel, the largest kernel for this output) on one axis."""
+        raise self.no_layer()
+
 
 class UnpoolRules(PoolingFamilyRules):
     """Max unpooling: the sizes, every accepted output size, and the max pool's inputs."""

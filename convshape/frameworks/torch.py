@@ -492,6 +492,89 @@ class Fractional(FractionalRules):
     layers = "nn.FractionalMaxPool2d / nn.FractionalMaxPool3d"
     sources = {"size": "torch/nn/functional.py fractional_max_pool2d/3d_with_indices; "
                        "aten FractionalMaxPool2d.cpp / FractionalMaxPool3d.cpp"}
+    AXIS_NAMES = {2: ("height", "width"), 3: ("time", "height", "width")}
+    CHECK_ORDER = {2: (0, 1), 3: (0, 2, 1)}  # FractionalMaxPool3d.cpp checks time, width, then height
+
+    @staticmethod
+    def scalar(value: object) -> bool:
+        """Whether the user gave one value for every axis (torch quotes it as given)."""
+        return isinstance(value, (int, float)) or isinstance(value, str) and "," not in value
+
+    @staticmethod
+    def ratios(value: Any, ndim: int) -> tuple[float, ...]:
+        """``0.5`` / ``"0.5,0.7"`` / ``[0.5, 0.7]`` -> one float per axis."""
+        parts: list[Any] = value.split(",") if isinstance(value, str) else \
+            list(value) if isinstance(value, Sequence) else [value]
+        try:
+            floats = [float(p) for p in parts if not isinstance(p, bool)]
+        except (TypeError, ValueError):
+            floats = []
+        if len(floats) != len(parts) or not floats:
+            raise ShapeError(f"output_ratio must be a number or a comma-separated list of numbers, but got {value!r}",
+                             rule="not-a-number", values={"output_ratio": value})
+        if len(floats) == 1:
+            return tuple(floats) * ndim
+        if len(floats) != ndim:
+            raise ShapeError(f"output_ratio has {len(floats)} values but the layer has {ndim} spatial axes; "
+                             f"give one value or {ndim}", rule="axis-count", values={"output_ratio": value, "axes": ndim})
+        return tuple(floats)
+
+    def outputs(self, ins: Sequence[int], ks: Sequence[int], kernel: Any, output_size: Any, output_ratio: Any,
+                n: int, notes: list[str]) -> tuple[tuple[int, ...], tuple[float | None, ...]]:
+        """The output size, from ``output_size`` or ``output_ratio`` (``int(input * ratio)``, ratio in (0, 1)),
+        checked against the kernel as torch checks it (2-D: ``output + kernel - 1 <= input``; 3-D: ``<``)."""
+        from convshape.params import per_axis
+        from convshape.rules.unpool import fractional_fits, fractional_output
+
+        fw = self.name
+        module = f"FractionalMaxPool{n}d"
+        if min(ks) < 1:  # the 3-D module's check; nn.FractionalMaxPool2d / F take k <= 0 and return -inf
+            raise ShapeError(f"kernel_size must be greater than 0, but got {ks[0] if self.scalar(kernel) else ks}",
+                             framework=fw, rule="kernel-size", values={"kernel": list(ks)})
+        if output_size is None and output_ratio is None:
+            raise ShapeError(f"{module} requires specifying either an output size, or a pooling ratio",
+                             framework=fw, rule="output-selection")
+        if output_size is not None and output_ratio is not None:
+            raise ShapeError("only one of output_size and output_ratio may be specified", framework=fw,
+                             rule="output-selection", values={"output_size": output_size,
+                                                              "output_ratio": output_ratio})
+        ratios: tuple[float | None, ...] = (None,) * n
+        if output_ratio is not None:
+            floats = self.ratios(output_ratio, n)
+            if not all(0 < r < 1 for r in floats):
+                raise ShapeError(f"output_ratio must be between 0 and 1 (got "
+                                 f"{floats[0] if self.scalar(output_ratio) else tuple(floats)})",
+                                 framework=fw, rule="output-ratio", values={"output_ratio": list(floats)})
+            outs = tuple(fractional_output(i, r) for i, r in zip(ins, floats))
+            ratios = floats
+        else:
+            outs = per_axis(output_size, "output_size", n)
+        op = f"fractional_max_pool{n}d" + ("_out" if n == 3 else "")
+        for axis, size in enumerate(ins):
+            if size < 1:
+                raise ShapeError(f"{op}(): Expected input to have non-zero size for non-batch dimensions, but got"
+                                 f"{torch_shape(ins, n)} with dimension {axis + 2} being empty.", framework=fw,
+                                 rule="input-size", values={"input": list(ins)})
+        for axis in self.CHECK_ORDER[n]:
+            name, size, k, out = self.AXIS_NAMES[n][axis], ins[axis], ks[axis], outs[axis]
+            if not fractional_fits(size, k, out, n):
+                raise ShapeError(f"{op}(): pool {name} {k} too large relative to input {name} {size}", framework=fw,
+                                 rule="pool-too-large", values={"input": size, "kernel": k, "output": out})
+        for out in outs:
+            if out < 0:
+                raise ShapeError(f"Trying to create tensor with negative dimension {out}: {torch_shape(outs, n)}",
+                                 framework=fw, rule="output-size", values={"output_size": list(outs)})
+        notes.append("windows start at random offsets each call (generate_intervals: steps of floor or ceil of "
+                     "(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end")
+        if n == 3:
+            notes.append("FractionalMaxPool3d needs output + kernel <= input, one cell stricter than 2-D's "
+                         "output + kernel - 1 <= input, and checks time, width, then height")
+        return outs, ratios
+
+    def limits(self, size: int, kernel: int, output: int, n: int) -> tuple[int, int]:
+        from convshape.rules.unpool import fractional_largest_output
+
+        return fractional_largest_output(size, kernel, n), fractional_largest_output(size, output, n)
 
 
 class Unpool(UnpoolRules):
