@@ -171,6 +171,16 @@ def test_onnx_gives_the_spec_and_onnxruntime_its_own_size(size: int, scale: floa
     assert any(f"gives {spec}, not onnxruntime 1.31's {runtime}" in w for w in ort.warnings)
 
 
+def test_onnx_and_onnxruntime_keep_aspect_ratio_policy() -> None:
+    """99 x 24/176 = 13.5: the reference implementation rounds 13.499... in double to 13, onnxruntime the
+    float32 product to 14 (run for real: Resize sizes [24, 24], axes [2, 3], not_larger on 99x176 -> 14x24)."""
+    onnx = interpolate("99,176", size="24,24", keep_aspect_ratio_policy="not_larger", framework="onnx")
+    ort = interpolate("99,176", size="24,24", keep_aspect_ratio_policy="not_larger", framework="onnxruntime")
+    assert onnx.output == (13, 24) and ort.output == (14, 24)
+    assert onnx.warnings[0].startswith("onnxruntime 1.31 gives 14x24, not the spec's 13x24")
+    assert "gives 13x24, not onnxruntime 1.31's 14x24" in ort.warnings[0]
+
+
 def test_onnx_and_onnxruntime_agree_where_float32_does_not_matter() -> None:
     onnx = interpolate(37, scale=1.5, framework="onnx")
     ort = interpolate(37, scale=1.5, framework="onnxruntime")
@@ -199,3 +209,15 @@ def test_onnxruntime_resize_runs_as_modelled() -> None:
 
     for size, scale in ((100, 0.29), (50, 2.3), (37, 1.5)):
         assert run(size, scale) == interpolate(size, scale=scale, framework="onnxruntime").output
+
+    node = helper.make_node("Resize", ["X", "", "", "sizes"], ["Y"], mode="nearest", axes=[2, 3],
+                            keep_aspect_ratio_policy="not_larger")
+    graph = helper.make_graph([node], "policy", [helper.make_tensor_value_info("X", TensorProto.FLOAT,
+                                                                               [1, 1, 99, 176])],
+                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)],
+                              [helper.make_tensor("sizes", TensorProto.INT64, [2], [24, 24])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)])
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    shape = session.run(None, {"X": np.zeros((1, 1, 99, 176), np.float32)})[0].shape[2:]
+    assert tuple(shape) == interpolate("99,176", size="24,24", keep_aspect_ratio_policy="not_larger",
+                                       framework="onnxruntime").output
