@@ -146,3 +146,45 @@ class Counted(NamedTuple):
     ceil_output: int | None
     dropped: bool
 
+
+
+# ---------------------------------------------------------------------------- resampling, unpooling
+Window = tuple[int, int]  # an adaptive window [start, end) (as convshape.rules.unpool.Window; rules import nothing)
+
+
+class Resampled(NamedTuple):
+    """What a framework's interpolation rules give: the output per axis, the scale each axis hands the
+    kernel, the scales in effect, the mode and layer, and what the kernel resizes per axis
+    ``(extent, pad_before, pad_after)``."""
+
+    outputs: tuple[int, ...]
+    kernel_scales: tuple[float | None, ...]
+    scales: tuple[float, ...] | None
+    mode: str
+    layer: str
+    align_corners: bool | None
+    antialias: bool
+    windows: tuple[tuple[int, int, int], ...]
+
+
+class UnpoolAxis(NamedTuple):
+    """One axis of max unpooling: the size in effect, every accepted size, and the sizes the
+    matching max pool maps to the input (where the indices put every maximum back in place).
+    ``open_ended``: every size above ``valid_outputs`` is accepted too (onnxruntime)."""
+
+    input: int
+    kernel: int
+    stride: int
+    pad_before: int
+    pad_after: int
+    default: int
+    output: int
+    valid_outputs: tuple[int, ...]
+    pool_inputs: tuple[int, ...]
+    open_ended: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["valid_outputs"] = list(self.valid_outputs)
+        d["pool_inputs"] = list(self.pool_inputs)
+        return d

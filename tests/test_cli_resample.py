@@ -130,8 +130,8 @@ def test_pixel_shuffle_table():
      "Providing `scales` is incompatible with a `keep_aspect_ratio_policy` other than \"stretch\"."),
     (["pixel-shuffle", "--i", "1x7x4x4", "--r", "2", "-f", "onnx"],
      "onnx: DepthToSpace requires input depth to be a multiple of (block_size * block_size)"),
-    (["pixel-unshuffle", "--i", "1x1x5x4", "--r", "2", "-f", "ort"],
-     "onnx: SpaceToDepth requires input height to be a multiple of block_size"),
+    (["pixel-unshuffle", "--i", "1x1x5x4", "--r", "2", "-f", "ort"],  # onnxruntime answers as itself
+     "onnxruntime: SpaceToDepth requires input height to be a multiple of block_size"),
     (["interpolate", "--i", "5,7", "--size", "3,11", "-f", "jax"],
      "jax: resize() missing 1 required positional argument: 'method'"),
     (["upsample", "--i", "4", "--scale", "2", "-f", "jax", "--mode", "linear"], "jax: jax.image.resize takes shape"),
@@ -161,7 +161,7 @@ def test_framework_rejections_exit_1_with_one_line(args, text):
     assert text in result.stderr and result.stderr.strip().count("\n") == 0
     data = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
     assert text.split(": ", 1)[-1] in data["error"]
-    assert data["framework"] == (args[args.index("-f") + 1].replace("ort", "onnx") if "-f" in args else "torch")
+    assert data["framework"] == (args[args.index("-f") + 1].replace("ort", "onnxruntime") if "-f" in args else "torch")
     assert data["rule"] != "unknown-framework"
 
 

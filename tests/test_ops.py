@@ -163,9 +163,8 @@ def test_solve_and_explain_agree_on_pooling_names() -> None:
 
 # ---------------------------------------------------------------------------- no flags below the CLI
 PACKAGE = Path(__file__).resolve().parent.parent / "convshape"
-#: strings in code the lead is splitting per framework right now (convshape/frameworks/, and
-#: api/unpool.py's _unpool_onnx): to be reworded in API terms there (output_size), then removed here
-KNOWN = {"frameworks/": ("until --o picks one", "output_shape (--o)"), "api/unpool.py": ("(--o ",)}
+#: none left: every engine message names parameters (output_size=...), never flags
+KNOWN: dict[str, tuple[str, ...]] = {}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

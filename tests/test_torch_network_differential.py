@@ -17,7 +17,8 @@ from fractions import Fraction
 
 import pytest
 
-from convshape.network.evaluate import BIAS_DEFAULT, DATA_FORMATS, LayerReport, LayerSpec, chain, load_spec, network
+from convshape.frameworks import get as get_framework
+from convshape.network.evaluate import DATA_FORMATS, LayerReport, LayerSpec, chain, load_spec, network
 from convshape.params import explicit_padding, padding_keyword, per_axis
 
 from difftools import require_torch  # noqa: E402
@@ -92,7 +93,7 @@ def torch_layer(layer: LayerSpec, x, report: LayerReport | None, framework: str,
     built as its torch equivalent: same windows, same weights, the framework's bias default."""
     a = layer.args
     torch_spec = framework == "torch"
-    bias = a.get("bias", BIAS_DEFAULT[framework])
+    bias = a.get("bias", get_framework(framework).bias_default)
     ndim = x.dim() - 2
     kw = {"device": device}
     cin = x.shape[1] if x.dim() > 2 else x.shape[-1]

@@ -47,12 +47,6 @@ POOL_KIND = {"maxpool": "max", "avgpool": "avg", "lppool": "lp"}
 DEFAULT_NDIM = 2  # for_all_inputs without a rank: every axis scales alike, shown as a 2-D layer
 BOUND_LIMIT = 64  # kernel, stride, dilation and padding bounds: the search stays small
 COMBINATION_LIMIT = 20_000  # combinations of per-axis answers enumerated; beyond, each axis's best
-#: how a transposed convolution selects its size on top of the padding, per framework
-TRANSPOSED_SELECT = {"torch": "output_padding", "onnx": "output_padding", "onnxruntime": "output_padding", "keras": "keras_output_padding",
-                     "tf": "output_shape", "jax": "padding", "caffe": "padding"}
-#: vocabulary solve proposes where it is narrower than the engine's: nn.ConvNd pads both sides
-#: equally (before:after would need an extra F.pad / nn.ZeroPad layer)
-EXPLICIT_OVERRIDE = {("torch", "conv"): "symmetric"}
 RANKING = ("simplest first: dilation 1, output_padding 0, symmetric padding and the default ceil_mode first; then "
            "(pooling) stride equal to the window; then less total padding, smaller kernel, smaller stride. "
            "Combinations: the same kernel, stride and dilation on every axis first, then by the least simple axis")
@@ -298,7 +292,8 @@ def _keywords(p: Problem) -> list[str]:
 def _explicit_kind(p: Problem) -> str:
     fw = p.fw
     kind = fw.explicit_transposed if isinstance(fw, ConvRules) and p.transposed else fw.explicit
-    return EXPLICIT_OVERRIDE.get((fw.name, "pool" if p.kind else p.family), kind)
+    # solve's vocabulary where it is narrower than the engine's (ConvRules.solve_explicit)
+    return str(fw.solve_explicit or kind) if p.family == "conv" else str(kind)
 
 
 def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
@@ -310,7 +305,7 @@ def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
     pairs: list[Pad] = []
     if kind == "symmetric":
         pairs = [(q, q) for q in range(most + 1)]
-    elif kind == "asymmetric" and p.transposed and p.fw.name == "jax":
+    elif kind == "asymmetric" and p.transposed and p.fw.transposed_dilated_pads:
         # lax.conv_transpose pads the stride-dilated input: lo = eff - 1 - pad_before in torch's
         # terms; hi past eff - 1 adds what output_padding adds elsewhere (up to max(s, d) - 1)
         extra = max(stride, dilation) - 1
@@ -319,7 +314,7 @@ def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
         pairs = [(a, b) for a in range(most + 1) for b in range(most + 1)
                  if p.all_splits or 0 <= b - a <= 1]
     words: list[Pad] = list(_keywords(p))
-    return pairs + words if p.fw.name in ("torch", "caffe") else words + pairs
+    return pairs + words if p.fw.solve_numbers_first else words + pairs
 
 
 def _ways(p: Problem, kernel: int, stride: int, dilation: int) -> Iterator[Way]:
@@ -330,11 +325,11 @@ def _ways(p: Problem, kernel: int, stride: int, dilation: int) -> Iterator[Way]:
             for ceil in modes:
                 yield Way(padding, ceil, None, False)
         elif p.transposed:
-            select = TRANSPOSED_SELECT[p.fw.name]
+            select = p.fw.transposed_select
             if select == "output_padding":
                 for op in range(max(stride, dilation)):
                     yield Way(padding, None, op, False)
-                if p.fw.name in ("onnx", "onnxruntime") and (isinstance(padding, str) or padding == (0, 0)):
+                if p.fw.transposed_output_shape and (isinstance(padding, str) or padding == (0, 0)):
                     # ConvTranspose's output_shape: the pads are then generated (explicit pads are
                     # ignored, so one explicit pair stands for auto_pad=NOTSET)
                     yield Way(padding, None, None, True)
@@ -398,14 +393,8 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
         return False
     if not isinstance(way.padding, tuple):
         return True
-    name, (a, b) = p.fw.name, way.padding
-    if name in ("torch", "onnx", "onnxruntime", "caffe"):
-        return rules.transposed_output(size, kernel, stride, dilation, a, b, way.output_padding or 0) == target
-    if name == "jax":  # the stride-dilated input, padded lo:hi
-        return rules.lax_transposed_output(size, kernel, stride, dilation, a, b) == target
-    if name == "tf":
-        return rules.tf_windowed_output(target, kernel, stride, dilation, a, b) == size
-    return True
+    a, b = way.padding
+    return bool(p.fw.transposed_fits(size, kernel, stride, dilation, a, b, way.output_padding or 0, target))
 
 
 def _balanced(p: Problem, way: Way, pad_before: int, pad_after: int) -> bool:
@@ -484,7 +473,7 @@ def _up_proof(p: Problem, g: tuple[int, ...], way: Way, s_up: int) -> tuple[str,
     const = rules.transposed_offset(kernel, stride, dilation, pb, pa, op)
     proof = (f"output = s*i + (d*(k-1) + 1 + output_padding - s - pad_before - pad_after) = {stride}*i + "
              f"({dilation}*{kernel - 1} + 1 + {op} - {stride} - {pb} - {pa}) = {stride}*i + {const}")
-    if p.fw.name in ("tf", "keras"):
+    if p.fw.transposed_by_forward:
         forward = ("SAME gives ceil(o/s)" if way.padding in ("same", "same-upper") else
                    f"floor((o + {pb + pa} - {rules.effective_kernel(kernel, dilation)})/{stride}) + 1")
         proof += (f"; TF accepts the size o = {s_up}*i because its forward convolution maps it back to i "
@@ -668,11 +657,11 @@ def _build(p: Problem, combo: tuple[AxisSolution, ...], style: Style, inputs: Se
     ceil = None
     if p.transposed:
         ops = [w.output_padding for w in ways]
-        if style[2] is False and (p.fw.name == "keras" or any(ops)):  # output_padding given
+        if style[2] is False and (p.fw.transposed_select == "keras_output_padding" or any(ops)):  # given
             args["output_padding"] = _joined(ops)
         if style[3]:  # tf: the output size is the output_shape argument
             args["output_size"] = _joined(outputs)
-        name = TRANSPOSED_SELECT[p.fw.name]
+        name = p.fw.transposed_select
         select = tuple(_select(name, op_, o, w, example) for op_, o, w in zip(ops, outputs, ways))
     if p.kind:
         ceil = bool(style[1])
@@ -796,14 +785,13 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
     if not combos:
         raise ShapeError(f"every axis has a solution, but no {op_name} combines them in one layer "
                          f"(a padding keyword, ceil_mode and Keras's output_padding=None apply to every axis"
-                         + ("; Keras takes no stride > 1 with dilation > 1" if fw.name == "keras" else "") + ")",
+                         + fw.solve_combination_limits + ")",
                          framework=fw.name, rule="no-solution", values={"op": op_name})
     if cut:
         notes.append(f"over {COMBINATION_LIMIT} combinations: only each axis's simplest answers were combined "
                      f"(every axis's full list is under 'axes')")
-    if not p.transposed and not p.kind and fw.name == "torch":
-        notes.append("torch's Conv layers pad both sides equally: solve lists symmetric paddings and padding='same' "
-                     "(an odd total puts the extra at the end)")
+    if not p.transposed and not p.kind and fw.solve_note:
+        notes.append(fw.solve_note)
     if not all_splits and _explicit_kind(p) == "asymmetric":
         notes.append("explicit paddings are listed symmetric or with the odd one at the end, as SAME splits them; "
                      "all_splits=True lists every before:after split")

@@ -25,6 +25,18 @@ FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class FrameworkChoice(click.Choice):  # type: ignore[type-arg]
+    """``-f``: a registered framework or alias, read from the registry when the option is parsed, so a
+    framework registered after start-up is accepted too; any other name is a usage error (exit 2)."""
+
+    def __init__(self) -> None:
+        super().__init__(FRAMEWORK_NAMES, case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        self.choices = [*FRAMEWORKS, *ALIASES]
+        return super().convert(value, param, ctx)
+
+
 EXIT_CODES = "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error."
 
 
@@ -148,7 +160,7 @@ def common_options(fn: F) -> F:
         click.option("--d", "--dilation", "dilation", default="1", show_default=True, metavar="D[,D...]",
                      help="Dilation."),
         click.option("-f", "--framework", "framework", default="torch", show_default=True,
-                     type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply."),
+                     type=FrameworkChoice(), help="Whose rules to apply."),
         click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else."),
     ]
     for option in reversed(options):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
+from convshape.cli.common import FrameworkChoice, epilog, run
 from convshape.api.explain import explain_layer
 
 EXAMPLES = ("explain conv1d --i 5 --k 3 --s 2 --p 1", "explain deconv1d --i 3 --k 3 --s 2 --p 1",
@@ -39,7 +39,7 @@ def make_explain() -> click.Command:
     @click.option("--norm-type", "norm_type", type=float, default=2.0, show_default=True,
                   help="LP pooling's p (display only).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
-                  type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
+                  type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--svg", "svg", default=None, metavar="FILE", type=click.Path(dir_okay=False),
                   help="Also save the picture as an SVG file.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")

@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 import click
 
-from convshape.cli.common import FRAMEWORK_NAMES, F, epilog, run
+from convshape.cli.common import F, FrameworkChoice, epilog, run
 
 NOTES = ("Exit code 1 also when a layer fails, a skip connection does not align or an expect does not hold; "
          "2 for a malformed spec.")
@@ -44,7 +44,7 @@ def _run_failing(as_json: bool, call: Callable[[], _Checked], report: str) -> No
 
 def _framework_option(default: str | None) -> Callable[[F], F]:
     return click.option("-f", "--framework", "framework", default=default,
-                        type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False),
+                        type=FrameworkChoice(),
                         help="Whose rules to apply" + (" (default: the spec's own)." if default is None else "."))
 
 

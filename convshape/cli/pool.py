@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from convshape.api import pooling
-from convshape.cli.common import FRAMEWORK_NAMES, epilog, explain_options, run
+from convshape.cli.common import FrameworkChoice, epilog, explain_options, run
 
 NAMES = {"max": "max", "avg": "average", "lp": "LP"}
 
@@ -33,7 +33,7 @@ def make_pool(kind: str, ndim: int) -> click.Command:
                   help="Round the window count up (torch/ONNX ceil_mode, Caffe round_mode CEIL) or down. "
                        "Default: the framework's (floor; Caffe rounds up).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
-                  type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
+                  type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--compare", is_flag=True, help="Every framework side by side for this configuration.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     @explain_options

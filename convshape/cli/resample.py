@@ -9,7 +9,7 @@ import click
 
 from convshape import params
 from convshape.api import resample
-from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
+from convshape.cli.common import FrameworkChoice, epilog, run
 from convshape.errors import ShapeError
 
 INTERPOLATE_EPILOG = epilog(
@@ -80,7 +80,7 @@ def make_interpolate(name: str) -> click.Command:
                   help="Spatial axes when every value is a single number (default: the mode's, else 1; tf and "
                        "keras --size 2).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
-                  type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
+                  type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(input: str, size: str | None, scale: str | None, mode: str | None, align_corners: bool | None,
                 recompute_scale_factor: bool | None, antialias: bool, keep_aspect_ratio_policy: str | None,
@@ -112,7 +112,7 @@ def make_pixel_shuffle(unshuffle: bool) -> click.Command:
                   help="Layout. Default: torch/onnx NCHW, tf/keras NHWC; NWC (tf) / NCW (torch) are the 1-D "
                        "recipes.")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
-                  type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
+                  type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(input: tuple[int, ...], factor: int, data_format: str | None, framework: str, as_json: bool) -> None:
         run(as_json, lambda: api(input, factor, data_format, framework=framework),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
-from convshape.cli.common import FRAMEWORK_NAMES, epilog, run, to_flags
+from convshape.cli.common import FrameworkChoice, epilog, run, to_flags
 
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.api.solve import SolveResult
@@ -89,7 +89,7 @@ def make_solve() -> click.Command:
                   help="conv2d (default: conv with as many axes as values), conv-transpose2d / deconv2d, maxpool2d, "
                        "avgpool2d, lppool2d; 1d, 2d or 3d; any of their aliases (Conv2DTranspose, AveragePooling2D, ...).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
-                  type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False), help="Whose rules to apply.")
+                  type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--for-all-inputs", "for_all_inputs", is_flag=True,
                   help="Solve for every input size at once (with --scale), each answer proved for all sizes.")
     @click.option("--scale", "scale", default=None, metavar="N|1/N",

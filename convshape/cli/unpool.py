@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from convshape.cli.common import FRAMEWORK_NAMES, epilog, run
+from convshape.cli.common import FrameworkChoice, epilog, run
 from convshape.api.unpool import adaptive_pool, fractional_max_pool, max_unpool
 
 
@@ -19,7 +19,7 @@ def _framework(default: str = "torch"):  # type: ignore[no-untyped-def]
     def decorate(fn):  # type: ignore[no-untyped-def]
         fn = click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")(fn)
         return click.option("-f", "--framework", "framework", default=default, show_default=True,
-                            type=click.Choice(FRAMEWORK_NAMES, case_sensitive=False),
+                            type=FrameworkChoice(),
                             help="Whose rules to apply.")(fn)
     return decorate
 

@@ -9,13 +9,15 @@ each framework applies, with the source each rule was confirmed against.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Union
+import copy
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, Union
 
 from convshape import rules
 from convshape.errors import ShapeError
+from convshape.axes import empty_warnings  # noqa: F401  (the framework modules' one warning)
 from convshape.limits import check_axes
-from convshape.model import AxisSpec, Counted, TransposedAxis
+from convshape.model import AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input, window_count
 
 Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
@@ -63,10 +65,32 @@ class ConvRules:
     smallest_transposed_output = 1
     #: where the rules come from
     sources: dict[str, str] = {}
+    #: how a transposed convolution selects its size on top of the padding: "output_padding",
+    #: "keras_output_padding" (None or 0..s-1), "output_shape" (tf) or "padding" (the pads alone)
+    transposed_select = "output_padding"
+    #: whether an output_shape (with auto_pad or pads 0, which it then generates) also selects the size (ONNX)
+    transposed_output_shape = False
+    #: whether explicit transposed pads are those of the stride-dilated input (jax.lax.conv_transpose)
+    transposed_dilated_pads = False
+    #: whether the transposed size is the one whose forward convolution gives the input (tf, keras)
+    transposed_by_forward = False
+    #: solve: which explicit paddings it proposes for a forward convolution, where narrower than the engine's
+    solve_explicit: str | None = None
+    #: solve: numbers before keywords (where numbers are the idiom)
+    solve_numbers_first = False
+    #: solve: what a combination may not mix, beyond the shared rules (appended to its rejection)
+    solve_combination_limits = ""
+    #: solve: a note on every forward-convolution answer
+    solve_note = ""
 
     # ------------------------------------------------------------------ helpers
     def error(self, message: str, rule: str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
+
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        """A cheap necessary condition: explicit transposed pads can give ``target`` (always, by default)."""
+        return True
 
     def check_axis(self, a: AxisSpec) -> None:
         """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and
@@ -209,6 +233,12 @@ class PoolRules:
     trunc = False  # the floor rule divides toward zero (C++ int64), not down
     drop_needs_padding = False  # Caffe drops a window starting past the input only when it pads
     sources: dict[str, str] = {}
+    #: solve: numbers before keywords (where numbers are the idiom)
+    solve_numbers_first = False
+    #: solve: what a combination may not mix, beyond the shared rules (appended to its rejection)
+    solve_combination_limits = ""
+    #: solve: a note on every answer (none for pooling)
+    solve_note = ""
 
     def error(self, message: str, rule: str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
@@ -319,18 +349,246 @@ class PoolRules:
 
 
 
+# ---------------------------------------------------------------------------- resampling, unpooling
+class FamilyRules:
+    """What every op family's rules share: the framework's name and its errors. A family the
+    framework lacks answers with :meth:`no_layer`, an explicit rejection (exit 1)."""
+
+    name = ""
+    #: the family, as the rejection names it
+    family = ""
+    #: where the rules come from
+    sources: dict[str, str] = {}
+
+    def error(self, message: str, rule: str, **values: object) -> ShapeError:
+        return ShapeError(message, framework=self.name, rule=rule, values=values)
+
+
+class ResampleRules(FamilyRules):
+    """Interpolation / upsampling and pixel (un)shuffle. The base rules have neither: each entry
+    point raises the rejection "no <layer> layer: <why>" (rule ``not-in-framework``); a framework
+    with the layer drops it from :attr:`lacks` and overrides the entry point."""
+
+    family = "resample"
+    #: the layers the framework has no counterpart of -> why, and what to use instead
+    lacks: dict[str, str] = {"interpolate": "no interpolation or upsampling layer is known to convshape",
+                             "pixel shuffle": "no pixel shuffle (depth-to-space) layer is known to convshape"}
+    #: interpolation modes the framework knows, in its own order
+    modes: tuple[str, ...] = ()
+    #: what the argument-check errors call the interpolation layer ("<flag> ...; <this> has no such argument")
+    interpolate_name = ""
+    #: the interpolate arguments the framework's layer takes (the others are rejected as another framework's)
+    options: frozenset[str] = frozenset()
+    #: the note's ending where the kernel samples with the scale, not with output / input
+    recompute_hint = ""
+    #: pixel shuffle: data format -> the layer ({shuffle}, {depth_to_space}, ... filled in for unshuffle)
+    shuffle_layers: dict[str, str] = {}
+    shuffle_hint = ""
+    #: the data format a pixel shuffle defaults to
+    shuffle_format = "NCHW"
+
+    def no_layer(self, what: str, label: str) -> ShapeError:
+        return ShapeError(f"no {label} layer: {self.lacks[what]}", framework=self.name, rule="not-in-framework",
+                          values={"framework": self.name})
+
+    def check_layer(self, what: str, label: str) -> None:
+        """``what`` is "interpolate" or "pixel shuffle": the rejection if the framework lacks it."""
+        if what in self.lacks:
+            raise self.no_layer(what, label)
+
+    # ------------------------------------------------------------------ interpolation
+    def resizing(self, size_given: bool) -> bool:
+        """Whether the call is a resize to a size rather than an upsampling by a factor (keras)."""
+        return False
+
+    def default_rank(self, resizing: bool) -> int:
+        """The spatial axes when one number is given and the mode implies none."""
+        return 1
+
+    #: whether ``upsample`` (the module form) drops a single scale of 0
+    upsample_zero_scale_is_none = False
+
+    def check_upsample(self, antialias: bool) -> None:
+        """The module form's own argument checks (none by default)."""
+
+    def argument_options(self, resizing: bool) -> frozenset[str]:
+        return self.options
+
+    def layer_name(self, resizing: bool) -> str:
+        """The layer, as an argument check names it."""
+        return self.interpolate_name or self.name
+
+    def check_arguments(self, size: Any, scale: Any, antialias: bool, resizing: bool) -> None:
+        """Argument combinations the layer refuses before it looks at sizes (none by default)."""
+
+    def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                    scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
+                    recompute: bool | None, antialias: bool, policy: str | None, crop: bool, pad: bool,
+                    layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
+        """The output sizes, checked in the framework's order, or its rejection."""
+        raise self.no_layer("interpolate", layer_name)
+
+    def rounding(self, size: int, scale: Any, scale_used: float | None) -> tuple[str, str]:
+        """How a report shows a scale and the size computed from it: ``(asked, rounding)``; by default
+        torch's ``trunc(double(size) * scale)``."""
+        return f"scale {scale:g}", f"trunc({size} x {scale!r} = {float(size) * scale!r})"
+
+    def sampling_step(self, mode: str, n: int, antialias: bool, size: int, extent: int, output: int,
+                      scale: float | None, align_corners: bool) -> float:
+        """Input pixels per output pixel on one axis (``extent``: what the kernel resizes)."""
+        from convshape.rules.resample import source_step
+
+        return source_step(extent, output, scale, False)
+
+    # ------------------------------------------------------------------ pixel shuffle
+    def pixel_shuffle(self, shape: tuple[int, ...], factor: int, unshuffle: bool, data_format: str,
+                      warnings: list[str], notes: list[str]) -> tuple[int, ...]:
+        """The whole output shape, or the framework's rejection."""
+        raise self.no_layer("pixel shuffle", "pixel unshuffle" if unshuffle else "pixel shuffle")
+
+
+def torch_shape(values: Sequence[int], ndim: int, extra: bool = False) -> str:
+    """A tensor's sizes as torch prints them for a batch of 1 with 1 channel (``[1, 1, 5, 3]``);
+    ``extra`` adds the axis torch's 1-D ops insert before calling the 2-D kernel."""
+    return "[" + ", ".join(str(v) for v in [1, 1, *([1] if extra and ndim == 1 else []), *values]) + "]"
+
+
+class PoolingFamilyRules(FamilyRules):
+    """Adaptive pooling, fractional max pooling and max unpooling share this rejection: "<fw> has no
+    <what>; convshape knows it in <the frameworks that have it>" (rule ``unsupported-op``)."""
+
+    what = ""
+    #: the framework's layers for the family (None: it has none)
+    layers: str | None = None
+    #: why a framework with the layer in another, unmodelled form is not said to lack it
+    not_modelled: str | None = None
+
+    def known(self, skip_layers: str | None = None) -> str:
+        """The frameworks that have this family, as the rejections list them (one line per distinct layer)."""
+        from convshape.frameworks import FRAMEWORKS
+
+        seen: dict[str, str] = {}
+        for fw in FRAMEWORKS.values():
+            rules = getattr(fw, self.family)
+            if rules.layers is not None and rules.layers not in seen.values() and rules.layers != skip_layers:
+                seen[fw.name] = rules.layers
+        return "; ".join(f"{k} ({v})" for k, v in seen.items())
+
+    def no_layer(self) -> ShapeError:
+        lacks = self.not_modelled or f"{self.name} has no {self.what}"
+        return ShapeError(f"{lacks}; convshape knows it in {self.known()}", framework=self.name,
+                          rule="unsupported-op", values={"framework": self.name})
+
+    def check_layer(self) -> None:
+        if self.layers is None:
+            raise self.no_layer()
+
+
+class AdaptiveRules(PoolingFamilyRules):
+    """Adaptive average / max pooling: the checks, and the window function."""
+
+    family = "adaptive"
+    what = "adaptive pooling"
+
+    def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
+                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+        """The framework's checks in its order, then its window rule ``(input, output) -> windows``."""
+        raise self.no_layer()
+
+    def final_notes(self, n: int, notes: list[str]) -> None:
+        """Notes after the windows are listed (none by default)."""
+
+
+class FractionalRules(PoolingFamilyRules):
+    """Fractional max pooling: torch's only (see :mod:`convshape.frameworks.torch`)."""
+
+    family = "fractional"
+    what = "fractional max pooling"
+
+    def outputs(self, ins: Sequence[int], ks: Sequence[int], kernel: Any, output_size: Any, output_ratio: Any,
+                n: int, notes: list[str]) -> tuple[tuple[int, ...], tuple[float | None, ...]]:
+        """The output size and ratio per axis, checked in the framework's order, or its rejection."""
+        raise self.no_layer()
+
+    def limits(self, size: int, kernel: int, output: int, n: int) -> tuple[int, int]:
+        """(the largest output for this kernel, the largest kernel for this output) on one axis."""
+        raise self.no_layer()
+
+
+class UnpoolRules(PoolingFamilyRules):
+    """Max unpooling: the sizes, every accepted output size, and the max pool's inputs."""
+
+    family = "unpool"
+    what = "max unpooling"
+    #: the stride when none is given: the kernel (True) or 1
+    stride_is_kernel = True
+    #: the max pool's values this framework checks before unpooling
+    positive: tuple[str, ...] = ("input", "kernel", "stride")
+    #: how the unpool report's column names the max pool
+    pooled_by = "MaxPool (ceil_mode=False) maps it to the input"
+
+    def unpool(self, ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: Any,
+               outs: Sequence[int] | None, n: int, stride_given: bool) -> tuple[tuple[UnpoolAxis, ...], list[str],
+                                                                                  str, list[str]]:
+        """Axes, warnings, the padding as shown, and notes; or the framework's rejection."""
+        raise self.no_layer()
+
+
+NO_RESAMPLE = ResampleRules()
+NO_ADAPTIVE = AdaptiveRules()
+NO_FRACTIONAL = FractionalRules()
+NO_UNPOOL = UnpoolRules()
+
+
+F = TypeVar("F", bound=FamilyRules)
+
+
+def bind(rules: F, name: str) -> F:
+    """A base rejection object named for the framework that uses it (the shared one has no name)."""
+    if rules.name == name:
+        return rules
+    named = copy.copy(rules)
+    named.name = name
+    return named
+
+
 class Framework:
     """A framework's registry entry: its name, a title for reports, the versions its rules were
-    observed on, and one rules object per op family (conv and transposed conv, pooling)."""
+    observed on, one rules object per op family, and the facts the network layers need.
 
-    __slots__ = ("name", "title", "versions", "conv", "pool")
+    A family left out is the base rules object, which rejects every layer of it explicitly."""
 
-    def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules) -> None:
+    __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool",
+                 "bias_default", "channels_last", "transposed_groups", "transposed_weight", "groups_words",
+                 "batchnorm_batch_check")
+
+    def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
+                 resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
+                 fractional: FractionalRules = NO_FRACTIONAL, unpool: UnpoolRules = NO_UNPOOL,
+                 bias_default: bool = True, channels_last: bool = False, transposed_groups: bool = True,
+                 transposed_weight: str = "in,out,k", groups_words: str = "torch",
+                 batchnorm_batch_check: bool = False) -> None:
         self.name = name
         self.title = title
         self.versions = versions
         self.conv = conv
         self.pool = pool
+        self.resample = bind(resample, name)
+        self.adaptive = bind(adaptive, name)
+        self.fractional = bind(fractional, name)
+        self.unpool = bind(unpool, name)
+        #: whether convolution layers have a bias unless told otherwise (tf.nn and jax.lax ops have none)
+        self.bias_default = bias_default
+        #: weights and tensors with the spatial axes first, channels last (tf, keras, jax)
+        self.channels_last = channels_last
+        #: whether a transposed convolution takes groups
+        self.transposed_groups = transposed_groups
+        #: a transposed convolution's weight layout: "in,out,k" (torch), "k,out,in" (tf, keras), "k,in,out" (flax)
+        self.transposed_weight = transposed_weight
+        #: whose words the groups checks use: "torch" (_ConvNd) or "keras" (base_conv.py build)
+        self.groups_words = groups_words
+        #: whether batch norm in training mode needs more than one value per channel (torch)
+        self.batchnorm_batch_check = batchnorm_batch_check
 
     def __repr__(self) -> str:
         return f"<framework {self.name}>"

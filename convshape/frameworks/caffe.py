@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules)
+from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
 from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
 
 
 class Conv(ConvRules):
     name = "caffe"
     title = "Caffe (BVLC)"
+    transposed_select = "padding"
+    solve_numbers_first = True
     default_padding = "0"
     keywords: dict[str, str] = {}
     transposed_keywords: dict[str, str] = {}
@@ -52,10 +54,15 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0, out,
                               tuple(o.output for o in options), options)
 
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
+
 
 class Pool(PoolRules):
     name = "caffe"
     title = "Caffe (BVLC)"
+    solve_numbers_first = True
     ops = {"max": "Pooling (MAX)", "avg": "Pooling (AVE)"}
     ndims = (2,)
     keywords: dict[str, str] = {}
@@ -121,6 +128,15 @@ class Pool(PoolRules):
         return notes
 
 
+# ---------------------------------------------------------------------------- resampling
+class Resample(ResampleRules):
+    name = "caffe"
+    lacks = {"interpolate": "BVLC Caffe has no Upsample, Interp or Resize layer (those live in forks). Its bilinear "
+                            "upsampling by r is a Deconvolution with weight_filler 'bilinear', kernel_size 2r - r % 2, "
+                            "stride r, pad ceil((r - 1) / 2) (include/caffe/filler.hpp BilinearFiller): use "
+                            "a caffe conv-transpose2d (r = 2: kernel=4, stride=2, padding=1)",
+             "pixel shuffle": "BVLC Caffe has no PixelShuffle, DepthToSpace or SpaceToDepth layer"}
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("caffe", "Caffe", "BVLC/caffe master (read from source)", CONV, POOL)
+FRAMEWORK = Framework("caffe", "Caffe", "BVLC/caffe master (read from source)", CONV, POOL, resample=Resample())

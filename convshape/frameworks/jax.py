@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules)
-from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
+from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
+from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis
 from convshape.rules.pool import window_count
 
 
 class Conv(ConvRules):
     name = "jax"
     title = "JAX (jax.lax)"
+    transposed_select = "padding"
+    transposed_dilated_pads = True
     default_padding = "valid"
     keywords = {"valid": "VALID: no padding", "same": "SAME: output ceil(i/s), extra at the end",
                 "same-upper": "SAME (extra at the end)", "same-lower": "SAME_LOWER: extra at the start"}
@@ -89,6 +91,11 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
                               tuple(o.output for o in options), options)
 
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        """lax.conv_transpose: out = (i - 1) * s + 1 + lo + hi - eff + 1."""
+        return (size - 1) * stride + 1 + pad_before + pad_after - rules.effective_kernel(kernel, dilation) + 1 == target
+
 
 class Pool(PoolRules):
     name = "jax"
@@ -141,6 +148,51 @@ class Pool(PoolRules):
         return notes
 
 
+# ---------------------------------------------------------------------------- resampling
+MODES = ("nearest", "linear", "bilinear", "trilinear", "triangle", "cubic", "bicubic", "tricubic", "cubic-pytorch",
+         "bicubic-pytorch", "lanczos3", "lanczos5", "area")  # jax 0.10.2 ResizeMethod.from_string
+
+
+class Resample(ResampleRules):
+    name = "jax"
+    lacks = {"pixel shuffle": "jax.nn, jax.image and jax.lax have no depth-to-space or space-to-depth op; written "
+                              "as reshape + transpose it has the shapes of -f torch"}
+    modes = MODES
+    interpolate_name = "jax.image.resize"
+    sources = {"interpolate": "jax/_src/image/scale.py resize, _resize, _resize_nearest, ResizeMethod.from_string"}
+
+    def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                    scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
+                    recompute: bool | None, antialias: bool, policy: str | None, crop: bool, pad: bool,
+                    layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
+        """``jax.image.resize(image, shape, method)`` (jax 0.10.2, jax/_src/image/scale.py ``resize``,
+        ``_resize``, ``_resize_nearest``, ``ResizeMethod.from_string``): the output is ``shape``, every axis
+        alike (batch and channel axes are axes whose size is kept). A negative size gives an empty axis, no
+        error; an empty input axis resized to another size fails: the other methods divide by it, nearest
+        gathers from it, one axis after the other, unless that gather's result is empty (jnp indexing
+        then skips it), so ``(0, 0) -> (3, 0)`` passes and ``(0, 2) -> (3, 2)`` fails."""
+        err = self.error
+        if mode is None:
+            raise err("resize() missing 1 required positional argument: 'method'", "mode-required")
+        if scales is not None or sizes is None:
+            raise err("jax.image.resize takes shape (the output shape), not a scale factor "
+                      "(jax.image.scale_and_translate takes one, with the output shape as well)", "size-required")
+        if mode not in MODES:
+            raise err(f'Unknown resize method "{mode}"', "mode-unknown", mode=mode)
+        current = list(ins)  # nearest resizes one axis after the other
+        for axis, (i, o) in enumerate(zip(ins, sizes)):
+            current[axis] = max(o, 0)
+            if i == 0 and o != 0 and (mode != "nearest" or 0 not in current):  # jnp skips an empty gather
+                raise err(f"Slice size at index {axis} in gather op is out of range, must be within [0, 0 + 1), got "
+                          f"1." if mode == "nearest" else f"division by zero (the scale {o} / 0 of axis {axis})",
+                          "input-empty", input=list(ins), output=list(sizes))
+            if o < 0:
+                warnings.append(f"size {o} on axis {axis}: jax.image.resize returns an empty axis, without an error")
+        # jax's antialias=True; nearest ignores it
+        return Resampled(tuple(current), (None,) * n, scales, mode, "jax.image.resize", align_corners,
+                         mode != "nearest", tuple((i, 0, 0) for i in ins))
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("jax", "JAX", "jax 0.10.2 (jax.lax)", CONV, POOL)
+FRAMEWORK = Framework("jax", "JAX", "jax 0.10.2 (jax.lax)", CONV, POOL, resample=Resample(), bias_default=False,
+                      channels_last=True, transposed_groups=False, transposed_weight="k,in,out")

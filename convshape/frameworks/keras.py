@@ -2,17 +2,59 @@
 
 from __future__ import annotations
 
+import math
+
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules,
+from convshape.rules.resample import float32
+from convshape.errors import ShapeError
+from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        geometric_pads)
-from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
+from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, Window
 from convshape.frameworks.tf import CONV as TF_CONV
+
+
+
+def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
+    """Keras 3.15's adaptive windows on the TensorFlow backend, in its own float32 arithmetic.
+
+    keras/src/backend/tensorflow/nn.py ``_compute_static_gather_indices`` computes
+    ``start = floor(f32(o) * f32(size) / f32(output))``, ``end = ceil(f32(o + 1) * f32(size) / f32(output))``
+    in float32 (each operation rounded to float32; double arithmetic rounded to float32 is exact
+    here), clips ``end <= size`` and ``start <= size - 1``, then gathers from two VALID pools of
+    stride 1 with windows ``small = ceil(size / output)`` and ``big = small + 1``
+    (backend_utils.py ``compute_adaptive_pooling_window_sizes``): window ``o`` is ``big`` cells
+    if ``end - start == big``, else ``small``. Equal to torch's windows while ``o * size`` is
+    exact in float32; beyond that (e.g. size 389893, output 49) windows shift by a cell.
+    Confirmed on keras 3.15.1 / tensorflow-cpu 2.21 by running AdaptiveAveragePooling1D.
+    """
+    small = math.ceil(size / output)  # Python double, as keras computes it
+    big = small + 1
+    small_len, big_len = size - small + 1, size - big + 1
+    windows = []
+    for o in range(output):
+        start = min(math.floor(float32(float32(float32(o) * float32(size)) / float32(output))), size - 1)
+        end = min(math.ceil(float32(float32(float32(o + 1) * float32(size)) / float32(output))), size)
+        index = start + small_len if end - start == big else start  # tf.gather into [small pool, big pool]
+        if index < small_len:
+            windows.append((index, index + small))
+        elif index - small_len < big_len:
+            windows.append((index - small_len, index - small_len + big))
+        else:
+            raise ShapeError(f"indices[{o}] = {index} is not in [0, {small_len + big_len}) [Op:GatherV2]",
+                             framework="keras", rule="gather-index", values={"input": size, "output": output})
+    return tuple(windows)
 
 
 class Conv(ConvRules):
     name = "keras"
     title = "Keras 3 (TensorFlow backend)"
+    transposed_select = "keras_output_padding"
+    transposed_by_forward = True
+    solve_combination_limits = "; Keras takes no stride > 1 with dilation > 1"
     default_padding = "valid"
     keywords = {"valid": "no padding; an output below 1 is an error (Keras never gives an empty output)",
                 "same": "output ceil(i/s); pads as TF SAME, extra at the end",
@@ -114,6 +156,7 @@ class Conv(ConvRules):
 class Pool(PoolRules):
     name = "keras"
     title = "Keras 3 (TensorFlow backend)"
+    solve_combination_limits = "; Keras takes no stride > 1 with dilation > 1"  # (solve says it for pools too)
     ops = {"max": "MaxPooling{n}D", "avg": "AveragePooling{n}D"}
     default_padding = "valid"
     keywords = {"valid": "output floor((i - k) / s) + 1, rejected when <= 0",
@@ -159,6 +202,218 @@ class Pool(PoolRules):
                              "output-too-small", output=tuple(c.output for c in counted))
 
 
+# ---------------------------------------------------------------------------- resampling
+# UpSampling2D and Resizing: keras/src/backend/tensorflow/image.py RESIZE_INTERPOLATIONS, in its order (its error
+# text prints the tuple)
+MODES = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic", "area")
+
+
+class Resample(ResampleRules):
+    name = "keras"
+    lacks: dict[str, str] = {}
+    modes = MODES
+    interpolate_name = "keras UpSampling"
+    shuffle_layers = {"NHWC": "keras.ops.{depth_to_space}", "NCHW": "keras.ops.{depth_to_space} (channels_first)"}
+    shuffle_hint = "NHWC (channels_last) or NCHW (channels_first)"
+    shuffle_format = "NHWC"
+    sources = {
+        "upsampling": "keras/src/layers/reshaping/up_sampling{1,2,3}d.py (keras 3.15)",
+        "resizing": "keras/src/layers/preprocessing/image_preprocessing/resizing.py; "
+                    "keras/src/backend/tensorflow/image.py resize",
+        "pixel shuffle": "keras/src/ops/nn.py depth_to_space / space_to_depth",
+    }
+
+    def resizing(self, size_given: bool) -> bool:
+        """keras.layers.Resizing takes a size; a scale is UpSampling's factor."""
+        return size_given
+
+    def default_rank(self, resizing: bool) -> int:
+        return 2 if resizing else 1
+
+    def argument_options(self, resizing: bool) -> frozenset[str]:
+        return frozenset({"crop_to_aspect_ratio", "pad_to_aspect_ratio"}) if resizing else frozenset()
+
+    def rounding(self, size: int, scale: Any, scale_used: float | None) -> tuple[str, str]:
+        return f"factor {scale}", f"{size} x {scale}"
+
+    def layer_name(self, resizing: bool) -> str:
+        return "keras.layers.Resizing" if resizing else self.interpolate_name
+
+    def check_arguments(self, size: Any, scale: Any, antialias: bool, resizing: bool) -> None:
+        if size is not None and scale is not None:
+            raise ShapeError("keras.layers.Resizing takes the output size (height, width), UpSampling an integer "
+                             "factor (its `size` argument): give size or scale, not both", framework=self.name,
+                             rule="size-and-scale", values={"size": size, "scale": scale})
+        if antialias and not resizing:
+            raise ShapeError("antialias is not an argument of keras UpSampling layers", framework=self.name,
+                             rule="option-unsupported", values={"antialias": True})
+
+    def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                    scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
+                    recompute: bool | None, antialias: bool, policy: str | None, crop: bool, pad: bool,
+                    layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
+        if resizing:
+            outs, mode, windows = self.resize(n, ins, sizes or (), mode, antialias, crop, pad, warnings, notes)
+            return Resampled(outs, (None,) * n, scales, mode, "keras.layers.Resizing", align_corners, antialias,
+                             windows)
+        outs, mode, layer = self.upsampling(n, ins, scales, scale_arg, mode, notes)
+        if scales is None:
+            scales = (2,) * n
+            notes.append(f"no scale given: keras's default {layer}(size={2 if n == 1 else (2,) * n})")
+        kernel_scales = tuple(float(s) for s in scales)  # an exact integer factor
+        return Resampled(outs, kernel_scales, scales, mode, f"keras.layers.{layer}", align_corners, antialias,
+                         tuple((i, 0, 0) for i in ins))
+
+    def upsampling(self, n: int, ins: tuple[int, ...], scales: tuple[Any, ...] | None, scale_arg: Any,
+                   mode: str | None, notes: list[str]) -> tuple[tuple[int, ...], str, str]:
+        """keras.layers.UpSampling1D/2D/3D (keras 3.15, keras/src/layers/reshaping/up_sampling{1,2,3}d.py)."""
+        from convshape.rules.resample import factor_output
+
+        if n > 3:
+            raise ShapeError(f"keras has UpSampling1D, UpSampling2D and UpSampling3D, but got {n} spatial axes",
+                             framework=self.name, rule="mode-rank", values={"axes": n})
+        layer = f"UpSampling{n}D"
+        factors = scales if scales is not None else (2,) * n  # keras's default size=2 / (2, 2) / (2, 2, 2)
+        scalar = not isinstance(scale_arg, Sequence) or (isinstance(scale_arg, str) and "," not in scale_arg)
+        shown = factors[0] if scale_arg is not None and scalar else tuple(factors)  # as keras prints it
+        if n == 1:
+            if not isinstance(factors[0], int):
+                raise ShapeError(f"Expected an integer value for `size`, got {type(factors[0])}.", framework=self.name,
+                                 rule="factor-integer", values={"scale": factors[0]})
+            if factors[0] <= 0:
+                raise ShapeError(f"Argument `size` should be a positive integer. Received: size={factors[0]}",
+                                 framework=self.name, rule="factor-positive", values={"scale": factors[0]})
+        else:
+            if not all(isinstance(f, int) for f in factors):
+                raise ShapeError(f"The `size` argument must be a tuple of {n} integers. Received size={shown}",
+                                 framework=self.name, rule="factor-integer", values={"scale": list(factors)})
+            bad = {f for f in factors if f <= 0}
+            if bad:
+                raise ShapeError(f"The `size` argument must be a tuple of {n} integers. Received size={shown}, "
+                                 f"including values {bad} that do not satisfy `value > 0`", framework=self.name,
+                                 rule="factor-positive", values={"scale": list(factors)})
+        if n != 2 and mode == "nearest":  # given explicitly
+            notes.append(f"{layer} has no interpolation argument: it always repeats (nearest), and "
+                         f"{layer}(interpolation='nearest') itself raises 'Unrecognized keyword arguments'")
+        mode = (mode or "nearest").lower()
+        if n != 2 and mode != "nearest":
+            raise ShapeError(f"Unrecognized keyword arguments passed to {layer}: {{'interpolation': {mode!r}}}",
+                             framework=self.name, rule="mode-unsupported", values={"mode": mode})
+        if n == 2 and mode not in MODES:
+            raise ShapeError(f"Invalid value for argument `interpolation`. Expected of one {MODES}. "
+                             f"Received: interpolation={mode}", framework=self.name, rule="mode-unknown",
+                             values={"mode": mode})
+        outs = tuple(factor_output(ins[i], int(factors[i])) for i in range(n))
+        if n == 2 and mode != "nearest" and any(o <= 0 for o in outs):  # ops.image.resize; nearest is ops.repeat
+            raise ShapeError(f"`size` must have positive height and width. Received: size={outs}",
+                             framework=self.name, rule="size-positive", values={"output": list(outs)})
+        return outs, mode, layer
+
+    def resize(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...], mode: str | None, antialias: bool,
+               crop: bool, pad: bool, warnings: list[str],
+               notes: list[str]) -> tuple[tuple[int, ...], str, tuple[tuple[int, int, int], ...]]:
+        """``keras.layers.Resizing(height, width, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)``
+        (keras 3.15.1, TF backend: keras/src/layers/preprocessing/image_preprocessing/resizing.py, then
+        keras/src/backend/tensorflow/image.py ``resize``): the output is ``(height, width)``. The layer checks
+        nothing when it is built (``compute_output_shape`` just copies the size); its checks run on the first
+        call, in this order, and end in ``tf.image.resize`` on the cropped or padded image. Returns outputs,
+        mode and each axis's :func:`keras_aspect_window`."""
+        from convshape.frameworks.tf import resize_checks
+        from convshape.rules.resample import keras_aspect_window
+
+        err = self.error
+        mode = mode or "bilinear"
+        if mode not in MODES:
+            raise err(f"Invalid value for argument `interpolation`. Expected of one {MODES}. "
+                      f"Received: interpolation={mode}", "mode-unknown", mode=mode)
+        if crop and pad:
+            raise err("Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`.", "crop-and-pad")
+        if n != 2:  # a rank-3 tensor is one unbatched (height, width, channels) image, a rank-5 one is refused
+            raise err(("Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images); "
+                       if n == 3 else "") + f"keras.layers.Resizing resizes 2 spatial axes (height, width), but got "
+                                            f"{n}", "mode-rank", axes=n)
+        policy = "crop" if crop else "pad" if pad else None
+        if policy and any(not -2 ** 63 <= o < 2 ** 63 for o in sizes):  # int32 tensor * the Python int
+            raise err("Can't convert Python sequence with out-of-range integer to Tensor.", "size-overflow",
+                      output=list(sizes))
+        windows = tuple(keras_aspect_window(ins[a], ins[1 - a], sizes[a], sizes[1 - a], policy) if policy
+                        else (ins[a], 0, 0) for a in range(2))
+        sizes = resize_checks(self.name, [w[0] for w in windows], sizes, mode, antialias, warnings)
+        if policy:
+            (h, *_), (w, *_) = windows
+            notes.append(f"{policy}_to_aspect_ratio: keras resizes " + (
+                f"the centred {h}x{w} window (rows {-windows[0][1]}..{-windows[0][1] + h}, columns {-windows[1][1]}.."
+                f"{-windows[1][1] + w}) of the input" if crop else
+                f"the input padded to {h}x{w} ({windows[0][1]} rows and {windows[1][1]} columns of fill_value on each "
+                f"side)") + f"; the output is still {sizes[0]}x{sizes[1]}")
+        return sizes, mode, windows
+
+    def pixel_shuffle(self, shape: tuple[int, ...], factor: int, unshuffle: bool, data_format: str,
+                      warnings: list[str], notes: list[str]) -> tuple[int, ...]:
+        """``keras.ops.depth_to_space`` / ``space_to_depth`` (keras 3.15, keras/src/ops/nn.py): ``block_size >= 2``
+        in the op, then ``DepthToSpace`` / ``SpaceToDepth.compute_output_spec`` when a model is built (these
+        texts; an eager call reaches tf.nn's kernel and its texts instead). channels_first runs on the CPU
+        too: the TF backend transposes around tf.nn's NHWC op."""
+        shape, r = shape, factor
+        name = "space_to_depth" if unshuffle else "depth_to_space"
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
+        if r < 2:
+            raise err(f"`block_size` must be at least 2. Received: block_size={r}", "factor-positive")
+        if len(shape) != 4:
+            raise err(f"`{name}` requires a 4D input tensor. Received: x.shape={shape}", "rank")
+        n, c, h, w = shape if data_format == "NCHW" else (shape[0], shape[3], shape[1], shape[2])
+        if unshuffle:
+            for size, word in ((h, "Height"), (w, "Width")):
+                if size % r:
+                    raise err(f"{word} ({size}) must be divisible by block_size ({r}).", "spatial-divisible")
+            c, h, w = c * r * r, h // r, w // r
+        else:
+            if c % (r * r):
+                raise err(f"The number of channels ({c}) must be divisible by block_size**2 ({r * r}).",
+                          "channel-divisible")
+            c, h, w = c // (r * r), h * r, w * r
+        return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
+
+
+# ---------------------------------------------------------------------------- adaptive pooling
+class Adaptive(AdaptiveRules):
+    name = "keras"
+    layers = "keras.layers.AdaptiveAveragePooling1D/2D/3D, AdaptiveMaxPooling1D/2D/3D, Keras 3.15+"
+    sources = {"windows": "keras/src/backend/tensorflow/nn.py _compute_static_gather_indices; "
+                          "backend_utils.py compute_adaptive_pooling_window_sizes"}
+
+    def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
+                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+        """Keras 3.15 (TF backend) does not validate output_size: 0 divides by zero in
+        compute_adaptive_pooling_window_sizes; a negative size fails in tf.range."""
+        if 0 in outs:
+            raise ShapeError("division by zero (keras computes ceil(input / output_size) with output_size 0)",
+                             framework=self.name, rule="output-size", values={"output_size": list(outs)})
+        for out in outs:
+            if out < 0:
+                raise ShapeError(f"Requires start <= limit when delta > 0: 0/{out} [Op:Range]", framework=self.name,
+                                 rule="output-size", values={"output_size": list(outs)})
+        if 0 in ins:
+            raise ShapeError(f"input size must be at least 1, but got input={list(ins)}", framework=self.name,
+                             rule="input-size", values={"input": list(ins)})
+        if kind == "max" and 1 in (ins[-1], outs[-1]):
+            warnings.append("Keras 3.15 AdaptiveMaxPooling on the TensorFlow backend crashes the process (SIGFPE) "
+                            "when the last (width) axis has input 1 or output 1: its unused 'big' window pool has an "
+                            "empty VALID output there, and tf max pooling to an empty width dies (tensorflow#125509; "
+                            "observed on float32, 1-D to 3-D)")
+        if any(o * i >= 1 << 24 for i, o in zip(ins, outs)):
+            notes.append("Keras computes window bounds in float32: with output * input >= 2**24 they can differ "
+                         "from torch's exact integer windows (shown here as Keras computes them)")
+        return keras_adaptive_windows
+
+    def final_notes(self, n: int, notes: list[str]) -> None:
+        notes.append("Keras layers are AdaptiveAveragePooling{n}D / AdaptiveMaxPooling{n}D (Keras 3.15, TF backend)"
+                     .format(n=n))
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("keras", "Keras 3", "keras 3.15 (TensorFlow backend)", CONV, POOL)
+FRAMEWORK = Framework("keras", "Keras 3", "keras 3.15 (TensorFlow backend)", CONV, POOL, resample=Resample(),
+                      adaptive=Adaptive(), channels_last=True, transposed_groups=False, transposed_weight="k,out,in",
+                      groups_words="keras")

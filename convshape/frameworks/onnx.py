@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import ConvRules, Framework, Pad, PoolRules
+from convshape.errors import ShapeError
+from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
+                                       UnpoolRules)
+from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
+from convshape.rules.pool import starts_past_input
 
 SAME = ("same", "same-upper", "same-lower")
-from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
-from convshape.rules.pool import starts_past_input
 
 
 class Conv(ConvRules):
     name = "onnx"
     title = "ONNX (operator spec, as shape inference applies it)"
+    transposed_output_shape = True
     default_padding = "0"  # auto_pad=NOTSET, pads all 0
     keywords = {"valid": "auto_pad=VALID: no padding",
                 "same": "auto_pad=SAME_UPPER (ONNX has no plain SAME)",
@@ -166,6 +169,10 @@ class Conv(ConvRules):
                              stride=a.stride)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, default, valid, tuple(options))
 
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
+
 
 class Pool(PoolRules):
     name = "onnx"
@@ -249,6 +256,272 @@ class Pool(PoolRules):
         return notes
 
 
+# ---------------------------------------------------------------------------- resampling
+MODES = ("nearest", "linear", "cubic")  # Resize's mode attribute
+POLICIES = ("stretch", "not_larger", "not_smaller")  # Resize keep_aspect_ratio_policy
+ORT_LINEAR = ("'Linear' mode only supports: * 2-D inputs or * 3-D inputs ('Bilinear', 'Trilinear') or * 4-D inputs "
+              "with the corresponding outermost 2 scale values being 1 or the corresponding outermost and innermost "
+              "scale values being 1 or * 5-D inputs with the corresponding outermost 2 scale values being 1in the "
+              "Resize operator")
+ORT_CUBIC = ("'Cubic' mode only supports: * 2-D inputs ('Bicubic') or * 4-D inputs with the corresponding outermost 2 "
+             "scale values being 1 or the corresponding outermost and innermost scale values being 1 with antialias "
+             "attribute or the corresponding outermost and innermost scale values being 1 and other scales >= 1 "
+             "without antialias attribute in the Resize operator")
+
+
+class Resample(ResampleRules):
+    name = "onnx"
+    lacks: dict[str, str] = {}
+    modes = MODES
+    interpolate_name = "ONNX Resize"
+    # onnx's align_corners is coordinate_transformation_mode='align_corners': the sampling, not the size
+    options = frozenset({"align_corners", "keep_aspect_ratio_policy"})
+    shuffle_layers = {"NCHW": "onnx {DepthToSpace}"}
+    shuffle_hint = "NCHW (DepthToSpace / SpaceToDepth)"
+    #: whose Resize size this is: the spec's (floor with the float32 scale) or onnxruntime's (float32 product)
+    runtime = False
+    sources = {
+        "interpolate": "onnx/defs/tensor/defs.cc Resize (opset 19), utils.cc resizeShapeInferenceVersioned; "
+                       "onnx/reference/ops/op_resize.py; onnxruntime core/providers/cpu/tensor/upsamplebase.h",
+        "pixel shuffle": "onnx/defs/tensor/defs.cc DepthToSpace / SpaceToDepth; onnxruntime "
+                         "core/providers/cpu/tensor/space_depth_ops.h",
+    }
+
+    def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                    scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
+                    recompute: bool | None, antialias: bool, policy: str | None, crop: bool, pad: bool,
+                    layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
+        """ONNX ``Resize`` (opset 19; onnx 1.23.2 onnx/defs/tensor/defs.cc and utils.cc
+        ``resizeShapeInferenceVersioned``; onnxruntime 1.31 core/providers/cpu/tensor/upsamplebase.h) on an
+        ``(N, C, *spatial)`` tensor, ``axes`` = the spatial axes. Checks in onnxruntime's order: shape
+        inference, the kernel's constructor (mode, antialias), then ``ScalesValidation``; with ``sizes``
+        the zero-input check and the aspect-ratio policy come first. Texts are onnxruntime's (the two
+        multi-line ones joined). The sizes are the spec's (``-f onnx``) or onnxruntime's float32 ones
+        (``-f onnxruntime``), with a warning naming the other where they differ."""
+        from convshape.rules.resample import (float32, onnx_policy_outputs, onnx_scaled_output,
+                                              onnxruntime_scaled_output)
+
+        err = self.error
+        policy = (policy or "stretch").strip().lower()
+        if policy not in POLICIES:
+            raise err(f"Unknown value for `keep_aspect_ratio_policy`: {policy}.", "policy-unknown", policy=policy)
+        if (sizes is None) == (scales is None):
+            raise err("Either `sizes` or `scales` must be provided, but not both of them", "size-or-scale")
+        if scales is not None and policy != "stretch":
+            raise err('Providing `scales` is incompatible with a `keep_aspect_ratio_policy` other than "stretch".',
+                      "policy-with-scale", policy=policy)
+        mode = mode or "nearest"
+        if mode not in MODES:
+            raise err(f"mode attribute is {mode}. It can only be nearest(default) or linear or cubic.",
+                      "mode-unknown", mode=mode)
+        if antialias and mode == "nearest":
+            raise err("when anti-aliasing is set, Resize only supports mode `LINEAR` and `CUBIC`.", "antialias-mode")
+        if scales is not None:
+            used: tuple[float | None, ...] = tuple(float32(s) for s in scales)
+        else:
+            for axis, (i, o) in enumerate(zip(ins, sizes or ())):
+                if i == 0 and o != 0:  # "Dimension" counts N and C
+                    raise err(f"Input dim is zero but required output dim is non-zero. Cannot scale 0 by any factor "
+                              f"to generate a non-zero value. Dimension: {axis + 2} Input dim value: 0 Output dim "
+                              f"value: {o}", "input-empty", input=list(ins), output=list(sizes or ()))
+            used = tuple(float32(float32(o) / float32(i)) if i else 1.0 for i, o in zip(ins, sizes or ()))
+        if policy != "stretch":
+            outs, runtime, scale = onnx_policy_outputs(ins, sizes or (), policy)
+            used = (scale,) * n
+            notes.append(f"keep_aspect_ratio_policy={policy}: one scale for every axis, "
+                         f"{'min' if policy == 'not_larger' else 'max'}(size / input) = {scale:.6g}; output "
+                         f"round_int(scale x input)")
+        if not all(s > 0 for s in used):  # type: ignore[operator]  # NaN fails too
+            raise err("Scale value should be greater than 0.", "scale-positive", scale=list(used))
+        if mode == "linear" and n > 3 or mode == "cubic" and n != 2:
+            raise err(f"{ORT_LINEAR if mode == 'linear' else ORT_CUBIC} (got a {n + 2}-D input: N, C and {n} spatial "
+                      f"axes)", "mode-rank", mode=mode, axes=n)
+        if scales is not None:
+            if any(not i * s < 2.0 ** 63 for i, s in zip(ins, used)):  # type: ignore[operator]
+                raise err(f"output size {ins} x {scales} does not fit int64", "size-overflow", scale=list(scales))
+            outs = tuple(onnx_scaled_output(ins[a], scales[a]) for a in range(n))
+            runtime = tuple(onnxruntime_scaled_output(ins[a], scales[a]) for a in range(n))
+        elif policy == "stretch":
+            outs = runtime = sizes or ()
+            used = (None,) * n  # the kernel samples at output / input
+        if runtime != outs:
+            def shown(sizes: Sequence[int]) -> str:
+                return "x".join(map(str, sizes))
+
+            how = ("(trunc(float32(input) x float32(scale)))" if scales is not None else
+                   "(std::round(scale x input) with a float32 scale)")
+            if self.runtime:
+                warnings.append(f"the ONNX spec (and onnx's shape inference and reference implementation) gives "
+                                f"{shown(outs)}, not onnxruntime 1.31's {shown(runtime)}: onnxruntime computes in "
+                                f"float32 {how}")
+            else:
+                warnings.append(f"onnxruntime 1.31 gives {shown(runtime)}, not the spec's {shown(outs)}: it computes "
+                                f"in float32 {how}")
+        notes.append("coordinate_transformation_mode and nearest_mode move the sampling points, not the size (even "
+                     "tf_crop_and_resize: onnxruntime 1.31 and onnx's shape inference leave out the spec's "
+                     "roi_end - roi_start factor)")
+        layer = "onnx Resize" + (" (coordinate_transformation_mode=align_corners)" if align_corners else "")
+        return Resampled(tuple(runtime if self.runtime else outs), used, scales, mode, layer, align_corners,
+                         antialias, tuple((i, 0, 0) for i in ins))
+
+    def rounding(self, size: int, scale: Any, scale_used: float | None) -> tuple[str, str]:
+        if self.runtime:  # upsamplebase.h ComputeOutputShape: a float32 product, truncated
+            return f"scale {scale:g}", f"trunc(float32 {size} x float32 {scale_used!r})"
+        return f"scale {scale:g}", f"floor({size} x float32 {scale_used!r})"
+
+    def sampling_step(self, mode: str, n: int, antialias: bool, size: int, extent: int, output: int,
+                      scale: float | None, align_corners: bool) -> float:
+        from convshape.rules.resample import source_step
+
+        return source_step(extent, output, scale, align_corners)
+
+    def pixel_shuffle(self, shape: tuple[int, ...], factor: int, unshuffle: bool, data_format: str,
+                      warnings: list[str], notes: list[str]) -> tuple[int, ...]:
+        """ONNX ``DepthToSpace`` / ``SpaceToDepth`` on NCHW: onnx 1.23's shape inference checks the
+        blocksize and the rank (onnx/defs/tensor/defs.cc), onnxruntime 1.31 the divisibility when it runs
+        (core/providers/cpu/tensor/space_depth_ops.h ``InputValidationsAndOutputDimsCalc``, height before
+        width); the texts are theirs, with the values added. blocksize 1 is allowed."""
+        r = factor
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
+        if r <= 0:
+            raise err("Blocksize must be positive", "factor-positive")
+        if len(shape) != 4:
+            raise err(f"Input tensor must be 4-dimensional, but got rank {len(shape)}", "rank")
+        n, c, h, w = shape
+        if unshuffle:
+            for size, word in ((h, "height"), (w, "width")):
+                if size % r:
+                    raise err(f"SpaceToDepth requires input {word} to be a multiple of block_size, but got {word} "
+                              f"{size} and block_size {r}", "spatial-divisible")
+            return (n, c * r * r, h // r, w // r)
+        if c % (r * r):
+            raise err(f"DepthToSpace requires input depth to be a multiple of (block_size * block_size), but got "
+                      f"depth {c} and block_size {r}", "channel-divisible")
+        notes.append("DepthToSpace mode DCR (the default; tf.nn.depth_to_space's channel order) and CRD "
+                     "(torch's pixel_shuffle order) give the same shape")
+        return (n, c // (r * r), h * r, w * r)
+
+
+# ---------------------------------------------------------------------------- adaptive pooling, unpooling
+class Adaptive(AdaptiveRules):
+    name = "onnx"
+    layers = "GlobalAveragePool / GlobalMaxPool, output 1 on every axis only"
+    sources = {"global": "onnx/defs/nn/defs.cc GlobalAveragePool / GlobalMaxPool; torch's TorchScript exporter "
+                         "symbolic_opset9.py _adaptive_pool; onnxruntime pool_attributes.h SetOutputSize"}
+
+    def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
+                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+        """ONNX has no adaptive pooling; output 1 on every axis is GlobalAveragePool / GlobalMaxPool
+        (onnx 1.23.2 has no other Global*/Adaptive* pool but GlobalLpPool). torch's TorchScript exporter
+        (torch/onnx/_internal/torchscript_exporter/symbolic_opset9.py ``_adaptive_pool``) writes exactly
+        that for output 1, and a plain pool with kernel = stride = input / output where that divides.
+        onnxruntime 1.31.1 rejects an empty spatial axis (pool_attributes.h ``SetOutputSize``)."""
+        from convshape.rules.unpool import adaptive_windows
+
+        if any(o != 1 for o in outs):
+            raise ShapeError(f"onnx has no adaptive pooling to output {'x'.join(map(str, outs))}: only Global"
+                             f"{'Average' if kind == 'avg' else 'Max'}Pool, which is output 1 on every axis (torch's "
+                             f"exporter writes {'AveragePool' if kind == 'avg' else 'MaxPool'} with kernel = stride = "
+                             f"input / output where the output divides the input); convshape knows it in "
+                             f"{self.known(skip_layers=self.layers)}", framework=self.name, rule="unsupported-op",
+                             values={"output_size": list(outs)})
+        if 0 in ins:
+            raise ShapeError("Invalid input shape. Only N can be zero. Got:{" + ",".join(map(str, [1, 1, *ins]))
+                             + "}", framework=self.name, rule="input-size", values={"input": list(ins)})
+        notes.append(f"ONNX has no adaptive pooling: output 1 on every axis is Global"
+                     f"{'Average' if kind == 'avg' else 'Max'}Pool (one window, the whole input), as torch's "
+                     f"ONNX exporter writes it")
+        return adaptive_windows
+
+
+class Unpool(UnpoolRules):
+    name = "onnx"
+    layers = "MaxUnpool, opset 9+ (X, I, optional output_shape)"
+    stride_is_kernel = False
+    positive = ("input",)
+    pooled_by = "MaxPool (ceil_mode 0) maps it to the input"
+    sources = {"size": "onnx/defs/nn/defs.cc maxUnpoolShapeInference; onnxruntime core/providers/cpu/nn/unpool.cc, "
+                       "unpool.h"}
+
+    def unpool(self, ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: Any,
+               outs: Sequence[int] | None, n: int, stride_given: bool) -> tuple[tuple[UnpoolAxis, ...], list[str],
+                                                                                  str, list[str]]:
+        """ONNX MaxUnpool as onnxruntime 1.31.1 runs it on a (1, 1, *spatial) tensor, its checks in
+        its order: the constructor (unpool.h: kernel > 0 and pads < kernel per axis, then strides > 0),
+        then ``Compute`` (unpool.cc: each default > 0; with output_shape, its element count >= the
+        default's), then every index < the output's element count (data-dependent: a warning here)."""
+        import math
+
+        from convshape.params import explicit_padding, format_padding, padding_keyword
+        from convshape.rules.unpool import onnx_largest_index, onnx_pool_inputs, onnx_shape_size, onnx_unpool_default
+
+        shown_padding = format_padding(0 if padding is None else padding)
+        padding = padding if padding is not None else 0
+        err = self.error
+        keyword = padding_keyword(padding)
+        if keyword and keyword != "valid":
+            raise err(f"MaxUnpool has no auto_pad: give the pads of the MaxPool it inverts (N or before:after per "
+                      f"axis), not {padding!r}", "padding-keyword", padding=padding)
+        pairs = [(0, 0)] * n if keyword else explicit_padding(padding, n)
+        for k, (pb, pa) in zip(ks, pairs):
+            if k < 1:
+                raise err(f"kernel_shape_[dim] > 0 was false. (kernel_shape {list(ks)})", "kernel-size",
+                          kernel=list(ks))
+            if max(pb, pa) >= k:
+                raise err(f"Pad should be smaller than kernel. (pads {pb}:{pa}, kernel_shape {k})", "padding-window",
+                          pad_before=pb, pad_after=pa, kernel=k)
+        for s in ss:
+            if s < 1:
+                raise err(f"All stride values must be positive, got: {s}", "stride-size", stride=s)
+        for pb, pa in pairs:
+            if min(pb, pa) < 0:  # MaxUnpool alone runs them ((i-1)s + k + 1 for pads -1:0)
+                raise err(f"Pad values must be non-negative. (pads {pb}:{pa}: the MaxPool that makes the indices "
+                          f"rejects them, though MaxUnpool alone runs them)", "negative-padding", pad_before=pb,
+                          pad_after=pa)
+        defaults = [onnx_unpool_default(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
+        for axis, default in enumerate(defaults):
+            if default < 1:
+                raise err(f"Computed output dimension is not positive for axis {axis + 2}. Check kernel_shape, "
+                          f"strides, and pads attributes. (output {default})", "output-size", output=default,
+                          axis=axis)
+        def shape(values: Sequence[int]) -> str:  # TensorShape's printing
+            return "{" + ",".join(str(v) for v in [1, 1, *values]) + "}"
+
+        if outs is not None and onnx_shape_size(outs) < math.prod(defaults):
+            raise err(f"output_shape is smaller than minimum required. output_shape:{shape(outs)} inferred output "
+                      f"shape:{shape(defaults)}", "output-size", output_size=list(outs), default=defaults)
+        chosen = list(outs) if outs is not None else defaults
+        sources = [onnx_pool_inputs(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
+        # per axis, the other axes at their defaults: the element-count check is o >= default, with no upper bound
+        axes = tuple(UnpoolAxis(i, k, s, pair[0], pair[1], d, o, tuple(range(d, max(d, r[-1]) + 1)), r, True)
+                     for i, k, s, pair, d, o, r in zip(ins, ks, ss, pairs, defaults, chosen, sources))
+        warnings: list[str] = []
+        size = math.prod(chosen)
+        pads_after = [pa for _, pa in pairs]
+        for pool_input in (tuple(r[0] for r in sources), tuple(r[-1] for r in sources)):
+            index = onnx_largest_index(pool_input, defaults, pads_after)
+            if index >= size:
+                corner = ",".join(str(min(p, d + pa) - 1) for p, d, pa in zip(pool_input, defaults, pads_after))
+                warnings.append(f"the indices of a max pool over {'x'.join(map(str, pool_input))} reach flat index "
+                                f"{index} (cell {corner}) but the output has {size} cells: onnxruntime fails ('Index "
+                                f"value out of bounds. Got: <the first such index>. Valid range is [0, {size}).') "
+                                f"when a maximum lies past the end; pass that input's size as output_shape "
+                                f"(output_size={','.join(map(str, pool_input))})")
+                break
+        notes = [] if stride_given else ["ONNX strides default to 1, not to the kernel size as in torch"]
+        notes.append("onnxruntime 1.31.1 checks output_shape only by its element count (>= the default's) and each "
+                     "index against it: the indices are flat positions in the max pool's (N, C, ...) input, so the "
+                     "maxima land in place only in that input's shape (pool_inputs), and with batch or channels > 1 "
+                     "anything else can fail ('Index value out of bounds'); every size above valid_outputs passes "
+                     "too")
+        if any(a.output not in a.pool_inputs for a in axes):
+            notes.append("onnxruntime accepts this size, but no max pool with these attributes maps it to the input: "
+                         "the flat indices put the maxima elsewhere")
+        return axes, warnings, shown_padding, notes
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("onnx", "ONNX", "onnx 1.23.2 (operator spec, shape inference)", CONV, POOL)
+FRAMEWORK = Framework("onnx", "ONNX", "onnx 1.23.2 (operator spec, shape inference)", CONV, POOL,
+                      resample=Resample(), adaptive=Adaptive(), unpool=Unpool())

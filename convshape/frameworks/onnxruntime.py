@@ -121,6 +121,23 @@ class Pool(onnx.Pool):
         return notes
 
 
+class Resample(onnx.Resample):
+    """Resize's sizes as onnxruntime computes them, in float32 (upsamplebase.h ``ComputeOutputShape``,
+    ``AdjustOutputSizeAsPolicy``); the spec's are named in a warning where they differ."""
+
+    name = "onnxruntime"
+    runtime = True
+
+
+class Adaptive(onnx.Adaptive):
+    name = "onnxruntime"
+
+
+class Unpool(onnx.Unpool):
+    name = "onnxruntime"
+
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("onnxruntime", "onnxruntime", "onnxruntime 1.32 (CPUExecutionProvider)", CONV, POOL)
+FRAMEWORK = Framework("onnxruntime", "onnxruntime", "onnxruntime 1.32 (CPUExecutionProvider)", CONV, POOL,
+                      resample=Resample(), adaptive=Adaptive(), unpool=Unpool())

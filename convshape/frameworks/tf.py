@@ -6,13 +6,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules)
-from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
+from convshape.errors import ShapeError
+from convshape.frameworks.base import (ConvRules, FractionalRules, Framework, Pad, PoolRules, ResampleRules,
+                                       UnpoolRules)
+from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis
 
 
 class Conv(ConvRules):
     name = "tf"
     title = "TensorFlow (tf.nn)"
+    transposed_select = "output_shape"
+    transposed_by_forward = True
     default_padding = "valid"  # tf.nn.conv2d has no default; VALID is the no-padding choice
     keywords = {"valid": "VALID: no padding",
                 "same": "SAME: output ceil(i/s), total max(0, (o-1)*s + d*(k-1) + 1 - i), extra at the end",
@@ -47,7 +51,7 @@ class Conv(ConvRules):
         notes = []
         if transposed:
             notes.append("tf.nn.conv_transpose needs output_shape: every listed size is accepted; the smallest is "
-                         "shown until --o picks one")
+                         "shown until output_size picks one")
             if any(a.dilation > 1 for a in specs):
                 notes.append("TF's float64 CPU kernels reject dilations > 1 in conv*_transpose; the float32 "
                              "(oneDNN) kernels run them with these sizes")
@@ -65,7 +69,7 @@ class Conv(ConvRules):
                    ndim: int, axis: int) -> TransposedAxis:
         if output_padding is not None:
             raise self.error("tf.nn.conv_transpose has no output_padding; it takes the size itself as "
-                             "output_shape (--o)", "output-padding-unsupported", output_padding=output_padding)
+                             "output_shape (output_size)", "output-padding-unsupported", output_padding=output_padding)
         found = self.forward_valid(a, padding, ndim)
         options = tuple(
             TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
@@ -96,6 +100,10 @@ class Conv(ConvRules):
                          f"computed = {computed} spatial_dim: {spatial_dim} input: {output_size} "
                          f"filter: {a.kernel} output: {a.input} stride: {a.stride} dilation: {a.dilation}",
                          "output-size", actual=a.input, computed=computed, output_size=output_size)
+
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.tf_windowed_output(target, kernel, stride, dilation, pad_before, pad_after) == size
 
 
 class Pool(PoolRules):
@@ -169,6 +177,197 @@ class Pool(PoolRules):
         return notes
 
 
+# ---------------------------------------------------------------------------- resampling
+MODES = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
+
+
+def resize_checks(fw: str, ins: Sequence[int], sizes: Sequence[int], mode: str, antialias: bool,
+                  warnings: list[str]) -> tuple[int, ...]:
+    """``tf.image.resize``'s checks on the sizes, in its order, and the sizes it resizes to. The size
+    becomes an int32 tensor that silently wraps (2**32 + 3 -> 3; beyond int64: "'size' must be a 1-D
+    int32 Tensor"). Then the static shape (image_ops_impl.py ``_resize_images_common``:
+    ``constant_value_as_shape`` reads -1 as unknown and rejects any other negative size), then the
+    kernel's: input before output in ``ImageResizerState``
+    (resize_{bilinear,nearest_neighbor,bicubic,area}_op.cc), output before input in
+    ``ScaleAndTranslate`` (scale_and_translate_op.cc: lanczos3/5, gaussian, mitchellcubic, and
+    bilinear/bicubic with antialias)."""
+    if any(not -2 ** 63 <= o < 2 ** 63 for o in sizes):
+        raise ShapeError("'size' must be a 1-D int32 Tensor", framework=fw, rule="size-overflow",
+                         values={"output": list(sizes)})
+    wrapped = tuple((o + 2 ** 31) % 2 ** 32 - 2 ** 31 for o in sizes)
+    warnings.extend(f"size {o} does not fit int32: tf.image.resize wraps it to {w}, silently"
+                    for o, w in zip(sizes, wrapped) if o != w)
+    sizes = wrapped
+    for o in sizes:
+        if o < -1:
+            raise ShapeError(f"Dimension {o} must be >= 0", framework=fw, rule="size-negative",
+                             values={"output": list(sizes)})
+    empty = ShapeError("input image must be of non-zero size", framework=fw, rule="input-empty",
+                       values={"input": list(ins)})
+    if any(i <= 0 for i in ins) and not (mode in ("lanczos3", "lanczos5", "gaussian", "mitchellcubic") or
+                                         antialias and mode in ("bilinear", "bicubic")):
+        raise empty
+    if any(o <= 0 for o in sizes):
+        raise ShapeError("output dimensions must be positive", framework=fw, rule="size-positive",
+                         values={"output": list(sizes)})
+    if any(i <= 0 for i in ins):
+        raise empty
+    return sizes
+
+
+class Resample(ResampleRules):
+    name = "tf"
+    lacks: dict[str, str] = {}
+    modes = MODES
+    interpolate_name = "tf.image.resize"
+    shuffle_layers = {"NHWC": "tf.nn.{depth_to_space}", "NCHW": "tf.nn.{depth_to_space}",
+                      "NWC": "SubPixel1D recipe (seed 004): transpose + tf.{batch_to_space}"}
+    shuffle_hint = "NHWC or NCHW (tf.nn.depth_to_space), or NWC for the 1-D recipe"
+    shuffle_format = "NHWC"
+    sources = {
+        "interpolate": "tensorflow/python/ops/image_ops_impl.py resize_images_v2; "
+                       "tensorflow/core/kernels/image/resize_*_op.cc, scale_and_translate_op.cc",
+        "pixel shuffle": "tensorflow/core/kernels/depthtospace_op.cc, spacetodepth_op.cc; array_ops.cc",
+    }
+
+    def default_rank(self, resizing: bool) -> int:
+        return 2
+
+    def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                    scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
+                    recompute: bool | None, antialias: bool, policy: str | None, crop: bool, pad: bool,
+                    layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
+        """tf.image.resize (tensorflow 2.21, tensorflow/python/ops/image_ops_impl.py ``resize_images_v2``, kernels
+        in tensorflow/core/kernels/image/resize_*_op.cc and scale_and_translate_op.cc): the output is ``size``."""
+        mode = (mode or "bilinear").lower()
+        if mode not in MODES:
+            raise ShapeError(f"Resize method is not implemented: {mode}", framework=self.name, rule="mode-unknown",
+                             values={"mode": mode})
+        if sizes is None:
+            raise ShapeError("tf.image.resize takes size (the output size), not a scale factor", framework=self.name,
+                             rule="size-required", values={})
+        if n != 2:
+            raise ShapeError(f"'size' must be a 1-D Tensor of 2 elements: new_height, new_width (tf.image.resize "
+                             f"resizes images: 2 spatial axes, got {n})", framework=self.name, rule="mode-rank",
+                             values={"axes": n})
+        outs = resize_checks(self.name, ins, sizes, mode, antialias, warnings)
+        return Resampled(outs, (None,) * n, scales, mode, "tf.image.resize", align_corners, antialias,
+                         tuple((i, 0, 0) for i in ins))
+
+    def pixel_shuffle(self, shape: tuple[int, ...], factor: int, unshuffle: bool, data_format: str,
+                      warnings: list[str], notes: list[str]) -> tuple[int, ...]:
+        if data_format == "NWC":
+            return self.recipe_1d(shape, factor, unshuffle)
+        out = self.shuffle(shape, factor, unshuffle, data_format)
+        if data_format == "NCHW":
+            warnings.append(f"tf.nn.{'space_to_depth' if unshuffle else 'depth_to_space'} runs NCHW only on a GPU: "
+                            f"on the CPU it fails with 'Could not find device for node'")
+        return out
+
+    def shuffle(self, shape: tuple[int, ...], r: int, unshuffle: bool, data_format: str) -> tuple[int, ...]:
+        """``tf.nn.depth_to_space`` / ``space_to_depth`` (tensorflow/core/kernels/depthtospace_op.cc,
+        spacetodepth_op.cc; block_size >= 2 from the op registration, array_ops.cc)."""
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
+        if r < 2:
+            raise err(f"Value for attr 'block_size' of {r} must be at least minimum 2", "factor-positive")
+        if len(shape) != 4:
+            raise err(f"Input rank should be{'' if unshuffle else ':'} 4 instead of{'' if unshuffle else ':'} "
+                      f"{len(shape)}", "rank")
+        n, c, h, w = shape if data_format == "NCHW" else (shape[0], shape[3], shape[1], shape[2])
+        if unshuffle:
+            if h % r or w % r:
+                raise err(f"Image width {w} and height {h} should be divisible by block_size: {r}",
+                          "spatial-divisible")
+            c, h, w = c * r * r, h // r, w // r
+        else:
+            if c % (r * r):
+                raise err(f"Input depth dimension {c} should be divisible by: {r * r}", "channel-divisible")
+            c, h, w = c // (r * r), h * r, w * r
+        return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
+
+    def recipe_1d(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
+        """The 1-D sub-pixel recipe of seed 004, (N, W, C): ``SubPixel1D``: ``transpose(I, [2, 1, 0])`` ->
+        ``tf.batch_to_space(X, [r], [[0, 0]])`` -> transpose back, so C must divide by r (BatchToSpaceND,
+        tensorflow/core/kernels/batchtospace_op.cc); unshuffle is the same with ``space_to_batch``
+        (spacetobatch_op.cc)."""
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
+        if len(shape) != 3:
+            raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, W, C) tensor, but got rank {len(shape)}", "rank")
+        b, w, c = shape
+        if r <= 0:
+            raise err(f"All values in block_shape must be positive, got value, {r} at index 0." if unshuffle else
+                      f"Product of block sizes must be positive, got {r}", "factor-positive")
+        if unshuffle:
+            if w % r:
+                raise err(f"padded_shape[0]={w} is not divisible by block_shape[0]={r}", "spatial-divisible")
+            return (b, w // r, c * r)
+        if c % r:
+            raise err(f"Input batch dimension ({c}) is not divisible by product of block sizes ({r}) (SubPixel1D "
+                      f"moves the channels to the batch axis)", "channel-divisible")
+        return (b, w * r, c // r)
+
+
+# ---------------------------------------------------------------------------- adaptive, fractional, unpooling
+class Fractional(FractionalRules):
+    name = "tf"
+    not_modelled = "tf.nn.fractional_max_pool takes a pooling ratio >= 1 and no kernel; not modelled in convshape"
+
+
+class Unpool(UnpoolRules):
+    name = "tf"
+    layers = "tf.nn.max_pool_with_argmax, then tf.scatter_nd into the pooled tensor's shape; 2-D only"
+    pooled_by = "max_pool_with_argmax maps it to the input"
+    sources = {"size": "tensorflow/core/framework/kernel_shape_util.cc GetWindowedOutputSizeVerbose "
+                       "(max_pool_with_argmax)"}
+
+    def unpool(self, ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: Any,
+               outs: Sequence[int] | None, n: int, stride_given: bool) -> tuple[tuple[UnpoolAxis, ...], list[str],
+                                                                                  str, list[str]]:
+        from convshape.params import format_padding, padding_keyword
+        from convshape.rules.unpool import tf_pool_inputs
+
+        if n != 2:
+            raise ShapeError(f"tensor_in must be 4-dimensional: tf.nn.max_pool_with_argmax pools 2-D NHWC tensors "
+                             f"only, so TF has no {n}-D argmax unpooling", framework=self.name, rule="unsupported-op",
+                             values={"axes": n})
+        keyword = padding_keyword(padding if padding is not None else "valid")
+        if keyword not in ("valid", "same"):
+            raise ShapeError(f"tf.nn.max_pool_with_argmax takes padding 'SAME' or 'VALID' only, not {padding!r} "
+                             f"(Value for attr 'padding' of \"EXPLICIT\" is not in the list of allowed values)",
+                             framework=self.name, rule="padding-keyword", values={"padding": padding})
+        sources = [tf_pool_inputs(i, k, s, keyword) for i, k, s in zip(ins, ks, ss)]
+        # without --o: the size that fits the windows exactly, as seed 004's unpool (pooled * ksize) when k == s
+        defaults = [r[-1] if keyword == "same" else r[0] for r in sources]
+        if outs is not None:
+            for axis, (out, r, k, s) in enumerate(zip(outs, sources, ks, ss)):
+                if out not in r:
+                    raise ShapeError(f"the unpooled size is the size that was pooled: max_pool_with_argmax(ksize={k}, "
+                                     f"strides={s}, padding='{keyword.upper()}') gives {ins[axis]} on axis {axis} for "
+                                     f"sizes {r[0]}..{r[-1]} only, not {out}; its argmax indices are positions in that "
+                                     f"input, and scattering them into another shape misplaces them or fails ('does "
+                                     f"not index into shape')", framework=self.name, rule="output-size",
+                                     values={"output_size": list(outs), "pool_inputs": [r[0], r[-1]]})
+        chosen = list(outs) if outs is not None else defaults
+
+        def one(i: int, k: int, s: int, d: int, o: int, r: range) -> UnpoolAxis:
+            total = max(0, (i - 1) * s + k - o) if keyword == "same" else 0
+            return UnpoolAxis(i, k, s, total // 2, total - total // 2, d, o, tuple(r), tuple(r))
+
+        axes = tuple(one(*column) for column in zip(ins, ks, ss, defaults, chosen, sources))
+        shown = format_padding("valid" if padding is None else padding)
+        notes = ["TF has no unpooling op: tf.nn.max_pool_with_argmax, then tf.scatter_nd of the pooled values at the "
+                 "argmax indices into the shape of the tensor that was pooled; that shape is the unpooled size"]
+        if any(a.output != a.input * a.kernel for a in axes):
+            notes.append("seed 004's unpool_with_argmax uses pooled size * ksize instead, which is not this size "
+                         "here: its scatter then misplaces the maxima or fails")
+        return axes, [], shown, notes
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("tf", "TensorFlow", "tensorflow-cpu 2.21 (tf.nn)", CONV, POOL)
+FRAMEWORK = Framework("tf", "TensorFlow", "tensorflow-cpu 2.21 (tf.nn)", CONV, POOL, resample=Resample(),
+                      fractional=Fractional(), unpool=Unpool(), bias_default=False, channels_last=True,
+                      transposed_groups=False, transposed_weight="k,out,in")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules)
-from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
+from convshape.errors import ShapeError
+from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules, Framework, Pad, PoolRules,
+                                       ResampleRules, UnpoolRules, empty_warnings, torch_shape)
+from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
 
 
 class Conv(ConvRules):
     name = "torch"
     title = "PyTorch (torch.nn)"
+    solve_explicit = "symmetric"  # nn.ConvNd pads both sides equally (before:after needs F.pad / nn.ZeroPad)
+    solve_numbers_first = True
+    solve_note = ("torch's Conv layers pad both sides equally: solve lists symmetric paddings and padding='same' "
+                  "(an odd total puts the extra at the end)")
     default_padding = "0"
     keywords = {
         "valid": "no padding",
@@ -96,10 +102,15 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
                               tuple(o.output for o in options), options)
 
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
+
 
 class Pool(PoolRules):
     name = "torch"
     title = "PyTorch (torch.nn.functional)"
+    solve_numbers_first = True
     ops = {"max": "F.max_pool{n}d", "avg": "F.avg_pool{n}d", "lp": "F.lp_pool{n}d"}
     keywords: dict[str, str] = {}
     explicit = "symmetric"
@@ -221,6 +232,392 @@ class Pool(PoolRules):
         return notes
 
 
+# ---------------------------------------------------------------------------- resampling
+MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact", "lanczos")
+NEAREST_LIKE = ("nearest", "area", "nearest-exact")  # torch: align_corners must stay None
+KERNELS = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_nearest2d",
+           ("nearest", 3): "upsample_nearest3d", ("nearest-exact", 1): "_upsample_nearest_exact1d",
+           ("nearest-exact", 2): "_upsample_nearest_exact2d", ("nearest-exact", 3): "_upsample_nearest_exact3d",
+           ("area", 1): "adaptive_avg_pool1d", ("area", 2): "adaptive_avg_pool2d",
+           ("area", 3): "adaptive_avg_pool3d", ("linear", 1): "upsample_linear1d",
+           ("bilinear", 2): "upsample_bilinear2d", ("trilinear", 3): "upsample_trilinear3d",
+           ("bicubic", 2): "upsample_bicubic2d", ("lanczos", 2): "_upsample_lanczos2d_aa"}
+AXIS_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
+INT64_MAX = 2 ** 63 - 1
+
+
+class Resample(ResampleRules):
+    name = "torch"
+    lacks: dict[str, str] = {}
+    modes = MODES
+    interpolate_name = "torch"
+    options = frozenset({"align_corners", "recompute_scale_factor"})
+    recompute_hint = ": recompute_scale_factor=True would sample at the size ratio"
+    #: torch.nn.Upsample stores ``float(scale_factor) if scale_factor else None``
+    #: (torch/nn/modules/upsampling.py), so a single scale of 0 counts as not given
+    upsample_zero_scale_is_none = True
+    shuffle_layers = {"NCHW": "torch.nn.functional.pixel_{shuffle}",
+                      "NCW": "PixelShuffle1D recipe (seed 004): view + permute"}
+    shuffle_hint = "NCHW (F.pixel_shuffle), or NCW for the 1-D recipe"
+    sources = {
+        "interpolate": "torch/nn/functional.py interpolate; aten/src/ATen/native/UpSample.cpp/.h "
+                       "(compute_output_size, upsample_{1,2,3}d_common_check)",
+        "pixel shuffle": "aten/src/ATen/native/PixelShuffle.cpp, PixelShuffle.h check_pixel_(un)shuffle_shapes",
+    }
+
+    def check_upsample(self, antialias: bool) -> None:
+        if antialias:
+            raise self.error("torch.nn.Upsample has no antialias argument; use interpolate", "option-unsupported",
+                             antialias=True)
+
+    def sizes_error(self, ins: Sequence[int], outs: Sequence[int]) -> ShapeError:
+        """upsample_{1,2,3}d_common_check (aten/src/ATen/native/UpSample.h), its text per rank."""
+        letters = AXIS_LETTERS[len(ins)]
+        shown_in = ", ".join(f"{c}: {v}" for c, v in zip(letters, ins))
+        shown_out = ", ".join(f"{c}: {v}" for c, v in zip(letters, outs))
+        glue = " and output" if len(ins) == 1 else " output"
+        return ShapeError(f"Input and output sizes should be greater than 0, but got input ({shown_in}){glue} "
+                          f"({shown_out})", framework=self.name, rule="size-positive",
+                          values={"input": list(ins), "output": list(outs)})
+
+    def area_checks(self, ins: Sequence[int], outs: Sequence[int]) -> None:
+        """mode='area' is adaptive_avg_pool{1,2,3}d (aten/src/ATen/native/AdaptiveAveragePooling{,3d}.cpp):
+        an output of 0 is allowed (an empty tensor), a negative one and an empty input are not."""
+        n = len(ins)
+        pooled_out, pooled_in = ([1, *outs], [1, *ins]) if n == 1 else (list(outs), list(ins))  # 1-D runs as 2-D
+        name = "adaptive_avg_pool3d" if n == 3 else "adaptive_avg_pool2d"
+        if any(o < 0 for o in pooled_out):
+            shown = ", ".join(str(o) for o in pooled_out[:2]) + ("," + str(pooled_out[2]) if n == 3 else "")
+            raise ShapeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
+                             f"{{{shown}}}", framework=self.name, rule="size-negative", values={"output": list(outs)})
+        full = [1, 1, *pooled_in]
+        for dim in range(2, len(full)):
+            if full[dim] <= 0:
+                raise ShapeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
+                                 f"input has sizes {full} with dimension {dim} being empty", framework=self.name,
+                                 rule="input-empty", values={"input": list(ins)})
+
+    def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                    scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
+                    recompute: bool | None, antialias: bool, policy: str | None, crop: bool, pad: bool,
+                    layer_name: str, resizing: bool, warnings: list[str], notes: list[str]) -> Resampled:
+        """torch.nn.functional.interpolate (torch/nn/functional.py) in its own order of checks, then
+        the kernel's; the scale each axis hands the kernel and align_corners in effect."""
+        import math
+
+        from convshape.rules.resample import scaled_output
+
+        mode = mode or "nearest"
+        layer = "torch.nn.Upsample" if layer_name == "upsample" else "torch.nn.functional.interpolate"
+        torch_err = self.error
+        if mode in NEAREST_LIKE:
+            if align_corners is not None:
+                raise torch_err("align_corners option can only be set with the interpolating modes: "
+                                "linear | bilinear | bicubic | trilinear", "align-corners-mode", mode=mode)
+        elif align_corners is None:
+            align_corners = False
+        if sizes is not None and scales is not None:
+            raise torch_err("only one of size or scale_factor should be defined", "size-and-scale")
+        if sizes is None and scales is None:
+            raise torch_err("either size or scale_factor should be defined", "size-or-scale")
+        if recompute and sizes is not None:
+            raise torch_err("recompute_scale_factor is not meaningful with an explicit size.", "recompute-with-size")
+        if mode == "area" and sizes is None:
+            recompute = True
+            notes.append("mode='area' always recomputes: torch turns the scale into a size and runs "
+                         "adaptive_avg_pool, which sees only the sizes")
+        kernel_scales: tuple[float | None, ...] = (None,) * n
+        outs: tuple[int, ...] | None = sizes
+        if recompute:  # Python computes the size; int() of a float raises on nan and infinity
+            for i, s in zip(ins, scales or ()):  # recompute with a size was rejected above, so scales is set
+                product = float(i) * s  # 0 x inf is NaN
+                if math.isnan(product) or math.isinf(product):
+                    raise ShapeError(f"cannot convert float {'NaN' if math.isnan(product) else 'infinity'} to "
+                                     f"integer", framework=self.name, rule="scale-not-finite", values={"scale": s})
+            outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))  # type: ignore[index]
+        elif scales is not None:
+            kernel_scales = tuple(float(s) for s in scales)
+        if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and n == 2):
+            raise torch_err("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+                            "a 4-D tensor as input", "antialias-mode", mode=mode)
+        rank = n + 2
+        wants = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "trilinear": 3}
+        if mode not in MODES or rank > 5 or (mode in wants and wants[mode] != n):
+            if mode in ("linear", "bilinear", "trilinear") and 3 <= rank <= 5:
+                raise torch_err(f"Got {rank}D input, but {mode} mode needs {wants[mode] + 2}D input", "mode-rank",
+                                mode=mode, rank=rank)
+            raise torch_err(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {rank}D) for the modes: "
+                            f"nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact "
+                            f"(got {mode})", "mode-rank", mode=mode, rank=rank)
+        if mode == "lanczos":
+            if align_corners:
+                raise torch_err("Lanczos mode does not support align_corners=True", "lanczos-align-corners")
+            if not antialias:
+                raise torch_err("Lanczos mode requires antialias=True", "lanczos-antialias")
+        kernel = KERNELS[(mode, n)]
+        if mode == "bilinear" and antialias or mode == "bicubic" and antialias:
+            kernel = f"_upsample_{mode}2d_aa"
+        if outs is None:  # the C++ kernel computes the size: overflow is checked there
+            scales = scales or ()
+            products = [float(i) * s for i, s in zip(ins, scales)]
+            if any(math.isnan(p) or not -2.0 ** 63 <= p < 2.0 ** 63 for p in products):
+                raise torch_err("value cannot be converted to type int64_t without overflow", "size-overflow",
+                                scale=list(scales))
+            outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))
+        elif recompute:  # Python ints reach the C++ binding, which unpacks int64
+            for axis, out in enumerate(outs):
+                if not -2 ** 63 <= out <= INT64_MAX:
+                    raise torch_err(f"{kernel}(): argument 'output_size' failed to unpack the object at pos "
+                                    f"{axis + 1} with error \"Overflow when unpacking long long", "size-overflow",
+                                    output=out)
+        if mode == "area":
+            self.area_checks(ins, outs)
+            kernel_scales = (None,) * n
+        elif any(i <= 0 for i in ins) or any(o <= 0 for o in outs):
+            raise self.sizes_error(ins, outs)
+        return Resampled(outs, kernel_scales, scales, mode, layer, align_corners, antialias,
+                         tuple((i, 0, 0) for i in ins))
+
+    def sampling_step(self, mode: str, n: int, antialias: bool, size: int, extent: int, output: int,
+                      scale: float | None, align_corners: bool) -> float:
+        from convshape.rules.resample import torch_source_step
+
+        return torch_source_step(mode, n, antialias, size, output, scale, align_corners)
+
+    def pixel_shuffle(self, shape: tuple[int, ...], factor: int, unshuffle: bool, data_format: str,
+                      warnings: list[str], notes: list[str]) -> tuple[int, ...]:
+        if data_format == "NCW":
+            return self.recipe_1d(shape, factor, unshuffle)
+        out = self.shuffle(shape, factor, unshuffle)
+        if unshuffle and 0 in shape:  # PixelShuffle.cpp pixel_unshuffle_cpu: numel() == 0 -> self.clone()
+            warnings.append(f"torch's CPU pixel_unshuffle returns an empty input unchanged, shape "
+                            f"{'x'.join(map(str, shape))} (the meta device and other backends give "
+                            f"{'x'.join(map(str, out))})")
+            out = shape
+        if len(shape) > 4:
+            notes.append(f"torch keeps the {len(shape) - 3} leading dimensions and shuffles the last three (C, H, W)")
+        elif len(shape) == 3:
+            notes.append("a 3-D input is one unbatched (C, H, W) image in torch")
+        return out
+
+    def shuffle(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
+        """``pixel_shuffle`` / ``pixel_unshuffle`` (aten/src/ATen/native/PixelShuffle.cpp, checks in
+        PixelShuffle.h ``check_pixel_(un)shuffle_shapes``): any leading dims, then (C, H, W)."""
+        name, what = ("pixel_unshuffle", "downscale_factor") if unshuffle else ("pixel_shuffle", "upscale_factor")
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
+        if len(shape) < 3:
+            raise err(f"{name} expects input to have at least 3 dimensions, but got input with {len(shape)} "
+                      f"dimension(s)", "rank")
+        if r <= 0:
+            raise err(f"{name} expects a positive {what}, but got {r}", "factor-positive")
+        *lead, c, h, w = shape
+        if unshuffle:
+            for dim, size, word in ((-2, h, "height"), (-1, w, "width")):
+                if size % r:
+                    raise err(f"pixel_unshuffle expects {word} to be divisible by downscale_factor, but "
+                              f"input.size({dim})={size} is not divisible by {r}", "spatial-divisible")
+            return (*lead, c * r * r, h // r, w // r)
+        if r > INT64_MAX // r:
+            raise err(f"upscale factor is too large, (upscale_factor)^2 overflowed: upscale_factor={r}",
+                      "factor-overflow")
+        if c % (r * r):
+            raise err(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                      f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}", "channel-divisible")
+        return (*lead, c // (r * r), h * r, w * r)
+
+    def recipe_1d(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
+        """The 1-D sub-pixel recipe of seed 004, (N, C, W): ``PixelShuffle1D``: ``view(N, C // r, r, W)``
+        -> permute -> ``view(N, C // r, r * W)``; unshuffle: ``view(N, C, W // r, r)`` -> permute ->
+        ``view(N, C * r, W // r)``; a view whose element count differs from the input's raises."""
+        import math
+
+        def err(msg: str, rule: str) -> ShapeError:
+            return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
+
+        if len(shape) != 3:
+            raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, C, W) tensor, but got rank {len(shape)}", "rank")
+        b, c, w = shape
+        if r <= 0:
+            raise err(f"the 1-D recipe needs a positive factor, but got {r}", "factor-positive")
+        view = (b, c, w // r, r) if unshuffle else (b, c // r, r, w)
+        if math.prod(view) != b * c * w:
+            raise err(f"shape '{list(view)}' is invalid for input of size {b * c * w} ("
+                      + ("W" if unshuffle else "C") + f"={w if unshuffle else c} is not divisible by {r})",
+                      "spatial-divisible" if unshuffle else "channel-divisible")
+        return (b, c * r, w // r) if unshuffle else (b, c // r, w * r)
+
+
+# ---------------------------------------------------------------------------- adaptive, fractional, unpooling
+class Adaptive(AdaptiveRules):
+    name = "torch"
+    layers = "nn.AdaptiveAvgPool1d/2d/3d, nn.AdaptiveMaxPool1d/2d/3d"
+    sources = {"windows": "aten/src/ATen/native/AdaptivePooling.h start_index / end_index"}
+
+    def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
+                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+        """torch's own checks and their order (torch 2.13): avg checks output_size before the
+        input, max the input first, then fails creating a tensor with a negative size."""
+        from convshape.rules.unpool import adaptive_windows
+
+        n = len(ins)
+        if kind == "avg":
+            shown = [1, *outs] if n == 1 else list(outs)
+            received = ", ".join(str(v) for v in shown[:2]) + "".join(f",{v}" for v in shown[2:])  # '{2, 2,-1}'
+            negative = [v for v in outs if v < 0]
+            if negative:
+                raise ShapeError(f"adaptive_avg_pool{max(n, 2)}d: elements of output_size must be greater than or "
+                                 f"equal to 0 but received {{{received}}}", framework=self.name, rule="output-size",
+                                 values={"output_size": list(outs)})
+        for axis, size in enumerate(ins):
+            if size == 0:
+                name = f"adaptive_avg_pool{max(n, 2)}d" if kind == "avg" else f"adaptive_max_pool{n}d"
+                dims = [1, 1, *([1] if kind == "avg" and n == 1 else []), *ins]
+                raise ShapeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
+                                 f"input has sizes {torch_shape(ins, n, extra=kind == 'avg')} with dimension "
+                                 f"{len(dims) - n + axis} being empty", framework=self.name, rule="input-size",
+                                 values={"input": list(ins)})
+        for out in outs:
+            if out < 0:
+                raise ShapeError(f"Trying to create tensor with negative dimension {out}: "
+                                 f"{torch_shape(outs, n, extra=True)}", framework=self.name, rule="output-size",
+                                 values={"output_size": list(outs)})
+        warnings.extend(empty_warnings(outs, "torch"))
+        return adaptive_windows
+
+
+class Fractional(FractionalRules):
+    name = "torch"
+    layers = "nn.FractionalMaxPool2d / nn.FractionalMaxPool3d"
+    sources = {"size": "torch/nn/functional.py fractional_max_pool2d/3d_with_indices; "
+                       "aten FractionalMaxPool2d.cpp / FractionalMaxPool3d.cpp"}
+    AXIS_NAMES = {2: ("height", "width"), 3: ("time", "height", "width")}
+    CHECK_ORDER = {2: (0, 1), 3: (0, 2, 1)}  # FractionalMaxPool3d.cpp checks time, width, then height
+
+    @staticmethod
+    def scalar(value: object) -> bool:
+        """Whether the user gave one value for every axis (torch quotes it as given)."""
+        return isinstance(value, (int, float)) or isinstance(value, str) and "," not in value
+
+    @staticmethod
+    def ratios(value: Any, ndim: int) -> tuple[float, ...]:
+        """``0.5`` / ``"0.5,0.7"`` / ``[0.5, 0.7]`` / ``"1/2"`` -> one float per axis (the one number parser)."""
+        from convshape.params import number_values, per_axis_numbers
+
+        numbers = number_values(value, "output_ratio") or ()
+        return tuple(float(r) for r in per_axis_numbers(numbers, "output_ratio", ndim))
+
+    def outputs(self, ins: Sequence[int], ks: Sequence[int], kernel: Any, output_size: Any, output_ratio: Any,
+                n: int, notes: list[str]) -> tuple[tuple[int, ...], tuple[float | None, ...]]:
+        """The output size, from ``output_size`` or ``output_ratio`` (``int(input * ratio)``, ratio in (0, 1)),
+        checked against the kernel as torch checks it (2-D: ``output + kernel - 1 <= input``; 3-D: ``<``)."""
+        from convshape.params import per_axis
+        from convshape.rules.unpool import fractional_fits, fractional_output
+
+        fw = self.name
+        module = f"FractionalMaxPool{n}d"
+        if min(ks) < 1:  # the 3-D module's check; nn.FractionalMaxPool2d / F take k <= 0 and return -inf
+            raise ShapeError(f"kernel_size must be greater than 0, but got {ks[0] if self.scalar(kernel) else ks}",
+                             framework=fw, rule="kernel-size", values={"kernel": list(ks)})
+        if output_size is None and output_ratio is None:
+            raise ShapeError(f"{module} requires specifying either an output size, or a pooling ratio",
+                             framework=fw, rule="output-selection")
+        if output_size is not None and output_ratio is not None:
+            raise ShapeError("only one of output_size and output_ratio may be specified", framework=fw,
+                             rule="output-selection", values={"output_size": output_size,
+                                                              "output_ratio": output_ratio})
+        ratios: tuple[float | None, ...] = (None,) * n
+        if output_ratio is not None:
+            floats = self.ratios(output_ratio, n)
+            if not all(0 < r < 1 for r in floats):
+                raise ShapeError(f"output_ratio must be between 0 and 1 (got "
+                                 f"{floats[0] if self.scalar(output_ratio) else tuple(floats)})",
+                                 framework=fw, rule="output-ratio", values={"output_ratio": list(floats)})
+            outs = tuple(fractional_output(i, r) for i, r in zip(ins, floats))
+            ratios = floats
+        else:
+            outs = per_axis(output_size, "output_size", n)
+        op = f"fractional_max_pool{n}d" + ("_out" if n == 3 else "")
+        for axis, size in enumerate(ins):
+            if size < 1:
+                raise ShapeError(f"{op}(): Expected input to have non-zero size for non-batch dimensions, but got"
+                                 f"{torch_shape(ins, n)} with dimension {axis + 2} being empty.", framework=fw,
+                                 rule="input-size", values={"input": list(ins)})
+        for axis in self.CHECK_ORDER[n]:
+            name, size, k, out = self.AXIS_NAMES[n][axis], ins[axis], ks[axis], outs[axis]
+            if not fractional_fits(size, k, out, n):
+                raise ShapeError(f"{op}(): pool {name} {k} too large relative to input {name} {size}", framework=fw,
+                                 rule="pool-too-large", values={"input": size, "kernel": k, "output": out})
+        for out in outs:
+            if out < 0:
+                raise ShapeError(f"Trying to create tensor with negative dimension {out}: {torch_shape(outs, n)}",
+                                 framework=fw, rule="output-size", values={"output_size": list(outs)})
+        notes.append("windows start at random offsets each call (generate_intervals: steps of floor or ceil of "
+                     "(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end")
+        if n == 3:
+            notes.append("FractionalMaxPool3d needs output + kernel <= input, one cell stricter than 2-D's "
+                         "output + kernel - 1 <= input, and checks time, width, then height")
+        return outs, ratios
+
+    def limits(self, size: int, kernel: int, output: int, n: int) -> tuple[int, int]:
+        from convshape.rules.unpool import fractional_largest_output
+
+        return fractional_largest_output(size, kernel, n), fractional_largest_output(size, output, n)
+
+
+class Unpool(UnpoolRules):
+    name = "torch"
+    layers = "nn.MaxUnpool1d/2d/3d"
+    sources = {"size": "torch/nn/functional.py _unpool_output_size, _check_unpool_output_size"}
+
+    def unpool(self, ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: Any,
+               outs: Sequence[int] | None, n: int, stride_given: bool) -> tuple[tuple[UnpoolAxis, ...], list[str],
+                                                                                  str, list[str]]:
+        from convshape.params import explicit_padding, format_padding, padding_keyword
+        from convshape.rules.unpool import maxpool_inputs, unpool_default, unpool_valid_outputs
+
+        shown = format_padding(0 if padding is None else padding)
+        padding = padding if padding is not None else 0
+        keyword = padding_keyword(padding)
+        if keyword and keyword != "valid":
+            raise ShapeError(f"MaxUnpool{n}d takes integer padding (that of the MaxPool{n}d it inverts), not "
+                             f"{padding!r}", framework=self.name, rule="padding-keyword", values={"padding": padding})
+        pairs = [(0, 0)] * n if keyword else explicit_padding(padding, n)
+        for pb, pa in pairs:
+            if pb != pa:
+                raise ShapeError(f"MaxUnpool{n}d pads both sides equally, but got padding {pb}:{pa}",
+                                 framework=self.name, rule="asymmetric-padding",
+                                 values={"pad_before": pb, "pad_after": pa})
+            if pb < 0:  # max_unpool itself runs it; the MaxPool that made the indices rejects it
+                raise ShapeError(f"pad must be non-negative, but got pad: {pb}", framework=self.name,
+                                 rule="negative-padding", values={"padding": pb})
+        ps = [p for p, _ in pairs]
+        warnings = [f"MaxPool{n}d rejects this padding ('pad should be at most half of effective kernel size, but "
+                    f"got pad={p}, kernel_size={k} and dilation=1'), so no max pool made these indices; max_unpool "
+                    f"runs it" for k, p in zip(ks, ps) if p > k // 2][:1]
+        defaults = [unpool_default(i, k, s, p) for i, k, s, p in zip(ins, ks, ss, ps)]
+        if outs is not None:
+            for axis, (out, default, s) in enumerate(zip(outs, defaults, ss)):
+                if not default - s < out < default + s:
+                    raise ShapeError(f'invalid output_size "{list(outs)}" (dim {axis} must be between {default - s} '
+                                     f'and {default + s})', framework=self.name, rule="output-size",
+                                     values={"output_size": list(outs), "default": default, "stride": s})
+        chosen = list(outs) if outs is not None else defaults
+        for axis, out in enumerate(chosen):
+            if out < 0:
+                raise ShapeError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
+                                 f"output_size[{axis}]={out}", framework=self.name, rule="output-size",
+                                 values={"output_size": chosen})
+        axes = tuple(UnpoolAxis(i, k, s, p, p, d, o, tuple(unpool_valid_outputs(i, k, s, p)),
+                                tuple(maxpool_inputs(i, k, s, p)))
+                     for i, k, s, p, d, o in zip(ins, ks, ss, ps, defaults, chosen))
+        notes = [] if all(a.output in a.pool_inputs for a in axes) else [
+            "torch accepts this size, but the max pool with this kernel, stride and padding never gives the input "
+            "from it; the indices put the maxima back in place only for a size from pool_inputs"]
+        return axes, warnings, shown, notes
+
 CONV = Conv()
 POOL = Pool()
-FRAMEWORK = Framework("torch", "PyTorch", "torch 2.13.0 (CPU)", CONV, POOL)
+FRAMEWORK = Framework("torch", "PyTorch", "torch 2.13.0 (CPU)", CONV, POOL, resample=Resample(),
+                      adaptive=Adaptive(), fractional=Fractional(), unpool=Unpool(), batchnorm_batch_check=True)

@@ -30,6 +30,9 @@ from convshape.rules import effective_kernel
 if TYPE_CHECKING:
     from convshape.model import ConvAxis
 
+if TYPE_CHECKING:
+    from convshape.frameworks.base import Framework
+
 # ---------------------------------------------------------------------------- data formats
 #: data format -> (spatial axes, channels last?)
 DATA_FORMATS = {"NCW": (1, False), "NCHW": (2, False), "NCDHW": (3, False),
@@ -44,11 +47,13 @@ CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 CHANNELS_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 _FORMAT_WORDS = {"channels-first": False, "channels_first": False, "channels-last": True, "channels_last": True}
 
-#: frameworks whose convolution layers carry a bias unless told otherwise (tf.nn and jax.lax
-#: convolutions take no bias argument: one is added separately)
-BIAS_DEFAULT = {"torch": True, "keras": True, "onnx": True, "onnxruntime": True, "caffe": True, "tf": False, "jax": False}
-#: frameworks that store kernels spatial-first: tf/keras (k..., in, out), flax (k..., in, out)
-SPATIAL_FIRST = {"tf", "keras", "jax"}
+
+def _facts(fw: str) -> Framework:
+    """The framework's registry entry: the facts the layers need (its bias default, whether it stores
+    kernels spatial-first, ...); see :class:`convshape.frameworks.base.Framework`."""
+    from convshape.frameworks import get
+
+    return get(fw)
 
 
 def spec_error(message: str, *, rule: str = "bad-spec", **values: object) -> ShapeError:
@@ -636,13 +641,14 @@ def _need_spatial(layer: LayerSpec, x: Tensor) -> int:
 
 
 def _spatial_first(fw: str) -> bool:
-    return fw in SPATIAL_FIRST
+    """Kernels stored spatial-first: tf/keras (k..., in, out), flax (k..., in, out)."""
+    return _facts(fw).channels_last
 
 
 def _groups(layer: LayerSpec, fw: str, in_channels: int, out_channels: int, groups: int,
             shape: tuple[int, ...] = ()) -> None:
     """Channels divisible by groups (torch's _ConvNd checks and words; Keras's own words)."""
-    if fw == "keras" and groups >= 1 and (in_channels % groups or out_channels % groups):
+    if _facts(fw).groups_words == "keras" and groups >= 1 and (in_channels % groups or out_channels % groups):
         if in_channels % groups:  # keras/src/layers/convolutional/base_conv.py build()
             raise ShapeError(f"The number of input channels must be evenly divisible by the number of groups. "
                              f"Received groups={groups}, but the input has {in_channels} channels (full input "
@@ -702,7 +708,7 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     ks = tuple(a.kernel for a in result.axes)
     weight = (*ks, cin // groups, cout) if _spatial_first(fw) else (cout, cin // groups, *ks)
     weights = [weight]
-    if layer.args.get("bias", BIAS_DEFAULT[fw]):
+    if layer.args.get("bias", _facts(fw).bias_default):
         weights.append((cout,))
     macs = x.shape[0] * _prod(result.output) * cout * (cin // groups) * _prod(ks)
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
@@ -718,7 +724,7 @@ def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     cin, cout = x.channels, layer.args["out_channels"]
     groups = layer.args.get("groups", 1)
     _groups(layer, fw, cin, cout, groups, x.shape)
-    if groups != 1 and fw in ("tf", "keras", "jax"):  # tf.nn.conv2d_transpose, Conv2DTranspose, flax: no groups
+    if groups != 1 and not _facts(fw).transposed_groups:  # tf.nn.conv2d_transpose, Conv2DTranspose, flax
         raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
                          framework=fw, rule="groups", values={"groups": groups})
     a = layer.args
@@ -726,14 +732,15 @@ def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
                             a.get("output_padding"), a.get("output_size"), framework=fw, ndim=ndim)
     ks = tuple(axis.kernel for axis in result.axes)
     # torch (in, out/groups, k...); tf.nn and keras (k..., out, in); flax ConvTranspose (k..., in, out)
-    if fw in ("tf", "keras"):
+    layout = _facts(fw).transposed_weight
+    if layout == "k,out,in":
         weight = (*ks, cout // groups, cin)
-    elif fw == "jax":
+    elif layout == "k,in,out":
         weight = (*ks, cin, cout // groups)
     else:
         weight = (cin, cout // groups, *ks)
     weights = [weight]
-    if a.get("bias", BIAS_DEFAULT[fw]):
+    if a.get("bias", _facts(fw).bias_default):
         weights.append((cout,))
     # every input cell scatters kernel x out/groups products per input channel
     macs = x.shape[0] * _prod(x.spatial) * cin * (cout // groups) * _prod(ks)
@@ -771,7 +778,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
         ones = (1,) * ndim
         weights.append((*ones, mid, cout) if _spatial_first(fw) else (cout, mid, *ones))
         macs += positions * mid * cout
-    if layer.args.get("bias", BIAS_DEFAULT[fw]):
+    if layer.args.get("bias", _facts(fw).bias_default):
         weights.append((cout,))
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
@@ -887,7 +894,7 @@ def _batchnorm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     if x.data_format is not None and layer.ndim is not None:
         _need_spatial(layer, x)
     step = _identity_step(x, weights)
-    if fw == "torch" and _prod(x.shape) == x.channels:  # torch.nn.functional._verify_batch_size
+    if _facts(fw).batchnorm_batch_check and _prod(x.shape) == x.channels:  # torch F._verify_batch_size
         step = step._replace(notes=(f"in training mode torch raises \"Expected more than 1 value per channel when "
                                     f"training, got input size {list(x.shape)}\" (eval mode runs)",))
     return step
@@ -917,7 +924,7 @@ def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
         raise ShapeError(f"out_features must be positive, but got out_features={cout}", framework=fw,
                          rule="channels", values={"out_features": cout})
     weights: list[tuple[int, ...]] = [(cin, cout) if _spatial_first(fw) else (cout, cin)]
-    if layer.args.get("bias", BIAS_DEFAULT[fw] or fw in ("tf", "jax")):
+    if layer.args.get("bias", True):
         weights.append((cout,))
     shape = (*x.shape[:-1], cout)
     spatial = x.data_format is not None

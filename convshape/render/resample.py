@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from convshape.frameworks import get
 from convshape.render.conv import Block, Table, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,12 +30,8 @@ def interpolate_report(result: InterpolateResult) -> list[Block]:
         if a.size is not None:
             asked, how = f"size {a.size}", ("size as given" if a.size == a.output or a.scale_used is None else
                                              f"round({a.input} x {a.scale_used:.6g})")  # onnx aspect-ratio policy
-        elif result.framework == "onnx":
-            asked, how = f"scale {a.scale:g}", f"floor({a.input} x float32 {a.scale_used!r})"
-        elif result.framework == "keras":
-            asked, how = f"factor {a.scale}", f"{a.input} x {a.scale}"
-        else:
-            asked, how = f"scale {a.scale:g}", f"trunc({a.input} x {a.scale!r} = {float(a.input) * a.scale!r})"
+        else:  # how the framework turns the scale into a size
+            asked, how = get(result.framework).resample.rounding(a.input, a.scale, a.scale_used)
         rows.append((str(i), str(a.input), asked, how, str(a.output), _num(a.scale_used) if a.scale_used is not None
                      else "from sizes", _num(a.sampling_scale), _num(a.source_step)))
     blocks.append(Table("Per axis", ("axis", "input", "asked", "rounding", "output", "scale passed to kernel",

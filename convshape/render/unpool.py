@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Callable
 
-from convshape.frameworks import framework_rules
+from convshape.frameworks import framework_rules, get
 from convshape.render.conv import Block, Table, clip, pad_pair, runs, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,7 +50,7 @@ def _window_summary(a: AdaptiveAxis) -> str:
 
 
 def adaptive_report(result: AdaptivePoolResult) -> list[Block]:
-    from convshape.api.unpool import window_gaps
+    from convshape.rules.unpool import window_gaps
 
     blocks = _head(result, f" · adaptive {'average' if result.kind == 'avg' else 'max'} pooling")
     rows = tuple((str(i), str(a.input), str(a.output), ", ".join(str(s) for s in sorted(set(a.sizes))) or "-",
@@ -105,9 +105,7 @@ def unpool_report(result: UnpoolResult) -> list[Block]:
                  for i, a in enumerate(result.axes))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "pad before:after", "default", "output",
                                      "valid outputs", "max pool inputs giving the input"), rows))
-    pooled_by = {"tf": "max_pool_with_argmax maps it to the input",
-                 "onnx": "MaxPool (ceil_mode 0) maps it to the input"}.get(
-        result.framework, "MaxPool (ceil_mode=False) maps it to the input")
+    pooled_by = get(result.framework).unpool.pooled_by
     for label, a in _groups(result.axes, lambda a: (a.valid_outputs, a.pool_inputs, a.default)):
         option_rows, notes = clip(tuple(
             (str(o), "yes" if o in a.pool_inputs else "no", "default" if o == a.default else "")
