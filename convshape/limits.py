@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.model import AxisSpec
 
 MAX_INPUT = 2**31 - 1  # int32 sizes, as TF and Caffe store them
@@ -22,7 +22,7 @@ def check_limit(name: str, values: Iterable[int], limit: int = MAX_INPUT, low: i
     for value in values:
         if value > limit or (low is not None and value < low):
             bound = f"between {low} and {limit}" if low is not None else f"at most {limit} in convshape"
-            raise ShapeError(f"{name} must be {bound}, but got {name}={value}", rule="convshape-limit",
+            raise ShapeError(f"{name} must be {bound}, but got {name}={value}", rule=Rule.CONVSHAPE_LIMIT,
                              values={name: value})
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, NamedTuple
 
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 
 
 class Family(Enum):
@@ -196,7 +196,7 @@ def lookup(name: str) -> Op:
     """The op ``name`` names; raises :class:`ShapeError` (rule ``unknown-op``) offering the nearest names."""
     op = find(name) if isinstance(name, str) else None
     if op is None:
-        raise ShapeError(f"unknown op {name!r}" + did_you_mean(suggest(str(name))), rule="unknown-op",
+        raise ShapeError(f"unknown op {name!r}" + did_you_mean(suggest(str(name))), rule=Rule.UNKNOWN_OP,
                          values={"op": name})
     return op
 
@@ -210,7 +210,7 @@ def require(op: Op, families: tuple[Family, ...], reader: str) -> Op:
     """``op`` if ``reader`` takes its family; else a usage error naming the families it takes."""
     if op.family not in families:
         raise ShapeError(f"{reader} takes {' / '.join(f.value for f in families)} layers, not {op.name} "
-                         f"(a {op.family.value} layer)", rule="option-not-applicable",
+                         f"(a {op.family.value} layer)", rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"op": op.name, "family": op.family.value})
     return op
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 
 if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
     from fractions import Fraction
@@ -35,7 +35,7 @@ def parse_int(text: str, name: str, what: str = "an integer") -> int:
     word = text.strip()
     digits = word[1:] if word[:1] in ("+", "-") else word
     if not (digits.isascii() and digits.isdigit()):
-        raise ShapeError(f"{name} must be {what}, but got {text!r}", rule="not-an-integer", values={name: text})
+        raise ShapeError(f"{name} must be {what}, but got {text!r}", rule=Rule.NOT_AN_INTEGER, values={name: text})
     return int(word)
 
 
@@ -61,7 +61,7 @@ def _broadcast(items: list[N], name: str, ndim: int) -> list[N]:
         return items * ndim
     if len(items) != ndim:
         raise ShapeError(f"{name} has {len(items)} values but the layer has {ndim} spatial axes; "
-                         f"give one value or {ndim}", rule="axis-count", values={name: len(items), "axes": ndim})
+                         f"give one value or {ndim}", rule=Rule.AXIS_COUNT, values={name: len(items), "axes": ndim})
     return items
 
 
@@ -69,26 +69,26 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
     """``3`` -> ``(3, 3)``; ``"3,5"`` / ``[3, 5]`` -> ``(3, 5)`` for ``ndim == 2``."""
     if value is None:
         if default is None:
-            raise ShapeError(f"{name} is required", rule="missing", values={name: None})
+            raise ShapeError(f"{name} is required", rule=Rule.MISSING, values={name: None})
         value = default
     if isinstance(value, bool):
-        raise ShapeError(f"{name} must be an integer, but got {value!r}", rule="not-an-integer", values={name: value})
+        raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER, values={name: value})
     if isinstance(value, int):
         items = [value]
     elif isinstance(value, str):
         if not value.strip():
-            raise ShapeError(f"{name} is empty", rule="not-an-integer", values={name: value})
+            raise ShapeError(f"{name} is empty", rule=Rule.NOT_AN_INTEGER, values={name: value})
         items = [_int(part, name) for part in value.split(",")]
     elif isinstance(value, Sequence):
         items = []
         for part in value:
             if isinstance(part, bool) or not isinstance(part, (int, str)):
-                raise ShapeError(f"{name} must hold integers, but got {part!r}", rule="not-an-integer",
+                raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
             items.append(part if isinstance(part, int) else _int(part, name))
     else:
         raise ShapeError(f"{name} must be an integer or a list of integers, but got {value!r}",
-                         rule="not-an-integer", values={name: value})
+                         rule=Rule.NOT_AN_INTEGER, values={name: value})
     return tuple(_broadcast(items, name, ndim))
 
 
@@ -101,20 +101,20 @@ def padding_keyword(value: PadArg) -> str | None:
             return word
         if word and word[0].isalpha():
             raise ShapeError(f"unknown padding keyword {value!r}; expected a number, before:after, or one of "
-                             + ", ".join(PADDING_KEYWORDS), rule="unknown-padding", values={"padding": value})
+                             + ", ".join(PADDING_KEYWORDS), rule=Rule.UNKNOWN_PADDING, values={"padding": value})
     return None
 
 
 def _pair(part: object, name: str) -> PadPair:
     if isinstance(part, bool):
-        raise ShapeError(f"{name} must hold integers, but got {part!r}", rule="not-an-integer", values={name: part})
+        raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER, values={name: part})
     if isinstance(part, int):
         return (part, part)
     if isinstance(part, str):
         if ":" in part:
             pieces = part.split(":")
             if len(pieces) != 2:
-                raise ShapeError(f"{name} takes before:after per axis, but got {part!r}", rule="not-an-integer",
+                raise ShapeError(f"{name} takes before:after per axis, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
             return (_int(pieces[0], name), _int(pieces[1], name))
         n = _int(part, name)
@@ -123,7 +123,7 @@ def _pair(part: object, name: str) -> PadPair:
                                                               for p in part):
         return (part[0], part[1])
     raise ShapeError(f"{name} must be an integer, a (before, after) pair or a keyword, but got {part!r}",
-                     rule="not-an-integer", values={name: part})
+                     rule=Rule.NOT_AN_INTEGER, values={name: part})
 
 
 def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[PadPair, ...]:
@@ -136,7 +136,7 @@ def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[P
         parts = list(value)
     else:
         raise ShapeError(f"{name} must be an integer, before:after, or a keyword, but got {value!r}",
-                         rule="not-an-integer", values={name: value})
+                         rule=Rule.NOT_AN_INTEGER, values={name: value})
     return tuple(_broadcast([_pair(p, name) for p in parts], name, ndim))
 
 
@@ -157,7 +157,7 @@ def parse_number(text: str | int | float, name: str) -> float | int:
     ``1.5`` / ``1e-3`` / ``inf`` are floats, ``1/3`` is ``float(1) / float(3)`` as Python computes
     it. ASCII only, no ``_``: the same characters :func:`parse_int` takes, plus a float's."""
     if isinstance(text, bool):
-        raise ShapeError(f"{name} must be a number, but got {text!r}", rule="not-a-number", values={name: text})
+        raise ShapeError(f"{name} must be a number, but got {text!r}", rule=Rule.NOT_A_NUMBER, values={name: text})
     if isinstance(text, (int, float)):
         return text
     word = text.strip()
@@ -170,7 +170,7 @@ def parse_number(text: str | int | float, name: str) -> float | int:
         return int(word) if word.lstrip("+-").isdigit() else float(word)
     except (ValueError, ZeroDivisionError):
         raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
-                         f"but got {text!r}", rule="not-a-number", values={name: text}) from None
+                         f"but got {text!r}", rule=Rule.NOT_A_NUMBER, values={name: text}) from None
 
 
 def is_scalar(value: object) -> bool:
@@ -184,7 +184,7 @@ def number_values(value: NumberArg, name: str = "scale") -> tuple[float | int, .
         return None
     if isinstance(value, str):
         if not value.strip():
-            raise ShapeError(f"{name} is empty", rule="not-a-number", values={name: value})
+            raise ShapeError(f"{name} is empty", rule=Rule.NOT_A_NUMBER, values={name: value})
         return tuple(parse_number(part, name) for part in value.split(","))
     if isinstance(value, Sequence):
         return tuple(parse_number(part, name) for part in value)
@@ -214,7 +214,7 @@ def fraction_values(value: Union[str, int, "Fraction", Sequence[Union[str, int, 
             else:
                 raise ValueError(part)
         except (ShapeError, ValueError, ZeroDivisionError):
-            raise ShapeError(f"{name} must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule="not-a-number",
+            raise ShapeError(f"{name} must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule=Rule.NOT_A_NUMBER,
                              values={name: part}) from None
     return tuple(found)
 
@@ -243,10 +243,10 @@ def tensor_shape(value: ShapeArg, name: str = "input", smallest: int | None = 0)
             kind = "integers" if smallest is None else "non-negative integers" if smallest == 0 else \
                 f"integers >= {smallest}"
             raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 ({kind}), but got {value!r}",
-                             rule="bad-shape", values={name: value})
+                             rule=Rule.BAD_SHAPE, values={name: value})
         dims.append(dim)
     if not dims:
-        raise ShapeError(f"{name} is empty", rule="bad-shape", values={name: value})
+        raise ShapeError(f"{name} is empty", rule=Rule.BAD_SHAPE, values={name: value})
     return tuple(dims)
 
 
@@ -259,15 +259,15 @@ def int_range(value: object, name: str = "range") -> tuple[int, int]:
         try:
             lo, hi = (parse_int(p, name) for p in parts) if len(parts) == 2 else (1, parse_int(parts[0], name))
         except ShapeError:
-            raise ShapeError(f"{name} must look like 1..4096, but got {value!r}", rule="bad-range",
+            raise ShapeError(f"{name} must look like 1..4096, but got {value!r}", rule=Rule.BAD_RANGE,
                              values={name: value}) from None
     elif isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
                                                                  for v in value):
         lo, hi = value
     else:
-        raise ShapeError(f"{name} must be two integers lo..hi, but got {value!r}", rule="bad-range",
+        raise ShapeError(f"{name} must be two integers lo..hi, but got {value!r}", rule=Rule.BAD_RANGE,
                          values={name: value})
     if lo < 1 or hi < lo:
-        raise ShapeError(f"{name} must satisfy 1 <= lo <= hi, but got lo={lo}, hi={hi}", rule="bad-range",
+        raise ShapeError(f"{name} must satisfy 1 <= lo <= hi, but got lo={lo}, hi={hi}", rule=Rule.BAD_RANGE,
                          values={"lo": lo, "hi": hi})
     return lo, hi

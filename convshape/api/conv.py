@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from convshape.axes import each_axis, empty_warnings
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks import FRAMEWORKS, ConvRules, Pad, framework_rules
 from convshape.model import AxisSpec, ConvAxis, TransposedAxis, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
@@ -327,7 +327,7 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     n = len(specs)
     if output_padding is not None and output_size is not None and not fw.output_padding_with_size:
         raise ShapeError(f"give output_padding or output_size, not both ({fw.name} takes one or the other)",
-                         framework=fw.name, rule="output-selection",
+                         framework=fw.name, rule=Rule.OUTPUT_SELECTION,
                          values={"output_padding": output_padding, "output_size": output_size})
     ops = per_axis(output_padding, "output_padding", n) if output_padding is not None else (None,) * n
     sizes = per_axis(output_size, "output_size", n) if output_size is not None else (None,) * n

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from convshape import rules
 from convshape.axes import each_axis
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.ops import Family, lookup
 from convshape.params import IntArg, PadArg
 from convshape.rules.pool import tap_range
@@ -543,7 +543,7 @@ def parse_op(op: str) -> tuple[str, str | None, int | None]:
     found = lookup(op)
     if found.family not in TAKES:
         raise ShapeError(f"explain draws conv1d/2d/3d, conv-transpose1d/2d/3d (deconv2d, ...), maxpool, avgpool and "
-                         f"lppool layers, not {op!r} (a {found.family.value} layer)", rule="option-not-applicable",
+                         f"lppool layers, not {op!r} (a {found.family.value} layer)", rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"op": op})
     return found.family.value, found.pool, found.ndim
 
@@ -562,7 +562,7 @@ def explain_layer(op: str, input: IntArg, kernel: IntArg, stride: IntArg = None,
     """
     family, named_kind, named_ndim = parse_op(op)
     if named_ndim is not None and ndim is not None and named_ndim != ndim:
-        raise ShapeError(f"{op} has {named_ndim} spatial axes, but ndim={ndim}", rule="axis-count",
+        raise ShapeError(f"{op} has {named_ndim} spatial axes, but ndim={ndim}", rule=Rule.AXIS_COUNT,
                          values={"op": op, "ndim": ndim})
     ndim = named_ndim or ndim
     given = {"output_padding": output_padding, "output_size": output_size, "ceil_mode": ceil_mode,
@@ -571,7 +571,7 @@ def explain_layer(op: str, input: IntArg, kernel: IntArg, stride: IntArg = None,
                "pool": ("ceil_mode", "count_include_pad")}[family]
     for name, value in given.items():
         if value is not None and name not in applies:
-            raise ShapeError(f"{name} does not apply to {op}", rule="option-not-applicable", values={name: value})
+            raise ShapeError(f"{name} does not apply to {op}", rule=Rule.OPTION_NOT_APPLICABLE, values={name: value})
     if family == "conv":
         from convshape.api.conv import conv
 
@@ -586,10 +586,10 @@ def explain_layer(op: str, input: IntArg, kernel: IntArg, stride: IntArg = None,
         from convshape.api.pooling import pool
 
         if named_kind and kind and named_kind != kind:
-            raise ShapeError(f"{op} is {named_kind} pooling, but kind={kind!r}", rule="option-not-applicable",
+            raise ShapeError(f"{op} is {named_kind} pooling, but kind={kind!r}", rule=Rule.OPTION_NOT_APPLICABLE,
                              values={"kind": kind})
         if not (named_kind or kind):
-            raise ShapeError("pooling needs a kind: max, avg or lp", rule="missing", values={"kind": None})
+            raise ShapeError("pooling needs a kind: max, avg or lp", rule=Rule.MISSING, values={"kind": None})
         result = pool(named_kind or kind or "", input, kernel, stride, padding, dilation, ceil_mode,
                       framework=framework, ndim=ndim, count_include_pad=count_include_pad, norm_type=norm_type)
     return explain_result(result)

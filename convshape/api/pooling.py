@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from convshape import rules
 from convshape.axes import each_axis, empty_warnings
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks import FRAMEWORKS, KINDS, Pad, PoolRules, pool_rules
 from convshape.limits import check_axes
 from convshape.model import AxisSpec, Counted, result_head, spatial_sizes
@@ -203,7 +203,7 @@ def _kind(kind: str) -> str:
     word = kind.strip().lower().replace("-", "").replace("_", "")
     word = _KIND_ALIASES.get(word, word)
     if word not in KINDS:
-        raise ShapeError(f"unknown pooling kind {kind!r}; expected one of " + ", ".join(KINDS), rule="unknown-kind",
+        raise ShapeError(f"unknown pooling kind {kind!r}; expected one of " + ", ".join(KINDS), rule=Rule.UNKNOWN_KIND,
                          values={"kind": kind})
     return word
 
@@ -247,7 +247,7 @@ def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding
     fw.check(kind, n, specs, ceil)
     for a in specs:
         if a.input < 1:
-            raise fw.error(f"input size must be at least 1, but got input={a.input}", "input-size", input=a.input)
+            raise fw.error(f"input size must be at least 1, but got input={a.input}", Rule.INPUT_SIZE, input=a.input)
     return kind, fw, n, specs, pads, ceil, fw.axes(kind, n, specs, pads, ceil)
 
 
@@ -314,7 +314,7 @@ def pool_compare(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None
     if all(row.error for row in rows):  # invalid everywhere: an error, not a table of errors
         raise ShapeError("every framework rejects this configuration: "
                          + "; ".join(f"{row.framework}: {row.error}" for row in rows),
-                         framework="all", rule="rejected-everywhere", values={"frameworks": len(rows)})
+                         framework="all", rule=Rule.REJECTED_EVERYWHERE, values={"frameworks": len(rows)})
     return PoolCompareResult(f"{kind}pool{n}d", kind, per_axis(input, "input", n), tuple(rows))
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from convshape import frameworks
 from convshape.axes import each_axis, empty_warning, empty_warnings
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks import jax, keras, onnx, tf, torch
 from convshape.frameworks.onnx import POLICIES  # noqa: F401  (the CLI's --keep-aspect-ratio-policy choices)
 from convshape.model import SpatialResult
@@ -189,7 +189,7 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
                        (pad_to_aspect_ratio or None, "pad_to_aspect_ratio")):
         if flag is not None and name not in taken:
             raise ShapeError(f"{name} is {owners[name]}'s; {rules.layer_name(resizing)} has no such argument",
-                             framework=fw.name, rule="option-unsupported", values={name: flag})
+                             framework=fw.name, rule=Rule.OPTION_UNSUPPORTED, values={name: flag})
     rules.check_arguments(size, scale, antialias, resizing)
     notes: list[str] = []
     warnings: list[str] = []
@@ -289,10 +289,10 @@ def _pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None, framew
     fmt = (data_format or rules.shuffle_format).upper()
     if fmt not in DATA_FORMATS:
         raise ShapeError(f"data_format must be one of {', '.join(DATA_FORMATS)}, but got {data_format!r}",
-                         rule="bad-shape", values={"data_format": data_format})
+                         rule=Rule.BAD_SHAPE, values={"data_format": data_format})
     if fmt not in rules.shuffle_layers:
         raise ShapeError(f"{fw.name} has no pixel shuffle in {fmt}: use {rules.shuffle_hint}", framework=fw.name,
-                         rule="data-format", values={"data_format": fmt})
+                         rule=Rule.DATA_FORMAT, values={"data_format": fmt})
     warnings: list[str] = []
     notes: list[str] = []
     out = rules.pixel_shuffle(shape, factor, unshuffle, fmt, warnings, notes)

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple, Union, overload
 
 from convshape import rules
 from convshape.axes import each_axis
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks import ConvRules, Pad, PoolRules, framework_rules
 from convshape.limits import MAX_INPUT, check_limit
 from convshape.model import AxisSpec
@@ -208,7 +208,7 @@ def parse_op(op: str) -> tuple[str, int | None]:
     if found.family is Family.POOL:
         if found.pool is None:
             raise ShapeError(f"solve needs the kind of pooling: maxpool, avgpool or lppool, not {op!r}",
-                             rule="option-not-applicable", values={"op": op})
+                             rule=Rule.OPTION_NOT_APPLICABLE, values={"op": op})
         return f"{found.pool}pool", found.ndim
     return found.family.value, found.ndim
 
@@ -222,7 +222,7 @@ def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fracti
         if scale <= 0 or (scale.numerator != 1 and scale.denominator != 1) or max(scale.numerator,
                                                                                    scale.denominator) > BOUND_LIMIT:
             raise ShapeError(f"scale must be N or 1/N with 1 <= N <= {BOUND_LIMIT}, but got {part!r}",
-                             rule="not-a-number", values={"scale": str(part)})
+                             rule=Rule.NOT_A_NUMBER, values={"scale": str(part)})
         scales.append(scale)
     return per_axis_numbers(scales, "scale", ndim)
 
@@ -252,11 +252,11 @@ def _bound(value: int | None, name: str, default: int | None, low: int = 1) -> i
         try:
             value = int(str(value).strip())
         except ValueError:
-            raise ShapeError(f"{name} must be an integer, but got {value!r}", rule="not-an-integer",
+            raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER,
                              values={name: value}) from None
     if not low <= value <= BOUND_LIMIT:
         raise ShapeError(f"{name} must be between {low} and {BOUND_LIMIT} in convshape solve, but got {name}={value}",
-                         rule="convshape-limit", values={name: value})
+                         rule=Rule.CONVSHAPE_LIMIT, values={name: value})
     return value
 
 
@@ -674,7 +674,7 @@ def _build(p: Problem, combo: tuple[AxisSolution, ...], style: Style, inputs: Se
 # ---------------------------------------------------------------------------- errors
 def _nothing(p: Problem, op: str, what: str, hint: str) -> ShapeError:
     return ShapeError(f"no {op} {what} with {p.bounds.describe()}" + (f"; {hint}" if hint else ""),
-                      framework=p.fw.name, rule="no-solution", values={"op": op})
+                      framework=p.fw.name, rule=Rule.NO_SOLUTION, values={"op": op})
 
 
 def _hint(p: Problem, ndim: int, size: int, target: int) -> str:
@@ -728,11 +728,11 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
         family, op_ndim = None, None
     if for_all:
         if scale is None:
-            raise ShapeError("for_all_inputs needs a scale (e.g. scale=2 or scale='1/2')", rule="missing",
+            raise ShapeError("for_all_inputs needs a scale (e.g. scale=2 or scale='1/2')", rule=Rule.MISSING,
                              values={"scale": None})
         if input is not None or output_size is not None:
             raise ShapeError("for_all_inputs solves for every input size: give scale, not input or output_size",
-                             rule="bad-shape", values={"input": input, "output_size": output_size})
+                             rule=Rule.BAD_SHAPE, values={"input": input, "output_size": output_size})
         n = ndim or op_ndim or (axis_count(scale) if axis_count(scale) > 1 else DEFAULT_NDIM)
         scales = parse_scale(scale, n)
         if family is None:
@@ -786,7 +786,7 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
         raise ShapeError(f"every axis has a solution, but no {op_name} combines them in one layer "
                          f"(a padding keyword, ceil_mode and Keras's output_padding=None apply to every axis"
                          + fw.solve_combination_limits + ")",
-                         framework=fw.name, rule="no-solution", values={"op": op_name})
+                         framework=fw.name, rule=Rule.NO_SOLUTION, values={"op": op_name})
     if cut:
         notes.append(f"over {COMBINATION_LIMIT} combinations: only each axis's simplest answers were combined "
                      f"(every axis's full list is under 'axes')")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar, Union
 
 from convshape import frameworks
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.axes import each_axis, empty_warnings
 from convshape.frameworks.keras import keras_adaptive_windows  # noqa: F401  (re-exported)
 from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
@@ -178,7 +178,7 @@ class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework paddi
 def _ndim(ndim: int | None, allowed: tuple[int, ...], *values: object) -> int:
     n = ndim or axis_count(*values)
     if n not in allowed:
-        raise ShapeError(f"this layer has {'/'.join(map(str, allowed))} spatial axes, not {n}", rule="axis-count",
+        raise ShapeError(f"this layer has {'/'.join(map(str, allowed))} spatial axes, not {n}", rule=Rule.AXIS_COUNT,
                          values={"axes": n})
     return n
 
@@ -191,7 +191,7 @@ def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, fram
     that). An output size of 0 gives an empty tensor in torch; a negative one is rejected.
     ``framework="onnx"`` takes output 1 on every axis only (GlobalAveragePool / GlobalMaxPool)."""
     if kind not in ("avg", "max"):
-        raise ShapeError(f"kind must be 'avg' or 'max', not {kind!r}", rule="unknown-kind", values={"kind": kind})
+        raise ShapeError(f"kind must be 'avg' or 'max', not {kind!r}", rule=Rule.UNKNOWN_KIND, values={"kind": kind})
     fw = frameworks.get(framework)
     rules = fw.adaptive
     rules.check_layer()
@@ -203,7 +203,7 @@ def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, fram
     for size in ins:
         if size < 0:
             raise ShapeError(f"input size must be at least 1, but got input={size}", framework=fw.name,
-                             rule="input-size", values={"input": size})
+                             rule=Rule.INPUT_SIZE, values={"input": size})
     warnings: list[str] = []
     notes: list[str] = []
     windows = rules.windows(kind, ins, outs, warnings, notes)

@@ -14,10 +14,6 @@ import click
 from convshape.errors import ShapeError
 from convshape.frameworks import ALIASES, FRAMEWORKS
 
-#: convshape's own input errors that are usage errors (exit 2), not framework rejections
-USAGE_RULES = {"not-an-integer", "not-a-number", "bad-shape", "axis-count", "unknown-padding", "missing",
-               "unknown-framework", "convshape-limit", "unknown-op", "option-not-applicable",
-               "bad-spec", "bad-range", "sweep-range"}
 
 FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
 
@@ -133,7 +129,7 @@ def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = Fal
     try:
         result = call()
     except ShapeError as exc:
-        usage = exc.framework is None and exc.rule in USAGE_RULES
+        usage = exc.framework is None and exc.rule.is_usage
         message = to_flags(str(exc), flags) if flags else str(exc)
         if as_json:  # scripts get a parseable answer for convshape's own usage errors too
             import json

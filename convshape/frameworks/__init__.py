@@ -4,7 +4,7 @@ Adding a framework is one module and one line in :data:`FRAMEWORKS`."""
 
 from __future__ import annotations
 
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks import caffe, jax, keras, onnx, onnxruntime, tf, torch
 from convshape.frameworks.base import KINDS, ConvRules, Framework, Pad, PoolRules
 
@@ -20,7 +20,7 @@ def get(name: str) -> Framework:
     key = ALIASES.get(name.strip().lower(), name.strip().lower())
     if key not in FRAMEWORKS:
         raise ShapeError(f"unknown framework {name!r}; expected one of " + ", ".join(FRAMEWORKS),
-                         rule="unknown-framework", values={"framework": name})
+                         rule=Rule.UNKNOWN_FRAMEWORK, values={"framework": name})
     return FRAMEWORKS[key]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
 
 from convshape import rules
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.axes import empty_warnings  # noqa: F401  (the framework modules' one warning)
 from convshape.limits import check_axes
 from convshape.model import AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
@@ -84,7 +84,7 @@ class ConvRules:
     solve_note = ""
 
     # ------------------------------------------------------------------ helpers
-    def error(self, message: str, rule: str, **values: object) -> ShapeError:
+    def error(self, message: str, rule: Rule | str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
@@ -97,17 +97,17 @@ class ConvRules:
         sizes beyond convshape's limits (every valid output size is listed, one per stride step)."""
         check_axes([a])
         if a.input < 1:
-            raise self.error(f"input size must be at least 1, but got input={a.input}", "input-size",
+            raise self.error(f"input size must be at least 1, but got input={a.input}", Rule.INPUT_SIZE,
                              input=a.input)
         if a.kernel < 1:
             raise self.error(f"kernel size should be greater than zero, but got kernel={a.kernel}",
-                             "kernel-size", kernel=a.kernel)
+                             Rule.KERNEL_SIZE, kernel=a.kernel)
         if a.stride < 1:
-            raise self.error(f"stride should be greater than zero, but got stride={a.stride}", "stride",
+            raise self.error(f"stride should be greater than zero, but got stride={a.stride}", Rule.STRIDE,
                              stride=a.stride)
         if a.dilation < 1:
             raise self.error(f"dilation should be greater than zero, but got dilation={a.dilation}",
-                             "dilation", dilation=a.dilation)
+                             Rule.DILATION, dilation=a.dilation)
 
     def check_layer(self, specs: list[AxisSpec], transposed: bool) -> None:
         """Rules that look at every axis at once (none by default)."""
@@ -137,7 +137,7 @@ class ConvRules:
                 return pair
             have = ", ".join(repr(k) for k in native) or "no padding keywords"
             raise self.error(f"{self.layer(transposed, ndim)} has no padding {padding!r}; it takes {have}"
-                             + self.explicit_hint(transposed), "padding-keyword", padding=padding)
+                             + self.explicit_hint(transposed), Rule.PADDING_KEYWORD, padding=padding)
         self.check_explicit(padding, transposed, ndim)
         return padding
 
@@ -161,12 +161,12 @@ class ConvRules:
             raise self.error(f"{self.layer(transposed, ndim)} takes no explicit padding, but got {what}; "
                              f"it takes " + ", ".join(repr(k) for k in
                                                        (self.transposed_keywords if transposed else self.keywords)),
-                             "explicit-padding", pad_before=pair[0], pad_after=pair[1])
+                             Rule.EXPLICIT_PADDING, pad_before=pair[0], pad_after=pair[1])
         if kind == "symmetric" and pair[0] != pair[1]:
             raise self.error(f"{self.layer(transposed, ndim)} pads both sides equally, but got {what}",
-                             "asymmetric-padding", pad_before=pair[0], pad_after=pair[1])
+                             Rule.ASYMMETRIC_PADDING, pad_before=pair[0], pad_after=pair[1])
         if not self.negative_padding and min(pair) < 0:
-            raise self.error(f"negative padding is not supported, but got {what}", "negative-padding",
+            raise self.error(f"negative padding is not supported, but got {what}", Rule.NEGATIVE_PADDING,
                              pad_before=pair[0], pad_after=pair[1])
 
     # ------------------------------------------------------------------ forward convolution
@@ -177,7 +177,7 @@ class ConvRules:
             raise self.error(
                 f"computed output size {out} is too small, for input={a.input}, pad_before={pad_before}, "
                 f"pad_after={pad_after}, kernel={a.kernel}, dilation={a.dilation}, stride={a.stride}",
-                "output-too-small", output=out)
+                Rule.OUTPUT_TOO_SMALL, output=out)
         return out
 
     # ------------------------------------------------------------------ transposed convolution
@@ -240,7 +240,7 @@ class PoolRules:
     #: solve: a note on every answer (none for pooling)
     solve_note = ""
 
-    def error(self, message: str, rule: str, **values: object) -> ShapeError:
+    def error(self, message: str, rule: Rule | str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
 
     def op(self, kind: str, ndim: int) -> str:
@@ -253,14 +253,14 @@ class PoolRules:
     def count_include_pad(self, kind: str, wanted: bool | None, ndim: int) -> bool | None:
         if kind != "avg":
             if wanted is not None:
-                raise ShapeError("count_include_pad applies to average pooling only", rule="count-include-pad",
+                raise ShapeError("count_include_pad applies to average pooling only", rule=Rule.COUNT_INCLUDE_PAD,
                                  values={"count_include_pad": wanted})
             return None
         if wanted is None or wanted == self.cip_default:
             return self.cip_default
         if not self.cip_choice:
             raise self.error(f"{self.op('avg', ndim)} always {'counts' if self.cip_default else 'excludes'} padded "
-                             f"cells in the average; it has no count_include_pad", "count-include-pad",
+                             f"cells in the average; it has no count_include_pad", Rule.COUNT_INCLUDE_PAD,
                              count_include_pad=wanted)
         return wanted
 
@@ -268,17 +268,17 @@ class PoolRules:
         """What the framework cannot run at all: the kind, the rank, ceil_mode, dilation."""
         if kind not in self.ops:
             have = ", ".join(f"{k} ({self.op(k, ndim)})" for k in self.ops)
-            raise self.error(f"{self.title} has no {KINDS[kind]}; it has {have}", "kind", kind=kind)
+            raise self.error(f"{self.title} has no {KINDS[kind]}; it has {have}", Rule.KIND, kind=kind)
         if ndim not in self.ndims:
             raise self.error(f"{self.op(kind, 2)} pools over " + " or ".join(f"{n}-D" for n in self.ndims)
-                             + f" inputs, not {ndim}-D", "rank", ndim=ndim)
+                             + f" inputs, not {ndim}-D", Rule.RANK, ndim=ndim)
         if ceil_mode and not self.has_ceil_mode:
             raise self.error(f"{self.op(kind, ndim)} has no ceil_mode; its 'same' padding gives ceil(input / stride)",
-                             "ceil-mode", ceil_mode=True)
+                             Rule.CEIL_MODE, ceil_mode=True)
         dilation = tuple(a.dilation for a in specs)
         if kind not in self.dilation_kinds and any(d != 1 for d in dilation):
             raise self.error(f"{self.op(kind, ndim)} takes no dilation, but got dilation={dilation}",
-                             "dilation-unsupported", dilation=dilation)
+                             Rule.DILATION_UNSUPPORTED, dilation=dilation)
 
     def axes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], ceil_mode: bool) -> list[Counted]:
         """Every axis's padding and sizes, or the framework's rejection."""
@@ -306,18 +306,18 @@ class PoolRules:
                 have = ", ".join(repr(k) for k in self.keywords) or "no padding keywords"
                 numbers = {"asymmetric": " or numbers (before:after)", "symmetric": " or a number (both sides)",
                            "none": ""}[self.explicit]
-                raise self.error(f"{op} has no padding {padding!r}; it takes {have}{numbers}", "padding-keyword",
+                raise self.error(f"{op} has no padding {padding!r}; it takes {have}{numbers}", Rule.PADDING_KEYWORD,
                                  padding=padding)
             if padding == "valid":
                 return (0, 0)
             return self.same_pads(a, padding)
         if self.explicit == "none":
             raise self.error(f"{op} takes padding " + " or ".join(repr(k) for k in self.keywords)
-                             + f", not numbers ({padding[0]}:{padding[1]})", "explicit-padding",
+                             + f", not numbers ({padding[0]}:{padding[1]})", Rule.EXPLICIT_PADDING,
                              pad_before=padding[0], pad_after=padding[1])
         if self.explicit == "symmetric" and padding[0] != padding[1]:
             raise self.error(f"{op} pads both sides equally, but got padding {padding[0]}:{padding[1]}",
-                             "asymmetric-padding", pad_before=padding[0], pad_after=padding[1])
+                             Rule.ASYMMETRIC_PADDING, pad_before=padding[0], pad_after=padding[1])
         self.check_explicit(kind, ndim, axis, a, padding)
         return padding
 
@@ -330,7 +330,7 @@ class PoolRules:
     def check_explicit(self, kind: str, ndim: int, axis: int, a: AxisSpec, pair: tuple[int, int]) -> None:
         if min(pair) < 0:
             raise self.error(f"negative padding is not supported, but got padding {pair[0]}:{pair[1]}",
-                             "negative-padding", pad_before=pair[0], pad_after=pair[1])
+                             Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
 
     # ------------------------------------------------------------------ sizes
     def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
@@ -360,7 +360,7 @@ class FamilyRules:
     #: where the rules come from
     sources: dict[str, str] = {}
 
-    def error(self, message: str, rule: str, **values: object) -> ShapeError:
+    def error(self, message: str, rule: Rule | str, **values: object) -> ShapeError:
         return ShapeError(message, framework=self.name, rule=rule, values=values)
 
 
@@ -388,7 +388,7 @@ class ResampleRules(FamilyRules):
     shuffle_format = "NCHW"
 
     def no_layer(self, what: str, label: str) -> ShapeError:
-        return ShapeError(f"no {label} layer: {self.lacks[what]}", framework=self.name, rule="not-in-framework",
+        return ShapeError(f"no {label} layer: {self.lacks[what]}", framework=self.name, rule=Rule.NOT_IN_FRAMEWORK,
                           values={"framework": self.name})
 
     def check_layer(self, what: str, label: str) -> None:
@@ -477,7 +477,7 @@ class PoolingFamilyRules(FamilyRules):
     def no_layer(self) -> ShapeError:
         lacks = self.not_modelled or f"{self.name} has no {self.what}"
         return ShapeError(f"{lacks}; convshape knows it in {self.known()}", framework=self.name,
-                          rule="unsupported-op", values={"framework": self.name})
+                          rule=Rule.UNSUPPORTED_OP, values={"framework": self.name})
 
     def check_layer(self) -> None:
         if self.layers is None:

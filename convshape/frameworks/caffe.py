@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
 from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
@@ -33,23 +34,23 @@ class Conv(ConvRules):
         if out < 0:
             raise self.error(f"Check failed: shape[i] >= 0 ({out} vs. 0): output size {out} for input={a.input}, "
                              f"pad={pad_before}, kernel={a.kernel}, dilation={a.dilation}, stride={a.stride}",
-                             "output-negative", output=out)
+                             Rule.OUTPUT_NEGATIVE, output=out)
         return out
 
     def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
                    ndim: int, axis: int) -> TransposedAxis:
         if output_padding:
             raise self.error(f"Deconvolution has no output_padding, but got output_padding={output_padding}",
-                             "output-padding-unsupported", output_padding=output_padding)
+                             Rule.OUTPUT_PADDING_UNSUPPORTED, output_padding=output_padding)
         pb, pa = self.pads(a, padding, transposed=True, ndim=ndim)
         out = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
         if out < 0:
             raise self.error(f"Check failed: shape[i] >= 0 ({out} vs. 0): Deconvolution output {out} for "
-                             f"input={a.input}, pad={pb}, kernel={a.kernel}, stride={a.stride}", "output-negative",
+                             f"input={a.input}, pad={pb}, kernel={a.kernel}, stride={a.stride}", Rule.OUTPUT_NEGATIVE,
                              output=out)
         options = (TransposeOption(out, 0, pb, pa, f"pad={pb}"),) if out >= 1 else ()
         if output_size is not None and output_size != out:
-            raise self.error(f"Deconvolution with pad={pb} gives {out}, not {output_size}", "output-size",
+            raise self.error(f"Deconvolution with pad={pb} gives {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0, out,
                               tuple(o.output for o in options), options)
@@ -85,16 +86,16 @@ class Pool(PoolRules):
     def check_values(self, kind: str, ndim: int, specs: list[AxisSpec]) -> None:
         for a in specs:
             if a.kernel < 1:
-                raise self.error("Check failed: kernel_h_ > 0 (0 vs. 0) Filter dimensions cannot be zero.", "kernel",
+                raise self.error("Check failed: kernel_h_ > 0 (0 vs. 0) Filter dimensions cannot be zero.", Rule.KERNEL,
                                  kernel=a.kernel)
         for a in specs:
             if a.stride < 1:
                 raise self.error(f"stride must be positive, but got stride={a.stride} (PoolingParameter.stride is a "
-                                 f"uint32 and Caffe divides by it unchecked)", "stride", stride=a.stride)
+                                 f"uint32 and Caffe divides by it unchecked)", Rule.STRIDE, stride=a.stride)
 
     def pads(self, kind: str, ndim: int, axis: int, a: AxisSpec, padding: Pad) -> tuple[int, int]:
         if isinstance(padding, str):
-            raise self.error(f"Caffe's Pooling takes pad (or pad_h, pad_w), not {padding!r}", "padding-keyword",
+            raise self.error(f"Caffe's Pooling takes pad (or pad_h, pad_w), not {padding!r}", Rule.PADDING_KEYWORD,
                              padding=padding)
         return super().pads(kind, ndim, axis, a, padding)
 
@@ -102,9 +103,9 @@ class Pool(PoolRules):
         name = "hw"[axis]
         if pair[0] < 0:
             raise self.error(f"pad must not be negative (PoolingParameter.pad is a uint32), but got pad={pair[0]}",
-                             "negative-padding", pad=pair[0])
+                             Rule.NEGATIVE_PADDING, pad=pair[0])
         if pair[0] >= a.kernel:
-            raise self.error(f"Check failed: pad_{name}_ < kernel_{name}_ ({pair[0]} vs. {a.kernel})", "padding-window",
+            raise self.error(f"Check failed: pad_{name}_ < kernel_{name}_ ({pair[0]} vs. {a.kernel})", Rule.PADDING_WINDOW,
                              pad=pair[0], kernel=a.kernel)
 
     def check_output(self, kind: str, ndim: int, specs: list[AxisSpec], counted: list[Counted]) -> None:
@@ -112,7 +113,7 @@ class Pool(PoolRules):
             if c.output < 0:
                 raise self.error(f"Check failed: shape[i] >= 0 ({c.output} vs. 0): pooled size {c.output} for "
                                  f"input={a.input}, pad={c.pad_before}, kernel={a.kernel}, stride={a.stride}",
-                                 "output-negative", output=c.output)
+                                 Rule.OUTPUT_NEGATIVE, output=c.output)
 
     def notes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], stride_given: bool,
               result_axes: Sequence[Any], ceil_mode: bool) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis
@@ -36,7 +37,7 @@ class Conv(ConvRules):
         if padded < 0:
             raise self.error(f"Negative padding is larger than the size of the corresponding dimension: got "
                              f"padding=(({pad_before}, {pad_after}),) for lhs_shape[2:]=({a.input},)",
-                             "negative-padding", pad_before=pad_before, pad_after=pad_after)
+                             Rule.NEGATIVE_PADDING, pad_before=pad_before, pad_after=pad_after)
         out = rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
         return max(out, 0)  # core.stride_dim clamps at 0: an empty output, not an error
 
@@ -64,17 +65,17 @@ class Conv(ConvRules):
                    ndim: int, axis: int) -> TransposedAxis:
         if output_padding is not None:
             raise self.error("lax.conv_transpose has no output_padding; choose the size with explicit padding",
-                             "output-padding-unsupported", output_padding=output_padding)
+                             Rule.OUTPUT_PADDING_UNSUPPORTED, output_padding=output_padding)
         if isinstance(padding, str) and padding not in self.transposed_keywords:
             raise self.error(f"lax.conv_transpose takes padding 'SAME', 'VALID' or explicit pairs, not {padding!r}",
-                             "padding-keyword", padding=padding)
+                             Rule.PADDING_KEYWORD, padding=padding)
         lo, hi = self.transposed_pads(a, padding)
         eff = rules.effective_kernel(a.kernel, a.dilation)
         dilated = (a.input - 1) * a.stride + 1
         if dilated + lo + hi < 0:
             raise self.error(f"Negative padding is larger than the size of the corresponding dimension: got "
                              f"padding=(({lo}, {hi}),) for the stride-dilated input of {dilated}",
-                             "negative-padding", pad_before=lo, pad_after=hi)
+                             Rule.NEGATIVE_PADDING, pad_before=lo, pad_after=hi)
         out = max(0, dilated + lo + hi - eff + 1)
         # the same geometry in torch's terms: padding cropped from the full transposed output
         pb, pa = eff - 1 - lo, eff - 1 - hi
@@ -86,7 +87,7 @@ class Conv(ConvRules):
             select += f" or padding=(({pb}, {pa}),), use_consistent_padding=True"
         options = (TransposeOption(out, op, pb, pa, select),) if out >= 1 else ()
         if output_size is not None and output_size != out:
-            raise self.error(f"padding={shown} gives output size {out}, not {output_size}", "output-size",
+            raise self.error(f"padding={shown} gives output size {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
                               tuple(o.output for o in options), options)
@@ -127,7 +128,7 @@ class Pool(PoolRules):
                                  **{what: tuple(values)})
         ds = [a.dilation for a in specs]
         if min(ds) < 1:
-            raise self.error(f"All dilations must be positive, got {(1, 1, *ds)}.", "dilation", dilation=tuple(ds))
+            raise self.error(f"All dilations must be positive, got {(1, 1, *ds)}.", Rule.DILATION, dilation=tuple(ds))
 
     def check_explicit(self, kind: str, ndim: int, axis: int, a: AxisSpec, pair: tuple[int, int]) -> None:
         """Negative pads crop the input; reduce_window accepts any pair."""
@@ -173,19 +174,19 @@ class Resample(ResampleRules):
         then skips it), so ``(0, 0) -> (3, 0)`` passes and ``(0, 2) -> (3, 2)`` fails."""
         err = self.error
         if mode is None:
-            raise err("resize() missing 1 required positional argument: 'method'", "mode-required")
+            raise err("resize() missing 1 required positional argument: 'method'", Rule.MODE_REQUIRED)
         if scales is not None or sizes is None:
             raise err("jax.image.resize takes shape (the output shape), not a scale factor "
-                      "(jax.image.scale_and_translate takes one, with the output shape as well)", "size-required")
+                      "(jax.image.scale_and_translate takes one, with the output shape as well)", Rule.SIZE_REQUIRED)
         if mode not in MODES:
-            raise err(f'Unknown resize method "{mode}"', "mode-unknown", mode=mode)
+            raise err(f'Unknown resize method "{mode}"', Rule.MODE_UNKNOWN, mode=mode)
         current = list(ins)  # nearest resizes one axis after the other
         for axis, (i, o) in enumerate(zip(ins, sizes)):
             current[axis] = max(o, 0)
             if i == 0 and o != 0 and (mode != "nearest" or 0 not in current):  # jnp skips an empty gather
                 raise err(f"Slice size at index {axis} in gather op is out of range, must be within [0, 0 + 1), got "
                           f"1." if mode == "nearest" else f"division by zero (the scale {o} / 0 of axis {axis})",
-                          "input-empty", input=list(ins), output=list(sizes))
+                          Rule.INPUT_EMPTY, input=list(ins), output=list(sizes))
             if o < 0:
                 warnings.append(f"size {o} on axis {axis}: jax.image.resize returns an empty axis, without an error")
         # jax's antialias=True; nearest ignores it

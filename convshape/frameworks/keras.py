@@ -10,7 +10,7 @@ from typing import Any
 
 from convshape import rules
 from convshape.rules.resample import float32
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        geometric_pads)
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, Window
@@ -45,7 +45,7 @@ def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
             windows.append((index - small_len, index - small_len + big))
         else:
             raise ShapeError(f"indices[{o}] = {index} is not in [0, {small_len + big_len}) [Op:GatherV2]",
-                             framework="keras", rule="gather-index", values={"input": size, "output": output})
+                             framework="keras", rule=Rule.GATHER_INDEX, values={"input": size, "output": output})
     return tuple(windows)
 
 
@@ -78,7 +78,7 @@ class Conv(ConvRules):
         dilations = tuple(a.dilation for a in specs)
         if any(s > 1 for s in strides) and any(d > 1 for d in dilations):
             raise self.error(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
-                             f"strides={strides} and dilation_rate={dilations}", "strides-with-dilation",
+                             f"strides={strides} and dilation_rate={dilations}", Rule.STRIDES_WITH_DILATION,
                              strides=strides, dilation_rate=dilations)
 
     def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
@@ -90,7 +90,7 @@ class Conv(ConvRules):
         if padding == "causal" and (ndim != 1 or transposed):
             raise self.error("The `padding` argument must be a list/tuple or one of {'same', 'valid'}. Received: "
                              f"causal ('causal' is for Conv1D only, not {self.layer(transposed, ndim)})",
-                             "causal-rank", ndim=ndim)
+                             Rule.CAUSAL_RANK, ndim=ndim)
         return super().pads(a, padding, transposed, ndim)
 
     def explicit_hint(self, transposed: bool) -> str:
@@ -101,7 +101,7 @@ class Conv(ConvRules):
         if out <= 0:
             raise self.error(f"Computed output size would be zero or negative: {out}. Received inputs shape={a.input}, "
                              f"kernel shape={a.kernel}, dilation_rate={a.dilation}, strides={a.stride}",
-                             "output-too-small", output=out)
+                             Rule.OUTPUT_TOO_SMALL, output=out)
         return out
 
     def deconv_length(self, a: AxisSpec, padding: str, output_padding: int | None) -> int:
@@ -121,11 +121,11 @@ class Conv(ConvRules):
         tf_mode = "valid" if padding == "valid" else "same"
         if output_padding is not None and output_padding < 0:
             raise self.error(f"The `output_padding` argument must be non-negative, but got {output_padding}",
-                             "negative-output-padding", output_padding=output_padding)
+                             Rule.NEGATIVE_OUTPUT_PADDING, output_padding=output_padding)
         if output_padding is not None and output_padding >= a.stride:
             raise self.error(f"`output_padding` must be strictly less than `strides` for all dimensions. At "
                              f"dimension {axis}, `output_padding` is {output_padding} but `strides` is {a.stride}",
-                             "output-padding", output_padding=output_padding, stride=a.stride)
+                             Rule.OUTPUT_PADDING, output_padding=output_padding, stride=a.stride)
         accepted = {o: (pb, pa) for o, pb, pa in TF_CONV.forward_valid(a, tf_mode, ndim)}
         by_size: dict[int, list[str]] = {}
         for op in (None, *range(a.stride)):
@@ -140,7 +140,7 @@ class Conv(ConvRules):
             chosen = next((opt for opt in options if opt.output == output_size), None)
             if chosen is None:
                 raise self.error(f"no output_padding gives output size {output_size}; Keras gives "
-                                 + ", ".join(str(o.output) for o in options), "output-size",
+                                 + ", ".join(str(o.output) for o in options), Rule.OUTPUT_SIZE,
                                  output_size=output_size)
             return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
                                   chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
@@ -176,20 +176,20 @@ class Pool(PoolRules):
         ks = tuple(a.kernel for a in specs)
         if min(ks) < 1:
             raise self.error(f"The `pool_size` argument must be a tuple of {ndim} integers. Received pool_size={ks}, "
-                             f"including values {{{min(ks)}}} that do not satisfy `value > 0`", "kernel", kernel=ks)
+                             f"including values {{{min(ks)}}} that do not satisfy `value > 0`", Rule.KERNEL, kernel=ks)
         if min(a.stride for a in specs) < 1:
             raise self.error(f"strides must be positive, but got strides={tuple(a.stride for a in specs)} (Keras "
-                             f"pooling does not check: it raises ZeroDivisionError: division by zero)", "stride",
+                             f"pooling does not check: it raises ZeroDivisionError: division by zero)", Rule.STRIDE,
                              stride=tuple(a.stride for a in specs))
 
     def pads(self, kind: str, ndim: int, axis: int, a: AxisSpec, padding: Pad) -> tuple[int, int]:
         if isinstance(padding, str) and padding not in self.keywords:
             raise self.error(f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}",
-                             "padding-keyword", padding=padding)
+                             Rule.PADDING_KEYWORD, padding=padding)
         if isinstance(padding, tuple):
             raise self.error(f"Argument `padding` must be either 'valid' or 'same', not numbers "
                              f"({padding[0]}:{padding[1]}); a ZeroPadding{ndim}D layer before it pads with zeros",
-                             "explicit-padding", pad_before=padding[0], pad_after=padding[1])
+                             Rule.EXPLICIT_PADDING, pad_before=padding[0], pad_after=padding[1])
         return super().pads(kind, ndim, axis, a, padding)
 
     def check_output(self, kind: str, ndim: int, specs: list[AxisSpec], counted: list[Counted]) -> None:
@@ -199,7 +199,7 @@ class Pool(PoolRules):
                              + ", ".join(str(a.input) for a in specs) + ", C)`, `pool_size=("
                              + ", ".join(str(a.kernel) for a in specs) + ")`, `strides=("
                              + ", ".join(str(a.stride) for a in specs) + ")`, `padding=valid`.",
-                             "output-too-small", output=tuple(c.output for c in counted))
+                             Rule.OUTPUT_TOO_SMALL, output=tuple(c.output for c in counted))
 
 
 # ---------------------------------------------------------------------------- resampling
@@ -243,10 +243,10 @@ class Resample(ResampleRules):
         if size is not None and scale is not None:
             raise ShapeError("keras.layers.Resizing takes the output size (height, width), UpSampling an integer "
                              "factor (its `size` argument): give size or scale, not both", framework=self.name,
-                             rule="size-and-scale", values={"size": size, "scale": scale})
+                             rule=Rule.SIZE_AND_SCALE, values={"size": size, "scale": scale})
         if antialias and not resizing:
             raise ShapeError("antialias is not an argument of keras UpSampling layers", framework=self.name,
-                             rule="option-unsupported", values={"antialias": True})
+                             rule=Rule.OPTION_UNSUPPORTED, values={"antialias": True})
 
     def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
                     scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
@@ -271,7 +271,7 @@ class Resample(ResampleRules):
 
         if n > 3:
             raise ShapeError(f"keras has UpSampling1D, UpSampling2D and UpSampling3D, but got {n} spatial axes",
-                             framework=self.name, rule="mode-rank", values={"axes": n})
+                             framework=self.name, rule=Rule.MODE_RANK, values={"axes": n})
         layer = f"UpSampling{n}D"
         factors = scales if scales is not None else (2,) * n  # keras's default size=2 / (2, 2) / (2, 2, 2)
         scalar = not isinstance(scale_arg, Sequence) or (isinstance(scale_arg, str) and "," not in scale_arg)
@@ -279,34 +279,34 @@ class Resample(ResampleRules):
         if n == 1:
             if not isinstance(factors[0], int):
                 raise ShapeError(f"Expected an integer value for `size`, got {type(factors[0])}.", framework=self.name,
-                                 rule="factor-integer", values={"scale": factors[0]})
+                                 rule=Rule.FACTOR_INTEGER, values={"scale": factors[0]})
             if factors[0] <= 0:
                 raise ShapeError(f"Argument `size` should be a positive integer. Received: size={factors[0]}",
-                                 framework=self.name, rule="factor-positive", values={"scale": factors[0]})
+                                 framework=self.name, rule=Rule.FACTOR_POSITIVE, values={"scale": factors[0]})
         else:
             if not all(isinstance(f, int) for f in factors):
                 raise ShapeError(f"The `size` argument must be a tuple of {n} integers. Received size={shown}",
-                                 framework=self.name, rule="factor-integer", values={"scale": list(factors)})
+                                 framework=self.name, rule=Rule.FACTOR_INTEGER, values={"scale": list(factors)})
             bad = {f for f in factors if f <= 0}
             if bad:
                 raise ShapeError(f"The `size` argument must be a tuple of {n} integers. Received size={shown}, "
                                  f"including values {bad} that do not satisfy `value > 0`", framework=self.name,
-                                 rule="factor-positive", values={"scale": list(factors)})
+                                 rule=Rule.FACTOR_POSITIVE, values={"scale": list(factors)})
         if n != 2 and mode == "nearest":  # given explicitly
             notes.append(f"{layer} has no interpolation argument: it always repeats (nearest), and "
                          f"{layer}(interpolation='nearest') itself raises 'Unrecognized keyword arguments'")
         mode = (mode or "nearest").lower()
         if n != 2 and mode != "nearest":
             raise ShapeError(f"Unrecognized keyword arguments passed to {layer}: {{'interpolation': {mode!r}}}",
-                             framework=self.name, rule="mode-unsupported", values={"mode": mode})
+                             framework=self.name, rule=Rule.MODE_UNSUPPORTED, values={"mode": mode})
         if n == 2 and mode not in MODES:
             raise ShapeError(f"Invalid value for argument `interpolation`. Expected of one {MODES}. "
-                             f"Received: interpolation={mode}", framework=self.name, rule="mode-unknown",
+                             f"Received: interpolation={mode}", framework=self.name, rule=Rule.MODE_UNKNOWN,
                              values={"mode": mode})
         outs = tuple(factor_output(ins[i], int(factors[i])) for i in range(n))
         if n == 2 and mode != "nearest" and any(o <= 0 for o in outs):  # ops.image.resize; nearest is ops.repeat
             raise ShapeError(f"`size` must have positive height and width. Received: size={outs}",
-                             framework=self.name, rule="size-positive", values={"output": list(outs)})
+                             framework=self.name, rule=Rule.SIZE_POSITIVE, values={"output": list(outs)})
         return outs, mode, layer
 
     def resize(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...], mode: str | None, antialias: bool,
@@ -325,16 +325,16 @@ class Resample(ResampleRules):
         mode = mode or "bilinear"
         if mode not in MODES:
             raise err(f"Invalid value for argument `interpolation`. Expected of one {MODES}. "
-                      f"Received: interpolation={mode}", "mode-unknown", mode=mode)
+                      f"Received: interpolation={mode}", Rule.MODE_UNKNOWN, mode=mode)
         if crop and pad:
-            raise err("Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`.", "crop-and-pad")
+            raise err("Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`.", Rule.CROP_AND_PAD)
         if n != 2:  # a rank-3 tensor is one unbatched (height, width, channels) image, a rank-5 one is refused
             raise err(("Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images); "
                        if n == 3 else "") + f"keras.layers.Resizing resizes 2 spatial axes (height, width), but got "
-                                            f"{n}", "mode-rank", axes=n)
+                                            f"{n}", Rule.MODE_RANK, axes=n)
         policy = "crop" if crop else "pad" if pad else None
         if policy and any(not -2 ** 63 <= o < 2 ** 63 for o in sizes):  # int32 tensor * the Python int
-            raise err("Can't convert Python sequence with out-of-range integer to Tensor.", "size-overflow",
+            raise err("Can't convert Python sequence with out-of-range integer to Tensor.", Rule.SIZE_OVERFLOW,
                       output=list(sizes))
         windows = tuple(keras_aspect_window(ins[a], ins[1 - a], sizes[a], sizes[1 - a], policy) if policy
                         else (ins[a], 0, 0) for a in range(2))
@@ -360,19 +360,19 @@ class Resample(ResampleRules):
             return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
 
         if r < 2:
-            raise err(f"`block_size` must be at least 2. Received: block_size={r}", "factor-positive")
+            raise err(f"`block_size` must be at least 2. Received: block_size={r}", Rule.FACTOR_POSITIVE)
         if len(shape) != 4:
-            raise err(f"`{name}` requires a 4D input tensor. Received: x.shape={shape}", "rank")
+            raise err(f"`{name}` requires a 4D input tensor. Received: x.shape={shape}", Rule.RANK)
         n, c, h, w = shape if data_format == "NCHW" else (shape[0], shape[3], shape[1], shape[2])
         if unshuffle:
             for size, word in ((h, "Height"), (w, "Width")):
                 if size % r:
-                    raise err(f"{word} ({size}) must be divisible by block_size ({r}).", "spatial-divisible")
+                    raise err(f"{word} ({size}) must be divisible by block_size ({r}).", Rule.SPATIAL_DIVISIBLE)
             c, h, w = c * r * r, h // r, w // r
         else:
             if c % (r * r):
                 raise err(f"The number of channels ({c}) must be divisible by block_size**2 ({r * r}).",
-                          "channel-divisible")
+                          Rule.CHANNEL_DIVISIBLE)
             c, h, w = c // (r * r), h * r, w * r
         return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
 
@@ -390,14 +390,14 @@ class Adaptive(AdaptiveRules):
         compute_adaptive_pooling_window_sizes; a negative size fails in tf.range."""
         if 0 in outs:
             raise ShapeError("division by zero (keras computes ceil(input / output_size) with output_size 0)",
-                             framework=self.name, rule="output-size", values={"output_size": list(outs)})
+                             framework=self.name, rule=Rule.OUTPUT_SIZE, values={"output_size": list(outs)})
         for out in outs:
             if out < 0:
                 raise ShapeError(f"Requires start <= limit when delta > 0: 0/{out} [Op:Range]", framework=self.name,
-                                 rule="output-size", values={"output_size": list(outs)})
+                                 rule=Rule.OUTPUT_SIZE, values={"output_size": list(outs)})
         if 0 in ins:
             raise ShapeError(f"input size must be at least 1, but got input={list(ins)}", framework=self.name,
-                             rule="input-size", values={"input": list(ins)})
+                             rule=Rule.INPUT_SIZE, values={"input": list(ins)})
         if kind == "max" and 1 in (ins[-1], outs[-1]):
             warnings.append("Keras 3.15 AdaptiveMaxPooling on the TensorFlow backend crashes the process (SIGFPE) "
                             "when the last (width) axis has input 1 or output 1: its unused 'big' window pool has an "

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        UnpoolRules)
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
@@ -68,7 +68,7 @@ class Conv(ConvRules):
     def check_explicit(self, pair: tuple[int, int], transposed: bool, ndim: int, keyword: str | None = None) -> None:
         if min(pair) < 0:
             raise self.error(f"Attribute pads must not contain negative values, but got pads {pair[0]}:{pair[1]}",
-                             "negative-padding", pad_before=pair[0], pad_after=pair[1])
+                             Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
         super().check_explicit(pair, transposed, ndim, keyword)
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
@@ -79,7 +79,7 @@ class Conv(ConvRules):
         if out < 0:
             raise self.error(f"shape inference gives a negative output size {out} (input={a.input}, pads "
                              f"{pad_before}:{pad_after}, kernel={a.kernel}, dilation={a.dilation}, stride={a.stride}); "
-                             f"the reference evaluator: negative dimensions are not allowed", "output-negative",
+                             f"the reference evaluator: negative dimensions are not allowed", Rule.OUTPUT_NEGATIVE,
                              output=out)
         return out
 
@@ -112,7 +112,7 @@ class Conv(ConvRules):
         op = output_padding or 0
         if op < 0:
             raise self.error(f"Attribute output_padding must not contain negative values, but got {op}",
-                             "negative-output-padding", output_padding=op)
+                             Rule.NEGATIVE_OUTPUT_PADDING, output_padding=op)
         self.check_output_padding(a, op, axis)
         eff = rules.effective_kernel(a.kernel, a.dilation)
         full = (a.input - 1) * a.stride + eff
@@ -145,7 +145,7 @@ class Conv(ConvRules):
                 options.append(TransposeOption(o, op, pb, pa, select))
         if output_size is not None:
             if output_size <= 0:
-                raise self.error(f"Explicit output size must be positive. Got: {output_size}", "output-size",
+                raise self.error(f"Explicit output size must be positive. Got: {output_size}", Rule.OUTPUT_SIZE,
                                  output_size=output_size)
             pb, pa = self.output_shape_pads(a, padding, op, output_size)
             if self.negative_generated_pads:  # the spec's equations, whatever their sign
@@ -154,18 +154,18 @@ class Conv(ConvRules):
                 raise self.error(f"Explicit output_shape is inconsistent with input spatial dimensions and "
                                  f"convolution parameters. Expected input size {back(output_size, pb, pa)} but got "
                                  f"{a.input} (output_size={output_size}, kernel={a.kernel}, stride={a.stride}, "
-                                 f"dilation={a.dilation}, output_padding={op}).", "output-size",
+                                 f"dilation={a.dilation}, output_padding={op}).", Rule.OUTPUT_SIZE,
                                  output_size=output_size)
             return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, output_size, valid,
                                   tuple(options))
         pb, pa = default_pads
         if default < self.smallest_default_output:
             raise self.error(f"Computed output dimension is <= 0: {default} (input={a.input}, pads {pb}:{pa})",
-                             "output-too-small", output=default)
+                             Rule.OUTPUT_TOO_SMALL, output=default)
         if back(default, pb, pa) != a.input and not self.negative_generated_pads:
             raise self.error(f"Computed output shape is inconsistent with input spatial dimensions. output_padding "
                              f"({op}) may be too large for stride ({a.stride}). Expected input size "
-                             f"{back(default, pb, pa)} but got {a.input}.", "output-padding", output_padding=op,
+                             f"{back(default, pb, pa)} but got {a.input}.", Rule.OUTPUT_PADDING, output_padding=op,
                              stride=a.stride)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, default, valid, tuple(options))
 
@@ -206,7 +206,7 @@ class Pool(PoolRules):
     def check_explicit(self, kind: str, ndim: int, axis: int, a: AxisSpec, pair: tuple[int, int]) -> None:
         if min(pair) < 0:
             raise self.error(f"[ShapeInferenceError] Attribute pads must not contain negative values, but got pads "
-                             f"{pair[0]}:{pair[1]}", "negative-padding", pad_before=pair[0], pad_after=pair[1])
+                             f"{pair[0]}:{pair[1]}", Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
 
     def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
         """Shape inference (opset 22, convPoolShapeInference): ceil_mode is ``trunc((num + s - 1) / s) + 1``,
@@ -224,7 +224,7 @@ class Pool(PoolRules):
         for a, c in zip(specs, counted):
             if c.output < 0:
                 raise self.error(f"shape inference gives a negative output size {c.output} (input {a.input}, pads "
-                                 f"{c.pad_before}:{c.pad_after}, kernel_shape {a.kernel})", "output-negative",
+                                 f"{c.pad_before}:{c.pad_after}, kernel_shape {a.kernel})", Rule.OUTPUT_NEGATIVE,
                                  output=c.output)
 
     def notes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], stride_given: bool,
@@ -304,18 +304,18 @@ class Resample(ResampleRules):
         err = self.error
         policy = (policy or "stretch").strip().lower()
         if policy not in POLICIES:
-            raise err(f"Unknown value for `keep_aspect_ratio_policy`: {policy}.", "policy-unknown", policy=policy)
+            raise err(f"Unknown value for `keep_aspect_ratio_policy`: {policy}.", Rule.POLICY_UNKNOWN, policy=policy)
         if (sizes is None) == (scales is None):
-            raise err("Either `sizes` or `scales` must be provided, but not both of them", "size-or-scale")
+            raise err("Either `sizes` or `scales` must be provided, but not both of them", Rule.SIZE_OR_SCALE)
         if scales is not None and policy != "stretch":
             raise err('Providing `scales` is incompatible with a `keep_aspect_ratio_policy` other than "stretch".',
-                      "policy-with-scale", policy=policy)
+                      Rule.POLICY_WITH_SCALE, policy=policy)
         mode = mode or "nearest"
         if mode not in MODES:
             raise err(f"mode attribute is {mode}. It can only be nearest(default) or linear or cubic.",
-                      "mode-unknown", mode=mode)
+                      Rule.MODE_UNKNOWN, mode=mode)
         if antialias and mode == "nearest":
-            raise err("when anti-aliasing is set, Resize only supports mode `LINEAR` and `CUBIC`.", "antialias-mode")
+            raise err("when anti-aliasing is set, Resize only supports mode `LINEAR` and `CUBIC`.", Rule.ANTIALIAS_MODE)
         if scales is not None:
             used: tuple[float | None, ...] = tuple(float32(s) for s in scales)
         else:
@@ -323,7 +323,7 @@ class Resample(ResampleRules):
                 if i == 0 and o != 0:  # "Dimension" counts N and C
                     raise err(f"Input dim is zero but required output dim is non-zero. Cannot scale 0 by any factor "
                               f"to generate a non-zero value. Dimension: {axis + 2} Input dim value: 0 Output dim "
-                              f"value: {o}", "input-empty", input=list(ins), output=list(sizes or ()))
+                              f"value: {o}", Rule.INPUT_EMPTY, input=list(ins), output=list(sizes or ()))
             used = tuple(float32(float32(o) / float32(i)) if i else 1.0 for i, o in zip(ins, sizes or ()))
         if policy != "stretch":
             outs, runtime, scale = onnx_policy_outputs(ins, sizes or (), policy)
@@ -332,13 +332,13 @@ class Resample(ResampleRules):
                          f"{'min' if policy == 'not_larger' else 'max'}(size / input) = {scale:.6g}; output "
                          f"round_int(scale x input)")
         if not all(s > 0 for s in used):  # type: ignore[operator]  # NaN fails too
-            raise err("Scale value should be greater than 0.", "scale-positive", scale=list(used))
+            raise err("Scale value should be greater than 0.", Rule.SCALE_POSITIVE, scale=list(used))
         if mode == "linear" and n > 3 or mode == "cubic" and n != 2:
             raise err(f"{ORT_LINEAR if mode == 'linear' else ORT_CUBIC} (got a {n + 2}-D input: N, C and {n} spatial "
-                      f"axes)", "mode-rank", mode=mode, axes=n)
+                      f"axes)", Rule.MODE_RANK, mode=mode, axes=n)
         if scales is not None:
             if any(not i * s < 2.0 ** 63 for i, s in zip(ins, used)):  # type: ignore[operator]
-                raise err(f"output size {ins} x {scales} does not fit int64", "size-overflow", scale=list(scales))
+                raise err(f"output size {ins} x {scales} does not fit int64", Rule.SIZE_OVERFLOW, scale=list(scales))
             outs = tuple(onnx_scaled_output(ins[a], scales[a]) for a in range(n))
             runtime = tuple(onnxruntime_scaled_output(ins[a], scales[a]) for a in range(n))
         elif policy == "stretch":
@@ -386,19 +386,19 @@ class Resample(ResampleRules):
             return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
 
         if r <= 0:
-            raise err("Blocksize must be positive", "factor-positive")
+            raise err("Blocksize must be positive", Rule.FACTOR_POSITIVE)
         if len(shape) != 4:
-            raise err(f"Input tensor must be 4-dimensional, but got rank {len(shape)}", "rank")
+            raise err(f"Input tensor must be 4-dimensional, but got rank {len(shape)}", Rule.RANK)
         n, c, h, w = shape
         if unshuffle:
             for size, word in ((h, "height"), (w, "width")):
                 if size % r:
                     raise err(f"SpaceToDepth requires input {word} to be a multiple of block_size, but got {word} "
-                              f"{size} and block_size {r}", "spatial-divisible")
+                              f"{size} and block_size {r}", Rule.SPATIAL_DIVISIBLE)
             return (n, c * r * r, h // r, w // r)
         if c % (r * r):
             raise err(f"DepthToSpace requires input depth to be a multiple of (block_size * block_size), but got "
-                      f"depth {c} and block_size {r}", "channel-divisible")
+                      f"depth {c} and block_size {r}", Rule.CHANNEL_DIVISIBLE)
         notes.append("DepthToSpace mode DCR (the default; tf.nn.depth_to_space's channel order) and CRD "
                      "(torch's pixel_shuffle order) give the same shape")
         return (n, c // (r * r), h * r, w * r)
@@ -425,11 +425,11 @@ class Adaptive(AdaptiveRules):
                              f"{'Average' if kind == 'avg' else 'Max'}Pool, which is output 1 on every axis (torch's "
                              f"exporter writes {'AveragePool' if kind == 'avg' else 'MaxPool'} with kernel = stride = "
                              f"input / output where the output divides the input); convshape knows it in "
-                             f"{self.known(skip_layers=self.layers)}", framework=self.name, rule="unsupported-op",
+                             f"{self.known(skip_layers=self.layers)}", framework=self.name, rule=Rule.UNSUPPORTED_OP,
                              values={"output_size": list(outs)})
         if 0 in ins:
             raise ShapeError("Invalid input shape. Only N can be zero. Got:{" + ",".join(map(str, [1, 1, *ins]))
-                             + "}", framework=self.name, rule="input-size", values={"input": list(ins)})
+                             + "}", framework=self.name, rule=Rule.INPUT_SIZE, values={"input": list(ins)})
         notes.append(f"ONNX has no adaptive pooling: output 1 on every axis is Global"
                      f"{'Average' if kind == 'avg' else 'Max'}Pool (one window, the whole input), as torch's "
                      f"ONNX exporter writes it")
@@ -463,35 +463,35 @@ class Unpool(UnpoolRules):
         keyword = padding_keyword(padding)
         if keyword and keyword != "valid":
             raise err(f"MaxUnpool has no auto_pad: give the pads of the MaxPool it inverts (N or before:after per "
-                      f"axis), not {padding!r}", "padding-keyword", padding=padding)
+                      f"axis), not {padding!r}", Rule.PADDING_KEYWORD, padding=padding)
         pairs = [(0, 0)] * n if keyword else explicit_padding(padding, n)
         for k, (pb, pa) in zip(ks, pairs):
             if k < 1:
-                raise err(f"kernel_shape_[dim] > 0 was false. (kernel_shape {list(ks)})", "kernel-size",
+                raise err(f"kernel_shape_[dim] > 0 was false. (kernel_shape {list(ks)})", Rule.KERNEL_SIZE,
                           kernel=list(ks))
             if max(pb, pa) >= k:
-                raise err(f"Pad should be smaller than kernel. (pads {pb}:{pa}, kernel_shape {k})", "padding-window",
+                raise err(f"Pad should be smaller than kernel. (pads {pb}:{pa}, kernel_shape {k})", Rule.PADDING_WINDOW,
                           pad_before=pb, pad_after=pa, kernel=k)
         for s in ss:
             if s < 1:
-                raise err(f"All stride values must be positive, got: {s}", "stride-size", stride=s)
+                raise err(f"All stride values must be positive, got: {s}", Rule.STRIDE_SIZE, stride=s)
         for pb, pa in pairs:
             if min(pb, pa) < 0:  # MaxUnpool alone runs them ((i-1)s + k + 1 for pads -1:0)
                 raise err(f"Pad values must be non-negative. (pads {pb}:{pa}: the MaxPool that makes the indices "
-                          f"rejects them, though MaxUnpool alone runs them)", "negative-padding", pad_before=pb,
+                          f"rejects them, though MaxUnpool alone runs them)", Rule.NEGATIVE_PADDING, pad_before=pb,
                           pad_after=pa)
         defaults = [onnx_unpool_default(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
         for axis, default in enumerate(defaults):
             if default < 1:
                 raise err(f"Computed output dimension is not positive for axis {axis + 2}. Check kernel_shape, "
-                          f"strides, and pads attributes. (output {default})", "output-size", output=default,
+                          f"strides, and pads attributes. (output {default})", Rule.OUTPUT_SIZE, output=default,
                           axis=axis)
         def shape(values: Sequence[int]) -> str:  # TensorShape's printing
             return "{" + ",".join(str(v) for v in [1, 1, *values]) + "}"
 
         if outs is not None and onnx_shape_size(outs) < math.prod(defaults):
             raise err(f"output_shape is smaller than minimum required. output_shape:{shape(outs)} inferred output "
-                      f"shape:{shape(defaults)}", "output-size", output_size=list(outs), default=defaults)
+                      f"shape:{shape(defaults)}", Rule.OUTPUT_SIZE, output_size=list(outs), default=defaults)
         chosen = list(outs) if outs is not None else defaults
         sources = [onnx_pool_inputs(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
         # per axis, the other axes at their defaults: the element-count check is o >= default, with no upper bound

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks import onnx
 from convshape.frameworks.base import Framework, Pad, PoolRules
@@ -35,7 +36,7 @@ class Conv(onnx.Conv):
     def pads(self, a: AxisSpec, padding: Pad, transposed: bool = False, ndim: int = 2) -> tuple[int, int]:
         if not transposed and padding in onnx.SAME and a.dilation > 1:
             raise self.error("Dilation not supported for AutoPadType::SAME_UPPER or AutoPadType::SAME_LOWER.",
-                             "dilation-unsupported", dilation=a.dilation)
+                             Rule.DILATION_UNSUPPORTED, dilation=a.dilation)
         return super().pads(a, padding, transposed, ndim)
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
@@ -43,13 +44,13 @@ class Conv(onnx.Conv):
         if out < 1:
             raise self.error(f"Invalid input shape: {{{a.input}}} (padded input {a.input + pad_before + pad_after} is "
                              f"smaller than the kernel {rules.effective_kernel(a.kernel, a.dilation)})",
-                             "kernel-larger-than-input", input=a.input)
+                             Rule.KERNEL_LARGER_THAN_INPUT, input=a.input)
         return out
 
     def check_output_padding(self, a: AxisSpec, op: int, axis: int) -> None:
         if op >= max(a.stride, a.dilation):
             raise self.error(f"output_padding[{axis}] ({op}) must be less than max(stride, dilation) "
-                             f"({max(a.stride, a.dilation)}) for spatial dimension {axis}.", "output-padding",
+                             f"({max(a.stride, a.dilation)}) for spatial dimension {axis}.", Rule.OUTPUT_PADDING,
                              output_padding=op, stride=a.stride, dilation=a.dilation)
 
     def same_total(self, a: AxisSpec, op: int) -> int:
@@ -82,7 +83,7 @@ class Pool(onnx.Pool):
         super().check_explicit(kind, ndim, axis, a, pair)
         if max(pair) >= a.kernel:
             raise self.error(f"Pad should be smaller than kernel. (pads {pair[0]}:{pair[1]}, kernel_shape {a.kernel})",
-                             "padding-window", pad_before=pair[0], pad_after=pair[1], kernel=a.kernel)
+                             Rule.PADDING_WINDOW, pad_before=pair[0], pad_after=pair[1], kernel=a.kernel)
 
     def same_pads(self, a: AxisSpec, keyword: str) -> tuple[int, int]:
         """``pad_needed = (ceil(i/s) - 1)*s + k - i`` with the undilated kernel, possibly negative;
@@ -99,7 +100,7 @@ class Pool(onnx.Pool):
         if kind == "max" and all(a.dilation == 1 for a in specs) and any(
                 min(c.pad_before, c.pad_after) < 0 for c in counted):
             raise self.error("padding values must be non-negative (SAME padding goes negative when the kernel is "
-                             "smaller than the stride)", "negative-padding",
+                             "smaller than the stride)", Rule.NEGATIVE_PADDING,
                              pads=tuple((c.pad_before, c.pad_after) for c in counted))
         return counted
 
@@ -108,7 +109,7 @@ class Pool(onnx.Pool):
             if c.output < 0:
                 raise self.error("Calculated output dimension is negative. Check kernel_shape, pads, strides and "
                                  f"dilations. (output {c.output} for input {a.input}, pads {c.pad_before}:"
-                                 f"{c.pad_after}, kernel_shape {a.kernel})", "output-negative", output=c.output)
+                                 f"{c.pad_after}, kernel_shape {a.kernel})", Rule.OUTPUT_NEGATIVE, output=c.output)
 
     def notes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], stride_given: bool,
               result_axes: Sequence[Any], ceil_mode: bool) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (ConvRules, FractionalRules, Framework, Pad, PoolRules, ResampleRules,
                                        UnpoolRules)
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis
@@ -40,11 +40,11 @@ class Conv(ConvRules):
             op = f"tf.nn.conv{ndim}d{'_transpose' if transposed else ''}"
             what = f"padding {keyword!r}" if keyword else f"padding {pair[0]}:{pair[1]}"
             raise self.error(f"{op} takes padding 'SAME' or 'VALID' only (explicit padding lists are for conv2d and "
-                             f"conv2d_transpose), but got {what}", "explicit-padding", pad_before=pair[0],
+                             f"conv2d_transpose), but got {what}", Rule.EXPLICIT_PADDING, pad_before=pair[0],
                              pad_after=pair[1])
         if min(pair) < 0:
             raise self.error(f"All elements of explicit_paddings must be nonnegative, but got padding "
-                             f"{pair[0]}:{pair[1]}", "negative-padding", pad_before=pair[0], pad_after=pair[1])
+                             f"{pair[0]}:{pair[1]}", Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
         super().check_explicit(pair, transposed, ndim, keyword)
 
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
@@ -62,14 +62,14 @@ class Conv(ConvRules):
         if out < 0:
             raise self.error(f"Computed output size would be negative: {out} [input_size: {a.input}, "
                              f"effective_filter_size: {rules.effective_kernel(a.kernel, a.dilation)}, "
-                             f"stride: {a.stride}]", "output-negative", output=out)
+                             f"stride: {a.stride}]", Rule.OUTPUT_NEGATIVE, output=out)
         return out
 
     def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
                    ndim: int, axis: int) -> TransposedAxis:
         if output_padding is not None:
             raise self.error("tf.nn.conv_transpose has no output_padding; it takes the size itself as "
-                             "output_shape (output_size)", "output-padding-unsupported", output_padding=output_padding)
+                             "output_shape (output_size)", Rule.OUTPUT_PADDING_UNSUPPORTED, output_padding=output_padding)
         found = self.forward_valid(a, padding, ndim)
         options = tuple(
             TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
@@ -82,7 +82,7 @@ class Conv(ConvRules):
             # tf needs output_shape; the smallest non-empty one is shown until one is chosen
             chosen = next((opt for opt in options if opt.output >= 1), options[0])
         else:
-            raise self.error(f"no output_shape maps back to input={a.input}", "output-size", input=a.input)
+            raise self.error(f"no output_shape maps back to input={a.input}", Rule.OUTPUT_SIZE, input=a.input)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
                               chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
 
@@ -90,7 +90,7 @@ class Conv(ConvRules):
         """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
         fa = AxisSpec(output_size, a.kernel, a.stride, a.dilation)
         if output_size < 0:
-            raise self.error(f"output_shape must not be negative, but got {output_size}", "output-size",
+            raise self.error(f"output_shape must not be negative, but got {output_size}", Rule.OUTPUT_SIZE,
                              output_size=output_size)
         pb, pa = self.pads(fa, padding, transposed=False, ndim=ndim)
         computed = self.conv_output(fa, pb, pa)
@@ -99,7 +99,7 @@ class Conv(ConvRules):
         raise self.error(f"{op}: Size of out_backprop doesn't match computed: actual = {a.input}, "
                          f"computed = {computed} spatial_dim: {spatial_dim} input: {output_size} "
                          f"filter: {a.kernel} output: {a.input} stride: {a.stride} dilation: {a.dilation}",
-                         "output-size", actual=a.input, computed=computed, output_size=output_size)
+                         Rule.OUTPUT_SIZE, actual=a.input, computed=computed, output_size=output_size)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:
@@ -130,31 +130,31 @@ class Pool(PoolRules):
         ks = [a.kernel for a in specs]
         if min(ks) < 1:
             raise self.error("Sliding window ksize must be positive. The specified or inferred ksize is: "
-                             + ",".join(str(k) for k in (1, *ks, 1)), "kernel", kernel=tuple(ks))
+                             + ",".join(str(k) for k in (1, *ks, 1)), Rule.KERNEL, kernel=tuple(ks))
         for a in specs:
             if a.stride < 1:
-                raise self.error(f"Stride must be > 0, but got {a.stride}", "stride", stride=a.stride)
+                raise self.error(f"Stride must be > 0, but got {a.stride}", Rule.STRIDE, stride=a.stride)
 
     def check_explicit(self, kind: str, ndim: int, axis: int, a: AxisSpec, pair: tuple[int, int]) -> None:
         if kind != "max" or ndim == 3:
             raise self.error(f"{self.op(kind, ndim)} takes padding 'SAME' or 'VALID' only (explicit padding lists are "
-                             f"for max_pool1d and max_pool2d), but got padding {pair[0]}:{pair[1]}", "explicit-padding",
+                             f"for max_pool1d and max_pool2d), but got padding {pair[0]}:{pair[1]}", Rule.EXPLICIT_PADDING,
                              pad_before=pair[0], pad_after=pair[1])
         if min(pair) < 0:
-            raise self.error("All elements of explicit_paddings must be nonnegative", "negative-padding",
+            raise self.error("All elements of explicit_paddings must be nonnegative", Rule.NEGATIVE_PADDING,
                              pad_before=pair[0], pad_after=pair[1])
         sides = ("Top", "Bottom") if ndim == 2 and axis == 0 else ("Left", "Right")
         for side, p in zip(sides, pair):
             if p >= a.kernel:
                 raise self.error(f"{side} padding {p} needs to be smaller than the window size {a.kernel}",
-                                 "padding-window", pad=p, kernel=a.kernel)
+                                 Rule.PADDING_WINDOW, pad=p, kernel=a.kernel)
 
     def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
         pb, pa = pads
         out = rules.tf_windowed_output(a.input, a.kernel, a.stride, 1, pb, pa)
         if out < 0:
             raise self.error(f"Computed output size would be negative: {out} [input_size: {a.input}, "
-                             f"effective_filter_size: {a.kernel}, stride: {a.stride}]", "output-negative", output=out)
+                             f"effective_filter_size: {a.kernel}, stride: {a.stride}]", Rule.OUTPUT_NEGATIVE, output=out)
         return Counted(pb, pa, out, out, None, False)
 
     def axes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], ceil_mode: bool) -> list[Counted]:
@@ -164,7 +164,7 @@ class Pool(PoolRules):
             raise self.error("max_pool with an empty (size 0) VALID output fails in TF 2.21: oneDNN raises 'could not "
                              "create a descriptor for a pooling forward propagation primitive' or the process dies "
                              f"with SIGFPE (tensorflow#125509); output {tuple(c.output for c in counted)}",
-                             "empty-max-pool", output=tuple(c.output for c in counted))
+                             Rule.EMPTY_MAX_POOL, output=tuple(c.output for c in counted))
         return counted
 
     def notes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], stride_given: bool,
@@ -192,7 +192,7 @@ def resize_checks(fw: str, ins: Sequence[int], sizes: Sequence[int], mode: str, 
     ``ScaleAndTranslate`` (scale_and_translate_op.cc: lanczos3/5, gaussian, mitchellcubic, and
     bilinear/bicubic with antialias)."""
     if any(not -2 ** 63 <= o < 2 ** 63 for o in sizes):
-        raise ShapeError("'size' must be a 1-D int32 Tensor", framework=fw, rule="size-overflow",
+        raise ShapeError("'size' must be a 1-D int32 Tensor", framework=fw, rule=Rule.SIZE_OVERFLOW,
                          values={"output": list(sizes)})
     wrapped = tuple((o + 2 ** 31) % 2 ** 32 - 2 ** 31 for o in sizes)
     warnings.extend(f"size {o} does not fit int32: tf.image.resize wraps it to {w}, silently"
@@ -200,15 +200,15 @@ def resize_checks(fw: str, ins: Sequence[int], sizes: Sequence[int], mode: str, 
     sizes = wrapped
     for o in sizes:
         if o < -1:
-            raise ShapeError(f"Dimension {o} must be >= 0", framework=fw, rule="size-negative",
+            raise ShapeError(f"Dimension {o} must be >= 0", framework=fw, rule=Rule.SIZE_NEGATIVE,
                              values={"output": list(sizes)})
-    empty = ShapeError("input image must be of non-zero size", framework=fw, rule="input-empty",
+    empty = ShapeError("input image must be of non-zero size", framework=fw, rule=Rule.INPUT_EMPTY,
                        values={"input": list(ins)})
     if any(i <= 0 for i in ins) and not (mode in ("lanczos3", "lanczos5", "gaussian", "mitchellcubic") or
                                          antialias and mode in ("bilinear", "bicubic")):
         raise empty
     if any(o <= 0 for o in sizes):
-        raise ShapeError("output dimensions must be positive", framework=fw, rule="size-positive",
+        raise ShapeError("output dimensions must be positive", framework=fw, rule=Rule.SIZE_POSITIVE,
                          values={"output": list(sizes)})
     if any(i <= 0 for i in ins):
         raise empty
@@ -241,14 +241,14 @@ class Resample(ResampleRules):
         in tensorflow/core/kernels/image/resize_*_op.cc and scale_and_translate_op.cc): the output is ``size``."""
         mode = (mode or "bilinear").lower()
         if mode not in MODES:
-            raise ShapeError(f"Resize method is not implemented: {mode}", framework=self.name, rule="mode-unknown",
+            raise ShapeError(f"Resize method is not implemented: {mode}", framework=self.name, rule=Rule.MODE_UNKNOWN,
                              values={"mode": mode})
         if sizes is None:
             raise ShapeError("tf.image.resize takes size (the output size), not a scale factor", framework=self.name,
-                             rule="size-required", values={})
+                             rule=Rule.SIZE_REQUIRED, values={})
         if n != 2:
             raise ShapeError(f"'size' must be a 1-D Tensor of 2 elements: new_height, new_width (tf.image.resize "
-                             f"resizes images: 2 spatial axes, got {n})", framework=self.name, rule="mode-rank",
+                             f"resizes images: 2 spatial axes, got {n})", framework=self.name, rule=Rule.MODE_RANK,
                              values={"axes": n})
         outs = resize_checks(self.name, ins, sizes, mode, antialias, warnings)
         return Resampled(outs, (None,) * n, scales, mode, "tf.image.resize", align_corners, antialias,
@@ -271,19 +271,19 @@ class Resample(ResampleRules):
             return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
 
         if r < 2:
-            raise err(f"Value for attr 'block_size' of {r} must be at least minimum 2", "factor-positive")
+            raise err(f"Value for attr 'block_size' of {r} must be at least minimum 2", Rule.FACTOR_POSITIVE)
         if len(shape) != 4:
             raise err(f"Input rank should be{'' if unshuffle else ':'} 4 instead of{'' if unshuffle else ':'} "
-                      f"{len(shape)}", "rank")
+                      f"{len(shape)}", Rule.RANK)
         n, c, h, w = shape if data_format == "NCHW" else (shape[0], shape[3], shape[1], shape[2])
         if unshuffle:
             if h % r or w % r:
                 raise err(f"Image width {w} and height {h} should be divisible by block_size: {r}",
-                          "spatial-divisible")
+                          Rule.SPATIAL_DIVISIBLE)
             c, h, w = c * r * r, h // r, w // r
         else:
             if c % (r * r):
-                raise err(f"Input depth dimension {c} should be divisible by: {r * r}", "channel-divisible")
+                raise err(f"Input depth dimension {c} should be divisible by: {r * r}", Rule.CHANNEL_DIVISIBLE)
             c, h, w = c // (r * r), h * r, w * r
         return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
 
@@ -296,18 +296,18 @@ class Resample(ResampleRules):
             return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
 
         if len(shape) != 3:
-            raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, W, C) tensor, but got rank {len(shape)}", "rank")
+            raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, W, C) tensor, but got rank {len(shape)}", Rule.RANK)
         b, w, c = shape
         if r <= 0:
             raise err(f"All values in block_shape must be positive, got value, {r} at index 0." if unshuffle else
-                      f"Product of block sizes must be positive, got {r}", "factor-positive")
+                      f"Product of block sizes must be positive, got {r}", Rule.FACTOR_POSITIVE)
         if unshuffle:
             if w % r:
-                raise err(f"padded_shape[0]={w} is not divisible by block_shape[0]={r}", "spatial-divisible")
+                raise err(f"padded_shape[0]={w} is not divisible by block_shape[0]={r}", Rule.SPATIAL_DIVISIBLE)
             return (b, w // r, c * r)
         if c % r:
             raise err(f"Input batch dimension ({c}) is not divisible by product of block sizes ({r}) (SubPixel1D "
-                      f"moves the channels to the batch axis)", "channel-divisible")
+                      f"moves the channels to the batch axis)", Rule.CHANNEL_DIVISIBLE)
         return (b, w * r, c // r)
 
 
@@ -332,13 +332,13 @@ class Unpool(UnpoolRules):
 
         if n != 2:
             raise ShapeError(f"tensor_in must be 4-dimensional: tf.nn.max_pool_with_argmax pools 2-D NHWC tensors "
-                             f"only, so TF has no {n}-D argmax unpooling", framework=self.name, rule="unsupported-op",
+                             f"only, so TF has no {n}-D argmax unpooling", framework=self.name, rule=Rule.UNSUPPORTED_OP,
                              values={"axes": n})
         keyword = padding_keyword(padding if padding is not None else "valid")
         if keyword not in ("valid", "same"):
             raise ShapeError(f"tf.nn.max_pool_with_argmax takes padding 'SAME' or 'VALID' only, not {padding!r} "
                              f"(Value for attr 'padding' of \"EXPLICIT\" is not in the list of allowed values)",
-                             framework=self.name, rule="padding-keyword", values={"padding": padding})
+                             framework=self.name, rule=Rule.PADDING_KEYWORD, values={"padding": padding})
         sources = [tf_pool_inputs(i, k, s, keyword) for i, k, s in zip(ins, ks, ss)]
         # without --o: the size that fits the windows exactly, as seed 004's unpool (pooled * ksize) when k == s
         defaults = [r[-1] if keyword == "same" else r[0] for r in sources]
@@ -349,7 +349,7 @@ class Unpool(UnpoolRules):
                                      f"strides={s}, padding='{keyword.upper()}') gives {ins[axis]} on axis {axis} for "
                                      f"sizes {r[0]}..{r[-1]} only, not {out}; its argmax indices are positions in that "
                                      f"input, and scattering them into another shape misplaces them or fails ('does "
-                                     f"not index into shape')", framework=self.name, rule="output-size",
+                                     f"not index into shape')", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                      values={"output_size": list(outs), "pool_inputs": [r[0], r[-1]]})
         chosen = list(outs) if outs is not None else defaults
 

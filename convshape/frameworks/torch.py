@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from convshape import rules
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules, Framework, Pad, PoolRules,
                                        ResampleRules, UnpoolRules, empty_warnings, torch_shape)
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
@@ -37,7 +37,7 @@ class Conv(ConvRules):
 
     def check_axis(self, a: AxisSpec) -> None:
         if a.stride < 1:
-            raise self.error(f"non-positive stride is not supported, but got stride={a.stride}", "stride",
+            raise self.error(f"non-positive stride is not supported, but got stride={a.stride}", Rule.STRIDE,
                              stride=a.stride)
         super().check_axis(a)
 
@@ -51,7 +51,7 @@ class Conv(ConvRules):
         if keyword == "same":
             if a.stride != 1:
                 raise self.error(f"padding='same' is not supported for strided convolutions, but got "
-                                 f"stride={a.stride}", "same-strided", stride=a.stride)
+                                 f"stride={a.stride}", Rule.SAME_STRIDED, stride=a.stride)
             return rules.split_padding(a.dilation * (a.kernel - 1), extra_at_end=True)
         return super().native_pads(a, keyword, transposed)
 
@@ -60,7 +60,7 @@ class Conv(ConvRules):
         eff = rules.effective_kernel(a.kernel, a.dilation)
         if padded < eff:
             raise self.error(f"Calculated padded input size per channel: ({padded}). Kernel size: ({eff}). "
-                             f"Kernel size can't be greater than actual input size", "kernel-larger-than-input",
+                             f"Kernel size can't be greater than actual input size", Rule.KERNEL_LARGER_THAN_INPUT,
                              padded_input=padded, kernel=eff)
         return rules.conv_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
 
@@ -76,18 +76,18 @@ class Conv(ConvRules):
         if output_size is not None:
             if not base <= output_size <= base + a.stride - 1:
                 raise self.error(f"requested an output size of {output_size}, but valid sizes range from {base} "
-                                 f"to {base + a.stride - 1} (for an input of {a.input})", "output-size-range",
+                                 f"to {base + a.stride - 1} (for an input of {a.input})", Rule.OUTPUT_SIZE_RANGE,
                                  output_size=output_size, min_size=base, max_size=base + a.stride - 1)
             op = output_size - base
         else:
             op = 0 if output_padding is None else output_padding
             if op < 0:
                 raise self.error(f"negative output_padding is not supported, but got output_padding={op}",
-                                 "negative-output-padding", output_padding=op)
+                                 Rule.NEGATIVE_OUTPUT_PADDING, output_padding=op)
             if op >= a.stride and op >= a.dilation:
                 raise self.error(f"output padding must be smaller than either stride or dilation, but got "
                                  f"output_padding={op}, stride={a.stride}, dilation={a.dilation}",
-                                 "output-padding", output_padding=op, stride=a.stride, dilation=a.dilation)
+                                 Rule.OUTPUT_PADDING, output_padding=op, stride=a.stride, dilation=a.dilation)
         out = base + op
         if out < 1:
             # torch's oneDNN backend (picked for kernels over 3 on both of the last two axes, batches
@@ -97,7 +97,7 @@ class Conv(ConvRules):
             if options and output_padding is None:  # the default is rejected, a larger size is not
                 caveat += "; valid: " + ", ".join(f"{o.select} gives {o.output}" for o in options)
             raise self.error(f"Given input size per channel: ({a.input}). Calculated output size per channel: "
-                             f"({out}). Output size is too small{caveat}", "output-too-small", input=a.input,
+                             f"({out}). Output size is too small{caveat}", Rule.OUTPUT_TOO_SMALL, input=a.input,
                              output=out)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
                               tuple(o.output for o in options), options)
@@ -134,15 +134,15 @@ class Pool(PoolRules):
         for pad in pads:
             if isinstance(pad, str):
                 raise self.error(f"{op} takes an integer padding (the same on both sides), not {pad!r}",
-                                 "padding-keyword", padding=pad)
+                                 Rule.PADDING_KEYWORD, padding=pad)
             if pad[0] != pad[1]:
                 raise self.error(f"{op} pads both sides equally, but got padding {pad[0]}:{pad[1]} (F.pad first "
-                                 f"pads with zeros, which changes max and LP pooling)", "asymmetric-padding",
+                                 f"pads with zeros, which changes max and LP pooling)", Rule.ASYMMETRIC_PADDING,
                                  pad_before=pad[0], pad_after=pad[1])
             padding.append(pad[0])
         if kind == "lp" and any(padding):
             raise self.error(f"{op} takes no padding (it runs avg_pool with padding=0), but got padding="
-                             f"{tuple(padding)}", "padding-unsupported", padding=tuple(padding))
+                             f"{tuple(padding)}", Rule.PADDING_UNSUPPORTED, padding=tuple(padding))
         if kind == "max" and ndim == 1:
             return [self._max_pool1d(specs[0], padding[0], ceil_mode)]
         # avg_pool1d and lp_pool1d run avg_pool2d on a unit height: its checks name two axes
@@ -155,12 +155,12 @@ class Pool(PoolRules):
     def _output_shape(self, a: AxisSpec, pad: int, ceil_mode: bool) -> Counted:
         """Pool.h ``pooling_output_shape``: its checks, then the size."""
         if a.stride == 0:
-            raise self.error("stride should not be zero", "stride", stride=0)
+            raise self.error("stride should not be zero", Rule.STRIDE, stride=0)
         if pad < 0:
-            raise self.error(f"pad must be non-negative, but got pad: {pad}", "negative-padding", pad=pad)
+            raise self.error(f"pad must be non-negative, but got pad: {pad}", Rule.NEGATIVE_PADDING, pad=pad)
         if pad > rules.div_trunc((a.kernel - 1) * a.dilation + 1, 2):
             raise self.error(f"pad should be at most half of effective kernel size, but got pad={pad}, "
-                             f"kernel_size={a.kernel} and dilation={a.dilation}", "pad-half-kernel", pad=pad,
+                             f"kernel_size={a.kernel} and dilation={a.dilation}", Rule.PAD_HALF_KERNEL, pad=pad,
                              kernel=a.kernel, dilation=a.dilation)
         if a.stride < 0 or a.kernel < 1 or a.dilation < 1:  # rejected by the shape check that follows
             return Counted(pad, pad, 0, 0, None, False)
@@ -175,19 +175,19 @@ class Pool(PoolRules):
 
         ks = [a.kernel for a in view]
         if min(ks) < 1:
-            raise self.error("kernel size should be greater than zero, but got " + listing("k", ks), "kernel",
+            raise self.error("kernel size should be greater than zero, but got " + listing("k", ks), Rule.KERNEL,
                              kernel=tuple(ks))
         ss = [a.stride for a in view]
         if min(ss) < 1:
-            raise self.error("stride should be greater than zero, but got " + listing("d", ss), "stride",
+            raise self.error("stride should be greater than zero, but got " + listing("d", ss), Rule.STRIDE,
                              stride=tuple(ss))
         ds = [a.dilation for a in view]
         if min(ds) < 1:
-            raise self.error("dilation should be greater than zero, but got " + listing("dilation", ds), "dilation",
+            raise self.error("dilation should be greater than zero, but got " + listing("dilation", ds), Rule.DILATION,
                              dilation=tuple(ds))
         if kind != "max" and len(view) == 3 and any(a.input < a.kernel for a in view):  # avg_pool3d (lp too)
             raise self.error(f"input image (T: {view[0].input} H: {view[1].input} W: {view[2].input}) smaller than "
-                             f"kernel size ({listing('k', ks)})", "input-smaller-than-kernel",
+                             f"kernel size ({listing('k', ks)})", Rule.INPUT_SMALLER_THAN_KERNEL,
                              input=tuple(a.input for a in view), kernel=tuple(ks))
         if any(p > k // 2 for p, k in zip(pads, ks)):
             if len(view) == 2:
@@ -195,11 +195,11 @@ class Pool(PoolRules):
             else:
                 detail = (f"kT: {ks[0]} kW: {ks[2]} kH: {ks[1]} padT: {pads[0]} padW: {pads[2]} padH: {pads[1]}")
             raise self.error("pad should be smaller than or equal to half of kernel size, but got " + detail,
-                             "pad-half-kernel", pad=tuple(pads), kernel=tuple(ks))
+                             Rule.PAD_HALF_KERNEL, pad=tuple(pads), kernel=tuple(ks))
         outs = [c.output for c in counted]
         if min(outs) < 1:
             raise self.error(f"Given input size: ({'x'.join(str(a.input) for a in view)}). Calculated output size: "
-                             f"({'x'.join(str(o) for o in outs)}). Output size is too small", "output-too-small",
+                             f"({'x'.join(str(o) for o in outs)}). Output size is too small", Rule.OUTPUT_TOO_SMALL,
                              output=tuple(outs))
 
     def _max_pool1d(self, a: AxisSpec, pad: int, ceil_mode: bool) -> Counted:
@@ -216,7 +216,7 @@ class Pool(PoolRules):
                 raise self.error(message, rule, kernel=a.kernel, stride=a.stride, pad=pad, dilation=a.dilation)
         counted = PoolRules.count(self, "max", 1, 0, a, (pad, pad), ceil_mode)
         if counted.output <= 0:
-            raise self.error(f"max_pool1d() Invalid computed output size: {counted.output}", "output-too-small",
+            raise self.error(f"max_pool1d() Invalid computed output size: {counted.output}", Rule.OUTPUT_TOO_SMALL,
                              output=counted.output)
         return counted
 
@@ -267,7 +267,7 @@ class Resample(ResampleRules):
 
     def check_upsample(self, antialias: bool) -> None:
         if antialias:
-            raise self.error("torch.nn.Upsample has no antialias argument; use interpolate", "option-unsupported",
+            raise self.error("torch.nn.Upsample has no antialias argument; use interpolate", Rule.OPTION_UNSUPPORTED,
                              antialias=True)
 
     def sizes_error(self, ins: Sequence[int], outs: Sequence[int]) -> ShapeError:
@@ -277,7 +277,7 @@ class Resample(ResampleRules):
         shown_out = ", ".join(f"{c}: {v}" for c, v in zip(letters, outs))
         glue = " and output" if len(ins) == 1 else " output"
         return ShapeError(f"Input and output sizes should be greater than 0, but got input ({shown_in}){glue} "
-                          f"({shown_out})", framework=self.name, rule="size-positive",
+                          f"({shown_out})", framework=self.name, rule=Rule.SIZE_POSITIVE,
                           values={"input": list(ins), "output": list(outs)})
 
     def area_checks(self, ins: Sequence[int], outs: Sequence[int]) -> None:
@@ -289,13 +289,13 @@ class Resample(ResampleRules):
         if any(o < 0 for o in pooled_out):
             shown = ", ".join(str(o) for o in pooled_out[:2]) + ("," + str(pooled_out[2]) if n == 3 else "")
             raise ShapeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
-                             f"{{{shown}}}", framework=self.name, rule="size-negative", values={"output": list(outs)})
+                             f"{{{shown}}}", framework=self.name, rule=Rule.SIZE_NEGATIVE, values={"output": list(outs)})
         full = [1, 1, *pooled_in]
         for dim in range(2, len(full)):
             if full[dim] <= 0:
                 raise ShapeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
                                  f"input has sizes {full} with dimension {dim} being empty", framework=self.name,
-                                 rule="input-empty", values={"input": list(ins)})
+                                 rule=Rule.INPUT_EMPTY, values={"input": list(ins)})
 
     def interpolate(self, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
                     scales: tuple[Any, ...] | None, scale_arg: Any, mode: str | None, align_corners: bool | None,
@@ -313,15 +313,15 @@ class Resample(ResampleRules):
         if mode in NEAREST_LIKE:
             if align_corners is not None:
                 raise torch_err("align_corners option can only be set with the interpolating modes: "
-                                "linear | bilinear | bicubic | trilinear", "align-corners-mode", mode=mode)
+                                "linear | bilinear | bicubic | trilinear", Rule.ALIGN_CORNERS_MODE, mode=mode)
         elif align_corners is None:
             align_corners = False
         if sizes is not None and scales is not None:
-            raise torch_err("only one of size or scale_factor should be defined", "size-and-scale")
+            raise torch_err("only one of size or scale_factor should be defined", Rule.SIZE_AND_SCALE)
         if sizes is None and scales is None:
-            raise torch_err("either size or scale_factor should be defined", "size-or-scale")
+            raise torch_err("either size or scale_factor should be defined", Rule.SIZE_OR_SCALE)
         if recompute and sizes is not None:
-            raise torch_err("recompute_scale_factor is not meaningful with an explicit size.", "recompute-with-size")
+            raise torch_err("recompute_scale_factor is not meaningful with an explicit size.", Rule.RECOMPUTE_WITH_SIZE)
         if mode == "area" and sizes is None:
             recompute = True
             notes.append("mode='area' always recomputes: torch turns the scale into a size and runs "
@@ -333,27 +333,27 @@ class Resample(ResampleRules):
                 product = float(i) * s  # 0 x inf is NaN
                 if math.isnan(product) or math.isinf(product):
                     raise ShapeError(f"cannot convert float {'NaN' if math.isnan(product) else 'infinity'} to "
-                                     f"integer", framework=self.name, rule="scale-not-finite", values={"scale": s})
+                                     f"integer", framework=self.name, rule=Rule.SCALE_NOT_FINITE, values={"scale": s})
             outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))  # type: ignore[index]
         elif scales is not None:
             kernel_scales = tuple(float(s) for s in scales)
         if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and n == 2):
             raise torch_err("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
-                            "a 4-D tensor as input", "antialias-mode", mode=mode)
+                            "a 4-D tensor as input", Rule.ANTIALIAS_MODE, mode=mode)
         rank = n + 2
         wants = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "trilinear": 3}
         if mode not in MODES or rank > 5 or (mode in wants and wants[mode] != n):
             if mode in ("linear", "bilinear", "trilinear") and 3 <= rank <= 5:
-                raise torch_err(f"Got {rank}D input, but {mode} mode needs {wants[mode] + 2}D input", "mode-rank",
+                raise torch_err(f"Got {rank}D input, but {mode} mode needs {wants[mode] + 2}D input", Rule.MODE_RANK,
                                 mode=mode, rank=rank)
             raise torch_err(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {rank}D) for the modes: "
                             f"nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact "
-                            f"(got {mode})", "mode-rank", mode=mode, rank=rank)
+                            f"(got {mode})", Rule.MODE_RANK, mode=mode, rank=rank)
         if mode == "lanczos":
             if align_corners:
-                raise torch_err("Lanczos mode does not support align_corners=True", "lanczos-align-corners")
+                raise torch_err("Lanczos mode does not support align_corners=True", Rule.LANCZOS_ALIGN_CORNERS)
             if not antialias:
-                raise torch_err("Lanczos mode requires antialias=True", "lanczos-antialias")
+                raise torch_err("Lanczos mode requires antialias=True", Rule.LANCZOS_ANTIALIAS)
         kernel = KERNELS[(mode, n)]
         if mode == "bilinear" and antialias or mode == "bicubic" and antialias:
             kernel = f"_upsample_{mode}2d_aa"
@@ -361,14 +361,14 @@ class Resample(ResampleRules):
             scales = scales or ()
             products = [float(i) * s for i, s in zip(ins, scales)]
             if any(math.isnan(p) or not -2.0 ** 63 <= p < 2.0 ** 63 for p in products):
-                raise torch_err("value cannot be converted to type int64_t without overflow", "size-overflow",
+                raise torch_err("value cannot be converted to type int64_t without overflow", Rule.SIZE_OVERFLOW,
                                 scale=list(scales))
             outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))
         elif recompute:  # Python ints reach the C++ binding, which unpacks int64
             for axis, out in enumerate(outs):
                 if not -2 ** 63 <= out <= INT64_MAX:
                     raise torch_err(f"{kernel}(): argument 'output_size' failed to unpack the object at pos "
-                                    f"{axis + 1} with error \"Overflow when unpacking long long", "size-overflow",
+                                    f"{axis + 1} with error \"Overflow when unpacking long long", Rule.SIZE_OVERFLOW,
                                     output=out)
         if mode == "area":
             self.area_checks(ins, outs)
@@ -409,22 +409,22 @@ class Resample(ResampleRules):
 
         if len(shape) < 3:
             raise err(f"{name} expects input to have at least 3 dimensions, but got input with {len(shape)} "
-                      f"dimension(s)", "rank")
+                      f"dimension(s)", Rule.RANK)
         if r <= 0:
-            raise err(f"{name} expects a positive {what}, but got {r}", "factor-positive")
+            raise err(f"{name} expects a positive {what}, but got {r}", Rule.FACTOR_POSITIVE)
         *lead, c, h, w = shape
         if unshuffle:
             for dim, size, word in ((-2, h, "height"), (-1, w, "width")):
                 if size % r:
                     raise err(f"pixel_unshuffle expects {word} to be divisible by downscale_factor, but "
-                              f"input.size({dim})={size} is not divisible by {r}", "spatial-divisible")
+                              f"input.size({dim})={size} is not divisible by {r}", Rule.SPATIAL_DIVISIBLE)
             return (*lead, c * r * r, h // r, w // r)
         if r > INT64_MAX // r:
             raise err(f"upscale factor is too large, (upscale_factor)^2 overflowed: upscale_factor={r}",
-                      "factor-overflow")
+                      Rule.FACTOR_OVERFLOW)
         if c % (r * r):
             raise err(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
-                      f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}", "channel-divisible")
+                      f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}", Rule.CHANNEL_DIVISIBLE)
         return (*lead, c // (r * r), h * r, w * r)
 
     def recipe_1d(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
@@ -437,10 +437,10 @@ class Resample(ResampleRules):
             return ShapeError(msg, framework=self.name, rule=rule, values={"input": list(shape), "factor": r})
 
         if len(shape) != 3:
-            raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, C, W) tensor, but got rank {len(shape)}", "rank")
+            raise err(f"the 1-D sub-pixel recipe takes a rank-3 (N, C, W) tensor, but got rank {len(shape)}", Rule.RANK)
         b, c, w = shape
         if r <= 0:
-            raise err(f"the 1-D recipe needs a positive factor, but got {r}", "factor-positive")
+            raise err(f"the 1-D recipe needs a positive factor, but got {r}", Rule.FACTOR_POSITIVE)
         view = (b, c, w // r, r) if unshuffle else (b, c // r, r, w)
         if math.prod(view) != b * c * w:
             raise err(f"shape '{list(view)}' is invalid for input of size {b * c * w} ("
@@ -468,7 +468,7 @@ class Adaptive(AdaptiveRules):
             negative = [v for v in outs if v < 0]
             if negative:
                 raise ShapeError(f"adaptive_avg_pool{max(n, 2)}d: elements of output_size must be greater than or "
-                                 f"equal to 0 but received {{{received}}}", framework=self.name, rule="output-size",
+                                 f"equal to 0 but received {{{received}}}", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                  values={"output_size": list(outs)})
         for axis, size in enumerate(ins):
             if size == 0:
@@ -476,12 +476,12 @@ class Adaptive(AdaptiveRules):
                 dims = [1, 1, *([1] if kind == "avg" and n == 1 else []), *ins]
                 raise ShapeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
                                  f"input has sizes {torch_shape(ins, n, extra=kind == 'avg')} with dimension "
-                                 f"{len(dims) - n + axis} being empty", framework=self.name, rule="input-size",
+                                 f"{len(dims) - n + axis} being empty", framework=self.name, rule=Rule.INPUT_SIZE,
                                  values={"input": list(ins)})
         for out in outs:
             if out < 0:
                 raise ShapeError(f"Trying to create tensor with negative dimension {out}: "
-                                 f"{torch_shape(outs, n, extra=True)}", framework=self.name, rule="output-size",
+                                 f"{torch_shape(outs, n, extra=True)}", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                  values={"output_size": list(outs)})
         warnings.extend(empty_warnings(outs, "torch"))
         return adaptive_windows
@@ -519,13 +519,13 @@ class Fractional(FractionalRules):
         module = f"FractionalMaxPool{n}d"
         if min(ks) < 1:  # the 3-D module's check; nn.FractionalMaxPool2d / F take k <= 0 and return -inf
             raise ShapeError(f"kernel_size must be greater than 0, but got {ks[0] if self.scalar(kernel) else ks}",
-                             framework=fw, rule="kernel-size", values={"kernel": list(ks)})
+                             framework=fw, rule=Rule.KERNEL_SIZE, values={"kernel": list(ks)})
         if output_size is None and output_ratio is None:
             raise ShapeError(f"{module} requires specifying either an output size, or a pooling ratio",
-                             framework=fw, rule="output-selection")
+                             framework=fw, rule=Rule.OUTPUT_SELECTION)
         if output_size is not None and output_ratio is not None:
             raise ShapeError("only one of output_size and output_ratio may be specified", framework=fw,
-                             rule="output-selection", values={"output_size": output_size,
+                             rule=Rule.OUTPUT_SELECTION, values={"output_size": output_size,
                                                               "output_ratio": output_ratio})
         ratios: tuple[float | None, ...] = (None,) * n
         if output_ratio is not None:
@@ -533,7 +533,7 @@ class Fractional(FractionalRules):
             if not all(0 < r < 1 for r in floats):
                 raise ShapeError(f"output_ratio must be between 0 and 1 (got "
                                  f"{floats[0] if self.scalar(output_ratio) else tuple(floats)})",
-                                 framework=fw, rule="output-ratio", values={"output_ratio": list(floats)})
+                                 framework=fw, rule=Rule.OUTPUT_RATIO, values={"output_ratio": list(floats)})
             outs = tuple(fractional_output(i, r) for i, r in zip(ins, floats))
             ratios = floats
         else:
@@ -543,16 +543,16 @@ class Fractional(FractionalRules):
             if size < 1:
                 raise ShapeError(f"{op}(): Expected input to have non-zero size for non-batch dimensions, but got"
                                  f"{torch_shape(ins, n)} with dimension {axis + 2} being empty.", framework=fw,
-                                 rule="input-size", values={"input": list(ins)})
+                                 rule=Rule.INPUT_SIZE, values={"input": list(ins)})
         for axis in self.CHECK_ORDER[n]:
             name, size, k, out = self.AXIS_NAMES[n][axis], ins[axis], ks[axis], outs[axis]
             if not fractional_fits(size, k, out, n):
                 raise ShapeError(f"{op}(): pool {name} {k} too large relative to input {name} {size}", framework=fw,
-                                 rule="pool-too-large", values={"input": size, "kernel": k, "output": out})
+                                 rule=Rule.POOL_TOO_LARGE, values={"input": size, "kernel": k, "output": out})
         for out in outs:
             if out < 0:
                 raise ShapeError(f"Trying to create tensor with negative dimension {out}: {torch_shape(outs, n)}",
-                                 framework=fw, rule="output-size", values={"output_size": list(outs)})
+                                 framework=fw, rule=Rule.OUTPUT_SIZE, values={"output_size": list(outs)})
         notes.append("windows start at random offsets each call (generate_intervals: steps of floor or ceil of "
                      "(input - kernel) / (output - 1)); only the last window is fixed, ending at the input's end")
         if n == 3:
@@ -582,16 +582,16 @@ class Unpool(UnpoolRules):
         keyword = padding_keyword(padding)
         if keyword and keyword != "valid":
             raise ShapeError(f"MaxUnpool{n}d takes integer padding (that of the MaxPool{n}d it inverts), not "
-                             f"{padding!r}", framework=self.name, rule="padding-keyword", values={"padding": padding})
+                             f"{padding!r}", framework=self.name, rule=Rule.PADDING_KEYWORD, values={"padding": padding})
         pairs = [(0, 0)] * n if keyword else explicit_padding(padding, n)
         for pb, pa in pairs:
             if pb != pa:
                 raise ShapeError(f"MaxUnpool{n}d pads both sides equally, but got padding {pb}:{pa}",
-                                 framework=self.name, rule="asymmetric-padding",
+                                 framework=self.name, rule=Rule.ASYMMETRIC_PADDING,
                                  values={"pad_before": pb, "pad_after": pa})
             if pb < 0:  # max_unpool itself runs it; the MaxPool that made the indices rejects it
                 raise ShapeError(f"pad must be non-negative, but got pad: {pb}", framework=self.name,
-                                 rule="negative-padding", values={"padding": pb})
+                                 rule=Rule.NEGATIVE_PADDING, values={"padding": pb})
         ps = [p for p, _ in pairs]
         warnings = [f"MaxPool{n}d rejects this padding ('pad should be at most half of effective kernel size, but "
                     f"got pad={p}, kernel_size={k} and dilation=1'), so no max pool made these indices; max_unpool "
@@ -601,13 +601,13 @@ class Unpool(UnpoolRules):
             for axis, (out, default, s) in enumerate(zip(outs, defaults, ss)):
                 if not default - s < out < default + s:
                     raise ShapeError(f'invalid output_size "{list(outs)}" (dim {axis} must be between {default - s} '
-                                     f'and {default + s})', framework=self.name, rule="output-size",
+                                     f'and {default + s})', framework=self.name, rule=Rule.OUTPUT_SIZE,
                                      values={"output_size": list(outs), "default": default, "stride": s})
         chosen = list(outs) if outs is not None else defaults
         for axis, out in enumerate(chosen):
             if out < 0:
                 raise ShapeError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
-                                 f"output_size[{axis}]={out}", framework=self.name, rule="output-size",
+                                 f"output_size[{axis}]={out}", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                  values={"output_size": chosen})
         axes = tuple(UnpoolAxis(i, k, s, p, p, d, o, tuple(unpool_valid_outputs(i, k, s, p)),
                                 tuple(maxpool_inputs(i, k, s, p)))

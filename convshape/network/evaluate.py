@@ -20,7 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Union
 
 from convshape.axes import empty_warnings
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.ops import OPS as ALL_OPS
 from convshape.ops import Family, Op, did_you_mean, suggest
 from convshape.ops import find as find_op
@@ -56,7 +56,7 @@ def _facts(fw: str) -> Framework:
     return get(fw)
 
 
-def spec_error(message: str, *, rule: str = "bad-spec", **values: object) -> ShapeError:
+def spec_error(message: str, *, rule: Rule | str = Rule.BAD_SPEC, **values: object) -> ShapeError:
     """A mistake in a spec or chain (a usage error: exit 2 in the CLI)."""
     return ShapeError(message, rule=rule, values=values)
 
@@ -341,7 +341,7 @@ def load_spec(path: str, *, input: object = None, framework: str | None = None) 
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        raise spec_error(f"{path}: cannot read the spec: {exc.strerror}", rule="bad-spec", field="file") from None
+        raise spec_error(f"{path}: cannot read the spec: {exc.strerror}", rule=Rule.BAD_SPEC, field="file") from None
     ext = path.lower().rpartition(".")[2] if "." in path else ""
     if ext == "json" or (ext != "toml" and raw.lstrip()[:1] == b"{"):
         import json
@@ -502,7 +502,7 @@ class NetworkReport(NamedTuple):
     @property
     def errors(self) -> tuple[LayerReport, ...]:
         """The layers that failed on their own (not those skipped because an input failed)."""
-        return tuple(layer for layer in self.layers if layer.error is not None and layer.rule != "input-failed")
+        return tuple(layer for layer in self.layers if layer.error is not None and layer.rule != Rule.INPUT_FAILED)
 
     @property
     def params(self) -> int:
@@ -632,11 +632,11 @@ def _need_spatial(layer: LayerSpec, x: Tensor) -> int:
     ndim = len(x.spatial)
     if x.data_format is None:
         raise ShapeError(f"{layer.op} needs a tensor with spatial axes, but its input {list(x.shape)} was "
-                         f"flattened", rule="rank", values={"shape": list(x.shape)})
+                         f"flattened", rule=Rule.RANK, values={"shape": list(x.shape)})
     if layer.ndim is not None and layer.ndim != ndim:
         raise ShapeError(f"{layer.op} expects a {layer.ndim + 2}-D input ({CHANNELS_FIRST[layer.ndim]} or "
                          f"{CHANNELS_LAST[layer.ndim]}), but got a {len(x.shape)}-D tensor {list(x.shape)}",
-                         rule="rank", values={"shape": list(x.shape), "ndim": layer.ndim})
+                         rule=Rule.RANK, values={"shape": list(x.shape), "ndim": layer.ndim})
     return ndim
 
 
@@ -652,25 +652,25 @@ def _groups(layer: LayerSpec, fw: str, in_channels: int, out_channels: int, grou
         if in_channels % groups:  # keras/src/layers/convolutional/base_conv.py build()
             raise ShapeError(f"The number of input channels must be evenly divisible by the number of groups. "
                              f"Received groups={groups}, but the input has {in_channels} channels (full input "
-                             f"shape is {tuple(shape)}).", framework=fw, rule="groups",
+                             f"shape is {tuple(shape)}).", framework=fw, rule=Rule.GROUPS,
                              values={"in_channels": in_channels, "groups": groups})
         raise ShapeError(f"The number of filters must be evenly divisible by the number of groups. Received: "
-                         f"groups={groups}, filters={out_channels}.", framework=fw, rule="groups",
+                         f"groups={groups}, filters={out_channels}.", framework=fw, rule=Rule.GROUPS,
                          values={"out_channels": out_channels, "groups": groups})
     if groups < 1:
         raise ShapeError(f"non-positive groups is not supported, but got groups={groups}", framework=fw,
-                         rule="groups", values={"groups": groups})
+                         rule=Rule.GROUPS, values={"groups": groups})
     if in_channels % groups:
         raise ShapeError(f"in_channels must be divisible by groups, but got in_channels={in_channels}, "
-                         f"groups={groups}", framework=fw, rule="groups",
+                         f"groups={groups}", framework=fw, rule=Rule.GROUPS,
                          values={"in_channels": in_channels, "groups": groups})
     if out_channels % groups:
         raise ShapeError(f"out_channels must be divisible by groups, but got out_channels={out_channels}, "
-                         f"groups={groups}", framework=fw, rule="groups",
+                         f"groups={groups}", framework=fw, rule=Rule.GROUPS,
                          values={"out_channels": out_channels, "groups": groups})
     if out_channels < 1:
         raise ShapeError(f"out_channels must be positive, but got out_channels={out_channels}", framework=fw,
-                         rule="channels", values={"out_channels": out_channels})
+                         rule=Rule.CHANNELS, values={"out_channels": out_channels})
 
 
 def _prod(values: Sequence[int]) -> int:
@@ -726,7 +726,7 @@ def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     _groups(layer, fw, cin, cout, groups, x.shape)
     if groups != 1 and not _facts(fw).transposed_groups:  # tf.nn.conv2d_transpose, Conv2DTranspose, flax
         raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
-                         framework=fw, rule="groups", values={"groups": groups})
+                         framework=fw, rule=Rule.GROUPS, values={"groups": groups})
     a = layer.args
     result = conv_transpose(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
                             a.get("output_padding"), a.get("output_size"), framework=fw, ndim=ndim)
@@ -761,7 +761,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     multiplier = layer.args.get("depth_multiplier", 1)
     if multiplier < 1:
         raise ShapeError(f"depth_multiplier must be positive, but got depth_multiplier={multiplier}",
-                         framework=fw, rule="channels", values={"depth_multiplier": multiplier})
+                         framework=fw, rule=Rule.CHANNELS, values={"depth_multiplier": multiplier})
     result = _conv_result(layer, x, fw, ndim)
     ks = tuple(a.kernel for a in result.axes)
     mid = cin * multiplier
@@ -774,7 +774,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
         cout = layer.args["out_channels"]
         if cout < 1:
             raise ShapeError(f"out_channels must be positive, but got out_channels={cout}", framework=fw,
-                             rule="channels", values={"out_channels": cout})
+                             rule=Rule.CHANNELS, values={"out_channels": cout})
         ones = (1,) * ndim
         weights.append((*ones, mid, cout) if _spatial_first(fw) else (cout, mid, *ones))
         macs += positions * mid * cout
@@ -918,11 +918,11 @@ def _linear(layer: LayerSpec, x: Tensor, fw: str) -> Step:
         rows = _prod(x.shape[:-1])
         raise ShapeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cin} and {expected}x{cout}): "
                          f"in_features={expected}, but the input {list(x.shape)} has {cin} features in its last "
-                         f"axis", framework=fw, rule="in-features",
+                         f"axis", framework=fw, rule=Rule.IN_FEATURES,
                          values={"in_features": expected, "features": cin})
     if cout < 1:
         raise ShapeError(f"out_features must be positive, but got out_features={cout}", framework=fw,
-                         rule="channels", values={"out_features": cout})
+                         rule=Rule.CHANNELS, values={"out_features": cout})
     weights: list[tuple[int, ...]] = [(cin, cout) if _spatial_first(fw) else (cout, cin)]
     if layer.args.get("bias", True):
         weights.append((cout,))
@@ -948,7 +948,7 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
     ranks = {len(s) for s in shapes}
     if len(ranks) != 1:
         raise ShapeError(f"{layer.op} needs tensors of the same rank, but got " + ", ".join(map(str, shapes)),
-                         rule="rank", values={"shapes": shapes})
+                         rule=Rule.RANK, values={"shapes": shapes})
     if layer.kind == "add":
         for x in xs[1:]:
             for dim, (d, e) in enumerate(zip(first.shape, x.shape)):
@@ -956,7 +956,7 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
                     raise ShapeError(f"The size of tensor a ({d}) must match the size of tensor b ({e}) at "
                                      f"non-singleton dimension {dim} ("
                                      + ", ".join(f"{n} {t}" for n, t in zip(layer.inputs, shapes)) + ")",
-                                     framework=fw, rule="skip-mismatch",
+                                     framework=fw, rule=Rule.SKIP_MISMATCH,
                                      values={"shapes": shapes, "inputs": list(layer.inputs)})
         shape = first.shape
     else:
@@ -966,7 +966,7 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
             axis = (rank - 1 if _channels_last(first.data_format) else 1) if first.data_format else rank - 1
         if not -rank <= axis < rank:
             raise ShapeError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got "
-                             f"{axis})", framework=fw, rule="axis", values={"axis": axis})
+                             f"{axis})", framework=fw, rule=Rule.AXIS, values={"axis": axis})
         axis %= rank
         listing = ", ".join(f"{n} {t}" for n, t in zip(layer.inputs, shapes))
         for number, x in enumerate(xs):
@@ -974,7 +974,7 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
                 if dim != axis and d != e:  # torch's words (cat_out), then which layers
                     raise ShapeError(f"Sizes of tensors must match except in dimension {axis}. Expected size {e} "
                                      f"but got size {d} for tensor number {number} in the list ({listing})",
-                                     framework=fw, rule="skip-mismatch",
+                                     framework=fw, rule=Rule.SKIP_MISMATCH,
                                      values={"shapes": shapes, "inputs": list(layer.inputs), "axis": axis})
         shape = tuple(sum(x.shape[axis] for x in xs) if i == axis else d for i, d in enumerate(first.shape))
     n = len(first.spatial)
@@ -1005,7 +1005,8 @@ def _expect_error(expect: tuple[int, ...], shape: tuple[int, ...]) -> str | None
 
 
 #: convshape's own reading errors of a value (a spec mistake: bad-spec, exit 2)
-VALUE_RULES = {"not-an-integer", "not-a-number", "axis-count", "unknown-padding", "missing", "bad-shape"}
+VALUE_RULES = frozenset({Rule.NOT_AN_INTEGER, Rule.NOT_A_NUMBER, Rule.AXIS_COUNT, Rule.UNKNOWN_PADDING, Rule.MISSING,
+                         Rule.BAD_SHAPE})
 
 
 def input_tensor(spec: NetworkSpec) -> Tensor:
@@ -1027,7 +1028,7 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
             failed = [name for name, x in zip(layer.inputs, given) if x is None]
             tensors[layer.name] = None
             reports.append(blank._replace(error=f"not computed: its input {', '.join(failed)} failed",
-                                          rule="input-failed"))
+                                          rule=Rule.INPUT_FAILED))
             continue
         try:
             if layer.kind in ("concat", "add"):
@@ -1101,7 +1102,7 @@ class CheckReport(NamedTuple):
 
     @property
     def malformed(self) -> bool:
-        return any(layer.rule == "bad-spec" for f in self.files for layer in f.layers)
+        return any(layer.rule == Rule.BAD_SPEC for f in self.files for layer in f.layers)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "files": [f.to_dict() for f in self.files]}
@@ -1120,7 +1121,7 @@ def check(specs: Sequence[str], *, input: object = None, framework: str | None =
         try:
             reports.append(network(path, input=input, framework=framework))
         except ShapeError as exc:
-            if exc.rule != "bad-spec":
+            if exc.rule != Rule.BAD_SPEC:
                 raise
             reports.append(_malformed(path, exc))
     return CheckReport(tuple(reports))

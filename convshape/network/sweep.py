@@ -33,7 +33,7 @@ from fractions import Fraction
 from math import gcd
 from typing import Any, NamedTuple
 
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 from convshape.params import int_range
 from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, _merge, _spec)
 
@@ -144,12 +144,12 @@ class _Network:
         fmt = spec.data_format
         if fmt is None:
             raise ShapeError(f"{spec.source}: the input {list(spec.input)} has no spatial axes to sweep",
-                             rule="bad-spec", values={"input": list(spec.input)})
+                             rule=Rule.BAD_SPEC, values={"input": list(spec.input)})
         ndim, last = DATA_FORMATS[fmt]
         self.positions = list(range(1, 1 + ndim)) if last else list(range(2, 2 + ndim))
         if axis is not None and not 0 <= axis < ndim:
             raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
-                             f"but got axis={axis}", rule="axis-count", values={"axis": axis})
+                             f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
         self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
         #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
         self.moving: dict[str, tuple[bool, ...]] = {}
@@ -354,9 +354,9 @@ def _examples(net: _Network, valid: Sequence[Progression], lo: int, hi: int, aro
         for n in {around - distance, around + distance}:
             if lo <= n <= hi and len(found) < limit and not any(n in p for p in valid):
                 report = evaluate(net.spec._replace(input=net.input_shape(n)))
-                bad = next((layer for layer in report.layers if layer.error and layer.rule != "expect"), None)
+                bad = next((layer for layer in report.layers if layer.error and layer.rule != Rule.EXPECT), None)
                 reason = net.failure(n)
-                if bad is not None and bad.rule != "input-failed":
+                if bad is not None and bad.rule != Rule.INPUT_FAILED:
                     found.append(Failure(n, bad.name, bad.rule or "", bad.error or ""))
                 elif reason is not None:
                     found.append(reason)
@@ -381,7 +381,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     def exhaustive(reason: str) -> SweepResult:
         if hi - lo + 1 > BRUTE_FORCE_LIMIT:
             raise ShapeError(f"{reason}, so the sweep tries every size, and {lo}..{hi} holds {hi - lo + 1} sizes; "
-                             f"give a range of at most {BRUTE_FORCE_LIMIT}", rule="sweep-range",
+                             f"give a range of at most {BRUTE_FORCE_LIMIT}", rule=Rule.SWEEP_RANGE,
                              values={"lo": lo, "hi": hi})
         valid = _brute(net, lo, hi)
         progressions = compact(valid)

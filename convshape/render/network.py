@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from convshape.errors import Rule
 from convshape.render.conv import Block, Table, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +38,7 @@ def _pads(layer: LayerReport) -> str:
 
 def _status(layer: LayerReport) -> str:
     if layer.error is not None:
-        return "FAIL" if layer.rule != "input-failed" else "-"
+        return "FAIL" if layer.rule != Rule.INPUT_FAILED else "-"
     return "expect ok" if layer.expect is not None else ""
 
 
@@ -73,7 +74,7 @@ def _failures(result: NetworkReport) -> list[Block]:
     for layer in result.errors:
         where = f"{layer.name} ({layer.op})" if layer.op != "-" else result.source
         out.append(f"error: {where} [{layer.rule}]: {layer.error}")
-    skipped = [layer.name for layer in result.layers if layer.rule == "input-failed"]
+    skipped = [layer.name for layer in result.layers if layer.rule == Rule.INPUT_FAILED]
     if skipped:
         out.append(f"not computed (an input failed): {', '.join(skipped)}")
     return out
