@@ -117,3 +117,28 @@ def test_too_narrow_for_any_table_stacks_rows() -> None:
     assert "params: 8,405,184" in out and "MACs: 48,171,581,440" in out
     assert max(len(line) for line in out.splitlines()) <= 22
     assert plain([block]).splitlines()[-1].split() == ["enc1", "8,405,184", "48,171,581,440"]
+
+
+# ---------------------------------------------------------------------------- issue 10, item 22
+def test_no_internal_seed_references_in_user_facing_text() -> None:
+    """No string constant of the package (messages, help, layer names, docstrings) and no README
+    line names an internal "seed 00N" note: they cite the paper or the framework docs instead."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"seed[ _-]?0\d\d", re.I)
+    found = []
+    for path in sorted((root / "convshape").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.search(node.value):
+                found.append(f"{path.relative_to(root)}:{node.lineno}: {node.value[:60]!r}")
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    found += [f"README.md:{n}: {line[:60]}" for n, line in enumerate(readme, 1) if pattern.search(line)]
+    assert not found, "\n".join(found)
+
+
+def test_pixel_shuffle_help_cites_the_paper() -> None:
+    result = CliRunner().invoke(main, ["pixel-shuffle", "--help"], env={"NO_COLOR": "1", "COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "seed" not in result.stdout.lower() and "Shi et al., CVPR 2016" in result.stdout
