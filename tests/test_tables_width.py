@@ -22,6 +22,8 @@ COMMANDS = [
     ("conv-transpose2d", "--i", "64", "--k", "3", "--s", "2", "--p", "same", "-f", "tf"),
     ("maxpool2d", "--i", "7", "--k", "3", "--s", "2", "--compare"),
     ("solve", "--i", "224", "--o", "112", "--op", "conv2d"),
+    ("solve", "--i", "64,48", "--o", "128,96", "--op", "deconv2d", "-f", "tf", "--limit", "5"),
+    ("solve", "--for-all-inputs", "--scale", "2", "--op", "conv-transpose1d"),
     ("adaptive-avgpool2d", "--i", "7,5", "--o", "3"),
     ("interpolate", "--i", "64,48", "--scale", "1/3", "--mode", "bilinear", "--recompute-scale-factor"),
     ("sweep", "examples/networks/unet.toml", "--range", "1..4096"),
