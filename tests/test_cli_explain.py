@@ -45,7 +45,9 @@ def test_explain_command_plain_picture():
 def test_explain_transposed_shows_the_direct_form():
     out = run("explain", "deconv1d", "--i", "3", "--k", "3", "--s", "2", "--p", "1").output
     assert "input  [p][x][0][x][0][x][p]" in out and "out 0  [2==1==0]" in out
-    assert "direct (seed 001)" in out and "gradient (seed 002)" in out
+    assert "\ndirect: the same as a stride-1 convolution" in out and "\ngradient: it is the gradient" in out
+    # the identities cite the paper that states them, not an internal note (issue 10, item 22)
+    assert 'source: Dumoulin & Visin, "A guide to convolution arithmetic for deep learning", 2016' in out
 
 
 @pytest.mark.parametrize("command, args, marker", [

@@ -200,12 +200,16 @@ class Matrix(NamedTuple):
         return d
 
 
+#: where the matrix, transpose, direct-convolution and gradient identities are stated
+CONV_ARITHMETIC = 'Dumoulin & Visin, "A guide to convolution arithmetic for deep learning", 2016'
+
+
 class Identity(NamedTuple):
-    """An identity shown for this configuration, its numbers filled in; ``seed`` names the seed
-    post it comes from (/work/shared/seeds), or None."""
+    """An identity shown for this configuration, its numbers filled in; ``source`` names where it
+    is stated (a paper), or None."""
 
     name: str
-    seed: str | None
+    source: str | None
     statement: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -398,21 +402,21 @@ def _conv_axis(axis: int, a: ConvAxis) -> ExplainAxis:
 
 def _conv_identities(axes: Sequence[ExplainAxis], matrix: Matrix) -> tuple[Identity, ...]:
     ins, outs = _xs([a.input for a in axes]), _xs([a.output for a in axes])
-    found = [Identity("matrix", "001", f"y = C x on the flattened cells: C is {matrix.rows} x {matrix.cols} "
+    found = [Identity("matrix", CONV_ARITHMETIC, f"y = C x on the flattened cells: C is {matrix.rows} x {matrix.cols} "
                                        f"(output {outs} by input {ins}); {matrix.nnz} of its {matrix.rows * matrix.cols}"
                                        f" entries are kernel taps, the rest 0")]
     directs = [a.direct for a in axes if a.direct is not None]
     if len(directs) == len(axes):  # every axis has one (an output of at least 1)
         ops = [d.output_padding for d in directs]
         found.append(Identity(
-            "transpose", "001",
+            "transpose", CONV_ARITHMETIC,
             f"C^T ({matrix.cols} x {matrix.rows}) is the transposed convolution of output {outs} back to {ins}: "
             f"kernel {_same([a.kernel for a in axes])}, stride {_same([a.stride for a in axes])}, "
             f"dilation {_same([a.dilation for a in axes])}, padding {_pads(axes)} (cropped), "
             f"output_padding {_same(ops)}"))
         full = all(d.full for d in directs)
         found.append(Identity(
-            "gradient", "002",
+            "gradient", CONV_ARITHMETIC,
             f"dL/dx = C^T dL/dy = a stride-1 convolution of dL/dy ({outs}) with the kernel rotated 180°: "
             f"{_same([d.zeros_between for d in directs])} zero(s) inserted between cells "
             f"({_xs([d.stretched for d in directs])} cells), padding "
@@ -460,7 +464,7 @@ def _transposed_identities(result: ConvTransposeResult, axes: Sequence[ExplainAx
     ins, outs = _xs([a.input for a in axes]), _xs([a.output for a in axes])
     directs = [a.direct for a in axes if a.direct is not None]  # every axis has one here
     found = [Identity(
-        "direct", "001",
+        "direct", CONV_ARITHMETIC,
         f"the same as a stride-1 convolution: insert {_same([a.stride - 1 for a in axes])} zero(s) between the {ins} inputs "
         f"({_xs([d.stretched for d in directs])} cells), pad d(k-1) - pad_before = "
         f"{_same([d.pad_before for d in directs])} before and d(k-1) - pad_after + output_padding = "
@@ -472,12 +476,12 @@ def _transposed_identities(result: ConvTransposeResult, axes: Sequence[ExplainAx
     back = (f"it gives {ins}, the input again" if forwards == [a.input for a in axes]
             else f"it gives {shown}, not {ins}: the sizes do not map back, and C^T keeps only part of it")
     found.append(Identity(
-        "transpose", "001",
+        "transpose", CONV_ARITHMETIC,
         f"its matrix T ({matrix.rows} x {matrix.cols}) = C^T, C the matrix of the convolution of {outs} with kernel "
         f"{_same([a.kernel for a in axes])}, stride {_same([a.stride for a in axes])}, dilation "
         f"{_same([a.dilation for a in axes])}, padding {_pads(axes)} ({back})"))
     found.append(Identity(
-        "gradient", "002",
+        "gradient", CONV_ARITHMETIC,
         "it is the gradient of that convolution with respect to the convolution's input; its own gradient with "
         "respect to its input is that convolution (y = C x)"))
     return tuple(found)

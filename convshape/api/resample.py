@@ -316,7 +316,7 @@ def pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None = None, 
     keras: ``keras.ops.depth_to_space`` on NHWC (default) or NCHW, block_size >= 2;
     onnx: ``DepthToSpace`` on NCHW (mode DCR or CRD: same shape), blocksize >= 1. JAX and Caffe
     have no such op (a "not-in-framework" ShapeError).
-    1-D sub-pixel (seed 004): ``data_format="NWC"`` with tf is ``SubPixel1D`` (channels / r,
+    1-D sub-pixel (Shi et al., CVPR 2016, on one axis): ``data_format="NWC"`` with tf is ``SubPixel1D`` (channels / r,
     width x r, via batch_to_space), ``"NCW"`` with torch is ``PixelShuffle1D`` (view-based).
     """
     return _pixel_shuffle(input, factor, data_format, framework, unshuffle=False)

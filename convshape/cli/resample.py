@@ -30,8 +30,9 @@ SHUFFLE_EPILOG = epilog(
     "pixel-shuffle --input 64x8192x32 --r 2 -f tf --data-format NWC",
     "pixel-unshuffle --input 1x1x12x12 --r 3",
     notes="Layouts: torch NCHW (any leading dims); tf NHWC (default) or NCHW (GPU only); keras NHWC\n"
-          "(default) or NCHW; onnx NCHW (DepthToSpace / SpaceToDepth); 1-D sub-pixel recipes of seed 004:\n"
-          "NWC with tf (SubPixel1D), NCW with torch (PixelShuffle1D). jax and caffe have no such op (exit 1).")
+          "(default) or NCHW; onnx NCHW (DepthToSpace / SpaceToDepth); 1-D sub-pixel recipes (the\n"
+          "sub-pixel convolution of Shi et al., CVPR 2016, on one axis): NWC with tf (SubPixel1D), NCW with\n"
+          "torch (PixelShuffle1D, as torch.nn.PixelShuffle on one axis). jax and caffe have no such op (exit 1).")
 
 
 def _parsed(parse: Callable[[Any], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:

@@ -221,7 +221,7 @@ class Resample(ResampleRules):
     modes = MODES
     interpolate_name = "tf.image.resize"
     shuffle_layers = {"NHWC": "tf.nn.{depth_to_space}", "NCHW": "tf.nn.{depth_to_space}",
-                      "NWC": "SubPixel1D recipe (seed 004): transpose + tf.{batch_to_space}"}
+                      "NWC": "SubPixel1D recipe (Shi et al. 2016 sub-pixel, 1-D): transpose + tf.{batch_to_space}"}
     shuffle_hint = "NHWC or NCHW (tf.nn.depth_to_space), or NWC for the 1-D recipe"
     shuffle_format = "NHWC"
     sources = {
@@ -288,7 +288,7 @@ class Resample(ResampleRules):
         return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
 
     def recipe_1d(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
-        """The 1-D sub-pixel recipe of seed 004, (N, W, C): ``SubPixel1D``: ``transpose(I, [2, 1, 0])`` ->
+        """The 1-D sub-pixel recipe (Shi et al., CVPR 2016, on one axis), (N, W, C): ``SubPixel1D``: ``transpose(I, [2, 1, 0])`` ->
         ``tf.batch_to_space(X, [r], [[0, 0]])`` -> transpose back, so C must divide by r (BatchToSpaceND,
         tensorflow/core/kernels/batchtospace_op.cc); unshuffle is the same with ``space_to_batch``
         (spacetobatch_op.cc)."""
@@ -362,8 +362,8 @@ class Unpool(UnpoolRules):
         notes = ["TF has no unpooling op: tf.nn.max_pool_with_argmax, then tf.scatter_nd of the pooled values at the "
                  "argmax indices into the shape of the tensor that was pooled; that shape is the unpooled size"]
         if any(a.output != a.input * a.kernel for a in axes):
-            notes.append("seed 004's unpool_with_argmax uses pooled size * ksize instead, which is not this size "
-                         "here: its scatter then misplaces the maxima or fails")
+            notes.append("the common unpool_with_argmax recipe scatters into pooled size * ksize, "
+                         "which is not this size here: its scatter then misplaces the maxima or fails")
         return axes, [], shown, notes
 
 CONV = Conv()

@@ -257,7 +257,7 @@ class Resample(ResampleRules):
     #: (torch/nn/modules/upsampling.py), so a single scale of 0 counts as not given
     upsample_zero_scale_is_none = True
     shuffle_layers = {"NCHW": "torch.nn.functional.pixel_{shuffle}",
-                      "NCW": "PixelShuffle1D recipe (seed 004): view + permute"}
+                      "NCW": "PixelShuffle1D recipe (nn.PixelShuffle on one axis): view + permute"}
     shuffle_hint = "NCHW (F.pixel_shuffle), or NCW for the 1-D recipe"
     sources = {
         "interpolate": "torch/nn/functional.py interpolate; aten/src/ATen/native/UpSample.cpp/.h "
@@ -428,7 +428,7 @@ class Resample(ResampleRules):
         return (*lead, c // (r * r), h * r, w * r)
 
     def recipe_1d(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
-        """The 1-D sub-pixel recipe of seed 004, (N, C, W): ``PixelShuffle1D``: ``view(N, C // r, r, W)``
+        """The 1-D sub-pixel recipe (Shi et al., CVPR 2016, on one axis), (N, C, W): ``PixelShuffle1D``: ``view(N, C // r, r, W)``
         -> permute -> ``view(N, C // r, r * W)``; unshuffle: ``view(N, C, W // r, r)`` -> permute ->
         ``view(N, C * r, W // r)``; a view whose element count differs from the input's raises."""
         import math

@@ -160,8 +160,81 @@ def plain(blocks: list[Block]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _fit(header: Sequence[str], rows: Sequence[Sequence[str]], room: int) -> list[int] | None:
+    """Column widths (content, without padding) that fit ``room`` characters with no word cut
+    (a cell or header wraps only at spaces, so a number is never split), or None."""
+    lines = [tuple(line) for line in (header, *rows)]
+    least = [max(_longest_word(line[c]) for line in lines) for c in range(len(header))]
+    most = [max(len(line[c]) for line in lines) for c in range(len(header))]
+    room -= TABLE_OVERHEAD * len(header) + 1
+    if sum(least) > room:
+        return None
+    if sum(most) <= room:
+        return most
+    # the widest columns give way first: every column is capped at one width T (never below its
+    # longest word), T as large as fits; the cells of the capped columns wrap at spaces
+    low, high = 0, max(most)
+    while low < high:
+        cap = (low + high + 1) // 2
+        if sum(max(lo, min(hi, cap)) for lo, hi in zip(least, most)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    widths = [max(lo, min(hi, low)) for lo, hi in zip(least, most)]
+    for c in range(len(widths)):  # what the cap leaves over
+        if sum(widths) < room and widths[c] < most[c]:
+            widths[c] += 1
+    return widths
+
+
+TABLE_OVERHEAD = 3  # box.SIMPLE_HEAD: a space either side of each column, one between columns, plus 1
+
+
+def fold(block: Table, room: int) -> list[tuple[str, tuple[int, ...], list[int]]]:
+    """How ``block`` fits ``room`` columns: as one table, or folded into parts that each repeat
+    the first (key) column, every other column shown once: ``(title, columns, widths)`` each.
+    An empty list: even the key column and one other do not fit (the rows are then stacked)."""
+    every = tuple(range(len(block.header)))
+    widths = _fit(block.header, block.rows, room)
+    if widths is not None:
+        return [(block.title, every, widths)]
+
+    def fits(columns: tuple[int, ...]) -> list[int] | None:
+        return _fit([block.header[c] for c in columns], [[row[c] for c in columns] for row in block.rows], room)
+
+    lines = (block.header, *block.rows)
+    natural = [max(len(line[c]) for line in lines) + TABLE_OVERHEAD for c in every]  # unwrapped
+    least = [max(_longest_word(line[c]) for line in lines) + TABLE_OVERHEAD for c in every]  # wrapped
+
+    def pack(width: list[int]) -> list[tuple[int, ...]]:  # left to right, as many columns as fit
+        parts: list[tuple[int, ...]] = []
+        current: tuple[int, ...] = (0,)
+        for c in every[1:]:
+            if len(current) > 1 and sum(width[k] for k in (*current, c)) + 1 > room:
+                parts.append(current)
+                current = (0,)
+            current = (*current, c)
+        return [*parts, current]
+
+    # unwrapped parts, unless wrapping cells at spaces saves a part
+    parts = min(pack(natural), pack(least), key=len)
+    out = []
+    for i, columns in enumerate(parts):
+        part_widths = fits(columns)
+        if part_widths is None:
+            return []
+        out.append((f"{block.title} (part {i + 1} of {len(parts)})", columns, part_widths))
+    return out
+
+
 def rich_print(blocks: list[Block], console: Console) -> None:
-    """The same report as rich tables."""
+    """The same report as rich tables, fitted to the console's width: a table that is too wide
+    wraps its cells at spaces, or folds into parts (each repeating the first column), or, when
+    even that does not fit, lists each row as ``header: value`` lines. No value is ever cut."""
     from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
@@ -171,14 +244,21 @@ def rich_print(blocks: list[Block], console: Console) -> None:
             style = "bold yellow" if block.startswith("warning:") else None
             console.print(Text(block, style=style or ""))
             continue
-        table = RichTable(title=Text(block.title, style="italic"), title_justify="left", header_style="bold",
-                          box=box.SIMPLE_HEAD)
-        for c, name in enumerate(block.header):
-            # a value never breaks (its width, capped, is the column's minimum); headers may wrap
-            widest = max((len(row[c]) for row in block.rows), default=0)
-            table.add_column(name.replace("_", "_\u200b"), min_width=min(widest, 24), overflow="fold")
-        for row in block.rows:
-            table.add_row(*(Text(cell) for cell in row))  # Text: no markup parsing, no highlighting
-        console.print(table)
+        parts = fold(block, console.width)
+        if not parts:
+            console.print(Text(block.title, style="italic"))
+            for row in block.rows:
+                console.print(Text(f"{block.header[0]}: {row[0]}", style="bold"))
+                for name, cell in zip(block.header[1:], row[1:]):
+                    if cell:
+                        console.print(Text(f"  {name}: {cell}"))
+        for title, columns, widths in parts:
+            table = RichTable(title=Text(title, style="italic"), title_justify="left", header_style="bold",
+                              box=box.SIMPLE_HEAD)
+            for c, width in zip(columns, widths):
+                table.add_column(block.header[c], width=width, overflow="fold")
+            for row in block.rows:
+                table.add_row(*(Text(row[c]) for c in columns))  # Text: no markup parsing, no highlighting
+            console.print(table)
         for note in block.notes:
             console.print(Text(note, style="dim"))

@@ -333,8 +333,9 @@ def picture_blocks(ex: ExplainResult) -> list[Block]:
         blocks.extend(["", grid])
     blocks.extend(["", matrix_picture(ex), ""])
     for identity in ex.identities:
-        seed = f" (seed {identity.seed})" if identity.seed else ""
-        blocks.append(f"{identity.name}{seed}: {identity.statement}")
+        blocks.append(f"{identity.name}: {identity.statement}")
+    sources = dict.fromkeys(i.source for i in ex.identities if i.source)
+    blocks.extend(f"source: {source}" for source in sources)
     blocks.append(legend(ex))
     return blocks
 
