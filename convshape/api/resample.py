@@ -24,7 +24,7 @@ from convshape import frameworks
 from convshape.axes import each_axis, empty_warning, empty_warnings
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks import jax, keras, onnx, tf, torch
-from convshape.frameworks.onnx import POLICIES  # noqa: F401  (the CLI's --keep-aspect-ratio-policy choices)
+from convshape.frameworks.onnx import POLICIES as POLICIES  # the CLI's --keep-aspect-ratio-policy choices
 from convshape.model import spatial_sizes
 from convshape.params import (IntArg, NumberArg, ShapeArg, axis_count, is_scalar, number_values, per_axis,
                               per_axis_numbers, tensor_shape)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from convshape import rules
 from convshape.errors import Rule, ShapeError
@@ -86,7 +86,7 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
                               chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
 
-    def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> None:
+    def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> NoReturn:
         """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
         fa = AxisSpec(output_size, a.kernel, a.stride, a.dilation)
         if output_size < 0:
