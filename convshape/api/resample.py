@@ -260,7 +260,8 @@ def upsample(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: s
 # ---------------------------------------------------------------------- pixel shuffle
 DATA_FORMATS = ("NCHW", "NHWC", "NCW", "NWC")
 #: (framework, data format) -> the pixel shuffle layer; each framework's own table is its ``shuffle_layers``
-LAYERS = {(fw.name, fmt): layer for fw in frameworks.FRAMEWORKS.values() for fmt, layer in fw.resample.shuffle_layers.items()}
+LAYERS = {(fw.name, fmt): layer for fw in frameworks.FRAMEWORKS.values()
+          for fmt, layer in fw.resample.shuffle_layers.items()}
 
 
 def _shuffle_words(unshuffle: bool) -> dict[str, str]:

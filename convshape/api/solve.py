@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import product
-from typing import Any, NamedTuple, Union, overload
+from typing import Any, NamedTuple, overload
 
 from convshape import rules
 from convshape.axes import each_axis
@@ -213,7 +213,7 @@ def parse_op(op: str) -> tuple[str, int | None]:
     return found.family.value, found.ndim
 
 
-def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fraction]]], ndim: int) -> tuple[Fraction, ...]:
+def parse_scale(value: str | int | Fraction | Sequence[str | int | Fraction], ndim: int) -> tuple[Fraction, ...]:
     """``2`` / ``"1/2"`` / ``"2,1/2"`` -> per-axis Fractions; each must be N or 1/N."""
     parts = value.split(",") if isinstance(value, str) else \
         list(value) if isinstance(value, Sequence) else [value]
@@ -768,7 +768,8 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
                                                              solve_axis_for_all(p, scale)), scales)
         for axis, result in enumerate(axis_results):
             if not result.solutions:
-                raise _nothing(p, op_name, f"scales every input by {result.scale}" + (f" on axis {axis}" if n > 1 else ""),
+                raise _nothing(p, op_name,
+                               f"scales every input by {result.scale}" + (f" on axis {axis}" if n > 1 else ""),
                                _scale_hint(p, n, scales[axis]))
         up = [s.denominator == 1 and (s > 1 or p.transposed) for s in scales]
         inputs = [16 if u else 16 * s.denominator for u, s in zip(up, scales)]

@@ -16,7 +16,7 @@ reproduce the framework's float arithmetic exactly and say so.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, TypeVar, Union
+from typing import Any, NamedTuple, TypeVar
 
 from convshape import frameworks
 from convshape.errors import Rule, ShapeError
@@ -33,7 +33,7 @@ from convshape.rules.unpool import (adaptive_end, adaptive_start, adaptive_windo
                                     unpool_default, unpool_valid_outputs, window_gaps)
 
 T = TypeVar("T")
-RatioArg = Union[float, str, Sequence[float], None]
+RatioArg = float | str | Sequence[float] | None
 
 
 

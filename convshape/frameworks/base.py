@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 from convshape import rules
 from convshape.errors import Rule, ShapeError
@@ -20,7 +20,7 @@ from convshape.limits import check_axes
 from convshape.model import AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input, window_count
 
-Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
+Pad = str | tuple[int, int]  # a padding keyword, or an explicit (before, after) pair
 
 
 KINDS = {"max": "max pooling", "avg": "average pooling", "lp": "LP (power-average) pooling"}

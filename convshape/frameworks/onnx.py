@@ -59,7 +59,8 @@ class Conv(ConvRules):
             if transposed and min(a.pad_before, a.pad_after) < 0:
                 notes.append(f"axis {i}: output_shape={a.output} makes the spec's generated pads negative "
                              f"({a.pad_before}:{a.pad_after}); shape inference and the reference evaluator accept it, "
-                             f"onnxruntime takes output_shape only up to {a.valid_outputs[-1] if a.valid_outputs else 0}")
+                             f"onnxruntime takes output_shape only up to "
+                             f"{a.valid_outputs[-1] if a.valid_outputs else 0}")
             if transposed and a.output_padding >= a.stride:
                 notes.append(f"axis {i}: output_padding {a.output_padding} >= stride {a.stride}: shape inference "
                              f"sizes it; onnxruntime and the reference evaluator reject it")
@@ -239,9 +240,10 @@ class Pool(PoolRules):
         same = [p for p in pads if p in ("same", "same-upper", "same-lower")]
         if same and any(a.dilation > 1 for a in specs):
             ort = []
-            for a, p in zip(specs, pads):  # onnxruntime sizes SAME's padding by the undilated kernel
+            for a, _p in zip(specs, pads):  # onnxruntime sizes SAME's padding by the undilated kernel
                 total = (rules.same_output(a.input, a.stride) - 1) * a.stride + a.kernel - a.input
-                ort.append(rules.div_trunc(a.input + total - rules.effective_kernel(a.kernel, a.dilation), a.stride) + 1)
+                ort.append(rules.div_trunc(a.input + total - rules.effective_kernel(a.kernel, a.dilation),
+                                           a.stride) + 1)
             notes.append("onnxruntime 1.32 computes SAME padding from the undilated kernel and gives output "
                          + "x".join(str(o) for o in ort) + "; the spec and shape inference give ceil(i/s)")
         if same and kind == "max" and any(

@@ -289,7 +289,8 @@ class Resample(ResampleRules):
         if any(o < 0 for o in pooled_out):
             shown = ", ".join(str(o) for o in pooled_out[:2]) + ("," + str(pooled_out[2]) if n == 3 else "")
             raise ShapeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
-                             f"{{{shown}}}", framework=self.name, rule=Rule.SIZE_NEGATIVE, values={"output": list(outs)})
+                             f"{{{shown}}}", framework=self.name, rule=Rule.SIZE_NEGATIVE,
+                             values={"output": list(outs)})
         full = [1, 1, *pooled_in]
         for dim in range(2, len(full)):
             if full[dim] <= 0:
@@ -582,7 +583,8 @@ class Unpool(UnpoolRules):
         keyword = padding_keyword(padding)
         if keyword and keyword != "valid":
             raise ShapeError(f"MaxUnpool{n}d takes integer padding (that of the MaxPool{n}d it inverts), not "
-                             f"{padding!r}", framework=self.name, rule=Rule.PADDING_KEYWORD, values={"padding": padding})
+                             f"{padding!r}", framework=self.name, rule=Rule.PADDING_KEYWORD,
+                             values={"padding": padding})
         pairs = [(0, 0)] * n if keyword else explicit_padding(padding, n)
         for pb, pa in pairs:
             if pb != pa:

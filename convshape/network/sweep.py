@@ -35,7 +35,8 @@ from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
 from convshape.params import int_range
-from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, _merge, _spec)
+from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
+                                        _merge, _spec)
 
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
 BRUTE_FORCE_LIMIT = 20000
@@ -418,7 +419,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
             layer = net.spec.layers[names.index(name)]
             slopes_in = [m[i] for i in layer.inputs]
             for other, slope in zip(spatial[1:], slopes_in[1:]):
-                for axis_i, (u, v, mu, mv) in enumerate(zip(spatial[0], other, slopes_in[0], slope)):
+                for u, v, mu, mv in zip(spatial[0], other, slopes_in[0], slope):
                     diff, drift = u - v, (mu - mv) * period
                     if drift == 0:
                         if diff != 0:
