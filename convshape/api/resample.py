@@ -159,7 +159,8 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         rules.check_upsample(antialias)
     rules.check_layer("interpolate", layer_name)  # a framework without the layer: its rejection (exit 1)
     if layer_name == "upsample" and rules.upsample_zero_scale_is_none and is_scalar(scale) and scale is not None:
-        if not number_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
+        values = number_values(scale)  # a tuple: scale is not None
+        if values is not None and not values[0]:  # nn.Upsample: float(scale) if scale else None
             scale = None
     if mode is not None:
         mode = mode.strip().lower()

@@ -330,12 +330,13 @@ class Resample(ResampleRules):
         kernel_scales: tuple[float | None, ...] = (None,) * n
         outs: tuple[int, ...] | None = sizes
         if recompute:  # Python computes the size; int() of a float raises on nan and infinity
-            for i, s in zip(ins, scales or ()):  # recompute with a size was rejected above, so scales is set
+            assert scales is not None  # recompute with a size was rejected above, so scales is set
+            for i, s in zip(ins, scales):
                 product = float(i) * s  # 0 x inf is NaN
                 if math.isnan(product) or math.isinf(product):
                     raise ShapeError(f"cannot convert float {'NaN' if math.isnan(product) else 'infinity'} to "
                                      f"integer", framework=self.name, rule=Rule.SCALE_NOT_FINITE, values={"scale": s})
-            outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))  # type: ignore[index]
+            outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))
         elif scales is not None:
             kernel_scales = tuple(float(s) for s in scales)
         if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and n == 2):

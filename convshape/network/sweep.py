@@ -392,8 +392,9 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
 
     if slopes is None and net.trace(shown if lo <= shown <= hi else hi).hard is not None:
         failed = net.failure(shown if lo <= shown <= hi else hi)
-        return exhaustive(f"the network fails at every size probed (at {failed.size}: {failed.layer}: "  # type: ignore
-                          f"{failed.message})")  # type: ignore[union-attr]
+        assert failed is not None  # the trace at that size failed hard: failure() reports it
+        return exhaustive(f"the network fails at every size probed (at {failed.size}: {failed.layer}: "
+                          f"{failed.message})")
     if slopes is None:
         return exhaustive("a layer scales sizes inexactly (a float scale, or a flattened tensor before a spatial "
                           "layer)")
