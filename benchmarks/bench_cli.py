@@ -94,7 +94,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, subprocess.Co
     start = time.perf_counter()
     command = argv if os.path.isabs(argv[0]) else [sys.executable, *argv]
     proc = subprocess.run(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                          capture_output=True)
     return time.perf_counter() - start, proc
 
 
@@ -103,7 +103,7 @@ def measure(runs: int, warmups: int, log) -> tuple[dict[str, list[float]], dict[
     skipped: dict[str, str] = {}
     envs = {key: child_env(colour) for key, _, _, colour, _ in COMMANDS}
     active = []
-    for key, label, argv, _, _ in COMMANDS:
+    for key, _label, argv, _, _ in COMMANDS:
         log(f"warming up {key} ...")
         for _ in range(max(warmups, 1)):  # at least one run, to check the command works
             _, proc = run_once(argv, envs[key])
@@ -138,7 +138,7 @@ def measure(runs: int, warmups: int, log) -> tuple[dict[str, list[float]], dict[
 def summarise(times: dict[str, list[float]], skipped: dict[str, str], runs: int, warmups: int) -> dict:
     med = {key: statistics.median(ts) * 1000 for key, ts in times.items()}
     rows = []
-    for key, label, argv, colour, floor in COMMANDS:
+    for key, label, _argv, colour, floor in COMMANDS:
         row = {"key": key, "command": label, "force_color": colour, "floor": floor}
         if key in skipped:
             row.update(skipped=skipped[key])

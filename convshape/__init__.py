@@ -8,12 +8,14 @@ from convshape.api.conv import ConvResult, ConvTransposeResult, conv, conv_trans
 from convshape.errors import ShapeError  # noqa: E402
 
 # pooling, unpooling, resampling, networks and pictures load on first use, so the conv commands' start-up stays small
-_LAZY = {"pool": "api.pooling", "pool_compare": "api.pooling", "PoolResult": "api.pooling", "PoolCompareResult": "api.pooling",
+_LAZY = {"pool": "api.pooling", "pool_compare": "api.pooling", "PoolResult": "api.pooling",
+         "PoolCompareResult": "api.pooling",
          "interpolate": "api.resample", "upsample": "api.resample", "pixel_shuffle": "api.resample",
          "pixel_unshuffle": "api.resample", "InterpolateResult": "api.resample", "PixelShuffleResult": "api.resample",
          "adaptive_pool": "api.unpool", "fractional_max_pool": "api.unpool", "max_unpool": "api.unpool",
          "AdaptivePoolResult": "api.unpool", "FractionalResult": "api.unpool", "UnpoolResult": "api.unpool",
-         "network": "network.evaluate", "chain": "network.evaluate", "check": "network.evaluate", "NetworkReport": "network.evaluate",
+         "network": "network.evaluate", "chain": "network.evaluate", "check": "network.evaluate",
+         "NetworkReport": "network.evaluate",
          "CheckReport": "network.evaluate", "sweep": "network.sweep", "SweepResult": "network.sweep",
          "explain_layer": "api.explain", "explain_result": "api.explain", "ExplainResult": "api.explain",
          "solve": "api.solve", "SolveResult": "api.solve"}
@@ -27,5 +29,5 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'convshape' has no attribute {name!r}")
 
 
-__all__ = ["ConvResult", "ConvTransposeResult", "ShapeError", "__version__", "conv", "conv_transpose", "list_frameworks",
-           *_LAZY]
+__all__ = ["ConvResult", "ConvTransposeResult", "ShapeError", "__version__", "conv", "conv_transpose",
+           "list_frameworks", *_LAZY]

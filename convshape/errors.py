@@ -117,7 +117,9 @@ class Rule(str, Enum):
         return self in _USAGE
 
 
-_USAGE = frozenset({Rule.NOT_AN_INTEGER, Rule.NOT_A_NUMBER, Rule.BAD_SHAPE, Rule.AXIS_COUNT, Rule.UNKNOWN_PADDING, Rule.MISSING, Rule.UNKNOWN_FRAMEWORK, Rule.CONVSHAPE_LIMIT, Rule.UNKNOWN_OP, Rule.OPTION_NOT_APPLICABLE, Rule.BAD_SPEC, Rule.BAD_RANGE, Rule.SWEEP_RANGE})
+_USAGE = frozenset({Rule.NOT_AN_INTEGER, Rule.NOT_A_NUMBER, Rule.BAD_SHAPE, Rule.AXIS_COUNT, Rule.UNKNOWN_PADDING,
+                    Rule.MISSING, Rule.UNKNOWN_FRAMEWORK, Rule.CONVSHAPE_LIMIT, Rule.UNKNOWN_OP,
+                    Rule.OPTION_NOT_APPLICABLE, Rule.BAD_SPEC, Rule.BAD_RANGE, Rule.SWEEP_RANGE})
 
 
 class ShapeError(ValueError):

@@ -113,28 +113,6 @@ def result_head(result: LayerResult) -> dict[str, Any]:
             "input": list(result.input), "output": list(result.output)}
 
 
-class SpatialResult:
-    """Mixin for a layer result whose ``axes`` each have an ``input`` and an ``output``: the
-    spatial sizes, and the head of the JSON contract every op command shares. For the results
-    not yet ``typing.NamedTuple`` classes (a NamedTuple takes no mixin); those define
-    ``input``, ``output`` and ``head()`` with :func:`spatial_sizes` and :func:`result_head`."""
-
-    __slots__ = ()
-
-    @property
-    def input(self) -> tuple[int, ...]:
-        return tuple(a.input for a in self.axes)  # type: ignore[attr-defined]
-
-    @property
-    def output(self) -> tuple[int, ...]:
-        return tuple(a.output for a in self.axes)  # type: ignore[attr-defined]
-
-    def head(self) -> dict[str, Any]:
-        """``{"op", "framework", "padding", "input", "output"}``."""
-        return {"op": self.op, "framework": self.framework, "padding": self.padding,  # type: ignore[attr-defined]
-                "input": list(self.input), "output": list(self.output)}
-
-
 # ---------------------------------------------------------------------------- frameworks
 class Counted(NamedTuple):
     """What one framework computes for one axis, before the windows are listed."""

@@ -7,19 +7,19 @@ Every error names the argument it came from, so the CLI and the API say the same
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from convshape.errors import Rule, ShapeError
 
 if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
     from fractions import Fraction
 
-IntArg = Union[int, str, Sequence[int], None]
-NumberArg = Union[int, float, str, Sequence[Union[int, float, str]], None]
-ShapeArg = Union[str, Sequence[int]]
+IntArg = int | str | Sequence[int] | None
+NumberArg = int | float | str | Sequence[int | float | str] | None
+ShapeArg = str | Sequence[int]
 N = TypeVar("N")  # one per-axis value: an int, a number, a padding pair
 PadPair = tuple[int, int]
-PadArg = Union[str, int, Sequence[Union[int, Sequence[int]]], None]
+PadArg = str | int | Sequence[int | Sequence[int]] | None
 
 PADDING_KEYWORDS = ("valid", "same", "same-upper", "same-lower", "full", "causal")
 _KEYWORD_ALIASES = {"same_upper": "same-upper", "same_lower": "same-lower", "sameupper": "same-upper",
@@ -72,7 +72,8 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
             raise ShapeError(f"{name} is required", rule=Rule.MISSING, values={name: None})
         value = default
     if isinstance(value, bool):
-        raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER, values={name: value})
+        raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER,
+                         values={name: value})
     if isinstance(value, int):
         items = [value]
     elif isinstance(value, str):
@@ -129,7 +130,7 @@ def _pair(part: object, name: str) -> PadPair:
 def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[PadPair, ...]:
     """``1`` -> ``((1, 1),) * ndim``; ``"0:1,1:2"`` -> ``((0, 1), (1, 2))``; ``[(0, 1), 2]`` likewise."""
     if isinstance(value, str):
-        parts: list[Any] = [p for p in value.split(",")]
+        parts: list[Any] = list(value.split(","))
     elif isinstance(value, (int, bool)):
         parts = [value]
     elif isinstance(value, Sequence):
@@ -196,8 +197,8 @@ def per_axis_numbers(values: Sequence[N], name: str, ndim: int) -> tuple[N, ...]
     return tuple(_broadcast(list(values), name, ndim))
 
 
-def fraction_values(value: Union[str, int, "Fraction", Sequence[Union[str, int, "Fraction"]]],
-                    name: str = "scale") -> tuple["Fraction", ...]:
+def fraction_values(value: str | int | Fraction | Sequence[str | int | Fraction],
+                    name: str = "scale") -> tuple[Fraction, ...]:
     """Exact rationals: ``2`` / ``"1/2"`` / ``"2,1/2"`` -> Fractions (integers and ``N/M`` with
     :func:`parse_int`'s characters)."""
     from fractions import Fraction

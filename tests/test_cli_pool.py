@@ -73,7 +73,8 @@ def test_compare_table_and_json():
     assert "Frameworks side by side" in out
     assert "frameworks disagree: 55x55 (torch, tf, keras, jax, onnx, onnxruntime); 56x56 (caffe)" in out
     data = json.loads(run("lppool1d", "--i", "8", "--k", "2", "--compare", "--json").output)
-    assert [f["framework"] for f in data["frameworks"]] == ["torch", "tf", "keras", "jax", "onnx", "onnxruntime", "caffe"]
+    assert [f["framework"] for f in data["frameworks"]] == ["torch", "tf", "keras", "jax", "onnx", "onnxruntime",
+                                                            "caffe"]
     assert data["frameworks"][1]["error"] and data["frameworks"][0]["output"] == [4]
     assert data["outputs"] == [{"output": [4], "frameworks": ["torch", "jax"]},
                                {"output": [7], "frameworks": ["onnx", "onnxruntime"]}]  # ONNX strides default to 1

@@ -41,7 +41,7 @@ def padding_arg(record: dict):
 
 
 def ours(record: dict, output_size=None, use_recorded_size: bool = True):
-    kwargs = dict(framework=record["framework"], ndim=record["ndim"])
+    kwargs = {"framework": record["framework"], "ndim": record["ndim"]}
     args = (record["input"], record["kernel"], record["stride"], padding_arg(record), record["dilation"])
     if record["op"] == "conv":
         return conv(*args, **kwargs)
@@ -57,7 +57,8 @@ def documented(record: dict) -> str | None:
 def test_the_recorded_data_is_there():
     frameworks = {(r["framework"], r["op"]) for r in RECORDS}
     assert {("tf", "conv"), ("tf", "conv_transpose"), ("keras", "conv"), ("keras", "conv_transpose"),
-            ("jax", "conv"), ("jax", "conv_transpose"), ("onnxruntime", "conv"), ("onnxruntime", "conv_transpose")} <= frameworks
+            ("jax", "conv"), ("jax", "conv_transpose"), ("onnxruntime", "conv"),
+            ("onnxruntime", "conv_transpose")} <= frameworks
     assert len(RECORDS) > 3000
 
 

@@ -50,7 +50,8 @@ def test_the_aliases_people_type() -> None:
                 "GlobalAveragePooling2D": "global-avgpool2d", "UpSampling2D": "upsample2d",
                 "depth_to_space": "pixel-shuffle", "space_to_depth": "pixel-unshuffle", "PixelShuffle": "pixel-shuffle",
                 "Upsample": "upsample", "interpolate": "interpolate", "meanpool2d": "avgpool2d",
-                "deconv2d": "conv-transpose2d", "Dense": "linear", "BatchNormalization": "batchnorm", "relu": "identity"}
+                "deconv2d": "conv-transpose2d", "Dense": "linear", "BatchNormalization": "batchnorm",
+                "relu": "identity"}
     for word, name in expected.items():
         assert ops.lookup(word).name == name, word
 
@@ -157,7 +158,8 @@ def test_solve_and_explain_agree_on_pooling_names() -> None:
     assert solve(17, 8, "lppool1d").solutions[0].kernel == (2,)
     assert solve(32, 16, "meanpool2d").op == "avgpool2d"
     assert explain_layer("meanpool1d", 5, 2).op == explain_layer("avgpool1d", 5, 2).op
-    result = CliRunner().invoke(main, prog_name="convshape", args=["solve", "--i", "17", "--o", "8", "--op", "LPPool1d", "--json"])
+    result = CliRunner().invoke(main, prog_name="convshape",
+                                args=["solve", "--i", "17", "--o", "8", "--op", "LPPool1d", "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["op"] == "lppool1d"
 
 

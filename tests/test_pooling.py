@@ -274,7 +274,7 @@ def test_ceil_mode_adds_at_most_one_window(size, kernel, stride, pad, dilation, 
     if framework == "caffe":
         dilation = 1
     pad = min(pad, kernel // 2 if framework == "torch" else kernel - 1)
-    args = dict(framework=framework, ndim=1)
+    args = {"framework": framework, "ndim": 1}
     try:
         floor = pool("max", size, kernel, stride, pad, dilation, False, **args).output[0]
         ceil = pool("max", size, kernel, stride, pad, dilation, True, **args).output[0]

@@ -358,8 +358,8 @@ RESIZING = [  # keras.layers.Resizing(height, width, interpolation=mode, crop_to
     ((5, 0), (10, 12), "bilinear", "pad", False, (10, 12), ((5, 0, 0), (6, 3, 3))),
     ((3, 300000), (10000, 7), "nearest", "crop", False, (10000, 7), ((1, -1, -1), (1, -149999, -150000))),  # int32
     ((5, 7), (2 ** 32 + 300, 7), "nearest", "pad", False, (300, 7), ((299, 147, 147), (7, 0, 0))),
-    ((5, 7), (10, 12), "gaussian", "", False, "Invalid value for argument `interpolation`. Expected of one ('bilinear', "
-     "'nearest', 'lanczos3', 'lanczos5', 'bicubic', 'area'). Received: interpolation=gaussian", None),
+    ((5, 7), (10, 12), "gaussian", "", False, "Invalid value for argument `interpolation`. Expected of one "
+     "('bilinear', 'nearest', 'lanczos3', 'lanczos5', 'bicubic', 'area'). Received: interpolation=gaussian", None),
     ((5, 7), (10, 12), "linear", "", False, "Received: interpolation=linear", None),
     ((5, 7), (10, 12), "bilinear", "both", False, "Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be "
      "`True`.", None),
@@ -384,7 +384,8 @@ RESIZING = [  # keras.layers.Resizing(height, width, interpolation=mode, crop_to
 def test_golden_keras_resizing(shape, size, mode, policy, antialias, expected, windows):
     def call():
         return interpolate(list(shape), size=list(size), mode=mode, framework="keras", antialias=antialias,
-                           crop_to_aspect_ratio=policy in ("crop", "both"), pad_to_aspect_ratio=policy in ("pad", "both"))
+                           crop_to_aspect_ratio=policy in ("crop", "both"),
+                           pad_to_aspect_ratio=policy in ("pad", "both"))
 
     if isinstance(expected, str):
         with pytest.raises(ShapeError, match=re.escape(expected)) as info:
@@ -444,8 +445,8 @@ def test_keras_explicit_nearest_on_3d_is_accepted_with_a_note():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: interpolate(10, size=20, scale=2, framework="keras"), r"give size or scale, not both"),
-    (lambda: interpolate(10, size=5, framework="keras", ndim=1), r"^keras: keras.layers.Resizing resizes 2 spatial axes "
-     r"\(height, width\), but got 1$"),
+    (lambda: interpolate(10, size=5, framework="keras", ndim=1),
+     r"^keras: keras.layers.Resizing resizes 2 spatial axes \(height, width\), but got 1$"),
     (lambda: interpolate("10,7,5", size="5,5,5", framework="keras"), r"^keras: Invalid images rank: expected rank 3 "
      r"\(single image\) or rank 4 \(batch of images\); .* but got 3$"),
     (lambda: interpolate("5,7", scale=2, framework="keras", antialias=True), r"not an argument of keras UpSampling"),

@@ -99,7 +99,8 @@ def brute_force(framework: str, op: str, size: int, output: int, bounds: dict) -
         for d in range(1, (bounds["max_dilation"] if k > 1 else 1) + 1):
             for s in range(1, bounds["max_stride"] + 1):
                 for pad in _pads(framework, family, k, d, s, ndim):
-                    if framework == "torch" and family == "conv" and ":" in pad and pad.split(":")[0] != pad.split(":")[1]:
+                    if (framework == "torch" and family == "conv" and ":" in pad
+                            and pad.split(":")[0] != pad.split(":")[1]):
                         continue  # nn.ConvNd pads symmetrically (before:after is F.pad, which solve does not propose)
                     if family == "conv-transpose":
                         selectors = [(op_, None) for op_ in (None, *range(max(s, d)))] + [(None, output)]
@@ -308,7 +309,8 @@ def test_usage_errors(kwargs, rule):
 def test_parse_op_aliases():
     for text, expected in [("conv2d", ("conv", 2)), ("Conv_Transpose3d", ("conv-transpose", 3)),
                            ("deconv2d", ("conv-transpose", 2)), ("conv2d-transpose", ("conv-transpose", 2)),
-                           ("MaxPool1d", ("maxpool", 1)), ("average-pooling2d", ("avgpool", 2)), ("conv", ("conv", None))]:
+                           ("MaxPool1d", ("maxpool", 1)), ("average-pooling2d", ("avgpool", 2)),
+                           ("conv", ("conv", None))]:
         assert parse_op(text) == expected
     assert parse_scale("2,1/2", 2) == (Fraction(2), Fraction(1, 2))
 

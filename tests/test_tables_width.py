@@ -110,7 +110,8 @@ def test_folds_into_parts_repeating_the_key_column() -> None:
     assert len(parts) > 1 and all(columns[0] == 0 for _, columns, _ in parts)
     assert sorted(c for _, columns, _ in parts for c in columns[1:]) == list(range(1, 13))
     assert [title for title, _, _ in parts][0] == f"Layers (part 1 of {len(parts)})"
-    assert fold(block, 400) == [("Layers", tuple(range(13)), [max(len(h), len(c)) for h, c in zip(header, block.rows[0])])]
+    widths = [max(len(h), len(c)) for h, c in zip(header, block.rows[0])]
+    assert fold(block, 400) == [("Layers", tuple(range(13)), widths)]
 
 
 def test_too_narrow_for_any_table_stacks_rows() -> None:

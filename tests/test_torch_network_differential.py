@@ -443,7 +443,7 @@ def test_receptive_field_and_jump_match_gradient(title, texts, windows):
 def test_random_forward_chains_receptive_fields_match_gradient():
     rng = random.Random(7)
     measured = 0
-    for case in range(40):
+    for _case in range(40):
         texts, windows = [], []
         for _ in range(rng.randint(1, 4)):
             k, s, d = rng.randint(1, 5), rng.choice((1, 2, 3)), rng.choice((1, 1, 2))

@@ -256,7 +256,8 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
     n = len(specs)
     inverse = each_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
     return ConvResult(_op_name("conv", n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
-                      empty_warnings([a.output for a in axes], fw.name), tuple(fw.notes(specs, pads, False) + fw.result_notes(axes, False)))
+                      empty_warnings([a.output for a in axes], fw.name),
+                      tuple(fw.notes(specs, pads, False) + fw.result_notes(axes, False)))
 
 
 # ---------------------------------------------------------------------- transposed convolution
@@ -351,7 +352,8 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
         wanted = per_axis(output_size, "output_size", n)
         reached = each_axis(lambda axis, spec, _: reach(fw, spec, wanted[axis], n, axis), specs, pads)
     return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
-                               empty_warnings([a.output for a in axes], fw.name), tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)))
+                               empty_warnings([a.output for a in axes], fw.name),
+                               tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)))
 
 
 class FrameworkInfo(NamedTuple):

@@ -403,8 +403,8 @@ def _conv_axis(axis: int, a: ConvAxis) -> ExplainAxis:
 def _conv_identities(axes: Sequence[ExplainAxis], matrix: Matrix) -> tuple[Identity, ...]:
     ins, outs = _xs([a.input for a in axes]), _xs([a.output for a in axes])
     found = [Identity("matrix", CONV_ARITHMETIC, f"y = C x on the flattened cells: C is {matrix.rows} x {matrix.cols} "
-                                       f"(output {outs} by input {ins}); {matrix.nnz} of its {matrix.rows * matrix.cols}"
-                                       f" entries are kernel taps, the rest 0")]
+                                       f"(output {outs} by input {ins}); {matrix.nnz} of its "
+                                       f"{matrix.rows * matrix.cols} entries are kernel taps, the rest 0")]
     directs = [a.direct for a in axes if a.direct is not None]
     if len(directs) == len(axes):  # every axis has one (an output of at least 1)
         ops = [d.output_padding for d in directs]
@@ -465,7 +465,8 @@ def _transposed_identities(result: ConvTransposeResult, axes: Sequence[ExplainAx
     directs = [a.direct for a in axes if a.direct is not None]  # every axis has one here
     found = [Identity(
         "direct", CONV_ARITHMETIC,
-        f"the same as a stride-1 convolution: insert {_same([a.stride - 1 for a in axes])} zero(s) between the {ins} inputs "
+        f"the same as a stride-1 convolution: insert {_same([a.stride - 1 for a in axes])} zero(s) between "
+        f"the {ins} inputs "
         f"({_xs([d.stretched for d in directs])} cells), pad d(k-1) - pad_before = "
         f"{_same([d.pad_before for d in directs])} before and d(k-1) - pad_after + output_padding = "
         f"{_same([d.pad_after for d in directs])} after, "

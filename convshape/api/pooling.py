@@ -285,9 +285,9 @@ def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, paddin
     for i, a in enumerate(axes):
         empty = [w.index for w in a.windows if not w.input_taps]
         if empty:
-            notes.append(f"axis {i}: window {', '.join(map(str, empty))} reads no input cell, only padding: max pooling "
-                         f"gives -inf there (torch's index then points outside the input), average pooling 0 or, without padding in the divisor, "
-                         f"NaN")
+            notes.append(f"axis {i}: window {', '.join(map(str, empty))} reads no input cell, only padding: "
+                         f"max pooling gives -inf there (torch's index then points outside the input), "
+                         f"average pooling 0 or, without padding in the divisor, NaN")
     shown = format_padding(fw.default_padding if padding is None else padding)
     return PoolResult(f"{kind}pool{n}d", kind, fw.name, shown, ceil, cip,
                       float(norm_type) if kind == "lp" else None, axes, warnings, tuple(notes))

@@ -18,15 +18,14 @@ onnxruntime 1.31.1, and jax 0.10.2.
 
 from __future__ import annotations
 
-from collections import namedtuple
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from convshape import frameworks
 from convshape.axes import each_axis, empty_warning, empty_warnings
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks import jax, keras, onnx, tf, torch
-from convshape.frameworks.onnx import POLICIES  # noqa: F401  (the CLI's --keep-aspect-ratio-policy choices)
-from convshape.model import SpatialResult
+from convshape.frameworks.onnx import POLICIES as POLICIES  # the CLI's --keep-aspect-ratio-policy choices
+from convshape.model import spatial_sizes
 from convshape.params import (IntArg, NumberArg, ShapeArg, axis_count, is_scalar, number_values, per_axis,
                               per_axis_numbers, tensor_shape)
 # the per-axis formulas live in convshape.rules.resample; re-exported for existing imports
@@ -45,15 +44,12 @@ MODE_RANK = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "lanczos3":
 
 # ---------------------------------------------------------------------- rules (one axis)
 # ---------------------------------------------------------------------- parsing
-class ResampleAxis(namedtuple("ResampleAxis", "input size scale output scale_used source_step pad_before pad_after",
-                              defaults=(0, 0))):
+class ResampleAxis(NamedTuple):
     """One axis of an interpolation: what was asked (size or scale), the output, and what the
     kernel samples with (``scale_used``: the scale factor handed to the kernel, None when it
     derives one from the sizes; ``source_step``: input pixels per output pixel). ``pad_before`` /
     ``pad_after``: the rows keras Resizing's pad_to_aspect_ratio adds (negative: the rows its
     crop_to_aspect_ratio drops); 0 everywhere else."""
-
-    __slots__ = ()
 
     input: int
     size: int | None
@@ -61,8 +57,8 @@ class ResampleAxis(namedtuple("ResampleAxis", "input size scale output scale_use
     output: int
     scale_used: float | None
     source_step: float | None
-    pad_before: int
-    pad_after: int
+    pad_before: int = 0
+    pad_after: int = 0
 
     @property
     def sampling_scale(self) -> float | None:
@@ -75,13 +71,8 @@ class ResampleAxis(namedtuple("ResampleAxis", "input size scale output scale_use
         return d
 
 
-class InterpolateResult(SpatialResult, namedtuple(
-        "InterpolateResult",
-        "op framework layer mode align_corners recompute_scale_factor antialias axes warnings notes",
-        defaults=((), ()))):
+class InterpolateResult(NamedTuple):
     """An interpolation / upsampling layer: output per axis and the scale each axis samples with."""
-
-    __slots__ = ()
 
     op: str
     framework: str
@@ -91,8 +82,16 @@ class InterpolateResult(SpatialResult, namedtuple(
     recompute_scale_factor: bool | None
     antialias: bool
     axes: tuple[ResampleAxis, ...]
-    warnings: tuple[str, ...]
-    notes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "input")
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "output")
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "layer": self.layer, "mode": self.mode,
@@ -101,28 +100,21 @@ class InterpolateResult(SpatialResult, namedtuple(
                 "axes": [a.to_dict() for a in self.axes], "warnings": list(self.warnings), "notes": list(self.notes)}
 
 
-class ShuffleAxis(namedtuple("ShuffleAxis", "input factor output pad_before pad_after", defaults=(0, 0))):
+class ShuffleAxis(NamedTuple):
     """One spatial axis of a pixel (un)shuffle: multiplied or divided by the factor."""
-
-    __slots__ = ()
 
     input: int
     factor: int
     output: int
-    pad_before: int
-    pad_after: int
+    pad_before: int = 0
+    pad_after: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
 
 
-class PixelShuffleResult(namedtuple(
-        "PixelShuffleResult",
-        "op framework layer data_format factor input_shape shape channel_axis spatial_axes warnings notes",
-        defaults=((), ()))):
+class PixelShuffleResult(NamedTuple):
     """A pixel shuffle (depth-to-space) or unshuffle (space-to-depth): the whole output shape."""
-
-    __slots__ = ()
 
     op: str
     framework: str
@@ -133,8 +125,8 @@ class PixelShuffleResult(namedtuple(
     shape: tuple[int, ...]
     channel_axis: int
     spatial_axes: tuple[int, ...]
-    warnings: tuple[str, ...]
-    notes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -167,7 +159,8 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
         rules.check_upsample(antialias)
     rules.check_layer("interpolate", layer_name)  # a framework without the layer: its rejection (exit 1)
     if layer_name == "upsample" and rules.upsample_zero_scale_is_none and is_scalar(scale) and scale is not None:
-        if not number_values(scale)[0]:  # type: ignore[index]  # nn.Upsample: float(scale) if scale else None
+        values = number_values(scale)  # a tuple: scale is not None
+        if values is not None and not values[0]:  # nn.Upsample: float(scale) if scale else None
             scale = None
     if mode is not None:
         mode = mode.strip().lower()
@@ -268,7 +261,8 @@ def upsample(input: IntArg, size: IntArg = None, scale: ScaleArg = None, mode: s
 # ---------------------------------------------------------------------- pixel shuffle
 DATA_FORMATS = ("NCHW", "NHWC", "NCW", "NWC")
 #: (framework, data format) -> the pixel shuffle layer; each framework's own table is its ``shuffle_layers``
-LAYERS = {(fw.name, fmt): layer for fw in frameworks.FRAMEWORKS.values() for fmt, layer in fw.resample.shuffle_layers.items()}
+LAYERS = {(fw.name, fmt): layer for fw in frameworks.FRAMEWORKS.values()
+          for fmt, layer in fw.resample.shuffle_layers.items()}
 
 
 def _shuffle_words(unshuffle: bool) -> dict[str, str]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import product
-from typing import Any, NamedTuple, Union, overload
+from typing import Any, NamedTuple, overload
 
 from convshape import rules
 from convshape.axes import each_axis
@@ -213,7 +213,7 @@ def parse_op(op: str) -> tuple[str, int | None]:
     return found.family.value, found.ndim
 
 
-def parse_scale(value: Union[str, int, Fraction, Sequence[Union[str, int, Fraction]]], ndim: int) -> tuple[Fraction, ...]:
+def parse_scale(value: str | int | Fraction | Sequence[str | int | Fraction], ndim: int) -> tuple[Fraction, ...]:
     """``2`` / ``"1/2"`` / ``"2,1/2"`` -> per-axis Fractions; each must be N or 1/N."""
     parts = value.split(",") if isinstance(value, str) else \
         list(value) if isinstance(value, Sequence) else [value]
@@ -278,6 +278,14 @@ class Problem(NamedTuple):
     def kind(self) -> str | None:
         return POOL_KIND.get(self.family)
 
+    @property
+    def conv(self) -> ConvRules:
+        """The convolution rules: ``fw`` narrowed, for the questions only convolutions are asked
+        (transposed sizes, explicit solve paddings)."""
+        if not isinstance(self.fw, ConvRules):
+            raise TypeError(f"{self.family} is solved with pooling rules, not convolution rules")
+        return self.fw
+
 
 def _keywords(p: Problem) -> list[str]:
     """The framework's own padding keywords for this op; 'same-upper' is left out where it is
@@ -293,7 +301,7 @@ def _explicit_kind(p: Problem) -> str:
     fw = p.fw
     kind = fw.explicit_transposed if isinstance(fw, ConvRules) and p.transposed else fw.explicit
     # solve's vocabulary where it is narrower than the engine's (ConvRules.solve_explicit)
-    return str(fw.solve_explicit or kind) if p.family == "conv" else str(kind)
+    return str(p.conv.solve_explicit or kind) if p.family == "conv" else str(kind)
 
 
 def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
@@ -305,7 +313,7 @@ def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
     pairs: list[Pad] = []
     if kind == "symmetric":
         pairs = [(q, q) for q in range(most + 1)]
-    elif kind == "asymmetric" and p.transposed and p.fw.transposed_dilated_pads:
+    elif kind == "asymmetric" and p.transposed and p.conv.transposed_dilated_pads:
         # lax.conv_transpose pads the stride-dilated input: lo = eff - 1 - pad_before in torch's
         # terms; hi past eff - 1 adds what output_padding adds elsewhere (up to max(s, d) - 1)
         extra = max(stride, dilation) - 1
@@ -394,7 +402,7 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
     if not isinstance(way.padding, tuple):
         return True
     a, b = way.padding
-    return bool(p.fw.transposed_fits(size, kernel, stride, dilation, a, b, way.output_padding or 0, target))
+    return bool(p.conv.transposed_fits(size, kernel, stride, dilation, a, b, way.output_padding or 0, target))
 
 
 def _balanced(p: Problem, way: Way, pad_before: int, pad_after: int) -> bool:
@@ -473,7 +481,7 @@ def _up_proof(p: Problem, g: tuple[int, ...], way: Way, s_up: int) -> tuple[str,
     const = rules.transposed_offset(kernel, stride, dilation, pb, pa, op)
     proof = (f"output = s*i + (d*(k-1) + 1 + output_padding - s - pad_before - pad_after) = {stride}*i + "
              f"({dilation}*{kernel - 1} + 1 + {op} - {stride} - {pb} - {pa}) = {stride}*i + {const}")
-    if p.fw.transposed_by_forward:
+    if p.conv.transposed_by_forward:
         forward = ("SAME gives ceil(o/s)" if way.padding in ("same", "same-upper") else
                    f"floor((o + {pb + pa} - {rules.effective_kernel(kernel, dilation)})/{stride}) + 1")
         proof += (f"; TF accepts the size o = {s_up}*i because its forward convolution maps it back to i "
@@ -657,11 +665,11 @@ def _build(p: Problem, combo: tuple[AxisSolution, ...], style: Style, inputs: Se
     ceil = None
     if p.transposed:
         ops = [w.output_padding for w in ways]
-        if style[2] is False and (p.fw.transposed_select == "keras_output_padding" or any(ops)):  # given
+        if style[2] is False and (p.conv.transposed_select == "keras_output_padding" or any(ops)):  # given
             args["output_padding"] = _joined(ops)
         if style[3]:  # tf: the output size is the output_shape argument
             args["output_size"] = _joined(outputs)
-        name = p.fw.transposed_select
+        name = p.conv.transposed_select
         select = tuple(_select(name, op_, o, w, example) for op_, o, w in zip(ops, outputs, ways))
     if p.kind:
         ceil = bool(style[1])
@@ -760,7 +768,8 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
                                                              solve_axis_for_all(p, scale)), scales)
         for axis, result in enumerate(axis_results):
             if not result.solutions:
-                raise _nothing(p, op_name, f"scales every input by {result.scale}" + (f" on axis {axis}" if n > 1 else ""),
+                raise _nothing(p, op_name,
+                               f"scales every input by {result.scale}" + (f" on axis {axis}" if n > 1 else ""),
                                _scale_hint(p, n, scales[axis]))
         up = [s.denominator == 1 and (s > 1 or p.transposed) for s in scales]
         inputs = [16 if u else 16 * s.denominator for u, s in zip(up, scales)]

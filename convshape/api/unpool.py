@@ -15,16 +15,15 @@ reproduce the framework's float arithmetic exactly and say so.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Sequence
-from typing import Any, TypeVar, Union
+from typing import Any, NamedTuple, TypeVar
 
 from convshape import frameworks
 from convshape.errors import Rule, ShapeError
 from convshape.axes import each_axis, empty_warnings
 from convshape.frameworks.keras import keras_adaptive_windows  # noqa: F401  (re-exported)
 from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
-from convshape.model import SpatialResult, UnpoolAxis, Window
+from convshape.model import UnpoolAxis, Window, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, per_axis
 # the per-axis formulas live in convshape.rules.unpool; re-exported for existing imports
 from convshape.rules.unpool import (adaptive_end, adaptive_start, adaptive_windows,  # noqa: F401
@@ -34,7 +33,7 @@ from convshape.rules.unpool import (adaptive_end, adaptive_start, adaptive_windo
                                     unpool_default, unpool_valid_outputs, window_gaps)
 
 T = TypeVar("T")
-RatioArg = Union[float, str, Sequence[float], None]
+RatioArg = float | str | Sequence[float] | None
 
 
 
@@ -46,16 +45,14 @@ def _lists(values: Sequence[Sequence[int]]) -> list[list[int]]:
     return [list(v) for v in values]
 
 
-class AdaptiveAxis(namedtuple("AdaptiveAxis", "input output windows pad_before pad_after", defaults=(0, 0))):
+class AdaptiveAxis(NamedTuple):
     """One axis of adaptive pooling: a window ``[start, end)`` per output index."""
-
-    __slots__ = ()
 
     input: int
     output: int
     windows: tuple[Window, ...]
-    pad_before: int
-    pad_after: int
+    pad_before: int = 0
+    pad_after: int = 0
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -79,11 +76,8 @@ class AdaptiveAxis(namedtuple("AdaptiveAxis", "input output windows pad_before p
                 "equivalent": None if eq is None else {"kernel": eq[0], "stride": eq[1]}}  # windows: top level
 
 
-class AdaptivePoolResult(SpatialResult, namedtuple(
-        "AdaptivePoolResult", "op framework kind axes warnings notes")):
+class AdaptivePoolResult(NamedTuple):
     """Adaptive pooling: the window of every output index, per axis."""
-
-    __slots__ = ()
 
     op: str
     framework: str
@@ -91,6 +85,14 @@ class AdaptivePoolResult(SpatialResult, namedtuple(
     axes: tuple[AdaptiveAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "input")
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "output")
 
     @property
     def windows(self) -> tuple[tuple[Window, ...], ...]:
@@ -103,12 +105,8 @@ class AdaptivePoolResult(SpatialResult, namedtuple(
                 "notes": list(self.notes)}
 
 
-class FractionalAxis(namedtuple(
-        "FractionalAxis", "input kernel output output_ratio largest_output largest_kernel pad_before pad_after",
-        defaults=(0, 0))):
+class FractionalAxis(NamedTuple):
     """One axis of fractional max pooling: the output and torch's limits on it."""
-
-    __slots__ = ()
 
     input: int
     kernel: int
@@ -116,8 +114,8 @@ class FractionalAxis(namedtuple(
     output_ratio: float | None
     largest_output: int
     largest_kernel: int
-    pad_before: int
-    pad_after: int
+    pad_before: int = 0
+    pad_after: int = 0
 
     @property
     def mean_step(self) -> float | None:
@@ -131,16 +129,22 @@ class FractionalAxis(namedtuple(
         return d
 
 
-class FractionalResult(SpatialResult, namedtuple("FractionalResult", "op framework axes warnings notes")):
+class FractionalResult(NamedTuple):
     """Fractional max pooling: the output size per axis and the kernel / output limits."""
-
-    __slots__ = ()
 
     op: str
     framework: str
     axes: tuple[FractionalAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "input")
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "output")
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "input": list(self.input),
@@ -150,10 +154,8 @@ class FractionalResult(SpatialResult, namedtuple("FractionalResult", "op framewo
                 "notes": list(self.notes)}
 
 
-class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework padding axes warnings notes")):
+class UnpoolResult(NamedTuple):
     """Max unpooling: the output size, the default, and every valid output size per axis."""
-
-    __slots__ = ()
 
     op: str
     framework: str
@@ -161,6 +163,18 @@ class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework paddi
     axes: tuple[UnpoolAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "input")
+
+    @property
+    def output(self) -> tuple[int, ...]:
+        return spatial_sizes(self.axes, "output")
+
+    def head(self) -> dict[str, Any]:
+        """``{"op", "framework", "padding", "input", "output"}``."""
+        return result_head(self)
 
     @property
     def valid_outputs(self) -> tuple[tuple[int, ...], ...]:

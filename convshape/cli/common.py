@@ -21,7 +21,7 @@ FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class FrameworkChoice(click.Choice):  # type: ignore[type-arg]
+class FrameworkChoice(click.Choice):  # type: ignore[type-arg]  # generic from click 8.2 only; 8.1 is supported
     """``-f``: a registered framework or alias, read from the registry when the option is parsed, so a
     framework registered after start-up is accepted too; any other name is a usage error (exit 2)."""
 

@@ -34,8 +34,8 @@ def make_conv_transpose(ndim: int) -> click.Command:
                 as_json: bool, output_padding: str | None, output_size: str | None, explain: bool,
                 svg: str | None) -> None:
         run(as_json, lambda: api.conv_transpose(input, kernel, stride, padding, dilation, output_padding,
-                                                output_size, framework=framework, ndim=ndim), "render.conv.transpose_report",
-            explain, svg)
+                                                output_size, framework=framework, ndim=ndim),
+            "render.conv.transpose_report", explain, svg)
 
     command.help = (f"Every output size a {ndim}-D transposed convolution can give, what selects each in the "
                     f"framework, and the padding split.")

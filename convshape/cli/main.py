@@ -109,7 +109,8 @@ class LazyAliasGroup(click.Group):
 
 
 #: names without a rank: the rank is that of --i (2 for one value)
-RANKLESS = ("1d and 3d names alike. Names without a rank (ONNX's Conv, ConvTranspose, MaxPool, AveragePool, LpPool, MaxUnpool, "
+RANKLESS = ("1d and 3d names alike. Names without a rank (ONNX's Conv, ConvTranspose, MaxPool, AveragePool, LpPool, "
+            "MaxUnpool, "
             "GlobalAveragePool; Caffe's Deconvolution) take it from --i: as many axes as values, 2 for one value. "
             "Names are matched without regard to case, '-', '_' and '.'.")
 

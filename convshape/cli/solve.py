@@ -87,7 +87,8 @@ def make_solve() -> click.Command:
                   help="The output size wanted, per spatial axis.")
     @click.option("--op", "op", default=None, metavar="OP",
                   help="conv2d (default: conv with as many axes as values), conv-transpose2d / deconv2d, maxpool2d, "
-                       "avgpool2d, lppool2d; 1d, 2d or 3d; any of their aliases (Conv2DTranspose, AveragePooling2D, ...).")
+                       "avgpool2d, lppool2d; 1d, 2d or 3d; any of their aliases (Conv2DTranspose, AveragePooling2D, "
+                       "...).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--for-all-inputs", "for_all_inputs", is_flag=True,

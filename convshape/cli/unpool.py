@@ -3,20 +3,22 @@ wrappers over :mod:`convshape.api.unpool`, one API call each, registered lazily 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
-from convshape.cli.common import FrameworkChoice, epilog, run
+from convshape.cli.common import F, FrameworkChoice, epilog, run
 from convshape.api.unpool import adaptive_pool, fractional_max_pool, max_unpool
 
 
 
-def _input(fn):  # type: ignore[no-untyped-def]
+def _input(fn: F) -> F:
     return click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                         help="Input size per spatial axis (one value applies to every axis).")(fn)
 
 
-def _framework(default: str = "torch"):  # type: ignore[no-untyped-def]
-    def decorate(fn):  # type: ignore[no-untyped-def]
+def _framework(default: str = "torch") -> Callable[[F], F]:
+    def decorate(fn: F) -> F:
         fn = click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")(fn)
         return click.option("-f", "--framework", "framework", default=default, show_default=True,
                             type=FrameworkChoice(),

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 from convshape import rules
 from convshape.errors import Rule, ShapeError
-from convshape.axes import empty_warnings  # noqa: F401  (the framework modules' one warning)
+from convshape.axes import empty_warnings as empty_warnings  # re-exported: the framework modules' one warning
 from convshape.limits import check_axes
 from convshape.model import AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input, window_count
 
-Pad = Union[str, tuple[int, int]]  # a padding keyword, or an explicit (before, after) pair
+Pad = str | tuple[int, int]  # a padding keyword, or an explicit (before, after) pair
 
 
 KINDS = {"max": "max pooling", "avg": "average pooling", "lp": "LP (power-average) pooling"}
@@ -217,7 +217,7 @@ class PoolRules:
     title = ""
     #: the layer or function per kind (``{n}`` = spatial axes); a missing kind is unsupported
     ops: dict[str, str] = {}
-    ndims = (1, 2, 3)
+    ndims: tuple[int, ...] = (1, 2, 3)
     default_padding = "0"
     keywords: dict[str, str] = {}
     #: "asymmetric", "symmetric" or "none": which explicit paddings the layer takes

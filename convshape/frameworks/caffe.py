@@ -105,8 +105,8 @@ class Pool(PoolRules):
             raise self.error(f"pad must not be negative (PoolingParameter.pad is a uint32), but got pad={pair[0]}",
                              Rule.NEGATIVE_PADDING, pad=pair[0])
         if pair[0] >= a.kernel:
-            raise self.error(f"Check failed: pad_{name}_ < kernel_{name}_ ({pair[0]} vs. {a.kernel})", Rule.PADDING_WINDOW,
-                             pad=pair[0], kernel=a.kernel)
+            raise self.error(f"Check failed: pad_{name}_ < kernel_{name}_ ({pair[0]} vs. {a.kernel})",
+                             Rule.PADDING_WINDOW, pad=pair[0], kernel=a.kernel)
 
     def check_output(self, kind: str, ndim: int, specs: list[AxisSpec], counted: list[Counted]) -> None:
         for a, c in zip(specs, counted):

@@ -409,8 +409,7 @@ class Adaptive(AdaptiveRules):
         return keras_adaptive_windows
 
     def final_notes(self, n: int, notes: list[str]) -> None:
-        notes.append("Keras layers are AdaptiveAveragePooling{n}D / AdaptiveMaxPooling{n}D (Keras 3.15, TF backend)"
-                     .format(n=n))
+        notes.append(f"Keras layers are AdaptiveAveragePooling{n}D / AdaptiveMaxPooling{n}D (Keras 3.15, TF backend)")
 
 CONV = Conv()
 POOL = Pool()

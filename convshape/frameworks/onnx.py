@@ -59,7 +59,8 @@ class Conv(ConvRules):
             if transposed and min(a.pad_before, a.pad_after) < 0:
                 notes.append(f"axis {i}: output_shape={a.output} makes the spec's generated pads negative "
                              f"({a.pad_before}:{a.pad_after}); shape inference and the reference evaluator accept it, "
-                             f"onnxruntime takes output_shape only up to {a.valid_outputs[-1] if a.valid_outputs else 0}")
+                             f"onnxruntime takes output_shape only up to "
+                             f"{a.valid_outputs[-1] if a.valid_outputs else 0}")
             if transposed and a.output_padding >= a.stride:
                 notes.append(f"axis {i}: output_padding {a.output_padding} >= stride {a.stride}: shape inference "
                              f"sizes it; onnxruntime and the reference evaluator reject it")
@@ -239,9 +240,10 @@ class Pool(PoolRules):
         same = [p for p in pads if p in ("same", "same-upper", "same-lower")]
         if same and any(a.dilation > 1 for a in specs):
             ort = []
-            for a, p in zip(specs, pads):  # onnxruntime sizes SAME's padding by the undilated kernel
+            for a, _p in zip(specs, pads):  # onnxruntime sizes SAME's padding by the undilated kernel
                 total = (rules.same_output(a.input, a.stride) - 1) * a.stride + a.kernel - a.input
-                ort.append(rules.div_trunc(a.input + total - rules.effective_kernel(a.kernel, a.dilation), a.stride) + 1)
+                ort.append(rules.div_trunc(a.input + total - rules.effective_kernel(a.kernel, a.dilation),
+                                           a.stride) + 1)
             notes.append("onnxruntime 1.32 computes SAME padding from the undilated kernel and gives output "
                          + "x".join(str(o) for o in ort) + "; the spec and shape inference give ceil(i/s)")
         if same and kind == "max" and any(
@@ -317,7 +319,7 @@ class Resample(ResampleRules):
         if antialias and mode == "nearest":
             raise err("when anti-aliasing is set, Resize only supports mode `LINEAR` and `CUBIC`.", Rule.ANTIALIAS_MODE)
         if scales is not None:
-            used: tuple[float | None, ...] = tuple(float32(s) for s in scales)
+            used: tuple[float, ...] = tuple(float32(s) for s in scales)
         else:
             for axis, (i, o) in enumerate(zip(ins, sizes or ())):
                 if i == 0 and o != 0:  # "Dimension" counts N and C
@@ -331,19 +333,20 @@ class Resample(ResampleRules):
             notes.append(f"keep_aspect_ratio_policy={policy}: one scale for every axis, "
                          f"{'min' if policy == 'not_larger' else 'max'}(size / input) = {scale:.6g}; output "
                          f"round_int(scale x input)")
-        if not all(s > 0 for s in used):  # type: ignore[operator]  # NaN fails too
+        if not all(s > 0 for s in used):  # NaN fails too
             raise err("Scale value should be greater than 0.", Rule.SCALE_POSITIVE, scale=list(used))
         if mode == "linear" and n > 3 or mode == "cubic" and n != 2:
             raise err(f"{ORT_LINEAR if mode == 'linear' else ORT_CUBIC} (got a {n + 2}-D input: N, C and {n} spatial "
                       f"axes)", Rule.MODE_RANK, mode=mode, axes=n)
+        kernel_scales: tuple[float | None, ...] = used  # the scale each axis hands the kernel
         if scales is not None:
-            if any(not i * s < 2.0 ** 63 for i, s in zip(ins, used)):  # type: ignore[operator]
+            if any(not i * s < 2.0 ** 63 for i, s in zip(ins, used)):
                 raise err(f"output size {ins} x {scales} does not fit int64", Rule.SIZE_OVERFLOW, scale=list(scales))
             outs = tuple(onnx_scaled_output(ins[a], scales[a]) for a in range(n))
             runtime = tuple(onnxruntime_scaled_output(ins[a], scales[a]) for a in range(n))
         elif policy == "stretch":
             outs = runtime = sizes or ()
-            used = (None,) * n  # the kernel samples at output / input
+            kernel_scales = (None,) * n  # the kernel samples at output / input
         if runtime != outs:
             def shown(sizes: Sequence[int]) -> str:
                 return "x".join(map(str, sizes))
@@ -361,7 +364,7 @@ class Resample(ResampleRules):
                      "tf_crop_and_resize: onnxruntime 1.31 and onnx's shape inference leave out the spec's "
                      "roi_end - roi_start factor)")
         layer = "onnx Resize" + (" (coordinate_transformation_mode=align_corners)" if align_corners else "")
-        return Resampled(tuple(runtime if self.runtime else outs), used, scales, mode, layer, align_corners,
+        return Resampled(tuple(runtime if self.runtime else outs), kernel_scales, scales, mode, layer, align_corners,
                          antialias, tuple((i, 0, 0) for i in ins))
 
     def rounding(self, size: int, scale: Any, scale_used: float | None) -> tuple[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from convshape import rules
 from convshape.errors import Rule, ShapeError
@@ -69,7 +69,8 @@ class Conv(ConvRules):
                    ndim: int, axis: int) -> TransposedAxis:
         if output_padding is not None:
             raise self.error("tf.nn.conv_transpose has no output_padding; it takes the size itself as "
-                             "output_shape (output_size)", Rule.OUTPUT_PADDING_UNSUPPORTED, output_padding=output_padding)
+                             "output_shape (output_size)", Rule.OUTPUT_PADDING_UNSUPPORTED,
+                             output_padding=output_padding)
         found = self.forward_valid(a, padding, ndim)
         options = tuple(
             TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
@@ -86,7 +87,7 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
                               chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
 
-    def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> None:
+    def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> NoReturn:
         """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
         fa = AxisSpec(output_size, a.kernel, a.stride, a.dilation)
         if output_size < 0:
@@ -138,8 +139,8 @@ class Pool(PoolRules):
     def check_explicit(self, kind: str, ndim: int, axis: int, a: AxisSpec, pair: tuple[int, int]) -> None:
         if kind != "max" or ndim == 3:
             raise self.error(f"{self.op(kind, ndim)} takes padding 'SAME' or 'VALID' only (explicit padding lists are "
-                             f"for max_pool1d and max_pool2d), but got padding {pair[0]}:{pair[1]}", Rule.EXPLICIT_PADDING,
-                             pad_before=pair[0], pad_after=pair[1])
+                             f"for max_pool1d and max_pool2d), but got padding {pair[0]}:{pair[1]}",
+                             Rule.EXPLICIT_PADDING, pad_before=pair[0], pad_after=pair[1])
         if min(pair) < 0:
             raise self.error("All elements of explicit_paddings must be nonnegative", Rule.NEGATIVE_PADDING,
                              pad_before=pair[0], pad_after=pair[1])
@@ -154,7 +155,8 @@ class Pool(PoolRules):
         out = rules.tf_windowed_output(a.input, a.kernel, a.stride, 1, pb, pa)
         if out < 0:
             raise self.error(f"Computed output size would be negative: {out} [input_size: {a.input}, "
-                             f"effective_filter_size: {a.kernel}, stride: {a.stride}]", Rule.OUTPUT_NEGATIVE, output=out)
+                             f"effective_filter_size: {a.kernel}, stride: {a.stride}]", Rule.OUTPUT_NEGATIVE,
+                             output=out)
         return Counted(pb, pa, out, out, None, False)
 
     def axes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], ceil_mode: bool) -> list[Counted]:
@@ -288,7 +290,8 @@ class Resample(ResampleRules):
         return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
 
     def recipe_1d(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
-        """The 1-D sub-pixel recipe (Shi et al., CVPR 2016, on one axis), (N, W, C): ``SubPixel1D``: ``transpose(I, [2, 1, 0])`` ->
+        """The 1-D sub-pixel recipe (Shi et al., CVPR 2016, on one axis), (N, W, C): ``SubPixel1D``:
+        ``transpose(I, [2, 1, 0])`` ->
         ``tf.batch_to_space(X, [r], [[0, 0]])`` -> transpose back, so C must divide by r (BatchToSpaceND,
         tensorflow/core/kernels/batchtospace_op.cc); unshuffle is the same with ``space_to_batch``
         (spacetobatch_op.cc)."""
@@ -332,8 +335,8 @@ class Unpool(UnpoolRules):
 
         if n != 2:
             raise ShapeError(f"tensor_in must be 4-dimensional: tf.nn.max_pool_with_argmax pools 2-D NHWC tensors "
-                             f"only, so TF has no {n}-D argmax unpooling", framework=self.name, rule=Rule.UNSUPPORTED_OP,
-                             values={"axes": n})
+                             f"only, so TF has no {n}-D argmax unpooling", framework=self.name,
+                             rule=Rule.UNSUPPORTED_OP, values={"axes": n})
         keyword = padding_keyword(padding if padding is not None else "valid")
         if keyword not in ("valid", "same"):
             raise ShapeError(f"tf.nn.max_pool_with_argmax takes padding 'SAME' or 'VALID' only, not {padding!r} "

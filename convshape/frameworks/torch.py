@@ -289,7 +289,8 @@ class Resample(ResampleRules):
         if any(o < 0 for o in pooled_out):
             shown = ", ".join(str(o) for o in pooled_out[:2]) + ("," + str(pooled_out[2]) if n == 3 else "")
             raise ShapeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
-                             f"{{{shown}}}", framework=self.name, rule=Rule.SIZE_NEGATIVE, values={"output": list(outs)})
+                             f"{{{shown}}}", framework=self.name, rule=Rule.SIZE_NEGATIVE,
+                             values={"output": list(outs)})
         full = [1, 1, *pooled_in]
         for dim in range(2, len(full)):
             if full[dim] <= 0:
@@ -329,12 +330,13 @@ class Resample(ResampleRules):
         kernel_scales: tuple[float | None, ...] = (None,) * n
         outs: tuple[int, ...] | None = sizes
         if recompute:  # Python computes the size; int() of a float raises on nan and infinity
-            for i, s in zip(ins, scales or ()):  # recompute with a size was rejected above, so scales is set
+            assert scales is not None  # recompute with a size was rejected above, so scales is set
+            for i, s in zip(ins, scales):
                 product = float(i) * s  # 0 x inf is NaN
                 if math.isnan(product) or math.isinf(product):
                     raise ShapeError(f"cannot convert float {'NaN' if math.isnan(product) else 'infinity'} to "
                                      f"integer", framework=self.name, rule=Rule.SCALE_NOT_FINITE, values={"scale": s})
-            outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))  # type: ignore[index]
+            outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))
         elif scales is not None:
             kernel_scales = tuple(float(s) for s in scales)
         if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and n == 2):
@@ -428,7 +430,8 @@ class Resample(ResampleRules):
         return (*lead, c // (r * r), h * r, w * r)
 
     def recipe_1d(self, shape: tuple[int, ...], r: int, unshuffle: bool) -> tuple[int, ...]:
-        """The 1-D sub-pixel recipe (Shi et al., CVPR 2016, on one axis), (N, C, W): ``PixelShuffle1D``: ``view(N, C // r, r, W)``
+        """The 1-D sub-pixel recipe (Shi et al., CVPR 2016, on one axis), (N, C, W): ``PixelShuffle1D``:
+        ``view(N, C // r, r, W)``
         -> permute -> ``view(N, C // r, r * W)``; unshuffle: ``view(N, C, W // r, r)`` -> permute ->
         ``view(N, C * r, W // r)``; a view whose element count differs from the input's raises."""
         import math
@@ -582,7 +585,8 @@ class Unpool(UnpoolRules):
         keyword = padding_keyword(padding)
         if keyword and keyword != "valid":
             raise ShapeError(f"MaxUnpool{n}d takes integer padding (that of the MaxPool{n}d it inverts), not "
-                             f"{padding!r}", framework=self.name, rule=Rule.PADDING_KEYWORD, values={"padding": padding})
+                             f"{padding!r}", framework=self.name, rule=Rule.PADDING_KEYWORD,
+                             values={"padding": padding})
         pairs = [(0, 0)] * n if keyword else explicit_padding(padding, n)
         for pb, pa in pairs:
             if pb != pa:

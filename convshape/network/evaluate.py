@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from functools import partial
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from convshape.axes import empty_warnings
 from convshape.errors import Rule, ShapeError
@@ -1061,7 +1061,7 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
 
 
 # ---------------------------------------------------------------------------- public API
-SpecArg = Union[str, Mapping[str, Any], NetworkSpec]
+SpecArg = str | Mapping[str, Any] | NetworkSpec
 
 
 def _spec(spec: SpecArg, input: object, framework: str | None) -> NetworkSpec:

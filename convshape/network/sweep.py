@@ -35,7 +35,8 @@ from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
 from convshape.params import int_range
-from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, _merge, _spec)
+from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
+                                        _merge, _spec)
 
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
 BRUTE_FORCE_LIMIT = 20000
@@ -391,8 +392,9 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
 
     if slopes is None and net.trace(shown if lo <= shown <= hi else hi).hard is not None:
         failed = net.failure(shown if lo <= shown <= hi else hi)
-        return exhaustive(f"the network fails at every size probed (at {failed.size}: {failed.layer}: "  # type: ignore
-                          f"{failed.message})")  # type: ignore[union-attr]
+        assert failed is not None  # the trace at that size failed hard: failure() reports it
+        return exhaustive(f"the network fails at every size probed (at {failed.size}: {failed.layer}: "
+                          f"{failed.message})")
     if slopes is None:
         return exhaustive("a layer scales sizes inexactly (a float scale, or a flattened tensor before a spatial "
                           "layer)")
@@ -418,7 +420,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
             layer = net.spec.layers[names.index(name)]
             slopes_in = [m[i] for i in layer.inputs]
             for other, slope in zip(spatial[1:], slopes_in[1:]):
-                for axis_i, (u, v, mu, mv) in enumerate(zip(spatial[0], other, slopes_in[0], slope)):
+                for u, v, mu, mv in zip(spatial[0], other, slopes_in[0], slope):
                     diff, drift = u - v, (mu - mv) * period
                     if drift == 0:
                         if diff != 0:

@@ -8,7 +8,7 @@ so JSON and piped output never load it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple, Union
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -24,7 +24,7 @@ class Table(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-Block = Union[str, Table]
+Block = str | Table
 
 
 def sizes(values: Sequence[int] | None) -> str:

@@ -232,7 +232,7 @@ def axis_pictures(ex: ExplainResult) -> list[Block]:
     seen: dict[tuple[int, ...], list[int]] = {}
     for a in ex.axes:
         seen.setdefault(tuple(a[1:9]), []).append(a.axis)
-    for key, group in seen.items():
+    for group in seen.values():
         a = ex.axes[group[0]]
         label = ("every axis" if len(group) == len(ex.axes) and len(group) > 1 else
                  "axis " + ", ".join(str(i) for i in group))

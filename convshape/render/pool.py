@@ -85,7 +85,7 @@ def pool_report(result: PoolResult) -> list[Block]:
     seen: dict[tuple[int, ...], list[int]] = {}
     for i, a in enumerate(result.axes):
         seen.setdefault(a[:6], []).append(i)
-    for key, axes in seen.items():
+    for axes in seen.values():
         axis = result.axes[axes[0]]
         if axis.windows:
             label = "every axis" if len(axes) == len(result.axes) and len(axes) > 1 else \

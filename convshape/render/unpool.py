@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from convshape.frameworks import framework_rules, get
 from convshape.render.conv import Block, Table, clip, pad_pair, runs, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.api.unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolAxis, UnpoolResult
+
+A = TypeVar("A")  # an axis of a result
 
 
 def _head(result: AdaptivePoolResult | FractionalResult | UnpoolResult, extra: str = "") -> list[Block]:
@@ -19,10 +21,10 @@ def _head(result: AdaptivePoolResult | FractionalResult | UnpoolResult, extra: s
 
 
 def _tail(result: AdaptivePoolResult | FractionalResult | UnpoolResult) -> list[Block]:
-    return [f"warning: {w}" for w in result.warnings] + [f"note: {n}" for n in result.notes]
+    return [*(f"warning: {w}" for w in result.warnings), *(f"note: {n}" for n in result.notes)]
 
 
-def _groups(axes: Sequence, key: Callable[[object], Hashable]) -> list[tuple[str, object]]:
+def _groups(axes: Sequence[A], key: Callable[[A], Hashable]) -> list[tuple[str, A]]:
     """Axes with the same table share it: ``[(label, first axis), ...]``."""
     seen: dict[Hashable, list[int]] = {}
     for i, a in enumerate(axes):

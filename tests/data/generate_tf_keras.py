@@ -338,8 +338,8 @@ K_CONVT = {1: keras.layers.Conv1DTranspose, 2: keras.layers.Conv2DTranspose, 3: 
 def run_keras(op, inp, kernel, stride, dilation, padding, output_padding, dtype):
     """(result, compute_output_shape spatial or None)."""
     n = len(inp)
-    kwargs = dict(kernel_size=tuple(kernel), strides=tuple(stride), padding=padding,
-                  dilation_rate=tuple(dilation), dtype=dtype)
+    kwargs = {"kernel_size": tuple(kernel), "strides": tuple(stride), "padding": padding,
+              "dilation_rate": tuple(dilation), "dtype": dtype}
     if op == "conv_transpose":
         kwargs["output_padding"] = None if output_padding is None else tuple(output_padding)
     cls = (K_CONV if op == "conv" else K_CONVT)[n]
@@ -443,8 +443,8 @@ padding ([before, after] per spatial axis, values 0..3, occasionally -1) only fo
 tf conv_transpose with output_size: output_size drawn per axis from max(0,(i-1)*s-1) to
 i*s+k+1; for half of these records (to balance accepts and rejections) each axis is drawn
 among the sizes in that range that an isolated scan of the axis (see below) found accepted,
-when there are any, else uniformly. tf conv_transpose without output_size: "accepted_output_sizes" lists, per spatial axis,
-every o in 1..i*s+k+s (d == 1) that the op accepts. 1-D: direct scan. 2-D/3-D: first each axis
+when there are any, else uniformly. tf conv_transpose without output_size: "accepted_output_sizes" lists, per spatial
+axis, every o in 1..i*s+k+s (d == 1) that the op accepts. 1-D: direct scan. 2-D/3-D: first each axis
 is scanned in isolation (other axes replaced by a trivial axis: input 1, kernel 1, stride 1,
 explicit pad (0,0), output 1), then each axis is re-scanned in the real configuration holding
 the other axes at their smallest accepted size (done whenever every other axis has one;
