@@ -46,6 +46,7 @@ TAKES = (Family.CONV, Family.CONV_TRANSPOSE, Family.POOL)
 POOL_KIND = {"maxpool": "max", "avgpool": "avg", "lppool": "lp"}
 DEFAULT_NDIM = 2  # for_all_inputs without a rank: every axis scales alike, shown as a 2-D layer
 BOUND_LIMIT = 64  # kernel, stride, dilation and padding bounds: the search stays small
+MAX_AXES = 8  # spatial axes solve takes (each is searched, then every combination ranked)
 COMBINATION_LIMIT = 20_000  # combinations of per-axis answers enumerated; beyond, each axis's best
 RANKING = ("simplest first: dilation 1, output_padding 0, symmetric padding and the default ceil_mode first; then "
            "(pooling) stride equal to the window; then less total padding, smaller kernel, smaller stride. "
@@ -304,30 +305,133 @@ def _explicit_kind(p: Problem) -> str:
     return str(p.conv.solve_explicit or kind) if p.family == "conv" else str(kind)
 
 
-def _paddings(p: Problem, kernel: int, stride: int, dilation: int) -> list[Pad]:
+def _paddings(p: Problem, kernel: int, stride: int, dilation: int,
+              sums: tuple[int, int] | None = None) -> list[Pad]:
     """Every padding argument tried on one axis, in the framework's own terms, preferred first:
-    keywords first where they are the idiom (tf, keras, jax, onnx), numbers first in torch and caffe."""
+    keywords first where they are the idiom (tf, keras, jax, onnx), numbers first in torch and caffe.
+    ``sums``: only the explicit pairs whose before + after lies in this range (in the pair's own
+    terms; :func:`_pad_sums`), in the same order (keywords are always tried)."""
     eff = rules.effective_kernel(kernel, dilation)
     most = eff - 1 if p.bounds.max_padding is None else p.bounds.max_padding
+    lo_sum, hi_sum = (-2 * BIG, 2 * BIG) if sums is None else sums
     kind = _explicit_kind(p)
     pairs: list[Pad] = []
     if kind == "symmetric":
-        pairs = [(q, q) for q in range(most + 1)]
+        pairs = [(q, q) for q in range(max(0, -(-lo_sum // 2)), min(most, hi_sum // 2) + 1)]
     elif kind == "asymmetric" and p.transposed and p.conv.transposed_dilated_pads:
         # lax.conv_transpose pads the stride-dilated input: lo = eff - 1 - pad_before in torch's
         # terms; hi past eff - 1 adds what output_padding adds elsewhere (up to max(s, d) - 1)
         extra = max(stride, dilation) - 1
-        pairs = [(lo, hi) for lo in range(eff - 1 - most, eff) for hi in range(eff - 1 - most, eff + extra)]
-    elif kind == "asymmetric":
-        pairs = [(a, b) for a in range(most + 1) for b in range(most + 1)
-                 if p.all_splits or 0 <= b - a <= 1]
+        low = eff - 1 - most
+        pairs = [(lo, hi) for lo in range(low, eff)
+                 for hi in range(max(low, lo_sum - lo), min(eff + extra - 1, hi_sum - lo) + 1)]
+    elif kind == "asymmetric" and p.all_splits:
+        pairs = [(a, b) for a in range(most + 1) for b in range(max(0, lo_sum - a), min(most, hi_sum - a) + 1)]
+    elif kind == "asymmetric":  # symmetric or the odd one at the end: a sum of 2a or 2a + 1
+        pairs = [(a, b) for a in range(max(0, -(-lo_sum // 2) - 1), min(most, hi_sum // 2) + 1)
+                 for b in (a, a + 1) if b <= most and lo_sum <= a + b <= hi_sum]
+    if sums is not None and p.transposed and p.conv.transposed_output_shape and kind != "none" \
+            and (0, 0) not in pairs and not p.conv.transposed_dilated_pads:
+        pairs.insert(0, (0, 0))  # stands for auto_pad=NOTSET with output_shape (see _ways): always tried
     words: list[Pad] = list(_keywords(p))
     return pairs + words if p.fw.solve_numbers_first else words + pairs
 
 
-def _ways(p: Problem, kernel: int, stride: int, dilation: int) -> Iterator[Way]:
-    """Every way to configure one axis with this kernel, stride and dilation."""
-    for padding in _paddings(p, kernel, stride, dilation):
+BIG = 1 << 62  # no limit on the padding sums
+
+
+def _pad_sums(p: Problem, kernel: int, stride: int, dilation: int, size: int, target: int) -> tuple[int, int]:
+    """The range of before + after (in the explicit pair's own terms) that can map ``size`` to
+    ``target``: a necessary condition only, with a margin (every framework's output is within
+    two strides of floor((i + P - eff)/s) + 1 forward, or of (i - 1)*s + eff - P + output_padding
+    transposed), so the pairs outside it need not be tried."""
+    eff = rules.effective_kernel(kernel, dilation)
+    margin = _margin(p, stride, dilation)
+    if not p.transposed:
+        centre = (target - 1) * stride + eff - size  # floor((i + P - eff)/s) + 1 = target
+        return centre - margin, centre + margin
+    centre = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0) - target  # P in torch's terms
+    if p.conv.transposed_dilated_pads:  # (lo, hi) of the dilated input: P = 2*(eff - 1) - lo - hi
+        return 2 * (eff - 1) - centre - margin, 2 * (eff - 1) - centre + margin
+    return centre - margin, centre + margin
+
+
+def _margin(p: Problem, stride: int, dilation: int) -> int:
+    """How far (in total padding P) from the floor-division answer a framework's output can be
+    reached: forward, ``floor(x) + 1``, ``ceil(x) + 1``, C++'s truncation + 1 and ceil_mode's drop
+    ``ceil(x)`` (x = (i + P - eff)/s) each equal the target only for P within a stride of
+    ``(target - 1)*s + eff - i`` (a second stride kept as a margin: ONNX's pooling rules need
+    more than one); transposed, within output_padding (< max(s, d)) and two strides."""
+    return 2 * stride + 1 if not p.transposed else 2 * stride + max(stride, dilation)
+
+
+def _may_reach(p: Problem, kernel: int, stride: int, dilation: int, size: int, target: int) -> bool:
+    """A cheap necessary condition for a window to map ``size`` to ``target`` with any padding
+    solve tries (explicit up to the bound, or a keyword's: at most eff - 1 a side), so that
+    solve's work follows the answer, not the bounds."""
+    eff = dilation * (kernel - 1) + 1
+    side = max(eff - 1, p.bounds.max_padding or 0)  # the largest padding a side any candidate has
+    margin = _margin(p, stride, dilation)
+    if not p.transposed:
+        centre = (target - 1) * stride + eff - size  # the total padding floor division needs
+        return centre - margin <= 2 * side and centre + margin >= 0
+    if p.conv.transposed_output_shape and getattr(p.conv, "negative_generated_pads", False):
+        return True  # the ONNX spec's output_shape generates pads of any sign: any target
+    uncropped = (size - 1) * stride + eff
+    # as _plausible: within the padding (at most max(eff, bound) a side) and output_padding
+    return abs(target - uncropped) <= 2 * max(eff, p.bounds.max_padding or 0) + max(stride, dilation) + stride
+
+
+def _eff_ranges(p: Problem, stride: int, size: int, target: int) -> list[tuple[int, int]]:
+    """Effective kernels (inclusive ranges) that may pass :func:`_may_reach` with this stride: a
+    superset, solved from its inequalities, so the windows tried follow the answer."""
+    b = p.bounds
+    top = b.max_dilation * (b.max_kernel - 1) + 1
+    mp = b.max_padding or 0
+    if not p.transposed:
+        margin = 2 * stride + 1
+        low = size - (target - 1) * stride - margin  # centre + margin >= 0
+        # centre - margin <= 2 * max(eff - 1, mp): eff >= grow (the eff - 1 side) or eff <= keep (the mp side)
+        grow = (target - 1) * stride - size - margin + 2
+        keep = 2 * mp + size + margin - (target - 1) * stride
+    else:
+        if p.conv.transposed_output_shape and getattr(p.conv, "negative_generated_pads", False):
+            return [(1, top)]
+        m = max(stride, b.max_dilation) + stride
+        gap = target - (size - 1) * stride  # target - uncropped = gap - eff
+        # gap - eff <= 2 * max(eff, mp) + m
+        low = min(-(-(gap - m) // 3), gap - 2 * mp - m)
+        # eff - gap <= 2 * max(eff, mp) + m: eff >= -gap - m, or eff <= gap + 2 * mp + m
+        grow, keep = -gap - m, gap + 2 * mp + m
+    low = max(low, 1)
+    if grow <= keep + 1:
+        return [(low, top)] if low <= top else []
+    return [(lo, hi) for lo, hi in ((low, min(keep, top)), (max(low, grow), top)) if lo <= hi]
+
+
+def _reaching_windows(p: Problem, size: int, target: int) -> Iterator[tuple[int, int, int]]:
+    """The (kernel, stride, dilation) of :func:`_windows` that pass :func:`_may_reach`, found
+    from :func:`_eff_ranges` (the dilations of each kernel solved, not tried)."""
+    b = p.bounds
+    for stride in range(1, b.max_stride + 1):
+        ranges = _eff_ranges(p, stride, size, target)
+        for kernel in range(1, b.max_kernel + 1):
+            if kernel == 1:
+                dilations: Iterator[int] = iter((1,) if any(lo <= 1 <= hi for lo, hi in ranges) else ())
+            else:
+                dilations = (d for lo, hi in ranges
+                             for d in range(max(1, -(-(lo - 1) // (kernel - 1))),
+                                            min(b.max_dilation, (hi - 1) // (kernel - 1)) + 1))
+            for dilation in dilations:
+                if _may_reach(p, kernel, stride, dilation, size, target):
+                    yield kernel, stride, dilation
+
+
+def _ways(p: Problem, kernel: int, stride: int, dilation: int,
+          sums: tuple[int, int] | None = None) -> Iterator[Way]:
+    """Every way to configure one axis with this kernel, stride and dilation (``sums``: as
+    :func:`_paddings`)."""
+    for padding in _paddings(p, kernel, stride, dilation, sums):
         if isinstance(p.fw, PoolRules):  # pooling (p.kind is set)
             modes = (p.fw.ceil_default, not p.fw.ceil_default) if p.fw.has_ceil_mode else (False,)
             for ceil in modes:
@@ -337,7 +441,7 @@ def _ways(p: Problem, kernel: int, stride: int, dilation: int) -> Iterator[Way]:
             if select == "output_padding":
                 for op in range(max(stride, dilation)):
                     yield Way(padding, None, op, False)
-                if p.fw.transposed_output_shape and (isinstance(padding, str) or padding == (0, 0)):
+                if p.conv.transposed_output_shape and (isinstance(padding, str) or padding == (0, 0)):
                     # ConvTranspose's output_shape: the pads are then generated (explicit pads are
                     # ignored, so one explicit pair stands for auto_pad=NOTSET)
                     yield Way(padding, None, None, True)
@@ -361,7 +465,7 @@ def _windows(p: Problem) -> Iterator[tuple[int, int, int]]:
 
 
 def evaluate(p: Problem, kernel: int, stride: int, dilation: int, way: Way, size: int,
-             target: int | None = None) -> tuple[int, int, int, int] | None:
+             target: int | None = None, checked: bool = False) -> tuple[int, int, int, int] | None:
     """What the framework makes of ``way`` on an axis of ``size``: ``(pad_before, pad_after,
     output_padding, output)`` in torch's terms as the engine reports them, or None where it
     rejects the layer. ``target`` is the output size passed where the framework takes it
@@ -374,8 +478,8 @@ def evaluate(p: Problem, kernel: int, stride: int, dilation: int, way: Way, size
             fw.check(kind, p.ndim, specs, bool(way.ceil_mode))
             c = fw.axes(kind, p.ndim, specs, [way.padding] * p.ndim, bool(way.ceil_mode))[0]
             return c.pad_before, c.pad_after, 0, c.output
-        fw.check_axis(spec)
-        fw.check_layer([spec] * p.ndim, p.transposed)
+        if not checked:  # the checks of the window alone (solve_axis makes them once per window)
+            _check_window_spec(p, spec)
         if p.transposed:
             t = fw.transposed(spec, way.padding, way.output_padding, target if way.sized else None, p.ndim, 0)
             return t.pad_before, t.pad_after, t.output_padding, t.output
@@ -383,6 +487,14 @@ def evaluate(p: Problem, kernel: int, stride: int, dilation: int, way: Way, size
         return pb, pa, 0, fw.conv_output(spec, pb, pa)
     except ShapeError:
         return None
+
+
+def _check_window_spec(p: Problem, spec: AxisSpec) -> None:
+    """The framework's checks of a conv window and layer that do not depend on the padding."""
+    fw = p.fw
+    assert isinstance(fw, ConvRules)
+    fw.check_axis(spec)
+    fw.check_layer([spec] * p.ndim, p.transposed)
 
 
 def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, size: int, target: int) -> bool:
@@ -396,7 +508,7 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
     most = max(eff, p.bounds.max_padding or 0)
     uncropped = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0)
     # the ONNX spec's output_shape generates pads of any sign: every target is reachable there
-    unbounded = way.sized and getattr(p.fw, "negative_generated_pads", False)
+    unbounded = way.sized and getattr(p.conv, "negative_generated_pads", False)
     if abs(target - uncropped) > 2 * most + max(stride, dilation) + stride and not unbounded:
         return False
     if not isinstance(way.padding, tuple):
@@ -441,11 +553,17 @@ def simplicity(s: AxisSolution, p: Problem) -> tuple[int, ...]:
 def solve_axis(p: Problem, size: int, target: int) -> tuple[AxisSolution, ...]:
     """Every answer on one axis that maps ``size`` to ``target``, simplest first."""
     found: dict[tuple[int, ...], list[Way]] = {}
-    for kernel, stride, dilation in _windows(p):
-        for way in _ways(p, kernel, stride, dilation):
+    conv = not isinstance(p.fw, PoolRules)
+    for kernel, stride, dilation in _reaching_windows(p, size, target):
+        if conv:
+            try:
+                _check_window_spec(p, AxisSpec(size, kernel, stride, dilation))
+            except ShapeError:
+                continue  # every padding is rejected with it (evaluate would return None)
+        for way in _ways(p, kernel, stride, dilation, _pad_sums(p, kernel, stride, dilation, size, target)):
             if not _plausible(p, kernel, stride, dilation, way, size, target):
                 continue
-            got = evaluate(p, kernel, stride, dilation, way, size, target)
+            got = evaluate(p, kernel, stride, dilation, way, size, target, checked=conv)
             if got is None or got[3] != target or not _balanced(p, way, got[0], got[1]):
                 continue
             _collect(found, (kernel, stride, dilation, *got[:3]), way)
@@ -748,6 +866,9 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
     else:
         n = ndim or op_ndim or axis_count(input, output_size)
         family = family or "conv"
+    if n > MAX_AXES:
+        raise ShapeError(f"solve takes at most {MAX_AXES} spatial axes in convshape, but got {n}",
+                         rule=Rule.CONVSHAPE_LIMIT, values={"axes": n})
     bounds = Bounds(_bound(max_kernel, "max_kernel", 7), _bound(max_stride, "max_stride", 4),
                     _bound(max_dilation, "max_dilation", 2), _bound(max_padding, "max_padding", None, low=0))
     if limit is not None:

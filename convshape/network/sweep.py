@@ -34,6 +34,7 @@ from math import gcd
 from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
+from convshape.limits import MAX_INPUT
 from convshape.params import int_range
 from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
                                         _merge, _spec)
@@ -373,6 +374,10 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     by default, or only spatial ``axis`` (0-based) with the others as in the spec. ``expect``
     is not checked (it pins one input). Raises ShapeError for a malformed spec or range."""
     lo, hi = int_range(range)
+    if hi > MAX_INPUT:  # every size past it is convshape's limit, not the network's: say so, not the fallback's cap
+        raise ShapeError(f"the range {lo}..{hi} ends past convshape's size limit: give sizes up to {MAX_INPUT} "
+                         f"(a network whose sizes scale exactly is swept over any such range; one that does not, "
+                         f"over at most {BRUTE_FORCE_LIMIT} sizes)", rule=Rule.SWEEP_RANGE, values={"lo": lo, "hi": hi})
     net = _Network(_spec(spec, input, framework), axis)
     shown = net.spec.input[net.positions[axis if axis is not None else 0]]
     notes: list[str] = []
@@ -382,8 +387,9 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     def exhaustive(reason: str) -> SweepResult:
         if hi - lo + 1 > BRUTE_FORCE_LIMIT:
             raise ShapeError(f"{reason}, so the sweep tries every size, and {lo}..{hi} holds {hi - lo + 1} sizes; "
-                             f"give a range of at most {BRUTE_FORCE_LIMIT}", rule=Rule.SWEEP_RANGE,
-                             values={"lo": lo, "hi": hi})
+                             f"give a range of at most {BRUTE_FORCE_LIMIT} sizes for this network (the limit of "
+                             f"trying every size; one whose sizes scale exactly is swept over any range up to "
+                             f"{MAX_INPUT})", rule=Rule.SWEEP_RANGE, values={"lo": lo, "hi": hi})
         valid = _brute(net, lo, hi)
         progressions = compact(valid)
         return SweepResult(net.spec.source, net.spec.framework, axis, net.spec.input, (lo, hi), progressions,

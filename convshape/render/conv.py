@@ -7,7 +7,7 @@ so JSON and piped output never load it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,18 @@ def clip(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], ...]
     half = MAX_ROWS // 2
     gap = tuple("..." if c == 0 else "" for c in range(len(rows[0])))
     return rows[:half] + (gap,) + rows[-half:], (f"({len(rows)} rows; the JSON output lists every one)",)
+
+
+def clip_lazy(count: int, row: Callable[[int], tuple[str, ...]]) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """:func:`clip` of ``tuple(row(i) for i in range(count))``, building only the rows shown
+    (a table of a million sizes costs its 16 rows)."""
+    if count <= MAX_ROWS:
+        return tuple(row(i) for i in range(count)), ()
+    half = MAX_ROWS // 2
+    head = tuple(row(i) for i in range(half))
+    gap = tuple("..." if c == 0 else "" for c in range(len(head[0])))
+    tail = tuple(row(i) for i in range(count - half, count))
+    return head + (gap,) + tail, (f"({count} rows; the JSON output lists every one)",)
 
 
 # ---------------------------------------------------------------------------- reports

@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from convshape.frameworks import framework_rules, get
-from convshape.render.conv import Block, Table, clip, pad_pair, runs, sizes
+from convshape.render.conv import Block, Table, clip, clip_lazy, pad_pair, runs, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.api.unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolAxis, UnpoolResult
@@ -109,9 +109,14 @@ def unpool_report(result: UnpoolResult) -> list[Block]:
                                      "valid outputs", "max pool inputs giving the input"), rows))
     pooled_by = get(result.framework).unpool.pooled_by
     for label, a in _groups(result.axes, lambda a: (a.valid_outputs, a.pool_inputs, a.default)):
-        option_rows, notes = clip(tuple(
-            (str(o), "yes" if o in a.pool_inputs else "no", "default" if o == a.default else "")
-            for o in a.valid_outputs))
+        valid, gives_input = a.valid_outputs, frozenset(a.pool_inputs)  # a set: one lookup per shown row
+
+        def option_row(i: int, valid: tuple[int, ...] = valid, gives_input: frozenset[int] = gives_input,
+                       default: int = a.default) -> tuple[str, ...]:
+            o = valid[i]
+            return (str(o), "yes" if o in gives_input else "no", "default" if o == default else "")
+
+        option_rows, notes = clip_lazy(len(valid), option_row)
         if a.open_ended:
             notes = (*notes, "and every larger size (with the other axes at their defaults)")
         blocks.append(Table(f"Valid output sizes ({label})",
