@@ -196,4 +196,5 @@ class Resample(ResampleRules):
 CONV = Conv()
 POOL = Pool()
 FRAMEWORK = Framework("jax", "JAX", "jax 0.10.2 (jax.lax)", CONV, POOL, resample=Resample(), bias_default=False,
-                      channels_last=True, transposed_groups=False, transposed_weight="k,in,out")
+                      channels_last=True, transposed_groups=False, transposed_weight="k,in,out",
+                      tensor_channels_last=False)  # lax.conv_general_dilated's default lhs spec: NCHW

@@ -307,8 +307,8 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object
             if DATA_FORMATS[data_format][0] != len(shape) - 2:
                 raise spec_error(f"{source}: data_format {data_format} has {len(data_format)} axes but input "
                                  f"{list(shape)} has {len(shape)}", field="data_format")
-    else:
-        data_format = CHANNELS_FIRST.get(len(shape) - 2)
+    else:  # the framework's own default layout (tf, keras: channels last)
+        data_format = (CHANNELS_LAST if _facts(fw).tensor_channels_last else CHANNELS_FIRST).get(len(shape) - 2)
     raw_layers = data.get("layers")
     if not isinstance(raw_layers, Sequence) or isinstance(raw_layers, str) or not raw_layers:
         raise spec_error(f"{source}: 'layers' must be a non-empty list of layer tables ([[layers]] in TOML)",
