@@ -59,8 +59,10 @@ class ConvRules:
     explicit = "asymmetric"
     explicit_transposed = "asymmetric"
     negative_padding = False
-    #: whether output_padding and an explicit output size can be given together (ONNX)
+    #: whether output_padding and an explicit output size can be given together (ONNX, torch)
     output_padding_with_size = False
+    #: with both given, the note saying the output size wins and output_padding is ignored (torch), or ""
+    output_size_overrides_output_padding = ""
     #: the smallest output size the transposed convolution may be asked for (TF accepts an empty 0)
     smallest_transposed_output = 1
     #: where the rules come from

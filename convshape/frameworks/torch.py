@@ -25,6 +25,12 @@ class Conv(ConvRules):
         "same": "stride 1 only; total d*(k-1), the extra at the end (F.pad on the right when odd)",
     }
     transposed_keywords: dict[str, str] = {}
+    # nn.ConvTransposeNd(..., output_padding=p)(x, output_size=...): _output_padding computes output_size - min_size
+    # and never reads self.output_padding (torch 2.13; test/nn/test_convolution.py relies on it)
+    output_padding_with_size = True
+    output_size_overrides_output_padding = ("output_padding={output_padding} is ignored: given output_size, "
+                                            "nn.ConvTranspose's forward computes output_padding = output_size - "
+                                            "the smallest size (torch/nn/modules/conv.py _output_padding)")
     explicit = "asymmetric"  # nn.ConvNd pads symmetrically; before:after means nn.ZeroPadNd / F.pad first
     explicit_transposed = "symmetric"
     sources = {
