@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from convshape.errors import Rule, ShapeError
+from convshape.limits import check_int64, check_padding
 
 if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
     from fractions import Fraction
@@ -36,7 +37,7 @@ def parse_int(text: str, name: str, what: str = "an integer") -> int:
     digits = word[1:] if word[:1] in ("+", "-") else word
     if not (digits.isascii() and digits.isdigit()):
         raise ShapeError(f"{name} must be {what}, but got {text!r}", rule=Rule.NOT_AN_INTEGER, values={name: text})
-    return int(word)
+    return check_int64(name, int(word))
 
 
 def _int(text: str, name: str) -> int:
@@ -74,7 +75,7 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
     if isinstance(value, bool):
         raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER, values={name: value})
     if isinstance(value, int):
-        items = [value]
+        items = [check_int64(name, value)]
     elif isinstance(value, str):
         if not value.strip():
             raise ShapeError(f"{name} is empty", rule=Rule.NOT_AN_INTEGER, values={name: value})
@@ -85,7 +86,7 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
             if isinstance(part, bool) or not isinstance(part, (int, str)):
                 raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
-            items.append(part if isinstance(part, int) else _int(part, name))
+            items.append(check_int64(name, part) if isinstance(part, int) else _int(part, name))
     else:
         raise ShapeError(f"{name} must be an integer or a list of integers, but got {value!r}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
@@ -109,7 +110,7 @@ def _pair(part: object, name: str) -> PadPair:
     if isinstance(part, bool):
         raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER, values={name: part})
     if isinstance(part, int):
-        return (part, part)
+        return (check_int64(name, part), part)
     if isinstance(part, str):
         if ":" in part:
             pieces = part.split(":")
@@ -121,7 +122,7 @@ def _pair(part: object, name: str) -> PadPair:
         return (n, n)
     if isinstance(part, Sequence) and len(part) == 2 and all(isinstance(p, int) and not isinstance(p, bool)
                                                               for p in part):
-        return (part[0], part[1])
+        return (check_int64(name, part[0]), check_int64(name, part[1]))
     raise ShapeError(f"{name} must be an integer, a (before, after) pair or a keyword, but got {part!r}",
                      rule=Rule.NOT_AN_INTEGER, values={name: part})
 
@@ -137,7 +138,9 @@ def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[P
     else:
         raise ShapeError(f"{name} must be an integer, before:after, or a keyword, but got {value!r}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
-    return tuple(_broadcast([_pair(p, name) for p in parts], name, ndim))
+    pairs = tuple(_broadcast([_pair(p, name) for p in parts], name, ndim))
+    check_padding(pairs, name)  # convshape's limit (limits.MAX_PADDING): int32, as TF and Caffe store sizes
+    return pairs
 
 
 def format_padding(value: PadArg) -> str:
@@ -237,8 +240,12 @@ def tensor_shape(value: ShapeArg, name: str = "input", smallest: int | None = 0)
     for part in parts:
         try:
             dim = part if isinstance(part, int) and not isinstance(part, bool) else parse_int(str(part), name)
-        except ShapeError:
+        except ShapeError as exc:
+            if exc.rule == Rule.CONVSHAPE_LIMIT:
+                raise
             dim = None
+        if dim is not None:
+            check_int64(name, dim)
         if dim is None or isinstance(part, bool) or (smallest is not None and dim < smallest):
             kind = "integers" if smallest is None else "non-negative integers" if smallest == 0 else \
                 f"integers >= {smallest}"
