@@ -37,7 +37,7 @@ def parse_int(text: str, name: str, what: str = "an integer") -> int:
     digits = word[1:] if word[:1] in ("+", "-") else word
     if not (digits.isascii() and digits.isdigit()):
         raise ShapeError(f"{name} must be {what}, but got {text!r}", rule=Rule.NOT_AN_INTEGER, values={name: text})
-    return check_int64(name, int(word))
+    return int(word)
 
 
 def _int(text: str, name: str) -> int:
@@ -75,7 +75,7 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
     if isinstance(value, bool):
         raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER, values={name: value})
     if isinstance(value, int):
-        items = [check_int64(name, value)]
+        items = [value]
     elif isinstance(value, str):
         if not value.strip():
             raise ShapeError(f"{name} is empty", rule=Rule.NOT_AN_INTEGER, values={name: value})
@@ -86,7 +86,7 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
             if isinstance(part, bool) or not isinstance(part, (int, str)):
                 raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
-            items.append(check_int64(name, part) if isinstance(part, int) else _int(part, name))
+            items.append(part if isinstance(part, int) else _int(part, name))
     else:
         raise ShapeError(f"{name} must be an integer or a list of integers, but got {value!r}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
