@@ -122,7 +122,7 @@ def _build() -> list[Op]:
                    (f"fractionalmaxpool{d}",), f"fractional-maxpool{d}"))
         add(Op(f"upsample{d}", Family.RESAMPLE, n, None, _RESAMPLE,
                (f"upsampling{d}", f"UpSampling{D}", f"UpsamplingNearest{d}",
-                *((f"UpsamplingBilinear{d}",) if n == 2 else ())), "upsample"))
+                *((f"UpsamplingBilinear{d}",) if n == 2 else ())), f"upsample{d}"))
         add(Op(f"batchnorm{d}", Family.NORM, n, None, _NORM, (f"batch-normalization{d}",), None))
         if n < 3:
             add(Op(f"depthwise-conv{d}", Family.DEPTHWISE_CONV, n, None, (*_WINDOW, "depth_multiplier", "bias"),

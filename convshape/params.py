@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from convshape.errors import Rule, ShapeError
+from convshape.limits import check_int64, check_padding
 
 if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
     from fractions import Fraction
@@ -110,7 +111,7 @@ def _pair(part: object, name: str) -> PadPair:
     if isinstance(part, bool):
         raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER, values={name: part})
     if isinstance(part, int):
-        return (part, part)
+        return (check_int64(name, part), part)
     if isinstance(part, str):
         if ":" in part:
             pieces = part.split(":")
@@ -122,7 +123,7 @@ def _pair(part: object, name: str) -> PadPair:
         return (n, n)
     if isinstance(part, Sequence) and len(part) == 2 and all(isinstance(p, int) and not isinstance(p, bool)
                                                               for p in part):
-        return (part[0], part[1])
+        return (check_int64(name, part[0]), check_int64(name, part[1]))
     raise ShapeError(f"{name} must be an integer, a (before, after) pair or a keyword, but got {part!r}",
                      rule=Rule.NOT_AN_INTEGER, values={name: part})
 
@@ -138,7 +139,9 @@ def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[P
     else:
         raise ShapeError(f"{name} must be an integer, before:after, or a keyword, but got {value!r}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
-    return tuple(_broadcast([_pair(p, name) for p in parts], name, ndim))
+    pairs = tuple(_broadcast([_pair(p, name) for p in parts], name, ndim))
+    check_padding(pairs, name)  # convshape's limit (limits.MAX_PADDING): int32, as TF and Caffe store sizes
+    return pairs
 
 
 def format_padding(value: PadArg) -> str:
@@ -238,8 +241,12 @@ def tensor_shape(value: ShapeArg, name: str = "input", smallest: int | None = 0)
     for part in parts:
         try:
             dim = part if isinstance(part, int) and not isinstance(part, bool) else parse_int(str(part), name)
-        except ShapeError:
+        except ShapeError as exc:
+            if exc.rule == Rule.CONVSHAPE_LIMIT:
+                raise
             dim = None
+        if dim is not None:
+            check_int64(name, dim)
         if dim is None or isinstance(part, bool) or (smallest is not None and dim < smallest):
             kind = "integers" if smallest is None else "non-negative integers" if smallest == 0 else \
                 f"integers >= {smallest}"

@@ -54,7 +54,7 @@ def test_interpolate_json_contract():
                  "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["op"] == "interpolate2d" and data["framework"] == "torch" and data["mode"] == "bilinear"
+    assert data["op"] == "interpolate" and data["framework"] == "torch" and data["mode"] == "bilinear"
     assert data["input"] == [64, 48] and data["output"] == [21, 16]
     assert data["align_corners"] is False and data["recompute_scale_factor"] is True
     axis = data["axes"][0]
@@ -79,7 +79,7 @@ def test_keras_and_tf():
 def test_keras_resizing_with_size():
     """-f keras --size is keras.layers.Resizing(height, width) (values from keras 3.15.1 / tensorflow 2.21)."""
     data = json.loads(run("interpolate", "--i", "10", "--size", "10,12", "-f", "keras", "--json").output)
-    assert data["layer"] == "keras.layers.Resizing" and data["op"] == "interpolate2d" and data["mode"] == "bilinear"
+    assert data["layer"] == "keras.layers.Resizing" and data["op"] == "interpolate" and data["mode"] == "bilinear"
     assert data["input"] == [10, 10] and data["output"] == [10, 12] and data["axes"][1]["scale_used"] is None
     data = json.loads(run("resize", "--i", "375,500", "--size", "224,224", "-f", "keras", "--pad-to-aspect-ratio",
                           "--mode", "nearest", "--antialias", "--json").output)
@@ -103,7 +103,7 @@ def test_pixel_shuffle_json_has_the_whole_shape():
     assert data["shape"] == [2, 16, 16, 3] and data["data_format"] == "NHWC"
     data = json.loads(run("subpixel", "--i", "64x8192x32", "--r", "2", "-f", "tf", "--data-format", "nwc",
                           "--json").output)
-    assert data["shape"] == [64, 16384, 16] and data["op"] == "pixel-shuffle1d"
+    assert data["shape"] == [64, 16384, 16] and data["op"] == "pixel-shuffle"
 
 
 def test_pixel_shuffle_table():
@@ -240,3 +240,47 @@ def test_json_does_not_import_rich():
             "except SystemExit: pass\n"
             "assert 'rich' not in sys.modules, 'rich was imported'")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+# issue 10 #2: an alias that names a dimension fixes the rank; one value applies to every axis.
+# keras.layers.UpSampling2D(2) on (1, 64, 64, 3) gives (1, 128, 128, 3) (keras 3.15); UpSampling1D would give 128.
+@pytest.mark.parametrize("command,args,output", [
+    ("UpSampling2D", ["--i", "64", "--scale", "2", "-f", "keras"], [128, 128]),
+    ("UpSampling3D", ["--i", "4", "--scale", "2", "-f", "keras"], [8, 8, 8]),
+    ("UpSampling1D", ["--i", "64", "--scale", "2", "-f", "keras"], [128]),
+    ("upsampling2d", ["--i", "8", "--scale", "2"], [16, 16]),
+    ("Upsample2d", ["--i", "8,6", "--scale", "2"], [16, 12]),
+    ("upsample3d", ["--i", "8", "--size", "5"], [5, 5, 5]),
+    ("UpsamplingNearest2d", ["--i", "7", "--scale", "3"], [21, 21]),
+])
+def test_ranked_upsampling_alias_fixes_the_rank(command, args, output):
+    result = run(command, *args, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["output"] == output and data["op"] == f"upsample{len(output)}d"
+    if "keras" in args:
+        assert data["layer"] == f"keras.layers.UpSampling{len(output)}D"
+
+
+@pytest.mark.parametrize("args", [["upsampling2d", "--i", "8,8,8", "--scale", "2"],
+                                  ["upsample2d", "--i", "8", "--scale", "2", "--ndim", "3"],
+                                  ["UpSampling1D", "--i", "8,8", "--scale", "2", "-f", "keras"]])
+def test_ranked_upsampling_alias_rejects_another_rank(args):
+    result = run(*args, "--json")
+    assert result.exit_code == 2 and "spatial axes" in json.loads(result.stdout)["error"]
+
+
+@pytest.mark.parametrize("args", [["upsample", "--i", "8", "--scale", "2"], ["upsample", "--i", "8,8", "--scale", "2"],
+                                  ["UpSampling2D", "--i", "8", "--scale", "2", "-f", "keras"],
+                                  ["interpolate", "--i", "8,8", "--scale", "2"], ["resize", "--i", "8", "--scale", "2"],
+                                  ["pixel-shuffle", "--i", "1x4x2x2", "--r", "2"],
+                                  ["pixel-unshuffle", "--i", "1x1x4x4", "--r", "2"],
+                                  ["subpixel", "--i", "1x8x4", "--r", "2", "-f", "tf", "--data-format", "NWC"]])
+def test_report_headers_name_real_commands(args):
+    """issue 10 #2: no upsample2d-without-a-command, interpolate2d or pixel-shuffle2d in the headers."""
+    from convshape.cli.main import COMMANDS
+
+    names = {name for name, _, _ in COMMANDS}
+    header = run(*args).output.splitlines()[0].split(" · ")[0]
+    assert header in names, header
+    assert json.loads(run(*args, "--json").output)["op"] in names

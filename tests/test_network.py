@@ -383,7 +383,32 @@ def test_network_overrides_input_and_framework():
     assert network(spec, input=[2, 3, 64, 48]).output == (2, 8, 64, 48)
     assert network(spec, input="2x3x64x48").output == (2, 8, 64, 48)
     assert network(spec, framework="keras").framework == "keras"
-    assert network(spec, framework="keras").layers[0].weight_shape == ((3, 3, 3, 8), (8,))
+    # keras reads a tensor channels-last unless told (issue 10 #1): [1, 3, 32, 32] is 3 rows of 32 channels
+    assert network(spec, framework="keras").layers[0].weight_shape == ((3, 3, 32, 8), (8,))
+    assert network(spec, framework="keras", input=[1, 32, 32, 3]).layers[0].weight_shape == ((3, 3, 3, 8), (8,))
+
+
+# issue 10 #1: the default layout follows the framework. Keras 3.15 Conv2D(32, 3, padding="same") on
+# (1, 28, 28, 3) gives (1, 28, 28, 32) with a (3, 3, 3, 32) kernel (keras' data_format "channels_last"
+# default); torch and onnx are NCHW; jax is lax.conv_general_dilated's default ("NCHW", "OIHW", "NCHW").
+@pytest.mark.parametrize("framework,input,shape,data_format", [
+    ("tf", "1x28x28x3", (1, 28, 28, 32), "NHWC"),
+    ("keras", "1x28x28x3", (1, 28, 28, 32), "NHWC"),
+    ("keras", "1x100x3", (1, 100, 32), "NWC"),
+    ("tf", "1x8x28x28x3", (1, 8, 28, 28, 32), "NDHWC"),
+    ("torch", "1x3x28x28", (1, 32, 28, 28), "NCHW"),
+    ("onnx", "1x3x28x28", (1, 32, 28, 28), "NCHW"),
+    ("caffe", "1x3x28x28", (1, 32, 28, 28), "NCHW"),
+    ("jax", "1x3x28x28", (1, 32, 28, 28), "NCHW"),
+])
+def test_default_data_format_follows_the_framework(framework, input, shape, data_format):
+    n = len(shape) - 2
+    pad = 1 if framework == "caffe" else "same"  # caffe takes numbers only, keras keywords only
+    report = chain(input, [f"conv{n}d 32 k=3 p={pad}"], framework=framework)
+    assert report.data_format == data_format and only(report).shape == shape
+    spec = {"input": [int(v) for v in input.split("x")], "framework": framework,
+            "layers": [{"op": f"conv{n}d", "out_channels": 32, "kernel": 3, "padding": pad}]}
+    assert network(spec).output == shape
 
 
 def test_adaptive_pool_in_a_network():

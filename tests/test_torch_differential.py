@@ -140,10 +140,88 @@ def test_valid_outputs_are_exactly_what_torch_accepts():
                 accepted.add(size)
         context = f"sizes={sizes} kernel={kernel} stride={stride} padding={padding} dilation={dilation}"
         if ours_valid is None:
-            # convshape rejects output_padding=0: torch must too, and may accept only larger paddings
+            # convshape rejects output_padding=0: torch must too, and may accept only larger paddings or
+            # output sizes (issue 10 #4), which convshape must accept exactly
             assert isinstance(torch_transposed(sizes, kernel, stride, padding, dilation, (0,)), Exception), context
-            continue
+            ours_valid = set()
+            for op in range(0, max(stride[0], dilation[0]) + 2):
+                got = ours(lambda: conv_transpose(sizes, kernel, stride, padding, dilation, (op,), ndim=1))
+                ours_valid |= set() if isinstance(got, ShapeError) else {got.output[0]}
+            for size in range(max(1, base - stride[0] - 1), base + 2 * stride[0] + 2):
+                got = ours(lambda: conv_transpose(sizes, kernel, stride, padding, dilation, output_size=(size,),
+                                                  ndim=1))
+                ours_valid |= set() if isinstance(got, ShapeError) else {got.output[0]}
         assert ours_valid == accepted, context
+
+
+def torch_module_both(sizes, kernel, stride, padding, dilation, output_padding, output_size):
+    """nn.ConvTransposeNd(..., output_padding=...)(x, output_size=...): output shape or the exception."""
+    n = len(sizes)
+    try:
+        layer = MODULE_T[n](1, 1, kernel, stride=stride, padding=padding, dilation=dilation, bias=False,
+                            output_padding=output_padding)
+        return tuple(layer(torch.zeros(1, 1, *sizes), output_size=list(output_size)).shape[2:])
+    except (RuntimeError, ValueError) as exc:
+        return exc
+
+
+def test_output_size_with_output_padding_and_empty_defaults_match_torch():
+    """issue 10 #3 and #4: the module's output_padding is ignored when output_size is given (torch 2.13
+    computes output_size - min_size), and output_size selects sizes on axes whose default output is 0
+    or negative (input 1, k 4, s 3, p 2 gives 0 by default; output_size 1 and 2 are accepted)."""
+    rng = random.Random(17)
+    rejected = accepted_small = 0
+    for _ in range(N_CASES * 2):
+        n = rng.choice((1, 1, 2))
+        sizes = tuple(rng.randint(1, 5) for _ in range(n))
+        kernel = tuple(rng.randint(1, 7) for _ in range(n))
+        stride = tuple(rng.choice((1, 2, 3, 4)) for _ in range(n))
+        dilation = tuple(rng.choice((1, 1, 2, 3)) for _ in range(n))
+        # paddings around the one that empties the default output ((i-1)s + d(k-1) + 1 = 2p)
+        padding = tuple(max(0, ((i - 1) * s + d * (k - 1) + 1) // 2 + rng.randint(-2, 1))
+                        for i, k, s, d in zip(sizes, kernel, stride, dilation))
+        output_padding = tuple(rng.choice((0, 1, 2, 3, 5, -1)) for _ in range(n)) if rng.random() < 0.6 else None
+        base = [(i - 1) * s - 2 * p + d * (k - 1) + 1 for i, k, s, p, d in zip(sizes, kernel, stride, padding,
+                                                                                dilation)]
+        wanted = tuple(b + rng.randint(-1, s) for b, s in zip(base, stride))
+        expected = torch_module_both(sizes, kernel, stride, padding, dilation, output_padding or 0, wanted)
+        got = ours(lambda: conv_transpose(sizes, kernel, stride, padding, dilation, output_padding, wanted,
+                                          ndim=n))
+        context = (f"sizes={sizes} kernel={kernel} stride={stride} padding={padding} dilation={dilation} "
+                   f"output_padding={output_padding} o={wanted}")
+        if not isinstance(expected, Exception) and 0 in expected and isinstance(got, ShapeError):
+            assert "oneDNN backend" in str(got), context  # torch's oneDNN backend skips the output check
+            continue
+        rejected += agree(expected, got, context)
+        accepted_small += not isinstance(expected, Exception) and min(base) <= 0
+    assert rejected > N_CASES // 10 and accepted_small > N_CASES // 20, (rejected, accepted_small)
+
+
+@pytest.mark.parametrize("output_padding, output_size, expected", [(1, 9, None), (1, 11, 11), (1, 12, 12),
+                                                                     (5, 12, 12), (-1, 11, 11)])
+def test_module_output_padding_is_ignored_with_output_size(output_padding, output_size, expected):
+    """torch 2.13: nn.ConvTranspose2d(1, 1, 3, stride=2, output_padding=1)(x 5x5, output_size=11) is 11x11."""
+    real = torch_module_both((5, 5), (3, 3), (2, 2), (0, 0), (1, 1), output_padding, (output_size,) * 2)
+    got = ours(lambda: conv_transpose("5,5", 3, 2, 0, 1, output_padding, output_size))
+    if expected is None:
+        assert isinstance(real, Exception) and isinstance(got, ShapeError)
+        return
+    assert real == (expected, expected) == got.output
+    assert any("output_padding" in note and "ignored" in note for note in got.notes)
+
+
+@pytest.mark.parametrize("output_size, expected", [(0, None), (1, 1), (2, 2), (3, None)])
+def test_output_size_where_the_default_is_empty(output_size, expected):
+    """torch 2.13: nn.ConvTranspose2d(1, 1, 4, stride=3, padding=2) on 1x1 gives 0 by default (rejected),
+    and accepts output_size 1 and 2."""
+    real = torch_module_both((1, 1), (4, 4), (3, 3), (2, 2), (1, 1), 0, (output_size,) * 2)
+    got = ours(lambda: conv_transpose("1,1", 4, 3, 2, output_size=output_size))
+    if expected is None:
+        # 0: torch's oneDNN backend (a 4x4 kernel) returns an empty tensor, as convshape's rejection says
+        assert isinstance(got, ShapeError)
+        assert isinstance(real, Exception) or (real == (0, 0) and "oneDNN" in str(got)), (real, got)
+        return
+    assert real == (expected, expected) == got.output
 
 
 def test_output_size_selection_matches_torch():

@@ -275,3 +275,26 @@ def test_seed_pixel_shuffle_1d_recipe_matches_torch():
             assert isinstance(got, ShapeError) and first_line(expected) in got.message, (shape, r, expected, got)
         else:
             assert got.shape == expected, (shape, r)
+
+
+@pytest.mark.parametrize("mode", ("nearest", "nearest-exact", "area", "linear", "bilinear", "bicubic", "trilinear",
+                                  "lanczos"))
+def test_every_mode_on_every_rank_matches_torch(mode):
+    """issue 10 #5: each mode's rank rule (bicubic and lanczos 4-D only, linear 3-D, bilinear 4-D, trilinear
+    5-D, antialias 4-D bilinear/bicubic/lanczos only), on 3-D, 4-D and 5-D inputs, with and without
+    antialias and align_corners, against F.interpolate and nn.Upsample: same shape or torch's own words."""
+    for n in (1, 2, 3):
+        for antialias in (False, True):
+            for align_corners in (None, False, True):
+                for api, call in ((interpolate, lambda x: F.interpolate(x, scale_factor=2, mode=mode,
+                                                                        align_corners=align_corners,
+                                                                        antialias=antialias)),
+                                  (upsample, lambda x: torch.nn.Upsample(scale_factor=2, mode=mode,
+                                                                         align_corners=align_corners)(x))):
+                    if api is upsample and antialias:
+                        continue  # nn.Upsample has no antialias
+                    expected = torch_shape(lambda: call(torch.zeros(1, 1, *([5] * n))))
+                    got = ours(lambda: api(5, scale=2, mode=mode, align_corners=align_corners, antialias=antialias,
+                                           ndim=n))
+                    compare(expected, got, f"{api.__name__} mode={mode} n={n} antialias={antialias} "
+                                           f"align_corners={align_corners}", lambda r: (1, 1, *r.output))

@@ -332,6 +332,11 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
                          values={"output_padding": output_padding, "output_size": output_size})
     ops = per_axis(output_padding, "output_padding", n) if output_padding is not None else (None,) * n
     sizes = per_axis(output_size, "output_size", n) if output_size is not None else (None,) * n
+    overridden: tuple[str, ...] = ()
+    if output_padding is not None and output_size is not None and fw.output_size_overrides_output_padding:
+        shown_op = str(ops[0]) if len(set(ops)) == 1 else ",".join(map(str, ops))
+        overridden = (fw.output_size_overrides_output_padding.format(output_padding=shown_op),)
+        ops = (None,) * n  # the output size alone selects (torch)
 
     def one(axis: int, spec: AxisSpec, pad: Pad) -> TransposedAxis:
         try:
@@ -353,7 +358,7 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
         reached = each_axis(lambda axis, spec, _: reach(fw, spec, wanted[axis], n, axis), specs, pads)
     return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
                                empty_warnings([a.output for a in axes], fw.name),
-                               tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)))
+                               tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)) + overridden)
 
 
 class FrameworkInfo(NamedTuple):

@@ -216,7 +216,9 @@ def _interpolate(layer_name: str, input: IntArg, size: IntArg, scale: ScaleArg, 
     if align_corners and any(a.scale is not None for a in axes):
         notes.append("align_corners=True: the kernel ignores the scale and samples at (input-1)/(output-1)")
     warnings.extend(empty_warnings(outs, fw.name))
-    return InterpolateResult(f"{layer_name}{n}d", fw.name, done.layer, mode, align_corners, recompute_scale_factor,
+    # the command that computes it: upsample1d/2d/3d fix the rank; interpolate has no ranked command
+    op = f"{layer_name}{n}d" if layer_name == "upsample" else layer_name
+    return InterpolateResult(op, fw.name, done.layer, mode, align_corners, recompute_scale_factor,
                              antialias, axes, tuple(warnings), tuple(notes))
 
 
@@ -293,7 +295,7 @@ def _pixel_shuffle(input: ShapeArg, factor: int, data_format: str | None, framew
     rank = len(shape)
     channel_axis = {"NCHW": rank - 3, "NHWC": 3, "NCW": 1, "NWC": 2}[fmt]
     spatial = {"NCHW": (rank - 2, rank - 1), "NHWC": (1, 2), "NCW": (2,), "NWC": (1,)}[fmt]
-    op = f"pixel-{'un' if unshuffle else ''}shuffle{len(spatial)}d"
+    op = f"pixel-{'un' if unshuffle else ''}shuffle"  # the command's name (no ranked commands)
     warnings.extend(empty_warning(i, fw.name) for i, a in enumerate(spatial) if out[a] == 0 and shape[a] != 0)
     return PixelShuffleResult(op, fw.name, rules.shuffle_layers[fmt].format(**_shuffle_words(unshuffle)), fmt, factor,
                               shape, out, channel_axis, spatial, tuple(warnings), tuple(notes))

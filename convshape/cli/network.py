@@ -76,7 +76,7 @@ def make_chain() -> click.Command:
     @click.command("chain", epilog=epilog(
         'chain --input 1x3x224x224 "conv2d 64 k=7 s=2 p=3" "maxpool2d k=3 s=2 p=1"',
         'chain --input 1x16x5x5 "depthwise-conv2d k=3" "conv2d 32 k=1" --json',
-        'chain --input 1x1x28x28 -f keras "conv2d 32 k=3 p=same" "maxpool2d k=2" flatten "dense 10"',
+        'chain --input 1x28x28x1 -f keras "conv2d 32 k=3 p=same" "maxpool2d k=2" flatten "dense 10"',
         notes="A layer is the op, then its out_channels (or out_features, factor, output_size) where it has "
               "them, then key=value with short or long names: k kernel, s stride, p padding, d dilation, "
               "g groups, o output_size, op output_padding, name, inputs=a+b (skip connections).\n" + NOTES))
@@ -85,7 +85,8 @@ def make_chain() -> click.Command:
     @click.argument("layers", nargs=-1, required=True)
     @click.option("--data-format", "data_format", default=None, metavar="FORMAT",
                   help="NCHW, NHWC, NCDHW, NDHWC, NCW, NWC, channels-first or channels-last "
-                       "(default: channels-first).")
+                       "(default: the framework's: tf and keras channels-last, torch, onnx, caffe and "
+                       "jax (lax.conv_general_dilated's NCHW) channels-first).")
     @_framework_option("torch")
     @_JSON
     def command(input: str, layers: tuple[str, ...], data_format: str | None, framework: str,

@@ -10,7 +10,7 @@ import click
 from convshape import params
 from convshape.api import resample
 from convshape.cli.common import FrameworkChoice, epilog, run
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError
 
 INTERPOLATE_EPILOG = epilog(
     "{name} --i 37 --scale 1.5",
@@ -23,6 +23,20 @@ INTERPOLATE_EPILOG = epilog(
           "integer size factor; Resizing: --size is height,width), tf (tf.image.resize: --size only),\n"
           "onnx (Resize: --scale or --size),\n"
           "jax (jax.image.resize: --size and --mode only). caffe has none (a Deconvolution: conv-transpose2d).")
+
+RANKED_EPILOG = {
+    1: epilog("upsample1d --i 37 --scale 2", "upsample1d --i 37 --scale 1.5 --mode linear --json",
+              "upsample1d --i 100 --scale 3 -f keras",
+              notes="One spatial axis (torch nn.Upsample on N, C, W; keras UpSampling1D)."),
+    2: epilog("upsample2d --i 64 --scale 2", "upsample2d --i 64,48 --scale 1/3 --mode bilinear --json",
+              "upsample2d --i 28 --scale 2 -f keras --mode bilinear",
+              notes="Two spatial axes (torch nn.Upsample on N, C, H, W; keras UpSampling2D): one value applies to "
+                    "both."),
+    3: epilog("upsample3d --i 16 --scale 2", "upsample3d --i 16,32,32 --scale 2 --mode trilinear --json",
+              "upsample3d --i 8 --scale 2 -f keras",
+              notes="Three spatial axes (torch nn.Upsample on N, C, D, H, W; keras UpSampling3D): one value applies "
+                    "to all three."),
+}
 
 SHUFFLE_EPILOG = epilog(
     "pixel-shuffle --input 1x9x4x4 --r 3",
@@ -50,10 +64,12 @@ def _parsed(parse: Callable[[Any], Any]) -> Callable[[click.Context, click.Param
 
 
 def make_interpolate(name: str) -> click.Command:
-    api = resample.upsample if name == "upsample" else resample.interpolate
-    layer = "torch.nn.Upsample" if name == "upsample" else "torch.nn.functional.interpolate"
+    """``interpolate`` / ``upsample`` (any rank), or ``upsample1d/2d/3d`` (the rank its name fixes)."""
+    rank = int(name[-2]) if name[-1] == "d" and name[-2].isdigit() else None
+    api = resample.upsample if name.startswith("upsample") else resample.interpolate
+    layer = "torch.nn.Upsample" if name.startswith("upsample") else "torch.nn.functional.interpolate"
 
-    @click.command(name, epilog=INTERPOLATE_EPILOG.format(name=name))
+    @click.command(name, epilog=INTERPOLATE_EPILOG.format(name=name) if rank is None else RANKED_EPILOG[rank])
     @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                   help="Input size per spatial axis (one value applies to every axis).")
     @click.option("--size", "--o", "--output-size", "size", default=None, metavar="N[,N...]",
@@ -77,7 +93,7 @@ def make_interpolate(name: str) -> click.Command:
                   help="keras Resizing: resize the centred window with the output's aspect ratio (same output).")
     @click.option("--pad-to-aspect-ratio", "pad_to_aspect_ratio", is_flag=True,
                   help="keras Resizing: pad the input to the output's aspect ratio first (same output).")
-    @click.option("--ndim", "ndim", default=None, type=click.IntRange(1, 3),
+    @click.option("--ndim", "ndim", default=rank, type=click.IntRange(1, 3), hidden=rank is not None,
                   help="Spatial axes when every value is a single number (default: the mode's, else 1; tf and "
                        "keras --size 2).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
@@ -87,13 +103,19 @@ def make_interpolate(name: str) -> click.Command:
                 recompute_scale_factor: bool | None, antialias: bool, keep_aspect_ratio_policy: str | None,
                 crop_to_aspect_ratio: bool, pad_to_aspect_ratio: bool, ndim: int | None, framework: str,
                 as_json: bool) -> None:
-        run(as_json, lambda: api(input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
-                                 framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy,
-                                 crop_to_aspect_ratio=crop_to_aspect_ratio, pad_to_aspect_ratio=pad_to_aspect_ratio),
-            "render.resample.interpolate_report")
+        def compute() -> Any:
+            if rank is not None and ndim != rank:
+                raise ShapeError(f"{name} has {rank} spatial axes, but got ndim={ndim}", rule=Rule.AXIS_COUNT,
+                                 values={"ndim": ndim})
+            return api(input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
+                       framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy,
+                       crop_to_aspect_ratio=crop_to_aspect_ratio, pad_to_aspect_ratio=pad_to_aspect_ratio)
+
+        run(as_json, compute, "render.resample.interpolate_report")
 
     command.help = (f"Output size of an interpolation / upsampling layer ({layer} by default) per axis, with the "
-                    f"framework's exact float rounding, and the scale each axis samples with.")
+                    f"framework's exact float rounding, and the scale each axis samples with."
+                    + (f" {rank} spatial axes (UpSampling{rank}D): one value applies to every axis." if rank else ""))
     return command
 
 

@@ -59,8 +59,10 @@ class ConvRules:
     explicit = "asymmetric"
     explicit_transposed = "asymmetric"
     negative_padding = False
-    #: whether output_padding and an explicit output size can be given together (ONNX)
+    #: whether output_padding and an explicit output size can be given together (ONNX, torch)
     output_padding_with_size = False
+    #: with both given, the note saying the output size wins and output_padding is ignored (torch), or ""
+    output_size_overrides_output_padding = ""
     #: the smallest output size the transposed convolution may be asked for (TF accepts an empty 0)
     smallest_transposed_output = 1
     #: where the rules come from
@@ -559,15 +561,15 @@ class Framework:
     A family left out is the base rules object, which rejects every layer of it explicitly."""
 
     __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool",
-                 "bias_default", "channels_last", "transposed_groups", "transposed_weight", "groups_words",
-                 "batchnorm_batch_check")
+                 "bias_default", "channels_last", "tensor_channels_last", "transposed_groups", "transposed_weight",
+                 "groups_words", "batchnorm_batch_check")
 
     def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
                  resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
                  fractional: FractionalRules = NO_FRACTIONAL, unpool: UnpoolRules = NO_UNPOOL,
                  bias_default: bool = True, channels_last: bool = False, transposed_groups: bool = True,
                  transposed_weight: str = "in,out,k", groups_words: str = "torch",
-                 batchnorm_batch_check: bool = False) -> None:
+                 batchnorm_batch_check: bool = False, tensor_channels_last: bool | None = None) -> None:
         self.name = name
         self.title = title
         self.versions = versions
@@ -579,8 +581,12 @@ class Framework:
         self.unpool = bind(unpool, name)
         #: whether convolution layers have a bias unless told otherwise (tf.nn and jax.lax ops have none)
         self.bias_default = bias_default
-        #: weights and tensors with the spatial axes first, channels last (tf, keras, jax)
+        #: weights stored with the spatial axes first, channels last (tf, keras, flax)
         self.channels_last = channels_last
+        #: a whole tensor's default layout: channels last (NWC / NHWC / NDHWC: tf, keras) or first (NCW /
+        #: NCHW / NCDHW: torch, onnx, caffe, and jax, whose lax.conv_general_dilated defaults to
+        #: dimension_numbers ("NCHW", "OIHW", "NCHW")); by default as the weights
+        self.tensor_channels_last = channels_last if tensor_channels_last is None else tensor_channels_last
         #: whether a transposed convolution takes groups
         self.transposed_groups = transposed_groups
         #: a transposed convolution's weight layout: "in,out,k" (torch), "k,out,in" (tf, keras), "k,in,out" (flax)

@@ -8,6 +8,8 @@ from typing import Any
 from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
+from convshape.limits import INT64_MAX, INT64_MIN
+from convshape.limits import shown as shown_int
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis
 from convshape.rules.pool import window_count
 
@@ -180,6 +182,10 @@ class Resample(ResampleRules):
                       "(jax.image.scale_and_translate takes one, with the output shape as well)", Rule.SIZE_REQUIRED)
         if mode not in MODES:
             raise err(f'Unknown resize method "{mode}"', Rule.MODE_UNKNOWN, mode=mode)
+        for axis, o in enumerate(sizes):
+            if not INT64_MIN <= o <= INT64_MAX:  # convshape's words: XLA array dimensions are int64
+                raise err(f"shape[{axis}] = {shown_int(o)} does not fit int64 (XLA array dimensions are int64: -2**63 "
+                          f"to {INT64_MAX})", Rule.SIZE_OVERFLOW, output=shown_int(o))
         current = list(ins)  # nearest resizes one axis after the other
         for axis, (i, o) in enumerate(zip(ins, sizes)):
             current[axis] = max(o, 0)
@@ -196,4 +202,5 @@ class Resample(ResampleRules):
 CONV = Conv()
 POOL = Pool()
 FRAMEWORK = Framework("jax", "JAX", "jax 0.10.2 (jax.lax)", CONV, POOL, resample=Resample(), bias_default=False,
-                      channels_last=True, transposed_groups=False, transposed_weight="k,in,out")
+                      channels_last=True, transposed_groups=False, transposed_weight="k,in,out",
+                      tensor_channels_last=False)  # lax.conv_general_dilated's default lhs spec: NCHW

@@ -9,6 +9,8 @@ from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        UnpoolRules)
+from convshape.limits import INT64_MAX, INT64_MIN
+from convshape.limits import shown as shown_int
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input
 
@@ -321,6 +323,10 @@ class Resample(ResampleRules):
         if scales is not None:
             used: tuple[float, ...] = tuple(float32(s) for s in scales)
         else:
+            for axis, o in enumerate(sizes or ()):  # Resize's sizes input is an int64 tensor
+                if not INT64_MIN <= o <= INT64_MAX:
+                    raise err(f"sizes[{axis}] = {shown_int(o)} does not fit int64 (Resize's sizes input is an int64 "
+                              f"tensor: -2**63 to {INT64_MAX})", Rule.SIZE_OVERFLOW, output=shown_int(o))
             for axis, (i, o) in enumerate(zip(ins, sizes or ())):
                 if i == 0 and o != 0:  # "Dimension" counts N and C
                     raise err(f"Input dim is zero but required output dim is non-zero. Cannot scale 0 by any factor "

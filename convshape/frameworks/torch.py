@@ -9,6 +9,7 @@ from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules, Framework, Pad, PoolRules,
                                        ResampleRules, UnpoolRules, empty_warnings, torch_shape)
+from convshape.limits import INT64_MAX, INT64_MIN
 from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
 
 
@@ -25,6 +26,12 @@ class Conv(ConvRules):
         "same": "stride 1 only; total d*(k-1), the extra at the end (F.pad on the right when odd)",
     }
     transposed_keywords: dict[str, str] = {}
+    # nn.ConvTransposeNd(..., output_padding=p)(x, output_size=...): _output_padding computes output_size - min_size
+    # and never reads self.output_padding (torch 2.13; test/nn/test_convolution.py relies on it)
+    output_padding_with_size = True
+    output_size_overrides_output_padding = ("output_padding={output_padding} is ignored: given output_size, "
+                                            "nn.ConvTranspose's forward computes output_padding = output_size - "
+                                            "the smallest size (torch/nn/modules/conv.py _output_padding)")
     explicit = "asymmetric"  # nn.ConvNd pads symmetrically; before:after means nn.ZeroPadNd / F.pad first
     explicit_transposed = "symmetric"
     sources = {
@@ -243,7 +250,6 @@ KERNELS = {("nearest", 1): "upsample_nearest1d", ("nearest", 2): "upsample_neare
            ("bilinear", 2): "upsample_bilinear2d", ("trilinear", 3): "upsample_trilinear3d",
            ("bicubic", 2): "upsample_bicubic2d", ("lanczos", 2): "_upsample_lanczos2d_aa"}
 AXIS_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
-INT64_MAX = 2 ** 63 - 1
 
 
 class Resample(ResampleRules):
@@ -366,9 +372,9 @@ class Resample(ResampleRules):
                 raise torch_err("value cannot be converted to type int64_t without overflow", Rule.SIZE_OVERFLOW,
                                 scale=list(scales))
             outs = tuple(scaled_output(ins[i], scales[i]) for i in range(n))
-        elif recompute:  # Python ints reach the C++ binding, which unpacks int64
+        else:  # sizes (given, or recomputed in Python) reach the C++ binding, which unpacks int64
             for axis, out in enumerate(outs):
-                if not -2 ** 63 <= out <= INT64_MAX:
+                if not INT64_MIN <= out <= INT64_MAX:
                     raise torch_err(f"{kernel}(): argument 'output_size' failed to unpack the object at pos "
                                     f"{axis + 1} with error \"Overflow when unpacking long long", Rule.SIZE_OVERFLOW,
                                     output=out)

@@ -24,6 +24,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.ops import OPS as ALL_OPS
 from convshape.ops import Family, Op, did_you_mean, suggest
 from convshape.ops import find as find_op
+from convshape.limits import MAX_CHANNELS, MAX_INPUT, check_limit
 from convshape.params import parse_int, tensor_shape
 from convshape.rules import effective_kernel
 
@@ -164,15 +165,24 @@ def _shape(value: object, where: str, field: str) -> tuple[int, ...]:
     if isinstance(value, str):
         try:
             items = tensor_shape(value, field, smallest=None)
-        except ShapeError:
+        except ShapeError as exc:
+            if exc.rule == Rule.CONVSHAPE_LIMIT:
+                raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field=field) from None
             raise spec_error(f"{where}: {field} must be a shape like 1x3x224x224 or a list of integers, "
                              f"but got {value!r}", field=field) from None
     elif isinstance(value, Sequence) and value and all(isinstance(v, int) and not isinstance(v, bool)
                                                        for v in value):
-        items = tensor_shape(value, field, smallest=None)
+        try:
+            items = tensor_shape(value, field, smallest=None)
+        except ShapeError as exc:
+            raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field=field) from None
     else:
         raise spec_error(f"{where}: {field} must be a list of integers like [1, 3, 224, 224], but got {value!r}",
                          field=field)
+    try:  # every size, channels and batch included: convshape's limit (int32, as TF and Caffe store sizes)
+        check_limit(field, items, MAX_INPUT)
+    except ShapeError as exc:
+        raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field=field) from None
     if field != "expect" and any(v < 1 for v in items):
         raise spec_error(f"{where}: every size in {field} must be at least 1, but got {list(items)}", field=field)
     return tuple(items)
@@ -188,11 +198,16 @@ def _value(key: str, value: object, where: str) -> object:
     if key in _INT_KEYS:
         if isinstance(value, str):
             try:
-                return parse_int(value, key)
-            except ShapeError:
-                pass
+                value = parse_int(value, key)
+            except ShapeError as exc:
+                if exc.rule == Rule.CONVSHAPE_LIMIT:
+                    raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field=key) from None
         if isinstance(value, bool) or not isinstance(value, int):
             raise spec_error(f"{where}: {key} must be an integer, but got {value!r}", field=key)
+        try:  # channels, features, groups, factors: convshape's limit (int32, as TF and Caffe store them)
+            check_limit(key, (abs(value),), MAX_CHANNELS)
+        except ShapeError as exc:
+            raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field=key) from None
         return value
     if isinstance(value, Mapping):
         raise spec_error(f"{where}: {key} must be a number, a list or a string, but got a table", field=key)
@@ -307,8 +322,8 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object
             if DATA_FORMATS[data_format][0] != len(shape) - 2:
                 raise spec_error(f"{source}: data_format {data_format} has {len(data_format)} axes but input "
                                  f"{list(shape)} has {len(shape)}", field="data_format")
-    else:
-        data_format = CHANNELS_FIRST.get(len(shape) - 2)
+    else:  # the framework's own default layout (tf, keras: channels last)
+        data_format = (CHANNELS_LAST if _facts(fw).tensor_channels_last else CHANNELS_FIRST).get(len(shape) - 2)
     raw_layers = data.get("layers")
     if not isinstance(raw_layers, Sequence) or isinstance(raw_layers, str) or not raw_layers:
         raise spec_error(f"{source}: 'layers' must be a non-empty list of layer tables ([[layers]] in TOML)",
@@ -412,7 +427,9 @@ def parse_chain(input: object, layers: Sequence[str], *, framework: str = "torch
 def _int_word(word: str, where: str) -> int:
     try:
         return parse_int(word, "channels")
-    except ShapeError:
+    except ShapeError as exc:
+        if exc.rule == Rule.CONVSHAPE_LIMIT:
+            raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field="channels") from None
         raise spec_error(f"{where}: expected a number of channels (or key=value), but got {word!r}",
                          field=word) from None
 
