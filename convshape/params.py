@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
-from convshape.errors import Rule, ShapeError
+from convshape.errors import Rule, ShapeError, quote
 
 if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
     from fractions import Fraction
@@ -35,7 +35,7 @@ def parse_int(text: str, name: str, what: str = "an integer") -> int:
     word = text.strip()
     digits = word[1:] if word[:1] in ("+", "-") else word
     if not (digits.isascii() and digits.isdigit()):
-        raise ShapeError(f"{name} must be {what}, but got {text!r}", rule=Rule.NOT_AN_INTEGER, values={name: text})
+        raise ShapeError(f"{name} must be {what}, but got {quote(text)}", rule=Rule.NOT_AN_INTEGER, values={name: text})
     return int(word)
 
 
@@ -72,7 +72,8 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
             raise ShapeError(f"{name} is required", rule=Rule.MISSING, values={name: None})
         value = default
     if isinstance(value, bool):
-        raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER, values={name: value})
+        raise ShapeError(f"{name} must be an integer, but got {quote(value)}", rule=Rule.NOT_AN_INTEGER,
+                         values={name: value})
     if isinstance(value, int):
         items = [value]
     elif isinstance(value, str):
@@ -83,11 +84,11 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
         items = []
         for part in value:
             if isinstance(part, bool) or not isinstance(part, (int, str)):
-                raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
+                raise ShapeError(f"{name} must hold integers, but got {quote(part)}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
             items.append(part if isinstance(part, int) else _int(part, name))
     else:
-        raise ShapeError(f"{name} must be an integer or a list of integers, but got {value!r}",
+        raise ShapeError(f"{name} must be an integer or a list of integers, but got {quote(value)}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
     return tuple(_broadcast(items, name, ndim))
 
@@ -100,21 +101,22 @@ def padding_keyword(value: PadArg) -> str | None:
         if word in PADDING_KEYWORDS:
             return word
         if word and word[0].isalpha():
-            raise ShapeError(f"unknown padding keyword {value!r}; expected a number, before:after, or one of "
+            raise ShapeError(f"unknown padding keyword {quote(value)}; expected a number, before:after, or one of "
                              + ", ".join(PADDING_KEYWORDS), rule=Rule.UNKNOWN_PADDING, values={"padding": value})
     return None
 
 
 def _pair(part: object, name: str) -> PadPair:
     if isinstance(part, bool):
-        raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER, values={name: part})
+        raise ShapeError(f"{name} must hold integers, but got {quote(part)}", rule=Rule.NOT_AN_INTEGER,
+                         values={name: part})
     if isinstance(part, int):
         return (part, part)
     if isinstance(part, str):
         if ":" in part:
             pieces = part.split(":")
             if len(pieces) != 2:
-                raise ShapeError(f"{name} takes before:after per axis, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
+                raise ShapeError(f"{name} takes before:after per axis, but got {quote(part)}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
             return (_int(pieces[0], name), _int(pieces[1], name))
         n = _int(part, name)
@@ -122,7 +124,7 @@ def _pair(part: object, name: str) -> PadPair:
     if isinstance(part, Sequence) and len(part) == 2 and all(isinstance(p, int) and not isinstance(p, bool)
                                                               for p in part):
         return (part[0], part[1])
-    raise ShapeError(f"{name} must be an integer, a (before, after) pair or a keyword, but got {part!r}",
+    raise ShapeError(f"{name} must be an integer, a (before, after) pair or a keyword, but got {quote(part)}",
                      rule=Rule.NOT_AN_INTEGER, values={name: part})
 
 
@@ -135,7 +137,7 @@ def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[P
     elif isinstance(value, Sequence):
         parts = list(value)
     else:
-        raise ShapeError(f"{name} must be an integer, before:after, or a keyword, but got {value!r}",
+        raise ShapeError(f"{name} must be an integer, before:after, or a keyword, but got {quote(value)}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
     return tuple(_broadcast([_pair(p, name) for p in parts], name, ndim))
 
@@ -157,7 +159,7 @@ def parse_number(text: str | int | float, name: str) -> float | int:
     ``1.5`` / ``1e-3`` / ``inf`` are floats, ``1/3`` is ``float(1) / float(3)`` as Python computes
     it. ASCII only, no ``_``: the same characters :func:`parse_int` takes, plus a float's."""
     if isinstance(text, bool):
-        raise ShapeError(f"{name} must be a number, but got {text!r}", rule=Rule.NOT_A_NUMBER, values={name: text})
+        raise ShapeError(f"{name} must be a number, but got {quote(text)}", rule=Rule.NOT_A_NUMBER, values={name: text})
     if isinstance(text, (int, float)):
         return text
     word = text.strip()
@@ -170,7 +172,7 @@ def parse_number(text: str | int | float, name: str) -> float | int:
         return int(word) if word.lstrip("+-").isdigit() else float(word)
     except (ValueError, ZeroDivisionError):
         raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
-                         f"but got {text!r}", rule=Rule.NOT_A_NUMBER, values={name: text}) from None
+                         f"but got {quote(text)}", rule=Rule.NOT_A_NUMBER, values={name: text}) from None
 
 
 def is_scalar(value: object) -> bool:
@@ -214,7 +216,7 @@ def fraction_values(value: Union[str, int, "Fraction", Sequence[Union[str, int, 
             else:
                 raise ValueError(part)
         except (ShapeError, ValueError, ZeroDivisionError):
-            raise ShapeError(f"{name} must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule=Rule.NOT_A_NUMBER,
+            raise ShapeError(f"{name} must be N or 1/N (e.g. 2 or 1/2), but got {quote(part)}", rule=Rule.NOT_A_NUMBER,
                              values={name: part}) from None
     return tuple(found)
 
@@ -242,7 +244,7 @@ def tensor_shape(value: ShapeArg, name: str = "input", smallest: int | None = 0)
         if dim is None or isinstance(part, bool) or (smallest is not None and dim < smallest):
             kind = "integers" if smallest is None else "non-negative integers" if smallest == 0 else \
                 f"integers >= {smallest}"
-            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 ({kind}), but got {value!r}",
+            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 ({kind}), but got {quote(value)}",
                              rule=Rule.BAD_SHAPE, values={name: value})
         dims.append(dim)
     if not dims:
@@ -259,13 +261,13 @@ def int_range(value: object, name: str = "range") -> tuple[int, int]:
         try:
             lo, hi = (parse_int(p, name) for p in parts) if len(parts) == 2 else (1, parse_int(parts[0], name))
         except ShapeError:
-            raise ShapeError(f"{name} must look like 1..4096, but got {value!r}", rule=Rule.BAD_RANGE,
+            raise ShapeError(f"{name} must look like 1..4096, but got {quote(value)}", rule=Rule.BAD_RANGE,
                              values={name: value}) from None
     elif isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
                                                                  for v in value):
         lo, hi = value
     else:
-        raise ShapeError(f"{name} must be two integers lo..hi, but got {value!r}", rule=Rule.BAD_RANGE,
+        raise ShapeError(f"{name} must be two integers lo..hi, but got {quote(value)}", rule=Rule.BAD_RANGE,
                          values={name: value})
     if lo < 1 or hi < lo:
         raise ShapeError(f"{name} must satisfy 1 <= lo <= hi, but got lo={lo}, hi={hi}", rule=Rule.BAD_RANGE,
