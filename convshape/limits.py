@@ -14,6 +14,7 @@ from convshape.model import AxisSpec
 MAX_INPUT = 2**31 - 1  # int32 sizes, as TF and Caffe store them
 MAX_WINDOW = 65536  # kernel, stride, dilation: keeps the listed valid sizes (one per stride step) small
 MAX_WINDOWS = 1 << 20  # adaptive windows listed per axis (--json lists every one)
+MAX_DIGITS = 1000  # digits of an integer read from text: far beyond any size, below Python's 4,300-digit int() limit
 
 
 def check_limit(name: str, values: Iterable[int], limit: int = MAX_INPUT, low: int | None = None) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from convshape.errors import Rule, ShapeError, quote
+from convshape.limits import MAX_DIGITS
 
 if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
     from fractions import Fraction
@@ -36,6 +37,9 @@ def parse_int(text: str, name: str, what: str = "an integer") -> int:
     digits = word[1:] if word[:1] in ("+", "-") else word
     if not (digits.isascii() and digits.isdigit()):
         raise ShapeError(f"{name} must be {what}, but got {quote(text)}", rule=Rule.NOT_AN_INTEGER, values={name: text})
+    if len(digits) > MAX_DIGITS:  # int() itself refuses 4,300 digits with a ValueError
+        raise ShapeError(f"{name} has {len(digits):,} digits; convshape reads integers of at most {MAX_DIGITS:,} digits",
+                         rule=Rule.CONVSHAPE_LIMIT, values={name: quote(text)})
     return int(word)
 
 
