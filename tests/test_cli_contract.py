@@ -67,6 +67,7 @@ HOSTILE: list[tuple[list[str], int, str | None]] = [
     (["frameworks", "--bogus"], 2, "unknown-option"),
     (["conv2d", "--i", "8", "--k", "3", "extra"], 2, "usage"),
     (["chain", "--input", "1x3x8x8"], 2, "missing"),
+    (["check", UNET, "--i"], 2, "bad-option"),  # with --json: Click took "--json" as the value of --i
     (["sweep", UNET, "--axis", "x"], 2, "bad-option"),
     (["lppool2d", "--i", "8", "--k", "2", "--norm-type", "x"], 2, "bad-option"),
     (["check", DIRECTORY], 2, "file"),  # a directory as a spec
@@ -145,6 +146,16 @@ def test_usage_errors_are_one_line_in_clicks_words() -> None:
     assert result.stderr.endswith("unknown framework 'trch'; did you mean torch or pytorch?\n")
 
 
+def test_an_option_is_not_taken_as_another_options_value() -> None:
+    """Found by the fuzz: `check 8 --i --json` printed a text report (Click read --json as the input)."""
+    result = invoke(["check", UNET, "--i", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"error": "option '--i' requires an argument", "rule": "bad-option",
+                                         "framework": None}
+    result = invoke(["conv2d", "--p", "-1", "--i", "8", "--k", "3", "--json"])  # a negative value is a value
+    assert result.exit_code == 1 and json.loads(result.stdout)["rule"] == "negative-padding"
+
+
 def test_an_svg_that_cannot_be_written_is_exit_2_and_only_the_error(tmp_path: Path) -> None:
     """Item 15: exit 1 with the success object on stdout before; now exit 2 and one error object."""
     target = tmp_path / "missing" / "x.svg"
@@ -202,8 +213,8 @@ def test_quote_and_shorten() -> None:
 
 
 # ------------------------------------------------------------------ a fuzz over argument lists
-COMMANDS = ["conv2d", "conv1d", "conv-transpose1d", "maxpool2d", "avgpool1d", "lppool1d", "upsample",
-            "interpolate", "pixel-shuffle", "adaptive-avgpool1d", "maxunpool1d", "fractional-maxpool2d",
+COMMANDS = ["conv2d", "conv1d", "conv-transpose1d", "conv-transpose2d", "maxpool2d", "avgpool1d", "lppool1d",
+            "upsample", "interpolate", "pixel-shuffle", "adaptive-avgpool1d", "maxunpool1d", "fractional-maxpool2d",
             "explain", "solve", "summary", "check", "sweep", "chain", "frameworks", "conv2", "Conv"]
 OPTIONS = ["--i", "--k", "--s", "--p", "--d", "-f", "--o", "--scale", "--r", "--json", "--compare", "--explain",
            "--svg", "--bogus", "--range", "--axis", "--input", "--ceil-mode", "--mode", "--output-padding"]

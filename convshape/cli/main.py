@@ -110,6 +110,8 @@ class LazyAliasGroup(click.Group):
             own = tuple(n for n in self.factories if find(n) is None) + tuple(self.alias_names)
             raise NoSuchCommand(unknown_command(cmd_name, own))
         _, command, rest = super().resolve_command(ctx, [name or cmd_name, *args[1:]])
+        if command is not None:
+            no_option_as_value(command, rest, ctx)
         return (command.name if command else None), command, rest
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -134,6 +136,20 @@ class LazyAliasGroup(click.Group):
 RANKLESS = ("1d and 3d names alike. Names without a rank (ONNX's Conv, ConvTranspose, MaxPool, AveragePool, LpPool, MaxUnpool, "
             "GlobalAveragePool; Caffe's Deconvolution) take it from --i: as many axes as values, 2 for one value. "
             "Names are matched without regard to case, '-', '_' and '.'.")
+
+
+def no_option_as_value(command: click.Command, args: Sequence[str], ctx: click.Context) -> None:
+    """Raise Click's "requires an argument" when an option that takes a value is followed by another
+    of the command's options (``--i --json``): Click would take ``--json`` as the value, and the
+    command would answer in text to a caller who asked for JSON."""
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    names = {name for p in options for name in (*p.opts, *p.secondary_opts)}
+    takes_value = {name for p in options if not p.is_flag and not p.count for name in p.opts}
+    for j, word in enumerate(args[:-1]):
+        if word == "--":
+            return
+        if word in takes_value and args[j + 1] in names:
+            raise click.BadOptionUsage(word, f"Option '{word}' requires an argument.", ctx)
 
 
 def rank_from_args(args: Sequence[str]) -> int:
