@@ -106,9 +106,9 @@ HOSTILE: list[tuple[list[str], int, str | None]] = [
 
 @pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
 @pytest.mark.parametrize("args, code, rule", HOSTILE, ids=[" ".join(a)[:60] for a, _, _ in HOSTILE])
-def test_hostile_invocations_keep_the_contract(tmp_path: Path, args: list[str], code: int, rule: str | None,
-                                               as_json: bool) -> None:
-    os.chdir(tmp_path)  # nothing a test writes lands in the tree
+def test_hostile_invocations_keep_the_contract(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str],
+                                               code: int, rule: str | None, as_json: bool) -> None:
+    monkeypatch.chdir(tmp_path)  # nothing a test writes lands in the tree
     argv = [*args, "--json"] if as_json else list(args)
     result = invoke(argv)
     data = assert_contract(argv, result)
