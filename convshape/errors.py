@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
+
+#: the most characters of a user's value an error message echoes (a 1 MB kernel string gives a short line)
+ECHO_LIMIT = 80
 
 
 class Rule(str, Enum):
@@ -20,6 +24,7 @@ class Rule(str, Enum):
     AXIS = "axis"
     AXIS_COUNT = "axis-count"
     BAD_RANGE = "bad-range"
+    BAD_OPTION = "bad-option"
     BAD_SHAPE = "bad-shape"
     BAD_SPEC = "bad-spec"
     CAUSAL_RANK = "causal-rank"
@@ -36,6 +41,7 @@ class Rule(str, Enum):
     EMPTY_MAX_POOL = "empty-max-pool"
     EXPECT = "expect"
     EXPLICIT_PADDING = "explicit-padding"
+    FILE = "file"
     FACTOR_INTEGER = "factor-integer"
     FACTOR_OVERFLOW = "factor-overflow"
     FACTOR_POSITIVE = "factor-positive"
@@ -100,10 +106,13 @@ class Rule(str, Enum):
     STRIDES_WITH_DILATION = "strides-with-dilation"
     SWEEP_RANGE = "sweep-range"
     UNKNOWN_FRAMEWORK = "unknown-framework"
+    UNKNOWN_COMMAND = "unknown-command"
     UNKNOWN_KIND = "unknown-kind"
     UNKNOWN_OP = "unknown-op"
+    UNKNOWN_OPTION = "unknown-option"
     UNKNOWN_PADDING = "unknown-padding"
     UNSUPPORTED_OP = "unsupported-op"
+    USAGE = "usage"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -119,7 +128,38 @@ class Rule(str, Enum):
 
 _USAGE = frozenset({Rule.NOT_AN_INTEGER, Rule.NOT_A_NUMBER, Rule.BAD_SHAPE, Rule.AXIS_COUNT, Rule.UNKNOWN_PADDING,
                     Rule.MISSING, Rule.UNKNOWN_FRAMEWORK, Rule.CONVSHAPE_LIMIT, Rule.UNKNOWN_OP,
-                    Rule.OPTION_NOT_APPLICABLE, Rule.BAD_SPEC, Rule.BAD_RANGE, Rule.SWEEP_RANGE})
+                    Rule.OPTION_NOT_APPLICABLE, Rule.BAD_SPEC, Rule.BAD_RANGE, Rule.SWEEP_RANGE,
+                    # the command line itself (Click's parser, unreadable or unwritable files): cli/ raises them
+                    Rule.USAGE, Rule.BAD_OPTION, Rule.UNKNOWN_OPTION, Rule.UNKNOWN_COMMAND, Rule.FILE})
+
+
+def quote(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)`` as an error message echoes it: at most ``limit`` characters of a long value,
+    then "…" and its length, so a 1 MB argument gives a one-line error."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= limit:
+        return repr(value)
+    shown = repr(text[:limit]) if isinstance(value, str) else text[:limit]
+    return f"{shown}… ({len(text):,} characters)"
+
+
+#: a quoted run or a run of digits longer than ECHO_LIMIT: an echoed value nobody shortened at its source
+#: (a quote opens after a non-word character and closes before one: 'a' and 'b' is two values, not one)
+_N = ECHO_LIMIT + 1
+_LONG = re.compile(rf"(?<![\w'\"])(?:'[^'\n]{{{_N},}}'|\"[^\"\n]{{{_N},}}\")(?![\w'\"])|\d{{{_N},}}")
+
+
+def shorten(message: str, limit: int = ECHO_LIMIT) -> str:
+    """``message`` with every echoed value longer than ``limit`` shortened as :func:`quote` does: the
+    one place every error line passes (ShapeError and the CLI's messages from Click), so no error
+    repeats a huge argument whichever code built it."""
+    def short(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if run[0] in "'\"":
+            return f"{run[:limit + 1]}{run[0]}… ({len(run) - 2:,} characters)"
+        return f"{run[:limit]}… ({len(run):,} digits)"
+
+    return _LONG.sub(short, message) if len(message) > limit else message
 
 
 class ShapeError(ValueError):
@@ -141,5 +181,5 @@ class ShapeError(ValueError):
         self.framework = framework
         self.rule = Rule(rule)  # a rule id that is not in Rule is a bug: ValueError here, at once
         self.values = dict(values or {})
-        self.message = message
+        self.message = message = shorten(message)
         super().__init__(f"{framework}: {message}" if framework else message)

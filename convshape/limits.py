@@ -27,6 +27,7 @@ MAX_PADDING = MAX_INPUT  # explicit padding, each side (negative: at least -MAX_
 MAX_CHANNELS = MAX_INPUT  # a tensor's channels and batch, out_channels, out_features, groups
 MAX_WINDOW = 65536  # kernel, stride, dilation: keeps the listed valid sizes (one per stride step) small
 MAX_WINDOWS = 1 << 20  # adaptive windows listed per axis (--json lists every one)
+MAX_DIGITS = 1000  # digits of an integer read from text: far beyond any size, below Python's 4,300-digit int() limit
 
 
 def shown(value: int) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, NamedTuple
 
-from convshape.errors import Rule, ShapeError
+from convshape.errors import Rule, ShapeError, quote
 
 
 class Family(Enum):
@@ -196,7 +196,7 @@ def lookup(name: str) -> Op:
     """The op ``name`` names; raises :class:`ShapeError` (rule ``unknown-op``) offering the nearest names."""
     op = find(name) if isinstance(name, str) else None
     if op is None:
-        raise ShapeError(f"unknown op {name!r}" + did_you_mean(suggest(str(name))), rule=Rule.UNKNOWN_OP,
+        raise ShapeError(f"unknown op {quote(name)}" + did_you_mean(suggest(str(name))), rule=Rule.UNKNOWN_OP,
                          values={"op": name})
     return op
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from convshape.errors import Rule, ShapeError
-from convshape.limits import check_int64, check_padding
+from convshape.errors import Rule, ShapeError, quote
+from convshape.limits import MAX_DIGITS, check_int64, check_padding
 
 if TYPE_CHECKING:  # fractions loads decimal: only solve needs it, and imports it there
     from fractions import Fraction
@@ -36,7 +36,10 @@ def parse_int(text: str, name: str, what: str = "an integer") -> int:
     word = text.strip()
     digits = word[1:] if word[:1] in ("+", "-") else word
     if not (digits.isascii() and digits.isdigit()):
-        raise ShapeError(f"{name} must be {what}, but got {text!r}", rule=Rule.NOT_AN_INTEGER, values={name: text})
+        raise ShapeError(f"{name} must be {what}, but got {quote(text)}", rule=Rule.NOT_AN_INTEGER, values={name: text})
+    if len(digits) > MAX_DIGITS:  # int() itself refuses 4,300 digits with a ValueError
+        raise ShapeError(f"{name} has {len(digits):,} digits; convshape reads integers of at most {MAX_DIGITS:,} "
+                         f"digits", rule=Rule.CONVSHAPE_LIMIT, values={name: quote(text)})
     return int(word)
 
 
@@ -73,7 +76,7 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
             raise ShapeError(f"{name} is required", rule=Rule.MISSING, values={name: None})
         value = default
     if isinstance(value, bool):
-        raise ShapeError(f"{name} must be an integer, but got {value!r}", rule=Rule.NOT_AN_INTEGER,
+        raise ShapeError(f"{name} must be an integer, but got {quote(value)}", rule=Rule.NOT_AN_INTEGER,
                          values={name: value})
     if isinstance(value, int):
         items = [value]
@@ -85,11 +88,11 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
         items = []
         for part in value:
             if isinstance(part, bool) or not isinstance(part, (int, str)):
-                raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
+                raise ShapeError(f"{name} must hold integers, but got {quote(part)}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
             items.append(part if isinstance(part, int) else _int(part, name))
     else:
-        raise ShapeError(f"{name} must be an integer or a list of integers, but got {value!r}",
+        raise ShapeError(f"{name} must be an integer or a list of integers, but got {quote(value)}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
     return tuple(_broadcast(items, name, ndim))
 
@@ -102,21 +105,22 @@ def padding_keyword(value: PadArg) -> str | None:
         if word in PADDING_KEYWORDS:
             return word
         if word and word[0].isalpha():
-            raise ShapeError(f"unknown padding keyword {value!r}; expected a number, before:after, or one of "
+            raise ShapeError(f"unknown padding keyword {quote(value)}; expected a number, before:after, or one of "
                              + ", ".join(PADDING_KEYWORDS), rule=Rule.UNKNOWN_PADDING, values={"padding": value})
     return None
 
 
 def _pair(part: object, name: str) -> PadPair:
     if isinstance(part, bool):
-        raise ShapeError(f"{name} must hold integers, but got {part!r}", rule=Rule.NOT_AN_INTEGER, values={name: part})
+        raise ShapeError(f"{name} must hold integers, but got {quote(part)}", rule=Rule.NOT_AN_INTEGER,
+                         values={name: part})
     if isinstance(part, int):
         return (check_int64(name, part), part)
     if isinstance(part, str):
         if ":" in part:
             pieces = part.split(":")
             if len(pieces) != 2:
-                raise ShapeError(f"{name} takes before:after per axis, but got {part!r}", rule=Rule.NOT_AN_INTEGER,
+                raise ShapeError(f"{name} takes before:after per axis, but got {quote(part)}", rule=Rule.NOT_AN_INTEGER,
                                  values={name: part})
             return (_int(pieces[0], name), _int(pieces[1], name))
         n = _int(part, name)
@@ -124,7 +128,7 @@ def _pair(part: object, name: str) -> PadPair:
     if isinstance(part, Sequence) and len(part) == 2 and all(isinstance(p, int) and not isinstance(p, bool)
                                                               for p in part):
         return (check_int64(name, part[0]), check_int64(name, part[1]))
-    raise ShapeError(f"{name} must be an integer, a (before, after) pair or a keyword, but got {part!r}",
+    raise ShapeError(f"{name} must be an integer, a (before, after) pair or a keyword, but got {quote(part)}",
                      rule=Rule.NOT_AN_INTEGER, values={name: part})
 
 
@@ -137,7 +141,7 @@ def explicit_padding(value: PadArg, ndim: int, name: str = "padding") -> tuple[P
     elif isinstance(value, Sequence):
         parts = list(value)
     else:
-        raise ShapeError(f"{name} must be an integer, before:after, or a keyword, but got {value!r}",
+        raise ShapeError(f"{name} must be an integer, before:after, or a keyword, but got {quote(value)}",
                          rule=Rule.NOT_AN_INTEGER, values={name: value})
     pairs = tuple(_broadcast([_pair(p, name) for p in parts], name, ndim))
     check_padding(pairs, name)  # convshape's limit (limits.MAX_PADDING): int32, as TF and Caffe store sizes
@@ -161,7 +165,7 @@ def parse_number(text: str | int | float, name: str) -> float | int:
     ``1.5`` / ``1e-3`` / ``inf`` are floats, ``1/3`` is ``float(1) / float(3)`` as Python computes
     it. ASCII only, no ``_``: the same characters :func:`parse_int` takes, plus a float's."""
     if isinstance(text, bool):
-        raise ShapeError(f"{name} must be a number, but got {text!r}", rule=Rule.NOT_A_NUMBER, values={name: text})
+        raise ShapeError(f"{name} must be a number, but got {quote(text)}", rule=Rule.NOT_A_NUMBER, values={name: text})
     if isinstance(text, (int, float)):
         return text
     word = text.strip()
@@ -174,7 +178,7 @@ def parse_number(text: str | int | float, name: str) -> float | int:
         return int(word) if word.lstrip("+-").isdigit() else float(word)
     except (ValueError, ZeroDivisionError):
         raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
-                         f"but got {text!r}", rule=Rule.NOT_A_NUMBER, values={name: text}) from None
+                         f"but got {quote(text)}", rule=Rule.NOT_A_NUMBER, values={name: text}) from None
 
 
 def is_scalar(value: object) -> bool:
@@ -218,7 +222,7 @@ def fraction_values(value: str | int | Fraction | Sequence[str | int | Fraction]
             else:
                 raise ValueError(part)
         except (ShapeError, ValueError, ZeroDivisionError):
-            raise ShapeError(f"{name} must be N or 1/N (e.g. 2 or 1/2), but got {part!r}", rule=Rule.NOT_A_NUMBER,
+            raise ShapeError(f"{name} must be N or 1/N (e.g. 2 or 1/2), but got {quote(part)}", rule=Rule.NOT_A_NUMBER,
                              values={name: part}) from None
     return tuple(found)
 
@@ -250,7 +254,7 @@ def tensor_shape(value: ShapeArg, name: str = "input", smallest: int | None = 0)
         if dim is None or isinstance(part, bool) or (smallest is not None and dim < smallest):
             kind = "integers" if smallest is None else "non-negative integers" if smallest == 0 else \
                 f"integers >= {smallest}"
-            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 ({kind}), but got {value!r}",
+            raise ShapeError(f"{name} must be a tensor shape like 1x9x4x4 ({kind}), but got {quote(value)}",
                              rule=Rule.BAD_SHAPE, values={name: value})
         dims.append(dim)
     if not dims:
@@ -267,13 +271,13 @@ def int_range(value: object, name: str = "range") -> tuple[int, int]:
         try:
             lo, hi = (parse_int(p, name) for p in parts) if len(parts) == 2 else (1, parse_int(parts[0], name))
         except ShapeError:
-            raise ShapeError(f"{name} must look like 1..4096, but got {value!r}", rule=Rule.BAD_RANGE,
+            raise ShapeError(f"{name} must look like 1..4096, but got {quote(value)}", rule=Rule.BAD_RANGE,
                              values={name: value}) from None
     elif isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
                                                                  for v in value):
         lo, hi = value
     else:
-        raise ShapeError(f"{name} must be two integers lo..hi, but got {value!r}", rule=Rule.BAD_RANGE,
+        raise ShapeError(f"{name} must be two integers lo..hi, but got {quote(value)}", rule=Rule.BAD_RANGE,
                          values={name: value})
     if lo < 1 or hi < lo:
         raise ShapeError(f"{name} must satisfy 1 <= lo <= hi, but got lo={lo}, hi={hi}", rule=Rule.BAD_RANGE,

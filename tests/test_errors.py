@@ -22,6 +22,8 @@ def test_an_unknown_rule_id_is_a_bug_caught_at_once():
 
 @pytest.mark.parametrize("rule, usage", [(Rule.NOT_AN_INTEGER, True), (Rule.UNKNOWN_FRAMEWORK, True),
                                          (Rule.BAD_SPEC, True), (Rule.OUTPUT_TOO_SMALL, False),
+                                         (Rule.USAGE, True), (Rule.BAD_OPTION, True), (Rule.UNKNOWN_OPTION, True),
+                                         (Rule.UNKNOWN_COMMAND, True), (Rule.FILE, True),
                                          (Rule.KERNEL_LARGER_THAN_INPUT, False)])
 def test_usage_rules_are_marked(rule, usage):
     assert rule.is_usage is usage

@@ -106,9 +106,15 @@ def test_an_op_without_a_command_says_so(word: str) -> None:
 def test_did_you_mean(word: str, suggestion: str) -> None:
     for extra in ([], ["--json"], ["--i", "5"]):
         result = CliRunner().invoke(main, prog_name="convshape", args=[word, *extra])
-        lines = result.stderr.strip().splitlines()
-        assert result.exit_code == 2 and len(lines) == 1, result.stderr
-        assert lines[0].startswith(f"Error: no such command {word!r}; did you mean {suggestion}"), lines
+        if extra == ["--json"]:  # one JSON object on stdout, nothing on stderr
+            assert result.exit_code == 2 and not result.stderr
+            data = json.loads(result.stdout)
+            assert data["rule"] == "unknown-command" and data["framework"] is None
+            lines = [f"error: {data['error']}"]
+        else:
+            lines = result.stderr.strip().splitlines()
+            assert result.exit_code == 2 and len(lines) == 1 and not result.stdout, result.stderr
+        assert lines[0].startswith(f"error: no such command {word!r}; did you mean {suggestion}"), lines
 
 
 # ---------------------------------------------------------------------------- network specs and chains

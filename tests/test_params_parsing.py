@@ -109,6 +109,7 @@ def test_commands_reject_unicode_and_underscore_integers(text: str, command: lis
     if command[0] == "chain":
         command = [*command[:-1], command[-1] + text]
         code, out = invoke(*command)
+        out = json.loads(out)["error"]  # with --json: one JSON object, the error in it
     else:
         code, out = invoke(*command, text)
     assert code == 2 and text in out, out

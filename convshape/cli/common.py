@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from convshape.errors import ShapeError
+from convshape.errors import Rule, ShapeError, quote, shorten
 from convshape.frameworks import ALIASES, FRAMEWORKS
 
 
@@ -19,6 +19,80 @@ FRAMEWORK_NAMES = [*FRAMEWORKS, *ALIASES]
 
 #: a command function, as click's decorators take and give it back
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ---------------------------------------------------------------------------- errors
+class CliError(click.ClickException):
+    """An error the command line reports: one line on stderr, or with ``--json`` one JSON object
+    ``{"error", "rule", "framework"}`` on stdout; exit 2 for usage errors, 1 for a framework's rejection.
+    The group (:class:`convshape.cli.main.LazyAliasGroup`) reports Click's own errors the same way."""
+
+    def __init__(self, message: str, rule: Rule, framework: str | None = None, exit_code: int = 2,
+                 as_json: bool = False) -> None:
+        super().__init__(shorten(message))
+        self.rule = rule
+        self.framework = framework
+        self.exit_code = exit_code
+        self.as_json = as_json
+
+    def show(self, file: Any = None) -> None:  # a command invoked on its own, without the group
+        report_error(self, self.as_json)
+
+
+class RuleBadParameter(click.BadParameter):
+    """A malformed option value whose rule is known (e.g. the API parser's ``not-a-number``)."""
+
+    def __init__(self, message: str, rule: Rule, **kwargs: Any) -> None:
+        super().__init__(shorten(message), **kwargs)
+        self.rule = rule
+
+
+def error_rule(exc: click.ClickException) -> Rule:
+    """The rule a Click error breaks: its own when it names one, else by its kind."""
+    rule = getattr(exc, "rule", None)
+    if isinstance(rule, Rule):
+        return rule
+    if isinstance(exc, click.FileError):
+        return Rule.FILE
+    if isinstance(exc, click.NoSuchOption):
+        return Rule.UNKNOWN_OPTION
+    if isinstance(exc, click.MissingParameter):
+        return Rule.MISSING
+    if isinstance(exc, (click.BadParameter, click.BadOptionUsage)):
+        return Rule.BAD_OPTION
+    return Rule.USAGE
+
+
+def error_line(exc: click.ClickException) -> str:
+    """The one line of a Click error, in Click's words without its Usage/Try block (echoed values
+    shortened); where the usage would help (a missing option, an extra argument) it names --help."""
+    message = exc.format_message()
+    if isinstance(exc, click.FileError):  # Click says "Could not open file"; say which way it failed
+        message = f"cannot write or read {quote(exc.ui_filename)}: {exc.message}"
+    message = shorten(message.strip()).replace("\n", " ").replace(". Did you mean", "; did you mean").rstrip(".")
+    message = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    ctx = getattr(exc, "ctx", None)
+    if (isinstance(exc, click.MissingParameter) or type(exc) is click.UsageError) and ctx is not None \
+            and not isinstance(exc, CliError):
+        message = f"{message} (see '{ctx.command_path} --help')"
+    return message
+
+
+def report_error(exc: click.ClickException, as_json: bool) -> int:
+    """Print ``exc`` as the contract says (one JSON object on stdout with ``--json``, else one line on
+    stderr) and return its exit code: 2 for every usage error, unreadable and unwritable files included."""
+    if isinstance(exc, CliError):
+        rule, framework, message, code = exc.rule, exc.framework, exc.format_message(), exc.exit_code
+    else:
+        code = 2 if isinstance(exc, (click.UsageError, click.FileError)) else exc.exit_code
+        rule, framework, message = error_rule(exc), None, error_line(exc)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"error": message, "rule": rule, "framework": framework}))
+    else:
+        click.echo(f"error: {message}", err=True)
+    return code
 
 
 class FrameworkChoice(click.Choice):  # type: ignore[type-arg]  # generic from click 8.2 only; 8.1 is supported
@@ -30,7 +104,30 @@ class FrameworkChoice(click.Choice):  # type: ignore[type-arg]  # generic from c
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         self.choices = [*FRAMEWORKS, *ALIASES]
-        return super().convert(value, param, ctx)
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from difflib import get_close_matches  # the error path only
+
+            from convshape.ops import did_you_mean
+
+            near = get_close_matches(str(value).lower(), self.choices, n=3, cutoff=0.6) if len(str(value)) < 100 else []
+            raise RuleBadParameter(f"unknown framework {quote(value)}" + (did_you_mean(near) or "; expected one of "
+                                   + ", ".join(FRAMEWORKS)), Rule.UNKNOWN_FRAMEWORK, ctx=ctx, param=param) from None
+
+
+class SafePath(click.Path):
+    """``click.Path`` that reports a path Python cannot use (a NUL byte) as a usage error, where
+    Click's own check raises ValueError from os.stat."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if "\0" in (value if isinstance(value, str) else os.fsdecode(value)):
+            raise RuleBadParameter(f"{quote(value)} is no usable path: it contains a NUL byte", Rule.FILE,
+                                   ctx=ctx, param=param)
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:  # a directory, an unreadable file: the file's rule
+            raise RuleBadParameter(exc.message, Rule.FILE, ctx=ctx, param=param) from None
 
 
 EXIT_CODES = "Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error."
@@ -64,6 +161,26 @@ def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: st
         from convshape.api.explain import explain_result
 
         picture = explain_result(result)
+    from importlib import import_module
+
+    if svg or not as_json:
+        from convshape.render import conv as render
+
+        module, _, function = report.rpartition(".")
+        blocks = getattr(import_module(f"convshape.{module}"), function)(result)
+        pictures = picture is not None or module == "render.explain"
+        if picture is not None:
+            from convshape.render.explain import picture_blocks
+
+            blocks = [*blocks, *picture_blocks(picture)]
+    if svg:  # first: a file that cannot be written is the answer (exit 2), not a report then an error
+        from convshape.render.explain import save_svg
+
+        try:
+            save_svg(blocks, svg, title=f"convshape {result.op}")
+        except OSError as exc:
+            raise CliError(f"cannot write the SVG file {quote(svg)}: {exc.strerror or exc}", Rule.FILE,
+                           as_json=as_json) from None
     if as_json:
         import json
 
@@ -71,38 +188,17 @@ def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: st
         if picture is not None:
             data["explain"] = picture.to_dict()
         click.echo(json.dumps(data))
-        if not svg:
-            return
-    from importlib import import_module
+    elif use_rich():
+        from rich.console import Console
 
-    from convshape.render import conv as render
+        if pictures:
+            from convshape.render.explain import rich_print
 
-    module, _, function = report.rpartition(".")
-    blocks = getattr(import_module(f"convshape.{module}"), function)(result)
-    pictures = picture is not None or module == "render.explain"
-    if picture is not None:
-        from convshape.render.explain import picture_blocks
-
-        blocks = [*blocks, *picture_blocks(picture)]
-    if not as_json:
-        if use_rich():
-            from rich.console import Console
-
-            if pictures:
-                from convshape.render.explain import rich_print
-
-                rich_print(blocks, Console())
-            else:
-                render.rich_print(blocks, Console())
+            rich_print(blocks, Console())
         else:
-            click.echo(render.plain(blocks), nl=False)
-    if svg:
-        from convshape.render.explain import save_svg
-
-        try:
-            save_svg(blocks, svg, title=f"convshape {result.op}")
-        except OSError as exc:
-            raise click.FileError(svg, hint=exc.strerror) from None
+            render.rich_print(blocks, Console())
+    else:
+        click.echo(render.plain(blocks), nl=False)
 
 
 def to_flags(text: str, flags: Mapping[str, str]) -> str:
@@ -131,14 +227,7 @@ def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = Fal
     except ShapeError as exc:
         usage = exc.framework is None and exc.rule.is_usage
         message = to_flags(str(exc), flags) if flags else str(exc)
-        if as_json:  # scripts get a parseable answer for convshape's own usage errors too
-            import json
-
-            click.echo(json.dumps({"error": message, "rule": exc.rule, "framework": exc.framework}))
-        if usage:
-            raise click.UsageError(message) from None
-        click.echo(f"error: {message}", err=True)
-        sys.exit(1)
+        raise CliError(message, exc.rule, exc.framework, 2 if usage else 1, as_json) from None
     emit(result, as_json, report, explain, svg)
 
 
@@ -166,7 +255,7 @@ def common_options(fn: F) -> F:
 
 def explain_options(fn: F) -> F:
     """``--explain`` and ``--svg FILE``: the layer's picture after the report (see ``convshape explain``)."""
-    fn = click.option("--svg", "svg", default=None, metavar="FILE", type=click.Path(dir_okay=False),
+    fn = click.option("--svg", "svg", default=None, metavar="FILE", type=SafePath(dir_okay=False),
                       help="Also save the report and the picture as an SVG file (implies --explain).")(fn)
     return click.option("--explain", "explain", is_flag=True,
                         help="Also draw the layer: its cells and padding, the window of each output, its matrix "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from convshape.cli.common import FrameworkChoice, epilog, run
+from convshape.cli.common import FrameworkChoice, SafePath, epilog, run
 from convshape.api.explain import explain_layer
 
 EXAMPLES = ("explain conv1d --i 5 --k 3 --s 2 --p 1", "explain deconv1d --i 3 --k 3 --s 2 --p 1",
@@ -40,7 +40,7 @@ def make_explain() -> click.Command:
                   help="LP pooling's p (display only).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=FrameworkChoice(), help="Whose rules to apply.")
-    @click.option("--svg", "svg", default=None, metavar="FILE", type=click.Path(dir_okay=False),
+    @click.option("--svg", "svg", default=None, metavar="FILE", type=SafePath(dir_okay=False),
                   help="Also save the picture as an SVG file.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(op: str, input: str, kernel: str, stride: str | None, padding: str | None, dilation: str,

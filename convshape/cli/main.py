@@ -7,20 +7,22 @@ Exit codes: 0 ok, 1 invalid configuration in the framework, 2 usage error.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from convshape import __version__
-from convshape.cli.common import EPILOG
+from convshape.cli.common import EPILOG, CliError, report_error
+from convshape.errors import Rule
 from convshape.ops import OPS, Family, Op, did_you_mean, find, squash, suggest, with_rank
 
-class NoSuchCommand(click.UsageError):
+class NoSuchCommand(CliError):
     """An unknown command: one line on stderr (with the nearest names), exit 2 as Click's usage errors."""
 
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+    def __init__(self, message: str) -> None:
+        super().__init__(message, Rule.UNKNOWN_COMMAND)
 
 
 class LazyAliasGroup(click.Group):
@@ -55,6 +57,26 @@ class LazyAliasGroup(click.Group):
             if find(name) is None:  # op commands' aliases are listed from convshape.ops
                 self.alias_names[alias] = name
 
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's ``main``, with every error reported as the contract says: with ``--json`` among the
+        arguments one JSON object on stdout (``error``, ``rule``, ``framework``), else one line on stderr
+        (no Usage/Try block); exit 2 for usage errors (Click's parser, files), 1 for a framework's rejection."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        words = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # no arguments: the help, as Click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            sys.exit(report_error(exc, "--json" in words))
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(self.factories))
 
@@ -86,8 +108,10 @@ class LazyAliasGroup(click.Group):
         name = self.command_name(cmd_name, args[1:]) if args else None
         if name is None and args and not args[0].startswith("-"):
             own = tuple(n for n in self.factories if find(n) is None) + tuple(self.alias_names)
-            raise NoSuchCommand(unknown_command(cmd_name, own), ctx)
+            raise NoSuchCommand(unknown_command(cmd_name, own))
         _, command, rest = super().resolve_command(ctx, [name or cmd_name, *args[1:]])
+        if command is not None:
+            no_option_as_value(command, rest, ctx)
         return (command.name if command else None), command, rest
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -113,6 +137,20 @@ RANKLESS = ("1d and 3d names alike. Names without a rank (ONNX's Conv, ConvTrans
             "MaxUnpool, "
             "GlobalAveragePool; Caffe's Deconvolution) take it from --i: as many axes as values, 2 for one value. "
             "Names are matched without regard to case, '-', '_' and '.'.")
+
+
+def no_option_as_value(command: click.Command, args: Sequence[str], ctx: click.Context) -> None:
+    """Raise Click's "requires an argument" when an option that takes a value is followed by another
+    of the command's options (``--i --json``): Click would take ``--json`` as the value, and the
+    command would answer in text to a caller who asked for JSON."""
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    names = {name for p in options for name in (*p.opts, *p.secondary_opts)}
+    takes_value = {name for p in options if not p.is_flag and not p.count for name in p.opts}
+    for j, word in enumerate(args[:-1]):
+        if word == "--":
+            return
+        if word in takes_value and args[j + 1] in names:
+            raise click.BadOptionUsage(word, f"Option '{word}' requires an argument.", ctx)
 
 
 def rank_from_args(args: Sequence[str]) -> int:

@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 import click
 
-from convshape.cli.common import F, FrameworkChoice, epilog, run
+from convshape.cli.common import F, FrameworkChoice, SafePath, epilog, run
 
 NOTES = ("Exit code 1 also when a layer fails, a skip connection does not align or an expect does not hold; "
          "2 for a malformed spec.")
@@ -57,7 +57,7 @@ def make_summary() -> click.Command:
     @click.command("summary", epilog=epilog("summary examples/networks/unet.toml",
                                             "summary examples/networks/dcgan.toml --json",
                                             notes=NOTES))
-    @click.argument("spec", type=click.Path(dir_okay=False))
+    @click.argument("spec", type=SafePath(dir_okay=False))
     @_INPUT
     @_framework_option(None)
     @_JSON
@@ -106,7 +106,7 @@ def make_check() -> click.Command:
                                           notes="Exit 0 when every file passes, 1 when a layer fails, a skip "
                                                 "connection does not align or an expect does not hold, 2 when a "
                                                 "spec is malformed (the other files are still checked)."))
-    @click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    @click.argument("specs", nargs=-1, required=True, type=SafePath(dir_okay=False))
     @_INPUT
     @_framework_option(None)
     @_JSON
@@ -126,7 +126,7 @@ def make_sweep() -> click.Command:
                                           "sweep examples/networks/unet.toml --range 1..1000000 --json",
                                           "sweep examples/networks/unet.toml --range 100..300 --axis 1",
                                           notes="Exit 1 when no size in the range is valid."))
-    @click.argument("spec", type=click.Path(dir_okay=False))
+    @click.argument("spec", type=SafePath(dir_okay=False))
     @click.option("--range", "range", default="1..4096", show_default=True, metavar="LO..HI",
                   help="The input sizes to try (inclusive).")
     @click.option("--axis", "axis", default=None, type=int, metavar="N",

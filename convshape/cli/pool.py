@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from convshape.api import pooling
-from convshape.cli.common import FrameworkChoice, epilog, explain_options, run
+from convshape.cli.common import CliError, FrameworkChoice, epilog, explain_options, run
+from convshape.errors import Rule
 
 NAMES = {"max": "max", "avg": "average", "lp": "LP"}
 
@@ -41,7 +42,8 @@ def make_pool(kind: str, ndim: int) -> click.Command:
                 ceil_mode: bool | None, framework: str, compare: bool, as_json: bool, explain: bool, svg: str | None,
                 count_include_pad: bool | None = None, norm_type: float = 2.0) -> None:
         if compare and (explain or svg):
-            raise click.UsageError("--explain and --svg draw one framework's layer; drop --compare")
+            raise CliError("--explain and --svg draw one framework's layer; drop --compare", Rule.OPTION_NOT_APPLICABLE,
+                           as_json=as_json)
         if compare:
             run(as_json, lambda: pooling.pool_compare(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                                       ndim=ndim, count_include_pad=count_include_pad,

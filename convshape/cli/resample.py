@@ -9,7 +9,7 @@ import click
 
 from convshape import params
 from convshape.api import resample
-from convshape.cli.common import FrameworkChoice, epilog, run
+from convshape.cli.common import FrameworkChoice, RuleBadParameter, epilog, run
 from convshape.errors import Rule, ShapeError
 
 INTERPOLATE_EPILOG = epilog(
@@ -58,7 +58,7 @@ def _parsed(parse: Callable[[Any], Any]) -> Callable[[click.Context, click.Param
         try:
             return parse(value)
         except ShapeError as exc:
-            raise click.BadParameter(exc.message) from None
+            raise RuleBadParameter(exc.message, exc.rule) from None
 
     return callback
 
