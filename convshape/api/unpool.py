@@ -24,7 +24,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.axes import each_axis, empty_warnings
 from convshape.frameworks.keras import keras_adaptive_windows  # noqa: F401  (re-exported)
 from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
-from convshape.model import SpatialResult, UnpoolAxis, Window
+from convshape.model import IntRuns, SpatialResult, UnpoolAxis, Window
 from convshape.params import IntArg, PadArg, axis_count, per_axis
 # the per-axis formulas live in convshape.rules.unpool; re-exported for existing imports
 from convshape.rules.unpool import (adaptive_end, adaptive_start, adaptive_windows,  # noqa: F401
@@ -163,14 +163,14 @@ class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework paddi
     notes: tuple[str, ...]
 
     @property
-    def valid_outputs(self) -> tuple[tuple[int, ...], ...]:
+    def valid_outputs(self) -> tuple[IntRuns, ...]:
         return tuple(a.valid_outputs for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "padding": self.padding,
                 "input": list(self.input), "output": list(self.output),
                 "default_output": [a.default for a in self.axes], "axes": [a.to_dict() for a in self.axes],
-                "valid_outputs": _lists(self.valid_outputs), "pool_inputs": _lists([a.pool_inputs for a in self.axes]),
+                "valid_outputs": [v.to_json() for v in self.valid_outputs], "pool_inputs": _lists([a.pool_inputs for a in self.axes]),
                 "warnings": list(self.warnings), "notes": list(self.notes)}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis
 from convshape.rules.pool import window_count
 
 
@@ -90,7 +90,7 @@ class Conv(ConvRules):
             raise self.error(f"padding={shown} gives output size {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
-                              tuple(o.output for o in options), options)
+                              IntRuns.of(o.output for o in options), options)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:

@@ -13,7 +13,7 @@ from convshape.rules.resample import float32
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        geometric_pads)
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, Window
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, Window
 from convshape.frameworks.tf import CONV as TF_CONV
 
 
@@ -143,14 +143,14 @@ class Conv(ConvRules):
                                  + ", ".join(str(o.output) for o in options), Rule.OUTPUT_SIZE,
                                  output_size=output_size)
             return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
-                                  chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
+                                  chosen.output_padding, chosen.output, IntRuns.of(o.output for o in options), options)
         size = self.deconv_length(a, tf_mode, output_padding)
         if size not in accepted:
             TF_CONV.reject_output_shape(a, tf_mode, size, ndim, axis)
         pb, pa = accepted[size]
         op = size - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, size,
-                              tuple(o.output for o in options), options)
+                              IntRuns.of(o.output for o in options), options)
 
 
 class Pool(PoolRules):

@@ -9,7 +9,7 @@ from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        UnpoolRules)
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input
 
 SAME = ("same", "same-upper", "same-lower")
@@ -133,7 +133,7 @@ class Conv(ConvRules):
         # of millions of sizes is not spelled out one by one).
         run = rules.preimage(lambda o: back(o, *self.output_shape_pads(a, padding, op, o)), a.input, 1,
                              full + a.stride - 1)
-        valid = tuple(range(run[0], run[1] + 1)) if run else ()
+        valid = IntRuns.run(*run) if run else IntRuns()
         listed = {default + d for d in range(-a.stride - 1, a.stride + 2)} | set(run or ())
         if output_size is not None:
             listed.add(output_size)
@@ -495,7 +495,7 @@ class Unpool(UnpoolRules):
         chosen = list(outs) if outs is not None else defaults
         sources = [onnx_pool_inputs(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
         # per axis, the other axes at their defaults: the element-count check is o >= default, with no upper bound
-        axes = tuple(UnpoolAxis(i, k, s, pair[0], pair[1], d, o, tuple(range(d, max(d, r[-1]) + 1)), r, True)
+        axes = tuple(UnpoolAxis(i, k, s, pair[0], pair[1], d, o, IntRuns.run(d, max(d, r[-1])), r, True)
                      for i, k, s, pair, d, o, r in zip(ins, ks, ss, pairs, defaults, chosen, sources))
         warnings: list[str] = []
         size = math.prod(chosen)

@@ -9,7 +9,7 @@ from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules, Framework, Pad, PoolRules,
                                        ResampleRules, UnpoolRules, empty_warnings, torch_shape)
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
 
 
 class Conv(ConvRules):
@@ -100,7 +100,7 @@ class Conv(ConvRules):
                              f"({out}). Output size is too small{caveat}", Rule.OUTPUT_TOO_SMALL, input=a.input,
                              output=out)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
-                              tuple(o.output for o in options), options)
+                              IntRuns.of(o.output for o in options), options)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:
@@ -609,7 +609,7 @@ class Unpool(UnpoolRules):
                 raise ShapeError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
                                  f"output_size[{axis}]={out}", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                  values={"output_size": chosen})
-        axes = tuple(UnpoolAxis(i, k, s, p, p, d, o, tuple(unpool_valid_outputs(i, k, s, p)),
+        axes = tuple(UnpoolAxis(i, k, s, p, p, d, o, IntRuns((unpool_valid_outputs(i, k, s, p),)),
                                 tuple(maxpool_inputs(i, k, s, p)))
                      for i, k, s, p, d, o in zip(ins, ks, ss, ps, defaults, chosen))
         notes = [] if all(a.output in a.pool_inputs for a in axes) else [
