@@ -8,7 +8,7 @@ defines them at start-up.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Literal, NamedTuple, Protocol, overload
+from typing import Any, Callable, Literal, NamedTuple, Protocol, overload
 
 #: JSON lists a set of sizes as its numbers up to this many; a larger one as its runs
 RUNS_LISTED = 1024
@@ -258,6 +258,51 @@ class Counted(NamedTuple):
 
 # ---------------------------------------------------------------------------- resampling, unpooling
 Window = tuple[int, int]  # an adaptive window [start, end) (as convshape.rules.unpool.Window; rules import nothing)
+
+
+class AdaptiveWindows(Sequence[Window]):
+    """The adaptive windows ``[start, end)`` of one axis, one per output index, each computed
+    when asked for: a table showing the first and last windows of a million costs two
+    windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
+    (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
+
+    __slots__ = ("size", "output", "at", "integer_rule")
+
+    def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
+        self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
+
+    def __len__(self) -> int:
+        return max(self.output, 0)
+
+    @overload
+    def __getitem__(self, index: int) -> Window: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Window, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Window | tuple[Window, ...]:
+        if isinstance(index, slice):
+            return tuple(self.at(i) for i in range(*index.indices(len(self))))
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("window index out of range")
+        return self.at(i)
+
+    def __iter__(self) -> Iterator[Window]:
+        return (self.at(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AdaptiveWindows) and self.integer_rule and other.integer_rule:
+            return (self.size, len(self)) == (other.size, len(other))
+        if isinstance(other, (AdaptiveWindows, tuple, list)):
+            return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.size, len(self)))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self)) if len(self) <= 64 else f"AdaptiveWindows(size={self.size}, output={self.output})"
 
 
 class Resampled(NamedTuple):

@@ -80,3 +80,69 @@ def test_torch_valid_outputs_beyond_the_listed_limit_are_runs_in_json():
     assert result.exit_code == 0
     base = 9 * 2000 + 3  # output_padding 0..1999
     assert json.loads(result.output)["valid_outputs"] == [[{"start": base, "stop": base + 2000, "step": 1}]]
+
+
+# ---------------------------------------------------------------------------- item 9: adaptive windows on demand
+def test_adaptive_summaries_in_closed_form_match_the_windows():
+    # every summary of torch's windows, closed form against the listed windows (AdaptivePooling.h)
+    from convshape.api.unpool import adaptive_pool, uniform_pooling
+    from convshape.rules.unpool import adaptive_windows
+
+    for i in range(1, 40):
+        for n in range(1, 40):
+            axis = adaptive_pool(i, n, ndim=1).axes[0]
+            listed = adaptive_windows(i, n)
+            sizes = [e - s for s, e in listed]
+            assert axis.windows == listed and axis.window_sizes == sorted(set(sizes))
+            assert axis.overlapping == sum(1 for o in range(1, n) if listed[o - 1][1] > listed[o][0])
+            larger = tuple(o for o, s in enumerate(sizes) if len(set(sizes)) > 1 and s == max(sizes))
+            assert axis.larger(1000) == (len(larger), larger)
+            assert axis.equivalent == uniform_pooling(listed, i) and not axis.gaps
+
+
+def test_adaptive_avgpool_to_a_million_outputs_shows_its_ends_at_once():
+    result, seconds = timed("adaptive-avgpool1d", "--i", "1", "--o", "1048576")
+    assert result.exit_code == 0 and seconds < 2.0
+    # torch: window o of input 1 is [floor(o/n), ceil((o+1)/n)) = [0, 1)
+    assert "1048575  0      1    1     overlaps 1048574 by 1" in result.output
+    assert "window size 1; 1048575 windows overlap the one before" in result.output
+    result, seconds = timed("adaptive-avgpool1d", "--i", "1000003", "--o", "1048576")
+    assert result.exit_code == 0 and seconds < 2.0
+    # sizes ceil((r + i)/n), r = o*i mod n: size 2 for r >= n - i + 1, i.e. i - 1 of the n residues
+    assert "size 2 at 1000002 outputs" in result.output
+
+
+def test_keras_float32_windows_match_the_one_by_one_float32_arithmetic():
+    # keras_adaptive_windows rounds every bound in bulk (array('f')); the same windows as rounding
+    # each operation on its own (keras/src/backend/tensorflow/nn.py _compute_static_gather_indices)
+    import math
+
+    from convshape.frameworks.keras import keras_adaptive_windows
+    from convshape.rules.resample import float32
+
+    def one_by_one(size: int, output: int) -> tuple[tuple[int, int], ...]:
+        small = math.ceil(size / output)
+        small_len = size - small + 1
+        out = []
+        for o in range(output):
+            start = min(math.floor(float32(float32(float32(o) * float32(size)) / float32(output))), size - 1)
+            end = min(math.ceil(float32(float32(float32(o + 1) * float32(size)) / float32(output))), size)
+            index = start + small_len if end - start == small + 1 else start
+            out.append((index, index + small) if index < small_len else
+                       (index - small_len, index - small_len + small + 1))
+        return tuple(out)
+
+    for size, output in [(389893, 49), (2**31 - 1, 2), (2**31 - 1, 3), (16777217, 1000), (1000003, 4099), (7, 5)]:
+        assert keras_adaptive_windows(size, output) == one_by_one(size, output), (size, output)
+
+
+def test_keras_adaptive_gap_of_a_billion_cells_is_one_run():
+    # Keras 3.15 float32 windows for input 2**31 - 1, output 2: [0, 2**30) and [0, 2**30 + 1)
+    # (the gather picks the big pool at index 0); cells from 2**30 + 1 on are in no window
+    result, seconds = timed("adaptive-maxpool1d", "--i", "2147483647", "--o", "2", "-f", "keras", "--json")
+    assert result.exit_code == 0 and seconds < 2.0
+    data = json.loads(result.output)
+    assert data["windows"] == [[[0, 2**30], [0, 2**30 + 1]]]
+    assert data["axes"][0]["gaps"] == [{"start": 2**30 + 1, "stop": 2**31 - 1, "step": 1}]
+    table = run("adaptive-maxpool1d", "--i", "2147483647", "--o", "2", "-f", "keras")
+    assert table.exit_code == 0 and "some input cells are in no window" in table.output

@@ -24,14 +24,15 @@ from convshape.errors import Rule, ShapeError
 from convshape.axes import each_axis, empty_warnings
 from convshape.frameworks.keras import keras_adaptive_windows  # noqa: F401  (re-exported)
 from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
-from convshape.model import IntRuns, SpatialResult, UnpoolAxis, Window
+from convshape.model import AdaptiveWindows, IntRuns, SpatialResult, UnpoolAxis, Window
 from convshape.params import IntArg, PadArg, axis_count, per_axis
 # the per-axis formulas live in convshape.rules.unpool; re-exported for existing imports
-from convshape.rules.unpool import (adaptive_end, adaptive_start, adaptive_windows,  # noqa: F401
+from convshape.rules.unpool import (adaptive_end, adaptive_larger, adaptive_overlapping,  # noqa: F401
+                                    adaptive_sizes, adaptive_start, adaptive_uniform, adaptive_windows,
                                     fractional_fits, fractional_largest_output, fractional_output,
                                     maxpool_inputs, onnx_largest_index, onnx_pool_inputs,
                                     onnx_shape_size, onnx_unpool_default, tf_pool_inputs, uniform_pooling,
-                                    unpool_default, unpool_valid_outputs, window_gaps)
+                                    unpool_default, unpool_valid_outputs, window_gap_runs)
 
 T = TypeVar("T")
 RatioArg = Union[float, str, Sequence[float], None]
@@ -46,36 +47,85 @@ def _lists(values: Sequence[Sequence[int]]) -> list[list[int]]:
     return [list(v) for v in values]
 
 
+def window_gaps(windows: Sequence[Window], size: int) -> IntRuns:
+    """Input cells no window covers (never in torch; Keras's float32 windows can skip one), held
+    as runs (equal to the tuple of those cells)."""
+    if isinstance(windows, AdaptiveWindows) and windows.integer_rule:
+        return IntRuns()  # torch's windows cover every cell
+    return IntRuns(window_gap_runs(windows, size))
+
+
 class AdaptiveAxis(namedtuple("AdaptiveAxis", "input output windows pad_before pad_after", defaults=(0, 0))):
-    """One axis of adaptive pooling: a window ``[start, end)`` per output index."""
+    """One axis of adaptive pooling: a window ``[start, end)`` per output index. The summaries
+    (``window_sizes``, ``overlapping``, ``larger``, ``equivalent``, ``gaps``) are closed forms
+    for torch's integer windows, so they cost nothing with the output size."""
 
     __slots__ = ()
 
     input: int
     output: int
-    windows: tuple[Window, ...]
+    windows: Sequence[Window]
     pad_before: int
     pad_after: int
+
+    @property
+    def _closed_form(self) -> bool:
+        w = self.windows
+        return isinstance(w, AdaptiveWindows) and w.integer_rule and self.input >= 1 and self.output >= 1
 
     @property
     def sizes(self) -> tuple[int, ...]:
         return tuple(e - s for s, e in self.windows)
 
     @property
+    def window_sizes(self) -> list[int]:
+        """The distinct window sizes, sorted."""
+        if self._closed_form:
+            return list(adaptive_sizes(self.input, self.output))
+        return sorted(set(self.sizes))
+
+    def overlap(self, o: int) -> int:
+        """Cells window ``o`` shares with the one before it (0 for the first)."""
+        return max(0, self.windows[o - 1][1] - self.windows[o][0]) if o else 0
+
+    @property
     def overlaps(self) -> tuple[int, ...]:
         """Cells each window shares with the one before it (0 for the first)."""
-        return tuple(max(0, self.windows[o - 1][1] - s) if o else 0 for o, (s, _) in enumerate(self.windows))
+        return tuple(self.overlap(o) for o in range(len(self.windows)))
+
+    @property
+    def overlapping(self) -> int:
+        """How many windows overlap the one before."""
+        if self._closed_form:
+            return adaptive_overlapping(self.input, self.output)
+        return sum(1 for n in self.overlaps if n)
+
+    def larger(self, limit: int) -> tuple[int, tuple[int, ...] | None]:
+        """``(count, indices)`` of the windows of the larger size when there are two sizes
+        (``(0, ())`` otherwise); the indices only when there are at most ``limit``."""
+        if self._closed_form:
+            return adaptive_larger(self.input, self.output, limit)
+        seen = self.window_sizes
+        if len(seen) < 2:
+            return 0, ()
+        found = tuple(o for o, s in enumerate(self.sizes) if s == seen[-1])
+        return len(found), (found if len(found) <= limit else None)
 
     @property
     def equivalent(self) -> tuple[int, int] | None:
+        if self._closed_form:
+            return adaptive_uniform(self.input, self.output)
         return uniform_pooling(self.windows, self.input)
+
+    @property
+    def gaps(self) -> IntRuns:
+        return window_gaps(self.windows, self.input)
 
     def to_dict(self) -> dict[str, Any]:
         eq = self.equivalent
         return {"input": self.input, "output": self.output, "pad_before": self.pad_before,
-                "pad_after": self.pad_after, "window_sizes": sorted(set(self.sizes)),
-                "overlapping": sum(1 for n in self.overlaps if n), "gaps": list(window_gaps(self.windows,
-                                                                                              self.input)),
+                "pad_after": self.pad_after, "window_sizes": self.window_sizes,
+                "overlapping": self.overlapping, "gaps": self.gaps.to_json(),
                 "equivalent": None if eq is None else {"kernel": eq[0], "stride": eq[1]}}  # windows: top level
 
 
@@ -93,13 +143,13 @@ class AdaptivePoolResult(SpatialResult, namedtuple(
     notes: tuple[str, ...]
 
     @property
-    def windows(self) -> tuple[tuple[Window, ...], ...]:
+    def windows(self) -> tuple[Sequence[Window], ...]:
         return tuple(a.windows for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "kind": self.kind, "input": list(self.input),
                 "output": list(self.output), "axes": [a.to_dict() for a in self.axes],
-                "windows": [_lists(w) for w in self.windows], "warnings": list(self.warnings),
+                "windows": [[[s, e] for s, e in w] for w in self.windows], "warnings": list(self.warnings),
                 "notes": list(self.notes)}
 
 
@@ -208,7 +258,7 @@ def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, fram
     notes: list[str] = []
     windows = rules.windows(kind, ins, outs, warnings, notes)
     axes = each_axis(lambda _, i, o: AdaptiveAxis(i, o, windows(i, o)), ins, outs)
-    if any(window_gaps(a.windows, a.input) for a in axes):
+    if any(a.gaps for a in axes):
         warnings.append("some input cells are in no window (Keras's float32 window bounds skip them)")
     rules.final_notes(n, notes)
     return AdaptivePoolResult(f"adaptive-{kind}pool{n}d", fw.name, kind, axes, tuple(warnings), tuple(notes))

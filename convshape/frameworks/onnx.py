@@ -8,7 +8,7 @@ from typing import Any
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
-                                       UnpoolRules)
+                                       UnpoolRules, torch_adaptive_windows)
 from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input
 
@@ -412,14 +412,12 @@ class Adaptive(AdaptiveRules):
                          "symbolic_opset9.py _adaptive_pool; onnxruntime pool_attributes.h SetOutputSize"}
 
     def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
-                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+                notes: list[str]) -> Callable[[int, int], Sequence[Window]]:
         """ONNX has no adaptive pooling; output 1 on every axis is GlobalAveragePool / GlobalMaxPool
         (onnx 1.23.2 has no other Global*/Adaptive* pool but GlobalLpPool). torch's TorchScript exporter
         (torch/onnx/_internal/torchscript_exporter/symbolic_opset9.py ``_adaptive_pool``) writes exactly
         that for output 1, and a plain pool with kernel = stride = input / output where that divides.
         onnxruntime 1.31.1 rejects an empty spatial axis (pool_attributes.h ``SetOutputSize``)."""
-        from convshape.rules.unpool import adaptive_windows
-
         if any(o != 1 for o in outs):
             raise ShapeError(f"onnx has no adaptive pooling to output {'x'.join(map(str, outs))}: only Global"
                              f"{'Average' if kind == 'avg' else 'Max'}Pool, which is output 1 on every axis (torch's "
@@ -433,7 +431,7 @@ class Adaptive(AdaptiveRules):
         notes.append(f"ONNX has no adaptive pooling: output 1 on every axis is Global"
                      f"{'Average' if kind == 'avg' else 'Max'}Pool (one window, the whole input), as torch's "
                      f"ONNX exporter writes it")
-        return adaptive_windows
+        return torch_adaptive_windows
 
 
 class Unpool(UnpoolRules):

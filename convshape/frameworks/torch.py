@@ -8,7 +8,8 @@ from typing import Any
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules, Framework, Pad, PoolRules,
-                                       ResampleRules, UnpoolRules, empty_warnings, torch_shape)
+                                       ResampleRules, UnpoolRules, empty_warnings, torch_shape,
+                                       torch_adaptive_windows)
 from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
 
 
@@ -456,11 +457,9 @@ class Adaptive(AdaptiveRules):
     sources = {"windows": "aten/src/ATen/native/AdaptivePooling.h start_index / end_index"}
 
     def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
-                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+                notes: list[str]) -> Callable[[int, int], Sequence[Window]]:
         """torch's own checks and their order (torch 2.13): avg checks output_size before the
         input, max the input first, then fails creating a tensor with a negative size."""
-        from convshape.rules.unpool import adaptive_windows
-
         n = len(ins)
         if kind == "avg":
             shown = [1, *outs] if n == 1 else list(outs)
@@ -484,7 +483,7 @@ class Adaptive(AdaptiveRules):
                                  f"{torch_shape(outs, n, extra=True)}", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                  values={"output_size": list(outs)})
         warnings.extend(empty_warnings(outs, "torch"))
-        return adaptive_windows
+        return torch_adaptive_windows
 
 
 class Fractional(FractionalRules):

@@ -8,7 +8,7 @@ so JSON and piped output never load it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple, Union
+from typing import TYPE_CHECKING, Callable, NamedTuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -76,6 +76,17 @@ def clip(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], ...]
     half = MAX_ROWS // 2
     gap = tuple("..." if c == 0 else "" for c in range(len(rows[0])))
     return rows[:half] + (gap,) + rows[-half:], (f"({len(rows)} rows; the JSON output lists every one)",)
+
+
+def clip_rows(count: int, row: Callable[[int], tuple[str, ...]]) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """:func:`clip` for ``count`` rows made by ``row(index)``: only the rows shown are made."""
+    if count <= MAX_ROWS:
+        return tuple(row(i) for i in range(count)), ()
+    half = MAX_ROWS // 2
+    head = tuple(row(i) for i in range(half))
+    gap = tuple("..." if c == 0 else "" for c in range(len(head[0])))
+    return head + (gap,) + tuple(row(i) for i in range(count - half, count)), (
+        f"({count} rows; the JSON output lists every one)",)
 
 
 # ---------------------------------------------------------------------------- reports
