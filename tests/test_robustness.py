@@ -146,3 +146,23 @@ def test_keras_adaptive_gap_of_a_billion_cells_is_one_run():
     assert data["axes"][0]["gaps"] == [{"start": 2**30 + 1, "stop": 2**31 - 1, "step": 1}]
     table = run("adaptive-maxpool1d", "--i", "2147483647", "--o", "2", "-f", "keras")
     assert table.exit_code == 0 and "some input cells are in no window" in table.output
+
+
+# ---------------------------------------------------------------------------- item 11: scales beyond a double
+@pytest.mark.parametrize("framework", ["torch", "keras", "onnx"])
+def test_integer_scale_beyond_a_double_is_one_usage_error(framework):
+    # torch: nn.Upsample(scale_factor=10**400) dies in float(scale_factor) ("int too large to convert to float")
+    result = run("upsample", "--i", "3", "--scale", "1" + "0" * 400, "-f", framework)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "a double can hold" in result.output and "401 digits" in result.output
+    assert len(result.output) < 600  # the number is not echoed
+
+
+def test_integer_scale_beyond_a_double_in_the_api():
+    from convshape.api.resample import interpolate
+    from convshape.errors import ShapeError
+
+    with pytest.raises(ShapeError) as caught:
+        interpolate(3, scale=10**400)
+    assert caught.value.rule == "not-a-number"
+    assert interpolate(3, scale=10**3).output == (3000,)  # a large scale a double holds is still a scale
