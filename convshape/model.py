@@ -7,8 +7,8 @@ defines them at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Callable, Literal, NamedTuple, Protocol, overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Literal, NamedTuple, Protocol, overload
 
 #: JSON lists a set of sizes as its numbers up to this many; a larger one as its runs
 RUNS_LISTED = 1024
@@ -99,9 +99,9 @@ class IntRuns(Sequence[int]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, IntRuns):
             return self.ranges == other.ranges or (self._len == other._len and all(
-                a == b for a, b in zip(self, other)))
+                a == b for a, b in zip(self, other, strict=True)))
         if isinstance(other, (tuple, list, range)):
-            return len(other) == self._len and all(a == b for a, b in zip(self, other))
+            return len(other) == self._len and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -295,7 +295,7 @@ class AdaptiveWindows(Sequence[Window]):
         if isinstance(other, AdaptiveWindows) and self.integer_rule and other.integer_rule:
             return (self.size, len(self)) == (other.size, len(other))
         if isinstance(other, (AdaptiveWindows, tuple, list)):
-            return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other))
+            return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     def __hash__(self) -> int:

@@ -148,7 +148,9 @@ def format_padding(value: PadArg) -> str:
         return value
     if isinstance(value, int):
         return str(value)
-    return ",".join(f"{p[0]}:{p[1]}" if isinstance(p, Sequence) else str(p) for p in value)
+    # per axis: a number, "before:after" as typed, or a (before, after) pair
+    return ",".join(":".join(str(v) for v in p) if isinstance(p, Sequence) and not isinstance(p, str)
+                    else str(p).strip() for p in value)
 
 
 # ---------------------------------------------------------------------------- numbers

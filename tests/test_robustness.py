@@ -166,3 +166,104 @@ def test_integer_scale_beyond_a_double_in_the_api():
         interpolate(3, scale=10**400)
     assert caught.value.rule == "not-a-number"
     assert interpolate(3, scale=10**3).output == (3000,)  # a large scale a double holds is still a scale
+
+
+# ---------------------------------------------------------------------------- item 10: spec files
+def write(tmp_path, name: str, text: str | bytes):
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return str(path)
+
+
+CONV_LAYER_TOML = '[[layers]]\nop = "conv2d"\nout_channels = 4\nkernel = 3\n'
+
+
+@pytest.mark.parametrize("name, text", [
+    ("deep.json", '{"input": ' + "[" * 1000 + "]" * 1000 + ', "layers": []}'),
+    ("deep.toml", "input = " + "[" * 1000 + "]" * 1000 + "\n"),
+], ids=["json", "toml"])
+@pytest.mark.parametrize("command", ["check", "summary", "sweep"])
+def test_spec_nested_1000_deep_is_one_bad_spec_error(tmp_path, name, text, command):
+    path = write(tmp_path, name, text)
+    extra = ["--range", "1..8"] if command == "sweep" else []
+    result = run(command, path, *extra, "--json")
+    assert result.exit_code == 2, result.output
+    assert "nested too deeply" in result.output and "Traceback" not in result.output
+    data = json.loads(result.stdout)  # one JSON object
+    assert "nested too deeply" in json.dumps(data)
+
+
+def test_spec_nesting_in_the_api(tmp_path):
+    from convshape.errors import ShapeError
+    from convshape.network.evaluate import load_spec
+
+    with pytest.raises(ShapeError) as caught:
+        load_spec(write(tmp_path, "deep.json", '{"input": ' + "[" * 5000 + "]" * 5000 + "}"))
+    assert caught.value.rule == "bad-spec" and "nested too deeply" in caught.value.message
+
+
+def test_toml_integer_of_5000_digits_is_a_bad_spec(tmp_path):
+    path = write(tmp_path, "big.toml", "input = [1, 3, 8, 8]\n" + CONV_LAYER_TOML.replace("3\n", "1" * 5000 + "\n"))
+    result = run("summary", path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "not valid TOML: an integer has more than 4,300 digits" in result.output
+
+
+@pytest.mark.parametrize("padding, shown, output", [
+    # torch: nn.Conv2d(1, 1, 3, padding=(1, 2)) on 8x8 gives 8x10; padding=12 gives 30x30 (torch 2.13)
+    (["1", "2"], "1,2", (8, 10)),
+    (["12"], "12", (30, 30)),
+    (["1:2"], "1:2", (9, 9)),
+])
+def test_padding_as_strings_means_the_same_in_toml_json_and_the_api(tmp_path, padding, shown, output):
+    from convshape.api.conv import conv
+
+    result = conv((8, 8), 3, padding=padding)
+    assert (result.padding, result.output) == (shown, output)
+    toml_list = "[" + ", ".join(f'"{p}"' for p in padding) + "]"
+    toml = write(tmp_path, "p.toml", "input = [1, 1, 8, 8]\n" + CONV_LAYER_TOML.replace("kernel = 3", f"kernel = 3\n"
+                                                                                       f"padding = {toml_list}"))
+    as_json = write(tmp_path, "p.json", json.dumps({"input": [1, 1, 8, 8], "layers": [
+        {"op": "conv2d", "out_channels": 4, "kernel": 3, "padding": padding}]}))
+    shapes = []
+    for path in (toml, as_json):
+        got = run("summary", path, "--json")
+        assert got.exit_code == 0, got.output
+        shapes.append(json.loads(got.stdout)["layers"][0]["shape"])
+    assert shapes[0] == shapes[1] == [1, 4, *output]
+
+
+def test_check_dev_zero_stops_at_the_cap(tmp_path):
+    from convshape.network.evaluate import MAX_SPEC_BYTES
+
+    big = write(tmp_path, "big.toml", b"#" * (MAX_SPEC_BYTES + 10))
+    for path in (big, "/dev/zero"):
+        start = time.perf_counter()
+        result = run("check", path)
+        assert result.exit_code == 2 and "larger than 16 MiB" in result.output and "stopped reading" in result.output
+        assert time.perf_counter() - start < 5
+
+
+def test_utf8_bom_is_accepted_in_toml_as_in_json(tmp_path):
+    bom = b"\xef\xbb\xbf"
+    toml = write(tmp_path, "bom.toml", bom + ("input = [1, 3, 8, 8]\n" + CONV_LAYER_TOML).encode())
+    as_json = write(tmp_path, "bom.json", bom + b'{"input": [1, 3, 8, 8], "layers": [{"op": "conv2d", '
+                                                b'"out_channels": 4, "kernel": 3}]}')
+    no_ext = write(tmp_path, "bom_spec", bom + b'{"input": [1, 3, 8, 8], "layers": [{"op": "conv2d", '
+                                               b'"out_channels": 4, "kernel": 3}]}')
+    for path in (toml, as_json, no_ext):
+        result = run("summary", path, "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["output"] == [1, 4, 6, 6]  # torch: 8 - 3 + 1
+
+
+@pytest.mark.parametrize("command, extra", [("summary", []), ("check", []), ("sweep", ["--range", "1..64"])])
+def test_a_dash_reads_the_spec_from_standard_input(command, extra):
+    spec = "input = [1, 3, 8, 8]\n" + CONV_LAYER_TOML
+    result = run(command, "-", *extra, "--json", input=spec)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    if command == "summary":
+        assert data["output"] == [1, 4, 6, 6]
+    bad = run(command, "-", *extra, input="input = [")
+    assert bad.exit_code == 2 and "<stdin>: not valid TOML" in bad.output

@@ -220,7 +220,8 @@ class UnpoolResult(SpatialResult, namedtuple("UnpoolResult", "op framework paddi
         return {"op": self.op, "framework": self.framework, "padding": self.padding,
                 "input": list(self.input), "output": list(self.output),
                 "default_output": [a.default for a in self.axes], "axes": [a.to_dict() for a in self.axes],
-                "valid_outputs": [v.to_json() for v in self.valid_outputs], "pool_inputs": _lists([a.pool_inputs for a in self.axes]),
+                "valid_outputs": [v.to_json() for v in self.valid_outputs],
+                "pool_inputs": _lists([a.pool_inputs for a in self.axes]),
                 "warnings": list(self.warnings), "notes": list(self.notes)}
 
 

@@ -7,8 +7,8 @@ so JSON and piped output never load it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Callable, NamedTuple, Union
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
