@@ -266,10 +266,17 @@ class AdaptiveWindows(Sequence[Window]):
     windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
     (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
 
-    __slots__ = ("size", "output", "at", "integer_rule")
+    __slots__ = ("size", "output", "at", "integer_rule", "memo")
 
     def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
         self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
+        #: summaries computed once (by the API) for windows with no closed form
+        self.memo: dict[str, Any] = {}
+
+    @classmethod
+    def listed(cls, size: int, windows: tuple[Window, ...]) -> AdaptiveWindows:
+        """Windows computed up front (Keras's float32 windows), with their summaries kept once computed."""
+        return cls(size, len(windows), windows.__getitem__, integer_rule=False)
 
     def __len__(self) -> int:
         return max(self.output, 0)

@@ -16,7 +16,7 @@ reproduce the framework's float arithmetic exactly and say so.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, Union
 
 from convshape import frameworks
@@ -73,16 +73,25 @@ class AdaptiveAxis(namedtuple("AdaptiveAxis", "input output windows pad_before p
         w = self.windows
         return isinstance(w, AdaptiveWindows) and w.integer_rule and self.input >= 1 and self.output >= 1
 
+    def _memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A summary of windows with no closed form, computed once per windows object."""
+        w = self.windows
+        if not isinstance(w, AdaptiveWindows):
+            return compute()
+        if key not in w.memo:
+            w.memo[key] = compute()
+        return w.memo[key]  # type: ignore[no-any-return]
+
     @property
     def sizes(self) -> tuple[int, ...]:
-        return tuple(e - s for s, e in self.windows)
+        return self._memo("sizes", lambda: tuple(e - s for s, e in self.windows))
 
     @property
     def window_sizes(self) -> list[int]:
         """The distinct window sizes, sorted."""
         if self._closed_form:
             return list(adaptive_sizes(self.input, self.output))
-        return sorted(set(self.sizes))
+        return list(self._memo("window_sizes", lambda: sorted(set(self.sizes))))
 
     def overlap(self, o: int) -> int:
         """Cells window ``o`` shares with the one before it (0 for the first)."""
@@ -98,7 +107,11 @@ class AdaptiveAxis(namedtuple("AdaptiveAxis", "input output windows pad_before p
         """How many windows overlap the one before."""
         if self._closed_form:
             return adaptive_overlapping(self.input, self.output)
-        return sum(1 for n in self.overlaps if n)
+
+        def count() -> int:
+            listed = list(self.windows)
+            return sum(1 for a, b in zip(listed, listed[1:], strict=False) if a[1] > b[0])
+        return self._memo("overlapping", count)
 
     def larger(self, limit: int) -> tuple[int, tuple[int, ...] | None]:
         """``(count, indices)`` of the windows of the larger size when there are two sizes
@@ -108,18 +121,18 @@ class AdaptiveAxis(namedtuple("AdaptiveAxis", "input output windows pad_before p
         seen = self.window_sizes
         if len(seen) < 2:
             return 0, ()
-        found = tuple(o for o, s in enumerate(self.sizes) if s == seen[-1])
+        found = self._memo("larger", lambda: tuple(o for o, s in enumerate(self.sizes) if s == seen[-1]))
         return len(found), (found if len(found) <= limit else None)
 
     @property
     def equivalent(self) -> tuple[int, int] | None:
         if self._closed_form:
             return adaptive_uniform(self.input, self.output)
-        return uniform_pooling(self.windows, self.input)
+        return self._memo("equivalent", lambda: uniform_pooling(self.windows, self.input))
 
     @property
     def gaps(self) -> IntRuns:
-        return window_gaps(self.windows, self.input)
+        return self._memo("gaps", lambda: window_gaps(self.windows, self.input))
 
     def to_dict(self) -> dict[str, Any]:
         eq = self.equivalent

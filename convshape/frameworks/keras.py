@@ -14,7 +14,8 @@ from convshape.rules.resample import float32
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        geometric_pads, torch_adaptive_windows)
-from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, Window
+from convshape.model import (AdaptiveWindows, AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis,
+                             Window)
 from convshape.frameworks.tf import CONV as TF_CONV
 
 
@@ -391,7 +392,7 @@ def keras_windows(size: int, output: int) -> Sequence[Window]:
     would need ``output * size > 2**24``); else :func:`keras_adaptive_windows`, one by one."""
     if 0 <= output * size < 1 << 24:
         return torch_adaptive_windows(size, output)
-    return keras_adaptive_windows(size, output)
+    return AdaptiveWindows.listed(size, keras_adaptive_windows(size, output))
 
 
 # ---------------------------------------------------------------------------- adaptive pooling
