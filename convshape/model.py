@@ -7,8 +7,116 @@ defines them at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal, NamedTuple, Protocol
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Literal, NamedTuple, Protocol, overload
+
+#: JSON lists a set of sizes as its numbers up to this many; a larger one as its runs
+RUNS_LISTED = 1024
+
+
+class IntRuns(Sequence[int]):
+    """An immutable, sorted set of integers held as runs (``range`` objects): memory, ``len``,
+    ``in`` and indexing cost nothing with the sizes (the ONNX ConvTranspose output_shape run can
+    hold a billion sizes). Equal to any sequence of the same integers in the same order.
+
+    >>> r = IntRuns.run(5, 9)
+    >>> (len(r), 7 in r, r[0], r[-1], list(r) == [5, 6, 7, 8, 9], r == (5, 6, 7, 8, 9))
+    (5, True, 5, 9, True, True)
+    >>> IntRuns.of([1, 2, 3, 7]).ranges
+    (range(1, 4), range(7, 8))
+    """
+
+    __slots__ = ("ranges", "_len")
+    ranges: tuple[range, ...]
+
+    def __init__(self, ranges: Iterable[range] = ()) -> None:
+        kept: list[range] = []
+        for r in ranges:
+            if not r:
+                continue
+            if r.step < 0:
+                raise ValueError("IntRuns holds ascending runs")
+            if len(r) == 1:
+                r = range(r.start, r.start + 1)
+            if kept and kept[-1][-1] >= r.start:
+                raise ValueError("IntRuns holds sorted, disjoint runs")
+            last = kept[-1] if kept else None
+            if last is not None and last.step == 1 and r.step == 1 and last.stop == r.start:
+                kept[-1] = range(last.start, r.stop)
+            else:
+                kept.append(r)
+        self.ranges = tuple(kept)
+        self._len = sum(len(r) for r in kept)
+
+    @classmethod
+    def run(cls, first: int, last: int) -> IntRuns:
+        """Every integer from ``first`` to ``last``, both included (empty when ``last < first``)."""
+        return cls((range(first, last + 1),))
+
+    @classmethod
+    def of(cls, values: Iterable[int]) -> IntRuns:
+        """A small set given number by number (sorted and deduplicated here)."""
+        ordered = sorted(set(values))
+        runs: list[range] = []
+        for v in ordered:
+            if runs and runs[-1].stop == v:
+                runs[-1] = range(runs[-1].start, v + 1)
+            else:
+                runs.append(range(v, v + 1))
+        return cls(runs)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __bool__(self) -> bool:
+        return self._len > 0
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and any(value in r for r in self.ranges)
+
+    def __iter__(self) -> Iterator[int]:
+        for r in self.ranges:
+            yield from r
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._len)))
+        i = index + self._len if index < 0 else index
+        if not 0 <= i < self._len:
+            raise IndexError("IntRuns index out of range")
+        for r in self.ranges:
+            if i < len(r):
+                return r[i]
+            i -= len(r)
+        raise IndexError("IntRuns index out of range")  # pragma: no cover
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, IntRuns):
+            return self.ranges == other.ranges or (self._len == other._len and all(
+                a == b for a, b in zip(self, other, strict=True)))
+        if isinstance(other, (tuple, list, range)):
+            return len(other) == self._len and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        # as the tuple of the same numbers while that is cheap to build
+        return hash(tuple(self)) if self._len <= RUNS_LISTED else hash(self.ranges)
+
+    def __repr__(self) -> str:
+        return f"IntRuns({list(self.ranges)!r})"
+
+    def to_json(self) -> list[int] | list[dict[str, int]]:
+        """Up to RUNS_LISTED numbers as a list of ints; a larger set as its runs,
+        ``[{"start", "stop", "step"}, ...]`` (``stop`` excluded, as Python's ``range``)."""
+        if self._len <= RUNS_LISTED:
+            return list(self)
+        return [{"start": r.start, "stop": r.stop, "step": r.step} for r in self.ranges]
 
 
 class AxisSpec(NamedTuple):
@@ -61,12 +169,12 @@ class TransposedAxis(NamedTuple):
     pad_after: int
     output_padding: int
     output: int
-    valid_outputs: tuple[int, ...]
+    valid_outputs: IntRuns
     options: tuple[TransposeOption, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = self._asdict()
-        d["valid_outputs"] = list(self.valid_outputs)
+        d["valid_outputs"] = self.valid_outputs.to_json()
         d["options"] = [o.to_dict() for o in self.options]
         return d
 
@@ -130,6 +238,58 @@ class Counted(NamedTuple):
 Window = tuple[int, int]  # an adaptive window [start, end) (as convshape.rules.unpool.Window; rules import nothing)
 
 
+class AdaptiveWindows(Sequence[Window]):
+    """The adaptive windows ``[start, end)`` of one axis, one per output index, each computed
+    when asked for: a table showing the first and last windows of a million costs two
+    windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
+    (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
+
+    __slots__ = ("size", "output", "at", "integer_rule", "memo")
+
+    def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
+        self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
+        #: summaries computed once (by the API) for windows with no closed form
+        self.memo: dict[str, Any] = {}
+
+    @classmethod
+    def listed(cls, size: int, windows: tuple[Window, ...]) -> AdaptiveWindows:
+        """Windows computed up front (Keras's float32 windows), with their summaries kept once computed."""
+        return cls(size, len(windows), windows.__getitem__, integer_rule=False)
+
+    def __len__(self) -> int:
+        return max(self.output, 0)
+
+    @overload
+    def __getitem__(self, index: int) -> Window: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Window, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Window | tuple[Window, ...]:
+        if isinstance(index, slice):
+            return tuple(self.at(i) for i in range(*index.indices(len(self))))
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("window index out of range")
+        return self.at(i)
+
+    def __iter__(self) -> Iterator[Window]:
+        return (self.at(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AdaptiveWindows) and self.integer_rule and other.integer_rule:
+            return (self.size, len(self)) == (other.size, len(other))
+        if isinstance(other, (AdaptiveWindows, tuple, list)):
+            return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.size, len(self)))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self)) if len(self) <= 64 else f"AdaptiveWindows(size={self.size}, output={self.output})"
+
+
 class Resampled(NamedTuple):
     """What a framework's interpolation rules give: the output per axis, the scale each axis hands the
     kernel, the scales in effect, the mode and layer, and what the kernel resizes per axis
@@ -157,12 +317,12 @@ class UnpoolAxis(NamedTuple):
     pad_after: int
     default: int
     output: int
-    valid_outputs: tuple[int, ...]
+    valid_outputs: IntRuns
     pool_inputs: tuple[int, ...]
     open_ended: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d = self._asdict()
-        d["valid_outputs"] = list(self.valid_outputs)
+        d["valid_outputs"] = self.valid_outputs.to_json()
         d["pool_inputs"] = list(self.pool_inputs)
         return d

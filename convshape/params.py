@@ -156,7 +156,9 @@ def format_padding(value: PadArg) -> str:
         return value
     if isinstance(value, int):
         return str(value)
-    return ",".join(f"{p[0]}:{p[1]}" if isinstance(p, Sequence) else str(p) for p in value)
+    # per axis: a number, "before:after" as typed, or a (before, after) pair
+    return ",".join(":".join(str(v) for v in p) if isinstance(p, Sequence) and not isinstance(p, str)
+                    else str(p).strip() for p in value)
 
 
 # ---------------------------------------------------------------------------- numbers
@@ -166,8 +168,10 @@ def parse_number(text: str | int | float, name: str) -> float | int:
     it. ASCII only, no ``_``: the same characters :func:`parse_int` takes, plus a float's."""
     if isinstance(text, bool):
         raise ShapeError(f"{name} must be a number, but got {quote(text)}", rule=Rule.NOT_A_NUMBER, values={name: text})
-    if isinstance(text, (int, float)):
+    if isinstance(text, float):
         return text
+    if isinstance(text, int):
+        return _float_sized(text, name)
     word = text.strip()
     try:
         if not word.isascii() or "_" in word:
@@ -175,10 +179,23 @@ def parse_number(text: str | int | float, name: str) -> float | int:
         if "/" in word:
             top, _, bottom = word.partition("/")
             return float(top) / float(bottom)
-        return int(word) if word.lstrip("+-").isdigit() else float(word)
+        number = int(word) if word.lstrip("+-").isdigit() else float(word)
     except (ValueError, ZeroDivisionError):
         raise ShapeError(f"{name} must be a number (e.g. 2, 1.5, 1/3), or one per axis comma-separated, "
                          f"but got {quote(text)}", rule=Rule.NOT_A_NUMBER, values={name: text}) from None
+    return _float_sized(number, name) if isinstance(number, int) else number
+
+
+def _float_sized(value: int, name: str) -> int:
+    """An integer scale within a double's range: every framework turns a scale into a double
+    (torch's ``float(scale_factor)`` raises OverflowError beyond it, as ``--scale 1e400`` is infinite)."""
+    try:
+        float(value)
+    except OverflowError:
+        raise ShapeError(f"{name} must be a number a double can hold (at most about 1.8e308), but got an integer "
+                         f"of {len(str(abs(value)))} digits", rule=Rule.NOT_A_NUMBER,
+                         values={name: f"{len(str(abs(value)))} digits"}) from None
+    return value
 
 
 def is_scalar(value: object) -> bool:

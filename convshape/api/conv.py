@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from convshape.axes import each_axis, empty_warnings
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks import FRAMEWORKS, ConvRules, Pad, framework_rules
-from convshape.model import AxisSpec, ConvAxis, TransposedAxis, result_head, spatial_sizes
+from convshape.model import AxisSpec, ConvAxis, IntRuns, TransposedAxis, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from convshape.rules import effective_kernel, lax_transposed_output, preimage, transposed_output
 
@@ -124,7 +124,7 @@ class ConvTransposeResult(NamedTuple):
         return tuple(a.output_padding for a in self.axes)
 
     @property
-    def valid_outputs(self) -> tuple[tuple[int, ...], ...]:
+    def valid_outputs(self) -> tuple[IntRuns, ...]:
         return tuple(a.valid_outputs for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,7 +135,7 @@ class ConvTransposeResult(NamedTuple):
             axes.append(d)
         out: dict[str, Any] = {
             **self.head(), "output_padding": list(self.output_padding), "axes": axes,
-            "valid_outputs": [list(v) for v in self.valid_outputs], "warnings": list(self.warnings),
+            "valid_outputs": [v.to_json() for v in self.valid_outputs], "warnings": list(self.warnings),
             "notes": list(self.notes)}
         if self.reach is not None:
             out["reach"] = [[r.to_dict() for r in axis] for axis in self.reach]

@@ -15,7 +15,7 @@ reproduce the framework's float arithmetic exactly and say so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from convshape import frameworks
@@ -23,14 +23,15 @@ from convshape.errors import Rule, ShapeError
 from convshape.axes import each_axis, empty_warnings
 from convshape.frameworks.keras import keras_adaptive_windows  # noqa: F401  (re-exported)
 from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
-from convshape.model import UnpoolAxis, Window, result_head, spatial_sizes
+from convshape.model import AdaptiveWindows, IntRuns, UnpoolAxis, Window, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, per_axis
 # the per-axis formulas live in convshape.rules.unpool; re-exported for existing imports
-from convshape.rules.unpool import (adaptive_end, adaptive_start, adaptive_windows,  # noqa: F401
+from convshape.rules.unpool import (adaptive_end, adaptive_larger, adaptive_overlapping,  # noqa: F401
+                                    adaptive_sizes, adaptive_start, adaptive_uniform, adaptive_windows,
                                     fractional_fits, fractional_largest_output, fractional_output,
                                     maxpool_inputs, onnx_largest_index, onnx_pool_inputs,
                                     onnx_shape_size, onnx_unpool_default, tf_pool_inputs, uniform_pooling,
-                                    unpool_default, unpool_valid_outputs, window_gaps)
+                                    unpool_default, unpool_valid_outputs, window_gap_runs)
 
 T = TypeVar("T")
 RatioArg = float | str | Sequence[float] | None
@@ -45,34 +46,96 @@ def _lists(values: Sequence[Sequence[int]]) -> list[list[int]]:
     return [list(v) for v in values]
 
 
+def window_gaps(windows: Sequence[Window], size: int) -> IntRuns:
+    """Input cells no window covers (never in torch; Keras's float32 windows can skip one), held
+    as runs (equal to the tuple of those cells)."""
+    if isinstance(windows, AdaptiveWindows) and windows.integer_rule:
+        return IntRuns()  # torch's windows cover every cell
+    return IntRuns(window_gap_runs(windows, size))
+
+
 class AdaptiveAxis(NamedTuple):
-    """One axis of adaptive pooling: a window ``[start, end)`` per output index."""
+    """One axis of adaptive pooling: a window ``[start, end)`` per output index. The summaries
+    (``window_sizes``, ``overlapping``, ``larger``, ``equivalent``, ``gaps``) are closed forms
+    for torch's integer windows, so they cost nothing with the output size."""
 
     input: int
     output: int
-    windows: tuple[Window, ...]
+    windows: Sequence[Window]
     pad_before: int = 0
     pad_after: int = 0
 
     @property
+    def _closed_form(self) -> bool:
+        w = self.windows
+        return isinstance(w, AdaptiveWindows) and w.integer_rule and self.input >= 1 and self.output >= 1
+
+    def _memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A summary of windows with no closed form, computed once per windows object."""
+        w = self.windows
+        if not isinstance(w, AdaptiveWindows):
+            return compute()
+        if key not in w.memo:
+            w.memo[key] = compute()
+        return w.memo[key]  # type: ignore[no-any-return]
+
+    @property
     def sizes(self) -> tuple[int, ...]:
-        return tuple(e - s for s, e in self.windows)
+        return self._memo("sizes", lambda: tuple(e - s for s, e in self.windows))
+
+    @property
+    def window_sizes(self) -> list[int]:
+        """The distinct window sizes, sorted."""
+        if self._closed_form:
+            return list(adaptive_sizes(self.input, self.output))
+        return list(self._memo("window_sizes", lambda: sorted(set(self.sizes))))
+
+    def overlap(self, o: int) -> int:
+        """Cells window ``o`` shares with the one before it (0 for the first)."""
+        return max(0, self.windows[o - 1][1] - self.windows[o][0]) if o else 0
 
     @property
     def overlaps(self) -> tuple[int, ...]:
         """Cells each window shares with the one before it (0 for the first)."""
-        return tuple(max(0, self.windows[o - 1][1] - s) if o else 0 for o, (s, _) in enumerate(self.windows))
+        return tuple(self.overlap(o) for o in range(len(self.windows)))
+
+    @property
+    def overlapping(self) -> int:
+        """How many windows overlap the one before."""
+        if self._closed_form:
+            return adaptive_overlapping(self.input, self.output)
+
+        def count() -> int:
+            listed = list(self.windows)
+            return sum(1 for a, b in zip(listed, listed[1:], strict=False) if a[1] > b[0])
+        return self._memo("overlapping", count)
+
+    def larger(self, limit: int) -> tuple[int, tuple[int, ...] | None]:
+        """``(count, indices)`` of the windows of the larger size when there are two sizes
+        (``(0, ())`` otherwise); the indices only when there are at most ``limit``."""
+        if self._closed_form:
+            return adaptive_larger(self.input, self.output, limit)
+        seen = self.window_sizes
+        if len(seen) < 2:
+            return 0, ()
+        found = self._memo("larger", lambda: tuple(o for o, s in enumerate(self.sizes) if s == seen[-1]))
+        return len(found), (found if len(found) <= limit else None)
 
     @property
     def equivalent(self) -> tuple[int, int] | None:
-        return uniform_pooling(self.windows, self.input)
+        if self._closed_form:
+            return adaptive_uniform(self.input, self.output)
+        return self._memo("equivalent", lambda: uniform_pooling(self.windows, self.input))
+
+    @property
+    def gaps(self) -> IntRuns:
+        return self._memo("gaps", lambda: window_gaps(self.windows, self.input))
 
     def to_dict(self) -> dict[str, Any]:
         eq = self.equivalent
         return {"input": self.input, "output": self.output, "pad_before": self.pad_before,
-                "pad_after": self.pad_after, "window_sizes": sorted(set(self.sizes)),
-                "overlapping": sum(1 for n in self.overlaps if n), "gaps": list(window_gaps(self.windows,
-                                                                                              self.input)),
+                "pad_after": self.pad_after, "window_sizes": self.window_sizes,
+                "overlapping": self.overlapping, "gaps": self.gaps.to_json(),
                 "equivalent": None if eq is None else {"kernel": eq[0], "stride": eq[1]}}  # windows: top level
 
 
@@ -95,13 +158,13 @@ class AdaptivePoolResult(NamedTuple):
         return spatial_sizes(self.axes, "output")
 
     @property
-    def windows(self) -> tuple[tuple[Window, ...], ...]:
+    def windows(self) -> tuple[Sequence[Window], ...]:
         return tuple(a.windows for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "kind": self.kind, "input": list(self.input),
                 "output": list(self.output), "axes": [a.to_dict() for a in self.axes],
-                "windows": [_lists(w) for w in self.windows], "warnings": list(self.warnings),
+                "windows": [[[s, e] for s, e in w] for w in self.windows], "warnings": list(self.warnings),
                 "notes": list(self.notes)}
 
 
@@ -177,14 +240,15 @@ class UnpoolResult(NamedTuple):
         return result_head(self)
 
     @property
-    def valid_outputs(self) -> tuple[tuple[int, ...], ...]:
+    def valid_outputs(self) -> tuple[IntRuns, ...]:
         return tuple(a.valid_outputs for a in self.axes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "padding": self.padding,
                 "input": list(self.input), "output": list(self.output),
                 "default_output": [a.default for a in self.axes], "axes": [a.to_dict() for a in self.axes],
-                "valid_outputs": _lists(self.valid_outputs), "pool_inputs": _lists([a.pool_inputs for a in self.axes]),
+                "valid_outputs": [v.to_json() for v in self.valid_outputs],
+                "pool_inputs": _lists([a.pool_inputs for a in self.axes]),
                 "warnings": list(self.warnings), "notes": list(self.notes)}
 
 
@@ -222,7 +286,7 @@ def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, fram
     notes: list[str] = []
     windows = rules.windows(kind, ins, outs, warnings, notes)
     axes = each_axis(lambda _, i, o: AdaptiveAxis(i, o, windows(i, o)), ins, outs)
-    if any(window_gaps(a.windows, a.input) for a in axes):
+    if any(a.gaps for a in axes):
         warnings.append("some input cells are in no window (Keras's float32 window bounds skip them)")
     rules.final_notes(n, notes)
     return AdaptivePoolResult(f"adaptive-{kind}pool{n}d", fw.name, kind, axes, tuple(warnings), tuple(notes))

@@ -17,7 +17,7 @@ from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.axes import empty_warnings as empty_warnings  # re-exported: the framework modules' one warning
 from convshape.limits import check_axes
-from convshape.model import AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
+from convshape.model import AdaptiveWindows, AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
 from convshape.rules.pool import starts_past_input, window_count
 
 Pad = str | tuple[int, int]  # a padding keyword, or an explicit (before, after) pair
@@ -486,6 +486,13 @@ class PoolingFamilyRules(FamilyRules):
             raise self.no_layer()
 
 
+def torch_adaptive_windows(size: int, output: int) -> AdaptiveWindows:
+    """torch's adaptive windows (rules.unpool.adaptive_window), each computed when asked for."""
+    from convshape.rules.unpool import adaptive_window
+
+    return AdaptiveWindows(size, output, lambda o: adaptive_window(o, size, output), integer_rule=True)
+
+
 class AdaptiveRules(PoolingFamilyRules):
     """Adaptive average / max pooling: the checks, and the window function."""
 
@@ -493,7 +500,7 @@ class AdaptiveRules(PoolingFamilyRules):
     what = "adaptive pooling"
 
     def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
-                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+                notes: list[str]) -> Callable[[int, int], Sequence[Window]]:
         """The framework's checks in its order, then its window rule ``(input, output) -> windows``."""
         raise self.no_layer()
 

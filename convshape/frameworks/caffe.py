@@ -8,7 +8,7 @@ from typing import Any
 from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
-from convshape.model import AxisSpec, Counted, TransposeOption, TransposedAxis
+from convshape.model import AxisSpec, Counted, IntRuns, TransposeOption, TransposedAxis
 
 
 class Conv(ConvRules):
@@ -53,7 +53,7 @@ class Conv(ConvRules):
             raise self.error(f"Deconvolution with pad={pb} gives {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0, out,
-                              tuple(o.output for o in options), options)
+                              IntRuns.of(o.output for o in options), options)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:

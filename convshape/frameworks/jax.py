@@ -10,7 +10,7 @@ from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
 from convshape.limits import INT64_MAX, INT64_MIN
 from convshape.limits import shown as shown_int
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis
 from convshape.rules.pool import window_count
 
 
@@ -92,7 +92,7 @@ class Conv(ConvRules):
             raise self.error(f"padding={shown} gives output size {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
-                              tuple(o.output for o in options), options)
+                              IntRuns.of(o.output for o in options), options)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:

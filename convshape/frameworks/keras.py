@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 
 
 from collections.abc import Callable, Sequence
@@ -12,8 +13,9 @@ from convshape import rules
 from convshape.rules.resample import float32
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
-                                       geometric_pads)
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, Window
+                                       geometric_pads, torch_adaptive_windows)
+from convshape.model import (AdaptiveWindows, AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis,
+                             Window)
 from convshape.frameworks.tf import CONV as TF_CONV
 
 
@@ -34,10 +36,17 @@ def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
     small = math.ceil(size / output)  # Python double, as keras computes it
     big = small + 1
     small_len, big_len = size - small + 1, size - big + 1
+    # float32 rounding of every bound at once: array('f') stores each double as the nearest float32
+    # (the product of two float32 values is exact in a double, and a float32 quotient computed in
+    # double and rounded is the float32 quotient), so a million windows cost a few list passes
+    fs, fn = float32(size), float32(output)
+    ticks = array("f", range(output + 1))  # float32(o) for o = 0..output
+    bounds = array("f", [t * fs for t in ticks])
+    bounds = array("f", [b / fn for b in bounds])
     windows = []
     for o in range(output):
-        start = min(math.floor(float32(float32(float32(o) * float32(size)) / float32(output))), size - 1)
-        end = min(math.ceil(float32(float32(float32(o + 1) * float32(size)) / float32(output))), size)
+        start = min(math.floor(bounds[o]), size - 1)
+        end = min(math.ceil(bounds[o + 1]), size)
         index = start + small_len if end - start == big else start  # tf.gather into [small pool, big pool]
         if index < small_len:
             windows.append((index, index + small))
@@ -143,14 +152,14 @@ class Conv(ConvRules):
                                  + ", ".join(str(o.output) for o in options), Rule.OUTPUT_SIZE,
                                  output_size=output_size)
             return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
-                                  chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
+                                  chosen.output_padding, chosen.output, IntRuns.of(o.output for o in options), options)
         size = self.deconv_length(a, tf_mode, output_padding)
         if size not in accepted:
             TF_CONV.reject_output_shape(a, tf_mode, size, ndim, axis)
         pb, pa = accepted[size]
         op = size - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, size,
-                              tuple(o.output for o in options), options)
+                              IntRuns.of(o.output for o in options), options)
 
 
 class Pool(PoolRules):
@@ -377,6 +386,15 @@ class Resample(ResampleRules):
         return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
 
 
+def keras_windows(size: int, output: int) -> Sequence[Window]:
+    """Keras's windows: torch's integer windows, computed when asked for, while ``output * size``
+    is below 2**24 (every float32 product and quotient then rounds to the exact bound: an error
+    would need ``output * size > 2**24``); else :func:`keras_adaptive_windows`, one by one."""
+    if 0 <= output * size < 1 << 24:
+        return torch_adaptive_windows(size, output)
+    return AdaptiveWindows.listed(size, keras_adaptive_windows(size, output))
+
+
 # ---------------------------------------------------------------------------- adaptive pooling
 class Adaptive(AdaptiveRules):
     name = "keras"
@@ -385,7 +403,7 @@ class Adaptive(AdaptiveRules):
                           "backend_utils.py compute_adaptive_pooling_window_sizes"}
 
     def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
-                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+                notes: list[str]) -> Callable[[int, int], Sequence[Window]]:
         """Keras 3.15 (TF backend) does not validate output_size: 0 divides by zero in
         compute_adaptive_pooling_window_sizes; a negative size fails in tf.range."""
         if 0 in outs:
@@ -406,7 +424,7 @@ class Adaptive(AdaptiveRules):
         if any(o * i >= 1 << 24 for i, o in zip(ins, outs)):
             notes.append("Keras computes window bounds in float32: with output * input >= 2**24 they can differ "
                          "from torch's exact integer windows (shown here as Keras computes them)")
-        return keras_adaptive_windows
+        return keras_windows
 
     def final_notes(self, n: int, notes: list[str]) -> None:
         notes.append(f"Keras layers are AdaptiveAveragePooling{n}D / AdaptiveMaxPooling{n}D (Keras 3.15, TF backend)")

@@ -8,10 +8,11 @@ from typing import Any
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
-                                       UnpoolRules)
+                                       UnpoolRules, torch_adaptive_windows)
 from convshape.limits import INT64_MAX, INT64_MIN
 from convshape.limits import shown as shown_int
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
+from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis,
+                             Window)
 from convshape.rules.pool import starts_past_input
 
 SAME = ("same", "same-upper", "same-lower")
@@ -136,7 +137,7 @@ class Conv(ConvRules):
         # of millions of sizes is not spelled out one by one).
         run = rules.preimage(lambda o: back(o, *self.output_shape_pads(a, padding, op, o)), a.input, 1,
                              full + a.stride - 1)
-        valid = tuple(range(run[0], run[1] + 1)) if run else ()
+        valid = IntRuns.run(*run) if run else IntRuns()
         listed = {default + d for d in range(-a.stride - 1, a.stride + 2)} | set(run or ())
         if output_size is not None:
             listed.add(output_size)
@@ -421,14 +422,12 @@ class Adaptive(AdaptiveRules):
                          "symbolic_opset9.py _adaptive_pool; onnxruntime pool_attributes.h SetOutputSize"}
 
     def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
-                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+                notes: list[str]) -> Callable[[int, int], Sequence[Window]]:
         """ONNX has no adaptive pooling; output 1 on every axis is GlobalAveragePool / GlobalMaxPool
         (onnx 1.23.2 has no other Global*/Adaptive* pool but GlobalLpPool). torch's TorchScript exporter
         (torch/onnx/_internal/torchscript_exporter/symbolic_opset9.py ``_adaptive_pool``) writes exactly
         that for output 1, and a plain pool with kernel = stride = input / output where that divides.
         onnxruntime 1.31.1 rejects an empty spatial axis (pool_attributes.h ``SetOutputSize``)."""
-        from convshape.rules.unpool import adaptive_windows
-
         if any(o != 1 for o in outs):
             raise ShapeError(f"onnx has no adaptive pooling to output {'x'.join(map(str, outs))}: only Global"
                              f"{'Average' if kind == 'avg' else 'Max'}Pool, which is output 1 on every axis (torch's "
@@ -442,7 +441,7 @@ class Adaptive(AdaptiveRules):
         notes.append(f"ONNX has no adaptive pooling: output 1 on every axis is Global"
                      f"{'Average' if kind == 'avg' else 'Max'}Pool (one window, the whole input), as torch's "
                      f"ONNX exporter writes it")
-        return adaptive_windows
+        return torch_adaptive_windows
 
 
 class Unpool(UnpoolRules):
@@ -504,7 +503,7 @@ class Unpool(UnpoolRules):
         chosen = list(outs) if outs is not None else defaults
         sources = [onnx_pool_inputs(i, k, s, pb, pa) for i, k, s, (pb, pa) in zip(ins, ks, ss, pairs)]
         # per axis, the other axes at their defaults: the element-count check is o >= default, with no upper bound
-        axes = tuple(UnpoolAxis(i, k, s, pair[0], pair[1], d, o, tuple(range(d, max(d, r[-1]) + 1)), r, True)
+        axes = tuple(UnpoolAxis(i, k, s, pair[0], pair[1], d, o, IntRuns.run(d, max(d, r[-1])), r, True)
                      for i, k, s, pair, d, o, r in zip(ins, ks, ss, pairs, defaults, chosen, sources))
         warnings: list[str] = []
         size = math.prod(chosen)

@@ -9,7 +9,7 @@ from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (ConvRules, FractionalRules, Framework, Pad, PoolRules, ResampleRules,
                                        UnpoolRules)
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis
 
 
 class Conv(ConvRules):
@@ -85,7 +85,7 @@ class Conv(ConvRules):
         else:
             raise self.error(f"no output_shape maps back to input={a.input}", Rule.OUTPUT_SIZE, input=a.input)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
-                              chosen.output_padding, chosen.output, tuple(o.output for o in options), options)
+                              chosen.output_padding, chosen.output, IntRuns.of(o.output for o in options), options)
 
     def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> NoReturn:
         """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
@@ -358,7 +358,7 @@ class Unpool(UnpoolRules):
 
         def one(i: int, k: int, s: int, d: int, o: int, r: range) -> UnpoolAxis:
             total = max(0, (i - 1) * s + k - o) if keyword == "same" else 0
-            return UnpoolAxis(i, k, s, total // 2, total - total // 2, d, o, tuple(r), tuple(r))
+            return UnpoolAxis(i, k, s, total // 2, total - total // 2, d, o, IntRuns((r,)), tuple(r))
 
         axes = tuple(one(*column) for column in zip(ins, ks, ss, defaults, chosen, sources))
         shown = format_padding("valid" if padding is None else padding)

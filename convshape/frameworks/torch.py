@@ -8,9 +8,11 @@ from typing import Any
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules, Framework, Pad, PoolRules,
-                                       ResampleRules, UnpoolRules, empty_warnings, torch_shape)
+                                       ResampleRules, UnpoolRules, empty_warnings, torch_adaptive_windows,
+                                       torch_shape)
 from convshape.limits import INT64_MAX, INT64_MIN
-from convshape.model import AxisSpec, Counted, Resampled, TransposeOption, TransposedAxis, UnpoolAxis, Window
+from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis,
+                             Window)
 
 
 class Conv(ConvRules):
@@ -107,7 +109,7 @@ class Conv(ConvRules):
                              f"({out}). Output size is too small{caveat}", Rule.OUTPUT_TOO_SMALL, input=a.input,
                              output=out)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
-                              tuple(o.output for o in options), options)
+                              IntRuns.of(o.output for o in options), options)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:
@@ -465,11 +467,9 @@ class Adaptive(AdaptiveRules):
     sources = {"windows": "aten/src/ATen/native/AdaptivePooling.h start_index / end_index"}
 
     def windows(self, kind: str, ins: Sequence[int], outs: Sequence[int], warnings: list[str],
-                notes: list[str]) -> Callable[[int, int], tuple[Window, ...]]:
+                notes: list[str]) -> Callable[[int, int], Sequence[Window]]:
         """torch's own checks and their order (torch 2.13): avg checks output_size before the
         input, max the input first, then fails creating a tensor with a negative size."""
-        from convshape.rules.unpool import adaptive_windows
-
         n = len(ins)
         if kind == "avg":
             shown = [1, *outs] if n == 1 else list(outs)
@@ -493,7 +493,7 @@ class Adaptive(AdaptiveRules):
                                  f"{torch_shape(outs, n, extra=True)}", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                  values={"output_size": list(outs)})
         warnings.extend(empty_warnings(outs, "torch"))
-        return adaptive_windows
+        return torch_adaptive_windows
 
 
 class Fractional(FractionalRules):
@@ -619,7 +619,7 @@ class Unpool(UnpoolRules):
                 raise ShapeError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
                                  f"output_size[{axis}]={out}", framework=self.name, rule=Rule.OUTPUT_SIZE,
                                  values={"output_size": chosen})
-        axes = tuple(UnpoolAxis(i, k, s, p, p, d, o, tuple(unpool_valid_outputs(i, k, s, p)),
+        axes = tuple(UnpoolAxis(i, k, s, p, p, d, o, IntRuns((unpool_valid_outputs(i, k, s, p),)),
                                 tuple(maxpool_inputs(i, k, s, p)))
                      for i, k, s, p, d, o in zip(ins, ks, ss, ps, defaults, chosen))
         notes = [] if all(a.output in a.pool_inputs for a in axes) else [

@@ -350,32 +350,62 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object
     return NetworkSpec(shape, data_format, fw, tuple(layers), source)
 
 
-def load_spec(path: str, *, input: object = None, framework: str | None = None) -> NetworkSpec:
-    """A spec file: TOML (``.toml``, read with the standard library's tomllib, or tomli before Python 3.11) or JSON."""
+#: spec files are read up to this many bytes (a spec is a few kilobytes; /dev/zero is endless)
+MAX_SPEC_BYTES = 16 << 20
+
+
+def read_spec_bytes(path: str) -> bytes:
+    """A spec file's bytes (``-``: standard input), at most :data:`MAX_SPEC_BYTES`."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_SPEC_BYTES + 1)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_SPEC_BYTES + 1)
     except OSError as exc:
         raise spec_error(f"{path}: cannot read the spec: {exc.strerror}", rule=Rule.BAD_SPEC, field="file") from None
+    except ValueError as exc:  # a path with a NUL byte
+        raise spec_error(f"{path!r}: cannot read the spec: {exc}", rule=Rule.BAD_SPEC, field="file") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise spec_error(f"{'<stdin>' if path == '-' else path}: larger than {MAX_SPEC_BYTES >> 20} MiB; convshape "
+                         f"reads spec files up to {MAX_SPEC_BYTES >> 20} MiB (stopped reading there)", field="file")
+    return raw
+
+
+def load_spec(path: str, *, input: object = None, framework: str | None = None) -> NetworkSpec:
+    """A spec file: TOML (``.toml``, read with the standard library's tomllib, or tomli before Python 3.11) or JSON.
+    ``-`` reads standard input; files are read up to :data:`MAX_SPEC_BYTES`. A UTF-8 byte order mark is
+    skipped in both."""
+    raw = read_spec_bytes(path)
+    source = "<stdin>" if path == "-" else path
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     ext = path.lower().rpartition(".")[2] if "." in path else ""
-    if ext == "json" or (ext != "toml" and raw.lstrip()[:1] == b"{"):
-        import json
+    try:
+        if ext == "json" or (ext != "toml" and raw.lstrip()[:1] == b"{"):
+            import json
 
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise spec_error(f"{path}: not valid JSON: {exc}", field="file") from None
-    else:
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # the same parser, as a package (a dependency there)
-            import tomli as tomllib
+            try:
+                data = json.loads(raw)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise spec_error(f"{source}: not valid JSON: {exc}", field="file") from None
+        else:
+            if sys.version_info >= (3, 11):
+                import tomllib
+            else:  # the same parser, as a package (a dependency there)
+                import tomli as tomllib
 
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise spec_error(f"{path}: not valid TOML: {exc}", field="file") from None
-    return parse_spec(data, path, input=input, framework=framework)
+            try:
+                data = tomllib.loads(raw.decode("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise spec_error(f"{source}: not valid TOML: {exc}", field="file") from None
+            except ValueError:  # an integer over Python's 4,300-digit conversion limit
+                raise spec_error(f"{source}: not valid TOML: an integer has more than 4,300 digits",
+                                 field="file") from None
+        return parse_spec(data, source, input=input, framework=framework)
+    except RecursionError:
+        raise spec_error(f"{source}: nested too deeply (arrays or tables within each other hundreds of levels "
+                         f"deep); a spec is a table of layers", field="file") from None
 
 
 def parse_chain(input: object, layers: Sequence[str], *, framework: str = "torch",

@@ -42,16 +42,29 @@ def pads(before: Sequence[int] | None, after: Sequence[int] | None) -> str:
 
 
 def runs(values: Sequence[int]) -> str:
-    """``1, 2, 3, 7`` -> ``1..3, 7``: long lists of sizes stay readable."""
-    parts: list[str] = []
+    """``1, 2, 3, 7`` -> ``1..3, 7``: long lists of sizes stay readable. A set held as runs
+    (``IntRuns``, ``range``) is printed from its runs, whatever its size."""
+    from convshape.model import IntRuns
+
+    if isinstance(values, range) and values.step > 0:
+        values = IntRuns((values,))
+    if isinstance(values, IntRuns):
+        parts = []
+        for r in values.ranges:
+            if len(r) >= 3:
+                parts.append(f"{r[0]}..{r[-1]}" + (f" (step {r.step})" if r.step != 1 else ""))
+            else:
+                parts.append(", ".join(str(v) for v in r))
+        return ", ".join(parts)
+    listed: list[str] = []
     i = 0
     while i < len(values):
         j = i
         while j + 1 < len(values) and values[j + 1] == values[j] + 1:
             j += 1
-        parts.append(f"{values[i]}..{values[j]}" if j - i >= 2 else ", ".join(str(v) for v in values[i:j + 1]))
+        listed.append(f"{values[i]}..{values[j]}" if j - i >= 2 else ", ".join(str(v) for v in values[i:j + 1]))
         i = j + 1
-    return ", ".join(parts)
+    return ", ".join(listed)
 
 
 MAX_ROWS = 16  # longer tables show their head and tail; the JSON output has every row

@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from convshape.frameworks import framework_rules, get
-from convshape.render.conv import Block, Table, clip, clip_lazy, pad_pair, runs, sizes
+from convshape.render.conv import Block, Table, clip_lazy, pad_pair, runs, sizes
 
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.api.unpool import AdaptiveAxis, AdaptivePoolResult, FractionalResult, UnpoolAxis, UnpoolResult
@@ -37,13 +37,17 @@ def _groups(axes: Sequence[A], key: Callable[[A], Hashable]) -> list[tuple[str, 
     return out
 
 
+LISTED_LARGER = 32  # the summary names the larger windows' outputs up to this many
+
+
 def _window_summary(a: AdaptiveAxis) -> str:
-    sizes_seen = sorted(set(a.sizes))
+    sizes_seen = a.window_sizes
     parts = ["window size " + " and ".join(str(s) for s in sizes_seen) if sizes_seen else "no windows"]
     if len(sizes_seen) > 1:
-        big = [str(o) for o, s in enumerate(a.sizes) if s == sizes_seen[-1]]
-        parts.append(f"size {sizes_seen[-1]} at output {runs([int(b) for b in big])}")
-    overlapping = sum(1 for n in a.overlaps if n)
+        count, larger = a.larger(LISTED_LARGER)
+        parts.append(f"size {sizes_seen[-1]} at output {runs(larger)}" if larger is not None else
+                     f"size {sizes_seen[-1]} at {count} outputs")
+    overlapping = a.overlapping
     if overlapping:
         parts.append(f"{overlapping} window{'s' if overlapping > 1 else ''} overlap the one before")
     if a.output > a.input:
@@ -52,32 +56,30 @@ def _window_summary(a: AdaptiveAxis) -> str:
 
 
 def adaptive_report(result: AdaptivePoolResult) -> list[Block]:
-    from convshape.rules.unpool import window_gaps
-
     blocks = _head(result, f" · adaptive {'average' if result.kind == 'avg' else 'max'} pooling")
-    rows = tuple((str(i), str(a.input), str(a.output), ", ".join(str(s) for s in sorted(set(a.sizes))) or "-",
-                  str(sum(1 for n in a.overlaps if n)),
+    rows = tuple((str(i), str(a.input), str(a.output), ", ".join(str(s) for s in a.window_sizes) or "-",
+                  str(a.overlapping),
                   "-" if a.equivalent is None else f"kernel {a.equivalent[0]}, stride {a.equivalent[1]}")
                  for i, a in enumerate(result.axes))
     blocks.append(Table("Per axis", ("axis", "input", "output", "window sizes", "overlapping windows",
                                      "same as plain pooling"), rows))
     for label, a in _groups(result.axes, lambda a: (a.input, a.output, a.windows)):
-        sizes_seen = sorted(set(a.sizes))
-        gaps = set(window_gaps(a.windows, a.input))
-        overlaps = a.overlaps  # a property: computed once here
+        sizes_seen = a.window_sizes
+        gaps = a.gaps
 
-        def note(o: int, start: int, size: int) -> str:
+        def row(o: int) -> tuple[str, ...]:  # only the rows shown are computed
+            start, end = a.windows[o]
             marks = []
-            if overlaps[o]:
-                marks.append(f"overlaps {o - 1} by {overlaps[o]}")
-            if len(sizes_seen) > 1 and size == sizes_seen[-1]:
+            overlap = a.overlap(o)
+            if overlap:
+                marks.append(f"overlaps {o - 1} by {overlap}")
+            if len(sizes_seen) > 1 and end - start == sizes_seen[-1]:
                 marks.append("larger")
             if start - 1 in gaps:
                 marks.append(f"cell {start - 1} skipped")
-            return ", ".join(marks)
+            return str(o), str(start), str(end), str(end - start), ", ".join(marks)
 
-        window_rows, notes = clip(tuple((str(o), str(s), str(e), str(e - s), note(o, s, e - s))
-                                        for o, (s, e) in enumerate(a.windows)))
+        window_rows, notes = clip_lazy(len(a.windows), row)
         blocks.append(Table(f"Windows [start, end) ({label})", ("output", "start", "end", "size", "note"),
                             window_rows, (_window_summary(a), *notes)))
     return blocks + _tail(result)
@@ -111,7 +113,7 @@ def unpool_report(result: UnpoolResult) -> list[Block]:
     for label, a in _groups(result.axes, lambda a: (a.valid_outputs, a.pool_inputs, a.default)):
         valid, gives_input = a.valid_outputs, frozenset(a.pool_inputs)  # a set: one lookup per shown row
 
-        def option_row(i: int, valid: tuple[int, ...] = valid, gives_input: frozenset[int] = gives_input,
+        def option_row(i: int, valid: Sequence[int] = valid, gives_input: frozenset[int] = gives_input,
                        default: int = a.default) -> tuple[str, ...]:
             o = valid[i]
             return (str(o), "yes" if o in gives_input else "no", "default" if o == default else "")

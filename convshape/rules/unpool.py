@@ -136,14 +136,68 @@ def onnx_shape_size(shape: Sequence[int]) -> int:
     return -1 if any(v < 0 for v in shape) else math.prod(shape)
 
 
-def window_gaps(windows: Sequence[Window], size: int) -> tuple[int, ...]:
-    """Input cells no window covers (never in torch; Keras's float32 windows can skip one)."""
+def window_gap_runs(windows: Sequence[Window], size: int) -> tuple[range, ...]:
+    """Input cells no window covers (never in torch; Keras's float32 windows can skip one), as
+    sorted runs: a gap of two billion cells costs one ``range``."""
     if not windows:
         return ()
     reach = 0
-    gaps: list[int] = []
+    gaps: list[range] = []
     for s, e in sorted(windows):
-        gaps.extend(range(reach, s))
+        if s > reach:
+            gaps.append(range(reach, s))
         reach = max(reach, e)
-    gaps.extend(range(reach, size))
+    if size > reach:
+        gaps.append(range(reach, size))
     return tuple(gaps)
+
+
+# ---------------------------------------------------------------------- adaptive windows in closed form
+# torch's window o on an input i to an output n: start floor(o*i/n), end ceil((o+1)*i/n). With
+# r = o*i mod n its size is ceil((r + i) / n), and as o runs over 0..n-1, r takes every multiple of
+# g = gcd(i, n) exactly g times: the summaries below follow, whatever n (i, n >= 1).
+def adaptive_window(o: int, size: int, output: int) -> Window:
+    """torch's window ``o``: ``(adaptive_start, adaptive_end)``."""
+    return adaptive_start(o, size, output), adaptive_end(o, size, output)
+
+
+def adaptive_sizes(size: int, output: int) -> range:
+    """Every window size torch's windows take: ``ceil(i/n) .. ceil((i + n - g)/n)`` (one or two)."""
+    g = math.gcd(size, output)
+    return range(div_ceil(size, output), div_ceil(size + output - g, output) + 1)
+
+
+def adaptive_overlapping(size: int, output: int) -> int:
+    """How many windows overlap the one before (by one cell each): ``o*i/n`` not whole, ``n - g``."""
+    return output - math.gcd(size, output)
+
+
+def adaptive_larger(size: int, output: int, limit: int) -> tuple[int, tuple[int, ...] | None]:
+    """``(count, indices)`` of the windows of the larger size (0, () when all are one size);
+    the indices when there are at most ``limit`` of them, else None."""
+    sizes = adaptive_sizes(size, output)
+    if len(sizes) < 2:
+        return 0, ()
+    g = math.gcd(size, output)
+    period = output // g
+    # larger: r + i > (larger - 1) * n, r = k*g for k in 0..period-1
+    first_k = ((sizes[-1] - 1) * output - size) // g + 1
+    count = (period - first_k) * g
+    if count > limit:
+        return count, None
+    inverse = pow(size // g, -1, period) if period > 1 else 0
+    found = sorted((k * inverse % period if period > 1 else 0) + j * period
+                   for k in range(first_k, period) for j in range(g))
+    return count, tuple(found)
+
+
+def adaptive_uniform(size: int, output: int) -> tuple[int, int] | None:
+    """``uniform_pooling`` of torch's windows: one window size, and starts ``o * floor(i/n)``,
+    which holds when ``i mod n`` is 0 or 1."""
+    sizes = adaptive_sizes(size, output)
+    if len(sizes) != 1:
+        return None
+    if output == 1:
+        return sizes[0], size
+    stride, rest = divmod(size, output)
+    return (sizes[0], stride) if stride >= 1 and rest <= 1 else None
