@@ -560,14 +560,15 @@ class Framework:
 
     __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool",
                  "bias_default", "channels_last", "transposed_groups", "transposed_weight", "groups_words",
-                 "batchnorm_batch_check")
+                 "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims")
 
     def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
                  resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
                  fractional: FractionalRules = NO_FRACTIONAL, unpool: UnpoolRules = NO_UNPOOL,
                  bias_default: bool = True, channels_last: bool = False, transposed_groups: bool = True,
                  transposed_weight: str = "in,out,k", groups_words: str = "torch",
-                 batchnorm_batch_check: bool = False) -> None:
+                 batchnorm_batch_check: bool = False, instancenorm_affine: bool = True,
+                 global_pool_keepdims: bool = True) -> None:
         self.name = name
         self.title = title
         self.versions = versions
@@ -589,6 +590,10 @@ class Framework:
         self.groups_words = groups_words
         #: whether batch norm in training mode needs more than one value per channel (torch)
         self.batchnorm_batch_check = batchnorm_batch_check
+        #: whether instance norm has a scale and shift unless told otherwise (torch InstanceNorm*d: no)
+        self.instancenorm_affine = instancenorm_affine
+        #: whether a global pooling layer keeps its spatial axes as 1s (keras Global*Pooling*D: no)
+        self.global_pool_keepdims = global_pool_keepdims
 
     def __repr__(self) -> str:
         return f"<framework {self.name}>"

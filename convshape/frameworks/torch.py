@@ -620,4 +620,5 @@ class Unpool(UnpoolRules):
 CONV = Conv()
 POOL = Pool()
 FRAMEWORK = Framework("torch", "PyTorch", "torch 2.13.0 (CPU)", CONV, POOL, resample=Resample(),
-                      adaptive=Adaptive(), fractional=Fractional(), unpool=Unpool(), batchnorm_batch_check=True)
+                      adaptive=Adaptive(), fractional=Fractional(), unpool=Unpool(), batchnorm_batch_check=True,
+                      instancenorm_affine=False)

@@ -76,7 +76,7 @@ class OpDef(NamedTuple):
 _KINDS: dict[Family, str] = {Family.CONV: "conv", Family.CONV_TRANSPOSE: "conv_transpose",
                              Family.FRACTIONAL_POOL: "fractional", Family.UNPOOL: "unpool",
                              Family.DEPTHWISE_CONV: "depthwise", Family.SEPARABLE_CONV: "separable",
-                             Family.NORM: "batchnorm", Family.ACTIVATION: "identity", Family.FLATTEN: "flatten",
+                             Family.ACTIVATION: "identity", Family.FLATTEN: "flatten",
                              Family.LINEAR: "linear"}
 
 
@@ -88,6 +88,10 @@ def _kind(op: Op) -> str | None:
         return f"adaptive_{op.pool}"
     if op.family is Family.RESAMPLE:
         return "upsample" if op.name.startswith("upsample") else "interpolate"
+    if op.family is Family.NORM:  # batchnorm, instancenorm, layernorm, groupnorm
+        return op.name[:-2] if op.ndim else op.name
+    if op.family is Family.PAD:
+        return "crop" if op.name.startswith("crop") else "pad"
     if op.family in (Family.PIXEL_SHUFFLE, Family.MERGE):
         return op.name.replace("-", "_")  # pixel_shuffle, pixel_unshuffle, concat, add
     return _KINDS[op.family]
@@ -104,10 +108,11 @@ KEY_ALIASES = {"kernel_size": "kernel", "k": "kernel", "pool_size": "kernel", "s
                "filters": "out_channels", "c": "out_channels", "channels": "out_channels", "g": "groups",
                "use_bias": "bias", "o": "output_size", "op": "output_padding", "units": "out_features",
                "m": "depth_multiplier", "scale_factor": "scale", "r": "factor", "upscale_factor": "factor",
-               "downscale_factor": "factor", "block_size": "factor", "ceil": "ceil_mode", "p_norm": "norm_type"}
+               "downscale_factor": "factor", "block_size": "factor", "ceil": "ceil_mode", "p_norm": "norm_type",
+               "num_groups": "groups", "elementwise_affine": "affine", "crop": "cropping", "keep_dims": "keepdims"}
 COMMON_KEYS = ("name", "op", "inputs", "expect")
 _BOOL_KEYS = {"bias", "ceil_mode", "count_include_pad", "align_corners", "recompute_scale_factor", "antialias",
-              "affine"}
+              "affine", "track_running_stats", "keepdims"}
 _INT_KEYS = {"out_channels", "groups", "depth_multiplier", "out_features", "in_features", "factor", "axis"}
 
 
@@ -120,13 +125,11 @@ def op_name(op: object, where: str) -> str:
         raise spec_error(f"{where}: {op!r} names pooling of no kind; use maxpool, avgpool or lppool (with 1d, 2d, 3d)",
                          field="op", op=op)
     if found is None:
-        raise spec_error(f"{where}: unknown op {op!r}; expected one of " + ", ".join(_LISTED)
-                         + did_you_mean(suggest(op)), field="op", op=op)
+        near = suggest(op)
+        raise spec_error(f"{where}: unknown op {op!r}" + (did_you_mean(near) if near else
+                         "; no known op is close to it"),
+                         field="op", op=op)
     return found.name
-
-
-#: the ops an unknown op's message lists: ranked ones first, then those without a rank
-_LISTED = sorted(OPS, key=lambda name: OPS[name].ndim is None)
 
 
 def _key(key: str) -> str:
@@ -820,6 +823,9 @@ def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
             return rf + (widest - 1) * jump, jump * ratio, start + Fraction(first - 1, 2) * jump
 
         geometry.append(step)
+    if layer.op.startswith("global-") and not _facts(fw).global_pool_keepdims and not layer.args.get("keepdims"):
+        # keras GlobalAveragePooling2D / GlobalMaxPooling2D: keepdims=False drops the spatial axes
+        return Step((x.shape[0], x.channels), (), 0, None, (), (), result.warnings)
     return Step(x.with_spatial(result.output, x.channels), (), 0, tuple(geometry),
                 tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
                 result.warnings, (Fraction(0),) * ndim)
@@ -987,6 +993,91 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
     return Step(tuple(shape), (), 0, geometry, (0,) * n, (0,) * n, (), (Fraction(1),) * n)
 
 
+def _norm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """Instance, layer and group normalisation keep the shape; their weights are per channel
+    (instance, group) or per normalised element (layer), a scale and a shift."""
+    a = layer.args
+    c = x.channels
+    if layer.kind == "groupnorm":
+        groups = a.get("groups")
+        if groups is None:
+            raise ShapeError(f"{layer.op} needs groups (the number of channel groups)", rule=Rule.MISSING,
+                             values={"groups": None})
+        if groups < 1:
+            raise ShapeError(f"num_groups must be positive, but got num_groups={groups}", framework=fw,
+                             rule=Rule.GROUPS, values={"groups": groups})
+        if c % groups:  # torch nn.GroupNorm.__init__; keras GroupNormalization.build checks the same
+            raise ShapeError(f"num_channels ({c}) must be divisible by num_groups ({groups})", framework=fw,
+                             rule=Rule.GROUPS, values={"channels": c, "groups": groups})
+        weights: tuple[tuple[int, ...], ...] = ((c,), (c,)) if a.get("affine", True) else ()
+    elif layer.kind == "instancenorm":
+        if layer.ndim is not None:
+            _need_spatial(layer, x)
+        # torch InstanceNorm*d: affine=False by default; ONNX InstanceNormalization has scale and B
+        weights = ((c,), (c,)) if a.get("affine", _facts(fw).instancenorm_affine) else ()
+    else:  # layernorm: the trailing axes it normalises
+        given = a.get("normalized_shape")
+        if given is None:
+            if x.data_format is not None and not _channels_last(x.data_format):
+                raise ShapeError(f"{layer.op} needs normalized_shape (the trailing axes it normalises, e.g. "
+                                 f"{list(x.shape[1:])}) on a channels-first tensor", rule=Rule.MISSING,
+                                 values={"normalized_shape": None})
+            normalized: tuple[int, ...] = (x.shape[-1],)
+        else:
+            normalized = _shape([given] if isinstance(given, int) else given, layer.name, "normalized_shape")
+        if len(normalized) > len(x.shape) or tuple(x.shape[len(x.shape) - len(normalized):]) != normalized:
+            raise ShapeError(f"Given normalized_shape={list(normalized)}, expected input with shape "
+                             f"[*, {', '.join(map(str, normalized))}], but got input of size{list(x.shape)}",
+                             framework=fw, rule=Rule.RANK,
+                             values={"normalized_shape": list(normalized), "shape": list(x.shape)})
+        weights = ()
+        if a.get("affine", True):
+            weights = (normalized, normalized) if a.get("bias", True) else (normalized,)
+    return _identity_step(x, weights)
+
+
+def _pads(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> tuple[tuple[int, int], ...]:
+    """The (before, after) amounts per spatial axis, in the order of the tensor's spatial axes
+    (first to last; negative amounts crop); cropping is the same with the signs turned."""
+    from convshape.params import explicit_padding
+
+    crop = layer.kind == "crop"
+    key = "cropping" if crop else "padding"
+    value = layer.args.get(key)
+    if value is None:
+        raise ShapeError(f"{layer.op} needs {key} (one amount, or before:after per spatial axis)", rule=Rule.MISSING,
+                         values={key: None})
+    pairs = explicit_padding(value, ndim, key)
+    if crop and any(p < 0 for pair in pairs for p in pair):
+        raise ShapeError(f"cropping must be non-negative, but got {key}={value!r}", framework=fw,
+                         rule=Rule.NEGATIVE_PADDING, values={key: str(value)})
+    return tuple((-b, -e) for b, e in pairs) if crop else pairs
+
+
+def _pad(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """Explicit padding (torch F.pad / nn.ZeroPad*d / nn.ConstantPad*d, Keras ZeroPadding*D, ONNX
+    Pad) and cropping (Keras Cropping*D; F.pad with negative amounts)."""
+    ndim = _need_spatial(layer, x)
+    pairs = _pads(layer, x, fw, ndim)
+    out = []
+    for axis, (size, (before, after)) in enumerate(zip(x.spatial, pairs)):
+        size_out = size + before + after
+        if layer.kind == "crop" and size_out < 1:  # keras/src/layers/reshaping/cropping2d.py
+            raise ShapeError(f"Values in `cropping` argument should be smaller than the corresponding spatial "
+                             f"dimension of the input. Received: input_shape={list(x.shape)}, cropping="
+                             f"{[(-b, -e) for b, e in pairs]} (spatial axis {axis})", framework=fw,
+                             rule=Rule.OUTPUT_TOO_SMALL, values={"axis": axis, "input": size})
+        cropped = size + min(before, 0) + min(after, 0)
+        if cropped < 0:  # torch 2.13 F.pad crops (narrow) before it pads: "narrow(): length must be non-negative."
+            raise ShapeError(f"narrow(): length must be non-negative: spatial axis {axis} of size {size} cropped "
+                             f"by {before}:{after} leaves {cropped}", framework=fw, rule=Rule.OUTPUT_NEGATIVE,
+                             values={"axis": axis, "input": size, "pad_before": before, "pad_after": after})
+        out.append(size_out)
+    warnings = empty_warnings(out, fw)
+    return Step(x.with_spatial(out, x.channels), (), 0, tuple(window_geometry(1, 1, 1, b) for b, _ in pairs),
+                tuple(b for b, _ in pairs), tuple(e for _, e in pairs), warnings, (Fraction(1),) * ndim)
+
+
 _EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
     "conv": _conv, "conv_transpose": _conv_transpose,
     "depthwise": lambda layer, x, fw: _depthwise(layer, x, fw, False),
@@ -994,6 +1085,7 @@ _EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
     "max": _pool, "avg": _pool, "lp": _pool, "adaptive_avg": _adaptive, "adaptive_max": _adaptive,
     "fractional": _fractional, "unpool": _unpool, "upsample": _resample, "interpolate": _resample,
     "pixel_shuffle": _shuffle, "pixel_unshuffle": _shuffle, "batchnorm": _batchnorm,
+    "instancenorm": _norm, "layernorm": _norm, "groupnorm": _norm, "pad": _pad, "crop": _pad,
     "identity": lambda layer, x, fw: _identity_step(x), "flatten": _flatten, "linear": _linear,
 }
 
