@@ -26,6 +26,7 @@ from convshape.ops import Family, Op, did_you_mean, suggest
 from convshape.ops import find as find_op
 from convshape.params import parse_int, tensor_shape
 from convshape.rules import effective_kernel
+from convshape.rules.weights import conv_macs, transposed_macs
 
 if TYPE_CHECKING:
     from convshape.model import ConvAxis
@@ -649,31 +650,9 @@ def _spatial_first(fw: str) -> bool:
 
 
 def _groups(layer: LayerSpec, fw: str, in_channels: int, out_channels: int, groups: int,
-            shape: tuple[int, ...] = ()) -> None:
-    """Channels divisible by groups (torch's _ConvNd checks and words; Keras's own words)."""
-    if _facts(fw).groups_words == "keras" and groups >= 1 and (in_channels % groups or out_channels % groups):
-        if in_channels % groups:  # keras/src/layers/convolutional/base_conv.py build()
-            raise ShapeError(f"The number of input channels must be evenly divisible by the number of groups. "
-                             f"Received groups={groups}, but the input has {in_channels} channels (full input "
-                             f"shape is {tuple(shape)}).", framework=fw, rule=Rule.GROUPS,
-                             values={"in_channels": in_channels, "groups": groups})
-        raise ShapeError(f"The number of filters must be evenly divisible by the number of groups. Received: "
-                         f"groups={groups}, filters={out_channels}.", framework=fw, rule=Rule.GROUPS,
-                         values={"out_channels": out_channels, "groups": groups})
-    if groups < 1:
-        raise ShapeError(f"non-positive groups is not supported, but got groups={groups}", framework=fw,
-                         rule=Rule.GROUPS, values={"groups": groups})
-    if in_channels % groups:
-        raise ShapeError(f"in_channels must be divisible by groups, but got in_channels={in_channels}, "
-                         f"groups={groups}", framework=fw, rule=Rule.GROUPS,
-                         values={"in_channels": in_channels, "groups": groups})
-    if out_channels % groups:
-        raise ShapeError(f"out_channels must be divisible by groups, but got out_channels={out_channels}, "
-                         f"groups={groups}", framework=fw, rule=Rule.GROUPS,
-                         values={"out_channels": out_channels, "groups": groups})
-    if out_channels < 1:
-        raise ShapeError(f"out_channels must be positive, but got out_channels={out_channels}", framework=fw,
-                         rule=Rule.CHANNELS, values={"out_channels": out_channels})
+            shape: tuple[int, ...] = (), transposed: bool = False) -> None:
+    """Channels divisible by groups: :meth:`convshape.frameworks.base.Framework.check_groups`."""
+    _facts(fw).check_groups(in_channels, out_channels, groups, shape, transposed)
 
 
 def _prod(values: Sequence[int]) -> int:
@@ -709,11 +688,8 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     _groups(layer, fw, cin, cout, groups, x.shape)
     result = _conv_result(layer, x, fw, ndim)
     ks = tuple(a.kernel for a in result.axes)
-    weight = (*ks, cin // groups, cout) if _spatial_first(fw) else (cout, cin // groups, *ks)
-    weights = [weight]
-    if layer.args.get("bias", _facts(fw).bias_default):
-        weights.append((cout,))
-    macs = x.shape[0] * _prod(result.output) * cout * (cin // groups) * _prod(ks)
+    weights = _facts(fw).conv_weights(ks, cin, cout, groups, layer.args.get("bias"))
+    macs = conv_macs(x.shape[0], result.output, cin, cout, groups, ks)
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
@@ -726,27 +702,13 @@ def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     ndim = _need_spatial(layer, x)
     cin, cout = x.channels, layer.args["out_channels"]
     groups = layer.args.get("groups", 1)
-    _groups(layer, fw, cin, cout, groups, x.shape)
-    if groups != 1 and not _facts(fw).transposed_groups:  # tf.nn.conv2d_transpose, Conv2DTranspose, flax
-        raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
-                         framework=fw, rule=Rule.GROUPS, values={"groups": groups})
+    _groups(layer, fw, cin, cout, groups, x.shape, transposed=True)
     a = layer.args
     result = conv_transpose(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
                             a.get("output_padding"), a.get("output_size"), framework=fw, ndim=ndim)
     ks = tuple(axis.kernel for axis in result.axes)
-    # torch (in, out/groups, k...); tf.nn and keras (k..., out, in); flax ConvTranspose (k..., in, out)
-    layout = _facts(fw).transposed_weight
-    if layout == "k,out,in":
-        weight = (*ks, cout // groups, cin)
-    elif layout == "k,in,out":
-        weight = (*ks, cin, cout // groups)
-    else:
-        weight = (cin, cout // groups, *ks)
-    weights = [weight]
-    if a.get("bias", _facts(fw).bias_default):
-        weights.append((cout,))
-    # every input cell scatters kernel x out/groups products per input channel
-    macs = x.shape[0] * _prod(x.spatial) * cin * (cout // groups) * _prod(ks)
+    weights = _facts(fw).conv_weights(ks, cin, cout, groups, a.get("bias"), transposed=True)
+    macs = transposed_macs(x.shape[0], x.spatial, cin, cout, groups, ks)
     notes = list(result.warnings)
     notes += [f"axis {i}: the forward convolution of {axis.output} does not give back {axis.input}"
               for i, (axis, back) in enumerate(zip(result.axes, result.maps_back)) if not back]
