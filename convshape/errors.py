@@ -22,6 +22,7 @@ class Rule(str, Enum):
     BAD_RANGE = "bad-range"
     BAD_SHAPE = "bad-shape"
     BAD_SPEC = "bad-spec"
+    BLOCKS = "blocks"
     CAUSAL_RANK = "causal-rank"
     CEIL_MODE = "ceil-mode"
     CHANNEL_DIVISIBLE = "channel-divisible"

@@ -33,6 +33,7 @@ class Family(Enum):
     UNPOOL = "unpool"
     RESAMPLE = "resample"
     PIXEL_SHUFFLE = "pixel-shuffle"
+    UNFOLD = "unfold"
     # network-only layers: no command computes them alone
     DEPTHWISE_CONV = "depthwise-conv"
     SEPARABLE_CONV = "separable-conv"
@@ -148,6 +149,10 @@ def _build() -> list[Op]:
     add(Op("pixel-unshuffle", Family.PIXEL_SHUFFLE, None, None, ("factor",),
            ("pixelunshuffle", "space-to-depth", "PixelUnshuffle", "space_to_depth", "SpaceToDepth"),
            "pixel-unshuffle", "factor"))
+    add(Op("unfold", Family.UNFOLD, 2, None, ("kernel", "stride", "padding", "dilation"),
+           ("Unfold", "im2col", "sliding-blocks"), "unfold"))
+    add(Op("fold", Family.UNFOLD, 2, None, ("output_size", "kernel", "stride", "padding", "dilation"),
+           ("Fold", "col2im"), "fold"))
     add(Op("batchnorm", Family.NORM, None, None, _NORM, ("bn", "batch-normalization", "BatchNormalization",
                                                         "BatchNorm"), None))
     add(Op("instancenorm", Family.NORM, None, None, _INSTANCE_NORM,

@@ -155,6 +155,7 @@ _FACTORIES: dict[Family, tuple[str, str]] = {
     Family.POOL: ("cli.pool", "make_pool"), Family.ADAPTIVE_POOL: ("cli.unpool", "make_adaptive"),
     Family.FRACTIONAL_POOL: ("cli.unpool", "make_fractional"), Family.UNPOOL: ("cli.unpool", "make_unpool"),
     Family.RESAMPLE: ("cli.resample", "make_interpolate"), Family.PIXEL_SHUFFLE: ("cli.resample", "make_pixel_shuffle"),
+    Family.UNFOLD: ("cli.unfold", "make_unfold"),
 }
 
 
@@ -165,6 +166,8 @@ def _factory_args(op: Op) -> tuple[Any, ...]:
         return (op.name,)
     if op.family is Family.PIXEL_SHUFFLE:
         return (op.name == "pixel-unshuffle",)
+    if op.family is Family.UNFOLD:
+        return (op.name == "fold",)
     return (op.ndim,)
 
 

@@ -534,10 +534,28 @@ class UnpoolRules(PoolingFamilyRules):
         raise self.no_layer()
 
 
+class UnfoldRules(PoolingFamilyRules):
+    """Unfold (im2col: sliding blocks to columns) and fold (col2im: columns back to a tensor)."""
+
+    family = "unfold"
+    what = "unfold / fold (im2col / col2im) layer"
+
+    def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
+               ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(the output tensor, the blocks per spatial axis) for an input tensor, or the rejection."""
+        raise self.no_layer()
+
+    def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
+             ps: Sequence[int], ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(the output tensor, the blocks per spatial axis) for a column tensor, or the rejection."""
+        raise self.no_layer()
+
+
 NO_RESAMPLE = ResampleRules()
 NO_ADAPTIVE = AdaptiveRules()
 NO_FRACTIONAL = FractionalRules()
 NO_UNPOOL = UnpoolRules()
+NO_UNFOLD = UnfoldRules()
 
 
 F = TypeVar("F", bound=FamilyRules)
@@ -558,13 +576,14 @@ class Framework:
 
     A family left out is the base rules object, which rejects every layer of it explicitly."""
 
-    __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool",
+    __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool", "unfold",
                  "bias_default", "channels_last", "transposed_groups", "transposed_weight", "groups_words",
                  "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims", "conv_weight")
 
     def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
                  resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
                  fractional: FractionalRules = NO_FRACTIONAL, unpool: UnpoolRules = NO_UNPOOL,
+                 unfold: UnfoldRules = NO_UNFOLD,
                  bias_default: bool = True, channels_last: bool = False, transposed_groups: bool = True,
                  transposed_weight: str = "in,out,k", groups_words: str = "torch",
                  batchnorm_batch_check: bool = False, instancenorm_affine: bool = True,
@@ -578,6 +597,7 @@ class Framework:
         self.adaptive = bind(adaptive, name)
         self.fractional = bind(fractional, name)
         self.unpool = bind(unpool, name)
+        self.unfold = bind(unfold, name)
         #: whether convolution layers have a bias unless told otherwise (tf.nn and jax.lax ops have none)
         self.bias_default = bias_default
         #: weights and tensors with the spatial axes first, channels last (tf, keras, jax)

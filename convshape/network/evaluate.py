@@ -83,6 +83,8 @@ _KINDS: dict[Family, str] = {Family.CONV: "conv", Family.CONV_TRANSPOSE: "conv_t
 
 def _kind(op: Op) -> str | None:
     """The evaluator an op runs through; None for an op a network cannot evaluate (a pool of no kind)."""
+    if op.family is Family.UNFOLD:  # a tensor of columns, not of spatial axes: single-layer commands only
+        return None
     if op.family is Family.POOL:
         return op.pool
     if op.family is Family.ADAPTIVE_POOL:
