@@ -135,10 +135,10 @@ def _build() -> list[Op]:
         add(Op(f"crop{d}", Family.PAD, n, None, ("cropping",), (f"Cropping{D}", f"cropping{d}"), None, "cropping"))
         if n < 3:
             add(Op(f"depthwise-conv{d}", Family.DEPTHWISE_CONV, n, None, (*_WINDOW, "depth_multiplier", "bias"),
-                   (f"depthwiseconv{d}", f"depthwise_conv{d}", f"DepthwiseConv{D}"), None))
+                   (f"depthwiseconv{d}", f"depthwise_conv{d}", f"DepthwiseConv{D}"), f"depthwise-conv{d}"))
             add(Op(f"separable-conv{d}", Family.SEPARABLE_CONV, n, None,
                    (*_WINDOW, "out_channels", "depth_multiplier", "bias"),
-                   (f"separableconv{d}", f"sepconv{d}", f"SeparableConv{D}", f"separable_conv{d}"), None,
+                   (f"separableconv{d}", f"sepconv{d}", f"SeparableConv{D}", f"separable_conv{d}"), f"separable-conv{d}",
                    "out_channels"))
     add(Op("upsample", Family.RESAMPLE, None, None, _RESAMPLE, ("upsampling", "Upsample"), "upsample"))
     add(Op("interpolate", Family.RESAMPLE, None, None, _RESAMPLE, ("resize", "Resize", "image.resize"),

@@ -122,3 +122,44 @@ def test_cli_whole_tensor() -> None:
     assert out.exit_code == 1 and "in_channels must be divisible by groups" in out.output
     out = runner.invoke(main, ["conv2d", "--i", "64", "--k", "3", "--c", "8"])
     assert out.exit_code == 2
+
+
+@pytest.mark.parametrize("cin,multiplier,cout,k,s,p", [(8, 1, None, 3, 1, 1), (8, 2, None, 3, 2, 0), (4, 3, 16, 3, 1, 1),
+                                                       (32, 1, 64, 5, 2, 2)])
+def test_depthwise_and_separable_against_torch(cin: int, multiplier: int, cout: int | None, k: int, s: int,
+                                               p: int) -> None:
+    """DepthwiseConv2D = torch Conv2d(groups=in_channels); SeparableConv2D = that without bias, then
+    a 1x1 Conv2d with bias (Keras's one bias): output, weights, parameters, MACs (FlopCounterMode)."""
+    x = torch.zeros(2, cin, 11, 12)
+    mid = cin * multiplier
+    layers = [nn.Conv2d(cin, mid, k, s, p, groups=cin, bias=cout is None)]
+    if cout is not None:
+        layers.append(nn.Conv2d(mid, cout, 1))
+    shape, flops = _flops(nn.Sequential(*layers), x)
+    tensor = conv("2x%dx11x12" % cin, k, s, p, framework="torch", ndim=2, depth_multiplier=multiplier,
+                  out_channels=cout).tensor
+    assert tensor is not None
+    assert tensor.output == shape
+    assert tensor.weights == tuple(tuple(w.shape) for layer in layers for w in layer.parameters())
+    assert tensor.params == sum(w.numel() for layer in layers for w in layer.parameters())
+    assert 2 * tensor.macs == flops
+    op = "separable-conv2d %d" % cout if cout is not None else "depthwise-conv2d"
+    layer = chain("2x%dx11x12" % cin, [f"{op} k={k} s={s} p={p} m={multiplier}"]).layers[0]
+    assert (layer.shape, layer.weight_shape, layer.params, layer.macs) == \
+        (tensor.output, tensor.weights, tensor.params, tensor.macs)
+
+
+def test_depthwise_commands() -> None:
+    from click.testing import CliRunner
+
+    from convshape.cli.main import main
+
+    runner = CliRunner()
+    out = runner.invoke(main, ["DepthwiseConv2D", "--i", "1x32x112x112", "--k", "3", "--p", "1"])
+    assert out.exit_code == 0 and "weights (32, 1, 3, 3) + (32) · 320 parameters" in out.output
+    out = runner.invoke(main, ["SeparableConv2D", "--i", "1x112x112x32", "--k", "3", "--p", "same", "-f", "keras",
+                               "--c", "64"])
+    # Keras SeparableConv2D(64, 3) on 32 channels: 3*3*32 + 32*64 + 64 = 2,400 parameters
+    assert out.exit_code == 0 and "(3, 3, 32, 1) + (1, 1, 32, 64) + (64) · 2,400 parameters" in out.output
+    assert runner.invoke(main, ["depthwise_conv2d", "--i", "112", "--k", "3"]).exit_code == 2
+    assert runner.invoke(main, ["separable-conv2d", "--i", "1x8x8x8", "--k", "3"]).exit_code == 2

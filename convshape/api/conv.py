@@ -115,15 +115,23 @@ def _whole_tensor(input: IntArg, framework: str, ndim: int | None, out_channels:
 
 
 def _tensor(whole: _Whole | None, framework: str, kernel: Sequence[int], output: Sequence[int],
-            out_channels: int | None, groups: int | None, bias: bool | None, transposed: bool) -> ConvTensor | None:
-    """The channels, weights, parameters and MACs of a convolution on a whole tensor."""
+            out_channels: int | None, groups: int | None, bias: bool | None, transposed: bool,
+            depth_multiplier: int | None = None) -> ConvTensor | None:
+    """The channels, weights, parameters and MACs of a convolution on a whole tensor (a depthwise
+    one, then a separable one's pointwise step when out_channels is given, with ``depth_multiplier``)."""
     from convshape.frameworks import get
-    from convshape.rules.weights import conv_macs, params, transposed_macs
+    from convshape.rules.weights import conv_macs, depthwise_macs, params, transposed_macs
 
     if whole is None:
         return None
     fw = get(framework)
     cin = whole.channels
+    if depth_multiplier is not None:
+        weights = fw.depthwise_weights(kernel, cin, depth_multiplier, out_channels, bias)
+        cout = cin * depth_multiplier if out_channels is None else out_channels
+        return ConvTensor(whole.data_format, whole.shape, whole.with_spatial(output, cout), cin, cout, cin, weights,
+                          params(weights), depthwise_macs(whole.batch, output, cin, depth_multiplier, kernel,
+                                                         out_channels))
     cout = cin if out_channels is None else out_channels
     g = 1 if groups is None else groups
     fw.check_groups(cin, cout, g, whole.shape, transposed)
@@ -338,7 +346,7 @@ def conv_axes(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg
 
 def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
          framework: str = "torch", ndim: int | None = None, out_channels: int | None = None,
-         groups: int | None = None, bias: bool | None = None) -> ConvResult:
+         groups: int | None = None, bias: bool | None = None, depth_multiplier: int | None = None) -> ConvResult:
     """The output of a convolution in ``framework``, per spatial axis.
 
     ``input``, ``kernel``, ``stride`` and ``dilation`` take an int (every axis), a sequence, or
@@ -349,18 +357,28 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
     channels in the framework's default layout, channels-last for tf, keras and jax); the result's
     ``tensor`` then holds the output tensor, the weights in the framework's layout (with
     ``out_channels``, default the input's channels, ``groups`` and ``bias``, default the
-    framework's), parameters and multiply-accumulates.
+    framework's), parameters and multiply-accumulates. ``depth_multiplier`` makes it depthwise
+    (keras DepthwiseConv2D, torch groups = in_channels): in_channels x depth_multiplier outputs;
+    with ``out_channels`` too, separable (SeparableConv2D: depthwise, then a 1x1 convolution).
     Raises :class:`ShapeError` where the framework would reject the layer.
     """
-    whole = _whole_tensor(input, framework, ndim, out_channels, groups)
+    if depth_multiplier is not None and groups is not None:
+        raise ShapeError("a depthwise convolution sets groups itself (groups = in_channels); give depth_multiplier "
+                         "or groups, not both", rule=Rule.OPTION_NOT_APPLICABLE, values={"groups": groups})
+    whole = (_whole_tensor(input, framework, ndim, out_channels, groups) if depth_multiplier is None else
+             _whole_tensor(input, framework, ndim, None, depth_multiplier if ndim is None else None))
+    if whole is None and depth_multiplier is not None:
+        raise ShapeError(f"a depthwise convolution needs the whole input tensor (batch, channels and spatial sizes), "
+                         f"but got input={input!r}", rule=Rule.OPTION_NOT_APPLICABLE, values={"input": str(input)})
     if whole is not None:
         input, ndim = whole.spatial, len(whole.spatial)
     fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)
     n = len(specs)
     tensor = _tensor(whole, framework, [a.kernel for a in axes], [a.output for a in axes], out_channels, groups,
-                     bias, False)
+                     bias, False, depth_multiplier)
     inverse = each_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
-    return ConvResult(_op_name("conv", n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
+    base = "conv" if depth_multiplier is None else "depthwise-conv" if out_channels is None else "separable-conv"
+    return ConvResult(_op_name(base, n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
                       empty_warnings([a.output for a in axes], fw.name),
                       tuple(fw.notes(specs, pads, False) + fw.result_notes(axes, False)), tensor)
 

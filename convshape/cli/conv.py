@@ -75,6 +75,40 @@ def make_conv_transpose(ndim: int) -> click.Command:
     return command
 
 
+def make_depthwise(ndim: int, separable: bool) -> click.Command:
+    name = f"{'separable' if separable else 'depthwise'}-conv{ndim}d"
+
+    @click.command(name, epilog=EPILOG)
+    @common_options
+    @click.option("--m", "--depth-multiplier", "depth_multiplier", default="1", show_default=True, metavar="M",
+                  help="Output channels per input channel of the depthwise step.")
+    @click.option("--c", "--out-channels", "out_channels", default=None, metavar="C",
+                  help="Output channels of the pointwise (1x1) step." if separable else "Not used.",
+                  hidden=not separable)
+    @click.option("--bias/--no-bias", "bias", default=None,
+                  help="Whether the layer has a bias (default: the framework's).")
+    def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
+                as_json: bool, depth_multiplier: str, out_channels: str | None, bias: bool | None) -> None:
+        def call() -> api.ConvResult:
+            multiplier, channels = _ints(depth_multiplier, out_channels)
+            if separable and channels is None:
+                from convshape.errors import Rule, ShapeError
+
+                raise ShapeError("a separable convolution needs out_channels (the pointwise step's output channels)",
+                                 rule=Rule.MISSING, values={"out_channels": None})
+            return api.conv(input, kernel, stride, padding, dilation, framework=framework, ndim=ndim,
+                            out_channels=channels, bias=bias, depth_multiplier=multiplier)
+
+        run(as_json, call, "render.conv.conv_report")
+
+    command.help = (f"A {ndim}-D {'separable' if separable else 'depthwise'} convolution on a whole tensor "
+                    f"(--i 1x32x112x112, the framework's default layout): "
+                    + ("depthwise (groups = in_channels), then a 1x1 convolution to --out-channels: "
+                       if separable else "groups = in_channels, in_channels x depth_multiplier outputs: ")
+                    + "the output tensor, weights, parameters and MACs.")
+    return command
+
+
 def make_frameworks() -> click.Command:
     @click.command("frameworks")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")

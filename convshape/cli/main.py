@@ -156,6 +156,7 @@ _FACTORIES: dict[Family, tuple[str, str]] = {
     Family.FRACTIONAL_POOL: ("cli.unpool", "make_fractional"), Family.UNPOOL: ("cli.unpool", "make_unpool"),
     Family.RESAMPLE: ("cli.resample", "make_interpolate"), Family.PIXEL_SHUFFLE: ("cli.resample", "make_pixel_shuffle"),
     Family.UNFOLD: ("cli.unfold", "make_unfold"),
+    Family.DEPTHWISE_CONV: ("cli.conv", "make_depthwise"), Family.SEPARABLE_CONV: ("cli.conv", "make_depthwise"),
 }
 
 
@@ -168,6 +169,8 @@ def _factory_args(op: Op) -> tuple[Any, ...]:
         return (op.name == "pixel-unshuffle",)
     if op.family is Family.UNFOLD:
         return (op.name == "fold",)
+    if op.family in (Family.DEPTHWISE_CONV, Family.SEPARABLE_CONV):
+        return (op.ndim, op.family is Family.SEPARABLE_CONV)
     return (op.ndim,)
 
 

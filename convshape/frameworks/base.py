@@ -650,6 +650,27 @@ class Framework:
             raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
                              framework=fw, rule=Rule.GROUPS, values={"groups": groups})
 
+    def depthwise_weights(self, kernel: Sequence[int], in_channels: int, multiplier: int, out_channels: int | None,
+                          bias: bool | None) -> tuple[tuple[int, ...], ...]:
+        """A depthwise convolution's weights (then a separable one's pointwise weights, when
+        ``out_channels`` is given) and bias, in this framework's layout."""
+        from convshape.rules.weights import depthwise_weight, pointwise_weight
+
+        fw = self.name
+        if multiplier < 1:
+            raise ShapeError(f"depth_multiplier must be positive, but got depth_multiplier={multiplier}",
+                             framework=fw, rule=Rule.CHANNELS, values={"depth_multiplier": multiplier})
+        if out_channels is not None and out_channels < 1:
+            raise ShapeError(f"out_channels must be positive, but got out_channels={out_channels}", framework=fw,
+                             rule=Rule.CHANNELS, values={"out_channels": out_channels})
+        weights = [depthwise_weight(kernel, in_channels, multiplier, self.conv_weight)]
+        mid = in_channels * multiplier
+        if out_channels is not None:
+            weights.append(pointwise_weight(len(kernel), mid, out_channels, self.conv_weight))
+        if self.bias_default if bias is None else bias:
+            weights.append((mid if out_channels is None else out_channels,))
+        return tuple(weights)
+
     def conv_weights(self, kernel: Sequence[int], in_channels: int, out_channels: int, groups: int,
                      bias: bool | None, transposed: bool = False) -> tuple[tuple[int, ...], ...]:
         """The weight tensors of a convolution layer in this framework's layout, and its bias

@@ -26,7 +26,7 @@ from convshape.ops import Family, Op, did_you_mean, suggest
 from convshape.ops import find as find_op
 from convshape.params import parse_int, tensor_shape
 from convshape.rules import effective_kernel
-from convshape.rules.weights import conv_macs, transposed_macs
+from convshape.rules.weights import conv_macs, depthwise_macs, transposed_macs
 
 if TYPE_CHECKING:
     from convshape.model import ConvAxis
@@ -726,27 +726,13 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     ndim = _need_spatial(layer, x)
     cin = x.channels
     multiplier = layer.args.get("depth_multiplier", 1)
-    if multiplier < 1:
-        raise ShapeError(f"depth_multiplier must be positive, but got depth_multiplier={multiplier}",
-                         framework=fw, rule=Rule.CHANNELS, values={"depth_multiplier": multiplier})
+    cout = layer.args["out_channels"] if separable else None
+    _facts(fw).depthwise_weights((1,) * ndim, cin, multiplier, cout, None)  # the channel checks come first
     result = _conv_result(layer, x, fw, ndim)
     ks = tuple(a.kernel for a in result.axes)
-    mid = cin * multiplier
-    # keras DepthwiseConv2D (k..., in, multiplier); torch Conv2d(groups=in) (in*multiplier, 1, k...)
-    weights = [(*ks, cin, multiplier) if _spatial_first(fw) else (mid, 1, *ks)]
-    positions = x.shape[0] * _prod(result.output)
-    macs = positions * mid * _prod(ks)
-    cout = mid
-    if separable:
-        cout = layer.args["out_channels"]
-        if cout < 1:
-            raise ShapeError(f"out_channels must be positive, but got out_channels={cout}", framework=fw,
-                             rule=Rule.CHANNELS, values={"out_channels": cout})
-        ones = (1,) * ndim
-        weights.append((*ones, mid, cout) if _spatial_first(fw) else (cout, mid, *ones))
-        macs += positions * mid * cout
-    if layer.args.get("bias", _facts(fw).bias_default):
-        weights.append((cout,))
+    weights = _facts(fw).depthwise_weights(ks, cin, multiplier, cout, layer.args.get("bias"))
+    macs = depthwise_macs(x.shape[0], result.output, cin, multiplier, ks, cout)
+    cout = cin * multiplier if cout is None else cout
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),

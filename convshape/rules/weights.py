@@ -56,9 +56,32 @@ def transposed_macs(batch: int, input: Sequence[int], in_channels: int, out_chan
     return batch * product(input) * in_channels * (out_channels // groups) * product(kernel)
 
 
+def depthwise_weight(kernel: Sequence[int], in_channels: int, multiplier: int, layout: str) -> tuple[int, ...]:
+    """A depthwise convolution's weight: keras DepthwiseConv2D (k..., in, multiplier) for layout
+    "k,in,out"; torch Conv2d(groups=in) (in * multiplier, 1, k...) otherwise."""
+    if layout == "k,in,out":
+        return (*kernel, in_channels, multiplier)
+    return (in_channels * multiplier, 1, *kernel)
+
+
+def pointwise_weight(ndim: int, in_channels: int, out_channels: int, layout: str) -> tuple[int, ...]:
+    """The 1x1 convolution of a separable convolution."""
+    ones = (1,) * ndim
+    return (*ones, in_channels, out_channels) if layout == "k,in,out" else (out_channels, in_channels, *ones)
+
+
+def depthwise_macs(batch: int, output: Sequence[int], in_channels: int, multiplier: int, kernel: Sequence[int],
+                   out_channels: int | None = None) -> int:
+    """Depthwise: every output cell of each of in x multiplier channels sums prod(kernel) products;
+    a separable convolution's pointwise step adds in x multiplier products per output channel."""
+    positions = batch * product(output)
+    mid = in_channels * multiplier
+    return positions * mid * product(kernel) + (positions * mid * out_channels if out_channels is not None else 0)
+
+
 def params(weights: Sequence[Sequence[int]]) -> int:
     """The parameters of a layer: the sizes of its weight tensors, summed."""
     return sum(product(w) for w in weights)
 
 
-__all__ = ["conv_macs", "conv_weight", "params", "product", "transposed_macs", "transposed_weight"]
+__all__ = ["conv_macs", "conv_weight", "depthwise_macs", "depthwise_weight", "params", "pointwise_weight", "product", "transposed_macs", "transposed_weight"]
