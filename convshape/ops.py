@@ -138,8 +138,8 @@ def _build() -> list[Op]:
                    (f"depthwiseconv{d}", f"depthwise_conv{d}", f"DepthwiseConv{D}"), f"depthwise-conv{d}"))
             add(Op(f"separable-conv{d}", Family.SEPARABLE_CONV, n, None,
                    (*_WINDOW, "out_channels", "depth_multiplier", "bias"),
-                   (f"separableconv{d}", f"sepconv{d}", f"SeparableConv{D}", f"separable_conv{d}"), f"separable-conv{d}",
-                   "out_channels"))
+                   (f"separableconv{d}", f"sepconv{d}", f"SeparableConv{D}", f"separable_conv{d}"),
+                   f"separable-conv{d}", "out_channels"))
     add(Op("upsample", Family.RESAMPLE, None, None, _RESAMPLE, ("upsampling", "Upsample"), "upsample"))
     add(Op("interpolate", Family.RESAMPLE, None, None, _RESAMPLE, ("resize", "Resize", "image.resize"),
            "interpolate"))

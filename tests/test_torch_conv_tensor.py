@@ -27,7 +27,7 @@ CONV = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
 TRANSPOSED = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
 
 
-def _flops(module: "nn.Module", x: "torch.Tensor") -> tuple[tuple[int, ...], int]:
+def _flops(module: nn.Module, x: torch.Tensor) -> tuple[tuple[int, ...], int]:
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         y = module(x)
     return tuple(y.shape), counter.get_total_flops()
@@ -124,8 +124,8 @@ def test_cli_whole_tensor() -> None:
     assert out.exit_code == 2
 
 
-@pytest.mark.parametrize("cin,multiplier,cout,k,s,p", [(8, 1, None, 3, 1, 1), (8, 2, None, 3, 2, 0), (4, 3, 16, 3, 1, 1),
-                                                       (32, 1, 64, 5, 2, 2)])
+@pytest.mark.parametrize("cin,multiplier,cout,k,s,p", [(8, 1, None, 3, 1, 1), (8, 2, None, 3, 2, 0),
+                                                       (4, 3, 16, 3, 1, 1), (32, 1, 64, 5, 2, 2)])
 def test_depthwise_and_separable_against_torch(cin: int, multiplier: int, cout: int | None, k: int, s: int,
                                                p: int) -> None:
     """DepthwiseConv2D = torch Conv2d(groups=in_channels); SeparableConv2D = that without bias, then
@@ -136,15 +136,15 @@ def test_depthwise_and_separable_against_torch(cin: int, multiplier: int, cout: 
     if cout is not None:
         layers.append(nn.Conv2d(mid, cout, 1))
     shape, flops = _flops(nn.Sequential(*layers), x)
-    tensor = conv("2x%dx11x12" % cin, k, s, p, framework="torch", ndim=2, depth_multiplier=multiplier,
+    tensor = conv(f"2x{cin}x11x12", k, s, p, framework="torch", ndim=2, depth_multiplier=multiplier,
                   out_channels=cout).tensor
     assert tensor is not None
     assert tensor.output == shape
     assert tensor.weights == tuple(tuple(w.shape) for layer in layers for w in layer.parameters())
     assert tensor.params == sum(w.numel() for layer in layers for w in layer.parameters())
     assert 2 * tensor.macs == flops
-    op = "separable-conv2d %d" % cout if cout is not None else "depthwise-conv2d"
-    layer = chain("2x%dx11x12" % cin, [f"{op} k={k} s={s} p={p} m={multiplier}"]).layers[0]
+    op = f"separable-conv2d {cout}" if cout is not None else "depthwise-conv2d"
+    layer = chain(f"2x{cin}x11x12", [f"{op} k={k} s={s} p={p} m={multiplier}"]).layers[0]
     assert (layer.shape, layer.weight_shape, layer.params, layer.macs) == \
         (tensor.output, tensor.weights, tensor.params, tensor.macs)
 

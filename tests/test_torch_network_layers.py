@@ -20,7 +20,7 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
 
-def _params(module: "nn.Module") -> int:
+def _params(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 

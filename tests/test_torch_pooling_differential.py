@@ -167,7 +167,8 @@ def test_rejections_read_like_torch(call, real, message):
 
 
 @pytest.mark.parametrize("size,kernel,stride,ceil", [((8, 9, 10), 3, 2, True), ((8, 9, 10), 3, 2, False),
-                                                     ((5, 6, 7), (2, 3, 1), (2, 1, 3), True), ((4, 4, 4), 4, None, False)])
+                                                     ((5, 6, 7), (2, 3, 1), (2, 1, 3), True),
+                                                     ((4, 4, 4), 4, None, False)])
 def test_lppool3d_module_golden(size: tuple[int, ...], kernel: object, stride: object, ceil: bool) -> None:
     """Issue 10, item 25: the nn.LPPool3d module (torch 2.13) and ONNX LpPool on 3 spatial axes
     (onnx shape inference) against ``lppool3d``."""

@@ -15,11 +15,12 @@ block, L = ∏ blocks per axis, each axis's blocks the convolution output formul
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence, Union
+from typing import Any, NamedTuple, Union
+from collections.abc import Sequence
 
 from convshape.params import IntArg, per_axis, tensor_shape
 
-ShapeArg = Union[str, Sequence[int]]
+ShapeArg = Union[str, Sequence[int]]  # noqa: UP007  (a runtime alias: Python 3.9 has no X | Y)
 SPATIAL = 2  # torch's Unfold and Fold take two spatial axes
 
 

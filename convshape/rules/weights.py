@@ -84,4 +84,5 @@ def params(weights: Sequence[Sequence[int]]) -> int:
     return sum(product(w) for w in weights)
 
 
-__all__ = ["conv_macs", "conv_weight", "depthwise_macs", "depthwise_weight", "params", "pointwise_weight", "product", "transposed_macs", "transposed_weight"]
+__all__ = ["conv_macs", "conv_weight", "depthwise_macs", "depthwise_weight", "params", "pointwise_weight", "product",
+           "transposed_macs", "transposed_weight"]
