@@ -27,6 +27,7 @@ class Rule(str, Enum):
     BAD_OPTION = "bad-option"
     BAD_SHAPE = "bad-shape"
     BAD_SPEC = "bad-spec"
+    BLOCKS = "blocks"
     CAUSAL_RANK = "causal-rank"
     CEIL_MODE = "ceil-mode"
     CHANNEL_DIVISIBLE = "channel-divisible"

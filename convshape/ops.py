@@ -33,10 +33,12 @@ class Family(Enum):
     UNPOOL = "unpool"
     RESAMPLE = "resample"
     PIXEL_SHUFFLE = "pixel-shuffle"
+    UNFOLD = "unfold"
     # network-only layers: no command computes them alone
     DEPTHWISE_CONV = "depthwise-conv"
     SEPARABLE_CONV = "separable-conv"
     NORM = "norm"
+    PAD = "pad"
     ACTIVATION = "activation"
     MERGE = "merge"
     FLATTEN = "flatten"
@@ -69,6 +71,7 @@ _CONV = (*_WINDOW, "out_channels", "groups", "bias")
 _POOL = (*_WINDOW, "ceil_mode", "count_include_pad", "norm_type")
 _RESAMPLE = ("size", "scale", "mode", "align_corners", "recompute_scale_factor", "antialias")
 _NORM = ("affine", "eps", "momentum")
+_INSTANCE_NORM = ("affine", "eps", "momentum", "track_running_stats")
 _POOL_WORDS = {"max": ("max-pool", "maxpooling", "MaxPool", "max_pool", "MaxPooling"),
                "avg": ("avg-pool", "average-pool", "averagepooling", "avgpooling", "meanpool", "AveragePool",
                        "avg_pool", "AveragePooling"),
@@ -105,7 +108,7 @@ def _build() -> list[Op]:
         add(Op(f"maxunpool{d}", Family.UNPOOL, n, None, ("kernel", "stride", "padding", "output_size"),
                _ranked(n, "max-unpool", "unpool", "MaxUnpool"), _command("maxunpool", n)))
         for kind, word in (("avg", "Average"), ("max", "Max")):
-            add(Op(f"global-{kind}pool{d}", Family.ADAPTIVE_POOL, n, kind, ("output_size",),
+            add(Op(f"global-{kind}pool{d}", Family.ADAPTIVE_POOL, n, kind, ("output_size", "keepdims"),
                    _ranked(n, f"Global{word}Pooling", f"Global{word}Pool", f"global-{kind}-pool")
                    + (("GlobalAvgPool",) if kind == "avg" and n is None else ()),
                    _command(f"adaptive-{kind}pool", n), None, (("output_size", 1),)))
@@ -124,13 +127,19 @@ def _build() -> list[Op]:
                (f"upsampling{d}", f"UpSampling{D}", f"UpsamplingNearest{d}",
                 *((f"UpsamplingBilinear{d}",) if n == 2 else ())), f"upsample{d}"))
         add(Op(f"batchnorm{d}", Family.NORM, n, None, _NORM, (f"batch-normalization{d}",), None))
+        add(Op(f"instancenorm{d}", Family.NORM, n, None, _INSTANCE_NORM, (f"instance-normalization{d}",), None))
+        # explicit padding (negative amounts crop, as in F.pad) and cropping layers
+        add(Op(f"pad{d}", Family.PAD, n, None, ("padding", "value"),
+               (f"ZeroPadding{D}", f"ZeroPad{d}", f"ConstantPad{d}", f"zero-pad{d}", f"constant-pad{d}"), None,
+                "padding"))
+        add(Op(f"crop{d}", Family.PAD, n, None, ("cropping",), (f"Cropping{D}", f"cropping{d}"), None, "cropping"))
         if n < 3:
             add(Op(f"depthwise-conv{d}", Family.DEPTHWISE_CONV, n, None, (*_WINDOW, "depth_multiplier", "bias"),
-                   (f"depthwiseconv{d}", f"depthwise_conv{d}", f"DepthwiseConv{D}"), None))
+                   (f"depthwiseconv{d}", f"depthwise_conv{d}", f"DepthwiseConv{D}"), f"depthwise-conv{d}"))
             add(Op(f"separable-conv{d}", Family.SEPARABLE_CONV, n, None,
                    (*_WINDOW, "out_channels", "depth_multiplier", "bias"),
-                   (f"separableconv{d}", f"sepconv{d}", f"SeparableConv{D}", f"separable_conv{d}"), None,
-                   "out_channels"))
+                   (f"separableconv{d}", f"sepconv{d}", f"SeparableConv{D}", f"separable_conv{d}"),
+                   f"separable-conv{d}", "out_channels"))
     add(Op("upsample", Family.RESAMPLE, None, None, _RESAMPLE, ("upsampling", "Upsample"), "upsample"))
     add(Op("interpolate", Family.RESAMPLE, None, None, _RESAMPLE, ("resize", "Resize", "image.resize"),
            "interpolate"))
@@ -140,8 +149,21 @@ def _build() -> list[Op]:
     add(Op("pixel-unshuffle", Family.PIXEL_SHUFFLE, None, None, ("factor",),
            ("pixelunshuffle", "space-to-depth", "PixelUnshuffle", "space_to_depth", "SpaceToDepth"),
            "pixel-unshuffle", "factor"))
+    add(Op("unfold", Family.UNFOLD, 2, None, ("kernel", "stride", "padding", "dilation"),
+           ("Unfold", "im2col", "sliding-blocks"), "unfold"))
+    add(Op("fold", Family.UNFOLD, 2, None, ("output_size", "kernel", "stride", "padding", "dilation"),
+           ("Fold", "col2im"), "fold"))
     add(Op("batchnorm", Family.NORM, None, None, _NORM, ("bn", "batch-normalization", "BatchNormalization",
                                                         "BatchNorm"), None))
+    add(Op("instancenorm", Family.NORM, None, None, _INSTANCE_NORM,
+           ("instance-normalization", "InstanceNormalization", "InstanceNorm"), None))
+    add(Op("layernorm", Family.NORM, None, None, ("normalized_shape", "affine", "bias", "eps"),
+           ("layer-norm", "layer-normalization", "LayerNorm", "LayerNormalization", "ln"), None))
+    add(Op("groupnorm", Family.NORM, None, None, ("groups", "affine", "eps"),
+           ("group-norm", "group-normalization", "GroupNorm", "GroupNormalization", "gn"), None, "groups"))
+    add(Op("pad", Family.PAD, None, None, ("padding", "value"), ("F.pad", "Pad", "ConstantPad", "ZeroPad"), None,
+           "padding"))
+    add(Op("crop", Family.PAD, None, None, ("cropping",), ("Cropping",), None, "cropping"))
     # shape-preserving layers: one op; a spec keeps the word it wrote (relu, dropout, ...)
     add(Op("identity", Family.ACTIVATION, None, None, (),
            ("relu", "relu6", "leaky-relu", "gelu", "silu", "swish", "sigmoid", "tanh", "elu", "softmax", "activation",
@@ -165,8 +187,12 @@ del _op, _word
 
 
 def find(name: str) -> Op | None:
-    """The op ``name`` names (any case, ``-``/``_``/``.`` or not), or None."""
-    return _INDEX.get(squash(name))
+    """The op ``name`` names (any case, ``-``/``_``/``.`` or not), or None; a module path before the
+    name is read past (``nn.ZeroPad2d``, ``tf.keras.layers.Cropping2D``)."""
+    found = _INDEX.get(squash(name))
+    if found is None and "." in name:
+        found = _INDEX.get(squash(name.rpartition(".")[2]))
+    return found
 
 
 def suggest(name: str, extra: tuple[str, ...] = ()) -> list[str]:

@@ -47,6 +47,16 @@ def _int(text: str, name: str) -> int:
     return parse_int(text, name, "an integer or a comma-separated list of integers")
 
 
+def _per_axis_parts(value: str) -> list[str]:
+    """``"3,5"``, ``"3x5"`` (also ``X``, ``×``: as a tensor is written) -> ``["3", "5"]``; a value
+    with ``:`` (before:after) or a letter other than x is split on commas only."""
+    text = value.strip()
+    if ":" not in text and not any(c.isalpha() and c not in "xX" for c in text):
+        for sep in ("x", "X", "×"):
+            text = text.replace(sep, ",")
+    return text.split(",")
+
+
 def axis_count(*values: object) -> int:
     """The number of spatial axes implied by the longest per-axis argument (1 if all are scalars)."""
     n = 1
@@ -54,7 +64,7 @@ def axis_count(*values: object) -> int:
         if isinstance(value, str):
             if value.strip().lower().replace("_", "-") in PADDING_KEYWORDS:
                 continue
-            n = max(n, len(value.split(",")))
+            n = max(n, len(_per_axis_parts(value)))
         elif isinstance(value, Sequence):
             n = max(n, len(value))
     return n
@@ -83,7 +93,7 @@ def per_axis(value: IntArg, name: str, ndim: int, default: int | None = None) ->
     elif isinstance(value, str):
         if not value.strip():
             raise ShapeError(f"{name} is empty", rule=Rule.NOT_AN_INTEGER, values={name: value})
-        items = [_int(part, name) for part in value.split(",")]
+        items = [_int(part, name) for part in _per_axis_parts(value)]
     elif isinstance(value, Sequence):
         items = []
         for part in value:

@@ -154,7 +154,7 @@ MALFORMED = [
      r"net\.json: not valid JSON: Expecting value: line 1 column 53", "file"),
     ("not-utf8", "net.toml", b"\xff\xfe\x00", r"net\.toml: not valid TOML: 'utf-8' codec can't decode", "file"),
     ("unknown-op", "net.toml", HEAD + '[[layers]]\nname = "c1"\nop = "conv9d"\n',
-     r"net\.toml: layer 'c1' \(#1\): unknown op 'conv9d'; expected one of conv1d, ", "op"),
+     r"net\.toml: layer 'c1' \(#1\): unknown op 'conv9d'; did you mean conv3d, conv2d or conv1d\?$", "op"),
     ("unknown-key", "net.toml", HEAD + CONV + 'out_channels = 8\nkernel = 3\nstrid = 2\n',
      r"net\.toml: layer 'c1' \(#1\): conv2d takes no key 'strid'; it takes kernel, stride, ", "strid"),
     ("key-twice", "net.toml", HEAD + CONV + 'out_channels = 8\nkernel = 3\nkernel_size = 3\n',

@@ -94,7 +94,7 @@ def test_a_rankless_name_takes_its_rank_from_input(word: str, command: str) -> N
     assert result.exit_code == 0 and json.loads(result.output)["op"] == command.replace("2d", "3d"), result.output
 
 
-@pytest.mark.parametrize("word", ["dense", "batchnorm2d", "DepthwiseConv2D", "relu", "Pooling"])
+@pytest.mark.parametrize("word", ["dense", "batchnorm2d", "LayerNorm", "ZeroPadding2D", "relu", "Pooling"])
 def test_an_op_without_a_command_says_so(word: str) -> None:
     result = CliRunner().invoke(main, prog_name="convshape", args=[word, "--help"])
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1

@@ -175,3 +175,47 @@ def test_sweep_is_the_set_of_valid_sizes(net: tuple[str, list[str]], hi: int, ax
     except ShapeError:
         return  # an option this framework does not take: a usage error, not a network
     assert sweep(spec, (1, hi), axis=axis).sizes() == brute(spec, 1, hi, axis)
+
+
+def test_failing_size_names_the_nearest_valid_sizes() -> None:
+    """Issue 10, item 27: a U-Net at 540 fails; the nearest valid sizes are 528 and 544, and the
+    report (text and JSON) says so. Cross-checked by evaluating the network at every size between."""
+    from convshape.network.evaluate import network
+
+    result = sweep(UNET, "1..4096", input="1x3x540x540")
+    assert result.size == 540 and 540 not in result
+    assert result.nearest_valid == (528, 544)
+
+    def valid(n: int) -> bool:  # every layer computes (a sweep does not check expect)
+        return all(layer.rule in (None, "expect") for layer in network(UNET, input=f"1x3x{n}x{n}").layers)
+
+    assert valid(528) and valid(544) and not any(valid(n) for n in range(529, 544))
+    d = result.to_dict()
+    assert d["size"] == 540 and d["size_valid"] is False and d["nearest_valid"] == {"below": 528, "above": 544}
+    # only one side inside the range; a valid size still reports its neighbours in the JSON
+    assert sweep(UNET, "1..530", input="1x3x540x540").nearest_valid == (528, None)
+    assert sweep(UNET, "1..4096").nearest_valid == (240, 272)
+
+
+def test_sweep_report_prints_the_nearest_valid_sizes() -> None:
+    from click.testing import CliRunner
+
+    from convshape.cli.main import main
+
+    out = CliRunner().invoke(main, ["sweep", UNET, "--input", "1x3x540x540"])
+    assert out.exit_code == 0, out.output
+    assert "the spec's size 540 is invalid; the nearest valid sizes are 528 and 544" in out.output
+    assert "is invalid" not in CliRunner().invoke(main, ["sweep", UNET]).output
+
+
+@pytest.mark.parametrize("valid,n,expected", [
+    ((Progression(16, 4096, 16),), 540, (528, 544)),
+    ((Progression(16, 4096, 16),), 16, (None, 32)),
+    ((Progression(16, 4096, 16),), 5000, (4096, None)),
+    ((Progression(3, 3, 1), Progression(10, 20, 5)), 12, (10, 15)),
+    ((Progression(3, 3, 1), Progression(10, 20, 5)), 1, (None, 3)),
+])
+def test_nearest_valid(valid: tuple[Progression, ...], n: int, expected: tuple[int | None, int | None]) -> None:
+    from convshape.network.sweep import nearest_valid
+
+    assert nearest_valid(valid, n) == expected

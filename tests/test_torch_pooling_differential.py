@@ -164,3 +164,28 @@ def _x(*sizes):
 def test_rejections_read_like_torch(call, real, message):
     """convshape's message is torch's own: both reject, with the same words."""
     same_rejection(call, real, message)
+
+
+@pytest.mark.parametrize("size,kernel,stride,ceil", [((8, 9, 10), 3, 2, True), ((8, 9, 10), 3, 2, False),
+                                                     ((5, 6, 7), (2, 3, 1), (2, 1, 3), True),
+                                                     ((4, 4, 4), 4, None, False)])
+def test_lppool3d_module_golden(size: tuple[int, ...], kernel: object, stride: object, ceil: bool) -> None:
+    """Issue 10, item 25: the nn.LPPool3d module (torch 2.13) and ONNX LpPool on 3 spatial axes
+    (onnx shape inference) against ``lppool3d``."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    module = torch.nn.LPPool3d(2, kernel, stride, ceil_mode=ceil)
+    want = tuple(module(torch.ones(1, 2, *size)).shape[2:])
+    assert pool("lp", size, kernel, stride, ceil_mode=ceil, framework="torch", ndim=3).output == want
+    if ceil:
+        return  # ONNX LpPool has no ceil_mode
+    ks = list(kernel) if isinstance(kernel, tuple) else [kernel] * 3
+    ss = list(stride) if isinstance(stride, tuple) else [stride or 1] * 3
+    node = helper.make_node("LpPool", ["x"], ["y"], kernel_shape=ks, strides=ss, p=2)
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, *size])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    inferred = onnx.shape_inference.infer_shapes(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]),
+                                                 strict_mode=True)
+    dims = tuple(d.dim_value for d in inferred.graph.output[0].type.tensor_type.shape.dim)
+    assert pool("lp", size, ks, ss, framework="onnx", ndim=3).output == dims[2:]

@@ -44,6 +44,104 @@ def _list(values: tuple[int, ...] | None) -> list[int] | None:
     return None if values is None else list(values)
 
 
+_SPATIAL_LETTERS = {1: "W", 2: "HW", 3: "DHW"}
+
+
+class ConvTensor(NamedTuple):
+    """A convolution on a whole tensor (batch, channels and spatial axes in the framework's
+    default layout): the output tensor, the weights in the framework's layout, parameters and
+    multiply-accumulates (the formulas of :mod:`convshape.rules.weights`, as networks use)."""
+
+    data_format: str
+    input: tuple[int, ...]
+    output: tuple[int, ...]
+    in_channels: int
+    out_channels: int
+    groups: int
+    weights: tuple[tuple[int, ...], ...]
+    params: int
+    macs: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data_format": self.data_format, "input": list(self.input), "output": list(self.output),
+                "in_channels": self.in_channels, "out_channels": self.out_channels, "groups": self.groups,
+                "weight_shape": [list(w) for w in self.weights], "params": self.params, "macs": self.macs}
+
+
+class _Whole(NamedTuple):
+    """A whole input tensor, split: batch, channels, spatial sizes, and where the channels sit."""
+
+    shape: tuple[int, ...]
+    batch: int
+    channels: int
+    spatial: tuple[int, ...]
+    channels_last: bool
+
+    def with_spatial(self, spatial: Sequence[int], channels: int) -> tuple[int, ...]:
+        return (self.batch, *spatial, channels) if self.channels_last else (self.batch, channels, *spatial)
+
+    @property
+    def data_format(self) -> str:
+        letters = _SPATIAL_LETTERS.get(len(self.spatial), "S" * len(self.spatial))
+        return f"N{letters}C" if self.channels_last else f"NC{letters}"
+
+
+def _whole_tensor(input: IntArg, framework: str, ndim: int | None, out_channels: int | None,
+                  groups: int | None) -> _Whole | None:
+    """``input`` as a whole tensor (N, C, spatial... or N, spatial..., C in the framework's default
+    layout) when it has ``ndim + 2`` sizes, or when channels are asked for without ``ndim``; None
+    for spatial sizes only."""
+    from convshape.frameworks import get
+    from convshape.params import tensor_shape
+
+    if isinstance(input, str):
+        count = axis_count(input)
+    elif isinstance(input, Sequence):
+        count = len(input)
+    else:
+        count = 1
+    wanted = ndim + 2 if ndim is not None else None
+    if count != wanted and not (ndim is None and count >= 3 and (out_channels is not None or groups is not None)):
+        if out_channels is not None or groups is not None:
+            raise ShapeError("out_channels and groups need the whole input tensor (batch, channels and "
+                             + (f"{ndim} spatial sizes" if ndim else "the spatial sizes")
+                             + f"), but got input={input!r}", rule=Rule.OPTION_NOT_APPLICABLE,
+                             values={"input": str(input)})
+        return None
+    shape = tensor_shape(input if isinstance(input, (str, Sequence)) else [], "input", smallest=0)
+    last = get(framework).tensor_channels_last
+    spatial = shape[1:-1] if last else shape[2:]
+    return _Whole(shape, shape[0], shape[-1] if last else shape[1], tuple(spatial), last)
+
+
+def _tensor(whole: _Whole | None, framework: str, kernel: Sequence[int], output: Sequence[int],
+            out_channels: int | None, groups: int | None, bias: bool | None, transposed: bool,
+            depth_multiplier: int | None = None) -> ConvTensor | None:
+    """The channels, weights, parameters and MACs of a convolution on a whole tensor (a depthwise
+    one, then a separable one's pointwise step when out_channels is given, with ``depth_multiplier``)."""
+    from convshape.frameworks import get
+    from convshape.rules.weights import conv_macs, depthwise_macs, params, transposed_macs
+
+    if whole is None:
+        return None
+    fw = get(framework)
+    cin = whole.channels
+    if depth_multiplier is not None:
+        weights = fw.depthwise_weights(kernel, cin, depth_multiplier, out_channels, bias)
+        cout = cin * depth_multiplier if out_channels is None else out_channels
+        return ConvTensor(whole.data_format, whole.shape, whole.with_spatial(output, cout), cin, cout, cin, weights,
+                          params(weights), depthwise_macs(whole.batch, output, cin, depth_multiplier, kernel,
+                                                         out_channels))
+    cout = cin if out_channels is None else out_channels
+    g = 1 if groups is None else groups
+    fw.check_groups(cin, cout, g, whole.shape, transposed)
+    weights = fw.conv_weights(kernel, cin, cout, g, bias, transposed)
+    macs = (transposed_macs(whole.batch, whole.spatial, cin, cout, g, kernel) if transposed
+            else conv_macs(whole.batch, output, cin, cout, g, kernel))
+    return ConvTensor(whole.data_format, whole.shape, whole.with_spatial(output, cout), cin, cout, g, weights,
+                      params(weights), macs)
+
+
 class ConvResult(NamedTuple):
     """A forward convolution: the output, each axis, the usual paddings and the inverse set."""
 
@@ -55,6 +153,7 @@ class ConvResult(NamedTuple):
     choices: tuple[Choice, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    tensor: ConvTensor | None = None
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -78,7 +177,7 @@ class ConvResult(NamedTuple):
         return {**self.head(), "axes": axes,
                 "same_output_inputs": [list(x) for x in self.same_output_inputs],
                 "choices": [c.to_dict() for c in self.choices], "warnings": list(self.warnings),
-                "notes": list(self.notes)}
+                "notes": list(self.notes), **({"tensor": self.tensor.to_dict()} if self.tensor else {})}
 
 
 class Reach(NamedTuple):
@@ -105,6 +204,7 @@ class ConvTransposeResult(NamedTuple):
     reach: tuple[tuple[Reach, ...], ...] | None
     warnings: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    tensor: ConvTensor | None = None
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -139,6 +239,8 @@ class ConvTransposeResult(NamedTuple):
             "notes": list(self.notes)}
         if self.reach is not None:
             out["reach"] = [[r.to_dict() for r in axis] for axis in self.reach]
+        if self.tensor is not None:
+            out["tensor"] = self.tensor.to_dict()
         return out
 
 
@@ -243,21 +345,42 @@ def conv_axes(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg
 
 
 def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
-         framework: str = "torch", ndim: int | None = None) -> ConvResult:
+         framework: str = "torch", ndim: int | None = None, out_channels: int | None = None,
+         groups: int | None = None, bias: bool | None = None, depth_multiplier: int | None = None) -> ConvResult:
     """The output of a convolution in ``framework``, per spatial axis.
 
     ``input``, ``kernel``, ``stride`` and ``dilation`` take an int (every axis), a sequence, or
     ``"3,5"``. ``padding`` takes an int, ``"before:after"`` per axis, a sequence of ints or
     pairs, or a keyword (``valid``, ``same``, ``same-upper``, ``same-lower``, ``full``,
     ``causal``) as the framework means it; ``None`` is the framework's default.
+    ``input`` may also be the whole tensor (``"1x3x224x224"``: ``ndim + 2`` sizes, batch and
+    channels in the framework's default layout, channels-last for tf, keras and jax); the result's
+    ``tensor`` then holds the output tensor, the weights in the framework's layout (with
+    ``out_channels``, default the input's channels, ``groups`` and ``bias``, default the
+    framework's), parameters and multiply-accumulates. ``depth_multiplier`` makes it depthwise
+    (keras DepthwiseConv2D, torch groups = in_channels): in_channels x depth_multiplier outputs;
+    with ``out_channels`` too, separable (SeparableConv2D: depthwise, then a 1x1 convolution).
     Raises :class:`ShapeError` where the framework would reject the layer.
     """
+    if depth_multiplier is not None and groups is not None:
+        raise ShapeError("a depthwise convolution sets groups itself (groups = in_channels); give depth_multiplier "
+                         "or groups, not both", rule=Rule.OPTION_NOT_APPLICABLE, values={"groups": groups})
+    whole = (_whole_tensor(input, framework, ndim, out_channels, groups) if depth_multiplier is None else
+             _whole_tensor(input, framework, ndim, None, depth_multiplier if ndim is None else None))
+    if whole is None and depth_multiplier is not None:
+        raise ShapeError(f"a depthwise convolution needs the whole input tensor (batch, channels and spatial sizes), "
+                         f"but got input={input!r}", rule=Rule.OPTION_NOT_APPLICABLE, values={"input": str(input)})
+    if whole is not None:
+        input, ndim = whole.spatial, len(whole.spatial)
     fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)
     n = len(specs)
+    tensor = _tensor(whole, framework, [a.kernel for a in axes], [a.output for a in axes], out_channels, groups,
+                     bias, False, depth_multiplier)
     inverse = each_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)
-    return ConvResult(_op_name("conv", n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
+    base = "conv" if depth_multiplier is None else "depthwise-conv" if out_channels is None else "separable-conv"
+    return ConvResult(_op_name(base, n), fw.name, shown, axes, inverse, conv_choices(fw, specs, n),
                       empty_warnings([a.output for a in axes], fw.name),
-                      tuple(fw.notes(specs, pads, False) + fw.result_notes(axes, False)))
+                      tuple(fw.notes(specs, pads, False) + fw.result_notes(axes, False)), tensor)
 
 
 # ---------------------------------------------------------------------- transposed convolution
@@ -313,7 +436,8 @@ def reach(fw: ConvRules, spec: AxisSpec, output_size: int, ndim: int, axis: int)
 
 def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None,
                    dilation: IntArg = 1, output_padding: IntArg = None, output_size: IntArg = None, *,
-                   framework: str = "torch", ndim: int | None = None) -> ConvTransposeResult:
+                   framework: str = "torch", ndim: int | None = None, out_channels: int | None = None,
+                   groups: int | None = None, bias: bool | None = None) -> ConvTransposeResult:
     """A transposed convolution in ``framework``: the size in effect, and per axis every valid
     output size with what selects it (``options``).
 
@@ -321,8 +445,12 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     ``output_size`` selects one directly (torch ``output_size``, tf/onnx ``output_shape``) or
     asks whether it is reachable: when it is not, the :class:`ShapeError` names the paddings
     that would reach it. Padding numbers mean what the framework's own argument means (for
-    jax, the padding of the equivalent dilated forward convolution).
+    jax, the padding of the equivalent dilated forward convolution). A whole input tensor,
+    ``out_channels``, ``groups`` and ``bias`` work as in :func:`conv`.
     """
+    whole = _whole_tensor(input, framework, ndim, out_channels, groups)
+    if whole is not None:
+        input, ndim = whole.spatial, len(whole.spatial)
     fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, True,
                                     (output_padding, output_size))
     n = len(specs)
@@ -356,9 +484,11 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     if output_size is not None:
         wanted = per_axis(output_size, "output_size", n)
         reached = each_axis(lambda axis, spec, _: reach(fw, spec, wanted[axis], n, axis), specs, pads)
+    tensor = _tensor(whole, framework, [a.kernel for a in axes], [a.output for a in axes], out_channels, groups,
+                     bias, True)
     return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
                                empty_warnings([a.output for a in axes], fw.name),
-                               tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)) + overridden)
+                               tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)) + overridden, tensor)
 
 
 class FrameworkInfo(NamedTuple):
@@ -394,5 +524,5 @@ def list_frameworks() -> FrameworksResult:
                       dict(fw.conv.sources)) for fw in FRAMEWORKS.values()))
 
 
-__all__ = ["Choice", "ConvResult", "ConvTransposeResult", "FrameworkInfo", "FrameworksResult", "Reach", "conv",
-           "conv_transpose", "list_frameworks"]
+__all__ = ["Choice", "ConvResult", "ConvTensor", "ConvTransposeResult", "FrameworkInfo", "FrameworksResult", "Reach",
+           "conv", "conv_transpose", "list_frameworks"]

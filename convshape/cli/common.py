@@ -5,6 +5,7 @@ in the framework, 2 usage error."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -70,6 +71,7 @@ def error_line(exc: click.ClickException) -> str:
     if isinstance(exc, click.FileError):  # Click says "Could not open file"; say which way it failed
         message = f"cannot write or read {quote(exc.ui_filename)}: {exc.message}"
     message = shorten(message.strip()).replace("\n", " ").replace(". Did you mean", "; did you mean").rstrip(".")
+    message = re.sub(r"\. \(Did you mean one of: (.*)\?\)$", r"; did you mean one of \1?", message)
     message = message[:1].lower() + message[1:] if message[1:2].islower() else message
     ctx = getattr(exc, "ctx", None)
     if (isinstance(exc, click.MissingParameter) or type(exc) is click.UsageError) and ctx is not None \

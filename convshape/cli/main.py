@@ -194,6 +194,8 @@ _FACTORIES: dict[Family, tuple[str, str]] = {
     Family.POOL: ("cli.pool", "make_pool"), Family.ADAPTIVE_POOL: ("cli.unpool", "make_adaptive"),
     Family.FRACTIONAL_POOL: ("cli.unpool", "make_fractional"), Family.UNPOOL: ("cli.unpool", "make_unpool"),
     Family.RESAMPLE: ("cli.resample", "make_interpolate"), Family.PIXEL_SHUFFLE: ("cli.resample", "make_pixel_shuffle"),
+    Family.UNFOLD: ("cli.unfold", "make_unfold"),
+    Family.DEPTHWISE_CONV: ("cli.conv", "make_depthwise"), Family.SEPARABLE_CONV: ("cli.conv", "make_depthwise"),
 }
 
 
@@ -204,6 +206,10 @@ def _factory_args(op: Op) -> tuple[Any, ...]:
         return (op.name,)
     if op.family is Family.PIXEL_SHUFFLE:
         return (op.name == "pixel-unshuffle",)
+    if op.family is Family.UNFOLD:
+        return (op.name == "fold",)
+    if op.family in (Family.DEPTHWISE_CONV, Family.SEPARABLE_CONV):
+        return (op.ndim, op.family is Family.SEPARABLE_CONV)
     return (op.ndim,)
 
 

@@ -543,10 +543,28 @@ class UnpoolRules(PoolingFamilyRules):
         raise self.no_layer()
 
 
+class UnfoldRules(PoolingFamilyRules):
+    """Unfold (im2col: sliding blocks to columns) and fold (col2im: columns back to a tensor)."""
+
+    family = "unfold"
+    what = "unfold / fold (im2col / col2im) layer"
+
+    def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
+               ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(the output tensor, the blocks per spatial axis) for an input tensor, or the rejection."""
+        raise self.no_layer()
+
+    def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
+             ps: Sequence[int], ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(the output tensor, the blocks per spatial axis) for a column tensor, or the rejection."""
+        raise self.no_layer()
+
+
 NO_RESAMPLE = ResampleRules()
 NO_ADAPTIVE = AdaptiveRules()
 NO_FRACTIONAL = FractionalRules()
 NO_UNPOOL = UnpoolRules()
+NO_UNFOLD = UnfoldRules()
 
 
 F = TypeVar("F", bound=FamilyRules)
@@ -567,16 +585,19 @@ class Framework:
 
     A family left out is the base rules object, which rejects every layer of it explicitly."""
 
-    __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool",
+    __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool", "unfold",
                  "bias_default", "channels_last", "tensor_channels_last", "transposed_groups", "transposed_weight",
-                 "groups_words", "batchnorm_batch_check")
+                 "groups_words", "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims", "conv_weight")
 
     def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
                  resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
                  fractional: FractionalRules = NO_FRACTIONAL, unpool: UnpoolRules = NO_UNPOOL,
+                 unfold: UnfoldRules = NO_UNFOLD,
                  bias_default: bool = True, channels_last: bool = False, transposed_groups: bool = True,
                  transposed_weight: str = "in,out,k", groups_words: str = "torch",
-                 batchnorm_batch_check: bool = False, tensor_channels_last: bool | None = None) -> None:
+                 batchnorm_batch_check: bool = False, tensor_channels_last: bool | None = None,
+                 instancenorm_affine: bool = True, global_pool_keepdims: bool = True,
+                 conv_weight: str | None = None) -> None:
         self.name = name
         self.title = title
         self.versions = versions
@@ -586,6 +607,7 @@ class Framework:
         self.adaptive = bind(adaptive, name)
         self.fractional = bind(fractional, name)
         self.unpool = bind(unpool, name)
+        self.unfold = bind(unfold, name)
         #: whether convolution layers have a bias unless told otherwise (tf.nn and jax.lax ops have none)
         self.bias_default = bias_default
         #: weights stored with the spatial axes first, channels last (tf, keras, flax)
@@ -602,6 +624,77 @@ class Framework:
         self.groups_words = groups_words
         #: whether batch norm in training mode needs more than one value per channel (torch)
         self.batchnorm_batch_check = batchnorm_batch_check
+        #: whether instance norm has a scale and shift unless told otherwise (torch InstanceNorm*d: no)
+        self.instancenorm_affine = instancenorm_affine
+        #: whether a global pooling layer keeps its spatial axes as 1s (keras Global*Pooling*D: no)
+        self.global_pool_keepdims = global_pool_keepdims
+        #: a convolution's weight layout: "out,in,k" (torch, onnx, caffe), "k,in,out" (tf, keras, flax)
+        self.conv_weight = conv_weight or ("k,in,out" if channels_last else "out,in,k")
+
+    # ------------------------------------------------------------------ channels and weights
+    def check_groups(self, in_channels: int, out_channels: int, groups: int, shape: Sequence[int] = (),
+                     transposed: bool = False) -> None:
+        """Channels divisible by groups (torch's _ConvNd checks and words; Keras's own words);
+        a transposed convolution takes groups only where the framework has them."""
+        fw = self.name
+        if self.groups_words == "keras" and groups >= 1 and (in_channels % groups or out_channels % groups):
+            if in_channels % groups:  # keras/src/layers/convolutional/base_conv.py build()
+                raise ShapeError(f"The number of input channels must be evenly divisible by the number of groups. "
+                                 f"Received groups={groups}, but the input has {in_channels} channels (full input "
+                                 f"shape is {tuple(shape)}).", framework=fw, rule=Rule.GROUPS,
+                                 values={"in_channels": in_channels, "groups": groups})
+            raise ShapeError(f"The number of filters must be evenly divisible by the number of groups. Received: "
+                             f"groups={groups}, filters={out_channels}.", framework=fw, rule=Rule.GROUPS,
+                             values={"out_channels": out_channels, "groups": groups})
+        if groups < 1:
+            raise ShapeError(f"non-positive groups is not supported, but got groups={groups}", framework=fw,
+                             rule=Rule.GROUPS, values={"groups": groups})
+        if in_channels % groups:
+            raise ShapeError(f"in_channels must be divisible by groups, but got in_channels={in_channels}, "
+                             f"groups={groups}", framework=fw, rule=Rule.GROUPS,
+                             values={"in_channels": in_channels, "groups": groups})
+        if out_channels % groups:
+            raise ShapeError(f"out_channels must be divisible by groups, but got out_channels={out_channels}, "
+                             f"groups={groups}", framework=fw, rule=Rule.GROUPS,
+                             values={"out_channels": out_channels, "groups": groups})
+        if out_channels < 1:
+            raise ShapeError(f"out_channels must be positive, but got out_channels={out_channels}", framework=fw,
+                             rule=Rule.CHANNELS, values={"out_channels": out_channels})
+        if transposed and groups != 1 and not self.transposed_groups:  # tf.nn.conv2d_transpose, keras, flax
+            raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
+                             framework=fw, rule=Rule.GROUPS, values={"groups": groups})
+
+    def depthwise_weights(self, kernel: Sequence[int], in_channels: int, multiplier: int, out_channels: int | None,
+                          bias: bool | None) -> tuple[tuple[int, ...], ...]:
+        """A depthwise convolution's weights (then a separable one's pointwise weights, when
+        ``out_channels`` is given) and bias, in this framework's layout."""
+        from convshape.rules.weights import depthwise_weight, pointwise_weight
+
+        fw = self.name
+        if multiplier < 1:
+            raise ShapeError(f"depth_multiplier must be positive, but got depth_multiplier={multiplier}",
+                             framework=fw, rule=Rule.CHANNELS, values={"depth_multiplier": multiplier})
+        if out_channels is not None and out_channels < 1:
+            raise ShapeError(f"out_channels must be positive, but got out_channels={out_channels}", framework=fw,
+                             rule=Rule.CHANNELS, values={"out_channels": out_channels})
+        weights = [depthwise_weight(kernel, in_channels, multiplier, self.conv_weight)]
+        mid = in_channels * multiplier
+        if out_channels is not None:
+            weights.append(pointwise_weight(len(kernel), mid, out_channels, self.conv_weight))
+        if self.bias_default if bias is None else bias:
+            weights.append((mid if out_channels is None else out_channels,))
+        return tuple(weights)
+
+    def conv_weights(self, kernel: Sequence[int], in_channels: int, out_channels: int, groups: int,
+                     bias: bool | None, transposed: bool = False) -> tuple[tuple[int, ...], ...]:
+        """The weight tensors of a convolution layer in this framework's layout, and its bias
+        (``bias`` None: the framework's default)."""
+        from convshape.rules.weights import conv_weight, transposed_weight
+
+        weight = (transposed_weight(kernel, in_channels, out_channels, groups, self.transposed_weight) if transposed
+                  else conv_weight(kernel, in_channels, out_channels, groups, self.conv_weight))
+        with_bias = self.bias_default if bias is None else bias
+        return (weight, (out_channels,)) if with_bias else (weight,)
 
     def __repr__(self) -> str:
         return f"<framework {self.name}>"

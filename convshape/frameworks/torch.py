@@ -8,7 +8,7 @@ from typing import Any
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules, Framework, Pad, PoolRules,
-                                       ResampleRules, UnpoolRules, empty_warnings, torch_adaptive_windows,
+                                       ResampleRules, UnfoldRules, UnpoolRules, empty_warnings, torch_adaptive_windows,
                                        torch_shape)
 from convshape.limits import INT64_MAX, INT64_MIN
 from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis,
@@ -627,7 +627,71 @@ class Unpool(UnpoolRules):
             "from it; the indices put the maxima back in place only for a size from pool_inputs"]
         return axes, warnings, shown, notes
 
+class Unfold(UnfoldRules):
+    """nn.Unfold / nn.Fold (F.unfold / F.fold): aten/src/ATen/native/im2col_shape_check.h, torch
+    2.13's checks and words, in its order; two spatial axes; blocks per axis as a convolution's
+    output (the floor formula of :func:`convshape.rules.conv_output`)."""
+
+    layers = "nn.Unfold / nn.Fold, 2 spatial axes"
+
+    def _window(self, ks: Sequence[int], ss: Sequence[int], ps: Sequence[int], ds: Sequence[int]) -> None:
+        checks: tuple[tuple[str, Sequence[int], int, Rule], ...] = (
+            ("kernel size", ks, 1, Rule.KERNEL_SIZE), ("dilation", ds, 1, Rule.DILATION),
+            ("padding", ps, 0, Rule.NEGATIVE_PADDING), ("stride", ss, 1, Rule.STRIDE))
+        for what, values, least, rule in checks:
+            if not all(v >= least for v in values):
+                word = {"kernel size": "kernel", "padding": "pad"}.get(what, what)
+                need = "be non-negative" if what == "padding" else "be greater than zero"
+                raise self.error(f"{what} should {need}, but got {word}_height: {values[0]} {word}_width: "
+                                 f"{values[1]}", rule, **{what.replace(' ', '_'): list(values)})
+
+    def _blocks(self, sizes: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
+                ds: Sequence[int]) -> tuple[int, ...]:
+        return tuple(rules.conv_output(i, k, s, d, p, p) for i, k, s, p, d in zip(sizes, ks, ss, ps, ds))
+
+    def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
+               ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        self._window(ks, ss, ps, ds)
+        if len(shape) not in (3, 4) or 0 in shape[-3:]:
+            raise self.error(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                             f"dimensions for input, but got: {list(shape)}", Rule.RANK, shape=list(shape))
+        blocks = self._blocks(shape[-2:], ks, ss, ps, ds)
+        if any(b < 1 for b in blocks):
+            raise self.error(f"Given input with spatial size ({shape[-2]}, {shape[-1]}), kernel_size=({ks[0]}, "
+                             f"{ks[1]}), dilation=({ds[0]}, {ds[1]}), padding=({ps[0]}, {ps[1]}), calculated shape "
+                             f"of the array of sliding blocks as ({blocks[0]}, {blocks[1]}), but its components "
+                             f"must be at least one.", Rule.OUTPUT_TOO_SMALL, blocks=list(blocks))
+        columns = shape[-3] * ks[0] * ks[1]
+        return (*shape[:-3], columns, blocks[0] * blocks[1]), blocks
+
+    def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
+             ps: Sequence[int], ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        self._window(ks, ss, ps, ds)
+        if len(shape) not in (2, 3) or 0 in shape[-2:]:
+            raise self.error(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
+                             f"non-zero dimensions for input, but got: {list(shape)}", Rule.RANK, shape=list(shape))
+        columns, length = shape[-2], shape[-1]
+        if columns % (ks[0] * ks[1]):
+            raise self.error(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
+                             f"but got input.size(1)={columns} and kernel_size=({ks[0]}, {ks[1]}).",
+                             Rule.CHANNEL_DIVISIBLE, columns=columns, kernel=list(ks))
+        blocks = self._blocks(output_size, ks, ss, ps, ds)
+        given = (f"Given output_size=({output_size[0]}, {output_size[1]}), kernel_size=({ks[0]}, {ks[1]}), "
+                 f"dilation=({ds[0]}, {ds[1]}), padding=({ps[0]}, {ps[1]}), stride=({ss[0]}, {ss[1]}), ")
+        if blocks[0] * blocks[1] != length:
+            raise self.error(given + f"expected size of input's dimension 2 to match the calculated number of "
+                             f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
+                             f"input.size(2)={length}.", Rule.BLOCKS, blocks=list(blocks), length=length)
+        if any(b < 1 for b in blocks):
+            raise self.error(given + f"calculated shape of the array of sliding blocks as ({blocks[0]}, "
+                             f"{blocks[1]}), which is too small (non-positive)", Rule.OUTPUT_TOO_SMALL,
+                             blocks=list(blocks))
+        return (*shape[:-2], columns // (ks[0] * ks[1]), *output_size), blocks
+
+
 CONV = Conv()
 POOL = Pool()
 FRAMEWORK = Framework("torch", "PyTorch", "torch 2.13.0 (CPU)", CONV, POOL, resample=Resample(),
-                      adaptive=Adaptive(), fractional=Fractional(), unpool=Unpool(), batchnorm_batch_check=True)
+                      adaptive=Adaptive(), fractional=Fractional(), unpool=Unpool(), unfold=Unfold(),
+                      batchnorm_batch_check=True,
+                      instancenorm_affine=False)

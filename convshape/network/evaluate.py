@@ -27,6 +27,7 @@ from convshape.ops import find as find_op
 from convshape.limits import MAX_CHANNELS, MAX_INPUT, check_limit
 from convshape.params import parse_int, tensor_shape
 from convshape.rules import effective_kernel
+from convshape.rules.weights import conv_macs, depthwise_macs, transposed_macs
 
 if TYPE_CHECKING:
     from convshape.model import ConvAxis
@@ -77,18 +78,24 @@ class OpDef(NamedTuple):
 _KINDS: dict[Family, str] = {Family.CONV: "conv", Family.CONV_TRANSPOSE: "conv_transpose",
                              Family.FRACTIONAL_POOL: "fractional", Family.UNPOOL: "unpool",
                              Family.DEPTHWISE_CONV: "depthwise", Family.SEPARABLE_CONV: "separable",
-                             Family.NORM: "batchnorm", Family.ACTIVATION: "identity", Family.FLATTEN: "flatten",
+                             Family.ACTIVATION: "identity", Family.FLATTEN: "flatten",
                              Family.LINEAR: "linear"}
 
 
 def _kind(op: Op) -> str | None:
     """The evaluator an op runs through; None for an op a network cannot evaluate (a pool of no kind)."""
+    if op.family is Family.UNFOLD:  # a tensor of columns, not of spatial axes: single-layer commands only
+        return None
     if op.family is Family.POOL:
         return op.pool
     if op.family is Family.ADAPTIVE_POOL:
         return f"adaptive_{op.pool}"
     if op.family is Family.RESAMPLE:
         return "upsample" if op.name.startswith("upsample") else "interpolate"
+    if op.family is Family.NORM:  # batchnorm, instancenorm, layernorm, groupnorm
+        return op.name[:-2] if op.ndim else op.name
+    if op.family is Family.PAD:
+        return "crop" if op.name.startswith("crop") else "pad"
     if op.family in (Family.PIXEL_SHUFFLE, Family.MERGE):
         return op.name.replace("-", "_")  # pixel_shuffle, pixel_unshuffle, concat, add
     return _KINDS[op.family]
@@ -105,10 +112,11 @@ KEY_ALIASES = {"kernel_size": "kernel", "k": "kernel", "pool_size": "kernel", "s
                "filters": "out_channels", "c": "out_channels", "channels": "out_channels", "g": "groups",
                "use_bias": "bias", "o": "output_size", "op": "output_padding", "units": "out_features",
                "m": "depth_multiplier", "scale_factor": "scale", "r": "factor", "upscale_factor": "factor",
-               "downscale_factor": "factor", "block_size": "factor", "ceil": "ceil_mode", "p_norm": "norm_type"}
+               "downscale_factor": "factor", "block_size": "factor", "ceil": "ceil_mode", "p_norm": "norm_type",
+               "num_groups": "groups", "elementwise_affine": "affine", "crop": "cropping", "keep_dims": "keepdims"}
 COMMON_KEYS = ("name", "op", "inputs", "expect")
 _BOOL_KEYS = {"bias", "ceil_mode", "count_include_pad", "align_corners", "recompute_scale_factor", "antialias",
-              "affine"}
+              "affine", "track_running_stats", "keepdims"}
 _INT_KEYS = {"out_channels", "groups", "depth_multiplier", "out_features", "in_features", "factor", "axis"}
 
 
@@ -121,13 +129,11 @@ def op_name(op: object, where: str) -> str:
         raise spec_error(f"{where}: {op!r} names pooling of no kind; use maxpool, avgpool or lppool (with 1d, 2d, 3d)",
                          field="op", op=op)
     if found is None:
-        raise spec_error(f"{where}: unknown op {op!r}; expected one of " + ", ".join(_LISTED)
-                         + did_you_mean(suggest(op)), field="op", op=op)
+        near = suggest(op)
+        raise spec_error(f"{where}: unknown op {op!r}" + (did_you_mean(near) if near else
+                         "; no known op is close to it"),
+                         field="op", op=op)
     return found.name
-
-
-#: the ops an unknown op's message lists: ranked ones first, then those without a rank
-_LISTED = sorted(OPS, key=lambda name: OPS[name].ndim is None)
 
 
 def _key(key: str) -> str:
@@ -693,31 +699,9 @@ def _spatial_first(fw: str) -> bool:
 
 
 def _groups(layer: LayerSpec, fw: str, in_channels: int, out_channels: int, groups: int,
-            shape: tuple[int, ...] = ()) -> None:
-    """Channels divisible by groups (torch's _ConvNd checks and words; Keras's own words)."""
-    if _facts(fw).groups_words == "keras" and groups >= 1 and (in_channels % groups or out_channels % groups):
-        if in_channels % groups:  # keras/src/layers/convolutional/base_conv.py build()
-            raise ShapeError(f"The number of input channels must be evenly divisible by the number of groups. "
-                             f"Received groups={groups}, but the input has {in_channels} channels (full input "
-                             f"shape is {tuple(shape)}).", framework=fw, rule=Rule.GROUPS,
-                             values={"in_channels": in_channels, "groups": groups})
-        raise ShapeError(f"The number of filters must be evenly divisible by the number of groups. Received: "
-                         f"groups={groups}, filters={out_channels}.", framework=fw, rule=Rule.GROUPS,
-                         values={"out_channels": out_channels, "groups": groups})
-    if groups < 1:
-        raise ShapeError(f"non-positive groups is not supported, but got groups={groups}", framework=fw,
-                         rule=Rule.GROUPS, values={"groups": groups})
-    if in_channels % groups:
-        raise ShapeError(f"in_channels must be divisible by groups, but got in_channels={in_channels}, "
-                         f"groups={groups}", framework=fw, rule=Rule.GROUPS,
-                         values={"in_channels": in_channels, "groups": groups})
-    if out_channels % groups:
-        raise ShapeError(f"out_channels must be divisible by groups, but got out_channels={out_channels}, "
-                         f"groups={groups}", framework=fw, rule=Rule.GROUPS,
-                         values={"out_channels": out_channels, "groups": groups})
-    if out_channels < 1:
-        raise ShapeError(f"out_channels must be positive, but got out_channels={out_channels}", framework=fw,
-                         rule=Rule.CHANNELS, values={"out_channels": out_channels})
+            shape: tuple[int, ...] = (), transposed: bool = False) -> None:
+    """Channels divisible by groups: :meth:`convshape.frameworks.base.Framework.check_groups`."""
+    _facts(fw).check_groups(in_channels, out_channels, groups, shape, transposed)
 
 
 def _prod(values: Sequence[int]) -> int:
@@ -753,11 +737,8 @@ def _conv(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     _groups(layer, fw, cin, cout, groups, x.shape)
     result = _conv_result(layer, x, fw, ndim)
     ks = tuple(a.kernel for a in result.axes)
-    weight = (*ks, cin // groups, cout) if _spatial_first(fw) else (cout, cin // groups, *ks)
-    weights = [weight]
-    if layer.args.get("bias", _facts(fw).bias_default):
-        weights.append((cout,))
-    macs = x.shape[0] * _prod(result.output) * cout * (cin // groups) * _prod(ks)
+    weights = _facts(fw).conv_weights(ks, cin, cout, groups, layer.args.get("bias"))
+    macs = conv_macs(x.shape[0], result.output, cin, cout, groups, ks)
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
@@ -770,27 +751,13 @@ def _conv_transpose(layer: LayerSpec, x: Tensor, fw: str) -> Step:
     ndim = _need_spatial(layer, x)
     cin, cout = x.channels, layer.args["out_channels"]
     groups = layer.args.get("groups", 1)
-    _groups(layer, fw, cin, cout, groups, x.shape)
-    if groups != 1 and not _facts(fw).transposed_groups:  # tf.nn.conv2d_transpose, Conv2DTranspose, flax
-        raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
-                         framework=fw, rule=Rule.GROUPS, values={"groups": groups})
+    _groups(layer, fw, cin, cout, groups, x.shape, transposed=True)
     a = layer.args
     result = conv_transpose(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
                             a.get("output_padding"), a.get("output_size"), framework=fw, ndim=ndim)
     ks = tuple(axis.kernel for axis in result.axes)
-    # torch (in, out/groups, k...); tf.nn and keras (k..., out, in); flax ConvTranspose (k..., in, out)
-    layout = _facts(fw).transposed_weight
-    if layout == "k,out,in":
-        weight = (*ks, cout // groups, cin)
-    elif layout == "k,in,out":
-        weight = (*ks, cin, cout // groups)
-    else:
-        weight = (cin, cout // groups, *ks)
-    weights = [weight]
-    if a.get("bias", _facts(fw).bias_default):
-        weights.append((cout,))
-    # every input cell scatters kernel x out/groups products per input channel
-    macs = x.shape[0] * _prod(x.spatial) * cin * (cout // groups) * _prod(ks)
+    weights = _facts(fw).conv_weights(ks, cin, cout, groups, a.get("bias"), transposed=True)
+    macs = transposed_macs(x.shape[0], x.spatial, cin, cout, groups, ks)
     notes = list(result.warnings)
     notes += [f"axis {i}: the forward convolution of {axis.output} does not give back {axis.input}"
               for i, (axis, back) in enumerate(zip(result.axes, result.maps_back)) if not back]
@@ -806,27 +773,13 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     ndim = _need_spatial(layer, x)
     cin = x.channels
     multiplier = layer.args.get("depth_multiplier", 1)
-    if multiplier < 1:
-        raise ShapeError(f"depth_multiplier must be positive, but got depth_multiplier={multiplier}",
-                         framework=fw, rule=Rule.CHANNELS, values={"depth_multiplier": multiplier})
+    cout = layer.args["out_channels"] if separable else None
+    _facts(fw).depthwise_weights((1,) * ndim, cin, multiplier, cout, None)  # the channel checks come first
     result = _conv_result(layer, x, fw, ndim)
     ks = tuple(a.kernel for a in result.axes)
-    mid = cin * multiplier
-    # keras DepthwiseConv2D (k..., in, multiplier); torch Conv2d(groups=in) (in*multiplier, 1, k...)
-    weights = [(*ks, cin, multiplier) if _spatial_first(fw) else (mid, 1, *ks)]
-    positions = x.shape[0] * _prod(result.output)
-    macs = positions * mid * _prod(ks)
-    cout = mid
-    if separable:
-        cout = layer.args["out_channels"]
-        if cout < 1:
-            raise ShapeError(f"out_channels must be positive, but got out_channels={cout}", framework=fw,
-                             rule=Rule.CHANNELS, values={"out_channels": cout})
-        ones = (1,) * ndim
-        weights.append((*ones, mid, cout) if _spatial_first(fw) else (cout, mid, *ones))
-        macs += positions * mid * cout
-    if layer.args.get("bias", _facts(fw).bias_default):
-        weights.append((cout,))
+    weights = _facts(fw).depthwise_weights(ks, cin, multiplier, cout, layer.args.get("bias"))
+    macs = depthwise_macs(x.shape[0], result.output, cin, multiplier, ks, cout)
+    cout = cin * multiplier if cout is None else cout
     return Step(x.with_spatial(result.output, cout), tuple(weights), macs,
                 tuple(window_geometry(a.kernel, a.stride, a.dilation, a.pad_before) for a in result.axes),
                 tuple(a.pad_before for a in result.axes), tuple(a.pad_after for a in result.axes),
@@ -867,6 +820,9 @@ def _adaptive(layer: LayerSpec, x: Tensor, fw: str) -> Step:
             return rf + (widest - 1) * jump, jump * ratio, start + Fraction(first - 1, 2) * jump
 
         geometry.append(step)
+    if layer.op.startswith("global-") and not _facts(fw).global_pool_keepdims and not layer.args.get("keepdims"):
+        # keras GlobalAveragePooling2D / GlobalMaxPooling2D: keepdims=False drops the spatial axes
+        return Step((x.shape[0], x.channels), (), 0, None, (), (), result.warnings)
     return Step(x.with_spatial(result.output, x.channels), (), 0, tuple(geometry),
                 tuple(axis.pad_before for axis in result.axes), tuple(axis.pad_after for axis in result.axes),
                 result.warnings, (Fraction(0),) * ndim)
@@ -1034,6 +990,91 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
     return Step(tuple(shape), (), 0, geometry, (0,) * n, (0,) * n, (), (Fraction(1),) * n)
 
 
+def _norm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """Instance, layer and group normalisation keep the shape; their weights are per channel
+    (instance, group) or per normalised element (layer), a scale and a shift."""
+    a = layer.args
+    c = x.channels
+    if layer.kind == "groupnorm":
+        groups = a.get("groups")
+        if groups is None:
+            raise ShapeError(f"{layer.op} needs groups (the number of channel groups)", rule=Rule.MISSING,
+                             values={"groups": None})
+        if groups < 1:
+            raise ShapeError(f"num_groups must be positive, but got num_groups={groups}", framework=fw,
+                             rule=Rule.GROUPS, values={"groups": groups})
+        if c % groups:  # torch nn.GroupNorm.__init__; keras GroupNormalization.build checks the same
+            raise ShapeError(f"num_channels ({c}) must be divisible by num_groups ({groups})", framework=fw,
+                             rule=Rule.GROUPS, values={"channels": c, "groups": groups})
+        weights: tuple[tuple[int, ...], ...] = ((c,), (c,)) if a.get("affine", True) else ()
+    elif layer.kind == "instancenorm":
+        if layer.ndim is not None:
+            _need_spatial(layer, x)
+        # torch InstanceNorm*d: affine=False by default; ONNX InstanceNormalization has scale and B
+        weights = ((c,), (c,)) if a.get("affine", _facts(fw).instancenorm_affine) else ()
+    else:  # layernorm: the trailing axes it normalises
+        given = a.get("normalized_shape")
+        if given is None:
+            if x.data_format is not None and not _channels_last(x.data_format):
+                raise ShapeError(f"{layer.op} needs normalized_shape (the trailing axes it normalises, e.g. "
+                                 f"{list(x.shape[1:])}) on a channels-first tensor", rule=Rule.MISSING,
+                                 values={"normalized_shape": None})
+            normalized: tuple[int, ...] = (x.shape[-1],)
+        else:
+            normalized = _shape([given] if isinstance(given, int) else given, layer.name, "normalized_shape")
+        if len(normalized) > len(x.shape) or tuple(x.shape[len(x.shape) - len(normalized):]) != normalized:
+            raise ShapeError(f"Given normalized_shape={list(normalized)}, expected input with shape "
+                             f"[*, {', '.join(map(str, normalized))}], but got input of size{list(x.shape)}",
+                             framework=fw, rule=Rule.RANK,
+                             values={"normalized_shape": list(normalized), "shape": list(x.shape)})
+        weights = ()
+        if a.get("affine", True):
+            weights = (normalized, normalized) if a.get("bias", True) else (normalized,)
+    return _identity_step(x, weights)
+
+
+def _pads(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> tuple[tuple[int, int], ...]:
+    """The (before, after) amounts per spatial axis, in the order of the tensor's spatial axes
+    (first to last; negative amounts crop); cropping is the same with the signs turned."""
+    from convshape.params import explicit_padding
+
+    crop = layer.kind == "crop"
+    key = "cropping" if crop else "padding"
+    value = layer.args.get(key)
+    if value is None:
+        raise ShapeError(f"{layer.op} needs {key} (one amount, or before:after per spatial axis)", rule=Rule.MISSING,
+                         values={key: None})
+    pairs = explicit_padding(value, ndim, key)
+    if crop and any(p < 0 for pair in pairs for p in pair):
+        raise ShapeError(f"cropping must be non-negative, but got {key}={value!r}", framework=fw,
+                         rule=Rule.NEGATIVE_PADDING, values={key: str(value)})
+    return tuple((-b, -e) for b, e in pairs) if crop else pairs
+
+
+def _pad(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """Explicit padding (torch F.pad / nn.ZeroPad*d / nn.ConstantPad*d, Keras ZeroPadding*D, ONNX
+    Pad) and cropping (Keras Cropping*D; F.pad with negative amounts)."""
+    ndim = _need_spatial(layer, x)
+    pairs = _pads(layer, x, fw, ndim)
+    out = []
+    for axis, (size, (before, after)) in enumerate(zip(x.spatial, pairs)):
+        size_out = size + before + after
+        if layer.kind == "crop" and size_out < 1:  # keras/src/layers/reshaping/cropping2d.py
+            raise ShapeError(f"Values in `cropping` argument should be smaller than the corresponding spatial "
+                             f"dimension of the input. Received: input_shape={list(x.shape)}, cropping="
+                             f"{[(-b, -e) for b, e in pairs]} (spatial axis {axis})", framework=fw,
+                             rule=Rule.OUTPUT_TOO_SMALL, values={"axis": axis, "input": size})
+        cropped = size + min(before, 0) + min(after, 0)
+        if cropped < 0:  # torch 2.13 F.pad crops (narrow) before it pads: "narrow(): length must be non-negative."
+            raise ShapeError(f"narrow(): length must be non-negative: spatial axis {axis} of size {size} cropped "
+                             f"by {before}:{after} leaves {cropped}", framework=fw, rule=Rule.OUTPUT_NEGATIVE,
+                             values={"axis": axis, "input": size, "pad_before": before, "pad_after": after})
+        out.append(size_out)
+    warnings = empty_warnings(out, fw)
+    return Step(x.with_spatial(out, x.channels), (), 0, tuple(window_geometry(1, 1, 1, b) for b, _ in pairs),
+                tuple(b for b, _ in pairs), tuple(e for _, e in pairs), warnings, (Fraction(1),) * ndim)
+
+
 _EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
     "conv": _conv, "conv_transpose": _conv_transpose,
     "depthwise": lambda layer, x, fw: _depthwise(layer, x, fw, False),
@@ -1041,6 +1082,7 @@ _EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
     "max": _pool, "avg": _pool, "lp": _pool, "adaptive_avg": _adaptive, "adaptive_max": _adaptive,
     "fractional": _fractional, "unpool": _unpool, "upsample": _resample, "interpolate": _resample,
     "pixel_shuffle": _shuffle, "pixel_unshuffle": _shuffle, "batchnorm": _batchnorm,
+    "instancenorm": _norm, "layernorm": _norm, "groupnorm": _norm, "pad": _pad, "crop": _pad,
     "identity": lambda layer, x, fw: _identity_step(x), "flatten": _flatten, "linear": _linear,
 }
 

@@ -99,6 +99,15 @@ class SweepResult(NamedTuple):
     method: str
     failures: tuple[Failure, ...]
     notes: tuple[str, ...]
+    #: the valid sizes nearest the spec's own size: the largest below it and the smallest above it
+    #: (None where the range holds none)
+    nearest_valid: tuple[int | None, int | None] = (None, None)
+    position: int = 2  # where the swept axis sits in ``input``
+
+    @property
+    def size(self) -> int:
+        """The spec's own size on the swept axis (the one the nearest sizes are around)."""
+        return self.input[self.position]
 
     def __contains__(self, n: object) -> bool:
         return any(n in p for p in self.valid)
@@ -111,7 +120,24 @@ class SweepResult(NamedTuple):
         return {"file": self.source, "framework": self.framework, "axis": self.axis, "input": list(self.input),
                 "range": list(self.range), "valid": [p.to_dict() for p in self.valid], "count": self.count,
                 "period": self.period, "threshold": self.threshold, "method": self.method,
-                "failures": [f.to_dict() for f in self.failures], "notes": list(self.notes)}
+                "failures": [f.to_dict() for f in self.failures],
+                "size": self.size, "size_valid": self.size in self,
+                "nearest_valid": {"below": self.nearest_valid[0], "above": self.nearest_valid[1]},
+                "notes": list(self.notes)}
+
+
+def nearest_valid(valid: Sequence[Progression], n: int) -> tuple[int | None, int | None]:
+    """The largest valid size below ``n`` and the smallest above it (None where there is none)."""
+    below: int | None = None
+    above: int | None = None
+    for p in valid:
+        if p.start < n:
+            b = min(p.stop, p.start + (n - 1 - p.start) // p.step * p.step)
+            below = b if below is None else max(below, b)
+        if p.stop > n:
+            a = max(p.start, p.start - (p.start - n - 1) // p.step * p.step) if p.start <= n else p.start
+            above = a if above is None else min(above, a)
+    return below, above
 
 
 # ---------------------------------------------------------------------------- one size, leniently
@@ -379,7 +405,8 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
                          f"(a network whose sizes scale exactly is swept over any such range; one that does not, "
                          f"over at most {BRUTE_FORCE_LIMIT} sizes)", rule=Rule.SWEEP_RANGE, values={"lo": lo, "hi": hi})
     net = _Network(_spec(spec, input, framework), axis)
-    shown = net.spec.input[net.positions[axis if axis is not None else 0]]
+    position = net.positions[axis if axis is not None else 0]
+    shown = net.spec.input[position]
     notes: list[str] = []
     mid = (lo + hi) // 2
     slopes = net.slopes([n for n in (shown, hi, mid, (lo + mid) // 2, lo) if lo <= n <= hi])
@@ -394,7 +421,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
         progressions = compact(valid)
         return SweepResult(net.spec.source, net.spec.framework, axis, net.spec.input, (lo, hi), progressions,
                            len(valid), None, None, "every size", _examples(net, progressions, lo, hi, shown),
-                           tuple(notes + [reason]))
+                           tuple(notes + [reason]), nearest_valid(progressions, shown), position)
 
     if slopes is None and net.trace(shown if lo <= shown <= hi else hi).hard is not None:
         failed = net.failure(shown if lo <= shown <= hi else hi)
@@ -469,5 +496,6 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     if period > 1:
         notes.append(f"sizes repeat with period {period} from {t} on (the product of the network's strides)")
     return SweepResult(net.spec.source, net.spec.framework, axis, net.spec.input, (lo, hi), valid, count, period,
-                       t, "periodic", _examples(net, valid, lo, hi, shown), tuple(notes))
+                       t, "periodic", _examples(net, valid, lo, hi, shown), tuple(notes),
+                       nearest_valid(valid, shown), position)
 

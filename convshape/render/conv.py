@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from convshape.api.conv import ConvResult, ConvTransposeResult, FrameworksResult
+    from convshape.api.conv import ConvResult, ConvTensor, ConvTransposeResult, FrameworksResult
     from convshape.model import TransposeOption
 
 
@@ -91,6 +91,17 @@ def clip_lazy(count: int, row: Callable[[int], tuple[str, ...]]) -> tuple[tuple[
 
 
 # ---------------------------------------------------------------------------- reports
+def tensor_lines(tensor: ConvTensor | None) -> list[Block]:
+    """The whole-tensor lines of a convolution: output tensor, weights, parameters, MACs."""
+    if tensor is None:
+        return []
+    shown = " + ".join(f"({', '.join(map(str, w))})" for w in tensor.weights)
+    return [f"tensor {sizes(tensor.input)} ({tensor.data_format}) -> {sizes(tensor.output)} · "
+            f"{tensor.in_channels} -> {tensor.out_channels} channels"
+            + (f", groups {tensor.groups}" if tensor.groups != 1 else ""),
+            f"weights {shown} · {tensor.params:,} parameters · {tensor.macs:,} MACs"]
+
+
 def conv_report(result: ConvResult) -> list[Block]:
     from convshape.frameworks import framework_rules
 
@@ -98,6 +109,7 @@ def conv_report(result: ConvResult) -> list[Block]:
     blocks: list[Block] = [
         f"{result.op} · {fw.title} · padding {result.padding}",
         f"input {sizes(result.input)} -> output {sizes(result.output)}",
+        *tensor_lines(result.tensor),
     ]
     rows = tuple(
         (str(i), str(a.input), str(a.kernel), str(a.stride), str(a.dilation), pad_pair(a.pad_before, a.pad_after),
@@ -124,6 +136,7 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
         f"input {sizes(result.input)} -> output {sizes(result.output)}"
         + (f" (output_padding {sizes(result.output_padding)})" if any(result.output_padding) else ""),
     ]
+    blocks += tensor_lines(result.tensor)
     rows = tuple(
         (str(i), str(a.input), str(a.kernel), str(a.stride), str(a.dilation), pad_pair(a.pad_before, a.pad_after),
          str(a.output_padding), str(a.output), runs(a.valid_outputs) or "none",

@@ -140,6 +140,12 @@ def sweep_report(result: SweepResult) -> list[Block]:
                      in groups[:40])
         notes = (f"({len(groups)} rows; the JSON output lists every progression)",) if len(groups) > 40 else ()
         blocks.append(Table("Valid sizes", ("sizes", "start", "stop", "step", "count"), rows, notes))
+    if result.size not in result:
+        below, above = result.nearest_valid
+        around = " and ".join(str(n) for n in (below, above) if n is not None)
+        blocks.append(f"the spec's size {result.size} is invalid; "
+                      + (f"the nearest valid size{'s are' if below is not None and above is not None else ' is'} "
+                         f"{around}" if around else "no size in the range is valid"))
     if result.failures:
         blocks.append(Table("Why the nearest invalid sizes fail", ("size", "layer", "rule", "message"),
                             tuple((str(f.size), f.layer, f.rule, f.message) for f in result.failures)))
