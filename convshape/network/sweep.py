@@ -30,7 +30,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from fractions import Fraction
-from math import gcd
+from math import gcd, prod
 from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
@@ -38,6 +38,9 @@ from convshape.limits import MAX_INPUT
 from convshape.params import int_range
 from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
                                         _merge, _spec)
+
+#: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
+_WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
 
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
 BRUTE_FORCE_LIMIT = 20000
@@ -153,8 +156,15 @@ class _Network:
             raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
                              f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
         self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
+        #: window layers' steps in their regular regime, by (layer, batch and channels, residues of the
+        #: sizes mod the strides), and each such layer's strides (see _shifted)
+        self.anchors: dict[tuple[str, tuple[int, ...], tuple[int, ...]], tuple[Tensor, Step]] = {}
+        self.strides: dict[str, tuple[int, ...]] = {}
         #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
         self.moving: dict[str, tuple[bool, ...]] = {}
+        #: the sizes traced last (the sweep asks again for the sizes it just traced); cleared when
+        #: ``moving`` changes, which a trace reads
+        self.traces: dict[int, Trace] = {}
 
     def input_shape(self, n: int) -> tuple[int, ...]:
         shape = list(self.spec.input)
@@ -167,23 +177,79 @@ class _Network:
         key = (layer.name, x.shape)
         hit = self.cache.get(key)
         if hit is None:
-            try:
-                hit = _EVALUATORS[layer.kind](layer, x, self.spec.framework)
-            except ShapeError as exc:
-                hit = exc
+            hit = self._shifted(layer, x) if layer.kind in _WINDOW_KINDS else None
+            if hit is None:
+                try:
+                    hit = _EVALUATORS[layer.kind](layer, x, self.spec.framework)
+                except ShapeError as exc:
+                    hit = exc
+                if layer.kind in _WINDOW_KINDS and isinstance(hit, Step):
+                    self._anchor(layer, x, hit)
             self.cache[key] = hit
         return hit
 
+    def _anchor(self, layer: LayerSpec, x: Tensor, step: Step) -> None:
+        """Remember a window layer's step at ``x`` for every size of the same residues mod its
+        strides, if ``x`` is in its regular regime (see :meth:`_shifted`)."""
+        scale, extent, spatial = step.scale, step.extent, x.spatial
+        if x.data_format is None or scale is None or not len(spatial) == len(extent) == len(scale) == \
+                len(step.pad_before) == len(step.pad_after):
+            return
+        if any(f is None or f.numerator != 1 for f in scale):
+            return
+        strides = tuple(f.denominator for f in scale if f is not None)
+        low = tuple(e + abs(b) + abs(a) for e, b, a in zip(extent, step.pad_before, step.pad_after))
+        if any(n < lo or n > MAX_INPUT for n, lo in zip(spatial, low)) or \
+                self.strides.setdefault(layer.name, strides) != strides:
+            return
+        first = 1 if DATA_FORMATS[x.data_format][1] else 2
+        out0 = step.shape[first:first + len(strides)]
+        key = (layer.name, x.shape[:first], x.shape[first + len(strides):],
+               tuple(n % s for n, s in zip(spatial, strides)))
+        self.anchors.setdefault(key, (spatial, out0, low, step))
+
+    def _shifted(self, layer: LayerSpec, x: Tensor) -> Step | None:
+        """A window layer's step at ``x`` from an anchor of the same residues mod its strides, both
+        in the regular regime (every axis at least its effective kernel plus all its padding):
+        there every axis's output is floor((size + c) / stride) (or ceil), so ``j`` strides more
+        input give ``j`` more outputs (the model the periodic sweep rests on), and the pads,
+        which depend on the size mod the stride only, are the anchor's."""
+        strides = self.strides.get(layer.name)
+        if strides is None or x.data_format is None:
+            return None
+        shape, ndim = x.shape, len(strides)
+        first = 1 if DATA_FORMATS[x.data_format][1] else 2
+        spatial = shape[first:first + ndim]
+        found = self.anchors.get((layer.name, shape[:first], shape[first + ndim:],
+                                  tuple(n % s for n, s in zip(spatial, strides))))
+        if found is None:
+            return None
+        spatial0, out0, low, step0 = found
+        if any(n < lo or n > MAX_INPUT for n, lo in zip(spatial, low)):
+            return None
+        out = tuple(o + (n - n0) // s for o, n, n0, s in zip(out0, spatial, spatial0, strides))
+        macs = step0.macs // prod(out0) * prod(out) if step0.macs else 0
+        return step0._replace(shape=step0.shape[:first] + out + step0.shape[first + ndim:], macs=macs)
+
     def trace(self, n: int) -> Trace:
+        found = self.traces.get(n)
+        if found is None:
+            if len(self.traces) >= 256:  # the sweep revisits the sizes it just traced, not older ones
+                self.traces.clear()
+            found = self.traces[n] = self._trace(n)
+        return found
+
+    def _trace(self, n: int) -> Trace:
         tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(n), self.spec.data_format, (), (), ())}
         sizes: dict[str, tuple[int, ...]] = {}
         skips: list[tuple[str, tuple[tuple[int, ...], ...]]] = []
         periodic: list[Failure] = []
         unsettled = False
         for layer in self.spec.layers:
-            xs = [tensors[name] for name in layer.inputs]
-            x = xs[0]
+            inputs = layer.inputs
+            x = tensors[inputs[0]]
             if layer.kind in ("concat", "add"):
+                xs = [tensors[name] for name in inputs]
                 spatial = tuple(t.spatial for t in xs)
                 skips.append((layer.name, spatial))
                 try:  # aligned or not, go on with the first input's sizes (the skip is judged per class)
@@ -205,18 +271,20 @@ class _Network:
                     return Trace(Failure(n, layer.name, stepped.rule, stepped.message), tuple(skips),
                                  tuple(periodic), sizes, unsettled)
                 step = stepped
-            moving = self.moving.get(layer.inputs[0])
-            if step.extent and any(s < e and (moving is None or move)
-                                   for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
-                unsettled = True
+            if step.extent and not unsettled:
+                moving = self.moving.get(inputs[0])
+                if any(s < e and (moving is None or move)
+                       for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
+                    unsettled = True
             out = Tensor(step.shape, x.data_format if step.geometry is not None or step.scale else None,
                          (), (), ())
-            if out.data_format is not None and 0 in out.spatial:
+            out_spatial = out.spatial
+            if 0 in out_spatial and out.data_format is not None:
                 return Trace(Failure(n, layer.name, "empty-output",
                                      f"output size 0 (an empty tensor) from input {list(x.shape)}"),
                              tuple(skips), tuple(periodic), sizes, unsettled)
             tensors[layer.name] = out
-            sizes[layer.name] = out.spatial
+            sizes[layer.name] = out_spatial
         return Trace(None, tuple(skips), tuple(periodic), sizes, unsettled)
 
     def failure(self, n: int) -> Failure | None:
@@ -233,6 +301,7 @@ class _Network:
         return None
 
     def _slopes(self, probe: int) -> tuple[dict[str, tuple[Fraction, ...]], int] | None:
+        self.traces.clear()  # a trace reads ``moving``, set here
         tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(probe), self.spec.data_format, (), (), ())}
         ndim = len(self.positions)
         m: dict[str, tuple[Fraction, ...]] = {
