@@ -38,7 +38,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
 from convshape.params import int_range
 from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
-                                        _merge, _spec)
+                                        _merge, _spec, layer_signature)
 
 #: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
 _WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
@@ -162,14 +162,14 @@ class _Network:
                              f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
         #: what a layer's step depends on besides its input (its op, rank and arguments, not its name
         #: or inputs): layers alike (a deep chain of one block) are evaluated once per input shape
-        self.signatures = {layer.name: f"{layer.kind} {layer.op} {layer.ndim} {sorted(layer.args.items())!r}"
-                           for layer in spec.layers}
+        self.signatures = {layer.name: layer_signature(layer) for layer in spec.layers}
         self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
         #: the same, as a trace reads it (see _outcome)
         self.outcomes: dict[tuple[str, tuple[int, ...]], _Outcome | ShapeError] = {}
         #: window layers' steps in their regular regime, by (layer, batch and channels, residues of the
         #: sizes mod the strides), and each such layer's strides (see _shifted)
-        self.anchors: dict[tuple[str, tuple[int, ...], tuple[int, ...]], tuple[Tensor, Step]] = {}
+        self.anchors: dict[tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]],
+                           tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], Step]] = {}
         self.strides: dict[str, tuple[int, ...]] = {}
         #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
         self.moving: dict[str, tuple[bool, ...]] = {}
