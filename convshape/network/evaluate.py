@@ -634,9 +634,10 @@ def window_geometry(kernel: int, stride: int, dilation: int, pad_before: int) ->
     """A sliding window (convolution, pooling): the receptive field grows by d(k-1) jumps, the
     jump multiplies by the stride, and output 0's centre sits at d(k-1)/2 - pad_before."""
     span = effective_kernel(kernel, dilation) - 1
+    shift = Fraction(span, 2) - pad_before
 
     def step(rf: Fraction, jump: Fraction, start: Fraction) -> tuple[Fraction, Fraction, Fraction]:
-        return rf + span * jump, jump * stride, start + (Fraction(span, 2) - pad_before) * jump
+        return rf + span * jump, jump * stride, start + shift * jump
 
     return step
 
@@ -1104,10 +1105,18 @@ def input_tensor(spec: NetworkSpec) -> Tensor:
     return Tensor(spec.input, spec.data_format, one, one, (Fraction(0),) * n)
 
 
+def layer_signature(layer: LayerSpec) -> str:
+    """What an evaluator in ``_EVALUATORS`` reads of a layer besides its input tensor: its kind, op,
+    rank and arguments (never its name, inputs or expect). Layers alike (a deep chain of one block)
+    given the same input have the same step, so it is computed once."""
+    return f"{layer.kind} {layer.op} {layer.ndim} {sorted(layer.args.items())!r}"
+
+
 def evaluate(spec: NetworkSpec) -> NetworkReport:
     """Shape every layer of ``spec``; a layer whose input failed is reported, not computed."""
     tensors: dict[str, Tensor | None] = {"input": input_tensor(spec)}
     reports: list[LayerReport] = []
+    steps: dict[tuple[str, tuple[int, ...], str | None], Step] = {}  # see layer_signature
     for layer in spec.layers:
         given = [tensors[name] for name in layer.inputs]
         xs = [x for x in given if x is not None]
@@ -1123,7 +1132,9 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
             if layer.kind in ("concat", "add"):
                 step = _merge(layer, xs, spec.framework)
             else:
-                step = _EVALUATORS[layer.kind](layer, xs[0], spec.framework)
+                key = (layer_signature(layer), xs[0].shape, xs[0].data_format)
+                found = steps.get(key)
+                step = steps[key] = found or _EVALUATORS[layer.kind](layer, xs[0], spec.framework)
         except ShapeError as exc:
             if exc.framework is None and exc.rule in VALUE_RULES:  # the spec's mistake, not the framework's
                 field = next(iter(exc.values), "value")

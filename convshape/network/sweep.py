@@ -30,14 +30,18 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from fractions import Fraction
-from math import gcd
+from math import gcd, prod
+from operator import add, floordiv, le, mod, sub
 from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
 from convshape.params import int_range
 from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
-                                        _merge, _spec)
+                                        _merge, _spec, layer_signature)
+
+#: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
+_WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
 
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
 BRUTE_FORCE_LIMIT = 20000
@@ -163,6 +167,10 @@ class Trace(NamedTuple):
         return self.periodic[0] if self.periodic else None
 
 
+#: a layer's output, its spatial sizes, and which of its input's axes are below its regular regime (None: none)
+_Outcome = tuple[Tensor, tuple[int, ...], tuple[bool, ...] | None]
+
+
 class _Network:
     """A spec prepared for many sizes: layer steps memoised by their input shapes."""
 
@@ -178,9 +186,22 @@ class _Network:
         if axis is not None and not 0 <= axis < ndim:
             raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
                              f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
+        #: what a layer's step depends on besides its input (its op, rank and arguments, not its name
+        #: or inputs): layers alike (a deep chain of one block) are evaluated once per input shape
+        self.signatures = {layer.name: layer_signature(layer) for layer in spec.layers}
         self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
+        #: the same, as a trace reads it (see _outcome)
+        self.outcomes: dict[tuple[str, tuple[int, ...]], _Outcome | ShapeError] = {}
+        #: window layers' steps in their regular regime, by (layer, batch and channels, residues of the
+        #: sizes mod the strides), and each such layer's strides (see _shifted)
+        self.anchors: dict[tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]],
+                           tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], Step]] = {}
+        self.strides: dict[str, tuple[int, ...]] = {}
         #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
         self.moving: dict[str, tuple[bool, ...]] = {}
+        #: the sizes traced last (the sweep asks again for the sizes it just traced); cleared when
+        #: ``moving`` changes, which a trace reads
+        self.traces: dict[int, Trace] = {}
 
     def input_shape(self, n: int) -> tuple[int, ...]:
         shape = list(self.spec.input)
@@ -190,26 +211,115 @@ class _Network:
         return tuple(shape)
 
     def step(self, layer: LayerSpec, x: Tensor) -> Step | ShapeError:
-        key = (layer.name, x.shape)
+        key = (self.signatures[layer.name], x.shape)
         hit = self.cache.get(key)
         if hit is None:
-            try:
-                hit = _EVALUATORS[layer.kind](layer, x, self.spec.framework)
-            except ShapeError as exc:
-                hit = exc
+            hit = self._shifted(layer, x) if layer.kind in _WINDOW_KINDS else None
+            if hit is None:
+                try:
+                    hit = _EVALUATORS[layer.kind](layer, x, self.spec.framework)
+                except ShapeError as exc:
+                    hit = exc
+                if layer.kind in _WINDOW_KINDS and isinstance(hit, Step):
+                    self._anchor(layer, x, hit)
             self.cache[key] = hit
         return hit
 
+    def _anchor(self, layer: LayerSpec, x: Tensor, step: Step) -> None:
+        """Remember a window layer's step at ``x`` for every size of the same residues mod its
+        strides, if ``x`` is in its regular regime (see :meth:`_shifted`)."""
+        scale, extent, spatial = step.scale, step.extent, x.spatial
+        if x.data_format is None or scale is None or not len(spatial) == len(extent) == len(scale) == \
+                len(step.pad_before) == len(step.pad_after):
+            return
+        if any(f is None or f.numerator != 1 for f in scale):
+            return
+        strides = tuple(f.denominator for f in scale if f is not None)
+        low = tuple(e + abs(b) + abs(a) for e, b, a in zip(extent, step.pad_before, step.pad_after))
+        signature = self.signatures[layer.name]
+        if any(n < lo or n > MAX_INPUT for n, lo in zip(spatial, low)) or \
+                self.strides.setdefault(signature, strides) != strides:
+            return
+        first = 1 if DATA_FORMATS[x.data_format][1] else 2
+        out0 = step.shape[first:first + len(strides)]
+        key = (signature, x.shape[:first], x.shape[first + len(strides):],
+               tuple(n % s for n, s in zip(spatial, strides)))
+        self.anchors.setdefault(key, (spatial, out0, low, step))
+
+    def _shifted(self, layer: LayerSpec, x: Tensor) -> Step | None:
+        """A window layer's step at ``x`` from an anchor of the same residues mod its strides, both
+        in the regular regime (every axis at least its effective kernel plus all its padding):
+        there every axis's output is floor((size + c) / stride) (or ceil), so ``j`` strides more
+        input give ``j`` more outputs (the model the periodic sweep rests on), and the pads,
+        which depend on the size mod the stride only, are the anchor's."""
+        found = self._shift(layer, x)
+        if found is None:
+            return None
+        shape, out, step0 = found
+        macs = step0.macs // prod(self._out0(step0, x)) * prod(out) if step0.macs else 0
+        return Step(shape, step0.weights, macs, *step0[3:])
+
+    @staticmethod
+    def _out0(step0: Step, x: Tensor) -> tuple[int, ...]:
+        return Tensor(step0.shape, x.data_format, (), (), ()).spatial
+
+    def _shift(self, layer: LayerSpec, x: Tensor) -> tuple[tuple[int, ...], tuple[int, ...], Step] | None:
+        """:meth:`_shifted`'s output shape, output spatial sizes and anchor step, or None."""
+        signature = self.signatures[layer.name]
+        strides = self.strides.get(signature)
+        if strides is None or x.data_format is None:
+            return None
+        shape, ndim = x.shape, len(strides)
+        first = 1 if DATA_FORMATS[x.data_format][1] else 2
+        spatial = shape[first:first + ndim]
+        found = self.anchors.get((signature, shape[:first], shape[first + ndim:], tuple(map(mod, spatial, strides))))
+        if found is None:
+            return None
+        spatial0, out0, low, step0 = found
+        if not all(map(le, low, spatial)) or max(spatial) > MAX_INPUT:
+            return None
+        out = tuple(map(add, out0, map(floordiv, map(sub, spatial, spatial0), strides)))
+        return step0.shape[:first] + out + step0.shape[first + ndim:], out, step0
+
+    def _outcome(self, layer: LayerSpec, x: Tensor) -> _Outcome | ShapeError:
+        """What a trace needs of a layer (not a merge) at input ``x``, memoised like its step."""
+        if layer.kind == "identity":  # relu, dropout, ...: the tensor as it is (see evaluate._identity_step)
+            return x, x.spatial, None
+        shifted = self._shift(layer, x) if layer.kind in _WINDOW_KINDS else None
+        if shifted is not None:  # in the regular regime: cheaper to shift again than to keep (each size is new)
+            return Tensor(shifted[0], x.data_format, (), (), ()), shifted[1], None
+        stepped = self.step(layer, x)
+        done: _Outcome | ShapeError
+        if isinstance(stepped, ShapeError):
+            done = stepped
+        else:
+            below = tuple(s < e for s, e in zip(x.spatial, stepped.extent)) if stepped.extent else ()
+            out = Tensor(stepped.shape, x.data_format if stepped.geometry is not None or stepped.scale else None,
+                         (), (), ())
+            done = (out, out.spatial, below if any(below) else None)
+        self.outcomes[(self.signatures[layer.name], x.shape)] = done
+        return done
+
     def trace(self, n: int) -> Trace:
+        found = self.traces.get(n)
+        if found is None:
+            if len(self.traces) >= 256:  # the sweep revisits the sizes it just traced, not older ones
+                self.traces.clear()
+            found = self.traces[n] = self._trace(n)
+        return found
+
+    def _trace(self, n: int) -> Trace:
         tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(n), self.spec.data_format, (), (), ())}
         sizes: dict[str, tuple[int, ...]] = {}
         skips: list[tuple[str, tuple[tuple[int, ...], ...]]] = []
         periodic: list[Failure] = []
         unsettled = False
+        signatures = self.signatures
         for layer in self.spec.layers:
-            xs = [tensors[name] for name in layer.inputs]
-            x = xs[0]
+            inputs = layer.inputs
+            x = tensors[inputs[0]]
             if layer.kind in ("concat", "add"):
+                xs = [tensors[name] for name in inputs]
                 spatial = tuple(t.spatial for t in xs)
                 skips.append((layer.name, spatial))
                 try:  # aligned or not, go on with the first input's sizes (the skip is judged per class)
@@ -226,23 +336,37 @@ class _Network:
                 step = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** len(x.spatial)), (), 0,
                             None, (), (), (), (Fraction(1, r),) * len(x.spatial))
             else:
-                stepped = self.step(layer, x)
-                if isinstance(stepped, ShapeError):
-                    return Trace(Failure(n, layer.name, stepped.rule, stepped.message), tuple(skips),
+                done = self.outcomes.get((signatures[layer.name], x.shape))
+                if done is None:
+                    done = self._outcome(layer, x)
+                if isinstance(done, ShapeError):
+                    return Trace(Failure(n, layer.name, done.rule, done.message), tuple(skips),
                                  tuple(periodic), sizes, unsettled)
-                step = stepped
-            moving = self.moving.get(layer.inputs[0])
-            if step.extent and any(s < e and (moving is None or move)
-                                   for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
-                unsettled = True
+                out, out_spatial, below = done
+                if below is not None and not unsettled:
+                    moving = self.moving.get(inputs[0])
+                    unsettled = any(b and (moving is None or move) for b, move in zip(below, moving or below))
+                if 0 in out_spatial and out.data_format is not None:
+                    return Trace(Failure(n, layer.name, "empty-output",
+                                         f"output size 0 (an empty tensor) from input {list(x.shape)}"),
+                                 tuple(skips), tuple(periodic), sizes, unsettled)
+                tensors[layer.name] = out
+                sizes[layer.name] = out_spatial
+                continue
+            if step.extent and not unsettled:
+                moving = self.moving.get(inputs[0])
+                if any(s < e and (moving is None or move)
+                       for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
+                    unsettled = True
             out = Tensor(step.shape, x.data_format if step.geometry is not None or step.scale else None,
                          (), (), ())
-            if out.data_format is not None and 0 in out.spatial:
+            out_spatial = out.spatial
+            if 0 in out_spatial and out.data_format is not None:
                 return Trace(Failure(n, layer.name, "empty-output",
                                      f"output size 0 (an empty tensor) from input {list(x.shape)}"),
                              tuple(skips), tuple(periodic), sizes, unsettled)
             tensors[layer.name] = out
-            sizes[layer.name] = out.spatial
+            sizes[layer.name] = out_spatial
         return Trace(None, tuple(skips), tuple(periodic), sizes, unsettled)
 
     def failure(self, n: int) -> Failure | None:
@@ -259,6 +383,7 @@ class _Network:
         return None
 
     def _slopes(self, probe: int) -> tuple[dict[str, tuple[Fraction, ...]], int] | None:
+        self.traces.clear()  # a trace reads ``moving``, set here
         tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(probe), self.spec.data_format, (), (), ())}
         ndim = len(self.positions)
         m: dict[str, tuple[Fraction, ...]] = {
@@ -444,13 +569,13 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     # 3. each residue class from T
     singles: list[int] = []
     everywhere: list[int] = []
-    names = [layer.name for layer in net.spec.layers]
+    by_name = {layer.name: layer for layer in net.spec.layers}
     for b in builtins.range(t, min(t + period, hi + 1)):
         trace = net.trace(b)
         k_fixed: set[int] | None = None  # None: every k so far
         possible = trace.hard is None and not trace.periodic
         for name, spatial in trace.skips if possible else ():
-            layer = net.spec.layers[names.index(name)]
+            layer = by_name[name]
             slopes_in = [m[i] for i in layer.inputs]
             for other, slope in zip(spatial[1:], slopes_in[1:]):
                 for u, v, mu, mv in zip(spatial[0], other, slopes_in[0], slope):
