@@ -7,7 +7,6 @@ A line `...` in the README stands for any run of lines; a command whose comment 
 from __future__ import annotations
 
 import glob
-import re
 import shlex
 from pathlib import Path
 
