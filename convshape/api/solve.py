@@ -369,7 +369,7 @@ def _may_reach(p: Problem, kernel: int, stride: int, dilation: int, size: int, t
     """A cheap necessary condition for a window to map ``size`` to ``target`` with any padding
     solve tries (explicit up to the bound, or a keyword's: at most eff - 1 a side), so that
     solve's work follows the answer, not the bounds."""
-    eff = dilation * (kernel - 1) + 1
+    eff = rules.effective_kernel(kernel, dilation)
     side = max(eff - 1, p.bounds.max_padding or 0)  # the largest padding a side any candidate has
     margin = _margin(p, stride, dilation)
     if not p.transposed:
@@ -377,7 +377,7 @@ def _may_reach(p: Problem, kernel: int, stride: int, dilation: int, size: int, t
         return centre - margin <= 2 * side and centre + margin >= 0
     if p.conv.transposed_output_shape and getattr(p.conv, "negative_generated_pads", False):
         return True  # the ONNX spec's output_shape generates pads of any sign: any target
-    uncropped = (size - 1) * stride + eff
+    uncropped = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0)
     # as _plausible: within the padding (at most max(eff, bound) a side) and output_padding
     return abs(target - uncropped) <= 2 * max(eff, p.bounds.max_padding or 0) + max(stride, dilation) + stride
 

@@ -73,7 +73,7 @@ class Conv(ConvRules):
                              Rule.PADDING_KEYWORD, padding=padding)
         lo, hi = self.transposed_pads(a, padding)
         eff = rules.effective_kernel(a.kernel, a.dilation)
-        dilated = (a.input - 1) * a.stride + 1
+        dilated = rules.dilated_size(a.input, a.stride)
         if dilated + lo + hi < 0:
             raise self.error(f"Negative padding is larger than the size of the corresponding dimension: got "
                              f"padding=(({lo}, {hi}),) for the stride-dilated input of {dilated}",
@@ -97,7 +97,7 @@ class Conv(ConvRules):
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:
         """lax.conv_transpose: out = (i - 1) * s + 1 + lo + hi - eff + 1."""
-        return (size - 1) * stride + 1 + pad_before + pad_after - rules.effective_kernel(kernel, dilation) + 1 == target
+        return rules.lax_transposed_output(size, kernel, stride, dilation, pad_before, pad_after) == target
 
 
 class Pool(PoolRules):

@@ -119,7 +119,8 @@ class Conv(ConvRules):
         same ``i*s`` or ``(i-1)*s + eff % 2 + p``."""
         eff = rules.effective_kernel(a.kernel, a.dilation)
         if padding == "valid":
-            return (a.input - 1) * a.stride + (max(eff, a.stride) if output_padding is None else eff + output_padding)
+            full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)  # (i-1)*s + eff
+            return full + (max(eff, a.stride) - eff if output_padding is None else output_padding)
         if output_padding is None:
             return a.input * a.stride
         return (a.input - 1) * a.stride + eff % 2 + output_padding

@@ -107,7 +107,7 @@ class Conv(ConvRules):
     def output_shape_pads(self, a: AxisSpec, padding: Pad, output_padding: int, output: int) -> tuple[int, int]:
         """ConvTranspose's pads for an output size: ``total = max(0, F + output_padding - output)``,
         SAME_UPPER puts the odd extra at the end, every other auto_pad (NOTSET too) at the start."""
-        full = (a.input - 1) * a.stride + rules.effective_kernel(a.kernel, a.dilation)
+        full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
         total = max(0, full + output_padding - output)
         return rules.split_padding(total, extra_at_end=padding in ("same", "same-upper"))
 
@@ -119,7 +119,7 @@ class Conv(ConvRules):
                              Rule.NEGATIVE_OUTPUT_PADDING, output_padding=op)
         self.check_output_padding(a, op, axis)
         eff = rules.effective_kernel(a.kernel, a.dilation)
-        full = (a.input - 1) * a.stride + eff
+        full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
         if isinstance(padding, str) and padding != "valid":
             self.pads(a, padding, transposed=True, ndim=ndim)  # rejects keywords ONNX lacks
             default_pads = rules.split_padding(self.same_total(a, op), extra_at_end=padding in ("same", "same-upper"))

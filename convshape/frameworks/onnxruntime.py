@@ -56,7 +56,7 @@ class Conv(onnx.Conv):
     def same_total(self, a: AxisSpec, op: int) -> int:
         """SAME_* without output_shape: the pads that make the output ``i*s`` where the full output
         is at least that, none otherwise: the output is ``min(i*s, s(i-1) + eff + output_padding)``."""
-        full = (a.input - 1) * a.stride + rules.effective_kernel(a.kernel, a.dilation)
+        full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
         return max(0, full + op - a.input * a.stride)
 
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:

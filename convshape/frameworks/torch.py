@@ -167,7 +167,7 @@ class Pool(PoolRules):
             raise self.error("stride should not be zero", Rule.STRIDE, stride=0)
         if pad < 0:
             raise self.error(f"pad must be non-negative, but got pad: {pad}", Rule.NEGATIVE_PADDING, pad=pad)
-        if pad > rules.div_trunc((a.kernel - 1) * a.dilation + 1, 2):
+        if pad > rules.div_trunc(rules.effective_kernel(a.kernel, a.dilation), 2):
             raise self.error(f"pad should be at most half of effective kernel size, but got pad={pad}, "
                              f"kernel_size={a.kernel} and dilation={a.dilation}", Rule.PAD_HALF_KERNEL, pad=pad,
                              kernel=a.kernel, dilation=a.dilation)
