@@ -28,16 +28,22 @@ class CliError(click.ClickException):
     ``{"error", "rule", "framework"}`` on stdout; exit 2 for usage errors, 1 for a framework's rejection.
     The group (:class:`convshape.cli.main.LazyAliasGroup`) reports Click's own errors the same way."""
 
-    def __init__(self, message: str, rule: Rule, framework: str | None = None, exit_code: int = 2,
-                 as_json: bool = False) -> None:
+    exit_code = 2  # a usage error; Rejection is a framework's (1)
+
+    def __init__(self, message: str, rule: Rule, framework: str | None = None, as_json: bool = False) -> None:
         super().__init__(shorten(message))
         self.rule = rule
         self.framework = framework
-        self.exit_code = exit_code
         self.as_json = as_json
 
     def show(self, file: Any = None) -> None:  # a command invoked on its own, without the group
         report_error(self, self.as_json)
+
+
+class Rejection(CliError):
+    """A framework's rejection of the configuration: exit 1."""
+
+    exit_code = 1
 
 
 class RuleBadParameter(click.BadParameter):
@@ -105,7 +111,7 @@ class FrameworkChoice(click.Choice):  # type: ignore[type-arg]  # generic from c
         super().__init__(FRAMEWORK_NAMES, case_sensitive=False)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        self.choices = [*FRAMEWORKS, *ALIASES]
+        self.choices = (*FRAMEWORKS, *ALIASES)
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
@@ -229,7 +235,7 @@ def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = Fal
     except ShapeError as exc:
         usage = exc.framework is None and exc.rule.is_usage
         message = to_flags(str(exc), flags) if flags else str(exc)
-        raise CliError(message, exc.rule, exc.framework, 2 if usage else 1, as_json) from None
+        raise (CliError if usage else Rejection)(message, exc.rule, exc.framework, as_json) from None
     emit(result, as_json, report, explain, svg)
 
 
