@@ -343,7 +343,8 @@ class Unpool(UnpoolRules):
                              f"(Value for attr 'padding' of \"EXPLICIT\" is not in the list of allowed values)",
                              framework=self.name, rule=Rule.PADDING_KEYWORD, values={"padding": padding})
         sources = [tf_pool_inputs(i, k, s, keyword) for i, k, s in zip(ins, ks, ss)]
-        # without --o: the size that fits the windows exactly, as seed 004's unpool (pooled * ksize) when k == s
+        # without output_size: the size that fits the windows exactly, as the common unpool_with_argmax
+        # recipe (pooled * ksize) when k == s
         defaults = [r[-1] if keyword == "same" else r[0] for r in sources]
         if outs is not None:
             for axis, (out, r, k, s) in enumerate(zip(outs, sources, ks, ss)):
