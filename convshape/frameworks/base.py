@@ -91,8 +91,9 @@ class ConvRules:
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
                         output_padding: int, target: int) -> bool:
-        """A cheap necessary condition: explicit transposed pads can give ``target`` (always, by default)."""
-        return True
+        """Whether explicit transposed pads give ``target``: by default the cropped full output
+        ``(i-1)*s - pb - pa + d*(k-1) + 1 + op`` (torch, ONNX, Caffe); a framework overrides it."""
+        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
 
     def check_axis(self, a: AxisSpec) -> None:
         """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and

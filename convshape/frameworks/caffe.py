@@ -55,10 +55,6 @@ class Conv(ConvRules):
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0, out,
                               IntRuns.of(o.output for o in options), options)
 
-    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
-                        output_padding: int, target: int) -> bool:
-        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
-
 
 class Pool(PoolRules):
     name = "caffe"

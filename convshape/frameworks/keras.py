@@ -113,6 +113,11 @@ class Conv(ConvRules):
                              Rule.OUTPUT_TOO_SMALL, output=out)
         return out
 
+    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
+                        output_padding: int, target: int) -> bool:
+        """Keras takes no explicit transposed pads: no cheap condition to check."""
+        return True
+
     def deconv_length(self, a: AxisSpec, padding: str, output_padding: int | None) -> int:
         """keras/src/backend/common/backend_utils.py ``_get_output_shape_given_tf_padding``
         (the kernel dilated first): valid ``(i-1)*s + max(eff, s)`` or ``(i-1)*s + eff + p``;

@@ -173,10 +173,6 @@ class Conv(ConvRules):
                              stride=a.stride)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, default, valid, tuple(options))
 
-    def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
-                        output_padding: int, target: int) -> bool:
-        return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
-
 
 class Pool(PoolRules):
     name = "onnx"
