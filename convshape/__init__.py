@@ -14,9 +14,9 @@ _LAZY = {"pool": "api.pooling", "pool_compare": "api.pooling", "PoolResult": "ap
          "pixel_unshuffle": "api.resample", "InterpolateResult": "api.resample", "PixelShuffleResult": "api.resample",
          "adaptive_pool": "api.unpool", "fractional_max_pool": "api.unpool", "max_unpool": "api.unpool",
          "AdaptivePoolResult": "api.unpool", "FractionalResult": "api.unpool", "UnpoolResult": "api.unpool",
-         "network": "network.evaluate", "chain": "network.evaluate", "check": "network.evaluate",
+         "network": "models", "chain": "network.evaluate", "check": "models",
          "NetworkReport": "network.evaluate",
-         "CheckReport": "network.evaluate", "sweep": "network.sweep", "SweepResult": "network.sweep",
+         "CheckReport": "network.evaluate", "sweep": "models", "SweepResult": "network.sweep",
          "explain_layer": "api.explain", "explain_result": "api.explain", "ExplainResult": "api.explain",
          "solve": "api.solve", "SolveResult": "api.solve"}
 

@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 import pytest
 
 from convshape.errors import ShapeError
-from convshape.network.evaluate import LayerSpec, NetworkSpec, Tensor, check, load_spec, network, parse_spec
+from convshape.models import check
+from convshape.network.evaluate import LayerSpec, NetworkSpec, Tensor, load_spec, network, parse_spec
 from convshape.network.sweep import Progression, SweepResult, _Network, sweep
 
 ROOT = Path(__file__).resolve().parent.parent

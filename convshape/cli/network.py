@@ -64,7 +64,7 @@ def make_summary() -> click.Command:
     def command(spec: str, input: str | None, framework: str | None, as_json: bool) -> None:
         """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
         parameters, MACs, padding split and receptive field, with totals."""
-        from convshape.network.evaluate import network
+        from convshape.models import network
 
         _run_failing(as_json, lambda: network(spec, input=input, framework=framework),
                      "render.network.network_report")
@@ -113,7 +113,7 @@ def make_check() -> click.Command:
     def command(specs: tuple[str, ...], input: str | None, framework: str | None, as_json: bool) -> None:
         """Check spec files for CI: every layer valid, every skip connection aligned, every
         `expect` shape held."""
-        from convshape.network.evaluate import check
+        from convshape.models import check
 
         _run_failing(as_json, lambda: check(list(specs), input=input, framework=framework),
                      "render.network.check_report")
@@ -140,7 +140,8 @@ def make_sweep() -> click.Command:
         """Every input size for which the whole network is valid and its skip connections align,
         as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
         network's strides)."""
-        from convshape.network.sweep import SweepResult, sweep
+        from convshape.models import sweep
+        from convshape.network.sweep import SweepResult
 
         box: list[SweepResult] = []
         run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework)),

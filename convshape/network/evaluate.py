@@ -1208,20 +1208,6 @@ class CheckReport(NamedTuple):
         return {"ok": self.ok, "files": [f.to_dict() for f in self.files]}
 
 
-def _malformed(path: str, exc: ShapeError) -> NetworkReport:
+def malformed(path: str, exc: ShapeError) -> NetworkReport:
     layer = LayerReport("-", "-", (), None, (), 0, 0, (), (), (), (), (), None, exc.message, "bad-spec", ())
     return NetworkReport(path, "-", None, (), (layer,))
-
-
-def check(specs: Sequence[str], *, input: object = None, framework: str | None = None) -> CheckReport:
-    """Check spec files: every layer valid, every skip aligned, every ``expect`` held. A
-    malformed file does not stop the others: its report holds the error (rule ``bad-spec``)."""
-    reports = []
-    for path in specs:
-        try:
-            reports.append(network(path, input=input, framework=framework))
-        except ShapeError as exc:
-            if exc.rule != Rule.BAD_SPEC:
-                raise
-            reports.append(_malformed(path, exc))
-    return CheckReport(tuple(reports))

@@ -1,0 +1,52 @@
+"""Networks from any source: convshape spec files (TOML / JSON), and the model files people
+already have (ONNX, Keras), read without their frameworks.
+
+The network commands (``summary``, ``check``, ``sweep``) call the functions here, which pick
+the reader by the file: :mod:`convshape.network` for spec files and dicts, a module of this
+package per model format. Every op name goes through the one op vocabulary
+(:mod:`convshape.ops`) where the op is a layer convshape already models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from convshape.errors import Rule, ShapeError
+
+if TYPE_CHECKING:
+    from convshape.network.evaluate import CheckReport, NetworkReport, SpecArg
+    from convshape.network.sweep import SweepResult
+
+
+def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
+    """Shape a network, layer by layer (node by node for a model file); see
+    :func:`convshape.network.evaluate.network` for spec files."""
+    from convshape.network.evaluate import network as spec_network
+
+    return spec_network(spec, input=input, framework=framework)
+
+
+def check(specs: Sequence[str], *, input: object = None, framework: str | None = None) -> CheckReport:
+    """Check spec or model files: every layer valid, every skip connection aligned, every
+    ``expect`` held. A malformed file does not stop the others: its report holds the error."""
+    from convshape.network.evaluate import CheckReport, malformed
+
+    reports = []
+    for path in specs:
+        try:
+            reports.append(network(path, input=input, framework=framework))
+        except ShapeError as exc:
+            if exc.rule != Rule.BAD_SPEC:
+                raise
+            reports.append(malformed(path, exc))
+    return CheckReport(tuple(reports))
+
+
+def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, input: object = None,
+          framework: str | None = None) -> SweepResult:
+    """The input sizes in ``range`` for which the whole network is valid; see
+    :func:`convshape.network.sweep.sweep`."""
+    from convshape.network.sweep import sweep as spec_sweep
+
+    return spec_sweep(spec, range, axis=axis, input=input, framework=framework)
