@@ -17,12 +17,16 @@ Dim = int | str | None
 ELEM_TYPES = {1: "float", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 8: "string",
               9: "bool", 10: "float16", 11: "double", 12: "uint32", 13: "uint64", 16: "bfloat16"}
 
+#: a constant tensor's values are read when it has at most this many elements and a numeric type
+#: (shape inputs: Reshape's shape, Slice's starts, Resize's scales); larger ones are weights, never read
+SMALL_TENSOR = 64
+NUMERIC = frozenset({1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 16})
+
 
 class TensorValue(NamedTuple):
     """A constant tensor (an initializer, or a Constant node's ``value``): its element type and
-    dims always; its values only when they are few enough to feed shape computations (integer
-    tensors and scalars: Reshape's shape, Slice's starts, Resize's scales / sizes, Pad's pads),
-    None for weights, which are never read (and may live in external data)."""
+    dims always; its values (ints, or floats for float types) when it is small and numeric (see
+    SMALL_TENSOR) and stored in the file, else None: weights are never read, external data never opened."""
 
     name: str
     elem_type: int
