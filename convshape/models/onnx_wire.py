@@ -121,9 +121,10 @@ def _int32(value: int) -> int:
     return value - (1 << 32) if value >> 31 else value
 
 
-def _fields(buf: Buffer, ranges: Ranges) -> Iterator[tuple[int, int, int, int]]:
-    """Each field of a message as ``(number, wire_type, a, b)``: a varint's value in ``a``; for
-    the other wire types the payload's byte range ``[a, b)``. Groups are skipped (not yielded)."""
+def _fields(buf: Buffer, ranges: Ranges) -> Iterator[tuple[int, int, int, int, int]]:
+    """Each field of a message as ``(number, wire_type, a, b, at)``: a varint's value in ``a``;
+    for the other wire types the payload's byte range ``[a, b)``; ``at`` is the byte where the
+    field starts (for messages). Groups are skipped (not yielded)."""
     for pos, end in ranges:
         while pos < end:
             key_at = pos
@@ -133,19 +134,19 @@ def _fields(buf: Buffer, ranges: Ranges) -> Iterator[tuple[int, int, int, int]]:
                 raise _Malformed("field number 0", key_at)
             if wire == 0:
                 value, pos = _varint(buf, pos, end)
-                yield number, 0, value, 0
+                yield number, 0, value, 0, key_at
             elif wire == 2:
                 length, start = _varint(buf, pos, end)
                 pos = start + length
                 if pos > end:
                     raise _Malformed(f"a field of {length:,} bytes runs past the end of its message "
                                      f"(byte {end:,})", key_at)
-                yield number, 2, start, pos
+                yield number, 2, start, pos, key_at
             elif wire == 1 or wire == 5:
                 start, pos = pos, pos + (8 if wire == 1 else 4)
                 if pos > end:
                     raise _Malformed("truncated field", key_at)
-                yield number, wire, start, pos
+                yield number, wire, start, pos, key_at
             elif wire == 3:
                 pos = _skip_group(buf, number, pos, end, key_at)
             else:
@@ -195,7 +196,7 @@ def _text(buf: Buffer, a: int, b: int, what: str) -> str:
         raise _Malformed(f"{what} is not UTF-8", a) from None
 
 
-def _repeated_varints(buf: Buffer, wire: int, a: int, b: int, out: list[int], what: str) -> None:
+def _repeated_varints(buf: Buffer, wire: int, a: int, b: int, at: int, out: list[int], what: str) -> None:
     """A repeated varint field's elements, packed (wire type 2) or one unpacked element (0)."""
     if wire == 0:
         out.append(a)
@@ -205,18 +206,17 @@ def _repeated_varints(buf: Buffer, wire: int, a: int, b: int, out: list[int], wh
             value, pos = _varint(buf, pos, b)
             out.append(value)
     else:
-        raise _Malformed(f"{what} has wire type {wire}, expected 0 or 2", a)
+        raise _Malformed(f"{what} has wire type {wire}, expected 0 or 2", at)
 
 
-def _repeated_fixed(buf: Buffer, wire: int, a: int, b: int, size: int, out: list[tuple[int, int]],
-                    what: str) -> None:
+def _repeated_fixed(wire: int, a: int, b: int, at: int, size: int, out: list[tuple[int, int]], what: str) -> None:
     """A repeated fixed-width field's byte ranges (decoded only when needed): packed or unpacked."""
     unpacked = 5 if size == 4 else 1
     if wire == 2:
         if (b - a) % size:
-            raise _Malformed(f"{what} holds {b - a} bytes, not a multiple of {size}", a)
+            raise _Malformed(f"{what} holds {b - a} bytes, not a multiple of {size}", at)
     elif wire != unpacked:
-        raise _Malformed(f"{what} has wire type {wire}, expected {unpacked} or 2", a)
+        raise _Malformed(f"{what} has wire type {wire}, expected {unpacked} or 2", at)
     out.append((a, b))
 
 
@@ -268,31 +268,31 @@ def _tensor(buf: Buffer, ranges: Ranges) -> TensorValue:
     int32s: list[int] = []
     int64s: list[int] = []
     uint64s: list[int] = []
-    for number, wire, a, b in _fields(buf, ranges):
+    for number, wire, a, b, at in _fields(buf, ranges):
         if number == 1:
-            _repeated_varints(buf, wire, a, b, dims, "TensorProto.dims")
+            _repeated_varints(buf, wire, a, b, at, dims, "TensorProto.dims")
         elif number == 2:
-            _expect(wire, 0, "TensorProto", "data_type", a)
+            _expect(wire, 0, "TensorProto", "data_type", at)
             elem_type = _int32(a)
         elif number == 8:
-            _expect(wire, 2, "TensorProto", "name", a)
+            _expect(wire, 2, "TensorProto", "name", at)
             name = _text(buf, a, b, "a tensor name")
         elif number == 9:
-            _expect(wire, 2, "TensorProto", "raw_data", a)
+            _expect(wire, 2, "TensorProto", "raw_data", at)
             raw = (a, b)
         elif number == 14:
-            _expect(wire, 0, "TensorProto", "data_location", a)
+            _expect(wire, 0, "TensorProto", "data_location", at)
             external = a == 1
         elif number == 4:
-            _repeated_fixed(buf, wire, a, b, 4, floats, "TensorProto.float_data")
+            _repeated_fixed(wire, a, b, at, 4, floats, "TensorProto.float_data")
         elif number == 10:
-            _repeated_fixed(buf, wire, a, b, 8, doubles, "TensorProto.double_data")
+            _repeated_fixed(wire, a, b, at, 8, doubles, "TensorProto.double_data")
         elif number == 5:
-            _repeated_varints(buf, wire, a, b, int32s, "TensorProto.int32_data")
+            _repeated_varints(buf, wire, a, b, at, int32s, "TensorProto.int32_data")
         elif number == 7:
-            _repeated_varints(buf, wire, a, b, int64s, "TensorProto.int64_data")
+            _repeated_varints(buf, wire, a, b, at, int64s, "TensorProto.int64_data")
         elif number == 11:
-            _repeated_varints(buf, wire, a, b, uint64s, "TensorProto.uint64_data")
+            _repeated_varints(buf, wire, a, b, at, uint64s, "TensorProto.uint64_data")
     shape = tuple(_int64(d) for d in dims)
     count = _element_count(shape)
     if external or count > SMALL_TENSOR or elem_type not in NUMERIC:
@@ -334,12 +334,12 @@ def _sparse_tensor(buf: Buffer, a: int, b: int) -> TensorValue:
     """A sparse initializer: its values tensor's name and type, its own dims; values not densified."""
     values: list[tuple[int, int]] = []
     dims: list[int] = []
-    for number, wire, x, y in _fields(buf, ((a, b),)):
+    for number, wire, x, y, at in _fields(buf, ((a, b),)):
         if number == 1:
-            _expect(wire, 2, "SparseTensorProto", "values", x)
+            _expect(wire, 2, "SparseTensorProto", "values", at)
             values.append((x, y))
         elif number == 3:
-            _repeated_varints(buf, wire, x, y, dims, "SparseTensorProto.dims")
+            _repeated_varints(buf, wire, x, y, at, dims, "SparseTensorProto.dims")
     inner = _tensor(buf, values)
     return TensorValue(inner.name, inner.elem_type, tuple(_int64(d) for d in dims), None)
 
@@ -348,42 +348,42 @@ def _sparse_tensor(buf: Buffer, a: int, b: int) -> TensorValue:
 def _value_info(buf: Buffer, a: int, b: int) -> ValueInfo:
     name = ""
     types: list[tuple[int, int]] = []
-    for number, wire, x, y in _fields(buf, ((a, b),)):
+    for number, wire, x, y, at in _fields(buf, ((a, b),)):
         if number == 1:
-            _expect(wire, 2, "ValueInfoProto", "name", x)
+            _expect(wire, 2, "ValueInfoProto", "name", at)
             name = _text(buf, x, y, "a value name")
         elif number == 2:
-            _expect(wire, 2, "ValueInfoProto", "type", x)
+            _expect(wire, 2, "ValueInfoProto", "type", at)
             types.append((x, y))
     tensor: list[tuple[int, int]] = []
-    for number, wire, x, y in _fields(buf, types):
+    for number, wire, x, y, at in _fields(buf, types):
         if number == 1:
-            _expect(wire, 2, "TypeProto", "tensor_type", x)
+            _expect(wire, 2, "TypeProto", "tensor_type", at)
             tensor.append((x, y))
         elif number in (4, 5, 7, 8, 9):  # another member of TypeProto's oneof replaces tensor_type
             tensor.clear()
     elem_type = 0
     shapes: list[tuple[int, int]] = []
-    for number, wire, x, y in _fields(buf, tensor):
+    for number, wire, x, y, at in _fields(buf, tensor):
         if number == 1:
-            _expect(wire, 0, "TypeProto.Tensor", "elem_type", x)
+            _expect(wire, 0, "TypeProto.Tensor", "elem_type", at)
             elem_type = _int32(x)
         elif number == 2:
-            _expect(wire, 2, "TypeProto.Tensor", "shape", x)
+            _expect(wire, 2, "TypeProto.Tensor", "shape", at)
             shapes.append((x, y))
     if not shapes:
         return ValueInfo(name, elem_type, None)
     dims: list[Dim] = []
-    for number, wire, x, y in _fields(buf, shapes):
+    for number, wire, x, y, at in _fields(buf, shapes):
         if number == 1:
-            _expect(wire, 2, "TensorShapeProto", "dim", x)
+            _expect(wire, 2, "TensorShapeProto", "dim", at)
             dim: Dim = None
-            for n2, w2, p, q in _fields(buf, ((x, y),)):
+            for n2, w2, p, q, at2 in _fields(buf, ((x, y),)):
                 if n2 == 1:
-                    _expect(w2, 0, "TensorShapeProto.Dimension", "dim_value", p)
+                    _expect(w2, 0, "TensorShapeProto.Dimension", "dim_value", at2)
                     dim = _int64(p)
                 elif n2 == 2:
-                    _expect(w2, 2, "TensorShapeProto.Dimension", "dim_param", p)
+                    _expect(w2, 2, "TensorShapeProto.Dimension", "dim_param", at2)
                     dim = _text(buf, p, q, "a dim_param")
             dims.append(dim)
     return ValueInfo(name, elem_type, tuple(dims))
@@ -401,34 +401,34 @@ def _attribute(buf: Buffer, a: int, b: int, node: str) -> tuple[str, AttributeVa
     ints: list[int] = []
     strings: list[tuple[int, int]] = []
     tensors: list[tuple[int, int]] = []
-    for number, wire, x, y in _fields(buf, ((a, b),)):
+    for number, wire, x, y, at in _fields(buf, ((a, b),)):
         if number == 1:
-            _expect(wire, 2, "AttributeProto", "name", x)
+            _expect(wire, 2, "AttributeProto", "name", at)
             name = _text(buf, x, y, f"an attribute name of node {node!r}")
         elif number == 20:
-            _expect(wire, 0, "AttributeProto", "type", x)
+            _expect(wire, 0, "AttributeProto", "type", at)
             kind = _int32(x)
         elif number == 2:
-            _expect(wire, 5, "AttributeProto", "f", x)
+            _expect(wire, 5, "AttributeProto", "f", at)
             f = float(struct.unpack_from("<f", buf, x)[0])
         elif number == 3:
-            _expect(wire, 0, "AttributeProto", "i", x)
+            _expect(wire, 0, "AttributeProto", "i", at)
             i = _int64(x)
         elif number == 4:
-            _expect(wire, 2, "AttributeProto", "s", x)
+            _expect(wire, 2, "AttributeProto", "s", at)
             s = (x, y)
         elif number == 5:
-            _expect(wire, 2, "AttributeProto", "t", x)
+            _expect(wire, 2, "AttributeProto", "t", at)
             t.append((x, y))
         elif number == 7:
-            _repeated_fixed(buf, wire, x, y, 4, floats, "AttributeProto.floats")
+            _repeated_fixed(wire, x, y, at, 4, floats, "AttributeProto.floats")
         elif number == 8:
-            _repeated_varints(buf, wire, x, y, ints, "AttributeProto.ints")
+            _repeated_varints(buf, wire, x, y, at, ints, "AttributeProto.ints")
         elif number == 9:
-            _expect(wire, 2, "AttributeProto", "strings", x)
+            _expect(wire, 2, "AttributeProto", "strings", at)
             strings.append((x, y))
         elif number == 10:
-            _expect(wire, 2, "AttributeProto", "tensors", x)
+            _expect(wire, 2, "AttributeProto", "tensors", at)
             tensors.append((x, y))
     what = f"attribute {name!r} of node {node!r}"
     if kind == 1:
@@ -461,24 +461,24 @@ def _node(buf: Buffer, a: int, b: int) -> Node:
     outputs: list[str] = []
     name = op_type = domain = ""
     attributes: list[tuple[int, int]] = []
-    for number, wire, x, y in _fields(buf, ((a, b),)):
+    for number, wire, x, y, at in _fields(buf, ((a, b),)):
         if number == 1:
-            _expect(wire, 2, "NodeProto", "input", x)
+            _expect(wire, 2, "NodeProto", "input", at)
             inputs.append(_text(buf, x, y, "a node input"))
         elif number == 2:
-            _expect(wire, 2, "NodeProto", "output", x)
+            _expect(wire, 2, "NodeProto", "output", at)
             outputs.append(_text(buf, x, y, "a node output"))
         elif number == 3:
-            _expect(wire, 2, "NodeProto", "name", x)
+            _expect(wire, 2, "NodeProto", "name", at)
             name = _text(buf, x, y, "a node name")
         elif number == 4:
-            _expect(wire, 2, "NodeProto", "op_type", x)
+            _expect(wire, 2, "NodeProto", "op_type", at)
             op_type = _text(buf, x, y, "an op_type")
         elif number == 7:
-            _expect(wire, 2, "NodeProto", "domain", x)
+            _expect(wire, 2, "NodeProto", "domain", at)
             domain = _text(buf, x, y, "a node domain")
         elif number == 5:
-            _expect(wire, 2, "NodeProto", "attribute", x)
+            _expect(wire, 2, "NodeProto", "attribute", at)
             attributes.append((x, y))
     attrs = dict(_attribute(buf, x, y, name or op_type) for x, y in attributes)
     return Node(name, op_type, domain, tuple(inputs), tuple(outputs), attrs)
@@ -493,28 +493,28 @@ def _graph(buf: Buffer, ranges: Ranges, header: tuple[dict[str, int], str, str, 
     inputs: list[ValueInfo] = []
     outputs: list[ValueInfo] = []
     value_info: dict[str, ValueInfo] = {}
-    for number, wire, a, b in _fields(buf, ranges):
+    for number, wire, a, b, at in _fields(buf, ranges):
         if number == 1:
-            _expect(wire, 2, "GraphProto", "node", a)
+            _expect(wire, 2, "GraphProto", "node", at)
             nodes.append(_node(buf, a, b))
         elif number == 2:
-            _expect(wire, 2, "GraphProto", "name", a)
+            _expect(wire, 2, "GraphProto", "name", at)
             name = _text(buf, a, b, "the graph name")
         elif number == 5:
-            _expect(wire, 2, "GraphProto", "initializer", a)
+            _expect(wire, 2, "GraphProto", "initializer", at)
             tensor = _tensor(buf, ((a, b),))
             initializers[tensor.name] = tensor
         elif number == 15:
-            _expect(wire, 2, "GraphProto", "sparse_initializer", a)
+            _expect(wire, 2, "GraphProto", "sparse_initializer", at)
             sparse.append(_sparse_tensor(buf, a, b))
         elif number == 11:
-            _expect(wire, 2, "GraphProto", "input", a)
+            _expect(wire, 2, "GraphProto", "input", at)
             inputs.append(_value_info(buf, a, b))
         elif number == 12:
-            _expect(wire, 2, "GraphProto", "output", a)
+            _expect(wire, 2, "GraphProto", "output", at)
             outputs.append(_value_info(buf, a, b))
         elif number == 13:
-            _expect(wire, 2, "GraphProto", "value_info", a)
+            _expect(wire, 2, "GraphProto", "value_info", at)
             info = _value_info(buf, a, b)
             value_info[info.name] = info
     initializers.update((t.name, t) for t in sparse)
@@ -530,28 +530,28 @@ def _model(buf: Buffer, end: int) -> Graph:
     producer_name = producer_version = ""
     graphs: list[tuple[int, int]] = []
     opsets: dict[str, int] = {}
-    for number, wire, a, b in _fields(buf, ((0, end),)):
+    for number, wire, a, b, at in _fields(buf, ((0, end),)):
         if number == 1:
-            _expect(wire, 0, "ModelProto", "ir_version", a)
+            _expect(wire, 0, "ModelProto", "ir_version", at)
             ir_version = _int64(a)
         elif number == 2:
-            _expect(wire, 2, "ModelProto", "producer_name", a)
+            _expect(wire, 2, "ModelProto", "producer_name", at)
             producer_name = _text(buf, a, b, "producer_name")
         elif number == 3:
-            _expect(wire, 2, "ModelProto", "producer_version", a)
+            _expect(wire, 2, "ModelProto", "producer_version", at)
             producer_version = _text(buf, a, b, "producer_version")
         elif number == 7:
-            _expect(wire, 2, "ModelProto", "graph", a)
+            _expect(wire, 2, "ModelProto", "graph", at)
             graphs.append((a, b))
         elif number == 8:
-            _expect(wire, 2, "ModelProto", "opset_import", a)
+            _expect(wire, 2, "ModelProto", "opset_import", at)
             domain, version = "", 0
-            for n2, w2, x, y in _fields(buf, ((a, b),)):
+            for n2, w2, x, y, at2 in _fields(buf, ((a, b),)):
                 if n2 == 1:
-                    _expect(w2, 2, "OperatorSetIdProto", "domain", x)
+                    _expect(w2, 2, "OperatorSetIdProto", "domain", at2)
                     domain = _text(buf, x, y, "an opset domain")
                 elif n2 == 2:
-                    _expect(w2, 0, "OperatorSetIdProto", "version", x)
+                    _expect(w2, 0, "OperatorSetIdProto", "version", at2)
                     version = _int64(x)
             opsets[domain] = version
     if not graphs:
