@@ -338,11 +338,12 @@ class SpecNetwork:
         window = kind in _WINDOW_KINDS
         if window:
             shifted = self._shift(layer, x)
-            if shifted is not None:  # cheaper to shift again than to keep (each size is new); in the regular
-                shape, _, step0 = shifted  # regime, so no extent to check. (tuple.__new__: the NamedTuple
-                # without its Python-level constructor, a third of a trace's time here)
-                return tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before, step0.pad_after, (),
-                                            step0.scale, ()))
+            if shifted is not None:  # in the regular regime, so no extent to check; kept, as layers after a
+                shape, _, step0 = shifted  # stride meet each input shape for several sizes. (tuple.__new__:
+                # the NamedTuple without its Python-level constructor, a third of a trace's time here)
+                hit = self.cache[key] = tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before,
+                                                             step0.pad_after, (), step0.scale, ()))
+                return hit
         r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
         if r is not None:
             n = len(x.spatial)
