@@ -51,7 +51,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from convshape.network.evaluate import evaluate, load_spec
-    from convshape.network.sweep import _Network, sweep
+    from convshape.network.sweep import SpecNetwork, sweep
 
     command = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "convshape"]
     rows = []
@@ -63,7 +63,7 @@ def main() -> int:
         rows.append({"range": [1, hi], "valid": result.count, "progressions": len(result.valid),
                      "api_s": round(api, 4), "cli_s": round(cli, 4)})
     spec = load_spec(SPEC)
-    net = _Network(spec, None)
+    net = SpecNetwork(spec, None)
     sample = 2000
     start = time.perf_counter()
     for n in range(1, sample + 1):

@@ -3,129 +3,153 @@
 from __future__ import annotations
 
 import re
-from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 #: the most characters of a user's value an error message echoes (a 1 MB kernel string gives a short line)
 ECHO_LIMIT = 80
 
 
-class Rule(str, Enum):
-    """The stable identifier of each rule a configuration can break (``--json`` prints the value).
+class Rule(str):
+    """The stable identifier of each rule a configuration can break (``--json`` prints it).
 
-    A :class:`str` enum, so a rule compares equal to its identifier (``Rule.BAD_SPEC == "bad-spec"``).
+    A :class:`str`, so a rule compares equal to its identifier (``Rule.BAD_SPEC == "bad-spec"``);
+    each constant's identifier is its name in lower case with dashes (``BAD_SPEC``: ``bad-spec``).
+    ``Rule(identifier)`` gives the constant, and raises ValueError for an identifier that is none.
     :attr:`is_usage` says which are convshape's own input checks (exit 2 when no framework raised
-    them) rather than a framework's rejection (exit 1).
+    them) rather than a framework's rejection (exit 1). (A plain class, not an Enum: building an
+    Enum of these rules cost a tenth of the CLI's start-up.)
     """
 
-    ALIGN_CORNERS_MODE = "align-corners-mode"
-    ANTIALIAS_MODE = "antialias-mode"
-    ASYMMETRIC_PADDING = "asymmetric-padding"
-    AXIS = "axis"
-    AXIS_COUNT = "axis-count"
-    BAD_RANGE = "bad-range"
-    BAD_OPTION = "bad-option"
-    BAD_SHAPE = "bad-shape"
-    BAD_SPEC = "bad-spec"
-    BLOCKS = "blocks"
-    CAUSAL_RANK = "causal-rank"
-    CEIL_MODE = "ceil-mode"
-    CHANNEL_DIVISIBLE = "channel-divisible"
-    CHANNELS = "channels"
-    CONVSHAPE_LIMIT = "convshape-limit"
-    COUNT_INCLUDE_PAD = "count-include-pad"
-    CROP_AND_PAD = "crop-and-pad"
-    DATA_FORMAT = "data-format"
-    DILATION = "dilation"
-    DILATION_SIZE = "dilation-size"
-    DILATION_UNSUPPORTED = "dilation-unsupported"
-    EMPTY_MAX_POOL = "empty-max-pool"
-    EXPECT = "expect"
-    EXPLICIT_PADDING = "explicit-padding"
-    FILE = "file"
-    FACTOR_INTEGER = "factor-integer"
-    FACTOR_OVERFLOW = "factor-overflow"
-    FACTOR_POSITIVE = "factor-positive"
-    GATHER_INDEX = "gather-index"
-    GROUPS = "groups"
-    IN_FEATURES = "in-features"
-    INPUT_EMPTY = "input-empty"
-    INPUT_FAILED = "input-failed"
-    INPUT_SIZE = "input-size"
-    INPUT_SMALLER_THAN_KERNEL = "input-smaller-than-kernel"
-    INVALID = "invalid"
-    KERNEL = "kernel"
-    KERNEL_LARGER_THAN_INPUT = "kernel-larger-than-input"
-    KERNEL_SIZE = "kernel-size"
-    KIND = "kind"
-    LANCZOS_ALIGN_CORNERS = "lanczos-align-corners"
-    LANCZOS_ANTIALIAS = "lanczos-antialias"
-    MISSING = "missing"
-    MODE_RANK = "mode-rank"
-    MODE_REQUIRED = "mode-required"
-    MODE_UNKNOWN = "mode-unknown"
-    MODE_UNSUPPORTED = "mode-unsupported"
-    NEGATIVE_OUTPUT_PADDING = "negative-output-padding"
-    NEGATIVE_PADDING = "negative-padding"
-    NO_SOLUTION = "no-solution"
-    NOT_A_NUMBER = "not-a-number"
-    NOT_AN_INTEGER = "not-an-integer"
-    NOT_IN_FRAMEWORK = "not-in-framework"
-    OPTION_NOT_APPLICABLE = "option-not-applicable"
-    OPTION_UNSUPPORTED = "option-unsupported"
-    OUTPUT_NEGATIVE = "output-negative"
-    OUTPUT_PADDING = "output-padding"
-    OUTPUT_PADDING_UNSUPPORTED = "output-padding-unsupported"
-    OUTPUT_RATIO = "output-ratio"
-    OUTPUT_SELECTION = "output-selection"
-    OUTPUT_SIZE = "output-size"
-    OUTPUT_SIZE_RANGE = "output-size-range"
-    OUTPUT_TOO_SMALL = "output-too-small"
-    PAD_HALF_KERNEL = "pad-half-kernel"
-    PADDING_KEYWORD = "padding-keyword"
-    PADDING_UNSUPPORTED = "padding-unsupported"
-    PADDING_WINDOW = "padding-window"
-    POLICY_UNKNOWN = "policy-unknown"
-    POLICY_WITH_SCALE = "policy-with-scale"
-    POOL_TOO_LARGE = "pool-too-large"
-    RANK = "rank"
-    RECOMPUTE_WITH_SIZE = "recompute-with-size"
-    REJECTED_EVERYWHERE = "rejected-everywhere"
-    SAME_STRIDED = "same-strided"
-    SCALE_NOT_FINITE = "scale-not-finite"
-    SCALE_POSITIVE = "scale-positive"
-    SIZE_AND_SCALE = "size-and-scale"
-    SIZE_NEGATIVE = "size-negative"
-    SIZE_OR_SCALE = "size-or-scale"
-    SIZE_OVERFLOW = "size-overflow"
-    SIZE_POSITIVE = "size-positive"
-    SIZE_REQUIRED = "size-required"
-    SKIP_MISMATCH = "skip-mismatch"
-    SPATIAL_DIVISIBLE = "spatial-divisible"
-    STRIDE = "stride"
-    STRIDE_SIZE = "stride-size"
-    STRIDES_WITH_DILATION = "strides-with-dilation"
-    SWEEP_RANGE = "sweep-range"
-    UNKNOWN_FRAMEWORK = "unknown-framework"
-    UNKNOWN_COMMAND = "unknown-command"
-    UNKNOWN_KIND = "unknown-kind"
-    UNKNOWN_OP = "unknown-op"
-    UNKNOWN_OPTION = "unknown-option"
-    UNKNOWN_PADDING = "unknown-padding"
-    UNSUPPORTED_OP = "unsupported-op"
-    USAGE = "usage"
+    __slots__ = ()
 
-    def __str__(self) -> str:
-        return str(self.value)
+    ALIGN_CORNERS_MODE: ClassVar[Rule]
+    ANTIALIAS_MODE: ClassVar[Rule]
+    ASYMMETRIC_PADDING: ClassVar[Rule]
+    AXIS: ClassVar[Rule]
+    AXIS_COUNT: ClassVar[Rule]
+    BAD_RANGE: ClassVar[Rule]
+    BAD_OPTION: ClassVar[Rule]
+    BAD_SHAPE: ClassVar[Rule]
+    BAD_SPEC: ClassVar[Rule]
+    BLOCKS: ClassVar[Rule]
+    CAUSAL_RANK: ClassVar[Rule]
+    CEIL_MODE: ClassVar[Rule]
+    CHANNEL_DIVISIBLE: ClassVar[Rule]
+    CHANNELS: ClassVar[Rule]
+    CONVSHAPE_LIMIT: ClassVar[Rule]
+    COUNT_INCLUDE_PAD: ClassVar[Rule]
+    CROP_AND_PAD: ClassVar[Rule]
+    DATA_FORMAT: ClassVar[Rule]
+    DILATION: ClassVar[Rule]
+    DILATION_SIZE: ClassVar[Rule]
+    DILATION_UNSUPPORTED: ClassVar[Rule]
+    EMPTY_MAX_POOL: ClassVar[Rule]
+    EXPECT: ClassVar[Rule]
+    EXPLICIT_PADDING: ClassVar[Rule]
+    FILE: ClassVar[Rule]
+    FACTOR_INTEGER: ClassVar[Rule]
+    FACTOR_OVERFLOW: ClassVar[Rule]
+    FACTOR_POSITIVE: ClassVar[Rule]
+    GATHER_INDEX: ClassVar[Rule]
+    GROUPS: ClassVar[Rule]
+    IN_FEATURES: ClassVar[Rule]
+    INPUT_EMPTY: ClassVar[Rule]
+    INPUT_FAILED: ClassVar[Rule]
+    INPUT_SIZE: ClassVar[Rule]
+    INPUT_SMALLER_THAN_KERNEL: ClassVar[Rule]
+    INVALID: ClassVar[Rule]
+    KERNEL: ClassVar[Rule]
+    KERNEL_LARGER_THAN_INPUT: ClassVar[Rule]
+    KERNEL_SIZE: ClassVar[Rule]
+    KIND: ClassVar[Rule]
+    LANCZOS_ALIGN_CORNERS: ClassVar[Rule]
+    LANCZOS_ANTIALIAS: ClassVar[Rule]
+    MISSING: ClassVar[Rule]
+    MODE_RANK: ClassVar[Rule]
+    MODE_REQUIRED: ClassVar[Rule]
+    MODE_UNKNOWN: ClassVar[Rule]
+    MODE_UNSUPPORTED: ClassVar[Rule]
+    NEGATIVE_OUTPUT_PADDING: ClassVar[Rule]
+    NEGATIVE_PADDING: ClassVar[Rule]
+    NO_SOLUTION: ClassVar[Rule]
+    NOT_A_NUMBER: ClassVar[Rule]
+    NOT_AN_INTEGER: ClassVar[Rule]
+    NOT_IN_FRAMEWORK: ClassVar[Rule]
+    OPTION_NOT_APPLICABLE: ClassVar[Rule]
+    OPTION_UNSUPPORTED: ClassVar[Rule]
+    OUTPUT_NEGATIVE: ClassVar[Rule]
+    OUTPUT_PADDING: ClassVar[Rule]
+    OUTPUT_PADDING_UNSUPPORTED: ClassVar[Rule]
+    OUTPUT_RATIO: ClassVar[Rule]
+    OUTPUT_SELECTION: ClassVar[Rule]
+    OUTPUT_SIZE: ClassVar[Rule]
+    OUTPUT_SIZE_RANGE: ClassVar[Rule]
+    OUTPUT_TOO_SMALL: ClassVar[Rule]
+    PAD_HALF_KERNEL: ClassVar[Rule]
+    PADDING_KEYWORD: ClassVar[Rule]
+    PADDING_UNSUPPORTED: ClassVar[Rule]
+    PADDING_WINDOW: ClassVar[Rule]
+    POLICY_UNKNOWN: ClassVar[Rule]
+    POLICY_WITH_SCALE: ClassVar[Rule]
+    POOL_TOO_LARGE: ClassVar[Rule]
+    RANK: ClassVar[Rule]
+    RECOMPUTE_WITH_SIZE: ClassVar[Rule]
+    REJECTED_EVERYWHERE: ClassVar[Rule]
+    SAME_STRIDED: ClassVar[Rule]
+    SCALE_NOT_FINITE: ClassVar[Rule]
+    SCALE_POSITIVE: ClassVar[Rule]
+    SIZE_AND_SCALE: ClassVar[Rule]
+    SIZE_NEGATIVE: ClassVar[Rule]
+    SIZE_OR_SCALE: ClassVar[Rule]
+    SIZE_OVERFLOW: ClassVar[Rule]
+    SIZE_POSITIVE: ClassVar[Rule]
+    SIZE_REQUIRED: ClassVar[Rule]
+    SKIP_MISMATCH: ClassVar[Rule]
+    SPATIAL_DIVISIBLE: ClassVar[Rule]
+    STRIDE: ClassVar[Rule]
+    STRIDE_SIZE: ClassVar[Rule]
+    STRIDES_WITH_DILATION: ClassVar[Rule]
+    SWEEP_RANGE: ClassVar[Rule]
+    UNKNOWN_FRAMEWORK: ClassVar[Rule]
+    UNKNOWN_COMMAND: ClassVar[Rule]
+    UNKNOWN_KIND: ClassVar[Rule]
+    UNKNOWN_OP: ClassVar[Rule]
+    UNKNOWN_OPTION: ClassVar[Rule]
+    UNKNOWN_PADDING: ClassVar[Rule]
+    UNSUPPORTED_OP: ClassVar[Rule]
+    USAGE: ClassVar[Rule]
 
-    def __format__(self, spec: str) -> str:
-        return format(str(self.value), spec)
+    def __new__(cls, identifier: str) -> Rule:
+        found = _BY_ID.get(identifier)
+        if found is None:
+            raise ValueError(f"{identifier!r} is not a valid Rule")
+        return found
+
+    def __repr__(self) -> str:
+        return f"Rule.{self.name}"
+
+    @property
+    def value(self) -> str:
+        """The identifier, as a plain string."""
+        return str.__str__(self)
+
+    @property
+    def name(self) -> str:
+        """The constant's name (``BAD_SPEC``)."""
+        return self.value.upper().replace("-", "_")
 
     @property
     def is_usage(self) -> bool:
         """convshape's own input errors: a usage error (exit 2) when no framework raised it."""
         return self in _USAGE
 
+
+#: every rule by its identifier (the constants are made here, once, from the names declared above)
+_BY_ID: dict[str, Rule] = {}
+for _name in Rule.__annotations__:
+    _rule = _BY_ID[_name.lower().replace("_", "-")] = str.__new__(Rule, _name.lower().replace("_", "-"))
+    setattr(Rule, _name, _rule)
+del _name, _rule
 
 _USAGE = frozenset({Rule.NOT_AN_INTEGER, Rule.NOT_A_NUMBER, Rule.BAD_SHAPE, Rule.AXIS_COUNT, Rule.UNKNOWN_PADDING,
                     Rule.MISSING, Rule.UNKNOWN_FRAMEWORK, Rule.CONVSHAPE_LIMIT, Rule.UNKNOWN_OP,

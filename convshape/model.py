@@ -5,8 +5,8 @@ field by field, and many times cheaper to define, which matters because every CL
 defines them at start-up.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typing.NamedTuple compiles each string annotation
+# (a third of building the class), and these classes are built on every command's start-up.
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, NamedTuple, Protocol, overload
 
@@ -49,12 +49,12 @@ class IntRuns(Sequence[int]):
         self._len = sum(len(r) for r in kept)
 
     @classmethod
-    def run(cls, first: int, last: int) -> IntRuns:
+    def run(cls, first: int, last: int) -> "IntRuns":
         """Every integer from ``first`` to ``last``, both included (empty when ``last < first``)."""
         return cls((range(first, last + 1),))
 
     @classmethod
-    def of(cls, values: Iterable[int]) -> IntRuns:
+    def of(cls, values: Iterable[int]) -> "IntRuns":
         """A small set given number by number (sorted and deduplicated here)."""
         ordered = sorted(set(values))
         runs: list[range] = []
@@ -252,7 +252,7 @@ class AdaptiveWindows(Sequence[Window]):
         self.memo: dict[str, Any] = {}
 
     @classmethod
-    def listed(cls, size: int, windows: tuple[Window, ...]) -> AdaptiveWindows:
+    def listed(cls, size: int, windows: tuple[Window, ...]) -> "AdaptiveWindows":
         """Windows computed up front (Keras's float32 windows), with their summaries kept once computed."""
         return cls(size, len(windows), windows.__getitem__, integer_rule=False)
 

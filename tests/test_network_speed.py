@@ -21,7 +21,7 @@ import pytest
 from convshape.errors import ShapeError
 from convshape.models import check
 from convshape.network.evaluate import LayerSpec, NetworkSpec, Tensor, load_spec, network, parse_spec
-from convshape.network.sweep import Progression, SweepResult, _Network, sweep
+from convshape.network.sweep import Progression, SweepResult, SpecNetwork, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 LENET = str(ROOT / "examples" / "networks" / "lenet5.json")
@@ -105,7 +105,7 @@ def test_check_and_summary_of_a_thousand_layers_are_fast(tmp_path: Path) -> None
         assert json.loads(result.output)["ok"] is True
 
 
-class _Evaluated(_Network):
+class _Evaluated(SpecNetwork):
     """The sweep's network without the shortcut: every layer evaluated in full."""
 
     def _shift(self, layer: LayerSpec, x: Tensor) -> None:
@@ -140,7 +140,7 @@ def test_shifted_window_layers_match_full_evaluation() -> None:
     for spec in _specs():
         for axis in (None, 0):
             try:
-                fast, full = _Network(spec, axis), _Evaluated(spec, axis)
+                fast, full = SpecNetwork(spec, axis), _Evaluated(spec, axis)
             except ShapeError:
                 continue
             for n in sizes:

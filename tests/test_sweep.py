@@ -9,6 +9,8 @@ multiples of 16.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -16,14 +18,15 @@ from hypothesis import strategies as st
 
 from convshape.errors import ShapeError
 from convshape.network.evaluate import evaluate, parse_chain
-from convshape.network.sweep import Progression, _Network, compact, sweep
+from convshape.network.sweep import (Failure, Progression, Skip, Slopes, SpecNetwork, Sweepable, Trace, compact, sweep,
+                                     sweep_network)
 
 UNET = "examples/networks/unet.toml"
 
 
 def brute(spec, lo: int, hi: int, axis: int | None = None) -> list[int]:
     """The definition: sizes where every layer is valid and no output is empty."""
-    net = _Network(spec, axis)
+    net = SpecNetwork(spec, axis)
     valid = []
     for n in range(lo, hi + 1):
         report = evaluate(spec._replace(input=net.input_shape(n)))
@@ -219,3 +222,59 @@ def test_nearest_valid(valid: tuple[Progression, ...], n: int, expected: tuple[i
     from convshape.network.sweep import nearest_valid
 
     assert nearest_valid(valid, n) == expected
+
+
+def test_pixel_unshuffle_at_an_indivisible_spec_size_is_still_periodic() -> None:
+    """The spec's own size 9 is not divisible by the factor: a periodic failure, not an inexact
+    scale. (Before the sweep used the network's one walk, its slopes failed there and it fell
+    back to trying every size, refusing a range of a million.)"""
+    spec = parse_chain("1x4x9x9", ["pixel-unshuffle 2", "conv2d 4 k=3 s=3"])
+    small = sweep(spec, (1, 100))
+    assert small.sizes() == brute(spec, 1, 100) == list(range(6, 101, 2))
+    assert small.method == "periodic" and small.period == 6
+    assert sweep(spec, (1, 10 ** 6)).valid == (Progression(6, 10 ** 6, 2),)
+
+
+class _Toy:
+    """A Sweepable that is no spec file: n -> a window k=3 s=2 (y = (n - 3) // 2 + 1, rejected
+    below 3) -> a transposed window k=3 s=2 (z = 2 (y - 1) + 3) -> z added to the input n. By
+    hand: z = n exactly for odd n, so the valid sizes are the odd ones from 3."""
+
+    source, framework, axis, input, position = "toy", "torch", None, (1, 1, 9), 2
+
+    def __init__(self, exact: bool = True) -> None:
+        self.exact = exact
+
+    def trace(self, n: int) -> Trace:
+        if n < 3:
+            return Trace(Failure(n, "window", "input-too-small", f"input {n} is smaller than the kernel 3"),
+                         (), (), {}, True)
+        y = (n - 3) // 2 + 1
+        z = 2 * (y - 1) + 3
+        return Trace(None, (Skip("add", ("input", "up"), ((n,), (z,))),), (),
+                     {"window": (y,), "up": (z,), "add": (n,)}, False)
+
+    def slopes(self, probes: Sequence[int]) -> Slopes | None:
+        if not self.exact:
+            return None
+        return Slopes({"input": (Fraction(1),), "window": (Fraction(1, 2),), "up": (Fraction(1),),
+                       "add": (Fraction(1),)}, 2)
+
+    def explain(self, n: int) -> Failure | None:
+        return None
+
+
+def test_sweep_runs_over_any_sweepable() -> None:
+    toy: Sweepable = _Toy()
+    result = sweep_network(toy, (1, 10 ** 6))
+    assert result.valid == (Progression(3, 999999, 2),)
+    assert result.method == "periodic" and result.period == 2 and result.threshold == 3
+    assert result.source == "toy" and result.size == 9 and 9 in result and result.nearest_valid == (7, 11)
+    assert [(f.size, f.layer, f.rule) for f in result.failures] == [(8, "add", "skip-mismatch"),
+                                                                     (10, "add", "skip-mismatch"),
+                                                                     (12, "add", "skip-mismatch")]
+    # no slopes: every size, the same answer; over a big range it says why it cannot
+    fallback = sweep_network(_Toy(exact=False), (1, 200))
+    assert fallback.method == "every size" and fallback.sizes() == list(range(3, 200, 2))
+    with pytest.raises(ShapeError, match="give a range of at most 20000"):
+        sweep_network(_Toy(exact=False), (1, 10 ** 6))

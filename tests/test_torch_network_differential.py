@@ -470,11 +470,11 @@ TORCH_SPECS = [p for p in SPECS if load_spec(p).framework == "torch" and "broken
 def test_sweep_agrees_with_torch_on_both_sides_of_every_boundary(path):
     """Sizes the sweep accepts run in torch; sizes it rejects raise (or give an empty tensor):
     every size up to 40, then both sides of every boundary of the valid set up to 600."""
-    from convshape.network.sweep import _Network, sweep
+    from convshape.network.sweep import SpecNetwork, sweep
 
     spec = load_spec(path)
     result = sweep(path, (1, 600))
-    net = _Network(spec, None)
+    net = SpecNetwork(spec, None)
     valid = set(result.sizes())
     boundaries = [n for n in range(1, 600) if (n in valid) != (n + 1 in valid)]
     sizes = sorted(set(range(1, 41)) | {m for n in boundaries[:60] for m in (n, n + 1)})

@@ -52,9 +52,10 @@ class LazyAliasGroup(click.Group):
         else:
             self.factories[name] = factory
         self.aliases[squash(name)] = name
+        listed = find(name) is None  # op commands' aliases are listed from convshape.ops
         for alias in aliases:
             self.aliases.setdefault(squash(alias), name)
-            if find(name) is None:  # op commands' aliases are listed from convshape.ops
+            if listed:
                 self.alias_names[alias] = name
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
@@ -226,8 +227,9 @@ def _op_commands() -> list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[st
         seen = {squash(name)}
         aliases = []
         for word in words:  # one spelling per squashed name: Conv2d and conv2d are one alias
-            if squash(word) not in seen:
-                seen.add(squash(word))
+            key = squash(word)
+            if key not in seen:
+                seen.add(key)
                 aliases.append(word)
         commands.append((name, (*_FACTORIES[op.family], _factory_args(op)), tuple(aliases)))
     return commands

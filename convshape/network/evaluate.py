@@ -14,7 +14,7 @@ and multiply-accumulate counts, receptive fields, skip connections and expected 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -45,6 +45,9 @@ def _channels_last(data_format: str | None) -> bool:
     """Whether a tensor's channels are its last axis: by its format; a flattened one (None) has
     only its features, last."""
     return data_format is None or DATA_FORMATS[data_format][1]
+#: where a tensor's spatial axes sit, by its data format (none once flattened)
+_SPATIAL: dict[str | None, slice] = {None: slice(0, 0), **{f: slice(1, -1) if last else slice(2, None)
+                                                          for f, (_, last) in DATA_FORMATS.items()}}
 CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 CHANNELS_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 _FORMAT_WORDS = {"channels-first": False, "channels_first": False, "channels-last": True, "channels_last": True}
@@ -484,9 +487,7 @@ class Tensor(NamedTuple):
 
     @property
     def spatial(self) -> tuple[int, ...]:
-        if self.data_format is None:
-            return ()
-        return self.shape[2:] if not _channels_last(self.data_format) else self.shape[1:-1]
+        return self.shape[_SPATIAL[self.data_format]]
 
     @property
     def channels(self) -> int:
@@ -1106,57 +1107,113 @@ def input_tensor(spec: NetworkSpec) -> Tensor:
 
 
 def layer_signature(layer: LayerSpec) -> str:
-    """What an evaluator in ``_EVALUATORS`` reads of a layer besides its input tensor: its kind, op,
-    rank and arguments (never its name, inputs or expect). Layers alike (a deep chain of one block)
-    given the same input have the same step, so it is computed once."""
+    """What :func:`layer_step` reads of a layer besides its input tensors: its kind, op, rank and
+    arguments (never its name, inputs or expect). Layers alike (a deep chain of one block) given
+    the same input have the same step, so it is computed once."""
     return f"{layer.kind} {layer.op} {layer.ndim} {sorted(layer.args.items())!r}"
+
+
+def layer_step(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
+    """One layer evaluated on its input tensors (one; two or more for a merge) by the rules of
+    framework ``fw``; raises the ShapeError the layer's rules raise."""
+    if layer.kind in ("concat", "add"):
+        return _merge(layer, xs, fw)
+    return _EVALUATORS[layer.kind](layer, xs[0], fw)
+
+
+#: how :func:`walk` gets a layer's step from its input tensors: the Step, or the ShapeError its
+#: rules raise (returned, not raised: a caller memoising steps keeps the error with them)
+Stepper = Callable[[LayerSpec, Sequence[Tensor]], Step | ShapeError]
+
+
+#: One layer as :func:`walk` leaves it: (layer, its input tensors, its step or the error its rules
+#: raised, its output tensor, the inputs that failed). Where an input failed, the tensors are (),
+#: the step and output None, and the last item names the failed inputs; where the layer's rules
+#: raise, the output is None. (A plain tuple: the sweep walks millions of layers.)
+Walked = tuple[LayerSpec, tuple[Tensor, ...], "Step | ShapeError | None", "Tensor | None", tuple[str, ...]]
+
+
+def walk(spec: NetworkSpec, steps: Stepper, *, first: Tensor | None = None,
+         sizes_only: bool = False) -> Iterator[Walked]:
+    """The network's graph walk (the only one): every layer of ``spec`` in order, its inputs read
+    by name from the input tensor (``first``, by default the spec's own: :func:`input_tensor`) and
+    the outputs of earlier layers, its step from ``steps``. A layer whose rules raise, or whose
+    input failed, has no output; the layers reading it are yielded with ``failed`` set, not
+    computed. A caller that needs only the first failure stops iterating there.
+
+    ``sizes_only``: the output tensors carry shapes only (no receptive field, jump or start), as
+    :mod:`convshape.network.sweep` needs them; otherwise each step's geometry moves them on."""
+    tensors: dict[str, Tensor | None] = {"input": input_tensor(spec) if first is None else first}
+    for layer in spec.layers:
+        names = layer.inputs
+        if len(names) == 1:
+            x = tensors[names[0]]
+            xs: tuple[Tensor, ...] = () if x is None else (x,)
+        else:
+            given = [tensors[name] for name in names]
+            xs = tuple(t for t in given if t is not None)
+            if len(xs) < len(given):
+                xs = ()
+        if not xs:
+            tensors[layer.name] = None
+            yield layer, (), None, None, tuple(name for name in names if tensors[name] is None)
+            continue
+        step = steps(layer, xs)
+        if isinstance(step, ShapeError):
+            tensors[layer.name] = None
+            yield layer, xs, step, None, ()
+            continue
+        x = xs[0]
+        if step.geometry is None:  # flattened: no spatial axes from here on
+            out = Tensor(step.shape, None, (), (), ())
+        elif sizes_only:  # a layer that keeps the shape (relu, ...) hands its input on
+            # (tuple.__new__: the NamedTuple without its Python-level constructor; a sweep makes millions)
+            out = x if step.shape is x.shape else tuple.__new__(Tensor, (step.shape, x.data_format, (), (), ()))
+        else:
+            triples = [g(rf, j, s) for g, rf, j, s in zip(step.geometry, x.receptive_field, x.jump, x.start)]
+            out = Tensor(step.shape, x.data_format, *(tuple(t[i] for t in triples) for i in range(3)))
+        tensors[layer.name] = out
+        yield layer, xs, step, out, ()
 
 
 def evaluate(spec: NetworkSpec) -> NetworkReport:
     """Shape every layer of ``spec``; a layer whose input failed is reported, not computed."""
-    tensors: dict[str, Tensor | None] = {"input": input_tensor(spec)}
-    reports: list[LayerReport] = []
-    steps: dict[tuple[str, tuple[int, ...], str | None], Step] = {}  # see layer_signature
-    for layer in spec.layers:
-        given = [tensors[name] for name in layer.inputs]
-        xs = [x for x in given if x is not None]
-        blank = LayerReport(layer.name, layer.op, layer.inputs, None, (), 0, 0, (), (), (), (), (), layer.expect,
-                            None, None, ())
-        if len(xs) < len(given):
-            failed = [name for name, x in zip(layer.inputs, given) if x is None]
-            tensors[layer.name] = None
-            reports.append(blank._replace(error=f"not computed: its input {', '.join(failed)} failed",
-                                          rule=Rule.INPUT_FAILED))
-            continue
+    memo: dict[tuple[str, tuple[int, ...], str | None], Step] = {}  # see layer_signature
+    fw = spec.framework
+
+    def steps(layer: LayerSpec, xs: Sequence[Tensor]) -> Step | ShapeError:
         try:
             if layer.kind in ("concat", "add"):
-                step = _merge(layer, xs, spec.framework)
-            else:
-                key = (layer_signature(layer), xs[0].shape, xs[0].data_format)
-                found = steps.get(key)
-                step = steps[key] = found or _EVALUATORS[layer.kind](layer, xs[0], spec.framework)
+                return _merge(layer, xs, fw)
+            key = (layer_signature(layer), xs[0].shape, xs[0].data_format)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = _EVALUATORS[layer.kind](layer, xs[0], fw)
+            return found
         except ShapeError as exc:
-            if exc.framework is None and exc.rule in VALUE_RULES:  # the spec's mistake, not the framework's
-                field = next(iter(exc.values), "value")
-                raise spec_error(f"{spec.source}: layer {layer.name!r} (#{layer.index + 1}): {exc.message}",
+            return exc
+
+    reports: list[LayerReport] = []
+    for layer, _, step, out, failed in walk(spec, steps):
+        blank = LayerReport(layer.name, layer.op, layer.inputs, None, (), 0, 0, (), (), (), (), (), layer.expect,
+                            None, None, ())
+        if failed:
+            reports.append(blank._replace(error=f"not computed: its input {', '.join(failed)} failed",
+                                          rule=Rule.INPUT_FAILED))
+        elif isinstance(step, ShapeError):
+            if step.framework is None and step.rule in VALUE_RULES:  # the spec's mistake, not the framework's
+                field = next(iter(step.values), "value")
+                raise spec_error(f"{spec.source}: layer {layer.name!r} (#{layer.index + 1}): {step.message}",
                                  field=field) from None
-            tensors[layer.name] = None
-            reports.append(blank._replace(error=exc.message, rule=exc.rule))
-            continue
-        x = xs[0]
-        fmt = x.data_format if step.geometry is not None else None
-        if step.geometry is not None:
-            triples = [g(rf, j, s) for g, rf, j, s in zip(step.geometry, x.receptive_field, x.jump, x.start)]
-            rf, jump, start = (tuple(t[i] for t in triples) for i in range(3))
+            reports.append(blank._replace(error=step.message, rule=step.rule))
         else:
-            rf = jump = start = ()
-        out = Tensor(step.shape, fmt, rf, jump, start)
-        params = sum(_prod(w) for w in step.weights)
-        error = _expect_error(layer.expect, step.shape) if layer.expect is not None else None
-        tensors[layer.name] = out  # a failed expect still has a shape: later mistakes show too
-        reports.append(LayerReport(layer.name, layer.op, layer.inputs, step.shape, step.weights, params, step.macs,
-                                   rf, jump, start, step.pad_before, step.pad_after, layer.expect, error,
-                                   "expect" if error else None, step.notes))
+            assert step is not None and out is not None  # computed: walk gives its step and output
+            params = sum(_prod(w) for w in step.weights)
+            error = _expect_error(layer.expect, step.shape) if layer.expect is not None else None
+            # a failed expect still has a shape: later mistakes show too
+            reports.append(LayerReport(layer.name, layer.op, layer.inputs, step.shape, step.weights, params,
+                                       step.macs, out.receptive_field, out.jump, out.start, step.pad_before,
+                                       step.pad_after, layer.expect, error, "expect" if error else None, step.notes))
     return NetworkReport(spec.source, spec.framework, spec.data_format, spec.input, tuple(reports))
 
 
@@ -1164,7 +1221,8 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
 SpecArg = str | Mapping[str, Any] | NetworkSpec
 
 
-def _spec(spec: SpecArg, input: object, framework: str | None) -> NetworkSpec:
+def as_spec(spec: SpecArg, input: object = None, framework: str | None = None) -> NetworkSpec:
+    """A parsed spec from a path, a dict or a spec, with ``input`` / ``framework`` overriding its own."""
     if isinstance(spec, NetworkSpec):  # already parsed: only the overrides are read here
         if input is not None:
             spec = spec._replace(input=_shape(input, spec.source, "input"))
@@ -1181,7 +1239,7 @@ def network(spec: SpecArg, *, input: object = None, framework: str | None = None
     every layer's output tensor, weights, parameters, MACs and receptive field.
     ``input`` / ``framework`` override the spec's. A malformed spec raises ShapeError (rule
     ``bad-spec``); a layer the framework rejects is reported in the result, not raised."""
-    return evaluate(_spec(spec, input, framework))
+    return evaluate(as_spec(spec, input, framework))
 
 
 def chain(input: object, layers: Sequence[str], *, framework: str = "torch",

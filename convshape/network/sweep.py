@@ -23,6 +23,12 @@ kernel (below that C++ truncation or a framework's special case may differ from 
 
 Fixed sizes (a ``Linear`` with ``in_features``, a transposed convolution with ``output_size``)
 make the valid set bounded; the sweep detects that at the top of the range and tries every size.
+
+The analysis (:func:`sweep_network`) reads a network only through the :class:`Sweepable`
+protocol: traces of single sizes and the slopes. :class:`SpecNetwork` implements it for spec
+files and chains with the network's one graph walk (:func:`convshape.network.evaluate.walk`, in
+its sizes-only mode), so a sweep obeys exactly the rules :func:`~convshape.network.evaluate.evaluate`
+applies; a model file's reader implements it for its own nodes.
 """
 
 from __future__ import annotations
@@ -30,15 +36,15 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from fractions import Fraction
-from math import gcd, prod
+from math import gcd
 from operator import add, floordiv, le, mod, sub
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
 from convshape.params import int_range
-from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
-                                        _merge, _spec, layer_signature)
+from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, as_spec, evaluate,
+                                        layer_signature, layer_step, walk, window_geometry)
 
 #: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
 _WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
@@ -144,39 +150,139 @@ def nearest_valid(valid: Sequence[Progression], n: int) -> tuple[int | None, int
     return below, above
 
 
-# ---------------------------------------------------------------------------- one size, leniently
+# ---------------------------------------------------------------------------- what a sweep reads
+class Skip(NamedTuple):
+    """A node that needs its inputs' spatial sizes equal (a skip connection: concat, add), as one
+    size meets it: the node, the names of its inputs (each a key of :attr:`Slopes.slopes`), and
+    each input's spatial sizes there."""
+
+    node: str
+    inputs: tuple[str, ...]
+    sizes: tuple[tuple[int, ...], ...]
+
+
 class Trace(NamedTuple):
-    """One size through the network, going on past skip mismatches: the first hard rejection
-    (a Failure or None), the skip comparisons (layer, spatial sizes per input), the divisibility
-    failures, every layer's spatial sizes, and whether some window layer is below its regime."""
+    """One size through the network, going on past skip mismatches and divisibility failures:
+    the first hard rejection (a Failure or None), the skip comparisons, the divisibility
+    failures, every node's spatial sizes, and whether some node is below its regular regime.
+    See :class:`Sweepable` for what each must hold."""
 
     hard: Failure | None
-    skips: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...]
+    skips: tuple[Skip, ...]
     periodic: tuple[Failure, ...]
     sizes: dict[str, tuple[int, ...]]
     unsettled: bool
 
     def strict(self) -> Failure | None:
-        """The reason this size fails, or None when the network is valid at it."""
+        """The reason this size fails, or None when the network is valid at it (size 0 where the
+        reason is a skip: :func:`failure` sets it)."""
         if self.hard is not None:
             return self.hard
-        for name, spatial in self.skips:
-            if len(set(spatial)) > 1:
-                return Failure(0, name, "skip-mismatch",
-                               "skip connection sizes differ: " + " vs ".join("x".join(map(str, s)) for s in spatial))
+        for skip in self.skips:
+            if len(set(skip.sizes)) > 1:
+                return Failure(0, skip.node, "skip-mismatch",
+                               "skip connection sizes differ: " + " vs ".join("x".join(map(str, s))
+                                                                              for s in skip.sizes))
         return self.periodic[0] if self.periodic else None
 
 
-#: a layer's output, its spatial sizes, and which of its input's axes are below its regular regime (None: none)
-_Outcome = tuple[Tensor, tuple[int, ...], tuple[bool, ...] | None]
+class Slopes(NamedTuple):
+    """Per node (and ``"input"``), its exact slope per spatial axis; and the period P that makes
+    every ``P * slope`` an integer (see :meth:`Sweepable.slopes`)."""
+
+    slopes: dict[str, tuple[Fraction, ...]]
+    period: int
 
 
-class _Network:
-    """A spec prepared for many sizes: layer steps memoised by their input shapes."""
+class Sweepable(Protocol):
+    """A network the sweep can run over, whatever it was read from: a spec file's layers
+    (:class:`SpecNetwork`), a model file's nodes of any op type. The sweep (:func:`sweep_network`)
+    reads only this.
+
+    Sizes: ``n`` is the size given to the swept spatial axis of the input (to every spatial axis
+    when ``axis`` is None), the other axes as in ``input``. ``input[position]`` is the model's
+    own size on the swept axis (the failures shown and the nearest valid sizes are around it).
+
+    ``trace(n)`` walks every node at ``n`` in order and returns a :class:`Trace`:
+
+    * ``hard``: the first failure that does not repeat with the period: a node's rules reject its
+      input (too small for the kernel, a fixed size that does not match, ...) or give an output
+      size 0: ``Failure(n, node, rule, message)``. The trace stops there; the other fields hold
+      what came before. Hard failures must hold below some size and nowhere from it on, except
+      where a fixed size (a ``Linear`` with ``in_features``) rejects the top of the range, which
+      the sweep detects (it then tries every size).
+    * ``skips``: every :class:`Skip` met, aligned or not; past a mismatch the walk goes on with
+      the first input's sizes. Every input named must have a slope in ``slopes()``.
+    * ``periodic``: failures that repeat with the period (a size not divisible by a factor: pixel
+      unshuffle, ``SpaceToDepth``), ``Failure(n, node, "divisible", message)``; the walk goes on
+      with the sizes floored.
+    * ``sizes``: each node's spatial output sizes (by node name; for tests and tools).
+    * ``unsettled``: True when some node at ``n`` is below the size from which its integer formula
+      follows its long-run slope (a window larger than its input plus padding, where C++
+      truncation or a framework's special case may differ from floor). Once False at a size
+      with no hard failure, it must stay False at every larger size: the sweep finds that size
+      T by bisection and tries every size below it one by one.
+
+    ``slopes(probes)``: each node's exact slope per spatial axis (a Fraction: how much its size
+    grows per unit of ``n`` in the long run: 1/2 after a stride-2 pool, 2 after a stride-2
+    transposed conv, 0 for a fixed output size) and the period P, the least common multiple of
+    the slopes' denominators, such that from T on ``size(n + P) = size(n) + P * slope`` for every
+    node and each divisibility failure depends on ``n mod P`` only. Read it off the first probe
+    at which ``trace`` has no hard failure. Return None when the network is outside that model:
+    no probe traces without a hard failure, a node scales a size inexactly (a float scale that
+    is not a short binary fraction), or a skip compares sizes that moved through a flattened
+    tensor. None makes the sweep try every size of the range instead (at most
+    :data:`BRUTE_FORCE_LIMIT` sizes, else a ``sweep-range`` ShapeError). ``trace`` may read what
+    ``slopes`` learnt (which axes move): the sweep discards the traces it took before calling it.
+    Wrong slopes are caught, not trusted: the sweep checks its answer one period further on by
+    traces and falls back to trying every size where they disagree.
+
+    ``explain(n)``: why a full evaluation at ``n`` fails, in the framework's own words (the
+    first failing node), or None to let the trace's reason stand; called for a few sizes only.
+    """
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def framework(self) -> str: ...
+
+    @property
+    def axis(self) -> int | None: ...
+
+    @property
+    def input(self) -> tuple[int, ...]: ...
+
+    @property
+    def position(self) -> int: ...
+
+    def trace(self, n: int) -> Trace: ...
+
+    def slopes(self, probes: Sequence[int]) -> Slopes | None: ...
+
+    def explain(self, n: int) -> Failure | None: ...
+
+
+# ---------------------------------------------------------------------------- a spec file's network
+def _indivisible(layer: LayerSpec, x: Tensor) -> int | None:
+    """A pixel unshuffle's factor where ``x``'s spatial sizes are not all divisible by it (a
+    failure that repeats with the period: the sweep goes on with the sizes floored)."""
+    if layer.kind == "pixel_unshuffle" and x.data_format is not None:
+        r: int = layer.args["factor"]
+        if any(s % r for s in x.spatial):
+            return r
+    return None
+
+
+class SpecNetwork:
+    """A spec prepared for many sizes (a :class:`Sweepable`): traced by the network's one walk
+    (:func:`convshape.network.evaluate.walk`) in its sizes-only mode, layer steps memoised by
+    their input shapes, window layers in their regular regime shifted from an anchor."""
 
     def __init__(self, spec: NetworkSpec, axis: int | None) -> None:
         self.spec = spec
         self.axis = axis
+        self.source, self.framework, self.input = spec.source, spec.framework, spec.input
         fmt = spec.data_format
         if fmt is None:
             raise ShapeError(f"{spec.source}: the input {list(spec.input)} has no spatial axes to sweep",
@@ -186,22 +292,20 @@ class _Network:
         if axis is not None and not 0 <= axis < ndim:
             raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
                              f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
+        self.position = self.positions[axis if axis is not None else 0]
         #: what a layer's step depends on besides its input (its op, rank and arguments, not its name
         #: or inputs): layers alike (a deep chain of one block) are evaluated once per input shape
         self.signatures = {layer.name: layer_signature(layer) for layer in spec.layers}
         self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
-        #: the same, as a trace reads it (see _outcome)
-        self.outcomes: dict[tuple[str, tuple[int, ...]], _Outcome | ShapeError] = {}
         #: window layers' steps in their regular regime, by (layer, batch and channels, residues of the
-        #: sizes mod the strides), and each such layer's strides (see _shifted)
+        #: sizes mod the strides), and each such layer's strides (see _shift)
         self.anchors: dict[tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]],
                            tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], Step]] = {}
         self.strides: dict[str, tuple[int, ...]] = {}
+        #: an identity layer's step (relu, dropout, ...) by data format: the same at every size but its shape
+        self.kept: dict[str | None, Step] = {}
         #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
         self.moving: dict[str, tuple[bool, ...]] = {}
-        #: the sizes traced last (the sweep asks again for the sizes it just traced); cleared when
-        #: ``moving`` changes, which a trace reads
-        self.traces: dict[int, Trace] = {}
 
     def input_shape(self, n: int) -> tuple[int, ...]:
         shape = list(self.spec.input)
@@ -210,24 +314,55 @@ class _Network:
                 shape[position] = n
         return tuple(shape)
 
-    def step(self, layer: LayerSpec, x: Tensor) -> Step | ShapeError:
+    def step(self, layer: LayerSpec, xs: Sequence[Tensor]) -> Step | ShapeError:
+        """The walk's stepper, sizes only (a shifted window step keeps no weights, MACs or notes):
+        a merge's inputs are taken at the first one's sizes (the skip is judged per residue class);
+        a pixel unshuffle of indivisible sizes floors them (a periodic failure, see :meth:`trace`)."""
+        x = xs[0]
+        kind = layer.kind
+        if kind == "concat" or kind == "add":
+            try:
+                return layer_step(layer, [t if t.spatial == x.spatial else _respace(t, x.spatial) for t in xs],
+                                  self.spec.framework)
+            except ShapeError as exc:
+                return exc
+        if kind == "identity":  # relu, dropout, ...: the tensor as it is, whatever its size
+            kept = self.kept.get(x.data_format)
+            if kept is None:
+                kept = self.kept[x.data_format] = layer_step(layer, xs, self.spec.framework)
+            return tuple.__new__(Step, (x.shape, *kept[1:]))  # (as below)
         key = (self.signatures[layer.name], x.shape)
         hit = self.cache.get(key)
-        if hit is None:
-            hit = self._shifted(layer, x) if layer.kind in _WINDOW_KINDS else None
-            if hit is None:
-                try:
-                    hit = _EVALUATORS[layer.kind](layer, x, self.spec.framework)
-                except ShapeError as exc:
-                    hit = exc
-                if layer.kind in _WINDOW_KINDS and isinstance(hit, Step):
-                    self._anchor(layer, x, hit)
-            self.cache[key] = hit
+        if hit is not None:
+            return hit
+        window = kind in _WINDOW_KINDS
+        if window:
+            shifted = self._shift(layer, x)
+            if shifted is not None:  # in the regular regime, so no extent to check; kept, as layers after a
+                shape, _, step0 = shifted  # stride meet each input shape for several sizes. (tuple.__new__:
+                # the NamedTuple without its Python-level constructor, a third of a trace's time here)
+                hit = self.cache[key] = tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before,
+                                                             step0.pad_after, (), step0.scale, ()))
+                return hit
+        r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
+        if r is not None:
+            n = len(x.spatial)
+            hit = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** n), (), 0,
+                       tuple(window_geometry(r, r, 1, 0) for _ in range(n)), (0,) * n, (0,) * n, (),
+                       (Fraction(1, r),) * n)
+        else:
+            try:
+                hit = layer_step(layer, xs, self.spec.framework)
+            except ShapeError as exc:
+                hit = exc
+            if window and isinstance(hit, Step):
+                self._anchor(layer, x, hit)
+        self.cache[key] = hit
         return hit
 
     def _anchor(self, layer: LayerSpec, x: Tensor, step: Step) -> None:
         """Remember a window layer's step at ``x`` for every size of the same residues mod its
-        strides, if ``x`` is in its regular regime (see :meth:`_shifted`)."""
+        strides, if ``x`` is in its regular regime (see :meth:`_shift`)."""
         scale, extent, spatial = step.scale, step.extent, x.spatial
         if x.data_format is None or scale is None or not len(spatial) == len(extent) == len(scale) == \
                 len(step.pad_before) == len(step.pad_after):
@@ -246,25 +381,13 @@ class _Network:
                tuple(n % s for n, s in zip(spatial, strides)))
         self.anchors.setdefault(key, (spatial, out0, low, step))
 
-    def _shifted(self, layer: LayerSpec, x: Tensor) -> Step | None:
-        """A window layer's step at ``x`` from an anchor of the same residues mod its strides, both
-        in the regular regime (every axis at least its effective kernel plus all its padding):
-        there every axis's output is floor((size + c) / stride) (or ceil), so ``j`` strides more
-        input give ``j`` more outputs (the model the periodic sweep rests on), and the pads,
-        which depend on the size mod the stride only, are the anchor's."""
-        found = self._shift(layer, x)
-        if found is None:
-            return None
-        shape, out, step0 = found
-        macs = step0.macs // prod(self._out0(step0, x)) * prod(out) if step0.macs else 0
-        return Step(shape, step0.weights, macs, *step0[3:])
-
-    @staticmethod
-    def _out0(step0: Step, x: Tensor) -> tuple[int, ...]:
-        return Tensor(step0.shape, x.data_format, (), (), ()).spatial
-
     def _shift(self, layer: LayerSpec, x: Tensor) -> tuple[tuple[int, ...], tuple[int, ...], Step] | None:
-        """:meth:`_shifted`'s output shape, output spatial sizes and anchor step, or None."""
+        """A window layer's output shape, output spatial sizes and anchor step at ``x``, from an
+        anchor of the same residues mod its strides, both in the regular regime (every axis at
+        least its effective kernel plus all its padding): there every axis's output is
+        floor((size + c) / stride) (or ceil), so ``j`` strides more input give ``j`` more outputs
+        (the model the periodic sweep rests on), and the pads, which depend on the size mod the
+        stride only, are the anchor's. None where there is no such anchor."""
         signature = self.signatures[layer.name]
         strides = self.strides.get(signature)
         if strides is None or x.data_format is None:
@@ -281,99 +404,45 @@ class _Network:
         out = tuple(map(add, out0, map(floordiv, map(sub, spatial, spatial0), strides)))
         return step0.shape[:first] + out + step0.shape[first + ndim:], out, step0
 
-    def _outcome(self, layer: LayerSpec, x: Tensor) -> _Outcome | ShapeError:
-        """What a trace needs of a layer (not a merge) at input ``x``, memoised like its step."""
-        if layer.kind == "identity":  # relu, dropout, ...: the tensor as it is (see evaluate._identity_step)
-            return x, x.spatial, None
-        shifted = self._shift(layer, x) if layer.kind in _WINDOW_KINDS else None
-        if shifted is not None:  # in the regular regime: cheaper to shift again than to keep (each size is new)
-            return Tensor(shifted[0], x.data_format, (), (), ()), shifted[1], None
-        stepped = self.step(layer, x)
-        done: _Outcome | ShapeError
-        if isinstance(stepped, ShapeError):
-            done = stepped
-        else:
-            below = tuple(s < e for s, e in zip(x.spatial, stepped.extent)) if stepped.extent else ()
-            out = Tensor(stepped.shape, x.data_format if stepped.geometry is not None or stepped.scale else None,
-                         (), (), ())
-            done = (out, out.spatial, below if any(below) else None)
-        self.outcomes[(self.signatures[layer.name], x.shape)] = done
-        return done
+    def _first(self, n: int) -> Tensor:
+        return Tensor(self.input_shape(n), self.spec.data_format, (), (), ())
 
     def trace(self, n: int) -> Trace:
-        found = self.traces.get(n)
-        if found is None:
-            if len(self.traces) >= 256:  # the sweep revisits the sizes it just traced, not older ones
-                self.traces.clear()
-            found = self.traces[n] = self._trace(n)
-        return found
-
-    def _trace(self, n: int) -> Trace:
-        tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(n), self.spec.data_format, (), (), ())}
-        sizes: dict[str, tuple[int, ...]] = {}
-        skips: list[tuple[str, tuple[tuple[int, ...], ...]]] = []
+        first = self._first(n)
+        sizes = {"input": first.spatial}  # the input's dropped at the end
+        skips: list[Skip] = []
         periodic: list[Failure] = []
         unsettled = False
-        signatures = self.signatures
-        for layer in self.spec.layers:
-            inputs = layer.inputs
-            x = tensors[inputs[0]]
-            if layer.kind in ("concat", "add"):
-                xs = [tensors[name] for name in inputs]
-                spatial = tuple(t.spatial for t in xs)
-                skips.append((layer.name, spatial))
-                try:  # aligned or not, go on with the first input's sizes (the skip is judged per class)
-                    step = _merge(layer, [t if t.spatial == x.spatial else _respace(t, x.spatial) for t in xs],
-                                  self.spec.framework)
-                except ShapeError as exc:
-                    return Trace(Failure(n, layer.name, exc.rule, exc.message), tuple(skips), tuple(periodic),
-                                 sizes, unsettled)
-            elif layer.kind == "pixel_unshuffle" and x.data_format is not None and \
-                    any(s % layer.args["factor"] for s in x.spatial):
-                r = layer.args["factor"]
+        moving = self.moving
+        for layer, xs, step, out, _ in walk(self.spec, self.step, first=first, sizes_only=True):
+            kind = layer.kind
+            if (kind == "concat" or kind == "add") and xs:
+                skips.append(Skip(layer.name, layer.inputs, tuple(sizes[name] for name in layer.inputs)))
+            if out is None or not isinstance(step, Step):  # the first failure: the walk stops here
+                assert isinstance(step, ShapeError)  # no input failed before it
+                del sizes["input"]
+                return Trace(Failure(n, layer.name, step.rule, step.message), tuple(skips), tuple(periodic),
+                             sizes, unsettled)
+            x = xs[0]
+            r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
+            if r is not None:
                 periodic.append(Failure(n, layer.name, "divisible",
                                         f"spatial sizes {list(x.spatial)} are not divisible by the factor {r}"))
-                step = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** len(x.spatial)), (), 0,
-                            None, (), (), (), (Fraction(1, r),) * len(x.spatial))
-            else:
-                done = self.outcomes.get((signatures[layer.name], x.shape))
-                if done is None:
-                    done = self._outcome(layer, x)
-                if isinstance(done, ShapeError):
-                    return Trace(Failure(n, layer.name, done.rule, done.message), tuple(skips),
-                                 tuple(periodic), sizes, unsettled)
-                out, out_spatial, below = done
-                if below is not None and not unsettled:
-                    moving = self.moving.get(inputs[0])
-                    unsettled = any(b and (moving is None or move) for b, move in zip(below, moving or below))
-                if 0 in out_spatial and out.data_format is not None:
-                    return Trace(Failure(n, layer.name, "empty-output",
-                                         f"output size 0 (an empty tensor) from input {list(x.shape)}"),
-                                 tuple(skips), tuple(periodic), sizes, unsettled)
-                tensors[layer.name] = out
-                sizes[layer.name] = out_spatial
-                continue
-            if step.extent and not unsettled:
-                moving = self.moving.get(inputs[0])
-                if any(s < e and (moving is None or move)
-                       for s, e, move in zip(x.spatial, step.extent, moving or step.extent)):
+            elif step.extent and not unsettled and not all(map(le, step.extent, sizes[layer.inputs[0]])):
+                axes = moving.get(layer.inputs[0])  # some axis is below its regime: does it move with n?
+                if any(s < e and (axes is None or move)
+                       for s, e, move in zip(sizes[layer.inputs[0]], step.extent, axes or step.extent)):
                     unsettled = True
-            out = Tensor(step.shape, x.data_format if step.geometry is not None or step.scale else None,
-                         (), (), ())
-            out_spatial = out.spatial
+            out_spatial = sizes[layer.name] = sizes[layer.inputs[0]] if out is x else out.spatial
             if 0 in out_spatial and out.data_format is not None:
+                del sizes["input"]
                 return Trace(Failure(n, layer.name, "empty-output",
                                      f"output size 0 (an empty tensor) from input {list(x.shape)}"),
                              tuple(skips), tuple(periodic), sizes, unsettled)
-            tensors[layer.name] = out
-            sizes[layer.name] = out_spatial
+        del sizes["input"]
         return Trace(None, tuple(skips), tuple(periodic), sizes, unsettled)
 
-    def failure(self, n: int) -> Failure | None:
-        reason = self.trace(n).strict()
-        return None if reason is None else reason._replace(size=n)
-
-    def slopes(self, probes: Sequence[int]) -> tuple[dict[str, tuple[Fraction, ...]], int] | None:
+    def slopes(self, probes: Sequence[int]) -> Slopes | None:
         """Each layer's exact slope per spatial axis (size change per unit of n), and the period
         P making every P * slope an integer, read off the first of ``probes`` at which every
         layer evaluates; None when some layer scales inexactly (or none evaluates)."""
@@ -382,16 +451,14 @@ class _Network:
                 return self._slopes(probe)
         return None
 
-    def _slopes(self, probe: int) -> tuple[dict[str, tuple[Fraction, ...]], int] | None:
-        self.traces.clear()  # a trace reads ``moving``, set here
-        tensors: dict[str, Tensor] = {"input": Tensor(self.input_shape(probe), self.spec.data_format, (), (), ())}
+    def _slopes(self, probe: int) -> Slopes | None:
         ndim = len(self.positions)
         m: dict[str, tuple[Fraction, ...]] = {
             "input": tuple(Fraction(1) if self.axis is None or self.axis == i else Fraction(0) for i in range(ndim))}
         period = 1
         self.moving["input"] = tuple(v != 0 for v in m["input"])
         flat: dict[str, bool] = {}  # flattened tensors: does their size move with n?
-        for layer in self.spec.layers:
+        for layer, _, step, _, _ in walk(self.spec, self.step, first=self._first(probe), sizes_only=True):
             first = layer.inputs[0]
             if first not in m:  # a flattened tensor: no spatial axes, so no period to track
                 moving = any(flat.get(name, True) for name in layer.inputs)
@@ -399,15 +466,9 @@ class _Network:
                     return None  # two flattened sizes compared: outside the periodic model
                 flat[layer.name] = moving
                 continue
-            x = tensors[first]
-            if layer.kind in ("concat", "add"):
-                scale: tuple[Fraction | None, ...] | None = (Fraction(1),) * ndim
-                shape = x.shape
-            else:
-                step = self.step(layer, x)
-                if isinstance(step, ShapeError):
-                    return None
-                scale, shape = step.scale, step.shape
+            if not isinstance(step, Step):  # pragma: no cover - the probe traced without a failure
+                return None
+            scale = step.scale  # a merge's: 1 per axis
             if scale is None or len(scale) != ndim:
                 if layer.kind in ("flatten", "linear"):  # spatial axes end here
                     flat[layer.name] = any(v != 0 for v in m[first])
@@ -425,8 +486,15 @@ class _Network:
             self.moving[layer.name] = tuple(v != 0 for v in out)
             for value in out:
                 period = period * value.denominator // gcd(period, value.denominator)
-            tensors[layer.name] = Tensor(shape, x.data_format, (), (), ())
-        return m, period
+        return Slopes(m, period)
+
+    def explain(self, n: int) -> Failure | None:
+        """The first layer a full evaluation (:func:`convshape.network.evaluate.evaluate`) rejects at n."""
+        report = evaluate(self.spec._replace(input=self.input_shape(n)))
+        bad = next((layer for layer in report.layers if layer.error and layer.rule != Rule.EXPECT), None)
+        if bad is None or bad.rule == Rule.INPUT_FAILED:
+            return None
+        return Failure(n, bad.name, bad.rule or "", bad.error or "")
 
 
 def _respace(t: Tensor, spatial: tuple[int, ...]) -> Tensor:
@@ -493,29 +561,64 @@ def _first_true(predicate: Any, lo: int, hi: int) -> int:
     return lo
 
 
-def _brute(net: _Network, lo: int, hi: int) -> list[int]:
+class _Traces:
+    """A Sweepable's traces, memoised: the sweep asks again for the sizes it just traced. Those
+    taken before ``slopes()`` are discarded (a trace may read what it learnt)."""
+
+    def __init__(self, net: Sweepable) -> None:
+        self.net = net
+        self.traces: dict[int, Trace] = {}
+
+    def trace(self, n: int) -> Trace:
+        found = self.traces.get(n)
+        if found is None:
+            if len(self.traces) >= 256:  # the sweep revisits the sizes it just traced, not older ones
+                self.traces.clear()
+            found = self.traces[n] = self.net.trace(n)
+        return found
+
+    def failure(self, n: int) -> Failure | None:
+        return failure(self.trace(n), n)
+
+    def slopes(self, probes: Sequence[int]) -> Slopes | None:
+        found = self.net.slopes(probes)
+        self.traces.clear()
+        return found
+
+
+def failure(trace: Trace, n: int) -> Failure | None:
+    """Why size ``n`` fails by its trace, or None when the network is valid at it."""
+    reason = trace.strict()
+    return None if reason is None else reason._replace(size=n)
+
+
+def _brute(net: _Traces, lo: int, hi: int) -> list[int]:
     return [n for n in builtins.range(lo, hi + 1) if net.failure(n) is None]
 
 
-def _examples(net: _Network, valid: Sequence[Progression], lo: int, hi: int, around: int,
+def _examples(net: _Traces, valid: Sequence[Progression], lo: int, hi: int, around: int,
               limit: int = 3) -> tuple[Failure, ...]:
-    """Why the invalid sizes nearest the spec's own input fail, in the framework's words."""
-    from convshape.network.evaluate import evaluate
-
+    """Why the invalid sizes nearest the model's own input fail, in the framework's words."""
     found: list[Failure] = []
     for distance in builtins.range(0, 4 * max(p.step for p in valid) + 8 if valid else 64):
         for n in {around - distance, around + distance}:
             if lo <= n <= hi and len(found) < limit and not any(n in p for p in valid):
-                report = evaluate(net.spec._replace(input=net.input_shape(n)))
-                bad = next((layer for layer in report.layers if layer.error and layer.rule != Rule.EXPECT), None)
-                reason = net.failure(n)
-                if bad is not None and bad.rule != Rule.INPUT_FAILED:
-                    found.append(Failure(n, bad.name, bad.rule or "", bad.error or ""))
-                elif reason is not None:
+                reason = net.net.explain(n) or net.failure(n)
+                if reason is not None:
                     found.append(reason)
         if len(found) >= limit:
             break
     return tuple(sorted(found))
+
+
+def sweep_range(range: object) -> tuple[int, int]:
+    """A sweep's range (``"lo..hi"`` or ``(lo, hi)``) as (lo, hi), within convshape's size limit."""
+    lo, hi = int_range(range)
+    if hi > MAX_INPUT:  # every size past it is convshape's limit, not the network's: say so, not the fallback's cap
+        raise ShapeError(f"the range {lo}..{hi} ends past convshape's size limit: give sizes up to {MAX_INPUT} "
+                         f"(a network whose sizes scale exactly is swept over any such range; one that does not, "
+                         f"over at most {BRUTE_FORCE_LIMIT} sizes)", rule=Rule.SWEEP_RANGE, values={"lo": lo, "hi": hi})
+    return lo, hi
 
 
 def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, input: object = None,
@@ -524,14 +627,17 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     network is valid and every skip connection aligns: square inputs (every spatial axis = n)
     by default, or only spatial ``axis`` (0-based) with the others as in the spec. ``expect``
     is not checked (it pins one input). Raises ShapeError for a malformed spec or range."""
-    lo, hi = int_range(range)
-    if hi > MAX_INPUT:  # every size past it is convshape's limit, not the network's: say so, not the fallback's cap
-        raise ShapeError(f"the range {lo}..{hi} ends past convshape's size limit: give sizes up to {MAX_INPUT} "
-                         f"(a network whose sizes scale exactly is swept over any such range; one that does not, "
-                         f"over at most {BRUTE_FORCE_LIMIT} sizes)", rule=Rule.SWEEP_RANGE, values={"lo": lo, "hi": hi})
-    net = _Network(_spec(spec, input, framework), axis)
-    position = net.positions[axis if axis is not None else 0]
-    shown = net.spec.input[position]
+    lo, hi = sweep_range(range)
+    return sweep_network(SpecNetwork(as_spec(spec, input, framework), axis), (lo, hi))
+
+
+def sweep_network(sweepable: Sweepable, range: object) -> SweepResult:
+    """The sizes in ``range`` at which ``sweepable`` is valid: the periodic analysis of the
+    module's docstring over the :class:`Sweepable` protocol, falling back to trying every size."""
+    lo, hi = sweep_range(range)
+    net = _Traces(sweepable)
+    axis, position = sweepable.axis, sweepable.position
+    shown = sweepable.input[position]
     notes: list[str] = []
     mid = (lo + hi) // 2
     slopes = net.slopes([n for n in (shown, hi, mid, (lo + mid) // 2, lo) if lo <= n <= hi])
@@ -544,7 +650,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
                              f"{MAX_INPUT})", rule=Rule.SWEEP_RANGE, values={"lo": lo, "hi": hi})
         valid = _brute(net, lo, hi)
         progressions = compact(valid)
-        return SweepResult(net.spec.source, net.spec.framework, axis, net.spec.input, (lo, hi), progressions,
+        return SweepResult(sweepable.source, sweepable.framework, axis, sweepable.input, (lo, hi), progressions,
                            len(valid), None, None, "every size", _examples(net, progressions, lo, hi, shown),
                            tuple(notes + [reason]), nearest_valid(progressions, shown), position)
 
@@ -569,14 +675,13 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     # 3. each residue class from T
     singles: list[int] = []
     everywhere: list[int] = []
-    by_name = {layer.name: layer for layer in net.spec.layers}
     for b in builtins.range(t, min(t + period, hi + 1)):
         trace = net.trace(b)
         k_fixed: set[int] | None = None  # None: every k so far
         possible = trace.hard is None and not trace.periodic
-        for name, spatial in trace.skips if possible else ():
-            layer = by_name[name]
-            slopes_in = [m[i] for i in layer.inputs]
+        for skip in trace.skips if possible else ():
+            spatial = skip.sizes
+            slopes_in = [m[i] for i in skip.inputs]
             for other, slope in zip(spatial[1:], slopes_in[1:]):
                 for u, v, mu, mv in zip(spatial[0], other, slopes_in[0], slope):
                     diff, drift = u - v, (mu - mv) * period
@@ -620,7 +725,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     count = sum(len(p) for p in valid)
     if period > 1:
         notes.append(f"sizes repeat with period {period} from {t} on (the product of the network's strides)")
-    return SweepResult(net.spec.source, net.spec.framework, axis, net.spec.input, (lo, hi), valid, count, period,
+    return SweepResult(sweepable.source, sweepable.framework, axis, sweepable.input, (lo, hi), valid, count, period,
                        t, "periodic", _examples(net, valid, lo, hi, shown), tuple(notes),
                        nearest_valid(valid, shown), position)
 
