@@ -45,7 +45,12 @@ UINT64). If/Loop/Scan bodies (GRAPH / GRAPHS attributes) are not parsed: they ar
 "<graph>", so nesting never makes the reader recurse.
 
 Anything that is not a well-formed model is a :class:`~convshape.errors.ShapeError` with rule
-``bad-spec`` (a usage error) naming the file and the byte where reading stopped.
+``bad-spec`` (a usage error) naming the file and the byte where reading stopped. The reader is
+stricter than protobuf where a guess would follow: a string that is not UTF-8, or a field it
+needs given with the wrong wire type (protobuf keeps that as an unknown field), is an error; a
+small numeric tensor whose stored values do not match its dims is an error (``to_array`` raises
+there too). It is laxer only where it does not look: fields it does not need (doc strings,
+metadata, If/Loop bodies, weight payloads) are skipped by their length, unparsed.
 """
 
 from __future__ import annotations
