@@ -66,10 +66,14 @@ def same(model: Any, data: bytes | None = None) -> Graph:
 
 
 # ---------------------------------------------------------------------------- committed exports
+MANIFEST = {r["file"]: r for r in json.loads((MODELS / "manifest.json").read_text())["models"]}
+MODEL_NAMES = sorted({r["model"] for r in MANIFEST.values()})
+
+
 def test_every_committed_model_is_in_the_manifest() -> None:
-    manifest = json.loads((MODELS / "manifest.json").read_text())
-    assert sorted(r["file"] for r in manifest["models"]) == sorted(p.name for p in MODEL_FILES)
-    assert len(MODEL_FILES) == 8
+    assert sorted(MANIFEST) == sorted(p.name for p in MODEL_FILES)
+    assert len(MODEL_FILES) == 28 and len(MODEL_NAMES) == 14
+    assert {f"{name}_{exporter}.onnx" for name in MODEL_NAMES for exporter in ("script", "dynamo")} == set(MANIFEST)
     assert sum(p.stat().st_size for p in MODEL_FILES) < 2 << 20
 
 
@@ -78,8 +82,14 @@ def test_committed_models_match_onnx_load(path: Path) -> None:
     got = read_model(str(path))
     assert got == graph_from_proto(onnx.load(str(path)))
     assert got == parse_model(path.read_bytes(), str(path))
+    assert got == parse_model(memoryview(path.read_bytes()), str(path))
+    record = MANIFEST[path.name]
+    assert got.opset == record["opset"]
     assert [v.name for v in got.inputs] == ["x"]
-    assert got.opset == 17
+    dims = got.inputs[0].dims
+    assert dims is not None and len(dims) == len(record["input_shape"])
+    for axis, (dim, size) in enumerate(zip(dims, record["input_shape"])):
+        assert isinstance(dim, str) if axis in record["dynamic_axes"] else dim == size, (axis, dim)
 
 
 def test_committed_models_known_facts() -> None:
@@ -122,13 +132,13 @@ def _export_script(name: str) -> bytes:
     factory, shape, dynamic = gen.MODELS[name]
     torch.manual_seed(0)
     buffer = io.BytesIO()
-    axes = {"x": {0: "batch", 2: "height", 3: "width"}} if dynamic else None
+    axes = {"x": {a: gen.AXIS_NAMES[len(shape)][a] for a in dynamic}} if dynamic else None
     torch.onnx.export(factory().eval(), (torch.randn(*shape),), buffer, dynamo=False, opset_version=13,
                       input_names=["x"], output_names=["y"], dynamic_axes=axes)
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("name", ["convpool", "unet", "unet_interp", "flatten_linear"])
+@pytest.mark.parametrize("name", MODEL_NAMES)
 def test_fresh_torchscript_exports_match_onnx_load(name: str) -> None:
     data = _export_script(name)
     got = same(None, data)
