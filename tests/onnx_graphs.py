@@ -53,7 +53,9 @@ def attribute(a: Any) -> AttributeValue:
 
 
 def graph_from_proto(model: Any) -> Graph:
-    """The Graph convshape's reader must give for ``model`` (an onnx.ModelProto)."""
+    """The Graph convshape's reader must give for ``model`` (an onnx.ModelProto). For a model with
+    external data, load it with ``onnx.load(path, load_external_data=False)``: loading the data
+    moves it inline, and the reader never opens it."""
     g = model.graph
     initializers = {t.name: tensor_value(t) for t in g.initializer}
     # a sparse initializer: its values tensor's name and type, its own dims, values never densified

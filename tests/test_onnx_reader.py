@@ -288,6 +288,61 @@ def test_external_data_is_never_opened(tmp_path: Path) -> None:
     assert read_model(str(path)) == got
 
 
+NUMERIC_NP = {TensorProto.FLOAT: "float32", TensorProto.DOUBLE: "float64", TensorProto.FLOAT16: "float16",
+              TensorProto.INT8: "int8", TensorProto.INT16: "int16", TensorProto.INT32: "int32",
+              TensorProto.INT64: "int64", TensorProto.UINT8: "uint8", TensorProto.UINT16: "uint16",
+              TensorProto.UINT32: "uint32", TensorProto.UINT64: "uint64", TensorProto.BOOL: "bool"}
+names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=6)
+
+
+@st.composite
+def tensors(draw: Any, name: str) -> Any:
+    elem_type = draw(st.sampled_from(sorted(NUMERIC_NP)))
+    dims = draw(st.lists(st.integers(0, 5), max_size=3))
+    count = int(np.prod(dims)) if dims else 1
+    info = np.iinfo(NUMERIC_NP[elem_type]) if elem_type not in (1, 9, 10, 11) else None
+    if info is not None:
+        raw_values = draw(st.lists(st.integers(int(info.min), int(info.max)), min_size=count, max_size=count))
+    elif elem_type == TensorProto.BOOL:
+        raw_values = draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    else:
+        raw_values = draw(st.lists(st.floats(-1e4, 1e4, width=16), min_size=count, max_size=count))
+    array = np.array(raw_values, dtype=NUMERIC_NP[elem_type]).reshape(dims)
+    if draw(st.booleans()):
+        return numpy_helper.from_array(array, name)  # raw_data
+    return helper.make_tensor(name, elem_type, dims, array.reshape(-1).tolist())  # the typed field
+
+
+int64s = st.integers(-(2**63), 2**63 - 1)
+floats32 = st.floats(width=32, allow_nan=False)
+attribute_values = st.one_of(int64s, floats32, names, st.lists(int64s, min_size=1, max_size=5),
+                             st.lists(floats32, min_size=1, max_size=5), st.lists(names, min_size=1, max_size=3))
+dims_strategy = st.one_of(st.none(), st.lists(st.one_of(st.none(), st.integers(0, 2**40), names.filter(bool)),
+                                              max_size=5))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.data())
+def test_random_valid_models(data: Any) -> None:
+    """Random graphs onnx.helper builds (attributes of every scalar and list kind, tensors of
+    every numeric type raw or typed, dims of every kind): the two readers agree on each."""
+    nodes = []
+    for i in range(data.draw(st.integers(0, 4))):
+        attrs = data.draw(st.dictionaries(names.filter(bool), attribute_values, max_size=4))
+        if data.draw(st.booleans()):
+            attrs["value"] = data.draw(tensors(f"const{i}"))
+        nodes.append(helper.make_node(data.draw(names.filter(bool)), data.draw(st.lists(names, max_size=3)),
+                                      data.draw(st.lists(names, max_size=2)), name=data.draw(names),
+                                      domain=data.draw(names), **attrs))
+    inits = [data.draw(tensors(f"init{i}")) for i in range(data.draw(st.integers(0, 4)))]
+    infos = [helper.make_tensor_value_info(data.draw(names), data.draw(st.sampled_from(sorted(NUMERIC_NP))),
+                                           data.draw(dims_strategy)) for _ in range(data.draw(st.integers(0, 4)))]
+    model = model_of(nodes, infos[:2], infos[2:3], inits, infos[3:],
+                     opsets=[helper.make_opsetid(d, v) for d, v in data.draw(
+                         st.dictionaries(names, st.integers(1, 30), min_size=1, max_size=3)).items()])
+    same(model)
+
+
 # ---------------------------------------------------------------------------- hand-encoded bytes
 def varint(n: int) -> bytes:
     n &= (1 << 64) - 1
