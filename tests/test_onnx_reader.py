@@ -145,6 +145,20 @@ def test_fresh_torchscript_exports_match_onnx_load(name: str) -> None:
     assert got.opset == 13 and got.nodes
 
 
+def test_onnx_own_backend_test_models() -> None:
+    """The 149 models the onnx package ships for its backend tests (onnx/backend/test/data:
+    "light" zoo architectures such as ResNet-50, Inception, DenseNet-121, VGG-19, ShuffleNet;
+    pytorch-converted and pytorch-operator exports from old exporters; "simple" graphs)."""
+    data = Path(onnx.__file__).parent / "backend" / "test" / "data"
+    files = sorted(data.rglob("*.onnx"))
+    assert len(files) >= 100
+    differ = [str(f.relative_to(data)) for f in files
+              if read_model(str(f)) != graph_from_proto(onnx.load(str(f), load_external_data=False))]
+    assert differ == []
+    resnet = read_model(str(data / "light" / "light_resnet50.onnx"))
+    assert sum(n.op_type == "Conv" for n in resnet.nodes) == 53
+
+
 # ---------------------------------------------------------------------------- hand-built graphs
 def model_of(nodes: list[Any], inputs: list[Any], outputs: list[Any], initializers: list[Any] = (),  # type: ignore[assignment]
              value_info: list[Any] = (), opsets: list[Any] | None = None, **graph: Any) -> Any:  # type: ignore[assignment]
