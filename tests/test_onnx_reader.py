@@ -439,7 +439,8 @@ def bad(data: bytes, reason: str) -> None:
     assert info.value.rule == Rule.BAD_SPEC and info.value.rule.is_usage
     message = str(info.value)
     assert "\n" not in message
-    assert message.startswith("m.onnx: not an ONNX model: "), message
+    assert message.startswith(("m.onnx: not an ONNX model: ",
+                               "m.onnx: not an ONNX model (it starts like a text file): ")), message
     assert reason in message, message
 
 
@@ -448,12 +449,16 @@ GOOD = hand_model([ld(2, "g")], ld(4, "Relu") + ld(1, "x") + ld(2, "y"))
 
 @pytest.mark.parametrize(("data", "reason"), [
     (b"", "the file is empty"),
-    (b'[network]\ninput = [1, 3, 32, 32]\nlayers = ["conv 3"]\n', ""),
+    (b'[network]\ninput = [1, 3, 32, 32]\nlayers = ["conv 3"]\n',
+     "m.onnx: not an ONNX model (it starts like a text file): invalid wire type 6 at byte 1"),
+    ('{"network": {"input": [1, 3, 32, 32]}, "name": "ü"}'.encode(), "(it starts like a text file): "),
     (b"\x08\x07", "no graph (ModelProto.graph, field 7)"),
     (b"\x08" + b"\xff" * 10 + b"\x01", "varint longer than 10 bytes at byte 1"),
     (b"\x08\xff\xff", "truncated varint at byte 1"),
     (b"\x38\x01", "ModelProto.graph has wire type 0, expected 2 at byte 0"),
-    (b"\x3a\x10abc", "a field of 16 bytes runs past the end of its message (byte 5) at byte 0"),
+    (b"\x3a\x10abc", "truncated: a field of 16 bytes runs past the end of the file (5 bytes) at byte 0"),
+    (ld(7, b"\x0a\x10abc") + vi(1, 8),
+     "truncated: a field of 16 bytes runs past the end of its message (byte 7) at byte 2"),
     (b"\x0e\x01", "invalid wire type 6 at byte 0"),
     (b"\x08", "truncated field at byte 1"),
     (b"\x00\x01", "field number 0 at byte 0"),
@@ -475,6 +480,19 @@ def test_malformed_bytes(data: bytes, reason: str) -> None:
     bad(data, reason)
 
 
+def test_text_hint() -> None:
+    """Only text gets the hint; a character cut at byte 64 is still text; a real model is not."""
+    long_text = ("é" * 40).encode()  # 80 bytes: byte 64 falls inside a character
+    assert long_text[:64].decode("utf-8", "ignore") and len(long_text) > 64
+    bad(long_text, "(it starts like a text file)")
+    with pytest.raises(ShapeError) as info:
+        parse_model(b"\x08\xffabc", "m.onnx")
+    assert "text" not in str(info.value)
+    with pytest.raises(ShapeError) as info:
+        parse_model((MODELS / "unet_script.onnx").read_bytes()[:100], "m.onnx")
+    assert "text" not in str(info.value)
+
+
 def test_not_a_file(tmp_path: Path) -> None:
     for path, reason in [(tmp_path / "missing.onnx", "No such file or directory"), (tmp_path, "Is a directory")]:
         with pytest.raises(ShapeError) as info:
@@ -486,7 +504,7 @@ def test_not_a_file(tmp_path: Path) -> None:
         read_model(str(tmp_path / "empty.onnx"))
     toml = tmp_path / "net.toml"
     toml.write_text('[network]\ninput = [1, 3, 32, 32]\nlayers = ["conv 3 stride 2", "pool 2"]\n')
-    with pytest.raises(ShapeError, match=r"net.toml: not an ONNX model: "):
+    with pytest.raises(ShapeError, match=r"net.toml: not an ONNX model \(it starts like a text file\): "):
         read_model(str(toml))
 
 
@@ -510,7 +528,7 @@ def test_random_bytes(data: bytes) -> None:
     try:
         assert isinstance(parse_model(data, "r.onnx"), Graph)
     except ShapeError as exc:
-        assert exc.rule == Rule.BAD_SPEC and str(exc).startswith("r.onnx: not an ONNX model: ")
+        assert exc.rule == Rule.BAD_SPEC and str(exc).startswith("r.onnx: not an ONNX model")
 
 
 REAL = (MODELS / "unet_interp_dynamo.onnx").read_bytes()

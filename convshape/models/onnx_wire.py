@@ -144,8 +144,8 @@ def _fields(buf: Buffer, ranges: Ranges) -> Iterator[tuple[int, int, int, int, i
                 length, start = _varint(buf, pos, end)
                 pos = start + length
                 if pos > end:
-                    raise _Malformed(f"a field of {length:,} bytes runs past the end of its message "
-                                     f"(byte {end:,})", key_at)
+                    where = f"the file ({end:,} bytes)" if end == len(buf) else f"its message (byte {end:,})"
+                    raise _Malformed(f"truncated: a field of {length:,} bytes runs past the end of {where}", key_at)
                 yield number, 2, start, pos, key_at
             elif wire == 1 or wire == 5:
                 start, pos = pos, pos + (8 if wire == 1 else 4)
@@ -592,8 +592,22 @@ def parse_model(data: bytes | bytearray | memoryview | mmap.mmap, source: str) -
         return _model(buf, len(buf))
     except _Malformed as exc:
         where = f" at byte {exc.offset:,}" if exc.offset is not None else ""
-        raise ShapeError(f"{source}: not an ONNX model: {exc.reason}{where}", rule=Rule.BAD_SPEC,
+        text = " (it starts like a text file)" if _looks_like_text(buf) else ""
+        raise ShapeError(f"{source}: not an ONNX model{text}: {exc.reason}{where}", rule=Rule.BAD_SPEC,
                          values={"file": source, "offset": exc.offset}) from None
+
+
+def _looks_like_text(buf: Buffer) -> bool:
+    """Whether the first bytes are printable UTF-8 text (a spec file, JSON, a README given as a model);
+    a serialised ModelProto starts with field keys and lengths, which are not."""
+    head = bytes(buf[:64])
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(head) < 64 or exc.start < 61:  # only a character cut at byte 64 is not an error
+            return False
+        text = head[:exc.start].decode("utf-8")
+    return bool(text) and all(c.isprintable() or c in "\t\r\n" for c in text)
 
 
 def read_model(path: str) -> Graph:
