@@ -53,7 +53,9 @@ def attribute(a: Any) -> AttributeValue:
 
 
 def graph_from_proto(model: Any) -> Graph:
-    """The Graph convshape's reader must give for ``model`` (an onnx.ModelProto)."""
+    """The Graph convshape's reader must give for ``model`` (an onnx.ModelProto). For a model with
+    external data, load it with ``onnx.load(path, load_external_data=False)``: loading the data
+    moves it inline, and the reader never opens it."""
     g = model.graph
     initializers = {t.name: tensor_value(t) for t in g.initializer}
     # a sparse initializer: its values tensor's name and type, its own dims, values never densified
@@ -67,3 +69,51 @@ def graph_from_proto(model: Any) -> Graph:
                  {v.name: value_info(v) for v in g.value_info},
                  {o.domain: int(o.version) for o in model.opset_import}, model.producer_name,
                  model.producer_version, int(model.ir_version))
+
+
+def resnet50_like(weights: bool) -> Any:
+    """A ResNet-50-shaped graph: 53 Conv + BatchNormalization, 49 Relu, 16 Add, pools, Gemm (175
+    nodes, ~25.5M float weights stored as raw_data when ``weights``, else one-element stand-ins)."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    nodes: list[Any] = []
+    inits: list[Any] = []
+
+    def tensor(name: str, shape: tuple[int, ...]) -> str:
+        inits.append(numpy_helper.from_array(np.zeros(shape if weights else (1,), dtype=np.float32), name))
+        return name
+
+    def conv(x: str, cin: int, cout: int, k: int, stride: int) -> str:
+        i = len(nodes)
+        w = tensor(f"w{i}", (cout, cin, k, k))
+        nodes.append(helper.make_node("Conv", [x, w], [f"c{i}"], kernel_shape=[k, k], strides=[stride] * 2,
+                                      pads=[k // 2] * 4))
+        bn = [tensor(f"bn{i}_{p}", (cout,)) for p in "sbmv"]
+        nodes.append(helper.make_node("BatchNormalization", [f"c{i}", *bn], [f"n{i}"]))
+        return f"n{i}"
+
+    def relu(x: str) -> str:
+        nodes.append(helper.make_node("Relu", [x], [f"r{len(nodes)}"]))
+        return f"r{len(nodes) - 1}"
+
+    x = relu(conv("x", 3, 64, 7, 2))
+    nodes.append(helper.make_node("MaxPool", [x], ["p"], kernel_shape=[3, 3], strides=[2, 2], pads=[1] * 4))
+    x, cin = "p", 64
+    for blocks, width, stride in ((3, 64, 1), (4, 128, 2), (6, 256, 2), (3, 512, 2)):
+        for b in range(blocks):
+            s = stride if b == 0 else 1
+            y = relu(conv(x, cin, width, 1, 1))
+            y = relu(conv(y, width, width, 3, s))
+            y = conv(y, width, width * 4, 1, 1)
+            skip = conv(x, cin, width * 4, 1, s) if b == 0 else x
+            nodes.append(helper.make_node("Add", [y, skip], [f"a{len(nodes)}"]))
+            x, cin = relu(f"a{len(nodes) - 1}"), width * 4
+    nodes.append(helper.make_node("GlobalAveragePool", [x], ["g"]))
+    nodes.append(helper.make_node("Flatten", ["g"], ["f"]))
+    nodes.append(helper.make_node("Gemm", ["f", tensor("fc_w", (1000, 2048)), tensor("fc_b", (1000,))], ["y"],
+                                  transB=1))
+    x_info = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, "H", "W"])
+    y_info = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    graph = helper.make_graph(nodes, "hand", [x_info], [y_info], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="tests")

@@ -45,7 +45,12 @@ UINT64). If/Loop/Scan bodies (GRAPH / GRAPHS attributes) are not parsed: they ar
 "<graph>", so nesting never makes the reader recurse.
 
 Anything that is not a well-formed model is a :class:`~convshape.errors.ShapeError` with rule
-``bad-spec`` (a usage error) naming the file and the byte where reading stopped.
+``bad-spec`` (a usage error) naming the file and the byte where reading stopped. The reader is
+stricter than protobuf where a guess would follow: a string that is not UTF-8, or a field it
+needs given with the wrong wire type (protobuf keeps that as an unknown field), is an error; a
+small numeric tensor whose stored values do not match its dims is an error (``to_array`` raises
+there too). It is laxer only where it does not look: fields it does not need (doc strings,
+metadata, If/Loop bodies, weight payloads) are skipped by their length, unparsed.
 """
 
 from __future__ import annotations
@@ -139,8 +144,8 @@ def _fields(buf: Buffer, ranges: Ranges) -> Iterator[tuple[int, int, int, int, i
                 length, start = _varint(buf, pos, end)
                 pos = start + length
                 if pos > end:
-                    raise _Malformed(f"a field of {length:,} bytes runs past the end of its message "
-                                     f"(byte {end:,})", key_at)
+                    where = f"the file ({end:,} bytes)" if end == len(buf) else f"its message (byte {end:,})"
+                    raise _Malformed(f"truncated: a field of {length:,} bytes runs past the end of {where}", key_at)
                 yield number, 2, start, pos, key_at
             elif wire == 1 or wire == 5:
                 start, pos = pos, pos + (8 if wire == 1 else 4)
@@ -257,6 +262,23 @@ def _from_bits(elem_type: int, value: int) -> int | float:
     return value
 
 
+def _stored_varints(buf: Buffer, pieces: list[tuple[int, int, int]], count: int) -> list[int]:
+    """A repeated varint field's elements from its pieces (an unpacked element's value, or a packed
+    run's byte range), at most ``count + 1`` of them: enough to tell a wrong count."""
+    out: list[int] = []
+    for wire, a, b in pieces:
+        if wire == 0:
+            out.append(a)
+        else:
+            pos = a
+            while pos < b and len(out) <= count:
+                value, pos = _varint(buf, pos, b)
+                out.append(value)
+        if len(out) > count:
+            break
+    return out
+
+
 def _tensor(buf: Buffer, ranges: Ranges) -> TensorValue:
     dims: list[int] = []
     name = ""
@@ -265,9 +287,7 @@ def _tensor(buf: Buffer, ranges: Ranges) -> TensorValue:
     raw: tuple[int, int] | None = None
     floats: list[tuple[int, int]] = []
     doubles: list[tuple[int, int]] = []
-    int32s: list[int] = []
-    int64s: list[int] = []
-    uint64s: list[int] = []
+    varints: dict[int, list[tuple[int, int, int]]] = {5: [], 7: [], 11: []}  # decoded only if small
     for number, wire, a, b, at in _fields(buf, ranges):
         if number == 1:
             _repeated_varints(buf, wire, a, b, at, dims, "TensorProto.dims")
@@ -287,12 +307,11 @@ def _tensor(buf: Buffer, ranges: Ranges) -> TensorValue:
             _repeated_fixed(wire, a, b, at, 4, floats, "TensorProto.float_data")
         elif number == 10:
             _repeated_fixed(wire, a, b, at, 8, doubles, "TensorProto.double_data")
-        elif number == 5:
-            _repeated_varints(buf, wire, a, b, at, int32s, "TensorProto.int32_data")
-        elif number == 7:
-            _repeated_varints(buf, wire, a, b, at, int64s, "TensorProto.int64_data")
-        elif number == 11:
-            _repeated_varints(buf, wire, a, b, at, uint64s, "TensorProto.uint64_data")
+        elif number in varints:
+            if wire != 0 and wire != 2:
+                field = {5: "int32_data", 7: "int64_data", 11: "uint64_data"}[number]
+                raise _Malformed(f"TensorProto.{field} has wire type {wire}, expected 0 or 2", at)
+            varints[number].append((wire, a, b))
     shape = tuple(_int64(d) for d in dims)
     count = _element_count(shape)
     if external or count > SMALL_TENSOR or elem_type not in NUMERIC:
@@ -316,17 +335,20 @@ def _tensor(buf: Buffer, ranges: Ranges) -> TensorValue:
             values = tuple(int(v) for v in items)
     elif elem_type == 1 or elem_type == 11:
         fmt, size = ("f", 4) if elem_type == 1 else ("d", 8)
-        values = tuple(float(v) for a, b in (floats if elem_type == 1 else doubles)
-                       for v in struct.unpack_from(f"<{(b - a) // size}{fmt}", buf, a))
+        pieces = floats if elem_type == 1 else doubles
+        if sum(b - a for a, b in pieces) != count * size:  # a wrong count: decode no more than one too many
+            pieces = [(a, min(b, a + (count + 1) * size)) for a, b in pieces[:count + 1]]
+        values = tuple(float(v) for a, b in pieces for v in struct.unpack_from(f"<{(b - a) // size}{fmt}", buf, a))
     elif elem_type in _INT32_DATA:
-        values = tuple(_from_bits(elem_type, v) for v in int32s)
+        values = tuple(_from_bits(elem_type, v) for v in _stored_varints(buf, varints[5], count))
     elif elem_type == 7:
-        values = tuple(_int64(v) for v in int64s)
+        values = tuple(_int64(v) for v in _stored_varints(buf, varints[7], count))
     else:  # 12 uint32, 13 uint64: uint64_data
         mask = 0xFFFFFFFF if elem_type == 12 else _MASK64
-        values = tuple(v & mask for v in uint64s)
+        values = tuple(v & mask for v in _stored_varints(buf, varints[11], count))
     if len(values) != count:
-        raise _Malformed(f"tensor {name!r} stores {len(values)} values, its dims {list(shape)} need {count}", at)
+        stored = len(values) if len(values) <= count else f"more than {count}"
+        raise _Malformed(f"tensor {name!r} stores {stored} values, its dims {list(shape)} need {count}", at)
     return TensorValue(name, elem_type, shape, values)
 
 
@@ -570,8 +592,22 @@ def parse_model(data: bytes | bytearray | memoryview | mmap.mmap, source: str) -
         return _model(buf, len(buf))
     except _Malformed as exc:
         where = f" at byte {exc.offset:,}" if exc.offset is not None else ""
-        raise ShapeError(f"{source}: not an ONNX model: {exc.reason}{where}", rule=Rule.BAD_SPEC,
+        text = " (it starts like a text file)" if _looks_like_text(buf) else ""
+        raise ShapeError(f"{source}: not an ONNX model{text}: {exc.reason}{where}", rule=Rule.BAD_SPEC,
                          values={"file": source, "offset": exc.offset}) from None
+
+
+def _looks_like_text(buf: Buffer) -> bool:
+    """Whether the first bytes are printable UTF-8 text (a spec file, JSON, a README given as a model);
+    a serialised ModelProto starts with field keys and lengths, which are not."""
+    head = bytes(buf[:64])
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(head) < 64 or exc.start < 61:  # only a character cut at byte 64 is not an error
+            return False
+        text = head[:exc.start].decode("utf-8")
+    return bool(text) and all(c.isprintable() or c in "\t\r\n" for c in text)
 
 
 def read_model(path: str) -> Graph:
