@@ -10,6 +10,7 @@ import pytest
 from convshape.api.solve import solve
 from convshape.api.unpool import max_unpool
 from convshape.errors import ShapeError
+from convshape.model import IntRuns
 from convshape.network.sweep import sweep
 from convshape.render.conv import Table
 from convshape.render.unpool import unpool_report
@@ -51,3 +52,63 @@ def test_sweep_past_the_size_limit_names_it() -> None:
     result = sweep("examples/networks/unet.toml", "1..2147483647")
     assert time.perf_counter() - start < 2
     assert result.count == 134217727  # every multiple of 16: 2147483647 // 16
+
+
+def test_transposed_options_cost_nothing_with_the_dilation() -> None:
+    from convshape.api.conv import conv_transpose
+
+    start = time.perf_counter()
+    # torch's output_padding may reach max(stride, dilation) - 1: 65535 options, none of them built
+    with pytest.raises(ShapeError) as exc:
+        conv_transpose(16, 3, dilation=65535, output_size=3)
+    assert time.perf_counter() - start < 2
+    # torch 2.13: ConvTranspose1d(1, 1, 3, dilation=65535, padding=65542, output_padding=1) on 16 gives 3
+    assert "valid sizes range from 131086 to 131086" in exc.value.message
+    assert "padding=65542, output_padding=1" in exc.value.message
+
+
+@pytest.mark.parametrize("framework", ["torch", "tf", "keras", "onnx", "onnxruntime"])
+def test_transposed_options_cost_nothing_with_the_stride(framework: str) -> None:
+    from convshape.api.conv import conv_transpose
+    from convshape.model import RUNS_LISTED
+    from convshape.render.conv import transpose_report
+
+    start = time.perf_counter()
+    result = conv_transpose(100, 3, stride=65536, output_size=6500000, framework=framework)
+    blocks = transpose_report(result)
+    data = result.to_dict()
+    assert time.perf_counter() - start < 2
+    axis = result.axes[0]
+    assert result.output == (6500000,)
+    # torch 2.13, ConvTranspose1d(1, 1, 3, stride=65536)(zeros(1, 1, 100), output_size=...): "valid sizes
+    # range from [6488067] to [6553602]"; tf and keras: the sizes the forward conv maps back to 100
+    if framework not in ("onnx", "onnxruntime"):  # output_shape: ONNX's generated pads take more sizes
+        assert axis.valid_outputs == IntRuns.run(6488067, 6553602)
+        assert len(axis.options) == 65536
+    else:
+        assert axis.valid_outputs[-1] == 6553602 and len(axis.options) == len(axis.valid_outputs) > 65536
+    assert axis.options.find(6500000) is not None and axis.options.find(6500000).forward == 100
+    listed = data["axes"][0]["options"]
+    assert data["axes"][0]["option_count"] == len(axis.options) and len(listed) < RUNS_LISTED
+    assert {6500000, axis.valid_outputs[0], axis.valid_outputs[-1]} <= {o["output"] for o in listed}
+    assert any(isinstance(b, Table) and "rows; the JSON output lists those at the ends" in " ".join(b.notes)
+               for b in blocks)
+
+
+def test_transposed_options_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    from convshape.api.conv import conv_transpose
+
+    m = torch.nn.ConvTranspose1d(1, 1, 3, stride=65536, bias=False)
+    x = torch.zeros(1, 1, 100)
+    assert conv_transpose(100, 3, stride=65536, output_size=6500000).output == tuple(
+        m(x, output_size=[6500000]).shape[2:])
+    valid = conv_transpose(100, 3, stride=65536).axes[0].valid_outputs
+    for size in (valid[0] - 1, valid[0], valid[-1], valid[-1] + 1):
+        try:
+            torch_ok = m(x, output_size=[size]).shape[2] == size
+        except (RuntimeError, ValueError):
+            torch_ok = False
+        assert torch_ok == (size in valid), size
+    m2 = torch.nn.ConvTranspose1d(1, 1, 3, dilation=65535, padding=65542, output_padding=1, bias=False)
+    assert m2(torch.zeros(1, 1, 16)).shape[2] == 3

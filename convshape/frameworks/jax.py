@@ -10,7 +10,7 @@ from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
 from convshape.limits import INT64_MAX, INT64_MIN
 from convshape.limits import shown as shown_int
-from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions
 from convshape.rules.pool import window_count
 
 
@@ -87,7 +87,7 @@ class Conv(ConvRules):
         select = f"padding={shown}"
         if pb >= 0 and op == 0:
             select += f" or padding=(({pb}, {pa}),), use_consistent_padding=True"
-        options = (TransposeOption(out, op, pb, pa, select),) if out >= 1 else ()
+        options = TransposeOptions.listed([TransposeOption(out, op, pb, pa, select),] if out >= 1 else [])
         if output_size is not None and output_size != out:
             raise self.error(f"padding={shown} gives output size {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)

@@ -9,7 +9,8 @@ from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (ConvRules, FractionalRules, Framework, Pad, PoolRules, ResampleRules,
                                        UnpoolRules)
-from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis
+from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions,
+                             UnpoolAxis)
 
 
 class Conv(ConvRules):
@@ -71,21 +72,27 @@ class Conv(ConvRules):
             raise self.error("tf.nn.conv_transpose has no output_padding; it takes the size itself as "
                              "output_shape (output_size)", Rule.OUTPUT_PADDING_UNSUPPORTED,
                              output_padding=output_padding)
-        found = self.forward_valid(a, padding, ndim)
-        options = tuple(
-            TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
-                            pb, pa, f"output_shape={o}") for o, pb, pa in found)
+        sizes, pads_of = self.forward_valid(a, padding, ndim)
+
+        def option(i: int) -> TransposeOption:
+            o = sizes[i]
+            pb, pa = pads_of(o)
+            return TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
+                                   pb, pa, f"output_shape={o}")
+
+        options = TransposeOptions(len(sizes), option, lambda o: o - sizes.start)
         if output_size is not None:
-            chosen = next((opt for opt in options if opt.output == output_size), None)
-            if chosen is None:
+            found = options.find(output_size)
+            if found is None:
                 self.reject_output_shape(a, padding, output_size, ndim, axis)
+            chosen = found
         elif options:
             # tf needs output_shape; the smallest non-empty one is shown until one is chosen
-            chosen = next((opt for opt in options if opt.output >= 1), options[0])
+            chosen = options.find(max(1, sizes.start)) or options[0]
         else:
             raise self.error(f"no output_shape maps back to input={a.input}", Rule.OUTPUT_SIZE, input=a.input)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
-                              chosen.output_padding, chosen.output, IntRuns.of(o.output for o in options), options)
+                              chosen.output_padding, chosen.output, IntRuns((sizes,)), options)
 
     def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> NoReturn:
         """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
