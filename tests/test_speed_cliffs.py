@@ -112,3 +112,26 @@ def test_transposed_options_match_torch() -> None:
         assert torch_ok == (size in valid), size
     m2 = torch.nn.ConvTranspose1d(1, 1, 3, dilation=65535, padding=65542, output_padding=1, bias=False)
     assert m2(torch.zeros(1, 1, 16)).shape[2] == 3
+
+
+def test_solve_with_very_many_answers_stops_and_says_so() -> None:
+    start = time.perf_counter()
+    result = solve(64, 64, "conv1d", max_kernel=64, max_stride=64, max_dilation=64, limit=20)
+    assert time.perf_counter() - start < 2
+    assert not result.complete and not result.to_dict()["axes"][0]["complete"]
+    assert len(result.axes[0].solutions) >= 2000 and result.total >= 2000 and len(result.solutions) == 20
+    assert any("the search stopped after" in n and "more exist" in n for n in result.notes)
+    # dilation-1 windows are searched first, so the simplest answers are still there: k=1, s=1, p=0; k=3, p=1
+    assert [(s.kernel, s.stride, s.dilation, s.padding) for s in result.solutions[:2]] == [
+        ((1,), (1,), (1,), "0"), ((3,), (1,), (1,), "1")]
+
+
+def test_solve_cut_answers_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    result = solve(64, 64, "conv1d", max_kernel=64, max_stride=64, max_dilation=64, limit=0)
+    x = torch.zeros(1, 1, 64)
+    for s in result.solutions[::97]:
+        (k,), (st,), (d,), (pb,), (pa,) = s.kernel, s.stride, s.dilation, s.pad_before, s.pad_after
+        y = torch.nn.functional.conv1d(torch.nn.functional.pad(x, (pb, pa)), torch.zeros(1, 1, k), stride=st,
+                                       dilation=d)
+        assert y.shape[2] == 64, s
