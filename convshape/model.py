@@ -326,17 +326,21 @@ class AdaptiveWindows(Sequence[Window]):
     windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
     (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
 
-    __slots__ = ("size", "output", "at", "integer_rule", "memo")
+    __slots__ = ("size", "output", "at", "integer_rule", "memo", "held")
 
     def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
         self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
         #: summaries computed once (by the API) for windows with no closed form
         self.memo: dict[str, Any] = {}
+        #: the windows when computed up front (iterated and sliced directly)
+        self.held: tuple[Window, ...] | None = None
 
     @classmethod
     def listed(cls, size: int, windows: tuple[Window, ...]) -> AdaptiveWindows:
         """Windows computed up front (Keras's float32 windows), with their summaries kept once computed."""
-        return cls(size, len(windows), windows.__getitem__, integer_rule=False)
+        made = cls(size, len(windows), windows.__getitem__, integer_rule=False)
+        made.held = windows
+        return made
 
     def __len__(self) -> int:
         return max(self.output, 0)
@@ -348,6 +352,8 @@ class AdaptiveWindows(Sequence[Window]):
     def __getitem__(self, index: slice) -> tuple[Window, ...]: ...
 
     def __getitem__(self, index: int | slice) -> Window | tuple[Window, ...]:
+        if self.held is not None:
+            return self.held[index]
         if isinstance(index, slice):
             return tuple(self.at(i) for i in range(*index.indices(len(self))))
         i = index + len(self) if index < 0 else index
@@ -356,6 +362,8 @@ class AdaptiveWindows(Sequence[Window]):
         return self.at(i)
 
     def __iter__(self) -> Iterator[Window]:
+        if self.held is not None:
+            return iter(self.held)
         return (self.at(i) for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:

@@ -135,3 +135,22 @@ def test_solve_cut_answers_match_torch() -> None:
         y = torch.nn.functional.conv1d(torch.nn.functional.pad(x, (pb, pa)), torch.zeros(1, 1, k), stride=st,
                                        dilation=d)
         assert y.shape[2] == 64, s
+
+
+def test_keras_float32_adaptive_windows_of_a_million_outputs() -> None:
+    np = pytest.importorskip("numpy")
+    from convshape.api.unpool import adaptive_pool
+    from convshape.render.unpool import adaptive_report
+
+    # still linear in the output (every window is summarised), in list passes only: not timed here
+    result = adaptive_pool(100, 1000000, "avg", framework="keras")
+    assert any("1000000 rows" in " ".join(b.notes) for b in adaptive_report(result) if isinstance(b, Table))
+    windows = result.axes[0].windows
+    assert len(windows) == 1000000
+    # keras/src/backend/tensorflow/nn.py _compute_static_gather_indices in numpy's float32: the
+    # bounds, then the small (ceil(100/1e6) = 1) or big (2) window gathered at start
+    fs, fn = np.float32(100), np.float32(1000000)
+    for o in list(range(5)) + list(range(499995, 500005)) + list(range(999995, 1000000)):
+        lo = min(int(np.floor(np.float32(np.float32(o) * fs) / fn)), 99)
+        hi = min(int(np.ceil(np.float32(np.float32(o + 1) * fs) / fn)), 100)
+        assert windows[o] == ((lo, lo + 2) if hi - lo == 2 else (lo, lo + 1)), o

@@ -43,18 +43,17 @@ def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
     ticks = array("f", range(output + 1))  # float32(o) for o = 0..output
     bounds = array("f", [t * fs for t in ticks])
     bounds = array("f", [b / fn for b in bounds])
-    windows = []
-    for o in range(output):
-        start = min(math.floor(bounds[o]), size - 1)
-        end = min(math.ceil(bounds[o + 1]), size)
-        index = start + small_len if end - start == big else start  # tf.gather into [small pool, big pool]
-        if index < small_len:
-            windows.append((index, index + small))
-        elif index - small_len < big_len:
-            windows.append((index - small_len, index - small_len + big))
-        else:
-            raise ShapeError(f"indices[{o}] = {index} is not in [0, {small_len + big_len}) [Op:GatherV2]",
-                             framework="keras", rule=Rule.GATHER_INDEX, values={"input": size, "output": output})
+    starts = [min(math.floor(b), size - 1) for b in bounds]
+    ends = [min(math.ceil(b), size) for b in bounds]
+    del starts[-1], ends[0]
+    # tf.gather into [small pool, big pool]: index start + small_len when end - start == big, else start
+    index = [s + small_len if e - s == big else s for s, e in zip(starts, ends)]
+    top = small_len + big_len
+    bad = next((o for o, i in enumerate(index) if i >= top), None)
+    if bad is not None:
+        raise ShapeError(f"indices[{bad}] = {index[bad]} is not in [0, {top}) [Op:GatherV2]",
+                         framework="keras", rule=Rule.GATHER_INDEX, values={"input": size, "output": output})
+    windows = [(i, i + small) if i < small_len else (i - small_len, i - small_len + big) for i in index]
     return tuple(windows)
 
 
