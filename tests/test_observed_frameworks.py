@@ -119,3 +119,24 @@ def test_accepted_output_sizes_match_valid_outputs(framework):
                 except ShapeError as exc:
                     mismatches.append((size, str(exc), record))
     assert not mismatches, f"{len(mismatches)} of {len(records)} disagree, e.g. {mismatches[:3]}"
+
+
+# jax.image.resize at the integer limits, recorded by tests/data/generate_jax_limits.py (jax 0.10.2, defaults:
+# jax_enable_x64 off): 'nearest' takes int32 sizes, the other methods int64; sizes below the range give 0
+JAX_LIMITS = json.loads((DATA / "observed_jax_limits.json").read_text())["records"]
+
+
+@pytest.mark.parametrize("record", JAX_LIMITS, ids=lambda r: f"{r['mode']}-{r['size']}")
+def test_jax_resize_limits_match_jax(record: dict) -> None:
+    from convshape.api.resample import interpolate
+
+    observed = record["result"]
+    try:
+        got = interpolate(record["input"], record["size"], mode=record["mode"], framework="jax", ndim=1)
+    except ShapeError as exc:
+        if "error" in observed:  # jax's own message, word for word
+            assert observed["error"].split(": ", 1)[1] in exc.message
+        else:  # from 2**64 on jax.eval_shape answers (Python ints); convshape says no array can be built
+            assert record["size"] >= 1 << 64 and "no array of it can be built" in exc.message
+        return
+    assert observed == {"output": got.output[0]}
