@@ -548,6 +548,8 @@ class UnfoldRules(PoolingFamilyRules):
 
     family = "unfold"
     what = "unfold / fold (im2col / col2im) layer"
+    #: the columns are the last axis (tf.image.extract_patches: N, rows, cols, kh*kw*C), not the second to last
+    columns_last = False
 
     def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
                ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:

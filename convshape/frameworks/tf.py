@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (ConvRules, FractionalRules, Framework, Pad, PoolRules, ResampleRules,
+                                       UnfoldRules,
                                        UnpoolRules)
 from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions,
                              UnpoolAxis)
@@ -379,6 +380,45 @@ class Unpool(UnpoolRules):
 
 CONV = Conv()
 POOL = Pool()
+class Unfold(UnfoldRules):
+    """``tf.image.extract_patches(images, sizes=[1, kh, kw, 1], strides=[1, sh, sw, 1], rates=[1, rh, rw,
+    1], padding)`` (tensorflow/core/kernels/extract_image_patches_op.cc; the sizes from
+    kernel_shape_util.cc ``GetWindowedOutputSizeVerbose``): an NHWC tensor to (N, rows, cols,
+    kh*kw*C), each axis's blocks TF's VALID windowed output (a negative one rejected, 0 an empty
+    tensor). Observed on tensorflow-cpu 2.21 (tests/data/generate_tf_patches.py). TF has no fold."""
+
+    layers = "tf.image.extract_patches, NHWC, 2 spatial axes"
+    columns_last = True
+
+    def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
+               ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        for name, values, rule in (("ksizes", ks, Rule.KERNEL_SIZE), ("strides", ss, Rule.STRIDE),
+                                   ("rates", ds, Rule.DILATION)):
+            if min(values) < 1:
+                raise self.error(f"{name} is out of range.", rule, **{name: list(values)})
+        if any(ps):
+            raise self.error(f"tf.image.extract_patches takes padding 'VALID' or 'SAME', not numbers, but got "
+                             f"padding={list(ps)} (padding 0 is 'VALID'; 'SAME' is not modelled by convshape's unfold)",
+                             Rule.PADDING_UNSUPPORTED, padding=list(ps))
+        if len(shape) != 4:
+            raise self.error(f"input must be 4-dimensional[{','.join(map(str, shape))}]", Rule.RANK, shape=list(shape))
+        blocks = []
+        for i, k, s, d in zip(shape[1:3], ks, ss, ds):
+            out = rules.tf_windowed_output(i, k, s, d, 0, 0)
+            if out < 0:
+                raise self.error(f"Computed output size would be negative: {out} [input_size: {i}, "
+                                 f"effective_filter_size: {rules.effective_kernel(k, d)}, stride: {s}]",
+                                 Rule.OUTPUT_NEGATIVE, output=out)
+            blocks.append(out)
+        return (shape[0], blocks[0], blocks[1], ks[0] * ks[1] * shape[3]), tuple(blocks)
+
+    def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
+             ps: Sequence[int], ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        raise ShapeError("tf has no fold (col2im) layer: tf.image.extract_patches only unfolds; convshape knows "
+                         "fold in torch (nn.Fold)", framework=self.name, rule=Rule.UNSUPPORTED_OP,
+                         values={"framework": self.name})
+
+
 FRAMEWORK = Framework("tf", "TensorFlow", "tensorflow-cpu 2.21 (tf.nn)", CONV, POOL, resample=Resample(),
-                      fractional=Fractional(), unpool=Unpool(), bias_default=False, channels_last=True,
+                      fractional=Fractional(), unpool=Unpool(), unfold=Unfold(), bias_default=False, channels_last=True,
                       transposed_groups=False, transposed_weight="k,out,in")
