@@ -154,3 +154,20 @@ def test_keras_float32_adaptive_windows_of_a_million_outputs() -> None:
         lo = min(int(np.floor(np.float32(np.float32(o) * fs) / fn)), 99)
         hi = min(int(np.ceil(np.float32(np.float32(o + 1) * fs) / fn)), 100)
         assert windows[o] == ((lo, lo + 2) if hi - lo == 2 else (lo, lo + 1)), o
+
+
+@pytest.mark.parametrize("framework", ["torch", "onnx", "caffe"])
+def test_transposed_solve_over_wide_bounds_stops_at_the_cap(framework: str) -> None:
+    start = time.perf_counter()
+    # ONNX's output_shape takes any size (its generated pads may be negative): every window can answer
+    result = solve(100, 500, "conv-transpose1d", framework=framework, max_kernel=64, max_stride=64,
+                   max_dilation=64, limit=5)
+    assert time.perf_counter() - start < 4
+    assert not result.complete and len(result.axes[0].solutions) >= 2000
+    from convshape.api.conv import conv_transpose
+
+    for s in result.solutions:  # each answer gives 500 in the engine the command runs
+        args = s.arguments
+        out = conv_transpose(args["input"], args["kernel"], args["stride"], args["padding"], args["dilation"],
+                             args.get("output_padding"), args.get("output_size"), framework=framework)
+        assert out.output == (500,), s

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from itertools import product
+from itertools import chain, product
 from typing import Any, NamedTuple, overload
 
 from convshape import rules
@@ -419,19 +419,23 @@ def _eff_ranges(p: Problem, stride: int, size: int, target: int) -> list[tuple[i
     return [(lo, hi) for lo, hi in ((low, min(keep, top)), (max(low, grow), top)) if lo <= hi]
 
 
-def _reaching_windows(p: Problem, size: int, target: int) -> Iterator[tuple[int, int, int]]:
+def _reaching_windows(p: Problem, size: int, target: int, dilated: bool | None = None
+                      ) -> Iterator[tuple[int, int, int]]:
     """The (kernel, stride, dilation) of :func:`_windows` that pass :func:`_may_reach`, found
-    from :func:`_eff_ranges` (the dilations of each kernel solved, not tried)."""
+    from :func:`_eff_ranges` (the dilations of each kernel solved, not tried); ``dilated``:
+    only those with dilation 1 (False) or above 1 (True)."""
     b = p.bounds
+    least, most = (2 if dilated else 1), (1 if dilated is False else b.max_dilation)
     for stride in range(1, b.max_stride + 1):
         ranges = _eff_ranges(p, stride, size, target)
         for kernel in range(1, b.max_kernel + 1):
             if kernel == 1:
-                dilations: Iterator[int] = iter((1,) if any(lo <= 1 <= hi for lo, hi in ranges) else ())
+                dilations: Iterator[int] = iter((1,) if least == 1 and any(lo <= 1 <= hi for lo, hi in ranges)
+                                                else ())
             else:
                 dilations = (d for lo, hi in ranges
-                             for d in range(max(1, -(-(lo - 1) // (kernel - 1))),
-                                            min(b.max_dilation, (hi - 1) // (kernel - 1)) + 1))
+                             for d in range(max(least, -(-(lo - 1) // (kernel - 1))),
+                                            min(most, (hi - 1) // (kernel - 1)) + 1))
             for dilation in dilations:
                 if _may_reach(p, kernel, stride, dilation, size, target):
                     yield kernel, stride, dilation
@@ -566,7 +570,7 @@ def solve_axis(p: Problem, size: int, target: int) -> tuple[tuple[AxisSolution, 
     they rank first; each window's answers are kept whole)."""
     found: dict[tuple[int, ...], list[Way]] = {}
     conv = not isinstance(p.fw, PoolRules)
-    windows = sorted(_reaching_windows(p, size, target), key=lambda w: w[2] != 1)
+    windows = chain(_reaching_windows(p, size, target, dilated=False), _reaching_windows(p, size, target, dilated=True))
     for kernel, stride, dilation in windows:
         if len(found) >= AXIS_ANSWER_LIMIT:
             return _axis_solutions(found, None, p), True
