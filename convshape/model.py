@@ -158,6 +158,87 @@ class TransposeOption(NamedTuple):
         return self._asdict()
 
 
+class TransposeOptions(Sequence[TransposeOption]):
+    """The output sizes a transposed convolution can give, each with what selects it: option
+    ``i`` is computed when asked for (``at``) and a size is found by arithmetic (``index_of``),
+    so a stride or dilation of 65536 (65536 options) costs what one option costs. Equal to any
+    sequence of the same options.
+
+    >>> opts = TransposeOptions(3, lambda i: TransposeOption(10 + i, i, 0, 0, f"output_padding={i}"),
+    ...                         lambda o: o - 10 if 10 <= o < 13 else None)
+    >>> (len(opts), opts.find(12).select, opts.find(13), [o.output for o in opts])
+    (3, 'output_padding=2', None, [10, 11, 12])
+    """
+
+    __slots__ = ("total", "at", "index_of")
+
+    def __init__(self, count: int, at: Callable[[int], TransposeOption],
+                 index_of: Callable[[int], int | None]) -> None:
+        self.total, self.at, self.index_of = max(count, 0), at, index_of
+
+    @classmethod
+    def listed(cls, options: Iterable[TransposeOption] = ()) -> TransposeOptions:
+        """A few options given one by one (sorted by output, one per output)."""
+        held = tuple(sorted(options, key=lambda o: o.output))
+        where = {o.output: i for i, o in enumerate(held)}
+        return cls(len(held), held.__getitem__, where.get)
+
+    def find(self, output: int) -> TransposeOption | None:
+        """The option giving ``output``, or None when this configuration cannot give it."""
+        i = self.index_of(output)
+        return None if i is None or not 0 <= i < self.total else self.at(i)
+
+    def map(self, change: Callable[[TransposeOption], TransposeOption]) -> TransposeOptions:
+        """The same options, each changed by ``change`` (output unchanged) when it is asked for."""
+        at = self.at
+        return TransposeOptions(self.total, lambda i: change(at(i)), self.index_of)
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> TransposeOption: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TransposeOption, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> TransposeOption | tuple[TransposeOption, ...]:
+        if isinstance(index, slice):
+            return tuple(self.at(i) for i in range(*index.indices(self.total)))
+        i = index + self.total if index < 0 else index
+        if not 0 <= i < self.total:
+            raise IndexError("option index out of range")
+        return self.at(i)
+
+    def __iter__(self) -> Iterator[TransposeOption]:
+        return (self.at(i) for i in range(self.total))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (TransposeOptions, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.total, self.at(0) if self.total else None))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self)) if self.total <= 16 else f"TransposeOptions(total={self.total})"
+
+    def shown(self, around: int, each: int = 8) -> tuple[TransposeOption, ...]:
+        """Every option while there are at most RUNS_LISTED; beyond, the first and last ``each``
+        and the ``each`` on either side of the size ``around`` (the one in effect)."""
+        if self.total <= RUNS_LISTED:
+            return tuple(self)
+        centre = self.index_of(around)
+        picked = set(range(each)) | set(range(self.total - each, self.total))
+        if centre is not None:
+            picked |= set(range(max(centre - each, 0), min(centre + each + 1, self.total)))
+        return tuple(self.at(i) for i in sorted(picked))
+
+
+NO_OPTIONS = TransposeOptions.listed()
+
+
 class TransposedAxis(NamedTuple):
     """One axis of a transposed convolution: the size in effect and every valid size."""
 
@@ -170,12 +251,13 @@ class TransposedAxis(NamedTuple):
     output_padding: int
     output: int
     valid_outputs: IntRuns
-    options: tuple[TransposeOption, ...] = ()
+    options: TransposeOptions = NO_OPTIONS
 
     def to_dict(self) -> dict[str, Any]:
         d = self._asdict()
         d["valid_outputs"] = self.valid_outputs.to_json()
-        d["options"] = [o.to_dict() for o in self.options]
+        d["options"] = [o.to_dict() for o in self.options.shown(self.output)]
+        d["option_count"] = len(self.options)
         return d
 
 
@@ -244,17 +326,21 @@ class AdaptiveWindows(Sequence[Window]):
     windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
     (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
 
-    __slots__ = ("size", "output", "at", "integer_rule", "memo")
+    __slots__ = ("size", "output", "at", "integer_rule", "memo", "held")
 
     def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
         self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
         #: summaries computed once (by the API) for windows with no closed form
         self.memo: dict[str, Any] = {}
+        #: the windows when computed up front (iterated and sliced directly)
+        self.held: tuple[Window, ...] | None = None
 
     @classmethod
     def listed(cls, size: int, windows: tuple[Window, ...]) -> "AdaptiveWindows":
         """Windows computed up front (Keras's float32 windows), with their summaries kept once computed."""
-        return cls(size, len(windows), windows.__getitem__, integer_rule=False)
+        made = cls(size, len(windows), windows.__getitem__, integer_rule=False)
+        made.held = windows
+        return made
 
     def __len__(self) -> int:
         return max(self.output, 0)
@@ -266,6 +352,8 @@ class AdaptiveWindows(Sequence[Window]):
     def __getitem__(self, index: slice) -> tuple[Window, ...]: ...
 
     def __getitem__(self, index: int | slice) -> Window | tuple[Window, ...]:
+        if self.held is not None:
+            return self.held[index]
         if isinstance(index, slice):
             return tuple(self.at(i) for i in range(*index.indices(len(self))))
         i = index + len(self) if index < 0 else index
@@ -274,6 +362,8 @@ class AdaptiveWindows(Sequence[Window]):
         return self.at(i)
 
     def __iter__(self) -> Iterator[Window]:
+        if self.held is not None:
+            return iter(self.held)
         return (self.at(i) for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:

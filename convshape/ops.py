@@ -124,8 +124,12 @@ def _build() -> list[Op]:
                                                                                 "output_ratio"),
                    (f"fractionalmaxpool{d}",), f"fractional-maxpool{d}"))
         add(Op(f"upsample{d}", Family.RESAMPLE, n, None, _RESAMPLE,
-               (f"upsampling{d}", f"UpSampling{D}", f"UpsamplingNearest{d}",
-                *((f"UpsamplingBilinear{d}",) if n == 2 else ())), f"upsample{d}"))
+               (f"upsampling{d}", f"UpSampling{D}", f"UpsamplingNearest{d}"), f"upsample{d}"))
+        if n == 2:  # torch/nn/modules/upsampling.py: UpsamplingBilinear2d is
+            # Upsample(mode='bilinear', align_corners=True)
+            add(Op("upsample-bilinear2d", Family.RESAMPLE, 2, None, _RESAMPLE,
+                   ("UpsamplingBilinear2d", "upsampling-bilinear2d"), "upsample-bilinear2d", None,
+                   (("mode", "bilinear"), ("align_corners", True))))
         add(Op(f"batchnorm{d}", Family.NORM, n, None, _NORM, (f"batch-normalization{d}",), None))
         add(Op(f"instancenorm{d}", Family.NORM, n, None, _INSTANCE_NORM, (f"instance-normalization{d}",), None))
         # explicit padding (negative amounts crop, as in F.pad) and cropping layers

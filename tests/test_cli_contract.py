@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convshape.cli.main import main
@@ -225,13 +225,20 @@ VALUES = ["8", "3", "2", "1", "0", "-1", "x", "", "3,3", "8,8,8", "1x3x8x8", "sa
           "9" * 100, "k" * 300]
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.fixture
+def scratch_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An --svg value may name a writable file: every invocation runs in a scratch directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# one scratch directory serves every example (what one example writes cannot change another's contract)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command=st.sampled_from(COMMANDS),
        words=st.lists(st.one_of(st.sampled_from(OPTIONS), st.sampled_from(VALUES)), max_size=8),
        as_json=st.booleans())
-def test_fuzzed_invocations_keep_the_contract(command: str, words: list[str], as_json: bool) -> None:
+def test_fuzzed_invocations_keep_the_contract(scratch_cwd: Path, command: str, words: list[str],
+                                              as_json: bool) -> None:
     args = [command, *words, *(["--json"] if as_json else [])]
-    runner = CliRunner()
-    with runner.isolated_filesystem():  # an --svg value may name a writable file
-        result = runner.invoke(main, args, prog_name="convshape")
+    result = CliRunner().invoke(main, args, prog_name="convshape")
     assert_contract(args, result)

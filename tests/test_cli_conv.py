@@ -36,6 +36,15 @@ def test_version():
     assert __version__ in result.output
 
 
+@pytest.mark.parametrize("args", [("-V", "--json"), ("--json", "--version")])
+def test_version_json_is_one_object(args):
+    import platform
+
+    result = run(*args)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"version": __version__, "python": platform.python_version()}
+
+
 def test_conv2d_table_plain_when_piped():
     result = run("conv2d", "--i", "64", "--k", "3", "--s", "2")
     assert result.exit_code == 0, result.output

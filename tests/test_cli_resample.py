@@ -284,3 +284,27 @@ def test_report_headers_name_real_commands(args):
     header = run(*args).output.splitlines()[0].split(" · ")[0]
     assert header in names, header
     assert json.loads(run(*args, "--json").output)["op"] in names
+
+
+# torch/nn/modules/upsampling.py: UpsamplingBilinear2d(size, scale_factor) is
+# Upsample(size, scale_factor, mode='bilinear', align_corners=True): the alias must select both
+@pytest.mark.parametrize("args", [["--i", "5,7", "--scale", "2.5"], ["--i", "9", "--size", "4"],
+                                  ["--i", "3", "--scale", "3"]])
+def test_upsampling_bilinear2d_is_bilinear_with_aligned_corners(args):
+    torch = pytest.importorskip("torch")
+    result = run("UpsamplingBilinear2d", *args, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["mode"], data["align_corners"]) == ("bilinear", True)
+    sizes = [int(v) for v in args[1].split(",")] * (2 if "," not in args[1] else 1)
+    value = float(args[3]) if args[2] == "--scale" else None
+    layer = torch.nn.UpsamplingBilinear2d(scale_factor=value) if value else torch.nn.UpsamplingBilinear2d(
+        size=int(args[3]))
+    assert (layer.mode, layer.align_corners) == ("bilinear", True)
+    assert data["output"] == list(layer(torch.zeros(1, 1, *sizes)).shape[2:])
+    # align_corners=True samples at (input - 1)/(output - 1), whatever the scale
+    assert all(a["source_step"] == pytest.approx((a["input"] - 1) / (a["output"] - 1)) for a in data["axes"])
+    # an explicit mode still wins
+    other = json.loads(run("UpsamplingBilinear2d", *args, "--mode", "bicubic", "--no-align-corners",
+                           "--json").output)
+    assert (other["mode"], other["align_corners"]) == ("bicubic", False)

@@ -119,3 +119,74 @@ def test_accepted_output_sizes_match_valid_outputs(framework):
                 except ShapeError as exc:
                     mismatches.append((size, str(exc), record))
     assert not mismatches, f"{len(mismatches)} of {len(records)} disagree, e.g. {mismatches[:3]}"
+
+
+# jax.image.resize at the integer limits, recorded by tests/data/generate_jax_limits.py (jax 0.10.2, defaults:
+# jax_enable_x64 off): 'nearest' takes int32 sizes, the other methods int64; sizes below the range give 0
+JAX_LIMITS = json.loads((DATA / "observed_jax_limits.json").read_text())["records"]
+
+
+@pytest.mark.parametrize("record", JAX_LIMITS, ids=lambda r: f"{r['mode']}-{r['size']}")
+def test_jax_resize_limits_match_jax(record: dict) -> None:
+    from convshape.api.resample import interpolate
+
+    observed = record["result"]
+    try:
+        got = interpolate(record["input"], record["size"], mode=record["mode"], framework="jax", ndim=1)
+    except ShapeError as exc:
+        if "error" in observed:  # jax's own message, word for word
+            assert observed["error"].split(": ", 1)[1] in exc.message
+        else:  # from 2**64 on jax.eval_shape answers (Python ints); convshape says no array can be built
+            assert record["size"] >= 1 << 64 and "no array of it can be built" in exc.message
+        return
+    assert observed == {"output": got.output[0]}
+
+
+# tf.image.extract_patches, recorded by tests/data/generate_tf_patches.py (tensorflow-cpu 2.21): VALID is
+# convshape's padding 0; SAME has no integer padding in convshape's unfold and is not compared
+TF_PATCHES = [r for r in json.loads((DATA / "observed_tf_patches.json").read_text())["records"]
+              if r["padding"] == "VALID"]
+
+
+def test_tf_patches_records_cover_sizes_and_rejections() -> None:
+    assert len(TF_PATCHES) > 150
+    assert sum("error" in r["result"] for r in TF_PATCHES) > 40
+    assert sum("output" in r["result"] for r in TF_PATCHES) > 100
+
+
+@pytest.mark.parametrize("record", TF_PATCHES, ids=lambda r: "x".join(map(str, r["input"])) + "-"
+                         + ",".join(map(str, r["kernel"] + r["stride"] + r["dilation"])))
+def test_tf_extract_patches_matches_tf(record: dict) -> None:
+    from convshape.api.unfold import unfold
+
+    observed = record["result"]
+    try:
+        got = unfold(record["input"], record["kernel"], record["stride"], 0, record["dilation"], framework="tf")
+    except ShapeError as exc:
+        assert "error" in observed, exc.message
+        # TF's words after its "{{function_node ...}}" prefix, before its " [Op:ExtractImagePatches]" suffix
+        words = observed["error"].split("}} ", 1)[1].split(" [Op:", 1)[0]
+        assert words in exc.message
+        return
+    assert observed == {"output": list(got.output)}
+    assert got.columns == got.output[-1] == got.kernel[0] * got.kernel[1] * record["input"][-1]
+    assert got.length == got.output[1] * got.output[2]
+
+
+def test_tf_unfold_cli() -> None:
+    from click.testing import CliRunner
+
+    from convshape.cli.main import main
+
+    # tf 2.21: extract_patches((1, 7, 9, 2), sizes [1, 2, 3, 1], strides [1, 3, 2, 1], rates [1, 2, 3, 1])
+    # gives (1, 2, 2, 12)
+    result = CliRunner().invoke(main, ["unfold", "--i", "1x7x9x2", "--k", "2,3", "--s", "3,2", "--d", "2,3", "-f",
+                                       "tf", "--json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["output"] == [1, 2, 2, 12] and (data["columns"], data["length"]) == (12, 4)
+    table = CliRunner().invoke(main, ["unfold", "--i", "1x7x9x2", "--k", "2,3", "--s", "3,2", "--d", "2,3", "-f", "tf"])
+    assert "tf.image.extract_patches" in table.stdout and "columns C·∏k = 2·6 = 12" in table.stdout
+    padded = CliRunner().invoke(main, ["unfold", "--i", "1x7x9x2", "--k", "2", "--p", "1", "-f", "tf", "--json"])
+    assert padded.exit_code == 1 and json.loads(padded.stdout)["rule"] == "padding-unsupported"
+    fold = CliRunner().invoke(main, ["fold", "--i", "1x12x20", "--o", "5,6", "--k", "2", "-f", "tf", "--json"])
+    assert fold.exit_code == 1 and "tf has no fold" in json.loads(fold.stdout)["error"]

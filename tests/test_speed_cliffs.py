@@ -10,6 +10,7 @@ import pytest
 from convshape.api.solve import solve
 from convshape.api.unpool import max_unpool
 from convshape.errors import ShapeError
+from convshape.model import IntRuns
 from convshape.network.sweep import sweep
 from convshape.render.conv import Table
 from convshape.render.unpool import unpool_report
@@ -51,3 +52,122 @@ def test_sweep_past_the_size_limit_names_it() -> None:
     result = sweep("examples/networks/unet.toml", "1..2147483647")
     assert time.perf_counter() - start < 2
     assert result.count == 134217727  # every multiple of 16: 2147483647 // 16
+
+
+def test_transposed_options_cost_nothing_with_the_dilation() -> None:
+    from convshape.api.conv import conv_transpose
+
+    start = time.perf_counter()
+    # torch's output_padding may reach max(stride, dilation) - 1: 65535 options, none of them built
+    with pytest.raises(ShapeError) as exc:
+        conv_transpose(16, 3, dilation=65535, output_size=3)
+    assert time.perf_counter() - start < 2
+    # torch 2.13: ConvTranspose1d(1, 1, 3, dilation=65535, padding=65542, output_padding=1) on 16 gives 3
+    assert "valid sizes range from 131086 to 131086" in exc.value.message
+    assert "padding=65542, output_padding=1" in exc.value.message
+
+
+@pytest.mark.parametrize("framework", ["torch", "tf", "keras", "onnx", "onnxruntime"])
+def test_transposed_options_cost_nothing_with_the_stride(framework: str) -> None:
+    from convshape.api.conv import conv_transpose
+    from convshape.model import RUNS_LISTED
+    from convshape.render.conv import transpose_report
+
+    start = time.perf_counter()
+    result = conv_transpose(100, 3, stride=65536, output_size=6500000, framework=framework)
+    blocks = transpose_report(result)
+    data = result.to_dict()
+    assert time.perf_counter() - start < 2
+    axis = result.axes[0]
+    assert result.output == (6500000,)
+    # torch 2.13, ConvTranspose1d(1, 1, 3, stride=65536)(zeros(1, 1, 100), output_size=...): "valid sizes
+    # range from [6488067] to [6553602]"; tf and keras: the sizes the forward conv maps back to 100
+    if framework not in ("onnx", "onnxruntime"):  # output_shape: ONNX's generated pads take more sizes
+        assert axis.valid_outputs == IntRuns.run(6488067, 6553602)
+        assert len(axis.options) == 65536
+    else:
+        assert axis.valid_outputs[-1] == 6553602 and len(axis.options) == len(axis.valid_outputs) > 65536
+    assert axis.options.find(6500000) is not None and axis.options.find(6500000).forward == 100
+    listed = data["axes"][0]["options"]
+    assert data["axes"][0]["option_count"] == len(axis.options) and len(listed) < RUNS_LISTED
+    assert {6500000, axis.valid_outputs[0], axis.valid_outputs[-1]} <= {o["output"] for o in listed}
+    assert any(isinstance(b, Table) and "rows; the JSON output lists those at the ends" in " ".join(b.notes)
+               for b in blocks)
+
+
+def test_transposed_options_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    from convshape.api.conv import conv_transpose
+
+    m = torch.nn.ConvTranspose1d(1, 1, 3, stride=65536, bias=False)
+    x = torch.zeros(1, 1, 100)
+    assert conv_transpose(100, 3, stride=65536, output_size=6500000).output == tuple(
+        m(x, output_size=[6500000]).shape[2:])
+    valid = conv_transpose(100, 3, stride=65536).axes[0].valid_outputs
+    for size in (valid[0] - 1, valid[0], valid[-1], valid[-1] + 1):
+        try:
+            torch_ok = m(x, output_size=[size]).shape[2] == size
+        except (RuntimeError, ValueError):
+            torch_ok = False
+        assert torch_ok == (size in valid), size
+    m2 = torch.nn.ConvTranspose1d(1, 1, 3, dilation=65535, padding=65542, output_padding=1, bias=False)
+    assert m2(torch.zeros(1, 1, 16)).shape[2] == 3
+
+
+def test_solve_with_very_many_answers_stops_and_says_so() -> None:
+    start = time.perf_counter()
+    result = solve(64, 64, "conv1d", max_kernel=64, max_stride=64, max_dilation=64, limit=20)
+    assert time.perf_counter() - start < 2
+    assert not result.complete and not result.to_dict()["axes"][0]["complete"]
+    assert len(result.axes[0].solutions) >= 2000 and result.total >= 2000 and len(result.solutions) == 20
+    assert any("the search stopped after" in n and "more exist" in n for n in result.notes)
+    # dilation-1 windows are searched first, so the simplest answers are still there: k=1, s=1, p=0; k=3, p=1
+    assert [(s.kernel, s.stride, s.dilation, s.padding) for s in result.solutions[:2]] == [
+        ((1,), (1,), (1,), "0"), ((3,), (1,), (1,), "1")]
+
+
+def test_solve_cut_answers_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    result = solve(64, 64, "conv1d", max_kernel=64, max_stride=64, max_dilation=64, limit=0)
+    x = torch.zeros(1, 1, 64)
+    for s in result.solutions[::97]:
+        (k,), (st,), (d,), (pb,), (pa,) = s.kernel, s.stride, s.dilation, s.pad_before, s.pad_after
+        y = torch.nn.functional.conv1d(torch.nn.functional.pad(x, (pb, pa)), torch.zeros(1, 1, k), stride=st,
+                                       dilation=d)
+        assert y.shape[2] == 64, s
+
+
+def test_keras_float32_adaptive_windows_of_a_million_outputs() -> None:
+    np = pytest.importorskip("numpy")
+    from convshape.api.unpool import adaptive_pool
+    from convshape.render.unpool import adaptive_report
+
+    # still linear in the output (every window is summarised), in list passes only: not timed here
+    result = adaptive_pool(100, 1000000, "avg", framework="keras")
+    assert any("1000000 rows" in " ".join(b.notes) for b in adaptive_report(result) if isinstance(b, Table))
+    windows = result.axes[0].windows
+    assert len(windows) == 1000000
+    # keras/src/backend/tensorflow/nn.py _compute_static_gather_indices in numpy's float32: the
+    # bounds, then the small (ceil(100/1e6) = 1) or big (2) window gathered at start
+    fs, fn = np.float32(100), np.float32(1000000)
+    for o in list(range(5)) + list(range(499995, 500005)) + list(range(999995, 1000000)):
+        lo = min(int(np.floor(np.float32(np.float32(o) * fs) / fn)), 99)
+        hi = min(int(np.ceil(np.float32(np.float32(o + 1) * fs) / fn)), 100)
+        assert windows[o] == ((lo, lo + 2) if hi - lo == 2 else (lo, lo + 1)), o
+
+
+@pytest.mark.parametrize("framework", ["torch", "onnx", "caffe"])
+def test_transposed_solve_over_wide_bounds_stops_at_the_cap(framework: str) -> None:
+    start = time.perf_counter()
+    # ONNX's output_shape takes any size (its generated pads may be negative): every window can answer
+    result = solve(100, 500, "conv-transpose1d", framework=framework, max_kernel=64, max_stride=64,
+                   max_dilation=64, limit=5)
+    assert time.perf_counter() - start < 4
+    assert not result.complete and len(result.axes[0].solutions) >= 2000
+    from convshape.api.conv import conv_transpose
+
+    for s in result.solutions:  # each answer gives 500 in the engine the command runs
+        args = s.arguments
+        out = conv_transpose(args["input"], args["kernel"], args["stride"], args["padding"], args["dilation"],
+                             args.get("output_padding"), args.get("output_size"), framework=framework)
+        assert out.output == (500,), s

@@ -393,8 +393,8 @@ def forward_of(fw: ConvRules, axis: TransposedAxis, output: int, pad_before: int
 
 
 def _with_forward(fw: ConvRules, axis: TransposedAxis) -> TransposedAxis:
-    options = tuple(o._replace(forward=forward_of(fw, axis, o.output, o.pad_before, o.pad_after))
-                    for o in axis.options)
+    options = axis.options.map(lambda o: o._replace(forward=forward_of(fw, axis, o.output, o.pad_before,
+                                                                       o.pad_after)))
     return axis._replace(options=options)
 
 
@@ -415,16 +415,14 @@ def reach(fw: ConvRules, spec: AxisSpec, output_size: int, ndim: int, axis: int)
     found: list[Reach] = []
     for pad in candidates:
         try:  # the sizes this padding gives, and what selects each
-            options = fw.transposed(spec, pad, None, None, ndim, axis).options
+            option = fw.transposed(spec, pad, None, None, ndim, axis).options.find(output_size)
         except ShapeError:  # its default size is rejected; the wanted size may still be selectable
-            options = ()
-        option = next((o for o in options if o.output == output_size), None)
-        if option is None:  # not among the listed sizes: ask for it directly
+            option = None
+        if option is None:  # not among its sizes: ask for it directly
             try:
-                options = fw.transposed(spec, pad, None, output_size, ndim, axis).options
+                option = fw.transposed(spec, pad, None, output_size, ndim, axis).options.find(output_size)
             except ShapeError:
                 continue
-            option = next((o for o in options if o.output == output_size), None)
         if option is None:
             continue
         shown = pad if isinstance(pad, str) else str(pad[0])

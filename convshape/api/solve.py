@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from itertools import product
+from itertools import chain, product
 from typing import Any, NamedTuple, overload
 
 from convshape import rules
@@ -47,6 +47,8 @@ POOL_KIND = {"maxpool": "max", "avgpool": "avg", "lppool": "lp"}
 DEFAULT_NDIM = 2  # for_all_inputs without a rank: every axis scales alike, shown as a 2-D layer
 BOUND_LIMIT = 64  # kernel, stride, dilation and padding bounds: the search stays small
 MAX_AXES = 8  # spatial axes solve takes (each is searched, then every combination ranked)
+#: answers one axis's search collects before it stops (each costs the framework's rules a few calls)
+AXIS_ANSWER_LIMIT = 2_000
 COMBINATION_LIMIT = 20_000  # combinations of per-axis answers enumerated; beyond, each axis's best
 RANKING = ("simplest first: dilation 1, output_padding 0, symmetric padding and the default ceil_mode first; then "
            "(pooling) stride equal to the window; then less total padding, smaller kernel, smaller stride. "
@@ -130,6 +132,8 @@ class AxisResult(NamedTuple):
     output: int | None
     scale: str | None
     solutions: tuple[AxisSolution, ...]
+    #: the search stopped at AXIS_ANSWER_LIMIT answers: more exist
+    cut: bool = False
 
 
 class Solution(NamedTuple):
@@ -173,6 +177,11 @@ class SolveResult(NamedTuple):
     def pool(self) -> bool:
         return "pool" in self.op
 
+    @property
+    def complete(self) -> bool:
+        """False when an axis's search stopped at AXIS_ANSWER_LIMIT answers: ``total`` is then a lower bound."""
+        return not any(a.cut for a in self.axes)
+
     def to_dict(self) -> dict[str, Any]:
         solutions = []
         for s in self.solutions:
@@ -193,8 +202,9 @@ class SolveResult(NamedTuple):
                 "input": None if self.input is None else list(self.input),
                 "output": None if self.output is None else list(self.output),
                 "scale": None if self.scale is None else list(self.scale),
-                "solutions": solutions, "shown": len(solutions), "total": self.total,
+                "solutions": solutions, "shown": len(solutions), "total": self.total, "complete": self.complete,
                 "axes": [{"input": a.input, "output": a.output, "scale": a.scale, "count": len(a.solutions),
+                          "complete": not a.cut,
                           "solutions": [x.to_dict(self.transposed, self.pool) for x in a.solutions]}
                          for a in self.axes],
                 "bounds": self.bounds.to_dict(), "ranking": RANKING, "notes": list(self.notes)}
@@ -409,19 +419,23 @@ def _eff_ranges(p: Problem, stride: int, size: int, target: int) -> list[tuple[i
     return [(lo, hi) for lo, hi in ((low, min(keep, top)), (max(low, grow), top)) if lo <= hi]
 
 
-def _reaching_windows(p: Problem, size: int, target: int) -> Iterator[tuple[int, int, int]]:
+def _reaching_windows(p: Problem, size: int, target: int, dilated: bool | None = None
+                      ) -> Iterator[tuple[int, int, int]]:
     """The (kernel, stride, dilation) of :func:`_windows` that pass :func:`_may_reach`, found
-    from :func:`_eff_ranges` (the dilations of each kernel solved, not tried)."""
+    from :func:`_eff_ranges` (the dilations of each kernel solved, not tried); ``dilated``:
+    only those with dilation 1 (False) or above 1 (True)."""
     b = p.bounds
+    least, most = (2 if dilated else 1), (1 if dilated is False else b.max_dilation)
     for stride in range(1, b.max_stride + 1):
         ranges = _eff_ranges(p, stride, size, target)
         for kernel in range(1, b.max_kernel + 1):
             if kernel == 1:
-                dilations: Iterator[int] = iter((1,) if any(lo <= 1 <= hi for lo, hi in ranges) else ())
+                dilations: Iterator[int] = iter((1,) if least == 1 and any(lo <= 1 <= hi for lo, hi in ranges)
+                                                else ())
             else:
                 dilations = (d for lo, hi in ranges
-                             for d in range(max(1, -(-(lo - 1) // (kernel - 1))),
-                                            min(b.max_dilation, (hi - 1) // (kernel - 1)) + 1))
+                             for d in range(max(least, -(-(lo - 1) // (kernel - 1))),
+                                            min(most, (hi - 1) // (kernel - 1)) + 1))
             for dilation in dilations:
                 if _may_reach(p, kernel, stride, dilation, size, target):
                     yield kernel, stride, dilation
@@ -550,11 +564,16 @@ def simplicity(s: AxisSolution, p: Problem) -> tuple[int, ...]:
             s.pad_before + s.pad_after, s.kernel, s.stride, s.dilation, s.output_padding, abs(skew), skew < 0)
 
 
-def solve_axis(p: Problem, size: int, target: int) -> tuple[AxisSolution, ...]:
-    """Every answer on one axis that maps ``size`` to ``target``, simplest first."""
+def solve_axis(p: Problem, size: int, target: int) -> tuple[tuple[AxisSolution, ...], bool]:
+    """Every answer on one axis that maps ``size`` to ``target``, simplest first, and whether the
+    search stopped at AXIS_ANSWER_LIMIT answers (windows with dilation 1 are searched first, as
+    they rank first; each window's answers are kept whole)."""
     found: dict[tuple[int, ...], list[Way]] = {}
     conv = not isinstance(p.fw, PoolRules)
-    for kernel, stride, dilation in _reaching_windows(p, size, target):
+    windows = chain(_reaching_windows(p, size, target, dilated=False), _reaching_windows(p, size, target, dilated=True))
+    for kernel, stride, dilation in windows:
+        if len(found) >= AXIS_ANSWER_LIMIT:
+            return _axis_solutions(found, None, p), True
         if conv:
             try:
                 _check_window_spec(p, AxisSpec(size, kernel, stride, dilation))
@@ -567,7 +586,7 @@ def solve_axis(p: Problem, size: int, target: int) -> tuple[AxisSolution, ...]:
             if got is None or got[3] != target or not _balanced(p, way, got[0], got[1]):
                 continue
             _collect(found, (kernel, stride, dilation, *got[:3]), way)
-    return _axis_solutions(found, None, p)
+    return _axis_solutions(found, None, p), False
 
 
 # ---------------------------------------------------------------------------- for every input
@@ -902,7 +921,14 @@ def solve(input: IntArg = None, output_size: IntArg = None, op: str | None = Non
         check_limit("input", inputs, MAX_INPUT, low=1)
         check_limit("output_size", sizes, MAX_INPUT, low=1)
         outputs = list(sizes)
-        axis_results = each_axis(lambda _, i, o: AxisResult(i, o, None, solve_axis(p, i, o)), inputs, outputs)
+        axis_results = each_axis(lambda _, i, o: AxisResult(i, o, None, *solve_axis(p, i, o)), inputs, outputs)
+        for axis, result in enumerate(axis_results):
+            if result.cut:
+                notes.append(f"{'axis ' + str(axis) + ': ' if n > 1 else ''}the search stopped after "
+                             f"{len(result.solutions)} answers (convshape's limit, {AXIS_ANSWER_LIMIT}): more exist, "
+                             f"and those shown are the simplest found (windows with dilation 1 first, then by "
+                             f"stride and kernel); lower max_kernel, max_stride, max_dilation or max_padding to "
+                             f"list every one")
         for axis, result in enumerate(axis_results):
             if not result.solutions:
                 where = "x".join(map(str, inputs)), "x".join(map(str, outputs))

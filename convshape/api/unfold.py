@@ -1,4 +1,5 @@
-"""Unfold (im2col) and fold (col2im): torch ``nn.Unfold`` / ``nn.Fold``.
+"""Unfold (im2col) and fold (col2im): torch ``nn.Unfold`` / ``nn.Fold``; tf ``tf.image.extract_patches``
+(unfold only, NHWC: (N, rows, cols, kh*kw*C)).
 
     >>> from convshape.api.unfold import unfold, fold
     >>> r = unfold("2x3x5x6", (2, 3))
@@ -37,10 +38,14 @@ class UnfoldResult(NamedTuple):
     dilation: tuple[int, ...]
     blocks: tuple[int, ...]
     output_size: tuple[int, ...] | None = None
+    #: channels and columns last (tf.image.extract_patches: NHWC in, (N, rows, cols, kh*kw*C) out)
+    channels_last: bool = False
 
     @property
     def columns(self) -> int:
         """C·∏k: the values in one column (one sliding block)."""
+        if self.channels_last:
+            return self.output[-1] if self.op == "unfold" else self.input[-1]
         return self.output[-2] if self.op == "unfold" else self.input[-2]
 
     @property
@@ -74,7 +79,7 @@ def unfold(input: ShapeArg, kernel: IntArg, stride: IntArg = 1, padding: IntArg 
     ks, ss, ps, ds = _window(kernel, stride, padding, dilation)
     fw = get(framework)
     output, blocks = fw.unfold.unfold(shape, ks, ss, ps, ds)
-    return UnfoldResult("unfold", fw.name, shape, output, ks, ss, ps, ds, blocks)
+    return UnfoldResult("unfold", fw.name, shape, output, ks, ss, ps, ds, blocks, None, fw.unfold.columns_last)
 
 
 def fold(input: ShapeArg, output_size: IntArg, kernel: IntArg, stride: IntArg = 1, padding: IntArg = 0,

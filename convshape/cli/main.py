@@ -66,6 +66,12 @@ class LazyAliasGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         words = list(sys.argv[1:] if args is None else args)
+        if "--json" in words and {"-V", "--version"} & set(words) and set(words) <= {"-V", "--version", "--json"}:
+            import json
+            import platform
+
+            click.echo(json.dumps({"version": __version__, "python": platform.python_version()}))
+            sys.exit(0)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:  # no arguments: the help, as Click shows it

@@ -11,6 +11,7 @@ from convshape import params
 from convshape.api import resample
 from convshape.cli.common import FrameworkChoice, RuleBadParameter, epilog, run
 from convshape.errors import Rule, ShapeError
+from convshape.ops import OPS
 
 INTERPOLATE_EPILOG = epilog(
     "{name} --i 37 --scale 1.5",
@@ -68,6 +69,9 @@ def make_interpolate(name: str) -> click.Command:
     rank = int(name[-2]) if name[-1] == "d" and name[-2].isdigit() else None
     api = resample.upsample if name.startswith("upsample") else resample.interpolate
     layer = "torch.nn.Upsample" if name.startswith("upsample") else "torch.nn.functional.interpolate"
+    implied = dict(OPS[name].defaults) if name in OPS else {}  # UpsamplingBilinear2d: bilinear, align_corners=True
+    if implied:
+        layer = "torch.nn.UpsamplingBilinear2d: Upsample(mode='bilinear', align_corners=True)"
 
     @click.command(name, epilog=INTERPOLATE_EPILOG.format(name=name) if rank is None else RANKED_EPILOG[rank])
     @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
@@ -107,7 +111,9 @@ def make_interpolate(name: str) -> click.Command:
             if rank is not None and ndim != rank:
                 raise ShapeError(f"{name} has {rank} spatial axes, but got ndim={ndim}", rule=Rule.AXIS_COUNT,
                                  values={"ndim": ndim})
-            return api(input, size, scale, mode, align_corners, recompute_scale_factor, antialias,
+            return api(input, size, scale, implied.get("mode") if mode is None else mode,
+                       implied.get("align_corners") if align_corners is None else align_corners,
+                       recompute_scale_factor, antialias,
                        framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy,
                        crop_to_aspect_ratio=crop_to_aspect_ratio, pad_to_aspect_ratio=pad_to_aspect_ratio)
 

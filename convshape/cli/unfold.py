@@ -14,7 +14,7 @@ def make_unfold(folding: bool) -> click.Command:
         "fold --i 2x12x20 --o 5,6 --k 2" if folding else "unfold --i 1x3x224x224 --k 16 --s 16"))
     @click.option("--i", "--input", "input", required=True, metavar="SHAPE",
                   help=("The column tensor (N, C·∏k, L) or (C·∏k, L), e.g. 2x12x20." if folding else
-                        "The whole input tensor (N, C, H, W) or (C, H, W), e.g. 1x3x224x224."))
+                        "The whole input tensor (N, C, H, W) or (C, H, W), e.g. 1x3x224x224; -f tf: (N, H, W, C)."))
     @click.option("--o", "--output-size", "output_size", required=folding, default=None, metavar="H[,W]",
                   help="The folded tensor's spatial size (output_size)." if folding else "Not used by unfold.",
                   hidden=not folding)
@@ -24,7 +24,8 @@ def make_unfold(folding: bool) -> click.Command:
                   help="Zero padding on both sides of each spatial axis.")
     @click.option("--d", "--dilation", "dilation", default="1", show_default=True, metavar="D[,D]", help="Dilation.")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True, type=FrameworkChoice(),
-                  help="Whose rules to apply (torch: nn.Unfold / nn.Fold).")
+                  help="Whose rules to apply (torch: nn.Unfold / nn.Fold; tf: tf.image.extract_patches, "
+                       "padding 0 as 'VALID', unfold only).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(input: str, output_size: str | None, kernel: str, stride: str, padding: str, dilation: str,
                 framework: str, as_json: bool) -> None:

@@ -197,20 +197,19 @@ class ConvRules:
         except ShapeError:
             return -1
 
-    def forward_valid(self, a: AxisSpec, padding: Pad, ndim: int) -> list[tuple[int, int, int]]:
-        """Every size o whose forward convolution (same padding argument) gives ``a.input``,
-        with the pads used: ``[(o, pad_before, pad_after), ...]``."""
+    def forward_valid(self, a: AxisSpec, padding: Pad, ndim: int) -> tuple[range, Callable[[int], tuple[int, int]]]:
+        """Every size o whose forward convolution (same padding argument) gives ``a.input`` (one
+        run, found by bisection: its cost does not grow with the stride), and the pads the
+        forward convolution uses for each: ``(sizes, pads_of)``."""
         eff = rules.effective_kernel(a.kernel, a.dilation)
         extra = sum(abs(p) for p in padding) if isinstance(padding, tuple) else 0
         run = rules.preimage(lambda o: self.forward_output(AxisSpec(o, a.kernel, a.stride, a.dilation), padding, ndim),
                              a.input, self.smallest_transposed_output, (a.input + 1) * a.stride + eff + extra)
-        if run is None:
-            return []
-        found = []
-        for o in range(run[0], run[1] + 1):
-            pb, pa = self.pads(AxisSpec(o, a.kernel, a.stride, a.dilation), padding, transposed=False, ndim=ndim)
-            found.append((o, pb, pa))
-        return found
+
+        def pads_of(o: int) -> tuple[int, int]:
+            return self.pads(AxisSpec(o, a.kernel, a.stride, a.dilation), padding, transposed=False, ndim=ndim)
+
+        return (range(0) if run is None else range(run[0], run[1] + 1)), pads_of
 
 
 class PoolRules:
@@ -549,6 +548,8 @@ class UnfoldRules(PoolingFamilyRules):
 
     family = "unfold"
     what = "unfold / fold (im2col / col2im) layer"
+    #: the columns are the last axis (tf.image.extract_patches: N, rows, cols, kh*kw*C), not the second to last
+    columns_last = False
 
     def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
                ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -8,7 +8,7 @@ from typing import Any
 from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
-from convshape.model import AxisSpec, Counted, IntRuns, TransposeOption, TransposedAxis
+from convshape.model import AxisSpec, Counted, IntRuns, TransposeOption, TransposedAxis, TransposeOptions
 
 
 class Conv(ConvRules):
@@ -48,7 +48,7 @@ class Conv(ConvRules):
             raise self.error(f"Check failed: shape[i] >= 0 ({out} vs. 0): Deconvolution output {out} for "
                              f"input={a.input}, pad={pb}, kernel={a.kernel}, stride={a.stride}", Rule.OUTPUT_NEGATIVE,
                              output=out)
-        options = (TransposeOption(out, 0, pb, pa, f"pad={pb}"),) if out >= 1 else ()
+        options = TransposeOptions.listed([TransposeOption(out, 0, pb, pa, f"pad={pb}"),] if out >= 1 else [])
         if output_size is not None and output_size != out:
             raise self.error(f"Deconvolution with pad={pb} gives {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)

@@ -8,10 +8,12 @@ from typing import Any
 from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks.base import (ConvRules, Framework, Pad, PoolRules, ResampleRules)
-from convshape.limits import INT64_MAX, INT64_MIN
+from convshape.limits import INT64_MAX
 from convshape.limits import shown as shown_int
-from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis
+from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions
 from convshape.rules.pool import window_count
+
+INT32_MAX, INT32_MIN = 2**31 - 1, -(2**31)  # jax's default integers (jax_enable_x64 off)
 
 
 class Conv(ConvRules):
@@ -87,7 +89,7 @@ class Conv(ConvRules):
         select = f"padding={shown}"
         if pb >= 0 and op == 0:
             select += f" or padding=(({pb}, {pa}),), use_consistent_padding=True"
-        options = (TransposeOption(out, op, pb, pa, select),) if out >= 1 else ()
+        options = TransposeOptions.listed([TransposeOption(out, op, pb, pa, select),] if out >= 1 else [])
         if output_size is not None and output_size != out:
             raise self.error(f"padding={shown} gives output size {out}, not {output_size}", Rule.OUTPUT_SIZE,
                              output=out, output_size=output_size)
@@ -183,9 +185,22 @@ class Resample(ResampleRules):
         if mode not in MODES:
             raise err(f'Unknown resize method "{mode}"', Rule.MODE_UNKNOWN, mode=mode)
         for axis, o in enumerate(sizes):
-            if not INT64_MIN <= o <= INT64_MAX:  # convshape's words: XLA array dimensions are int64
-                raise err(f"shape[{axis}] = {shown_int(o)} does not fit int64 (XLA array dimensions are int64: -2**63 "
-                          f"to {INT64_MAX})", Rule.SIZE_OVERFLOW, output=shown_int(o))
+            # observed on jax 0.10.2 with its defaults (jax_enable_x64 off; tests/data/generate_jax_limits.py):
+            # nearest passes the size to a jitted gather as an int32 argument; the other methods build the
+            # shape with broadcast_in_dim, which takes sizes up to int64 (and wider ones, 2**64 on, as Python
+            # ints: jax.eval_shape then answers, but no array of that size can exist)
+            if mode == "nearest" and not INT32_MIN <= o <= INT32_MAX:
+                raise err(f"An overflow was encountered while parsing an argument to a jitted computation, whose "
+                          f"argument path is x2. Got <class 'int'> with value {shown_int(o)} (jax.image.resize "
+                          f"'nearest' takes sizes as int32 unless jax_enable_x64 is set)", Rule.SIZE_OVERFLOW,
+                          output=shown_int(o))
+            if INT64_MAX < o < 1 << 64:
+                raise err("broadcast_in_dim shape must have every element be an integer type, got (<class 'int'>, "
+                          f"<class 'int'>). (shape[{axis}] = {shown_int(o)} is past int64)", Rule.SIZE_OVERFLOW,
+                          output=shown_int(o))
+            if o >= 1 << 64:  # convshape's words: jax.eval_shape gives the shape, no array can have it
+                raise err(f"shape[{axis}] = {shown_int(o)} is past int64 and uint64: jax.eval_shape gives that shape, "
+                          f"but no array of it can be built", Rule.SIZE_OVERFLOW, output=shown_int(o))
         current = list(ins)  # nearest resizes one axis after the other
         for axis, (i, o) in enumerate(zip(ins, sizes)):
             current[axis] = max(o, 0)

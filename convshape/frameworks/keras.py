@@ -15,7 +15,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        geometric_pads, torch_adaptive_windows)
 from convshape.model import (AdaptiveWindows, AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis,
-                             Window)
+                             TransposeOptions, Window)
 from convshape.frameworks.tf import CONV as TF_CONV
 
 
@@ -43,18 +43,17 @@ def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
     ticks = array("f", range(output + 1))  # float32(o) for o = 0..output
     bounds = array("f", [t * fs for t in ticks])
     bounds = array("f", [b / fn for b in bounds])
-    windows = []
-    for o in range(output):
-        start = min(math.floor(bounds[o]), size - 1)
-        end = min(math.ceil(bounds[o + 1]), size)
-        index = start + small_len if end - start == big else start  # tf.gather into [small pool, big pool]
-        if index < small_len:
-            windows.append((index, index + small))
-        elif index - small_len < big_len:
-            windows.append((index - small_len, index - small_len + big))
-        else:
-            raise ShapeError(f"indices[{o}] = {index} is not in [0, {small_len + big_len}) [Op:GatherV2]",
-                             framework="keras", rule=Rule.GATHER_INDEX, values={"input": size, "output": output})
+    starts = [min(math.floor(b), size - 1) for b in bounds]
+    ends = [min(math.ceil(b), size) for b in bounds]
+    del starts[-1], ends[0]
+    # tf.gather into [small pool, big pool]: index start + small_len when end - start == big, else start
+    index = [s + small_len if e - s == big else s for s, e in zip(starts, ends)]
+    top = small_len + big_len
+    bad = next((o for o, i in enumerate(index) if i >= top), None)
+    if bad is not None:
+        raise ShapeError(f"indices[{bad}] = {index[bad]} is not in [0, {top}) [Op:GatherV2]",
+                         framework="keras", rule=Rule.GATHER_INDEX, values={"input": size, "output": output})
+    windows = [(i, i + small) if i < small_len else (i - small_len, i - small_len + big) for i in index]
     return tuple(windows)
 
 
@@ -141,31 +140,47 @@ class Conv(ConvRules):
             raise self.error(f"`output_padding` must be strictly less than `strides` for all dimensions. At "
                              f"dimension {axis}, `output_padding` is {output_padding} but `strides` is {a.stride}",
                              Rule.OUTPUT_PADDING, output_padding=output_padding, stride=a.stride)
-        accepted = {o: (pb, pa) for o, pb, pa in TF_CONV.forward_valid(a, tf_mode, ndim)}
-        by_size: dict[int, list[str]] = {}
-        for op in (None, *range(a.stride)):
-            size = self.deconv_length(a, tf_mode, op)
-            if size in accepted:
-                by_size.setdefault(size, []).append(f"output_padding={op}")
-        options = tuple(
-            TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation,
-                                                           *accepted[o], 0), *accepted[o], " or ".join(sel))
-            for o, sel in sorted(by_size.items()))
+        sizes, pads_of = TF_CONV.forward_valid(a, tf_mode, ndim)
+        # output_padding=p gives deconv_length(p) = deconv_length(0) + p (p < stride), None its own size:
+        # the sizes the forward convolution maps back are one run of the former, and maybe the latter
+        lo_op = self.deconv_length(a, tf_mode, 0)
+        ops_run = range(max(lo_op, sizes.start), min(lo_op + a.stride, sizes.stop))
+        none_size = self.deconv_length(a, tf_mode, None)
+        extra = none_size if none_size in sizes and none_size not in ops_run else None
+        at_extra = 0 if not ops_run or (extra is not None and extra < ops_run.start) else len(ops_run)
+        shift = 1 if extra is not None and at_extra == 0 else 0
+
+        def option(i: int) -> TransposeOption:
+            size = extra if extra is not None and i == at_extra else ops_run[i - shift]
+            sel = (["output_padding=None"] if size == none_size else []) + (
+                [f"output_padding={size - lo_op}"] if size in ops_run else [])
+            pb, pa = pads_of(size)
+            return TransposeOption(size, size - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation,
+                                                                        pb, pa, 0), pb, pa, " or ".join(sel))
+
+        def index_of(o: int) -> int | None:
+            if o == extra:
+                return at_extra
+            return o - ops_run.start + shift if o in ops_run else None
+
+        options = TransposeOptions(len(ops_run) + (extra is not None), option, index_of)
+        valid = IntRuns(sorted([ops_run] + ([range(extra, extra + 1)] if extra is not None else []),
+                               key=lambda r: r.start))
         if output_size is not None:
-            chosen = next((opt for opt in options if opt.output == output_size), None)
+            chosen = options.find(output_size)
             if chosen is None:
                 raise self.error(f"no output_padding gives output size {output_size}; Keras gives "
-                                 + ", ".join(str(o.output) for o in options), Rule.OUTPUT_SIZE,
-                                 output_size=output_size)
+                                 + ", ".join(str(o.output) for o in options[:8])
+                                 + (f", ... ({len(options)} sizes, up to {options[-1].output})" if len(options) > 8
+                                    else ""), Rule.OUTPUT_SIZE, output_size=output_size)
             return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
-                                  chosen.output_padding, chosen.output, IntRuns.of(o.output for o in options), options)
+                                  chosen.output_padding, chosen.output, valid, options)
         size = self.deconv_length(a, tf_mode, output_padding)
-        if size not in accepted:
+        if size not in sizes:
             TF_CONV.reject_output_shape(a, tf_mode, size, ndim, axis)
-        pb, pa = accepted[size]
+        pb, pa = pads_of(size)
         op = size - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
-        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, size,
-                              IntRuns.of(o.output for o in options), options)
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, size, valid, options)
 
 
 class Pool(PoolRules):

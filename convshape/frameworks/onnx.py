@@ -11,8 +11,8 @@ from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad,
                                        UnpoolRules, torch_adaptive_windows)
 from convshape.limits import INT64_MAX, INT64_MIN
 from convshape.limits import shown as shown_int
-from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis,
-                             Window)
+from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions,
+                             UnpoolAxis, Window)
 from convshape.rules.pool import starts_past_input
 
 SAME = ("same", "same-upper", "same-lower")
@@ -132,21 +132,19 @@ class Conv(ConvRules):
 
         # output_shape: any size whose auto-generated pads the forward Conv maps back to the input.
         # Those pads total max(0, F + op - o), so the size the forward Conv gives back is
-        # non-decreasing in o and the accepted sizes are one run, found by bisection; options are
-        # listed for the sizes around the default, the ends of the run and a wanted size (a run
-        # of millions of sizes is not spelled out one by one).
+        # non-decreasing in o and the accepted sizes are one run, found by bisection; each size's
+        # option is computed when asked for (a run of billions of sizes is not spelled out).
         run = rules.preimage(lambda o: back(o, *self.output_shape_pads(a, padding, op, o)), a.input, 1,
                              full + a.stride - 1)
-        valid = IntRuns.run(*run) if run else IntRuns()
-        listed = {default + d for d in range(-a.stride - 1, a.stride + 2)} | set(run or ())
-        if output_size is not None:
-            listed.add(output_size)
-        options = []
-        for o in sorted(listed):
-            if run and run[0] <= o <= run[1]:
-                pb, pa = self.output_shape_pads(a, padding, op, o)
-                select = f"output_shape={o}" + (" or the default" if o == default else "")
-                options.append(TransposeOption(o, op, pb, pa, select))
+        sizes = range(run[0], run[1] + 1) if run else range(0)
+        valid = IntRuns((sizes,))
+
+        def option(i: int) -> TransposeOption:
+            o = sizes[i]
+            pb, pa = self.output_shape_pads(a, padding, op, o)
+            return TransposeOption(o, op, pb, pa, f"output_shape={o}" + (" or the default" if o == default else ""))
+
+        options = TransposeOptions(len(sizes), option, lambda o: o - sizes.start)
         if output_size is not None:
             if output_size <= 0:
                 raise self.error(f"Explicit output size must be positive. Got: {output_size}", Rule.OUTPUT_SIZE,
@@ -160,8 +158,7 @@ class Conv(ConvRules):
                                  f"{a.input} (output_size={output_size}, kernel={a.kernel}, stride={a.stride}, "
                                  f"dilation={a.dilation}, output_padding={op}).", Rule.OUTPUT_SIZE,
                                  output_size=output_size)
-            return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, output_size, valid,
-                                  tuple(options))
+            return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, output_size, valid, options)
         pb, pa = default_pads
         if default < self.smallest_default_output:
             raise self.error(f"Computed output dimension is <= 0: {default} (input={a.input}, pads {pb}:{pa})",
@@ -171,7 +168,7 @@ class Conv(ConvRules):
                              f"({op}) may be too large for stride ({a.stride}). Expected input size "
                              f"{back(default, pb, pa)} but got {a.input}.", Rule.OUTPUT_PADDING, output_padding=op,
                              stride=a.stride)
-        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, default, valid, tuple(options))
+        return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, default, valid, options)
 
 
 class Pool(PoolRules):

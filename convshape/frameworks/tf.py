@@ -8,8 +8,10 @@ from typing import Any, NoReturn
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (ConvRules, FractionalRules, Framework, Pad, PoolRules, ResampleRules,
+                                       UnfoldRules,
                                        UnpoolRules)
-from convshape.model import AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis
+from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions,
+                             UnpoolAxis)
 
 
 class Conv(ConvRules):
@@ -71,21 +73,27 @@ class Conv(ConvRules):
             raise self.error("tf.nn.conv_transpose has no output_padding; it takes the size itself as "
                              "output_shape (output_size)", Rule.OUTPUT_PADDING_UNSUPPORTED,
                              output_padding=output_padding)
-        found = self.forward_valid(a, padding, ndim)
-        options = tuple(
-            TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
-                            pb, pa, f"output_shape={o}") for o, pb, pa in found)
+        sizes, pads_of = self.forward_valid(a, padding, ndim)
+
+        def option(i: int) -> TransposeOption:
+            o = sizes[i]
+            pb, pa = pads_of(o)
+            return TransposeOption(o, o - rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0),
+                                   pb, pa, f"output_shape={o}")
+
+        options = TransposeOptions(len(sizes), option, lambda o: o - sizes.start)
         if output_size is not None:
-            chosen = next((opt for opt in options if opt.output == output_size), None)
-            if chosen is None:
+            found = options.find(output_size)
+            if found is None:
                 self.reject_output_shape(a, padding, output_size, ndim, axis)
+            chosen = found
         elif options:
             # tf needs output_shape; the smallest non-empty one is shown until one is chosen
-            chosen = next((opt for opt in options if opt.output >= 1), options[0])
+            chosen = options.find(max(1, sizes.start)) or options[0]
         else:
             raise self.error(f"no output_shape maps back to input={a.input}", Rule.OUTPUT_SIZE, input=a.input)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, chosen.pad_before, chosen.pad_after,
-                              chosen.output_padding, chosen.output, IntRuns.of(o.output for o in options), options)
+                              chosen.output_padding, chosen.output, IntRuns((sizes,)), options)
 
     def reject_output_shape(self, a: AxisSpec, padding: Pad, output_size: int, ndim: int, axis: int) -> NoReturn:
         """TF's own rejection of an output_shape outside the valid set (conv_grad_shape_utils.cc)."""
@@ -372,6 +380,45 @@ class Unpool(UnpoolRules):
 
 CONV = Conv()
 POOL = Pool()
+class Unfold(UnfoldRules):
+    """``tf.image.extract_patches(images, sizes=[1, kh, kw, 1], strides=[1, sh, sw, 1], rates=[1, rh, rw,
+    1], padding)`` (tensorflow/core/kernels/extract_image_patches_op.cc; the sizes from
+    kernel_shape_util.cc ``GetWindowedOutputSizeVerbose``): an NHWC tensor to (N, rows, cols,
+    kh*kw*C), each axis's blocks TF's VALID windowed output (a negative one rejected, 0 an empty
+    tensor). Observed on tensorflow-cpu 2.21 (tests/data/generate_tf_patches.py). TF has no fold."""
+
+    layers = "tf.image.extract_patches, NHWC, 2 spatial axes"
+    columns_last = True
+
+    def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
+               ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        for name, values, rule in (("ksizes", ks, Rule.KERNEL_SIZE), ("strides", ss, Rule.STRIDE),
+                                   ("rates", ds, Rule.DILATION)):
+            if min(values) < 1:
+                raise self.error(f"{name} is out of range.", rule, **{name: list(values)})
+        if any(ps):
+            raise self.error(f"tf.image.extract_patches takes padding 'VALID' or 'SAME', not numbers, but got "
+                             f"padding={list(ps)} (padding 0 is 'VALID'; 'SAME' is not modelled by convshape's unfold)",
+                             Rule.PADDING_UNSUPPORTED, padding=list(ps))
+        if len(shape) != 4:
+            raise self.error(f"input must be 4-dimensional[{','.join(map(str, shape))}]", Rule.RANK, shape=list(shape))
+        blocks = []
+        for i, k, s, d in zip(shape[1:3], ks, ss, ds):
+            out = rules.tf_windowed_output(i, k, s, d, 0, 0)
+            if out < 0:
+                raise self.error(f"Computed output size would be negative: {out} [input_size: {i}, "
+                                 f"effective_filter_size: {rules.effective_kernel(k, d)}, stride: {s}]",
+                                 Rule.OUTPUT_NEGATIVE, output=out)
+            blocks.append(out)
+        return (shape[0], blocks[0], blocks[1], ks[0] * ks[1] * shape[3]), tuple(blocks)
+
+    def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
+             ps: Sequence[int], ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        raise ShapeError("tf has no fold (col2im) layer: tf.image.extract_patches only unfolds; convshape knows "
+                         "fold in torch (nn.Fold)", framework=self.name, rule=Rule.UNSUPPORTED_OP,
+                         values={"framework": self.name})
+
+
 FRAMEWORK = Framework("tf", "TensorFlow", "tensorflow-cpu 2.21 (tf.nn)", CONV, POOL, resample=Resample(),
-                      fractional=Fractional(), unpool=Unpool(), bias_default=False, channels_last=True,
+                      fractional=Fractional(), unpool=Unpool(), unfold=Unfold(), bias_default=False, channels_last=True,
                       transposed_groups=False, transposed_weight="k,out,in")

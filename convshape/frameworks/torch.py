@@ -11,8 +11,8 @@ from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules
                                        ResampleRules, UnfoldRules, UnpoolRules, empty_warnings, torch_adaptive_windows,
                                        torch_shape)
 from convshape.limits import INT64_MAX, INT64_MIN
-from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, UnpoolAxis,
-                             Window)
+from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions,
+                             UnpoolAxis, Window)
 
 
 class Conv(ConvRules):
@@ -78,10 +78,14 @@ class Conv(ConvRules):
         pb, pa = self.pads(a, padding, transposed=True, ndim=ndim)
         base = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
         limit = max(a.stride, a.dilation)  # output_padding < stride or < dilation
-        options = tuple(
-            TransposeOption(base + op, op, pb, pa,
-                            f"output_padding={op}" + (f" or output_size={base + op}" if op < a.stride else ""))
-            for op in range(limit) if base + op >= 1)
+        first = max(0, 1 - base)  # the smallest output_padding giving a non-empty output
+
+        def option(i: int) -> TransposeOption:
+            op = first + i
+            return TransposeOption(base + op, op, pb, pa,
+                                   f"output_padding={op}" + (f" or output_size={base + op}" if op < a.stride else ""))
+
+        options = TransposeOptions(limit - first, option, lambda o: o - base - first)
         if output_size is not None:
             if not base <= output_size <= base + a.stride - 1:
                 raise self.error(f"requested an output size of {output_size}, but valid sizes range from {base} "
@@ -104,12 +108,13 @@ class Conv(ConvRules):
             caveat = ("; torch's oneDNN backend, which it picks for larger kernels, batches or groups, may "
                       "instead return an empty tensor" if out == 0 and ndim >= 2 else "")
             if options and output_padding is None:  # the default is rejected, a larger size is not
-                caveat += "; valid: " + ", ".join(f"{o.select} gives {o.output}" for o in options)
+                caveat += "; valid: " + ", ".join(f"{o.select} gives {o.output}" for o in options[:4]) + (
+                    f" (and {len(options) - 4} more, up to {options[-1].output})" if len(options) > 4 else "")
             raise self.error(f"Given input size per channel: ({a.input}). Calculated output size per channel: "
                              f"({out}). Output size is too small{caveat}", Rule.OUTPUT_TOO_SMALL, input=a.input,
                              output=out)
         return TransposedAxis(a.input, a.kernel, a.stride, a.dilation, pb, pa, op, out,
-                              IntRuns.of(o.output for o in options), options)
+                              IntRuns.run(base + first, base + limit - 1), options)
 
 
 class Pool(PoolRules):

@@ -129,6 +129,7 @@ def conv_report(result: ConvResult) -> list[Block]:
 
 def transpose_report(result: ConvTransposeResult) -> list[Block]:
     from convshape.frameworks import framework_rules
+    from convshape.model import NO_OPTIONS, RUNS_LISTED
 
     fw = framework_rules(result.framework)
     blocks: list[Block] = [
@@ -144,16 +145,28 @@ def transpose_report(result: ConvTransposeResult) -> list[Block]:
         for i, (a, back) in enumerate(zip(result.axes, result.maps_back)))
     blocks.append(Table("Per axis", ("axis", "input", "kernel", "stride", "dilation", "pad before:after",
                                      "output_padding", "output", "valid outputs", "maps back"), rows))
-    seen: dict[tuple[TransposeOption, ...], list[int]] = {}
+    # axes alike in everything else have the same options (computed from the same configuration)
+    seen: dict[tuple[object, ...], list[int]] = {}
     for i, a in enumerate(result.axes):
-        seen.setdefault(a.options, []).append(i)
-    for options, axes in seen.items():
+        seen.setdefault(tuple(a._replace(options=NO_OPTIONS)), []).append(i)
+    for axes in seen.values():
+        options = result.axes[axes[0]].options
         label = "every axis" if len(axes) == len(result.axes) and len(axes) > 1 else \
             "axis " + ", ".join(str(i) for i in axes)
-        option_rows, notes = clip(tuple(
-            (str(o.output), o.select, pad_pair(o.pad_before, o.pad_after), str(o.output_padding),
-             "-" if o.forward is None else str(o.forward))
-            for o in options))
+
+        def row(o: TransposeOption) -> tuple[str, ...]:
+            return (str(o.output), o.select, pad_pair(o.pad_before, o.pad_after), str(o.output_padding),
+                    "-" if o.forward is None else str(o.forward))
+
+        if len(options) <= MAX_ROWS:
+            option_rows, notes = clip(tuple(row(o) for o in options))
+        else:  # only the rows shown are computed
+            half = MAX_ROWS // 2
+            option_rows = (tuple(row(o) for o in options[:half]) + (("...", "", "", "", ""),)
+                           + tuple(row(o) for o in options[-half:]))
+            notes = (f"({len(options)} rows; the JSON output lists every one)" if len(options) <= RUNS_LISTED else
+                     f"({len(options)} rows; the JSON output lists those at the ends and around the output in "
+                     f"effect, and every size in valid_outputs)",)
         blocks.append(Table(f"Valid output sizes ({label})",
                             ("output", f"selected in {fw.name} by", "pad before:after", "output_padding",
                              "forward conv gives"), option_rows, notes))

@@ -52,7 +52,9 @@ def solve_report(result: SolveResult, commands: Sequence[str] = (), more: str = 
         rows.append(row)
     hidden = result.total - len(result.solutions)
     notes = (f"({hidden} more" + (f"; {more})" if more else ")"),) if hidden > 0 else ()
-    blocks.append(Table(f"{result.total} parameter set{'s' if result.total != 1 else ''}, simplest first", header,
+    count = f"{result.total} parameter set{'s' if result.total != 1 else ''}"
+    title = f"{count}, simplest first" if result.complete else f"at least {count} (search cut; see the note)"
+    blocks.append(Table(title, header,
                         tuple(rows), notes))
     if result.solutions:
         best = result.solutions[0]

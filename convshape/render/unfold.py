@@ -14,19 +14,22 @@ def unfold_report(result: UnfoldResult) -> list[Block]:
     from convshape.frameworks import get
 
     fw = get(result.framework)
-    layer = "nn.Fold" if result.op == "fold" else "nn.Unfold"
+    layer = "nn.Fold" if result.op == "fold" else "tf.image.extract_patches" if result.channels_last else "nn.Unfold"
     blocks: list[Block] = [f"{result.op} · {fw.title} · {layer}",
                            f"input {sizes(result.input)} -> output {sizes(result.output)}"]
     kernel = result.kernel[0] * result.kernel[1]
     if result.op == "unfold":
-        channels = result.input[-3]
+        channels = result.input[-1] if result.channels_last else result.input[-3]
         blocks.append(f"columns C·∏k = {channels}·{kernel} = {result.columns:,}; blocks L = "
                       f"{' x '.join(map(str, result.blocks))} = {result.length:,}")
     else:
         blocks.append(f"channels C = C·∏k / ∏k = {result.columns:,} / {kernel} = {result.columns // kernel:,}; "
                       f"blocks of output_size {sizes(result.output_size)}: {' x '.join(map(str, result.blocks))} = "
                       f"{result.length:,} = L")
-    spatial = result.input[-2:] if result.op == "unfold" else result.output_size or ()
+    if result.op == "unfold":
+        spatial = result.input[1:3] if result.channels_last else result.input[-2:]
+    else:
+        spatial = result.output_size or ()
     rows = tuple((str(i), str(n), str(k), str(s), str(p), str(d), str(b)) for i, (n, k, s, p, d, b) in enumerate(
         zip(spatial, result.kernel, result.stride, result.padding, result.dilation, result.blocks)))
     blocks.append(Table("Sliding blocks per axis (floor((i + 2p - d(k-1) - 1) / s) + 1)",
