@@ -139,7 +139,7 @@ def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFo
     low = 1
     if step.extent and axis < len(step.extent):
         low = step.extent[axis] + abs(step.pad_before[axis]) + abs(step.pad_after[axis])
-    x0 = max(low, 1)
+    x0 = max(low, 1) + 2 * q  # a little past the regime's edge: the residues a layer takes, not its minimum
     first = [(n, probe(n)) for n in range(x0, x0 + q)]
     residues = tuple(sorted(n % q for n, out in first if out is not None))
     if not residues:
@@ -507,6 +507,17 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
 
     threshold = _first_true(in_regime, max(lo, 1), hi)
     found: list[Constraint] = []
+    axes_of: dict[tuple[str, str, str], tuple[int, list[str]]] = {}
+
+    def note(c: Constraint, origin: str, axis_symbol: str) -> None:
+        """Add ``c``, once for every axis it holds on (square inputs: H and W give the same condition)."""
+        key = (c.kind, c.text, origin)
+        if key in axes_of:
+            axes_of[key][1].append(axis_symbol)
+            return
+        axes_of[key] = (len(found), [axis_symbol])
+        found.append(c)
+
     # below the threshold: the engine decides, size by size
     below: tuple[int, ...] = ()
     if threshold > lo:
@@ -534,10 +545,9 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                 if len(ok) < period:
                     d, rs = coarsest([(start + r) for r in ok], period)
                     sym_name = sym_net.symbols[i]
-                    found.append(Constraint("mod", f"{name} ≡ {_residues(rs)} (mod {d})",
-                                            f"{t.name} ({t.op}) takes {sym_name} sizes x ≡ "
-                                            f"{_residues(f.residues)} (mod {f.modulus}); its input is "
-                                            f"{ins[src][i].render()}", modulus=d, residues=rs))
+                    note(Constraint("mod", f"{name} ≡ {_residues(rs)} (mod {d})",
+                                    f"{t.name} ({t.op}) takes sizes x ≡ {_residues(f.residues)} (mod {f.modulus}); "
+                                    f"its input is {ins[src][i].render()}", modulus=d, residues=rs), t.name, sym_name)
                     allowed &= ok
         for skip in sym_net.skips:
             sides = [ins[s] for s in skip.inputs]
@@ -550,13 +560,14 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                     drift = (first.slope() - other.slope()) * period
                     sym_name = sym_net.symbols[i]
                     cause = (f"{skip.layer}: {skip.inputs[0]} = {first.render()} must equal {other_name} = "
-                             f"{other.render()} (axis {sym_name})")
+                             f"{other.render()}")
                     if drift == 0:
                         ok = {(b - start) % period for b in builtins_range(start, start + period)
                               if first(env(b)) == other(env(b))}
                         d, rs = coarsest([(start + r) for r in ok], period) if ok else (period, ())
-                        found.append(Constraint("mod", f"{name} ≡ {_residues(rs)} (mod {d})" if rs else
-                                                f"no {name} from {start} on", cause, modulus=d, residues=rs))
+                        note(Constraint("mod", f"{name} ≡ {_residues(rs)} (mod {d})" if rs else
+                                        f"no {name} from {start} on", cause, modulus=d, residues=rs),
+                             skip.layer + " " + other_name, sym_name)
                         allowed &= ok
                     else:
                         hits = set()
@@ -566,9 +577,8 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                                 n = b + int(-diff // drift) * period
                                 if n <= hi:
                                     hits.add(n)
-                        found.append(Constraint("fixed", f"{name} = " + (", ".join(map(str, sorted(hits)))
-                                                                          or "none"), cause,
-                                                sizes=tuple(sorted(hits))))
+                        note(Constraint("fixed", f"{name} = " + (", ".join(map(str, sorted(hits))) or "none"),
+                                        cause, sizes=tuple(sorted(hits))), skip.layer + " " + other_name, sym_name)
                         singles = hits if singles is None else singles & hits
         for eq in sym_net.equalities:
             features = sym_net.formula(eq.input).flat
@@ -599,8 +609,8 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                 last = _first_true(lambda n: probe(ins[src][i](env(n))) is None
                                    and f.accepts(ins[src][i](env(n))), start, hi) - 1
                 top = min(top, last)
-                found.append(Constraint("max", f"{name} <= {last}", f"{t.name} ({t.op}) rejects larger inputs",
-                                        value=last))
+                note(Constraint("max", f"{name} <= {last}", f"{t.name} ({t.op}) rejects larger inputs: "
+                                f"{_why(spec, sym_net, swept, last + 1)}", value=last), t.name, sym_net.symbols[i])
     residues = tuple(sorted((start + r) % period for r in allowed))
     d, rs = coarsest(residues, period) if residues else (period, ())
     minimum: int | None = None
@@ -609,6 +619,11 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
         if singles is not None:
             candidates = [n for n in singles if start <= n <= top and n % d in rs]
         minimum = min((c for c in candidates if c <= top), default=None)
+    for index, axes in axes_of.values():
+        if axis is None and len(sym_net.symbols) > 1:
+            c = found[index]
+            where = f"axis {axes[0]}" if len(axes) == 1 else f"axes {', '.join(axes)}"
+            found[index] = c._replace(cause=f"{c.cause} (on {where})")
     result = ConstraintSet(name, (lo, hi), (), minimum, top if top < hi else None, d, rs,
                            None if singles is None else tuple(sorted(singles)), threshold, below)
     first_valid = min(below) if below else minimum
