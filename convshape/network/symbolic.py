@@ -187,6 +187,8 @@ class Skip(NamedTuple):
 
     layer: str
     inputs: tuple[str, ...]
+    #: why the inputs can never agree whatever the input size (their channels or batch differ), or None
+    never: str | None = None
 
 
 class Equality(NamedTuple):
@@ -240,48 +242,50 @@ class Symbolic(NamedTuple):
                 "tensors": [t.to_dict(self.symbols) for t in self.tensors], "notes": list(self.notes)}
 
 
-def _reference(spec: NetworkSpec) -> NetworkSpec:
-    """The spec at a size every layer accepts (its own, or the nearest valid one), so that each
-    layer has an input tensor to vary."""
-    if evaluate(spec).ok or spec.data_format is None:
-        return spec
-    from convshape.network.sweep import sweep
-
-    try:
-        found = sweep(spec, (1, 4096))
-    except ShapeError:
-        return spec
-    below, above = found.nearest_valid
-    n = above if above is not None else below
-    if n is None:
-        return spec
-    shape = list(spec.input)
-    for position in _positions(spec.data_format, spec.input):
-        shape[position] = n
-    return spec._replace(input=tuple(shape))
-
-
 def analyse(spec: SpecArg, *, input: object = None, framework: str | None = None) -> Symbolic:
-    """Every tensor's size as a formula of the input symbols (``H``, ``W``; ``D, H, W``; ``W``)."""
+    """Every tensor's size as a formula of the input symbols (``H``, ``W``; ``D, H, W``; ``W``).
+
+    Each layer is fitted at a reference input (the spec's own sizes, or larger square sizes when
+    some layer rejects those): only its batch, channels and other axes matter there."""
     spec = as_spec(spec, input=input, framework=framework)
     if spec.data_format is None:
         raise ShapeError(f"{spec.source}: the input {list(spec.input)} has no spatial axes to write as symbols",
                          rule=Rule.BAD_SPEC, values={"input": list(spec.input)})
     positions = tuple(_positions(spec.data_format, spec.input))
+    cache: dict[tuple[str, tuple[int, ...], int], LayerFormula | None] = {}
+    found: Symbolic | None = None
+    for n in (None, 1024, 4096, 256, 64):
+        found = _analyse_at(spec, positions, n, cache)
+        if found.exact or not found.notes[-1].startswith("\0"):
+            break
+    assert found is not None
+    return found._replace(notes=tuple(note.lstrip("\0") for note in found.notes))
+
+
+def _analyse_at(spec: NetworkSpec, positions: tuple[int, ...], n: int | None,
+                cache: dict[tuple[str, tuple[int, ...], int], LayerFormula | None]) -> Symbolic:
+    """:func:`analyse` with every layer fitted at input size ``n`` (None: the spec's); a note
+    starting with NUL says a layer rejected that reference size (try another)."""
     symbols = SYMBOLS[len(positions)]
-    ref = _reference(spec)
-    report = evaluate(ref)
-    shapes: dict[str, tuple[int, ...] | None] = {"input": ref.input}
-    for layer_report in report.layers:
-        shapes[layer_report.name] = layer_report.shape
+    ref_env = {s: (spec.input[p] if n is None else n) for s, p in zip(symbols, positions)}
+    start = list(spec.input)
+    for s, p in zip(symbols, positions):
+        start[p] = ref_env[s]
+    shapes: dict[str, tuple[int, ...] | None] = {"input": tuple(start)}
     formulas: dict[str, tuple[Lin, ...]] = {"input": tuple(sym(s) for s in symbols)}
     flats: dict[str, Lin] = {}
     tensors: list[TensorFormula] = []
     skips: list[Skip] = []
     equalities: list[Equality] = []
     notes: list[str] = []
-    cache: dict[tuple[str, tuple[int, ...], int], LayerFormula | None] = {}
     exact = True
+    fmt = spec.data_format
+    channel = len(spec.input) - 1 if fmt is not None and DATA_FORMATS[fmt][1] else 1
+
+    def done() -> Symbolic:
+        return Symbolic(spec, symbols, positions, tuple(tensors), tuple(skips), tuple(equalities), exact,
+                        tuple(notes), shapes)
+
     for layer in spec.layers:
         first = layer.inputs[0]
         if first in flats:  # after flatten: a feature count, no spatial axes
@@ -294,31 +298,47 @@ def analyse(spec: SpecArg, *, input: object = None, framework: str | None = None
             flats[layer.name] = features
             tensors.append(TensorFormula(layer.name, layer.op, (), features, ()))
             continue
-        if first not in formulas:
+        if any(name not in formulas for name in layer.inputs):
             exact = False
-            notes.append(f"{layer.name}: its input has no formula")
-            break
+            notes.append(f"{layer.name}: an input has no formula")
+            return done()
         ins = formulas[first]
-        x_shape = shapes.get(first)
+        xs = [shapes[name] for name in layer.inputs]
+        if any(x is None or min(x) < 1 for x in xs):
+            exact = False
+            notes.append(f"\0{layer.name}: its input is empty at the reference size")
+            return done()
+        x_shape = xs[0]
+        assert x_shape is not None
         if layer.kind in ("concat", "add"):
-            if any(name not in formulas for name in layer.inputs):
-                exact = False
-                notes.append(f"{layer.name}: an input has no formula")
-                break
-            skips.append(Skip(layer.name, layer.inputs))
+            fixed = [tuple(d for j, d in enumerate(x) if j not in positions and (layer.kind == "add" or j != channel))
+                     for x in xs if x is not None]
+            never = None
+            if len(set(fixed)) > 1:
+                never = (f"{layer.name} ({layer.op}): the non-spatial sizes of "
+                         + " and ".join(f"{name} {list(x)}" for name, x in zip(layer.inputs, xs) if x is not None)
+                         + " differ at every input size")
+            skips.append(Skip(layer.name, layer.inputs, never))
             formulas[layer.name] = ins
+            merged = list(x_shape)
+            if layer.kind == "concat":  # channels add up (a mismatch of the spatial sizes is the skip's constraint)
+                merged[channel] = sum(x[channel] for x in xs if x is not None)
+            shapes[layer.name] = tuple(merged)
             tensors.append(TensorFormula(layer.name, layer.op, ins, None, (None,) * len(ins)))
             continue
-        if layer.kind == "flatten" and x_shape is not None:
+        x = _tensor(x_shape, fmt)
+        try:
+            step = layer_step(layer, [x], spec.framework)
+        except ShapeError as exc:
+            exact = False
+            notes.append(f"\0{layer.name} ({layer.op}) rejects the reference size {list(x_shape)}: {exc.message}")
+            return done()
+        shapes[layer.name] = step.shape
+        if layer.kind == "flatten":
             rest = [d for i, d in enumerate(x_shape[1:], 1) if i not in positions]
             flats[layer.name] = product([const(prod(rest)), *ins])
             tensors.append(TensorFormula(layer.name, layer.op, (), flats[layer.name], ()))
             continue
-        if x_shape is None:
-            exact = False
-            notes.append(f"{layer.name}: not evaluated at the reference size")
-            break
-        x = _tensor(x_shape, spec.data_format)
         own: list[LayerFormula | None] = []
         outs: list[Lin] = []
         for i in range(len(positions)):
@@ -331,16 +351,12 @@ def analyse(spec: SpecArg, *, input: object = None, framework: str | None = None
                 exact = False
                 notes.append(f"{layer.name} ({layer.op}): no exact formula on axis {symbols[i]} (its size does not "
                              f"scale by an exact fraction)")
-                break
+                return done()
             own.append(fit)
             outs.append(fit.formula.subs({X: ins[i]}))
-        else:
-            formulas[layer.name] = tuple(outs)
-            tensors.append(TensorFormula(layer.name, layer.op, tuple(outs), None, tuple(own)))
-            continue
-        break
-    return Symbolic(spec, symbols, positions, tuple(tensors), tuple(skips), tuple(equalities), exact, tuple(notes),
-                    shapes)
+        formulas[layer.name] = tuple(outs)
+        tensors.append(TensorFormula(layer.name, layer.op, tuple(outs), None, tuple(own)))
+    return done()
 
 
 # ---------------------------------------------------------------------------- constraints
@@ -492,8 +508,7 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
         return e
 
     if not sym_net.exact:
-        raise ShapeError(f"{spec.source}: no exact formula for every layer ({'; '.join(sym_net.notes)})",
-                         rule=Rule.SWEEP_RANGE, values={})
+        return _by_sweep(sym_net, (lo, hi), axis, name)
     ins: dict[str, tuple[Lin, ...]] = {"input": tuple(sym(s) for s in sym_net.symbols)}
     for t in sym_net.tensors:
         ins[t.name] = t.axes
@@ -550,8 +565,12 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                                     f"its input is {ins[src][i].render()}", modulus=d, residues=rs), t.name, sym_name)
                     allowed &= ok
         for skip in sym_net.skips:
+            if skip.never is not None:
+                note(Constraint("mod", f"no {name} from {start} on", skip.never, modulus=1), skip.layer, "")
+                allowed = set()
+                continue
             sides = [ins[s] for s in skip.inputs]
-            for i in swept:
+            for i in builtins_range(len(sym_net.symbols)):  # the axes not swept too: constants that must agree
                 first = sides[0][i]
                 for other_name, other_axes in zip(skip.inputs[1:], sides[1:]):
                     other = other_axes[i]
@@ -634,6 +653,20 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
 
 
 builtins_range = range
+
+
+def _by_sweep(sym_net: Symbolic, range: tuple[int, int], axis: int | None, name: str) -> ConstraintSet:
+    """Without a formula for every layer, the sweep decides (size by size where it must), and the
+    constraint says why there is no closed form."""
+    from convshape.network.sweep import sweep
+
+    result = sweep(sym_net.spec, range, axis=axis)
+    sizes = tuple(result.sizes())
+    reason = "; ".join(sym_net.notes)
+    constraint = Constraint("below", f"{name} in {{" + (", ".join(map(str, sizes[:20])) or "none")
+                            + (", ...}" if len(sizes) > 20 else "}"),
+                            f"no closed form ({reason}): every size decided by the sweep", sizes=sizes)
+    return ConstraintSet(name, range, (constraint,), None, None, 1, (), None, range[1] + 1, sizes)
 
 
 def _shape_at(spec: NetworkSpec, sym_net: Symbolic, ins: dict[str, tuple[Lin, ...]], src: str,
