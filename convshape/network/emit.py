@@ -19,6 +19,7 @@ every size valid (pad up to the next size of the progression, crop the output ba
 
 from __future__ import annotations
 
+from math import gcd
 from typing import Any, NamedTuple
 
 from convshape.network.sweep import Progression
@@ -143,36 +144,56 @@ def _example(net: Symbolic, specs: tuple[AxisSpec, ...]) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def _no_ones(net: Symbolic, a: AxisSpec, example: tuple[int, ...], notes: list[str]) -> AxisSpec:
-    """torch.export assumes a dynamic size is never 0 or 1 (its "0/1 specialization",
-    torch/fx/experimental/symbolic_shapes.py), intermediate sizes included: an exported program
-    guards ``H // 16 != 1``. So the emitted progression starts where every size on the axis that
-    moves with it is at least 2."""
+def _ceil_class(net: Symbolic, a: AxisSpec, example: tuple[int, ...], notes: list[str]) -> AxisSpec:
+    """A ceil_mode pool makes torch check that its last window starts inside the input
+    (``pooling_output_shape`` in aten/src/ATen/native/Pool.h, and its symbolic twin in
+    torch/_meta_registrations.py): a guard that depends on the size mod the stride, which
+    torch.export cannot decide for a plain ``Dim`` (observed with torch 2.13: "Expected op to be
+    '==', got <"). Within one residue class mod the network's period every floor is affine and
+    the guard decided, so the Dim is ``P * h + r`` with ``r`` the example's residue."""
+    p = a.chosen
+    if p is None or p.start == p.stop or not any(layer.args.get("ceil_mode") for layer in net.spec.layers):
+        return a
+    period = 1
+    for t in net.tensors:
+        for f, s in zip(t.axes, net.symbols):
+            if s == a.symbol:
+                d = f.slope().denominator
+                period = period * d // gcd(period, d)
+    step = p.step * period // gcd(p.step, period)
+    if step == p.step:
+        return a
+    n = example[a.position]
+    base = n if n in p else p.start
+    first = p.start + ((base - p.start) % step)
+    if first > p.stop:
+        return a
+    notes.append(f"{a.symbol}: a ceil_mode pool makes torch.export guard on {a.symbol} mod {step} (it cannot "
+                 f"decide that guard for every {a.symbol}): the Dim keeps the example's class, {a.symbol} ≡ "
+                 f"{first % step} (mod {step}); export one program per class, or pad {a.symbol} up to the next "
+                 f"size of the class, to take the others")
+    return a._replace(chosen=Progression(first, first + (p.stop - first) // step * step, step))
+
+
+def _ones(net: Symbolic, a: AxisSpec, example: tuple[int, ...]) -> int | None:
+    """The largest emitted size at which some tensor that moves with the axis has size 1 there
+    (None: none). torch.export assumes a dynamic size is never 0 or 1 (its "0/1 specialization",
+    torch/fx/experimental/symbolic_shapes.py), intermediate sizes included: the U-Net's program
+    guards ``H // 16 != 1`` (observed, torch 2.13) unless ``backed_size_oblivious`` is set
+    (torch/fx/experimental/_config.py), with which it runs at H = 16 too."""
     p = a.chosen
     if p is None or p.start == p.stop:
-        return a
+        return None
     env = {s: example[position] for s, position in zip(net.symbols, net.positions)}
     moving = [f for t in net.tensors for f, s in zip(t.axes, net.symbols) if s == a.symbol and a.symbol in
               f.symbols()] + [sym_formula(a.symbol)]
-
-    def ok(n: int) -> bool:
-        e = {**env, a.symbol: n}
-        return all(f(e) >= 2 for f in moving)
-
-    k = 0
-    while k < len(p) and not ok(p.start + k * p.step):
-        k += 1
-    if k == 0:
-        return a
-    if k == len(p):
-        notes.append(f"{a.symbol}: every valid size gives some tensor size 1 on this axis, which torch.export "
-                     f"specializes: export with a static size")
-        return a._replace(chosen=Progression(p.start, p.start, 1))
-    start = p.start + k * p.step
-    notes.append(f"{a.symbol}: sizes below {start} give some tensor size 1 on this axis, which torch.export "
-                 f"specializes (it assumes dynamic sizes >= 2): the Dim starts at {start}; export a separate "
-                 f"program with a static shape for those")
-    return a._replace(chosen=Progression(start, p.stop, p.step))
+    last = None
+    for k in range(len(p)):
+        n = p.start + k * p.step
+        if all(f({**env, a.symbol: n}) >= 2 for f in moving):  # sizes only grow with n: none further on
+            break
+        last = n
+    return last
 
 
 def _inexact_notes(target: str, specs: tuple[AxisSpec, ...]) -> list[str]:
@@ -203,20 +224,33 @@ def emit(net: Symbolic, target: str, range: tuple[int, int] = (1, 4096), name: s
                  "constraints": a.constraints.reduced()} for a in specs]
 
     if target == "torch-export":
-        specs = tuple(_no_ones(net, a, example, notes) for a in specs)
+        restricted = tuple(_ceil_class(net, a, example, notes) for a in specs)
+        exact = exact and restricted == specs
+        specs = restricted
         dynamic = [a for a in specs if a.chosen is not None and a.chosen.start != a.chosen.stop]
+        ones = {a.symbol: n for a in dynamic if (n := _ones(net, a, example)) is not None}
+        for symbol, n in ones.items():
+            notes.append(f"{symbol}: at {symbol} <= {n} some tensor has size 1 on this axis, which torch.export "
+                         f"specializes (it assumes dynamic sizes >= 2) unless backed_size_oblivious is set, as the "
+                         f"snippet does; without it the program takes only {symbol} > {n}")
         lines = ["import torch", "from torch.export import Dim, export", ""]
         for a in dynamic:
             lo, hi = a.bounds()
             lines.append(f'{a.dim} = Dim("{a.dim}", min={lo}, max={hi})')
         entries = ", ".join(f"{a.position}: {a.expression()}" for a in dynamic)
         lines.append(f'dynamic_shapes = {{"{name}": {{{entries}}}}}')
-        lines.append(f"ep = export(model, (torch.randn({', '.join(map(str, example))}),), "
-                     f"dynamic_shapes=dynamic_shapes)")
+        call = (f"export(model, (torch.randn({', '.join(map(str, example))}),), "
+                f"dynamic_shapes=dynamic_shapes)")
+        if ones:
+            lines[1:1] = ["import torch.fx.experimental._config as fx_config"]
+            lines += ["with fx_config.patch(backed_size_oblivious=True):  # sizes of 1 stay dynamic (see the notes)",
+                      f"    ep = {call}"]
+        else:
+            lines.append(f"ep = {call}")
         for a in specs:
             if a.chosen is not None and a.chosen.start == a.chosen.stop:
                 notes.append(f"{a.symbol}: only {a.chosen.start} is valid: a static size, not a Dim")
-        data = {"argument": name, "example": list(example),
+        data = {"argument": name, "example": list(example), "backed_size_oblivious": bool(ones),
                 "dims": {a.dim: dict(zip(("min", "max"), a.bounds())) for a in dynamic},
                 "dynamic_shapes": {name: {str(a.position): a.expression() for a in dynamic}}}
         return Emitted(target, "\n".join(lines), {**data, "axes": axes_data()}, exact, tuple(notes))
