@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
-from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Tensor, as_spec, evaluate,
+from convshape.network.evaluate import (DATA_FORMATS, NetworkReport, LayerSpec, NetworkSpec, SpecArg, Tensor, as_spec, evaluate,
                                         layer_signature, layer_step)
 from convshape.network.expr import Lin, const, product, quasi_affine, sym
 
@@ -583,6 +583,8 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                     if drift == 0:
                         ok = {(b - start) % period for b in builtins_range(start, start + period)
                               if first(env(b)) == other(env(b))}
+                        if len(ok) == period:
+                            continue  # equal at every size (an axis not swept, equal constants)
                         d, rs = coarsest([(start + r) for r in ok], period) if ok else (period, ())
                         note(Constraint("mod", f"{name} ≡ {_residues(rs)} (mod {d})" if rs else
                                         f"no {name} from {start} on", cause, modulus=d, residues=rs),
@@ -702,3 +704,41 @@ def _why(spec: NetworkSpec, sym_net: Symbolic, swept: Sequence[int], n: int) -> 
     if bad is None:
         return f"at {n} every layer holds"
     return f"{bad.name} ({bad.op}) rejects {n}: {bad.error}"
+
+
+def agrees(c: ConstraintSet, valid: Sequence[Any]) -> bool:
+    """Do the constraints describe exactly the sizes of ``valid`` (the sweep's progressions)?"""
+    from convshape.network.emit import progressions
+
+    mine = progressions(c)
+    if sum(len(p) for p in mine) != sum(len(p) for p in valid):
+        return False
+    if sum(len(p) for p in valid) <= 200000:
+        return sorted(n for p in mine for n in range(p.start, p.stop + 1, p.step)) == \
+            sorted(n for p in valid for n in range(p.start, p.stop + 1, p.step))
+    return all(n in c for p in valid for n in {p.start, p.stop, p.start + p.step * (len(p) // 2)})
+
+
+class FormulaReport(NamedTuple):
+    """``summary --formulas``: the network's report, its tensors as formulas, its constraints."""
+
+    report: NetworkReport
+    symbolic: Symbolic
+    constraints: ConstraintSet
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.report.to_dict()
+        by_name = {t.name: t for t in self.symbolic.tensors}
+        for layer in out["layers"]:
+            t = by_name.get(layer["name"])
+            if t is not None:
+                layer.update({k: v for k, v in t.to_dict(self.symbolic.symbols).items() if k not in ("name", "op")})
+        out["symbols"] = list(self.symbolic.symbols)
+        out["formulas_exact"] = self.symbolic.exact
+        out["constraints"] = self.constraints.to_dict()
+        out["formula_notes"] = list(self.symbolic.notes)
+        return out
