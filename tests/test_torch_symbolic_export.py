@@ -90,7 +90,8 @@ GOOGLENET = ["conv2d 8 k=7 s=2 p=3 name=conv1", "maxpool2d k=3 s=2 ceil_mode=tru
              "maxpool2d k=3 s=1 p=1 ceil_mode=true name=b3p inputs=pool2", "conv2d 4 k=1 name=b3 inputs=b3p",
              "concat inputs=b1,b2,b3 name=inception", "maxpool2d k=3 s=2 ceil_mode=true name=pool3",
              "adaptive-avgpool2d 1 name=gap"]
-RESNET = ["conv2d 8 k=7 s=2 p=3 name=conv1", "batchnorm2d name=bn1", "relu name=relu", "maxpool2d k=3 s=2 p=1 name=pool",
+RESNET = ["conv2d 8 k=7 s=2 p=3 name=conv1", "batchnorm2d name=bn1", "relu name=relu",
+          "maxpool2d k=3 s=2 p=1 name=pool",
           "conv2d 8 k=3 p=1 name=b1c1", "relu name=b1r", "conv2d 8 k=3 p=1 name=b1c2", "add inputs=b1c2,pool name=b1",
           "conv2d 16 k=3 s=2 p=1 name=b2c1 inputs=b1", "relu name=b2r", "conv2d 16 k=3 p=1 name=b2c2",
           "conv2d 16 k=1 s=2 name=b2d inputs=b1", "add inputs=b2c2,b2d name=b2",

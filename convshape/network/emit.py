@@ -267,13 +267,12 @@ def emit(net: Symbolic, target: str, range: tuple[int, int] = (1, 4096), name: s
         return Emitted(target, text, {"shape": shape, "constraints": cons, "axes": axes_data()}, exact, tuple(notes))
     if target == "tensorrt":
         shapes = {}
-        for key, pick in (("min", lambda p: p.start), ("opt", None), ("max", lambda p: p.stop)):
-            s = list(example)
-            if pick is not None:
-                for a in specs:
-                    if a.chosen is not None:
-                        s[a.position] = pick(a.chosen)
-            shapes[key] = "x".join(map(str, s))
+        for key in ("min", "opt", "max"):
+            picked = list(example)
+            for a in specs:
+                if a.chosen is not None and key != "opt":
+                    picked[a.position] = a.chosen.start if key == "min" else a.chosen.stop
+            shapes[key] = "x".join(map(str, picked))
         if any(a.chosen is not None and a.chosen.step > 1 for a in specs):
             notes.append("a TensorRT profile admits every size from min to max; only the sizes of the progression "
                          "above are valid: feed those (pad up to them)")
@@ -289,8 +288,7 @@ def emit(net: Symbolic, target: str, range: tuple[int, int] = (1, 4096), name: s
         in_dims[a.position] = a.symbol
     out_dims: list[str] = []
     if last is not None and last.axes:
-        shape = net.shapes.get(last.name) or ()
-        out_dims = [str(d) for d in shape]
+        out_dims = [str(d) for d in net.shapes.get(last.name) or ()]
         for a, f in zip(specs, last.axes):
             if a in dynamic and a.position < len(out_dims):
                 out_dims[a.position] = f.render("python")

@@ -32,9 +32,8 @@ from math import gcd, prod
 from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
-from convshape.limits import MAX_INPUT
-from convshape.network.evaluate import (DATA_FORMATS, NetworkReport, LayerSpec, NetworkSpec, SpecArg, Tensor, as_spec, evaluate,
-                                        layer_signature, layer_step)
+from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkReport, NetworkSpec, SpecArg, Tensor, as_spec,
+                                        evaluate, layer_signature, layer_step)
 from convshape.network.expr import Lin, const, product, quasi_affine, sym
 
 #: the input symbols, per number of spatial axes
@@ -436,7 +435,7 @@ class ConstraintSet(NamedTuple):
             return "no size in the range"
         parts: list[str] = []
         if self.fixed is not None:
-            shown = [n for n in self.fixed if n in self] + [n for n in self.below]
+            shown = [n for n in self.fixed if n in self] + list(self.below)
             return f"{s} = " + ", ".join(map(str, sorted(set(shown)))) if shown else "no size in the range"
         if self.minimum is not None:
             parts.append(f"{s} >= {self.minimum}")
@@ -552,16 +551,16 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
     singles: set[int] | None = None
     if start <= hi:
         for t, src in window:
-            for i, f in enumerate(t.layer):
-                if f is None or len(f.residues) == f.modulus:
+            for i, lf in enumerate(t.layer):
+                if lf is None or len(lf.residues) == lf.modulus:
                     continue
                 ok = {(b - start) % period for b in builtins_range(start, start + period)
-                      if ins[src][i](env(b)) % f.modulus in f.residues}
+                      if ins[src][i](env(b)) % lf.modulus in lf.residues}
                 if len(ok) < period:
-                    d, rs = coarsest([(start + r) for r in ok], period)
+                    d, rs = coarsest([start + r for r in ok], period)
                     sym_name = sym_net.symbols[i]
                     note(Constraint("mod", f"{name} ≡ {_residues(rs)} (mod {d})",
-                                    f"{t.name} ({t.op}) takes sizes x ≡ {_residues(f.residues)} (mod {f.modulus}); "
+                                    f"{t.name} ({t.op}) takes sizes x ≡ {_residues(lf.residues)} (mod {lf.modulus}); "
                                     f"its input is {ins[src][i].render()}", modulus=d, residues=rs), t.name, sym_name)
                     allowed &= ok
         for skip in sym_net.skips:
@@ -585,7 +584,7 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                               if first(env(b)) == other(env(b))}
                         if len(ok) == period:
                             continue  # equal at every size (an axis not swept, equal constants)
-                        d, rs = coarsest([(start + r) for r in ok], period) if ok else (period, ())
+                        d, rs = coarsest([start + r for r in ok], period) if ok else (period, ())
                         note(Constraint("mod", f"{name} ≡ {_residues(rs)} (mod {d})" if rs else
                                         f"no {name} from {start} on", cause, modulus=d, residues=rs),
                              skip.layer + " " + other_name, sym_name)
@@ -617,18 +616,18 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
         # a maximum: a layer that rejects sizes near the top of the range
         for t, src in window:
             layer = by_name[t.name]
-            for i, f in enumerate(t.layer):
-                if f is None or i not in swept:
+            for i, lf in enumerate(t.layer):
+                if lf is None or i not in swept:
                     continue
                 x_shape = _shape_at(spec, sym_net, ins, src, env(hi))
                 if x_shape is None:
                     continue
                 probe = _Probe(layer, _tensor(x_shape, spec.data_format), i, spec.framework)
                 x_top = ins[src][i](env(hi))
-                if probe(x_top) is not None or not f.accepts(x_top):
+                if probe(x_top) is not None or not lf.accepts(x_top):
                     continue
                 last = _first_true(lambda n: probe(ins[src][i](env(n))) is None
-                                   and f.accepts(ins[src][i](env(n))), start, hi) - 1
+                                   and lf.accepts(ins[src][i](env(n))), start, hi) - 1
                 top = min(top, last)
                 note(Constraint("max", f"{name} <= {last}", f"{t.name} ({t.op}) rejects larger inputs: "
                                 f"{_why(spec, sym_net, swept, last + 1)}", value=last), t.name, sym_net.symbols[i])

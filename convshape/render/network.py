@@ -178,7 +178,7 @@ def _formula(t: TensorFormula) -> str:
 
 def _valid_when(t: TensorFormula, symbols: Sequence[str]) -> str:
     conditions = [f.condition(f"x{s}") for f, s in zip(t.layer, symbols) if f is not None]
-    if not conditions or len(set(c.replace(f"x{s}", "x") for c, s in zip(conditions, symbols))) == 1:
+    if not conditions or len({c.replace(f"x{s}", "x") for c, s in zip(conditions, symbols)}) == 1:
         return conditions[0].replace(f"x{symbols[0]}", "x") if conditions else "-"
     return ", ".join(conditions)
 
