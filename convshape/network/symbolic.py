@@ -109,6 +109,8 @@ class _Probe:
         try:
             step = layer_step(self.layer, [_tensor(self.shape(n), self.x.data_format)], self.framework)
             out: int | None = step.shape[self.position] if step.geometry is not None or step.scale else None
+            if out is not None and out < 1:  # an empty output: invalid, as the sweep counts it
+                out = None
         except ShapeError:
             out = None
         self.memo[n] = out
@@ -514,10 +516,16 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
     by_name = {layer.name: layer for layer in spec.layers}
     window = [(t, by_name[t.name].inputs[0]) for t in sym_net.tensors if any(t.layer)]
 
+    # each distinct (input formula, start) once: layers alike at one resolution share them
+    starts: dict[Lin, int] = {}
+    for t, src in window:
+        for i, f in enumerate(t.layer):
+            if f is not None:
+                starts[ins[src][i]] = max(starts.get(ins[src][i], f.start), f.start)
+
     def in_regime(n: int) -> bool:
         e = env(n)
-        return all(f is None or ins[src][i](e) >= f.start
-                   for t, src in window for i, f in enumerate(t.layer))
+        return all(formula(e) >= least for formula, least in starts.items())
 
     threshold = _first_true(in_regime, max(lo, 1), hi)
     found: list[Constraint] = []
@@ -534,16 +542,19 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
 
     # below the threshold: the engine decides, size by size
     below: tuple[int, ...] = ()
-    if threshold > lo:
-        below = tuple(n for n in builtins_range(lo, threshold) if _valid(spec, sym_net, swept, n))
+    if threshold > lo and not sym_net.equalities and not any(t.flat is not None for t in sym_net.tensors):
+        below = tuple(n for n in builtins_range(lo, threshold) if _walk(sym_net, env(n)) is None)
+    elif threshold > lo:  # a flattened head: the sweep's traces
+        from convshape.network.sweep import sweep
+
+        below = tuple(sweep(spec, (lo, threshold - 1), axis=axis).sizes())
     if below:
         found.append(Constraint("below", f"{lo}..{threshold - 1}: " + (", ".join(map(str, below)) or "none"),
                                 f"below {threshold} some layer's input is under its formula's start; "
                                 f"each size there was evaluated", sizes=below))
     period = 1
-    for t in sym_net.tensors:
-        for f in t.axes:
-            period = _lcm(period, f.slope().denominator)
+    for f in {f for t in sym_net.tensors for f in t.axes}:
+        period = _lcm(period, f.slope().denominator)
     top = hi
     start = threshold
     # residue classes from the threshold on: the skips, the divisibility rules
@@ -613,7 +624,8 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                                     f"{eq.layer}: in_features={eq.features} must equal the flattened "
                                     f"{eq.input} = {features.render()}", sizes=tuple(sorted(hits))))
             singles = hits if singles is None else singles & hits
-        # a maximum: a layer that rejects sizes near the top of the range
+        # a maximum: a layer that rejects sizes near the top of the range (layers alike checked once)
+        topped: dict[tuple[str, tuple[int, ...], int], bool] = {}
         for t, src in window:
             layer = by_name[t.name]
             for i, lf in enumerate(t.layer):
@@ -622,10 +634,14 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                 x_shape = _shape_at(spec, sym_net, ins, src, env(hi))
                 if x_shape is None:
                     continue
-                probe = _Probe(layer, _tensor(x_shape, spec.data_format), i, spec.framework)
                 x_top = ins[src][i](env(hi))
-                if probe(x_top) is not None or not lf.accepts(x_top):
+                key = (layer_signature(layer), x_shape, i)
+                if key not in topped:
+                    probe = _Probe(layer, _tensor(x_shape, spec.data_format), i, spec.framework)
+                    topped[key] = probe(x_top) is not None or not lf.accepts(x_top)
+                if topped[key]:
                     continue
+                probe = _Probe(layer, _tensor(x_shape, spec.data_format), i, spec.framework)
                 last = _first_true(lambda n: probe(ins[src][i](env(n))) is None
                                    and lf.accepts(ins[src][i](env(n))), start, hi) - 1
                 top = min(top, last)
@@ -690,13 +706,46 @@ def _input_at(spec: NetworkSpec, swept: Sequence[int], n: int) -> tuple[int, ...
     return tuple(shape)
 
 
-def _valid(spec: NetworkSpec, sym_net: Symbolic, swept: Sequence[int], n: int) -> bool:
-    report = evaluate(spec._replace(input=_input_at(spec, swept, n)))
-    return all(layer.ok or layer.rule == Rule.EXPECT for layer in report.layers)
+def _walk(sym_net: Symbolic, e: dict[str, int]) -> int | None:
+    """The index of the first layer that rejects the input sizes ``e`` (None: every layer holds),
+    from the fitted layers alone: a layer's formula from its start on (its residues), its
+    exceptions below, each skip's sides equal. Exact below the formulas' threshold too, since a
+    fit lists every size below its start that the layer accepts."""
+    values: dict[str, tuple[int, ...]] = {"input": tuple(e[s] for s in sym_net.symbols)}
+    for index, (layer, t) in enumerate(zip(sym_net.spec.layers, sym_net.tensors)):
+        ins = [values[name] for name in layer.inputs]
+        if t.flat is not None:
+            return None  # not walked past a flatten (constraints() does not ask)
+        if not any(t.layer):  # a merge: every side equal on every axis
+            if any(side != ins[0] for side in ins[1:]):
+                return index
+            values[layer.name] = ins[0]
+            continue
+        out = []
+        for x, lf in zip(ins[0], t.layer):
+            assert lf is not None
+            if x >= lf.start:
+                if x % lf.modulus not in lf.residues:
+                    return index
+                y = lf.formula({X: x})
+            else:
+                y = dict(lf.exceptions).get(x, 0)
+            if y < 1:
+                return index
+            out.append(y)
+        values[layer.name] = tuple(out)
+    return None
 
 
 def _why(spec: NetworkSpec, sym_net: Symbolic, swept: Sequence[int], n: int) -> str:
     """The first layer that rejects size ``n``, in the framework's words."""
+    e = {s: spec.input[p] for s, p in zip(sym_net.symbols, sym_net.positions)}
+    for i in swept:
+        e[sym_net.symbols[i]] = n
+    flat = sym_net.equalities or any(t.flat is not None for t in sym_net.tensors)
+    index = None if flat else _walk(sym_net, e)
+    if index is not None:  # the network up to that layer is enough to hear the framework say it
+        spec = spec._replace(layers=spec.layers[:index + 1])
     report = evaluate(spec._replace(input=_input_at(spec, swept, n)))
     bad = next((layer for layer in report.layers if layer.error and layer.rule not in (Rule.EXPECT,
                                                                                       Rule.INPUT_FAILED)), None)
