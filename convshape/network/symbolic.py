@@ -553,8 +553,8 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                                 f"below {threshold} some layer's input is under its formula's start; "
                                 f"each size there was evaluated", sizes=below))
     period = 1
-    for f in {f for t in sym_net.tensors for f in t.axes}:
-        period = _lcm(period, f.slope().denominator)
+    for size in {f for t in sym_net.tensors for f in t.axes}:
+        period = _lcm(period, size.slope().denominator)
     top = hi
     start = threshold
     # residue classes from the threshold on: the skips, the divisibility rules
