@@ -122,6 +122,11 @@ def test_emitted_dynamic_shapes_export_and_are_exact(name: str) -> None:
     emitted = emit(net, "torch-export", (1, 4096))
     # exact: one progression per axis, emitted as it is (ceil_mode: one residue class, said in a note)
     assert emitted.exact == (one_progression and "ceil" not in name), emitted.notes
+    if name == "unet":  # what `convshape sweep examples/networks/unet.toml --emit torch-export` prints
+        shipped = emit(analyse("examples/networks/unet.toml"), "torch-export", (1, 4096))
+        assert (shipped.data["dims"], shipped.data["dynamic_shapes"]) == \
+            (emitted.data["dims"], emitted.data["dynamic_shapes"]) == \
+            ({"h": {"min": 1, "max": 256}, "w": {"min": 1, "max": 256}}, {"x": {"2": "16 * h", "3": "16 * w"}})
     dims = {d: Dim(d, min=b["min"], max=b["max"]) for d, b in emitted.data["dims"].items()}
     dynamic = {int(k): eval(v, {}, dict(dims)) for k, v in emitted.data["dynamic_shapes"]["x"].items()}
     example = tuple(emitted.data["example"])
