@@ -145,7 +145,8 @@ def main():
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "observed_jax_symbolic.json")
     with open(path, "w") as fh:
         json.dump(data, fh, indent=1, sort_keys=True)
-    print(json.dumps({k: {kk: v[kk] for kk in ("shape", "constraints", "exported")} for k, v in data["models"].items()}))
+    print(json.dumps({k: {kk: v[kk] for kk in ("shape", "constraints", "exported")}
+                      for k, v in data["models"].items()}))
 
 
 if __name__ == "__main__":
