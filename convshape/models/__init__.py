@@ -61,8 +61,11 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     from convshape.network.symbolic import analyse, agrees
     from convshape.network.symbolic import constraints as solve
 
-    net = analyse(parsed)
-    found = solve(net, result.range, axis=axis)
+    try:
+        net = analyse(parsed)
+        found = solve(net, result.range, axis=axis)
+    except ShapeError as exc:  # e.g. a range the fallback cannot try size by size: the sweep still stands
+        return result._replace(notes=result.notes + (f"no constraints: {exc.message}",))
     if not agrees(found, result.valid):
         return result._replace(notes=result.notes + ("the constraints derived from the layers' formulas disagree "
                                                      "with the sweep (please report it): left out",))
