@@ -260,7 +260,10 @@ def analyse(spec: SpecArg, *, input: object = None, framework: str | None = None
         if found.exact or not found.notes[-1].startswith("\0"):
             break
     assert found is not None
-    return found._replace(notes=tuple(note.lstrip("\0") for note in found.notes))
+    notes = [note.lstrip("\0") for note in found.notes]
+    if not found.exact and found.notes[-1].startswith("\0"):
+        notes[-1] = f"at every reference size tried (the spec's, 1024, 4096, 256, 64), {notes[-1]}"
+    return found._replace(notes=tuple(notes))
 
 
 def _analyse_at(spec: NetworkSpec, positions: tuple[int, ...], n: int | None,
@@ -680,9 +683,9 @@ def _by_sweep(sym_net: Symbolic, range: tuple[int, int], axis: int | None, name:
     result = sweep(sym_net.spec, range, axis=axis)
     sizes = tuple(result.sizes())
     reason = "; ".join(sym_net.notes)
-    constraint = Constraint("below", f"{name} in {{" + (", ".join(map(str, sizes[:20])) or "none")
-                            + (", ...}" if len(sizes) > 20 else "}"),
-                            f"no closed form ({reason}): every size decided by the sweep", sizes=sizes)
+    shown = ", ".join(map(str, sizes[:20])) + (", ..." if len(sizes) > 20 else "")
+    constraint = Constraint("below", f"{name} in {{{shown}}}" if sizes else f"no {name}",
+                            f"{reason}; so every size was decided by the sweep, without formulas", sizes=sizes)
     return ConstraintSet(name, range, (constraint,), None, None, 1, (), None, range[1] + 1, sizes)
 
 
