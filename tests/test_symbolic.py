@@ -207,3 +207,26 @@ def test_constraints_are_the_valid_sizes_of_random_chains(net: tuple[str, list[s
         assert sym_net.notes  # it says which layer has no exact formula
         return
     assert constraints(sym_net, (1, hi), axis=axis).sizes() == brute(spec, hi, axis)
+
+
+def test_a_thousand_layers_constraints_are_fast_and_right() -> None:
+    """benchmarks/bench_symbolic.py's spec: four stride-2 stages undone by four transposed
+    convolutions, residual blocks between: multiples of 16, as the sweep finds, well under a
+    second of CPU time (the benchmark's target is 0.5 s)."""
+    import sys
+    import time
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from bench_symbolic import residual_unet
+
+    from convshape.network.evaluate import parse_spec
+
+    spec = parse_spec(residual_unet(), "residual-unet")
+    assert len(spec.layers) == 1000
+    start = time.process_time()
+    found = constraints(analyse(spec), (1, 4096))
+    spent = time.process_time() - start
+    assert found.reduced() == "n >= 16, n ≡ 0 (mod 16)"
+    assert found.sizes() == sweep(spec, "1..4096").sizes()
+    assert spent < 1.5, f"{spent:.2f} s of CPU time"
