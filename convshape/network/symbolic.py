@@ -116,15 +116,15 @@ class _Probe:
         self.memo[n] = out
         return out
 
-    def reference(self) -> Any:
-        """The layer's step at the spec's size, or at the first larger size it accepts."""
+    def reference(self) -> tuple[int, Any]:
+        """A size the layer accepts (the spec's, or a larger one) and its step there (None: none found)."""
         base = self.x.shape[self.position]
         for n in (base, 2 * base, 64, 256, 1024, 4096, 65536):
             try:
-                return layer_step(self.layer, [_tensor(self.shape(n), self.x.data_format)], self.framework)
+                return n, layer_step(self.layer, [_tensor(self.shape(n), self.x.data_format)], self.framework)
             except ShapeError:
                 continue
-        return None
+        return base, None
 
 
 def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFormula | None:
@@ -132,7 +132,7 @@ def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFo
     there (the other axes as in ``x``), fitted and verified as the module docstring says; None
     where the layer scales inexactly (a float scale) or does not keep the axis."""
     probe = _Probe(layer, x, axis, framework)
-    step = probe.reference()
+    accepted, step = probe.reference()
     if step is None or step.scale is None or axis >= len(step.scale) or step.scale[axis] is None:
         return None
     m = step.scale[axis]
@@ -142,6 +142,9 @@ def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFo
         low = step.extent[axis] + abs(step.pad_before[axis]) + abs(step.pad_after[axis])
     x0 = max(low, 1) + 2 * q  # a little past the regime's edge: the residues a layer takes, not its minimum
     first = [(n, probe(n)) for n in range(x0, x0 + q)]
+    if all(out is None for _, out in first) and accepted > x0:  # a minimum past the kernel (a fixed output
+        x0 = accepted                                            # size): fit from a size the layer takes
+        first = [(n, probe(n)) for n in range(x0, x0 + q)]
     residues = tuple(sorted(n % q for n, out in first if out is not None))
     if not residues:
         return None
