@@ -452,7 +452,9 @@ class ConstraintSet(NamedTuple):
             if len(self.residues) < self.period:
                 parts.append(f"{s} ≡ {_residues(self.residues)} (mod {self.period})")
         extra = [n for n in self.below if self.minimum is None or n < self.minimum]
-        if extra:
+        if extra and not parts:
+            parts.append(f"{s} in {{" + ", ".join(map(str, extra[:20])) + (", ...}" if len(extra) > 20 else "}"))
+        elif extra:
             parts.append("also " + ", ".join(map(str, extra)))
         return ", ".join(parts)
 
