@@ -171,8 +171,9 @@ def test_solve_and_explain_agree_on_pooling_names() -> None:
 
 # ---------------------------------------------------------------------------- no flags below the CLI
 PACKAGE = Path(__file__).resolve().parent.parent / "convshape"
-#: none left: every engine message names parameters (output_size=...), never flags
-KNOWN: dict[str, tuple[str, ...]] = {}
+#: every engine message names parameters (output_size=...), never convshape's flags; the one exception
+#: is another tool's: the trtexec command emitted for TensorRT (--minShapes / --optShapes / --maxShapes)
+KNOWN: dict[str, tuple[str, ...]] = {"network/emit.py": ("Shapes=",)}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

@@ -27,6 +27,10 @@ COMMANDS = [
     ("adaptive-avgpool2d", "--i", "7,5", "--o", "3"),
     ("interpolate", "--i", "64,48", "--scale", "1/3", "--mode", "bilinear", "--recompute-scale-factor"),
     ("sweep", "examples/networks/unet.toml", "--range", "1..4096"),
+    ("sweep", "examples/networks/unet.toml", "--emit", "torch-export", "--emit", "jax"),
+    ("sweep", "examples/networks/fcn.toml", "--axis", "0", "--emit", "tensorrt", "--emit", "onnx"),
+    ("summary", "examples/networks/unet.toml", "--formulas"),
+    ("chain", "--input", "1x3x64x64", "conv2d 8 k=3 s=2 p=1", "maxpool2d k=3 s=2 ceil_mode=true", "--formulas"),
 ]
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")  # 8,405,184 and 1.5 are one number each
 

@@ -53,6 +53,12 @@ _INPUT = click.option("--i", "--input", "input", default=None, metavar="SHAPE",
                       help="Override the spec's input tensor, e.g. 1x3x512x512.")
 
 
+_FORMULAS = click.option("--formulas", "formulas", is_flag=True,
+                         help="Also every layer's output size as a formula of the input sizes (H, W), the "
+                              "condition on its input, and the constraints on square inputs n over 1..4096 with "
+                              "their causes.")
+
+
 def make_summary() -> click.Command:
     @click.command("summary", epilog=epilog("summary examples/networks/unet.toml",
                                             "summary examples/networks/dcgan.toml --json",
@@ -60,10 +66,17 @@ def make_summary() -> click.Command:
     @click.argument("spec", type=SafePath(dir_okay=False))
     @_INPUT
     @_framework_option(None)
+    @_FORMULAS
     @_JSON
-    def command(spec: str, input: str | None, framework: str | None, as_json: bool) -> None:
+    def command(spec: str, input: str | None, framework: str | None, formulas: bool, as_json: bool) -> None:
         """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
         parameters, MACs, padding split and receptive field, with totals."""
+        if formulas:
+            from convshape.models import formulas as formula_report
+
+            _run_failing(as_json, lambda: formula_report(spec, input=input, framework=framework),
+                         "render.network.formula_report")
+            return
         from convshape.models import network
 
         _run_failing(as_json, lambda: network(spec, input=input, framework=framework),
@@ -88,12 +101,20 @@ def make_chain() -> click.Command:
                        "(default: the framework's: tf and keras channels-last, torch, onnx, caffe and "
                        "jax (lax.conv_general_dilated's NCHW) channels-first).")
     @_framework_option("torch")
+    @_FORMULAS
     @_JSON
     def command(input: str, layers: tuple[str, ...], data_format: str | None, framework: str,
-                as_json: bool) -> None:
+                formulas: bool, as_json: bool) -> None:
         """Shape a chain of one-line layers, as `summary` does for a spec file."""
-        from convshape.network.evaluate import chain
+        from convshape.network.evaluate import chain, parse_chain
 
+        if formulas:
+            from convshape.models import formulas as formula_report
+
+            _run_failing(as_json, lambda: formula_report(parse_chain(input, list(layers), framework=framework,
+                                                                     data_format=data_format)),
+                         "render.network.formula_report")
+            return
         _run_failing(as_json, lambda: chain(input, list(layers), framework=framework, data_format=data_format),
                      "render.network.network_report")
 
@@ -125,6 +146,7 @@ def make_sweep() -> click.Command:
     @click.command("sweep", epilog=epilog("sweep examples/networks/unet.toml --range 1..4096",
                                           "sweep examples/networks/unet.toml --range 1..1000000 --json",
                                           "sweep examples/networks/unet.toml --range 100..300 --axis 1",
+                                          "sweep examples/networks/unet.toml --emit torch-export",
                                           notes="Exit 1 when no size in the range is valid."))
     @click.argument("spec", type=SafePath(dir_okay=False))
     @click.option("--range", "range", default="1..4096", show_default=True, metavar="LO..HI",
@@ -132,11 +154,15 @@ def make_sweep() -> click.Command:
     @click.option("--axis", "axis", default=None, type=int, metavar="N",
                   help="Sweep only spatial axis N (0-based); the others stay as in the spec. "
                        "Default: square inputs, every spatial axis = n.")
+    @click.option("--emit", "emit", multiple=True, type=click.Choice(("torch-export", "jax", "tensorrt", "onnx")),
+                  help="Also a dynamic-shape spec for this exporter (each spatial axis on its own, the range's "
+                       "valid sizes): torch.export dynamic_shapes, jax.export.symbolic_shape, a TensorRT "
+                       "profile, ONNX output dims. Repeatable.")
     @_INPUT
     @_framework_option(None)
     @_JSON
-    def command(spec: str, range: str, axis: int | None, input: str | None, framework: str | None,
-                as_json: bool) -> None:
+    def command(spec: str, range: str, axis: int | None, emit: tuple[str, ...], input: str | None,
+                framework: str | None, as_json: bool) -> None:
         """Every input size for which the whole network is valid and its skip connections align,
         as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
         network's strides)."""
@@ -144,7 +170,8 @@ def make_sweep() -> click.Command:
         from convshape.network.sweep import SweepResult
 
         box: list[SweepResult] = []
-        run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework)),
+        run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework,
+                                              constraints=True, emit=emit)),
             "render.network.sweep_report")
         if box and not box[0].valid:
             sys.exit(1)

@@ -17,6 +17,7 @@ from convshape.errors import Rule, ShapeError
 if TYPE_CHECKING:
     from convshape.network.evaluate import CheckReport, NetworkReport, SpecArg
     from convshape.network.sweep import SweepResult
+    from convshape.network.symbolic import FormulaReport
 
 
 def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
@@ -44,9 +45,42 @@ def check(specs: Sequence[str], *, input: object = None, framework: str | None =
 
 
 def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, input: object = None,
-          framework: str | None = None) -> SweepResult:
+          framework: str | None = None, constraints: bool = False, emit: Sequence[str] = ()) -> SweepResult:
     """The input sizes in ``range`` for which the whole network is valid; see
-    :func:`convshape.network.sweep.sweep`."""
+    :func:`convshape.network.sweep.sweep`. ``constraints``: also as constraints with their causes
+    (:mod:`convshape.network.symbolic`, checked against the sweep's answer); ``emit``: dynamic-shape
+    specs for these exporters (:mod:`convshape.network.emit`)."""
+    from convshape.network.evaluate import as_spec
     from convshape.network.sweep import sweep as spec_sweep
 
-    return spec_sweep(spec, range, axis=axis, input=input, framework=framework)
+    parsed = as_spec(spec, input=input, framework=framework)
+    result = spec_sweep(parsed, range, axis=axis)
+    if not constraints and not emit:
+        return result
+    from convshape.network.emit import emit as emit_spec
+    from convshape.network.symbolic import analyse, agrees
+    from convshape.network.symbolic import constraints as solve
+
+    try:
+        net = analyse(parsed)
+        found = solve(net, result.range, axis=axis)
+    except ShapeError as exc:  # e.g. a range the fallback cannot try size by size: the sweep still stands
+        return result._replace(notes=result.notes + (f"no constraints: {exc.message}",))
+    if not agrees(found, result.valid):
+        return result._replace(notes=result.notes + ("the constraints derived from the layers' formulas disagree "
+                                                     "with the sweep (please report it): left out",))
+    emitted = tuple(emit_spec(net, target, result.range) for target in emit)
+    return result._replace(constraints=found, emitted=emitted)
+
+
+def formulas(spec: SpecArg, *, input: object = None, framework: str | None = None,
+             range: object = "1..4096") -> FormulaReport:
+    """A network's report with every layer's output size as a formula of the input sizes, and the
+    constraints on square inputs over ``range`` with their causes."""
+    from convshape.network.evaluate import as_spec, evaluate
+    from convshape.network.symbolic import FormulaReport, analyse, constraints
+    from convshape.params import int_range
+
+    parsed = as_spec(spec, input=input, framework=framework)
+    net = analyse(parsed)
+    return FormulaReport(evaluate(parsed), net, constraints(net, int_range(range)))

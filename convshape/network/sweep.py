@@ -113,6 +113,10 @@ class SweepResult(NamedTuple):
     #: (None where the range holds none)
     nearest_valid: tuple[int | None, int | None] = (None, None)
     position: int = 2  # where the swept axis sits in ``input``
+    #: the valid sizes as constraints with their causes (:mod:`convshape.network.symbolic`), when asked for
+    constraints: Any = None
+    #: dynamic-shape specs for exporters (:mod:`convshape.network.emit`), when asked for
+    emitted: tuple[Any, ...] = ()
 
     @property
     def size(self) -> int:
@@ -133,7 +137,9 @@ class SweepResult(NamedTuple):
                 "failures": [f.to_dict() for f in self.failures],
                 "size": self.size, "size_valid": self.size in self,
                 "nearest_valid": {"below": self.nearest_valid[0], "above": self.nearest_valid[1]},
-                "notes": list(self.notes)}
+                "notes": list(self.notes),
+                **({"constraints": self.constraints.to_dict()} if self.constraints is not None else {}),
+                **({"emit": {e.target: e.to_dict() for e in self.emitted}} if self.emitted else {})}
 
 
 def nearest_valid(valid: Sequence[Progression], n: int) -> tuple[int | None, int | None]:

@@ -12,6 +12,7 @@ from convshape.render.conv import Block, Table, sizes
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.network.evaluate import CheckReport, LayerReport, NetworkReport
     from convshape.network.sweep import Progression, SweepResult
+    from convshape.network.symbolic import ConstraintSet, FormulaReport, TensorFormula
 
 
 def _count(n: int) -> str:
@@ -149,5 +150,48 @@ def sweep_report(result: SweepResult) -> list[Block]:
     if result.failures:
         blocks.append(Table("Why the nearest invalid sizes fail", ("size", "layer", "rule", "message"),
                             tuple((str(f.size), f.layer, f.rule, f.message) for f in result.failures)))
+    if result.constraints is not None:
+        blocks += constraint_blocks(result.constraints)
+    for emitted in result.emitted:
+        blocks.append(f"{emitted.target}:" + ("" if emitted.exact else " (not exact: see the notes)"))
+        blocks.append("\n".join("    " + line if line else "" for line in emitted.text.splitlines()))
+        blocks += [f"note: {note}" for note in emitted.notes]
     blocks += [f"note: {note}" for note in result.notes]
+    return blocks
+
+
+def constraint_blocks(c: ConstraintSet) -> list[Block]:
+    """The reduced constraint, then each constraint with its cause."""
+    blocks: list[Block] = [f"constraints: {c.reduced()}"]
+    if c.constraints:
+        blocks.append(Table("Constraints", ("constraint", "cause"),
+                            tuple((k.text, k.cause) for k in c.constraints)))
+    return blocks
+
+
+def _formula(t: TensorFormula) -> str:
+    if t.flat is not None:
+        return t.flat.render()
+    shown = [f.render() for f in t.axes]
+    return ", ".join(shown) if shown else "-"
+
+
+def _valid_when(t: TensorFormula, symbols: Sequence[str]) -> str:
+    conditions = [f.condition(f"x{s}") for f, s in zip(t.layer, symbols) if f is not None]
+    if not conditions or len({c.replace(f"x{s}", "x") for c, s in zip(conditions, symbols)}) == 1:
+        return conditions[0].replace(f"x{symbols[0]}", "x") if conditions else "-"
+    return ", ".join(conditions)
+
+
+def formula_report(result: FormulaReport) -> list[Block]:
+    """``summary --formulas``: the layer table, then every tensor's size as a formula of the
+    input symbols with the condition on the layer's own input x, then the constraints."""
+    blocks = network_report(result.report)
+    net = result.symbolic
+    rows = tuple((t.name, t.op, _formula(t), _valid_when(t, net.symbols)) for t in net.tensors)
+    blocks.append(Table("Formulas", ("layer", "op", "output size (" + ", ".join(net.symbols) + ")",
+                                     "valid when (x: the layer's input size)"), rows,
+                        ("integer arithmetic: floor and ceil of exact quotients",)))
+    blocks += [f"note: {note}" for note in net.notes]
+    blocks += constraint_blocks(result.constraints)
     return blocks

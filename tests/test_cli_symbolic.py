@@ -1,0 +1,105 @@
+"""CLI: the constraints in sweep's report, --emit, summary/chain --formulas (text, JSON keys,
+exit codes), with values cross-checked by hand: the U-Net's four stride-2 poolings undone by four
+stride-2 transposed convolutions need multiples of 16; LeNet-5's fc1 (in_features=400 = 16*5*5)
+fixes 32 <= n <= 35."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from convshape.cli.main import main
+
+UNET = "examples/networks/unet.toml"
+FCN = "examples/networks/fcn.toml"
+LENET = "examples/networks/lenet5.json"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env={"NO_COLOR": "1", "COLUMNS": "200"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sweep_prints_constraints_with_causes() -> None:
+    code, out, _ = invoke("sweep", UNET)
+    assert code == 0
+    assert "constraints: n >= 16, n ≡ 0 (mod 16)" in out
+    assert "n ≡ 0..7 (mod 16)        cat4: up4 = 2 * floor(H / 16) must equal skip4 = floor(H / 8) (on axes H, W)" \
+        in out
+    assert "n >= 16                  pool4 (maxpool2d) rejects 15" in out
+
+
+def test_sweep_emit_torch_export_text_and_json() -> None:
+    code, out, _ = invoke("sweep", UNET, "--emit", "torch-export")
+    assert code == 0
+    assert '    h = Dim("h", min=1, max=256)' in out
+    assert '    dynamic_shapes = {"x": {2: 16 * h, 3: 16 * w}}' in out
+    code, out, _ = invoke("sweep", UNET, "--emit", "torch-export", "--emit", "jax", "--emit", "tensorrt",
+                          "--emit", "onnx", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["constraints"]["reduced"] == "n >= 16, n ≡ 0 (mod 16)"
+    assert data["constraints"]["period"] == 16 and data["constraints"]["residues"] == [0]
+    causes = [c["cause"] for c in data["constraints"]["constraints"]]
+    assert any(c.startswith("cat1: up1 = 16 * floor(H / 16) must equal skip1 = H") for c in causes)
+    torch_export = data["emit"]["torch-export"]
+    assert torch_export["exact"] is True
+    assert torch_export["dynamic_shapes"] == {"x": {"2": "16 * h", "3": "16 * w"}}
+    assert torch_export["dims"] == {"h": {"min": 1, "max": 256}, "w": {"min": 1, "max": 256}}
+    assert torch_export["backed_size_oblivious"] is True  # H = 16 leaves the bottleneck 1 x 1
+    assert data["emit"]["jax"]["shape"] == "1, 3, 16*h, 16*w"
+    assert data["emit"]["jax"]["constraints"] == ["h >= 1", "h <= 256", "w >= 1", "w <= 256"]
+    assert (data["emit"]["tensorrt"]["min"], data["emit"]["tensorrt"]["opt"], data["emit"]["tensorrt"]["max"]) == \
+        ("1x3x16x16", "1x3x256x256", "1x3x4096x4096")
+    assert data["emit"]["onnx"]["output"] == ["1", "2", "16*(H // 16)", "16*(W // 16)"]
+
+
+def test_runs_of_sizes_are_not_one_progression_and_say_so() -> None:
+    code, out, _ = invoke("sweep", FCN, "--axis", "0", "--emit", "jax", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["constraints"]["reduced"] == "H >= 32, H ≡ 0..15 (mod 32)"
+    jax = data["emit"]["jax"]
+    assert jax["exact"] is False and jax["shape"] == "1, 32*h, 32*w, 3"
+    assert any("not one arithmetic progression" in n and "pad H up to the next size ≡ 0 (mod 32)" in n
+               for n in jax["notes"])
+
+
+def test_fixed_head_constraints() -> None:
+    code, out, _ = invoke("sweep", LENET, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["constraints"]["reduced"] == "n = 32, 33, 34, 35"
+    assert any("in_features=400" in c["cause"] for c in data["constraints"]["constraints"])
+
+
+def test_summary_formulas() -> None:
+    code, out, _ = invoke("summary", LENET, "--formulas")
+    assert code == 0
+    assert "pool2    maxpool2d  floor(H / 4) - 3, floor(W / 4) - 3" in out
+    assert "constraints: n = 32, 33, 34, 35" in out
+    code, out, _ = invoke("summary", UNET, "--formulas", "--json")
+    data = json.loads(out)
+    layers = {layer["name"]: layer for layer in data["layers"]}
+    assert layers["up4"]["formula"] == {"H": "2 * floor(H / 16)", "W": "2 * floor(W / 16)"}
+    assert layers["up4"]["python"]["H"] == "2*(H // 16)"
+    assert layers["pool1"]["layer"]["H"]["condition"] == "x >= 2"
+    assert data["constraints"]["reduced"] == "n >= 16, n ≡ 0 (mod 16)"
+
+
+def test_chain_formulas_ceil_mode() -> None:
+    code, out, _ = invoke("chain", "--input", "1x3x64x64", "conv2d 8 k=3 s=2 p=1", "maxpool2d k=3 s=2 ceil_mode=true",
+                          "--formulas", "--json")
+    assert code == 0
+    data = json.loads(out)
+    # torch: conv (H + 2 - 3) // 2 + 1 = ceil(H / 2); pool ceil((x - 3) / 2) + 1 = floor(x / 2) (its last
+    # window always starts inside), so floor(ceil(H / 2) / 2) = floor((H + 1) / 4): 63 -> 32 -> 16
+    assert data["layers"][0]["formula"]["H"] == "ceil(H / 2)"
+    assert data["layers"][1]["formula"]["H"] == "floor((H + 1) / 4)"
+    assert data["layers"][1]["layer"]["H"]["formula"] == "floor(x / 2)"
+
+
+def test_bad_emit_target_is_a_usage_error() -> None:
+    code, _, err = invoke("sweep", UNET, "--emit", "tflite")
+    assert code == 2 and "tflite" in err
