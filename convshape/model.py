@@ -177,7 +177,7 @@ class TransposeOptions(Sequence[TransposeOption]):
         self.total, self.at, self.index_of = max(count, 0), at, index_of
 
     @classmethod
-    def listed(cls, options: Iterable[TransposeOption] = ()) -> TransposeOptions:
+    def listed(cls, options: Iterable[TransposeOption] = ()) -> "TransposeOptions":
         """A few options given one by one (sorted by output, one per output)."""
         held = tuple(sorted(options, key=lambda o: o.output))
         where = {o.output: i for i, o in enumerate(held)}
@@ -188,7 +188,7 @@ class TransposeOptions(Sequence[TransposeOption]):
         i = self.index_of(output)
         return None if i is None or not 0 <= i < self.total else self.at(i)
 
-    def map(self, change: Callable[[TransposeOption], TransposeOption]) -> TransposeOptions:
+    def map(self, change: Callable[[TransposeOption], TransposeOption]) -> "TransposeOptions":
         """The same options, each changed by ``change`` (output unchanged) when it is asked for."""
         at = self.at
         return TransposeOptions(self.total, lambda i: change(at(i)), self.index_of)

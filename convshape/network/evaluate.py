@@ -1270,17 +1270,3 @@ def malformed(path: str, exc: ShapeError) -> NetworkReport:
     layer = LayerReport("-", "-", (), None, (), 0, 0, (), (), (), (), (), None, exc.message, "bad-spec", ())
     return NetworkReport(path, "-", None, (), (layer,))
 
-
-def layer_step(layer: LayerSpec, xs: Sequence[Tensor], framework: str) -> Step:
-    """One layer evaluated on its input tensors (a merge on all of them, any other layer on the
-    first), as :func:`evaluate` does for each layer; raises the framework's ShapeError. For
-    analyses that vary one layer's input (:mod:`convshape.network.symbolic`)."""
-    if layer.kind in ("concat", "add"):
-        return _merge(layer, xs, framework)
-    return _EVALUATORS[layer.kind](layer, xs[0], framework)
-
-
-def as_spec(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkSpec:
-    """A spec file, dict or parsed spec as a NetworkSpec, with the ``input`` / ``framework`` overrides
-    applied (what :func:`network` evaluates)."""
-    return _spec(spec, input, framework)
