@@ -34,7 +34,7 @@ applies; a model file's reader implements it for its own nodes.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import gcd
 from operator import add, floordiv, le, mod, sub
@@ -554,9 +554,10 @@ def _classes(residues: Sequence[int], period: int) -> list[tuple[int, int]]:
 
 
 # ---------------------------------------------------------------------------- the sweep
-def _first_true(predicate: Any, lo: int, hi: int) -> int:
-    """The smallest n in [lo, hi] with predicate(n), for a predicate false then true; hi + 1 if none."""
-    if not predicate(hi):
+def first_true(predicate: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The smallest n in [lo, hi] with predicate(n), for a predicate false then true (bisection);
+    hi + 1 if none (or the interval is empty)."""
+    if lo > hi or not predicate(hi):
         return hi + 1
     while lo < hi:
         mid = (lo + hi) // 2
@@ -674,9 +675,9 @@ def sweep_network(sweepable: Sweepable, range: object) -> SweepResult:
         return exhaustive(f"the largest size {hi} is rejected ({top.hard.layer}: {top.hard.message})")
 
     # 1. sizes below A are rejected by some layer whatever the skips do
-    a = _first_true(lambda n: net.trace(n).hard is None, lo, hi)
+    a = first_true(lambda n: net.trace(n).hard is None, lo, hi)
     # 2. from T on, every window layer is in its regular regime
-    t = _first_true(lambda n: net.trace(n).hard is None and not net.trace(n).unsettled, a, hi)
+    t = first_true(lambda n: net.trace(n).hard is None and not net.trace(n).unsettled, a, hi)
     prefix = _brute(net, lo, min(t, hi + 1) - 1)
     # 3. each residue class from T
     singles: list[int] = []

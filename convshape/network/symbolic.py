@@ -35,6 +35,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkReport, NetworkSpec, SpecArg, Tensor, as_spec,
                                         evaluate, layer_signature, layer_step)
 from convshape.network.expr import Lin, const, product, quasi_affine, sym
+from convshape.network.sweep import first_true
 
 #: the input symbols, per number of spatial axes
 SYMBOLS = {1: ("W",), 2: ("H", "W"), 3: ("D", "H", "W")}
@@ -487,19 +488,6 @@ def _lcm(a: int, b: int) -> int:
     return a * b // gcd(a, b)
 
 
-def _first_true(predicate: Callable[[int], bool], lo: int, hi: int) -> int:
-    """The smallest n in [lo, hi] with predicate(n) (false then true); hi + 1 if none."""
-    if lo > hi or not predicate(hi):
-        return hi + 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if predicate(mid):
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
 def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: int | None = None) -> ConstraintSet:
     """The sizes ``n`` in ``range`` the network accepts, where every spatial axis is ``n``
     (``axis=None``, the sweep's square inputs) or only spatial ``axis`` is (the others as in the
@@ -535,7 +523,7 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
         e = env(n)
         return all(formula(e) >= least for formula, least in starts.items())
 
-    threshold = _first_true(in_regime, max(lo, 1), hi)
+    threshold = first_true(in_regime, max(lo, 1), hi)
     found: list[Constraint] = []
     axes_of: dict[tuple[str, str, str], tuple[int, list[str]]] = {}
 
@@ -622,7 +610,7 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
         for eq in sym_net.equalities:
             features = sym_net.formula(eq.input).flat
             assert features is not None
-            first_at = _first_true(lambda n: features(env(n)) >= eq.features, start, hi)
+            first_at = first_true(lambda n: features(env(n)) >= eq.features, start, hi)
             hits = set()
             n = first_at
             while n <= hi and features(env(n)) == eq.features and len(hits) < 100000:
@@ -650,7 +638,7 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                 if topped[key]:
                     continue
                 probe = _Probe(layer, _tensor(x_shape, spec.data_format), i, spec.framework)
-                last = _first_true(lambda n: probe(ins[src][i](env(n))) is None
+                last = first_true(lambda n: probe(ins[src][i](env(n))) is None
                                    and lf.accepts(ins[src][i](env(n))), start, hi) - 1
                 top = min(top, last)
                 note(Constraint("max", f"{name} <= {last}", f"{t.name} ({t.op}) rejects larger inputs: "
