@@ -180,3 +180,27 @@ def test_onnxruntime_to_torch_values(transposed):
         got = exec_torch(r.code, x, {"w_onnxruntime": w}, b)
         _close(got, want, f"{c}\n{r.code}")
         done += 1
+
+
+def test_dynamic_torch_port_holds_at_every_size():
+    """The size-independent torch form of TF SAME (stride 2) against onnxruntime's SAME_UPPER, odd and even sizes."""
+    nrng = np.random.default_rng(5)
+    r = translate("conv2d", from_framework="onnxruntime", to_framework="torch", input=12, kernel=4, stride=2,
+                  padding="same-upper", in_channels=2, out_channels=3)
+    assert r.dynamic_code is not None and not r.exact_for.every_size
+    tf_like = translate("conv2d", from_framework="tf", to_framework="torch", input=12, kernel=4, stride=2,
+                        padding="same", in_channels=2, out_channels=3)
+    from convshape.api.translate import Step
+
+    for size in (9, 10, 11, 12, 13):
+        x = nrng.standard_normal((1, 2, size, size + 1)).astype(np.float32)
+        w = nrng.standard_normal((3, 2, 4, 4)).astype(np.float32)
+        b = nrng.standard_normal(3).astype(np.float32)
+        source = Step("layer", "Conv", (("kernel_shape", (4, 4)), ("strides", (2, 2)), ("auto_pad", "SAME_UPPER")))
+        want = run_onnx(onnx_model([source], w, b, x.shape), x)
+        got = exec_torch(tf_like.dynamic_code, x, {"w_tf": w.transpose(2, 3, 1, 0)}, b)
+        _close(got, want, f"size {size}")
+        _close(exec_torch(r.dynamic_code, x, {"w_onnxruntime": w}, b), want, f"size {size}")
+        static = exec_torch(r.code, x, {"w_onnxruntime": w}, b) if size % 2 == 0 else None
+        if static is not None:  # the static port holds at the residue it names
+            _close(static, want, f"static, size {size}")

@@ -214,7 +214,7 @@ def weight_layout(framework: str, transposed: bool, ndim: int) -> str:
     rhs spec OIHW); tf / keras: HWIO, transposed HWOI (tf.nn.conv2d_transpose filters
     ``[height, width, output_channels, in_channels]``)."""
     spatial = SPATIAL[ndim]
-    if get(framework).channels_last:
+    if get(framework).tensor_channels_last:  # jax: lax's dimension numbers follow the NCHW data (not flax's HWIO)
         return spatial + ("OI" if transposed else "IO")
     return ("IO" if transposed else "OI") + spatial
 

@@ -88,8 +88,9 @@ class TorchPort:
         if not x.every_size and x.same_split is not None:
             first, second = ("total // 2", "total - total // 2") if x.same_split == "upper" else \
                 ("total - total // 2", "total // 2")
+            static = self._code(g, [self._layer(g, 0)], weight, "conv(pad_same(x))").split("\n")
             dynamic = "\n".join([
-                "import torch.nn.functional as F", "",
+                *static[:3], "import torch.nn.functional as F", "",
                 f"def pad_same(x, k={tuple(g.kernel)}, s={tuple(g.stride)}, d={tuple(g.dilation)}):",
                 f"    # as timm/layers/padding.py pad_same: SAME computed from the input, "
                 f"the odd cell at the {'end' if x.same_split == 'upper' else 'start'}",
@@ -98,7 +99,7 @@ class TorchPort:
                 "        total = max((-(-i // s_) - 1) * s_ + (k_ - 1) * d_ + 1 - i, 0)",
                 f"        pads += [{first}, {second}]",
                 "    return F.pad(x, pads)", "",
-                self._code(g, [self._layer(g, 0)], weight, "conv(pad_same(x))")])
+                *[line for line in static[3:] if not line.startswith("layer =")]])
         return Ported(tuple(steps), code, dynamic, notes=tuple(notes))
 
     def conv_transpose(self, g: Geometry, x: Exactness, weight: Layout) -> Ported:
