@@ -193,7 +193,7 @@ def test_dynamic_torch_port_holds_at_every_size():
     from convshape.api.translate import Step
 
     for size in (9, 10, 11, 12, 13):
-        x = nrng.standard_normal((1, 2, size, size + 1)).astype(np.float32)
+        x = nrng.standard_normal((1, 2, size, size + 2)).astype(np.float32)
         w = nrng.standard_normal((3, 2, 4, 4)).astype(np.float32)
         b = nrng.standard_normal(3).astype(np.float32)
         source = Step("layer", "Conv", (("kernel_shape", (4, 4)), ("strides", (2, 2)), ("auto_pad", "SAME_UPPER")))
