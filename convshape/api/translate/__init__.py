@@ -262,7 +262,9 @@ class _Source(NamedTuple):
 
 
 def _exactness(src: _Source, g: Geometry) -> Exactness:
-    moduli, residues, splits = [], [], set()
+    moduli: list[int] = []
+    residues: list[tuple[int, ...]] = []
+    splits: set[str | None] = set()
     every = True
     for axis, spec in enumerate(src.specs):
         s = spec.stride

@@ -14,6 +14,9 @@ from convshape.frameworks import get
 from convshape.model import AxisSpec
 
 KEYWORDS = {"same": "SAME", "valid": "VALID"}
+CPU_DILATION = ("TF 2.21's CPU kernels reject dilations > 1 in conv3d and conv*_transpose ('Current CPU "
+                "implementations do not yet support dilation rates larger than 1'); the port runs where the "
+                "kernel does (GPU)")
 
 
 def _slices(cb: tuple[int, ...], ca: tuple[int, ...]) -> str:
@@ -34,6 +37,12 @@ def _edge_steps(before: tuple[int, ...], after: tuple[int, ...]) -> tuple[list[S
     if any(pb) or any(pa):
         steps.append(Step("pad", "tf.pad", (("paddings", tuple(tuple(p) for p in _pads(pb, pa))),), pb, pa))
     return steps, wrap_open, wrap_close
+
+
+def _shown(padding: object) -> str:
+    if isinstance(padding, tuple):
+        return str([list(p) for p in padding])
+    return repr(padding)
 
 
 class TfPort:
@@ -64,12 +73,13 @@ class TfPort:
                 padding = "VALID"
         layer = Step("layer", f"tf.nn.conv{n}d", (("strides", g.stride), ("padding", padding),
                                                   ("dilations", g.dilation)))
-        shown = repr(padding) if isinstance(padding, str) else str([list(p) for p in padding])  # type: ignore[union-attr]
-        stride = g.stride[0] if n == 1 else list(g.stride)
-        dil = g.dilation[0] if n == 1 else list(g.dilation)
+        shown = repr(padding) if isinstance(padding, str) else _shown(padding)
+        stride = g.stride[0] if n == 1 else list(g.stride) if n == 2 else [1, *g.stride, 1]
+        dil = g.dilation[0] if n == 1 else list(g.dilation) if n == 2 else [1, *g.dilation, 1]
         call = f"tf.nn.conv{n}d({inner}, w_tf, {stride}, {shown}, dilations={dil}) + b"
         code = "\n".join(["import numpy as np", "import tensorflow as tf", weight.code, f"y = {call}"])
-        return Ported((*pre, layer), code)
+        notes = (CPU_DILATION,) if n == 3 and any(d > 1 for d in g.dilation) else ()
+        return Ported((*pre, layer), code, notes=notes)
 
     def conv_transpose(self, g: Geometry, x: Exactness, weight: Layout) -> Ported:
         n = g.ndim
@@ -118,12 +128,13 @@ class TfPort:
         layer = Step("layer", f"tf.nn.conv{n}d_transpose", (("output_shape", ("N", *output, g.out_channels)),
                                                             ("strides", g.stride), ("padding", padding),
                                                             ("dilations", g.dilation)))
-        shown = repr(padding) if isinstance(padding, str) else str([list(p) for p in padding])  # type: ignore[union-attr]
+        shown = repr(padding) if isinstance(padding, str) else _shown(padding)
         shape = f"[x.shape[0], {', '.join(map(str, output))}, {g.out_channels}]"
         call = (f"{prefix}tf.nn.conv{n}d_transpose(x, w_tf, {shape}, {list(g.stride)}, {shown}, "
                 f"dilations={list(g.dilation)}){suffix} + b")
         code = "\n".join(["import numpy as np", "import tensorflow as tf", weight.code, f"y = {call}"])
-        return Ported((layer, *post), code)
+        notes = (CPU_DILATION,) if any(d > 1 for d in g.dilation) else ()
+        return Ported((layer, *post), code, notes=notes)
 
 
 def port(name: str) -> TfPort:

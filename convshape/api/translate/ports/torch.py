@@ -12,7 +12,7 @@ ConvTransposeNd crops ``padding`` on both sides and extends the end by ``output_
 from __future__ import annotations
 
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
-from convshape.api.translate.ports import keyword_reproduces, letters, pads_and_crops, shown, value
+from convshape.api.translate.ports import keyword_reproduces, letters, pads_and_crops, value
 
 
 def _torch_pad(before: tuple[int, ...], after: tuple[int, ...]) -> tuple[int, ...]:
