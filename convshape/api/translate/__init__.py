@@ -369,6 +369,20 @@ def weight_code(target: str, source_fw: str, axes: tuple[int, ...], identity: bo
     return f"w_{target} = np.ascontiguousarray(w_{source_fw}{perm})"
 
 
+def _source_notes(g: Geometry) -> list[str]:
+    """What the source framework is observed to run otherwise than its rule says (the port follows the rule)."""
+    if g.framework not in ("tf", "keras") or g.ndim != 3 or g.transposed or g.padding != "same":
+        return []
+    totals = [(-(-i // s) - 1) * s + e - i for i, s, e in zip(g.input, g.stride, g.effective)]
+    if min(totals) > -2:
+        return []
+    from convshape.api.translate.ports import TF_CPU_CONV3D_SAME
+
+    return [f"SAME's total padding here is {tuple(totals)}: the port follows SAME's rule (no padding); "
+            + TF_CPU_CONV3D_SAME.replace("explicit padding with 'VALID' avoids it", "so the source, run on a CPU, "
+                                         "gives other values")]
+
+
 def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg,
               stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
               output_size: IntArg = None, in_channels: int | None = None, out_channels: int | None = None,
@@ -394,6 +408,7 @@ def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg,
     exactness = _exactness(src, g)
     ported = port.conv_transpose(g, exactness, weight) if g.transposed else port.conv(g, exactness, weight)
     notes = list(ported.notes)
+    notes += _source_notes(g)
     if not exactness.every_size:
         notes.append(f"the static port holds for {exactness.description}")
     return TranslateResult(g.op, g.framework, target, g, ported.steps, weight, data, ported.exact, ported.reason,

@@ -49,6 +49,23 @@ def keyword_reproduces(framework: str, keyword: str, g: Geometry, x: Exactness) 
     return True
 
 
+#: observed with TF 2.21 (tests/data/generate_translate_values.py records it): the CPU kernel of tf.nn.conv3d
+#: (Eigen's CuboidConvolution, tensorflow/core/kernels/eigen_cuboid_convolution.h) with padding "SAME" does not
+#: clamp SAME's total padding ``(ceil(i/s)-1)*s + d*(k-1) + 1 - i`` at 0: where it is -2 or less the windows
+#: start ``trunc(total/2)`` cells late (i=(3,3,3), k=1, s=(1,1,3): the last axis reads cell 1, not 0). conv1d,
+#: conv2d and the transposed convolutions are not affected. The total is never below ``d*(k-1)+1-s``.
+TF_CPU_CONV3D_SAME = ("TF 2.21's CPU tf.nn.conv3d with padding 'SAME' shifts its windows by trunc(total/2) where "
+                      "SAME's total padding is -2 or less (a stride beyond the kernel + 1); explicit padding "
+                      "with 'VALID' avoids it")
+
+
+def conv3d_same_unsafe(g: Geometry) -> bool:
+    """Whether TF's CPU conv3d with "SAME" can differ from SAME's rule at some input size (some axis with
+    ``d*(k-1)+1 < s-1``), see :data:`TF_CPU_CONV3D_SAME`."""
+    return g.ndim == 3 and not g.transposed and any(
+        e < s - 1 for e, s in zip(g.effective, g.stride))
+
+
 def shown(values: Sequence[int]) -> str:
     """One number when every axis has it, else a tuple: ``3`` or ``(3, 5)``."""
     if len(set(values)) == 1:

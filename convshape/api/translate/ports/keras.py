@@ -9,7 +9,8 @@ the source at every input size, else ``ZeroPaddingND`` / ``CroppingND`` then ``p
 from __future__ import annotations
 
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
-from convshape.api.translate.ports import keyword_reproduces, letters, pads_and_crops
+from convshape.api.translate.ports import (TF_CPU_CONV3D_SAME, conv3d_same_unsafe, keyword_reproduces, letters,
+                                          pads_and_crops)
 from convshape.errors import ShapeError
 from convshape.frameworks import get
 from convshape.model import AxisSpec
@@ -58,47 +59,59 @@ class KerasPort:
     def conv(self, g: Geometry, x: Exactness, weight: Layout) -> Ported:
         n = g.ndim
         padding = None
+        avoided = False  # "same" would pad as the source, but TF's CPU conv3d (Keras's TF backend) does not
         for keyword in ("same", "valid"):
+            if keyword == "same" and conv3d_same_unsafe(g):
+                avoided = keyword_reproduces("keras", keyword, g, x)
+                continue
             if keyword_reproduces("keras", keyword, g, x):
                 padding = keyword
                 break
+        avoided = avoided and padding is None  # VALID did it anyway
         steps: list[Step] = []
         if padding is None:
+            # pad first: a crop of the whole input (JAX's negative padding allows it) would leave Cropping
+            # an empty tensor, which it refuses ("must be smaller than the input length")
             pb, pa, cb, ca = pads_and_crops(g.pad_before, g.pad_after)
-            if any(cb) or any(ca):
-                steps.append(Step("crop", f"keras.layers.Cropping{n}D", (("cropping", _pairs(cb, ca)),), cb, ca))
             if any((*pb, *pa)):
                 steps.append(Step("pad", f"keras.layers.ZeroPadding{n}D", (("padding", _pairs(pb, pa)),), pb, pa))
+            if any(cb) or any(ca):
+                steps.append(Step("crop", f"keras.layers.Cropping{n}D", (("cropping", _pairs(cb, ca)),), cb, ca))
             padding = "valid"
         params = (("filters", g.out_channels), ("kernel_size", g.kernel), ("strides", g.stride),
                   ("padding", padding), ("dilation_rate", g.dilation), ("groups", g.groups))
         steps.append(Step("layer", f"keras.layers.Conv{n}D", params))
         args = ", ".join(f"{k}={v!r}" for k, v in params)
         problem = self._problem(g)
-        return Ported(tuple(steps), _code(steps, args, weight, f"Conv{n}D"), exact=problem is None, reason=problem)
+        notes = (TF_CPU_CONV3D_SAME,) if avoided else ()
+        return Ported(tuple(steps), _code(steps, args, weight, f"Conv{n}D"), exact=problem is None, reason=problem,
+                      notes=notes)
 
     def conv_transpose(self, g: Geometry, x: Exactness, weight: Layout) -> Ported:
         n = g.ndim
         rules = get("keras").conv
         specs = [AxisSpec(g.input[a], g.kernel[a], g.stride[a], g.dilation[a]) for a in range(n)]
         chosen: tuple[str, tuple[int | None, ...]] | None = None
+        # output_padding is one value for every axis: None (Keras sizes each axis itself) or numbers on every
+        # axis (a None axis among numbers would be read as 0, another size)
         for keyword in ("same", "valid"):
-            ops: list[int | None] = []
-            for a in range(n):
-                found = None
-                for op in (None, *range(g.stride[a])):
-                    try:
-                        t = rules.transposed(specs[a], keyword, op, None, n, a)
-                    except ShapeError:
-                        continue
-                    if (t.pad_before, t.output) == (g.pad_before[a], g.output[a]):
-                        found = (op,)
+            for candidates in ((None,), tuple(range(max(g.stride)))):
+                ops: list[int | None] = []
+                for a in range(n):
+                    for op in candidates:
+                        try:
+                            t = rules.transposed(specs[a], keyword, op, None, n, a)
+                        except ShapeError:
+                            continue
+                        if (t.pad_before, t.output) == (g.pad_before[a], g.output[a]):
+                            ops.append(op)
+                            break
+                    else:
                         break
-                if found is None:
+                if len(ops) == n:
+                    chosen = (keyword, tuple(ops))
                     break
-                ops.append(found[0])
-            if len(ops) == n:
-                chosen = (keyword, tuple(ops))
+            if chosen is not None:
                 break
         steps: list[Step] = []
         exact, reason = True, self._problem(g)

@@ -8,7 +8,7 @@ pad after a transposed convolution is exact."""
 from __future__ import annotations
 
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
-from convshape.api.translate.ports import keyword_reproduces, pads_and_crops
+from convshape.api.translate.ports import TF_CPU_CONV3D_SAME, conv3d_same_unsafe, keyword_reproduces, pads_and_crops
 from convshape.errors import ShapeError
 from convshape.frameworks import get
 from convshape.model import AxisSpec
@@ -52,10 +52,15 @@ class TfPort:
     def conv(self, g: Geometry, x: Exactness, weight: Layout) -> Ported:
         n = g.ndim
         padding: object = None
+        avoided = False  # SAME would pad as the source, but TF's CPU conv3d does not run it as its rule says
         for keyword, word in KEYWORDS.items():
+            if keyword == "same" and conv3d_same_unsafe(g):
+                avoided = keyword_reproduces("tf", keyword, g, x)
+                continue
             if keyword_reproduces("tf", keyword, g, x):
                 padding = word
                 break
+        avoided = avoided and padding is None  # VALID did it anyway
         pre: list[Step] = []
         inner = "x"
         if padding is None:
@@ -78,7 +83,9 @@ class TfPort:
         dil = g.dilation[0] if n == 1 else list(g.dilation) if n == 2 else [1, *g.dilation, 1]
         call = f"tf.nn.conv{n}d({inner}, w_tf, {stride}, {shown}, dilations={dil}) + b"
         code = "\n".join(["import numpy as np", "import tensorflow as tf", weight.code, f"y = {call}"])
-        notes = (CPU_DILATION,) if n == 3 and any(d > 1 for d in g.dilation) else ()
+        notes: tuple[str, ...] = (CPU_DILATION,) if n == 3 and any(d > 1 for d in g.dilation) else ()
+        if avoided:
+            notes += (TF_CPU_CONV3D_SAME,)
         return Ported((*pre, layer), code, notes=notes)
 
     def conv_transpose(self, g: Geometry, x: Exactness, weight: Layout) -> Ported:
