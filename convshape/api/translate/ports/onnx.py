@@ -54,6 +54,10 @@ def code(steps: list[Step], weight: Layout) -> str:
 class OnnxPort:
     def __init__(self, name: str) -> None:
         self.name = name  # onnx or onnxruntime: keywords are checked with that framework's rules
+        # a model for the spec is run by some runtime: the spec port writes only what onnxruntime runs as well
+        # (it refuses auto_pad SAME_* with dilations > 1, conv_attributes.h, and output_padding >= max(stride,
+        # dilation), conv_transpose_attributes.h, both of which the spec allows)
+        self.runners = tuple(dict.fromkeys((name, "onnxruntime")))
 
     def _layer(self, g: Geometry, pads: tuple[int, ...] | None, auto_pad: str | None = None,
                output_padding: tuple[int, ...] | None = None) -> Step:
@@ -73,7 +77,7 @@ class OnnxPort:
             steps = [self._layer(g, (*g.pad_before, *g.pad_after))]
             if not x.every_size:  # an auto_pad keeps the port exact at every size
                 for keyword, auto in AUTO_PAD.items():
-                    if keyword_reproduces(self.name, keyword, g, x):
+                    if all(keyword_reproduces(name, keyword, g, x) for name in self.runners):
                         steps = [self._layer(g, None, auto)]
                         break
         else:
@@ -85,11 +89,11 @@ class OnnxPort:
     def _accepts(self, g: Geometry, pads: tuple[tuple[int, int], ...], ops: tuple[int, ...]) -> bool:
         """Whether the target's own rules run ConvTranspose with these pads and output_padding
         (onnxruntime: output_padding < max(stride, dilation), and the output must map back to the input)."""
-        rules = get(self.name).conv
         for a in range(g.ndim):
             spec = AxisSpec(g.input[a], g.kernel[a], g.stride[a], g.dilation[a])
             try:
-                rules.transposed(spec, pads[a], ops[a], None, g.ndim, a)
+                for name in self.runners:
+                    get(name).conv.transposed(spec, pads[a], ops[a], None, g.ndim, a)
             except ShapeError:
                 return False
         return True
@@ -108,7 +112,8 @@ class OnnxPort:
             op = want
             while op > 0:
                 try:
-                    get(self.name).conv.transposed(spec, (0, 0), op, None, n, a)
+                    for name in self.runners:
+                        get(name).conv.transposed(spec, (0, 0), op, None, n, a)
                     break
                 except ShapeError:
                     op -= 1
