@@ -27,6 +27,9 @@ COMMANDS = [
     ("adaptive-avgpool2d", "--i", "7,5", "--o", "3"),
     ("interpolate", "--i", "64,48", "--scale", "1/3", "--mode", "bilinear", "--recompute-scale-factor"),
     ("sweep", "examples/networks/unet.toml", "--range", "1..4096"),
+    ("translate", "conv2d", "--from", "tf", "--to", "torch", "--i", "224", "--k", "7", "--s", "2", "--p", "same"),
+    ("translate", "conv-transpose3d", "--from", "keras", "--to", "onnx", "--i", "9,4,5", "--k", "4,1,3", "--s", "2",
+     "--p", "same", "--output-padding", "1"),
 ]
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")  # 8,405,184 and 1.5 are one number each
 

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, Protocol
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks import get
 from convshape.model import AxisSpec
-from convshape.ops import Family, find
+from convshape.ops import Family, lookup
 from convshape.params import IntArg, PadArg, per_axis
 from convshape.rules import effective_kernel, same_total_padding, split_padding
 
@@ -308,10 +308,19 @@ def _resolve(op: str, from_framework: str, input: IntArg, kernel: IntArg, stride
              out_channels: int | None, groups: int | None) -> tuple[Geometry, _Source]:
     from convshape.api import conv as api
 
-    entry = find(op)
-    if entry is None or entry.family not in (Family.CONV, Family.CONV_TRANSPOSE) or entry.ndim is None:
-        raise ShapeError(f"translate takes conv1d/2d/3d and conv-transpose1d/2d/3d, not {op!r}",
-                         rule=Rule.UNSUPPORTED_OP, values={"op": op})
+    entry = lookup(op)  # an unknown name: a usage error offering the nearest names
+    if entry.family not in (Family.CONV, Family.CONV_TRANSPOSE):
+        raise ShapeError(f"translate takes conv1d/2d/3d and conv-transpose1d/2d/3d layers, not {entry.name} (a "
+                         f"{entry.family.value} layer: not ported yet)", rule=Rule.OPTION_NOT_APPLICABLE,
+                         values={"op": entry.name, "family": entry.family.value})
+    if entry.ndim is None:
+        raise ShapeError(f"translate needs the number of spatial axes: {entry.name}1d, {entry.name}2d or "
+                         f"{entry.name}3d, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE, values={"op": op})
+    if entry.family is Family.CONV:
+        for name, given in (("output_padding", output_padding), ("output_size", output_size)):
+            if given is not None:
+                raise ShapeError(f"{name} is for a transposed convolution, not {entry.name}",
+                                 rule=Rule.OPTION_NOT_APPLICABLE, values={name: given})
     transposed = entry.family is Family.CONV_TRANSPOSE
     n = entry.ndim
     fw = get(from_framework)
