@@ -98,8 +98,14 @@ def test_framework_rejection_exits_1():
                                                    "did you mean tf?\n"),
     (("conv2d", "--from", "tf", "--to", "torhc"), "error: invalid value for '--to': unknown framework 'torhc'; did "
                                                   "you mean torch or pytorch?\n"),
-    (("maxpool2d", "--from", "tf", "--to", "torch"), "error: translate takes conv1d/2d/3d and conv-transpose1d/2d/3d "
-                                                     "layers, not maxpool2d (a pool layer: not ported yet)\n"),
+    (("avgpool2d", "--from", "torch", "--to", "onnx"), "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d "
+                                                       "and maxpool1d/2d/3d layers, not avgpool2d (a pool layer: "
+                                                       "not ported yet)\n"),
+    (("maxpool2d", "--from", "tf", "--to", "torch"), "error: translate writes pooling ports between torch, onnx, "
+                                                     "onnxruntime so far, not from tf\n"),
+    (("maxpool2d", "--from", "torch", "--to", "onnx", "--c", "3"), "error: out_channels is for a convolution, "
+                                                                   "not maxpool2d\n"),
+    (("conv2d", "--from", "tf", "--to", "torch", "--ceil-mode"), "error: ceil_mode is for pooling, not conv2d\n"),
     (("conv", "--from", "tf", "--to", "torch"), "error: translate needs the number of spatial axes: conv1d, conv2d "
                                                 "or conv3d, not conv\n"),
     (("conv2d", "--from", "tf", "--to", "torch", "--output-padding", "1"),
@@ -139,3 +145,27 @@ def test_translate_imports_nothing_heavy():
             " if m in sys.modules]\n"
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_max_pool_ceil_mode_port():
+    """torch's ceil_mode at i=6, k=3, s=2, p=1 gives 4 windows, the last reaching 2 cells past the input: the
+    onnxruntime port is MaxPool with pads 1:2 in floor mode (onnxruntime pads max pooling with lowest())."""
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "onnxruntime", "--i", "6", "--k", "3", "--s",
+                 "2", "--p", "1", "--ceil-mode", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["weight"] is None and d["source"]["ceil_mode"] is True and d["source"]["output"] == [4, 4]
+    assert "groups" not in d["source"] and d["source"]["channels"] == 3
+    assert d["steps"] == [{"step": "layer", "name": "MaxPool", "params": {
+        "kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 2, 2], "dilations": [1, 1]}}]
+    assert d["exact_for"]["residues"] == [[0], [0]]
+    back = run("translate", "maxpool1d", "--from", "onnxruntime", "--to", "torch", "--i", "6", "--k", "3", "--s",
+               "2", "--p", "0:2", "--ceil-mode")
+    assert back.exit_code == 0, back.output
+    assert "layer = nn.Sequential(nn.ConstantPad1d((0, 2), float('-inf')), nn.MaxPool1d(kernel_size=3, stride=2, " \
+           "padding=0, dilation=1))" in back.output
+    # i=1, k=2, d=2, p=1: the one window's taps are -1 and 1, both padding (observed: torch -inf, onnxruntime
+    # -3.4028235e38 in tests/test_translate_values.py before this case was marked inexact)
+    inexact = run("translate", "maxpool1d", "--from", "torch", "--to", "onnxruntime", "--i", "1", "--k", "2", "--d",
+                  "2", "--p", "1")
+    assert inexact.exit_code == 1 and "reads only padding: torch gives -inf there" in inexact.output

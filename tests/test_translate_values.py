@@ -29,7 +29,7 @@ import torch.nn.functional as F  # noqa: E402
 from translate_tools import exec_torch, onnx_model, run_onnx  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*padding='same'.*")
-N_CASES = int(os.environ.get("CONVSHAPE_TRANSLATE_CASES", "700"))
+N_CASES = int(os.environ.get("CONVSHAPE_TRANSLATE_CASES", "350"))
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
@@ -204,3 +204,69 @@ def test_dynamic_torch_port_holds_at_every_size():
         static = exec_torch(r.code, x, {"w_onnxruntime": w}, b) if size % 2 == 0 else None
         if static is not None:  # the static port holds at the residue it names
             _close(static, want, f"static, size {size}")
+
+
+POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+N_POOL = int(os.environ.get("CONVSHAPE_TRANSLATE_POOL_CASES", "300"))
+
+
+def _pool_config(rng: random.Random, source: str) -> dict:
+    n = rng.choice((1, 2, 2, 3))
+    k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
+    c = {"n": n, "kernel": k, "stride": [rng.randint(1, 3) for _ in range(n)],
+         "dilation": [rng.choice((1, 1, 2)) for _ in range(n)], "ceil_mode": rng.random() < 0.6,
+         "input": [rng.randint(1, 6 if n == 3 else 13) for _ in range(n)], "channels": rng.randint(1, 2)}
+    if source == "torch":
+        c["padding"] = [rng.randint(0, v // 2) for v in k]
+    else:
+        c["padding"] = [f"{rng.randint(0, v - 1)}:{rng.randint(0, v - 1)}" for v in k]
+    return c
+
+
+def _pool_translate(c: dict, src: str, dst: str):
+    pad = ",".join(str(p) for p in c["padding"])
+    return translate(f"maxpool{c['n']}d", from_framework=src, to_framework=dst, input=c["input"], kernel=c["kernel"],
+                     stride=c["stride"], padding=pad, dilation=c["dilation"], ceil_mode=c["ceil_mode"],
+                     in_channels=c["channels"])
+
+
+@pytest.mark.parametrize("source, target", [("torch", "onnxruntime"), ("onnxruntime", "torch"),
+                                            ("torch", "onnx")])
+def test_max_pool_values(source, target):
+    """Max pooling incl. ceil_mode (torch drops a last window starting in the end padding, onnxruntime a window
+    starting past the input + pad_before): the source's real layer against the port, -inf padding included."""
+    from convshape.api.translate import Step
+
+    rng, nrng = random.Random(5600 + len(source) + len(target)), np.random.default_rng(13)
+    done = padded = 0
+    while done < N_POOL:
+        c = _pool_config(rng, source)
+        try:
+            r = _pool_translate(c, source, target)
+        except ShapeError:
+            continue
+        assert r.weight is None
+        if not r.exact:  # a window reading only padding: -inf in torch, lowest() in onnxruntime
+            assert "reads only padding" in r.reason and (source == "torch") != (target == "torch"), r.reason
+            continue
+        x = nrng.standard_normal((1, c["channels"], *c["input"])).astype(np.float32)
+        if source == "torch":
+            want = POOL[c["n"]](torch.from_numpy(x), c["kernel"], c["stride"], c["padding"], c["dilation"],
+                                c["ceil_mode"]).numpy()
+        else:
+            pairs = [tuple(int(v) for v in p.split(":")) for p in c["padding"]]
+            node = Step("layer", "MaxPool", (("kernel_shape", tuple(c["kernel"])), ("strides", tuple(c["stride"])),
+                                             ("pads", tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)),
+                                             ("dilations", tuple(c["dilation"])), ("ceil_mode", int(c["ceil_mode"]))))
+            try:
+                want = run_onnx(onnx_model([node], None, None, x.shape), x)
+            except Exception as exc:  # convshape accepted what onnxruntime refuses: a defect
+                raise AssertionError(f"{c}: {exc}") from exc
+        if target == "torch":
+            got = exec_torch(r.code, x, {}, None)
+        else:
+            got = run_onnx(onnx_model(r.steps, None, None, x.shape), x)
+        padded += r.steps[0].kind != "layer"
+        _close(got, want, f"{c}\n{r.code}")
+        done += 1
+    assert padded > 0  # the -inf pad / crop step was exercised

@@ -10,17 +10,23 @@ def onnx_model(steps: Any, w: Any, b: Any, x_shape: tuple[int, ...]) -> Any:
     import numpy as np
     from onnx import TensorProto, helper, numpy_helper
 
-    nodes, inits = [], [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
+    nodes = []
+    inits = [] if w is None else [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
     current = "x"
     for j, step in enumerate(steps):
         out = "y" if j == len(steps) - 1 else f"t{j}"
         params = dict(step.params)
         if step.name == "Pad":
             inits.append(numpy_helper.from_array(np.array(params["pads"], np.int64), f"pads{j}"))
-            nodes.append(helper.make_node("Pad", [current, f"pads{j}"], [out], mode="constant"))
+            inputs = [current, f"pads{j}"]
+            if step.value == "-inf":
+                inits.append(numpy_helper.from_array(np.array(-np.inf, np.float32), f"lowest{j}"))
+                inputs.append(f"lowest{j}")
+            nodes.append(helper.make_node("Pad", inputs, [out], mode="constant"))
         else:
             attrs = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
-            nodes.append(helper.make_node(step.name, [current, "w", "b"], [out], **attrs))
+            nodes.append(helper.make_node(step.name, [current] + (["w", "b"] if w is not None else []), [out],
+                                          **attrs))
         current = out
     graph = helper.make_graph(nodes, "port", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_shape))],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)

@@ -21,7 +21,7 @@ def _step_row(j: int, step: Step) -> tuple[str, ...]:
     if step.kind == "layer":
         what = ", ".join(f"{k}={_value(v)}" for k, v in step.params)
     else:
-        what = pads(step.before, step.after) + (" (-inf)" if step.value != "zero" else "")
+        what = pads(step.before, step.after) + (f" ({step.value})" if step.value != "zero" else "")
     return (str(j + 1), step.kind, step.name, what)
 
 
@@ -31,6 +31,9 @@ def translate_report(result: TranslateResult) -> list[Block]:
     blocks: list[Block] = [
         f"{result.op} · {result.from_framework} -> {result.to_framework} · padding {g.padding} · {status}",
         f"input {sizes(g.input)} -> output {sizes(g.output)}"]
+    if g.pool:
+        blocks[0] = (f"{result.op} · {result.from_framework} -> {result.to_framework} · padding {g.padding} · "
+                     f"{'ceil_mode' if g.ceil_mode else 'floor mode'} · {status}")
     rows = []
     for a in range(g.ndim):
         row = [str(a), str(g.input[a]), str(g.kernel[a]), str(g.stride[a]), str(g.dilation[a]),
@@ -45,7 +48,7 @@ def translate_report(result: TranslateResult) -> list[Block]:
     blocks.append(Table(f"Port ({result.to_framework})", ("step", "kind", "name", "parameters"),
                         tuple(_step_row(j, s) for j, s in enumerate(result.steps))))
     w, d = result.weight, result.data
-    blocks.append(f"weights: {w.source} -> {w.target}, axes {w.axes}: {w.code}")
+    blocks.append("weights: none" if w is None else f"weights: {w.source} -> {w.target}, axes {w.axes}: {w.code}")
     blocks.append(f"data: {d.source} -> {d.target}" + ("" if d.identity else f", axes {d.axes}: {d.code}"))
     blocks.append(f"exact for: {result.exact_for.description}")
     if result.reason:

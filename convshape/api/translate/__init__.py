@@ -116,6 +116,8 @@ class Geometry(NamedTuple):
     in_channels: int
     out_channels: int
     groups: int
+    ceil_mode: bool = False
+    pool: str = ""  # "max" for max pooling, "" for a convolution
 
     @property
     def ndim(self) -> int:
@@ -136,6 +138,12 @@ class Geometry(NamedTuple):
         for key, value in d.items():
             if isinstance(value, tuple):
                 d[key] = list(value)
+        if self.pool:  # a pooling layer: no weights, channels unchanged
+            for key in ("transposed", "output_padding", "in_channels", "out_channels", "groups"):
+                del d[key]
+            d["channels"] = self.in_channels
+            return d
+        del d["ceil_mode"], d["pool"]
         if not self.transposed:
             del d["output_padding"]
         return d
@@ -179,6 +187,11 @@ class Port(Protocol):
 
     def conv_transpose(self, g: Geometry, x: Exactness, weight: Layout) -> Ported: ...
 
+    def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
+        """Floor-mode max pooling over the input padded with -inf by (before, after) per axis (negative: crop);
+        only the ports of :data:`convshape.api.translate.pooling.POOL_FRAMEWORKS` write it."""
+        ...
+
 
 class TranslateResult(NamedTuple):
     """A layer ported from one framework to another."""
@@ -188,7 +201,7 @@ class TranslateResult(NamedTuple):
     to_framework: str
     source: Geometry
     steps: tuple[Step, ...]
-    weight: Layout
+    weight: Layout | None  # None: the layer has no weights (pooling)
     data: Layout
     exact: bool
     reason: str | None
@@ -200,7 +213,8 @@ class TranslateResult(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "from": self.from_framework, "to": self.to_framework,
                 "source": self.source.to_dict(), "steps": [s.to_dict() for s in self.steps],
-                "weight": self.weight.to_dict(), "data": self.data.to_dict(), "exact": self.exact,
+                "weight": None if self.weight is None else self.weight.to_dict(), "data": self.data.to_dict(),
+                "exact": self.exact,
                 "reason": self.reason, "exact_for": self.exact_for.to_dict(), "code": self.code,
                 "dynamic_code": self.dynamic_code, "notes": list(self.notes)}
 
@@ -310,8 +324,9 @@ def _resolve(op: str, from_framework: str, input: IntArg, kernel: IntArg, stride
 
     entry = lookup(op)  # an unknown name: a usage error offering the nearest names
     if entry.family not in (Family.CONV, Family.CONV_TRANSPOSE):
-        raise ShapeError(f"translate takes conv1d/2d/3d and conv-transpose1d/2d/3d layers, not {entry.name} (a "
-                         f"{entry.family.value} layer: not ported yet)", rule=Rule.OPTION_NOT_APPLICABLE,
+        raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d and maxpool1d/2d/3d layers, not "
+                         f"{entry.name} (a {entry.family.value} layer: not ported yet)",
+                         rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"op": entry.name, "family": entry.family.value})
     if entry.ndim is None:
         raise ShapeError(f"translate needs the number of spatial axes: {entry.name}1d, {entry.name}2d or "
@@ -392,17 +407,57 @@ def _source_notes(g: Geometry) -> list[str]:
                                          "gives other values")]
 
 
+def _data_layout(source: str, target: str, n: int) -> Layout:
+    src_d, dst_d = data_layout(source, n), data_layout(target, n)
+    daxes = permutation(src_d, dst_d)
+    dperm = "" if daxes == tuple(range(len(daxes))) else f".transpose({', '.join(map(str, daxes))})"
+    return Layout(src_d, dst_d, daxes, f"x_{target} = x_{source}{dperm}")
+
+
+def _translate_pool(op: str, kind: str, ndim: int, from_framework: str, to_framework: str, input: IntArg,
+                    kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg, ceil_mode: bool | None,
+                    channels: int | None) -> TranslateResult:
+    from convshape.api.translate import pooling
+
+    source, target = get(from_framework).name, get(to_framework).name
+    g, exactness, before, after, inexact = pooling.resolve(
+        op, kind, ndim, source, target, input, kernel, stride, padding, dilation, ceil_mode,
+        3 if channels is None else channels)
+    ported = port_for(target).max_pool(g, exactness, before, after)
+    if inexact:
+        ported = ported._replace(exact=False, reason=inexact)
+    notes = list(ported.notes)
+    if not exactness.every_size:
+        notes.append(f"the static port holds for {exactness.description}")
+    return TranslateResult(g.op, g.framework, target, g, ported.steps, None, _data_layout(source, target, ndim),
+                           ported.exact, ported.reason, exactness, ported.code, ported.dynamic_code, tuple(notes))
+
+
 def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg,
-              stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
+              stride: IntArg = None, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
               output_size: IntArg = None, in_channels: int | None = None, out_channels: int | None = None,
-              groups: int | None = None) -> TranslateResult:
+              groups: int | None = None, ceil_mode: bool | None = None) -> TranslateResult:
     """The exact equivalent in ``to_framework`` of ``op`` as ``from_framework`` runs it (the other
     parameters as :func:`convshape.api.conv.conv` / :func:`~convshape.api.conv.conv_transpose` take
     them; ``in_channels`` / ``out_channels`` (default 3 and 8, or groups) and ``groups`` shape the
     weights). ``exact`` is False, with ``reason``, where the target cannot express the layer; the
-    steps are then the closest port."""
-    g, src = _resolve(op, from_framework, input, kernel, stride, padding, dilation, output_padding, output_size,
-                      in_channels, out_channels, groups)
+    steps are then the closest port. Max pooling (``maxpool1d/2d/3d``: ``stride`` None is the source's
+    default, ``ceil_mode`` as the source takes it, ``in_channels`` the channels) between torch, onnx and
+    onnxruntime."""
+    entry = lookup(op)
+    if entry.family is Family.POOL and entry.ndim is not None and entry.name.startswith("maxpool"):
+        for name, given in (("output_padding", output_padding), ("output_size", output_size), ("groups", groups),
+                            ("out_channels", out_channels)):
+            if given is not None:
+                raise ShapeError(f"{name} is for a convolution, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                                 values={name: given})
+        return _translate_pool(entry.name, "max", entry.ndim, from_framework, to_framework, input, kernel, stride,
+                               padding, dilation, ceil_mode, in_channels)
+    if ceil_mode is not None:
+        raise ShapeError(f"ceil_mode is for pooling, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                         values={"ceil_mode": ceil_mode})
+    g, src = _resolve(op, from_framework, input, kernel, 1 if stride is None else stride, padding, dilation,
+                      output_padding, output_size, in_channels, out_channels, groups)
     target = get(to_framework).name
     port = port_for(target)
     n = g.ndim
@@ -410,10 +465,7 @@ def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg,
     axes = permutation(src_w, dst_w)
     identity = axes == tuple(range(len(axes)))
     weight = Layout(src_w, dst_w, axes, weight_code(target, g.framework, axes, identity))
-    src_d, dst_d = data_layout(g.framework, n), data_layout(target, n)
-    daxes = permutation(src_d, dst_d)
-    dperm = "" if daxes == tuple(range(len(daxes))) else f".transpose({', '.join(map(str, daxes))})"
-    data = Layout(src_d, dst_d, daxes, f"x_{target} = x_{g.framework}{dperm}")
+    data = _data_layout(g.framework, target, n)
     exactness = _exactness(src, g)
     ported = port.conv_transpose(g, exactness, weight) if g.transposed else port.conv(g, exactness, weight)
     notes = list(ported.notes)

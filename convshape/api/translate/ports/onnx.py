@@ -31,20 +31,27 @@ def _attrs(step: Step) -> str:
     return ", ".join(f"{k}={list(v) if isinstance(v, tuple) else repr(v)}" for k, v in step.params)
 
 
-def code(steps: list[Step], weight: Layout) -> str:
-    """The nodes and initializers, written with onnx.helper (the graph input ``x``, output ``y``)."""
-    lines = ["import numpy as np", "from onnx import helper, numpy_helper", weight.code, "nodes = ["]
-    inits = ["numpy_helper.from_array(w_onnx, 'w')", "numpy_helper.from_array(b, 'b')"]
+def code(steps: list[Step], weight: Layout | None) -> str:
+    """The nodes and initializers, written with onnx.helper (the graph input ``x``, output ``y``); no weight
+    layout: a layer without weights (pooling)."""
+    lines = ["import numpy as np", "from onnx import helper, numpy_helper", *([weight.code] if weight else []),
+             "nodes = ["]
+    inits = ["numpy_helper.from_array(w_onnx, 'w')", "numpy_helper.from_array(b, 'b')"] if weight else []
     current = "x"
     for j, step in enumerate(steps):
         out = "y" if j == len(steps) - 1 else f"t{j}"
         if step.name == "Pad":
             pads = f"pads{j}"
             inits.append(f"numpy_helper.from_array(np.array({list(step.param('pads'))}, np.int64), '{pads}')")
-            lines.append(f"    helper.make_node('Pad', ['{current}', '{pads}'], ['{out}'], mode='constant'),")
+            inputs = [current, pads]
+            if step.value == "-inf":
+                inits.append(f"numpy_helper.from_array(np.array(-np.inf, np.float32), 'lowest{j}')")
+                inputs.append(f"lowest{j}")
+            lines.append(f"    helper.make_node('Pad', {inputs!r}, ['{out}'], mode='constant'),")
         else:
             attrs = ", ".join(f"{k}={list(v) if isinstance(v, tuple) else repr(v)}" for k, v in step.params)
-            lines.append(f"    helper.make_node('{step.name}', ['{current}', 'w', 'b'], ['{out}'], {attrs}),")
+            inputs = [current, "w", "b"] if weight else [current]
+            lines.append(f"    helper.make_node('{step.name}', {inputs!r}, ['{out}'], {attrs}),")
         current = out
     lines.append("]")
     lines.append("initializers = [" + ", ".join(inits) + "]")
@@ -126,6 +133,32 @@ class OnnxPort:
                                      f"extend (values there are the bias only); the zero padding after the layer "
                                      f"misses the bias")
         return Ported(tuple(steps), code(steps, weight), exact=exact, reason=reason)
+
+    def _pool_runs(self, g: Geometry, before: tuple[int, ...], after: tuple[int, ...]) -> bool:
+        """Whether every runner's MaxPool takes these pads (floor mode) and gives the source's windows."""
+        from convshape.api.pooling import pool
+
+        padding = ",".join(f"{b}:{a}" for b, a in zip(before, after))
+        for name in self.runners:
+            try:
+                res = pool("max", g.input, g.kernel, g.stride, padding, g.dilation, False, framework=name,
+                           ndim=g.ndim)
+            except ShapeError:
+                return False
+            if tuple(a.output for a in res.axes) != g.output:
+                return False
+        return True
+
+    def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
+        """MaxPool (floor mode) with its own pads where the runners take them (they pad with -inf), else a Pad
+        node (constant -inf, onnx/defs/tensor/defs.cc Pad: negative pads crop) and pads 0."""
+        n = g.ndim
+        own = min(*before, *after) >= 0 and self._pool_runs(g, before, after)
+        pads = (*before, *after) if own else (0,) * (2 * n)
+        layer = Step("layer", "MaxPool", (("kernel_shape", g.kernel), ("strides", g.stride), ("pads", pads),
+                                          ("dilations", g.dilation)))
+        steps = [layer] if own else [*_pad_step(before, after, "-inf"), layer]
+        return Ported(tuple(steps), code(steps, None))
 
 
 def crop_after_signed(crop: tuple[int, ...]) -> tuple[int, ...]:

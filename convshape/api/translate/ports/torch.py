@@ -127,6 +127,36 @@ class TorchPort:
                       "bias only); the zero padding after the layer misses the bias")
         return Ported(tuple(steps), self._code(g, steps, weight), exact=exact, reason=reason)
 
+    def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
+        return _max_pool(g, before, after)
+
 
 def port(name: str) -> TorchPort:
     return TorchPort(name)
+
+
+def _max_pool(g: Geometry, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
+    """nn.MaxPoolNd pads both sides alike, at most half the kernel (torch/nn/functional.py max_pool2d: "pad should
+    be at most half of effective kernel size" as aten's pool_output_sizes checks it) and with -inf; otherwise
+    nn.ConstantPadNd(..., float('-inf')) first (negative values crop) and padding=0."""
+    n = g.ndim
+    pool = f"nn.MaxPool{letters(n)}"
+    fits = all(b == a and 0 <= b <= k // 2 for b, a, k in zip(before, after, g.kernel))
+    padding = value(before) if fits else 0
+    layer = Step("layer", pool, (("kernel_size", value(g.kernel)), ("stride", value(g.stride)),
+                                 ("padding", padding), ("dilation", value(g.dilation))))
+    steps = [layer]
+    if not fits:
+        flat = _torch_pad(before, after)
+        kind = "crop" if max(*before, *after) <= 0 else "pad"
+        shown = (tuple(-b for b in before), tuple(-a for a in after)) if kind == "crop" else (before, after)
+        steps.insert(0, Step(kind, f"nn.ConstantPad{letters(n)}", (("padding", flat), ("value", "-inf")), *shown,
+                             value="-inf"))
+    args = ", ".join(f"{k}={_py(v)}" for k, v in layer.params)
+    modules = [f"{pool}({args})"]
+    if not fits:
+        modules.insert(0, f"nn.ConstantPad{letters(n)}({_py(_torch_pad(before, after))}, float('-inf'))")
+    built = modules[0] if len(modules) == 1 else f"nn.Sequential({', '.join(modules)})"
+    code = "\n".join(["import torch", "import torch.nn as nn", f"layer = {built}", "y = layer(x)"])
+    return Ported(tuple(steps), code)
+
