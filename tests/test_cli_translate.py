@@ -98,9 +98,13 @@ def test_framework_rejection_exits_1():
                                                    "did you mean tf?\n"),
     (("conv2d", "--from", "tf", "--to", "torhc"), "error: invalid value for '--to': unknown framework 'torhc'; did "
                                                   "you mean torch or pytorch?\n"),
-    (("avgpool2d", "--from", "torch", "--to", "onnx"), "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d "
-                                                       "and maxpool1d/2d/3d layers, not avgpool2d (a pool layer: "
-                                                       "not ported yet)\n"),
+    (("lppool2d", "--from", "torch", "--to", "onnx"), "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, "
+                                                      "maxpool1d/2d/3d and avgpool1d/2d/3d layers, not lppool2d (a "
+                                                      "pool layer: not ported yet)\n"),
+    (("maxpool2d", "--from", "torch", "--to", "onnx", "--count-include-pad"),
+     "error: count_include_pad is for average pooling, not maxpool2d\n"),
+    (("avgpool2d", "--from", "onnxruntime", "--to", "torch", "--d", "2"),
+     "error: translate writes average pooling ports with dilation 1 (torch's AvgPoolNd has none)\n"),
     (("maxpool2d", "--from", "tf", "--to", "torch"), "error: translate writes pooling ports between torch, onnx, "
                                                      "onnxruntime so far, not from tf\n"),
     (("maxpool2d", "--from", "torch", "--to", "onnx", "--c", "3"), "error: out_channels is for a convolution, "
@@ -169,3 +173,27 @@ def test_max_pool_ceil_mode_port():
     inexact = run("translate", "maxpool1d", "--from", "torch", "--to", "onnxruntime", "--i", "1", "--k", "2", "--d",
                   "2", "--p", "1")
     assert inexact.exit_code == 1 and "reads only padding: torch gives -inf there" in inexact.output
+
+
+def test_avg_pool_ports():
+    """onnxruntime's asymmetric pads 0:2 with count_include_pad: torch pads with zeros first (they count, as the
+    source's padding does); without count_include_pad the last window (one input cell) divides by 1 in
+    onnxruntime, and no torch AvgPool does: exit 1, inexact."""
+    result = run("translate", "avgpool1d", "--from", "onnxruntime", "--to", "torch", "--i", "7", "--k", "3", "--s",
+                 "2", "--p", "0:2", "--ceil-mode", "--count-include-pad", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["source"]["count_include_pad"] is True and d["source"]["output"] == [4]
+    assert [s["name"] for s in d["steps"]] == ["nn.ZeroPad1d", "nn.AvgPool1d"]
+    assert d["steps"][1]["params"] == {"kernel_size": 3, "stride": 2, "padding": 0, "ceil_mode": True,
+                                       "count_include_pad": True}
+    inexact = run("translate", "avgpool1d", "--from", "onnxruntime", "--to", "torch", "--i", "7", "--k", "3", "--s",
+                  "2", "--p", "0:2", "--ceil-mode", "--no-count-include-pad")
+    assert inexact.exit_code == 1
+    assert "exact for: no input size (there is no exact port)" in inexact.output
+    assert "inexact: no torch AveragePool / AvgPool" in inexact.output
+    to_ort = json.loads(run("translate", "avgpool2d", "--from", "torch", "--to", "onnxruntime", "--i", "7", "--k",
+                            "3", "--s", "2", "--p", "1", "--ceil-mode", "--json").output)
+    assert to_ort["steps"] == [{"step": "layer", "name": "AveragePool", "params": {
+        "kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1], "count_include_pad": 1, "ceil_mode": 1}}]
+    assert any("opset 19" in n for n in to_ort["notes"])

@@ -206,15 +206,17 @@ def test_dynamic_torch_port_holds_at_every_size():
             _close(static, want, f"static, size {size}")
 
 
-POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-N_POOL = int(os.environ.get("CONVSHAPE_TRANSLATE_POOL_CASES", "300"))
+POOL = {"max": {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d},
+        "avg": {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}}
+N_POOL = int(os.environ.get("CONVSHAPE_TRANSLATE_POOL_CASES", "120"))
 
 
-def _pool_config(rng: random.Random, source: str) -> dict:
+def _pool_config(rng: random.Random, source: str, kind: str) -> dict:
     n = rng.choice((1, 2, 2, 3))
     k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
-    c = {"n": n, "kernel": k, "stride": [rng.randint(1, 3) for _ in range(n)],
-         "dilation": [rng.choice((1, 1, 2)) for _ in range(n)], "ceil_mode": rng.random() < 0.6,
+    c = {"n": n, "kind": kind, "kernel": k, "stride": [rng.randint(1, 3) for _ in range(n)],
+         "dilation": [rng.choice((1, 1, 2)) if kind == "max" else 1 for _ in range(n)],
+         "ceil_mode": rng.random() < 0.6, "count_include_pad": rng.random() < 0.5 if kind == "avg" else None,
          "input": [rng.randint(1, 6 if n == 3 else 13) for _ in range(n)], "channels": rng.randint(1, 2)}
     if source == "torch":
         c["padding"] = [rng.randint(0, v // 2) for v in k]
@@ -225,43 +227,59 @@ def _pool_config(rng: random.Random, source: str) -> dict:
 
 def _pool_translate(c: dict, src: str, dst: str):
     pad = ",".join(str(p) for p in c["padding"])
-    return translate(f"maxpool{c['n']}d", from_framework=src, to_framework=dst, input=c["input"], kernel=c["kernel"],
-                     stride=c["stride"], padding=pad, dilation=c["dilation"], ceil_mode=c["ceil_mode"],
-                     in_channels=c["channels"])
+    return translate(f"{c['kind']}pool{c['n']}d", from_framework=src, to_framework=dst, input=c["input"],
+                     kernel=c["kernel"], stride=c["stride"], padding=pad, dilation=c["dilation"],
+                     ceil_mode=c["ceil_mode"], count_include_pad=c["count_include_pad"], in_channels=c["channels"])
 
 
-@pytest.mark.parametrize("source, target", [("torch", "onnxruntime"), ("onnxruntime", "torch"),
-                                            ("torch", "onnx")])
-def test_max_pool_values(source, target):
-    """Max pooling incl. ceil_mode (torch drops a last window starting in the end padding, onnxruntime a window
-    starting past the input + pad_before): the source's real layer against the port, -inf padding included."""
+def _pool_source(c: dict, source: str, x):
     from convshape.api.translate import Step
 
-    rng, nrng = random.Random(5600 + len(source) + len(target)), np.random.default_rng(13)
-    done = padded = 0
+    if source == "torch":
+        t = torch.from_numpy(x)
+        if c["kind"] == "max":
+            return POOL["max"][c["n"]](t, c["kernel"], c["stride"], c["padding"], c["dilation"], c["ceil_mode"]).numpy()
+        return POOL["avg"][c["n"]](t, c["kernel"], c["stride"], c["padding"], c["ceil_mode"],
+                                   c["count_include_pad"]).numpy()
+    pairs = [tuple(int(v) for v in p.split(":")) for p in c["padding"]]
+    params = [("kernel_shape", tuple(c["kernel"])), ("strides", tuple(c["stride"])),
+              ("pads", tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)), ("ceil_mode", int(c["ceil_mode"]))]
+    if c["kind"] == "max":
+        params.append(("dilations", tuple(c["dilation"])))
+    else:
+        params.append(("count_include_pad", int(c["count_include_pad"])))
+    node = Step("layer", "MaxPool" if c["kind"] == "max" else "AveragePool", tuple(params))
+    try:
+        return run_onnx(onnx_model([node], None, None, x.shape), x)
+    except Exception as exc:  # convshape accepted what onnxruntime refuses: a defect
+        raise AssertionError(f"{c}: {exc}") from exc
+
+
+@pytest.mark.parametrize("kind", ["max", "avg"])
+@pytest.mark.parametrize("source, target", [("torch", "onnxruntime"), ("onnxruntime", "torch"),
+                                            ("torch", "onnx")])
+def test_pool_values(kind, source, target):
+    """Max and average pooling incl. ceil_mode (torch drops a last window starting in the end padding,
+    onnxruntime a window starting past the input + pad_before) and count_include_pad: the source's real layer
+    against the port (a -inf or zero pad step included where the layer's own padding cannot say it)."""
+    rng, nrng = random.Random(5600 + len(source) + len(target) + len(kind)), np.random.default_rng(13)
+    done = padded = inexact = 0
     while done < N_POOL:
-        c = _pool_config(rng, source)
+        c = _pool_config(rng, source, kind)
         try:
             r = _pool_translate(c, source, target)
         except ShapeError:
             continue
         assert r.weight is None
-        if not r.exact:  # a window reading only padding: -inf in torch, lowest() in onnxruntime
-            assert "reads only padding" in r.reason and (source == "torch") != (target == "torch"), r.reason
+        if not r.exact:
+            if kind == "max":  # a window reading only padding: -inf in torch, lowest() in onnxruntime
+                assert "reads only padding" in r.reason and (source == "torch") != (target == "torch"), r.reason
+            else:
+                assert "divides by the same counts" in r.reason
+            inexact += 1
             continue
         x = nrng.standard_normal((1, c["channels"], *c["input"])).astype(np.float32)
-        if source == "torch":
-            want = POOL[c["n"]](torch.from_numpy(x), c["kernel"], c["stride"], c["padding"], c["dilation"],
-                                c["ceil_mode"]).numpy()
-        else:
-            pairs = [tuple(int(v) for v in p.split(":")) for p in c["padding"]]
-            node = Step("layer", "MaxPool", (("kernel_shape", tuple(c["kernel"])), ("strides", tuple(c["stride"])),
-                                             ("pads", tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)),
-                                             ("dilations", tuple(c["dilation"])), ("ceil_mode", int(c["ceil_mode"]))))
-            try:
-                want = run_onnx(onnx_model([node], None, None, x.shape), x)
-            except Exception as exc:  # convshape accepted what onnxruntime refuses: a defect
-                raise AssertionError(f"{c}: {exc}") from exc
+        want = _pool_source(c, source, x)
         if target == "torch":
             got = exec_torch(r.code, x, {}, None)
         else:
@@ -269,4 +287,8 @@ def test_max_pool_values(source, target):
         padded += r.steps[0].kind != "layer"
         _close(got, want, f"{c}\n{r.code}")
         done += 1
-    assert padded > 0  # the -inf pad / crop step was exercised
+    # onnxruntime -> torch average pooling: asymmetric pads with count_include_pad=0, or a ceil_mode overhang
+    # onnxruntime divides otherwise than torch, have no torch AvgPool (no correction is written yet)
+    assert inexact < (N_POOL // 2 if (kind, source) == ("avg", "onnxruntime") else N_POOL // 4), inexact
+    if source != "torch":  # onnxruntime's asymmetric pads: torch needs a pad step (onnxruntime takes torch's)
+        assert padded > 0

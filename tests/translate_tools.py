@@ -30,7 +30,7 @@ def onnx_model(steps: Any, w: Any, b: Any, x_shape: tuple[int, ...]) -> Any:
         current = out
     graph = helper.make_graph(nodes, "port", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_shape))],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=9)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)], ir_version=9)
 
 
 def run_onnx(model: Any, x: Any) -> Any:

@@ -40,15 +40,18 @@ def make_translate() -> click.Command:
     @click.option("--g", "--groups", "groups", default=None, type=int, metavar="G", help="Groups.")
     @click.option("--ceil-mode/--floor-mode", "ceil_mode", default=None,
                   help="Pooling: round the output size up / down (default: the source framework's).")
+    @click.option("--count-include-pad/--no-count-include-pad", "count_include_pad", default=None,
+                  help="Average pooling: divide by the padding cells too (default: the source framework's).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     @click.pass_context
     def command(ctx: click.Context, op: str, from_framework: str, to_framework: str, input: str, kernel: str,
                 stride: str, padding: str | None, dilation: str, output_padding: str | None,
-                output_size: str | None, in_channels: int | None, out_channels: int | None, groups: int | None,
-                ceil_mode: bool | None, as_json: bool) -> None:
-        """The exact equivalent of a convolution, transposed convolution or max pooling in another framework: the
-        source layer as its framework runs it, the target's steps (pad, layer, crop) in its own names,
-        the weight and data permutations, the input sizes the port holds for, and the code."""
+                output_size: str | None, in_channels: int | None, out_channels: int | None,
+                groups: int | None, ceil_mode: bool | None, count_include_pad: bool | None,
+                as_json: bool) -> None:
+        """The exact equivalent of a convolution, transposed convolution or max / average pooling in another
+        framework: the source layer as its framework runs it, the target's steps (pad, layer, crop) in its own
+        names, the weight and data permutations, the input sizes the port holds for, and the code."""
         from convshape.api.translate import translate
 
         exact = []
@@ -57,7 +60,8 @@ def make_translate() -> click.Command:
             result = translate(op, from_framework=from_framework, to_framework=to_framework, input=input,
                                kernel=kernel, stride=stride, padding=padding, dilation=dilation,
                                output_padding=output_padding, output_size=output_size, in_channels=in_channels,
-                               out_channels=out_channels, groups=groups, ceil_mode=ceil_mode)
+                               out_channels=out_channels, groups=groups, ceil_mode=ceil_mode,
+                               count_include_pad=count_include_pad)
             exact.append(result.exact)
             return result
 

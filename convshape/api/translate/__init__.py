@@ -117,7 +117,8 @@ class Geometry(NamedTuple):
     out_channels: int
     groups: int
     ceil_mode: bool = False
-    pool: str = ""  # "max" for max pooling, "" for a convolution
+    pool: str = ""  # "max" / "avg" for pooling, "" for a convolution
+    count_include_pad: bool | None = None  # average pooling: whether the source divides by the padding too
 
     @property
     def ndim(self) -> int:
@@ -142,8 +143,10 @@ class Geometry(NamedTuple):
             for key in ("transposed", "output_padding", "in_channels", "out_channels", "groups"):
                 del d[key]
             d["channels"] = self.in_channels
+            if self.pool != "avg":
+                del d["count_include_pad"]
             return d
-        del d["ceil_mode"], d["pool"]
+        del d["ceil_mode"], d["pool"], d["count_include_pad"]
         if not self.transposed:
             del d["output_padding"]
         return d
@@ -190,6 +193,11 @@ class Port(Protocol):
     def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
         """Floor-mode max pooling over the input padded with -inf by (before, after) per axis (negative: crop);
         only the ports of :data:`convshape.api.translate.pooling.POOL_FRAMEWORKS` write it."""
+        ...
+
+    def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        """Average pooling as ``plan`` (a :class:`convshape.api.translate.pooling.AvgPort`) says: per axis a zero
+        pad before and the layer's own pads, its count_include_pad and ceil_mode."""
         ...
 
 
@@ -324,7 +332,8 @@ def _resolve(op: str, from_framework: str, input: IntArg, kernel: IntArg, stride
 
     entry = lookup(op)  # an unknown name: a usage error offering the nearest names
     if entry.family not in (Family.CONV, Family.CONV_TRANSPOSE):
-        raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d and maxpool1d/2d/3d layers, not "
+        raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d and avgpool1d/2d/3d "
+                         f"layers, not "
                          f"{entry.name} (a {entry.family.value} layer: not ported yet)",
                          rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"op": entry.name, "family": entry.family.value})
@@ -416,18 +425,26 @@ def _data_layout(source: str, target: str, n: int) -> Layout:
 
 def _translate_pool(op: str, kind: str, ndim: int, from_framework: str, to_framework: str, input: IntArg,
                     kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg, ceil_mode: bool | None,
-                    channels: int | None) -> TranslateResult:
+                    count_include_pad: bool | None, channels: int | None) -> TranslateResult:
     from convshape.api.translate import pooling
 
     source, target = get(from_framework).name, get(to_framework).name
-    g, exactness, before, after, inexact = pooling.resolve(
-        op, kind, ndim, source, target, input, kernel, stride, padding, dilation, ceil_mode,
-        3 if channels is None else channels)
-    ported = port_for(target).max_pool(g, exactness, before, after)
-    if inexact:
-        ported = ported._replace(exact=False, reason=inexact)
+    plan = pooling.resolve(op, kind, ndim, source, target, input, kernel, stride, padding, dilation, ceil_mode,
+                           count_include_pad, 3 if channels is None else channels)
+    g, exactness = plan.geometry, plan.exactness
+    port = port_for(target)
+    if kind == "max":
+        ported = port.max_pool(g, exactness, plan.before, plan.after)
+    elif plan.avg is not None:
+        ported = port.avg_pool(g, exactness, plan.avg)
+    else:  # the closest: the source's own pads as a zero pad step, the source's flags
+        closest = pooling.AvgPort(tuple(pooling.AvgAxis((b, a), (0, 0)) for b, a in zip(g.pad_before, g.pad_after)),
+                                  bool(g.count_include_pad), g.ceil_mode)
+        ported = port.avg_pool(g, exactness, closest)
+    if plan.inexact:
+        ported = ported._replace(exact=False, reason=plan.inexact)
     notes = list(ported.notes)
-    if not exactness.every_size:
+    if not exactness.every_size and ported.exact:
         notes.append(f"the static port holds for {exactness.description}")
     return TranslateResult(g.op, g.framework, target, g, ported.steps, None, _data_layout(source, target, ndim),
                            ported.exact, ported.reason, exactness, ported.code, ported.dynamic_code, tuple(notes))
@@ -436,26 +453,29 @@ def _translate_pool(op: str, kind: str, ndim: int, from_framework: str, to_frame
 def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg,
               stride: IntArg = None, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
               output_size: IntArg = None, in_channels: int | None = None, out_channels: int | None = None,
-              groups: int | None = None, ceil_mode: bool | None = None) -> TranslateResult:
+              groups: int | None = None, ceil_mode: bool | None = None,
+              count_include_pad: bool | None = None) -> TranslateResult:
     """The exact equivalent in ``to_framework`` of ``op`` as ``from_framework`` runs it (the other
     parameters as :func:`convshape.api.conv.conv` / :func:`~convshape.api.conv.conv_transpose` take
     them; ``in_channels`` / ``out_channels`` (default 3 and 8, or groups) and ``groups`` shape the
     weights). ``exact`` is False, with ``reason``, where the target cannot express the layer; the
-    steps are then the closest port. Max pooling (``maxpool1d/2d/3d``: ``stride`` None is the source's
-    default, ``ceil_mode`` as the source takes it, ``in_channels`` the channels) between torch, onnx and
-    onnxruntime."""
+    steps are then the closest port. Max and average pooling (``maxpool1d/2d/3d``, ``avgpool1d/2d/3d``:
+    ``stride`` None is the source's default, ``ceil_mode`` and ``count_include_pad`` as the source takes them,
+    ``in_channels`` the channels) between torch, onnx and onnxruntime."""
     entry = lookup(op)
-    if entry.family is Family.POOL and entry.ndim is not None and entry.name.startswith("maxpool"):
+    kind = entry.name[:3] if entry.family is Family.POOL else ""
+    if kind in ("max", "avg") and entry.ndim is not None:
         for name, given in (("output_padding", output_padding), ("output_size", output_size), ("groups", groups),
                             ("out_channels", out_channels)):
             if given is not None:
                 raise ShapeError(f"{name} is for a convolution, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
                                  values={name: given})
-        return _translate_pool(entry.name, "max", entry.ndim, from_framework, to_framework, input, kernel, stride,
-                               padding, dilation, ceil_mode, in_channels)
-    if ceil_mode is not None:
-        raise ShapeError(f"ceil_mode is for pooling, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
-                         values={"ceil_mode": ceil_mode})
+        return _translate_pool(entry.name, kind, entry.ndim, from_framework, to_framework, input, kernel, stride,
+                               padding, dilation, ceil_mode, count_include_pad, in_channels)
+    for name, flag in (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad)):
+        if flag is not None:
+            raise ShapeError(f"{name} is for pooling, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                             values={name: flag})
     g, src = _resolve(op, from_framework, input, kernel, 1 if stride is None else stride, padding, dilation,
                       output_padding, output_size, in_channels, out_channels, groups)
     target = get(to_framework).name

@@ -7,6 +7,8 @@ onnxruntime requires output_padding < max(stride, dilation) (conv_transpose_attr
 
 from __future__ import annotations
 
+from typing import Any
+
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
 from convshape.api.translate.ports import keyword_reproduces
 from convshape.errors import ShapeError
@@ -159,6 +161,26 @@ class OnnxPort:
                                           ("dilations", g.dilation)))
         steps = [layer] if own else [*_pad_step(before, after, "-inf"), layer]
         return Ported(tuple(steps), code(steps, None))
+
+    def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        """AveragePool with pads, count_include_pad and ceil_mode as the plan says (onnx/defs/nn/defs.cc
+        AveragePool), after a zero Pad node where the plan pads explicitly."""
+        n = g.ndim
+        before = tuple(c.explicit[0] for c in plan.axes)
+        after = tuple(c.explicit[1] for c in plan.axes)
+        pads = tuple(c.layer[0] for c in plan.axes) + tuple(c.layer[1] for c in plan.axes)
+        params: list[tuple[str, object]] = [("kernel_shape", g.kernel), ("strides", g.stride), ("pads", pads),
+                                            ("count_include_pad", int(plan.count_include_pad))]
+        if plan.ceil_mode:
+            params.append(("ceil_mode", 1))
+        layer = Step("layer", "AveragePool", tuple(params))
+        steps = [*_pad_step(before, after), layer]
+        del n
+        note = ("opset 19 or later: onnxruntime 1.32 runs AveragePool of opset 18 and earlier with another "
+                "divisor where a window runs past the padded input (the whole kernel: observed, i=1, k=4, pads 0:1 "
+                "with count_include_pad gives x/4 at opset 18, x/2 at opset 19)")
+        return Ported(tuple(steps), code(steps, None) + "\n# opset_imports=[helper.make_opsetid('', 19)]",
+                      notes=(note,))
 
 
 def crop_after_signed(crop: tuple[int, ...]) -> tuple[int, ...]:

@@ -11,6 +11,8 @@ ConvTransposeNd crops ``padding`` on both sides and extends the end by ``output_
 
 from __future__ import annotations
 
+from typing import Any
+
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
 from convshape.api.translate.ports import keyword_reproduces, letters, pads_and_crops, value
 
@@ -129,6 +131,23 @@ class TorchPort:
 
     def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
         return _max_pool(g, before, after)
+
+    def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        """nn.AvgPoolNd (symmetric padding, ceil_mode, count_include_pad: torch/nn/modules/pooling.py), after an
+        nn.ZeroPadNd where the plan pads explicitly."""
+        n = g.ndim
+        before = tuple(c.explicit[0] for c in plan.axes)
+        after = tuple(c.explicit[1] for c in plan.axes)
+        layer = Step("layer", f"nn.AvgPool{letters(n)}", (
+            ("kernel_size", value(g.kernel)), ("stride", value(g.stride)),
+            ("padding", value(tuple(c.layer[0] for c in plan.axes))), ("ceil_mode", plan.ceil_mode),
+            ("count_include_pad", plan.count_include_pad)))
+        steps = [*_pad_steps(before, after, n), layer]
+        args = ", ".join(f"{k}={_py(v)}" for k, v in layer.params)
+        modules = [f"{_module(st)}" for st in steps[:-1]] + [f"{layer.name}({args})"]
+        built = modules[0] if len(modules) == 1 else f"nn.Sequential({', '.join(modules)})"
+        code = "\n".join(["import torch", "import torch.nn as nn", f"layer = {built}", "y = layer(x)"])
+        return Ported(tuple(steps), code)
 
 
 def port(name: str) -> TorchPort:
