@@ -178,7 +178,7 @@ def test_max_pool_ceil_mode_port():
 def test_avg_pool_ports():
     """onnxruntime's asymmetric pads 0:2 with count_include_pad: torch pads with zeros first (they count, as the
     source's padding does); without count_include_pad the last window (one input cell) divides by 1 in
-    onnxruntime, and no torch AvgPool does: exit 1, inexact."""
+    onnxruntime, and no torch AvgPool does: the port divides by the kernel and corrects by kernel / divisor."""
     result = run("translate", "avgpool1d", "--from", "onnxruntime", "--to", "torch", "--i", "7", "--k", "3", "--s",
                  "2", "--p", "0:2", "--ceil-mode", "--count-include-pad", "--json")
     assert result.exit_code == 0, result.output
@@ -187,11 +187,11 @@ def test_avg_pool_ports():
     assert [s["name"] for s in d["steps"]] == ["nn.ZeroPad1d", "nn.AvgPool1d"]
     assert d["steps"][1]["params"] == {"kernel_size": 3, "stride": 2, "padding": 0, "ceil_mode": True,
                                        "count_include_pad": True}
-    inexact = run("translate", "avgpool1d", "--from", "onnxruntime", "--to", "torch", "--i", "7", "--k", "3", "--s",
-                  "2", "--p", "0:2", "--ceil-mode", "--no-count-include-pad")
-    assert inexact.exit_code == 1
-    assert "exact for: no input size (there is no exact port)" in inexact.output
-    assert "inexact: no torch AveragePool / AvgPool" in inexact.output
+    corrected = run("translate", "avgpool1d", "--from", "onnxruntime", "--to", "torch", "--i", "7", "--k", "3",
+                    "--s", "2", "--p", "0:2", "--ceil-mode", "--no-count-include-pad")
+    assert corrected.exit_code == 0, corrected.output
+    assert "3     layer  mul" in corrected.output
+    assert "y = y * (k / divisors(x.shape[2 + axis], k, s, pb, pa, n)).reshape(shape)" in corrected.output
     to_ort = json.loads(run("translate", "avgpool2d", "--from", "torch", "--to", "onnxruntime", "--i", "7", "--k",
                             "3", "--s", "2", "--p", "1", "--ceil-mode", "--json").output)
     assert to_ort["steps"] == [{"step": "layer", "name": "AveragePool", "params": {

@@ -111,6 +111,19 @@ def resolve(op: str, kind: str, ndim: int, framework: str, target: str, input: I
         return PoolPlan(g, _exactness(g, holds), before, after, None, inexact)
     windows = tuple(a.windows for a in axes)
     plan = avg_port(g, windows, runners, bool(res.count_include_pad))
+    if plan is None and target == "torch" and all(_divisors_follow_rule(a, bool(res.count_include_pad))
+                                                   for a in axes):
+        pads = [_axis_pads(a) for a in axes]
+        plan = AvgPort(tuple(AvgAxis(p, (0, 0)) for p in pads), True, False,
+                       tuple((a.pad_before, a.pad_after, bool(res.count_include_pad)) for a in axes))
+
+        def corrected_holds(axis: int, size: int) -> bool:
+            a = source_at(axis, size)
+            return (a is not None and a.output >= 1 and _axis_pads(a) == pads[axis]
+                    and _divisors_follow_rule(a, bool(res.count_include_pad)))
+
+        return PoolPlan(g, _exactness(g, corrected_holds), tuple(p[0] for p in pads), tuple(p[1] for p in pads),
+                        plan, None)
     if plan is None:
         reason = (f"no {target} AveragePool / AvgPool (with a zero pad before it, count_include_pad and ceil_mode "
                   f"either way) sums the same cells and divides by the same counts as {framework}'s windows")
@@ -173,6 +186,24 @@ class AvgPort(NamedTuple):
     axes: tuple[AvgAxis, ...]
     count_include_pad: bool
     ceil_mode: bool
+    #: torch only, where no AvgPool divides as the source: the layer divides by the whole kernel (every window
+    #: inside the zero-padded input) and the code multiplies by ``k / divisor`` per axis, the source's divisors
+    #: computed from the input size: (pad_before, pad_after, count_include_pad) of the source per axis
+    correction: tuple[tuple[int, int, bool], ...] | None = None
+
+
+def correction_divisors(size: int, kernel: int, stride: int, pad_before: int, pad_after: int, cip: bool,
+                        output: int) -> list[int]:
+    """The divisor of every window: the window clipped to the padded input (count_include_pad) or to the input;
+    the formula the torch correction code computes from the input size."""
+    lo, hi = (-pad_before, size + pad_after) if cip else (0, size)
+    return [min(j * stride - pad_before + kernel, hi) - max(j * stride - pad_before, lo) for j in range(output)]
+
+
+def _divisors_follow_rule(a: Any, cip: bool) -> bool:
+    """Whether the source's listed windows divide as :func:`correction_divisors` says (none by 0)."""
+    ds = correction_divisors(a.input, a.kernel, a.stride, a.pad_before, a.pad_after, cip, a.output)
+    return all(w.divisor == ds[w.index] and w.divisor > 0 for w in a.windows)
 
 
 def _overlap(start: int, kernel: int, size: int) -> int:

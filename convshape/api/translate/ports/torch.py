@@ -147,7 +147,30 @@ class TorchPort:
         modules = [f"{_module(st)}" for st in steps[:-1]] + [f"{layer.name}({args})"]
         built = modules[0] if len(modules) == 1 else f"nn.Sequential({', '.join(modules)})"
         code = "\n".join(["import torch", "import torch.nn as nn", f"layer = {built}", "y = layer(x)"])
-        return Ported(tuple(steps), code)
+        if plan.correction is None:
+            return Ported(tuple(steps), code)
+        # the layer divides every window by the whole kernel; the source divides by its clipped window
+        pb = tuple(c[0] for c in plan.correction)
+        pa = tuple(c[1] for c in plan.correction)
+        cip = plan.correction[0][2]
+        steps.append(Step("layer", "mul", (("factor", "kernel / divisor per axis"), ("pad_before", pb),
+                                           ("pad_after", pa), ("count_include_pad", cip))))
+        lines = code.split("\n")[:-1] + [
+            "", "def divisors(i, k, s, pb, pa, n):",
+            "    # the source's divisor of each window: the window clipped to the "
+            + ("padded input" if cip else "input (padding left out)"),
+            "    start = torch.arange(n) * s - pb",
+            f"    return (torch.clamp(start + k, max=i + {'pa' if cip else '0'}) - "
+            f"torch.clamp(start, min={'-pb' if cip else '0'})).to(x.dtype)", "",
+            "y = layer(x)",
+            f"for axis, (k, s, pb, pa) in enumerate(zip({tuple(g.kernel)}, {tuple(g.stride)}, {pb}, {pa})):",
+            "    n = y.shape[2 + axis]",
+            "    shape = [1] * y.dim()",
+            "    shape[2 + axis] = n",
+            "    y = y * (k / divisors(x.shape[2 + axis], k, s, pb, pa, n)).reshape(shape)"]
+        note = ("no torch AvgPool divides as the source: the port divides by the whole kernel, then multiplies by "
+                "kernel / the source's divisor, computed from the input size")
+        return Ported(tuple(steps), "\n".join(lines), notes=(note,))
 
 
 def port(name: str) -> TorchPort:
