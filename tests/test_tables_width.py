@@ -31,6 +31,9 @@ COMMANDS = [
     ("sweep", "examples/networks/fcn.toml", "--axis", "0", "--emit", "tensorrt", "--emit", "onnx"),
     ("summary", "examples/networks/unet.toml", "--formulas"),
     ("chain", "--input", "1x3x64x64", "conv2d 8 k=3 s=2 p=1", "maxpool2d k=3 s=2 ceil_mode=true", "--formulas"),
+    ("translate", "conv2d", "--from", "tf", "--to", "torch", "--i", "224", "--k", "7", "--s", "2", "--p", "same"),
+    ("translate", "conv-transpose3d", "--from", "keras", "--to", "onnx", "--i", "9,4,5", "--k", "4,1,3", "--s", "2",
+     "--p", "same", "--output-padding", "1"),
 ]
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")  # 8,405,184 and 1.5 are one number each
 

@@ -251,6 +251,7 @@ COMMANDS: list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[str, ...]]] = 
     ("sweep", ("cli.network", "make_sweep", ()), ()),
     # solving for parameters, and pictures (convshape/cli/solve.py, convshape/cli/explain.py)
     ("solve", ("cli.solve", "make_solve", ()), ()),
+    ("translate", ("cli.translate", "make_translate", ()), ("port",)),
     ("explain", ("cli.explain", "make_explain", ()), ("draw",)),
     ("frameworks", ("cli.conv", "make_frameworks", ()), ()),
 ]

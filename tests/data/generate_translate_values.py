@@ -1,0 +1,216 @@
+"""Records translate's ports from TF, Keras and JAX, proved by values (run with the TF/Keras/JAX venv):
+
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py
+
+For seeded random convolutions and transposed convolutions, the real source layer (tf.nn, keras.layers,
+jax.lax) runs on seeded input and weights; every port to tf, keras and jax is exec'd here on the same
+values (weights converted by the emitted permutation) and compared (shapes, values within 1e-5); the
+ports to torch and onnxruntime are recorded (input, weights, bias, the source's output) for
+tests/test_translate_records.py, which runs them in CI. Writes tests/data/observed_translate.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+
+import numpy as np
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+import jax  # noqa: E402
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from jax import lax  # noqa: E402
+
+jax.config.update("jax_platforms", "cpu")
+from convshape import ShapeError  # noqa: E402
+from convshape.api.translate import translate  # noqa: E402
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 240
+SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
+TOL = 1e-5
+#: TF's CPU kernels lack dilation in conv3d and the transposed convolutions: skipped, counted
+CPU_LIMITS = ("do not yet support dilation", "does not yet support dilation", "only supports dilated rates of 1")
+
+
+def config(rng: random.Random, src: str, transposed: bool) -> dict:
+    n = rng.choice((1, 2, 2, 3))
+    k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
+    s = [rng.randint(1, 3) for _ in range(n)]
+    d = [rng.choice((1, 1, 2)) for _ in range(n)]
+    if src == "keras" and any(v > 1 for v in s):
+        d = [1] * n
+    i = [rng.randint(1, 6 if n == 3 else 11) for _ in range(n)]
+    g = 1 if transposed or n != 2 else rng.choice((1, 1, 2))
+    c = {"op": f"conv-transpose{n}d" if transposed else f"conv{n}d", "from_framework": src, "input": i,
+         "kernel": k, "stride": s, "dilation": d, "groups": g, "in_channels": g * rng.randint(1, 2),
+         "out_channels": g * rng.randint(1, 2)}
+    words = {"tf": ["same", "valid"], "keras": ["same", "valid"], "jax": ["same", "same-lower", "valid"]}[src]
+    if transposed and src == "jax":
+        words = ["same", "valid"]
+    if src == "jax" and rng.random() < 0.4:
+        c["padding"] = ",".join(f"{rng.randint(-1, 3)}:{rng.randint(-1, 3)}" for _ in range(n))
+    elif src == "tf" and n == 2 and not transposed and rng.random() < 0.3:
+        c["padding"] = ",".join(f"{rng.randint(0, 3)}:{rng.randint(0, 3)}" for _ in range(n))
+    else:
+        c["padding"] = rng.choice(words)
+    if transposed and src == "keras" and rng.random() < 0.5:
+        c["output_padding"] = [rng.randint(0, v - 1) for v in s]
+    if transposed and src == "tf":
+        c["output_size"] = None  # the smallest valid size, as convshape shows it
+    return c
+
+
+def source_run(c: dict, geometry, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    src, n = c["from_framework"], len(c["input"])
+    transposed = c["op"].startswith("conv-transpose")
+    pad = c["padding"]
+    if src == "tf":
+        if transposed:
+            shape = [1, *geometry.output, c["out_channels"]]
+            fn = {1: tf.nn.conv1d_transpose, 2: tf.nn.conv2d_transpose, 3: tf.nn.conv3d_transpose}[n]
+            y = fn(x, w, shape, c["stride"], pad.upper(), dilations=c["dilation"])
+        else:
+            padding = pad.upper() if ":" not in pad else [[0, 0], *[[int(v) for v in p.split(":")]
+                                                                    for p in pad.split(",")], [0, 0]]
+            fn = {1: tf.nn.conv1d, 2: tf.nn.conv2d, 3: tf.nn.conv3d}[n]
+            stride = c["stride"] if n != 3 else [1, *c["stride"], 1]
+            dil = c["dilation"] if n != 3 else [1, *c["dilation"], 1]
+            y = fn(x, w, stride, padding, dilations=dil)
+        return np.asarray(y + b)
+    if src == "keras":
+        if transposed:
+            layer = getattr(keras.layers, f"Conv{n}DTranspose")(
+                c["out_channels"], c["kernel"], strides=c["stride"], padding=pad,
+                output_padding=c.get("output_padding"), dilation_rate=c["dilation"])
+        else:
+            layer = getattr(keras.layers, f"Conv{n}D")(c["out_channels"], c["kernel"], strides=c["stride"],
+                                                       padding=pad, dilation_rate=c["dilation"], groups=c["groups"])
+        layer.build(x.shape)
+        layer.set_weights([w, b])
+        return np.asarray(layer(x))
+    numbers = (f"NC{SPATIAL[n]}", f"OI{SPATIAL[n]}", f"NC{SPATIAL[n]}")
+    padding = ({"same": "SAME", "same-lower": "SAME_LOWER", "valid": "VALID"}[pad] if ":" not in pad else
+               [tuple(int(v) for v in p.split(":")) for p in pad.split(",")])
+    if transposed:
+        y = lax.conv_transpose(x, w, c["stride"], padding, rhs_dilation=c["dilation"], dimension_numbers=numbers,
+                               transpose_kernel=True)
+    else:
+        y = lax.conv_general_dilated(x, w, c["stride"], padding, rhs_dilation=c["dilation"],
+                                     feature_group_count=c["groups"], dimension_numbers=numbers)
+    return np.asarray(y + b.reshape(1, -1, *([1] * n)))
+
+
+def conv3d_same_repro() -> dict:
+    """The minimal reproduction of TF's CPU conv3d with SAME (convshape.api.translate.ports.TF_CPU_CONV3D_SAME):
+    i=(3,3,3), k=1, s=(1,1,3): SAME's total padding on the last axis is (1-1)*3 + 1 - 3 = -2, its rule pads
+    nothing, so SAME should equal VALID; the CPU kernel reads cell trunc(2/2) = 1 instead of 0."""
+    x = np.random.default_rng(0).standard_normal((1, 3, 3, 3, 2)).astype(np.float32)
+    w = np.random.default_rng(1).standard_normal((1, 1, 1, 2, 2)).astype(np.float32)
+    same = tf.nn.conv3d(x, w, [1, 1, 1, 3, 1], "SAME").numpy()
+    valid = tf.nn.conv3d(x, w, [1, 1, 1, 3, 1], "VALID").numpy()
+    shifted = tf.nn.conv3d(x[:, :, :, 1:, :], w, [1, 1, 1, 3, 1], "VALID").numpy()
+    return {"input": [3, 3, 3], "kernel": [1, 1, 1], "stride": [1, 1, 3],
+            "same_vs_valid_max_diff": float(np.max(np.abs(same - valid))),
+            "same_vs_valid_from_cell_1_max_diff": float(np.max(np.abs(same - shifted)))}
+
+
+def conv3d_same_shifted(c: dict, g) -> bool:
+    """A TF / Keras conv3d "same" source where TF's CPU kernel shifts the windows (SAME's total <= -2)."""
+    if c["from_framework"] not in ("tf", "keras") or c["op"] != "conv3d" or c["padding"] != "same":
+        return False
+    return any((-(-i // s) - 1) * s + e - i <= -2 for i, s, e in zip(g.input, g.stride, g.effective))
+
+
+def run_target(r, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    xt = np.ascontiguousarray(x.transpose(r.data.axes))
+    scope = {f"w_{r.from_framework}": w, "b": b, "np": np}
+    if r.to_framework == "jax":
+        scope["x"] = jax.numpy.asarray(xt)
+    elif r.to_framework == "tf":
+        scope["x"] = tf.constant(xt)
+    else:
+        scope["x"] = xt
+    exec(r.code, scope)
+    return np.asarray(scope["y"])
+
+
+def main() -> None:
+    rng, nrng = random.Random(2026), np.random.default_rng(2026)
+    records, checks, failures, inexact = [], 0, [], []
+    attempts = cpu_limits = conv3d_same_skips = 0
+    while len(records) < N and attempts < 50 * N:
+        attempts += 1
+        src = ("tf", "keras", "jax")[attempts % 3]
+        transposed = rng.random() < 0.45
+        c = config(rng, src, transposed)
+        kwargs = {k: v for k, v in c.items() if k != "output_size"}
+        try:
+            ports = {t: translate(**kwargs, to_framework=t) for t in ("tf", "keras", "jax", "torch", "onnxruntime")}
+        except ShapeError:
+            continue
+        g = ports["torch"].source
+        n = len(g.input)
+        last = src in ("tf", "keras")
+        xs = (1, *g.input, g.in_channels) if last else (1, g.in_channels, *g.input)
+        x = nrng.standard_normal(xs).astype(np.float32)
+        wshape = {"tf": None}.get(src)
+        from convshape.api.translate import weight_layout
+
+        layout = weight_layout(src, transposed, n)
+        sizes = {"O": g.out_channels if not transposed else g.out_channels // g.groups,
+                 "I": g.in_channels // g.groups if not transposed else g.in_channels}
+        sizes.update(zip(SPATIAL[n], g.kernel))
+        wshape = tuple(sizes[letter] for letter in layout)
+        w = nrng.standard_normal(wshape).astype(np.float32)
+        b = nrng.standard_normal(g.out_channels).astype(np.float32)
+        if conv3d_same_shifted(c, g):  # the CPU source runs otherwise than SAME's rule: skipped, counted
+            conv3d_same_skips += 1
+            continue
+        try:
+            y = source_run(c, g, x, w, b)
+        except Exception as exc:  # the source framework refused what convshape resolved: record it
+            if any(m in str(exc) for m in CPU_LIMITS):
+                cpu_limits += 1
+                continue
+            failures.append({"config": kwargs, "target": "source", "error": str(exc)[:300]})
+            continue
+        for target in ("tf", "keras", "jax"):
+            r = ports[target]
+            if not r.exact:
+                inexact.append({"config": kwargs, "target": target, "reason": r.reason})
+                continue
+            checks += 1
+            try:
+                got = run_target(r, x, w, b)
+                want = y.transpose(r.data.axes)
+                if got.shape != want.shape or not np.allclose(got, want, atol=TOL, rtol=TOL):
+                    failures.append({"config": kwargs, "target": target, "code": r.code,
+                                     "shape": [list(got.shape), list(want.shape)],
+                                     "max_diff": float(np.max(np.abs(got - want))) if got.shape == want.shape
+                                     else None})
+            except Exception as exc:
+                if any(m in str(exc) for m in CPU_LIMITS):
+                    cpu_limits += 1
+                    continue
+                failures.append({"config": kwargs, "target": target, "code": r.code, "error": str(exc)[:300]})
+        records.append({"config": kwargs, "x": x.round(6).tolist(), "w": w.round(6).tolist(),
+                        "b": b.round(6).tolist(), "y": y.tolist()})
+    out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
+           "tolerance": TOL, "venv_checks": checks, "venv_failures": failures,
+           "tf_cpu_dilation_skips": cpu_limits, "tf_cpu_conv3d_same_skips": conv3d_same_skips,
+           "tf_cpu_conv3d_same_repro": conv3d_same_repro(), "inexact": inexact,
+           "records": records}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"{len(records)} records, {checks} ports checked in the venv, {len(failures)} failures, "
+          f"{len(inexact)} inexact", file=sys.stderr)
+    for fail in failures[:10]:
+        print(json.dumps(fail)[:600], file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""translate from TF, Keras and JAX, proved by values against recorded outputs (CI has no TF/Keras/JAX).
+
+tests/data/generate_translate_values.py ran the real TF / Keras / JAX layer (the source) on seeded input and
+weights, checked every port to tf / keras / jax there, and recorded input, weights, bias and the source's
+output. Here the ports to torch (the emitted code exec'd) and to onnxruntime / onnx (the ModelProto built from
+the steps, run by onnxruntime) run on the recorded values: identical shapes, values within 1e-5.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from convshape.api.translate import translate
+
+from difftools import require_torch  # noqa: E402
+
+require_torch()
+np = pytest.importorskip("numpy")
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+from translate_tools import exec_torch, onnx_model, run_onnx  # noqa: E402
+
+warnings.filterwarnings("ignore", message=".*padding='same'.*")
+DATA = json.loads((Path(__file__).parent / "data" / "observed_translate.json").read_text())
+RECORDS = DATA["records"]
+TOL = 1e-5
+
+
+def _arrays(record: dict) -> tuple:
+    return tuple(np.asarray(record[k], dtype=np.float32) for k in ("x", "w", "b", "y"))
+
+
+def test_records_cover_every_source_and_op():
+    """The records hold tf, keras and jax sources of conv and transposed conv in 1, 2 and 3 dimensions."""
+    kinds = Counter((r["config"]["from_framework"], r["config"]["op"]) for r in RECORDS)
+    for src in ("tf", "keras", "jax"):
+        for op in ("conv1d", "conv2d", "conv3d", "conv-transpose1d", "conv-transpose2d", "conv-transpose3d"):
+            assert kinds[(src, op)] >= 1, (src, op)
+    assert len(RECORDS) >= 200
+
+
+def test_venv_ports_all_matched():
+    """Every port to tf / keras / jax exec'd in the venv matched its source (shapes, 1e-5); the inexact ones
+    were not run and say why."""
+    assert DATA["versions"] == {"tensorflow": "2.21.0", "keras": "3.15.1", "jax": "0.10.2"}
+    assert DATA["tolerance"] == TOL
+    assert DATA["venv_failures"] == []
+    assert DATA["venv_checks"] >= 500
+    assert all(i["reason"] and i["target"] in ("tf", "keras", "jax") for i in DATA["inexact"])
+
+
+def test_tf_cpu_conv3d_same_reproduction():
+    """TF 2.21's CPU conv3d with SAME at i=3, k=1, s=3 (SAME's total -2): not VALID's values, but VALID's from
+    cell 1 (ports.TF_CPU_CONV3D_SAME); the tf / keras ports write explicit padding there."""
+    repro = DATA["tf_cpu_conv3d_same_repro"]
+    assert repro["same_vs_valid_max_diff"] > 0.1
+    assert repro["same_vs_valid_from_cell_1_max_diff"] == 0.0
+    r = translate("conv3d", from_framework="onnxruntime", to_framework="tf", input=5, kernel=2, stride=4,
+                  padding="same-upper")  # SAME's total: 1 at i=5, -2 at i=4
+    assert [s.kind for s in r.steps] == ["pad", "layer"] and r.steps[0].after == (1, 1, 1)
+    assert r.steps[-1].param("padding") == "VALID" and any("trunc(total/2)" in n for n in r.notes)
+    kept = translate("conv3d", from_framework="onnxruntime", to_framework="tf", input=(4, 4, 4), kernel=2,
+                     stride=2, padding="same-upper")  # a total of -1 at worst: SAME runs as its rule says
+    assert kept.steps[-1].param("padding") == "SAME"
+    source = translate("conv3d", from_framework="keras", to_framework="torch", input=(3, 3, 3), kernel=1,
+                       stride=(1, 1, 3), padding="same")
+    assert any("(0, 0, -2)" in n for n in source.notes)
+
+
+@pytest.mark.parametrize("target", ["torch", "onnxruntime", "onnx"])
+def test_recorded_sources_to(target):
+    checked = inexact = 0
+    for record in RECORDS:
+        config = record["config"]
+        r = translate(**config, to_framework=target)
+        if not r.exact:
+            assert r.reason, config
+            inexact += 1
+            continue
+        x, w, b, y = _arrays(record)
+        xt = np.ascontiguousarray(x.transpose(r.data.axes))
+        want = y.transpose(r.data.axes)
+        if target == "torch":
+            got = exec_torch(r.code, xt, {f"w_{config['from_framework']}": w}, b)
+        else:
+            got = run_onnx(onnx_model(r.steps, np.ascontiguousarray(w.transpose(r.weight.axes)), b, xt.shape), xt)
+        assert got.shape == want.shape, (config, r.code)
+        np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{config}\n{r.code}")
+        checked += 1
+    assert checked >= 190 and inexact <= 10, (checked, inexact)

@@ -1,0 +1,296 @@
+"""translate, proved by values: torch <-> onnxruntime both ways, over random configurations.
+
+The source framework's real layer and the generated port run on the same random input and
+weights (converted by the emitted permutation): identical shapes, values within 1e-5.
+torch targets: the emitted code is exec'd; onnxruntime targets: the ModelProto built from the
+steps' data. A configuration the source rejects is drawn again (its rejection is the other
+differential tests' business).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import warnings
+
+import pytest
+
+from convshape import ShapeError
+from convshape.api.translate import translate
+
+from difftools import require_torch  # noqa: E402
+
+torch = require_torch()
+np = pytest.importorskip("numpy")
+pytest.importorskip("onnxruntime")
+helper = pytest.importorskip("onnx.helper")
+
+import torch.nn.functional as F  # noqa: E402
+from translate_tools import exec_torch, onnx_model, run_onnx  # noqa: E402
+
+warnings.filterwarnings("ignore", message=".*padding='same'.*")
+N_CASES = int(os.environ.get("CONVSHAPE_TRANSLATE_CASES", "350"))
+CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def test_done_when_tf_same_stride_2_to_torch():
+    """tensornets#25: TF SAME, k=7, s=2 on 224 pads 2 before and 3 after; torch needs ZeroPad2d((2, 3, 2, 3))."""
+    r = translate("conv2d", from_framework="tf", to_framework="torch", input=224, kernel=7, stride=2, padding="same")
+    assert [s.kind for s in r.steps] == ["pad", "layer"]
+    assert r.steps[0].param("padding") == (2, 3, 2, 3) and r.steps[1].param("padding") == 0
+    assert r.weight.axes == (3, 2, 0, 1) and r.exact and not r.exact_for.every_size
+    assert r.exact_for.residues == ((0,), (0,))  # odd inputs pad 3:3
+
+
+def _config(rng: random.Random, transposed: bool) -> dict:
+    n = rng.choice((1, 2, 2, 3))
+    small = n == 3
+    k = [rng.randint(1, 3 if small else 5) for _ in range(n)]
+    s = [rng.randint(1, 3) for _ in range(n)]
+    d = [rng.choice((1, 1, 2)) for _ in range(n)]
+    i = [rng.randint(1, 6 if small else 14) for _ in range(n)]
+    g = rng.choice((1, 1, 2))
+    return {"n": n, "input": i, "kernel": k, "stride": s, "dilation": d, "groups": g,
+            "in_channels": g * rng.randint(1, 2), "out_channels": g * rng.randint(1, 2)}
+
+
+def _arrays(rng: np.random.Generator, c: dict, transposed: bool, channels_last_weight: bool = False):
+    n = c["n"]
+    x = rng.standard_normal((1, c["in_channels"], *c["input"])).astype(np.float32)
+    per = c["in_channels"] // c["groups"]
+    shape = ((c["in_channels"], c["out_channels"] // c["groups"]) if transposed else (c["out_channels"], per))
+    w = rng.standard_normal((*shape, *c["kernel"])).astype(np.float32)
+    b = rng.standard_normal(c["out_channels"]).astype(np.float32)
+    del n, channels_last_weight
+    return x, w, b
+
+
+def _close(got, want, what):
+    assert got.shape == want.shape, f"{what}: shape {got.shape} vs {want.shape}"
+    np.testing.assert_allclose(got, want, atol=1e-5, rtol=1e-5, err_msg=what)
+
+
+def _torch_source(rng: random.Random, transposed: bool):
+    c = _config(rng, transposed)
+    n = c["n"]
+    if transposed:
+        c["padding"] = [rng.randint(0, (c["dilation"][a] * (c["kernel"][a] - 1))) for a in range(n)]
+        c["output_padding"] = [rng.randint(0, max(c["stride"][a], c["dilation"][a]) - 1) for a in range(n)]
+    else:
+        choice = rng.random()
+        if choice < 0.15 and all(v == 1 for v in c["stride"]):
+            c["padding"] = "same"
+        elif choice < 0.25:
+            c["padding"] = "valid"
+        else:
+            c["padding"] = [rng.randint(0, c["kernel"][a] // 2 + 1) for a in range(n)]
+    return c
+
+
+def _translate(c: dict, src: str, dst: str, transposed: bool):
+    n = c["n"]
+    pad = c["padding"]
+    return translate(f"conv-transpose{n}d" if transposed else f"conv{n}d", from_framework=src, to_framework=dst,
+                     input=c["input"], kernel=c["kernel"], stride=c["stride"], dilation=c["dilation"],
+                     padding=pad if isinstance(pad, str) else ",".join(
+                         p if isinstance(p, str) else str(p) for p in pad),
+                     output_padding=c.get("output_padding"), in_channels=c["in_channels"],
+                     out_channels=c["out_channels"], groups=c["groups"])
+
+
+@pytest.mark.parametrize("transposed", [False, True], ids=["conv", "conv-transpose"])
+def test_torch_to_onnxruntime_values(transposed):
+    rng, nrng = random.Random(1200 + transposed), np.random.default_rng(7 + transposed)
+    done = inexact = 0
+    while done < N_CASES:
+        c = _torch_source(rng, transposed)
+        try:
+            r = _translate(c, "torch", "onnxruntime", transposed)
+        except ShapeError:
+            continue
+        x, w, b = _arrays(nrng, c, transposed)
+        tx, tw, tb = map(torch.from_numpy, (x, w, b))
+        pad = c["padding"] if isinstance(c["padding"], str) else tuple(c["padding"])
+        if transposed:
+            want = CONV_T[c["n"]](tx, tw, tb, c["stride"], pad, tuple(c["output_padding"]), c["groups"],
+                                  c["dilation"]).numpy()
+        else:
+            want = CONV[c["n"]](tx, tw, tb, c["stride"], pad, c["dilation"], c["groups"]).numpy()
+        if not r.exact:  # only where the target cannot extend the output with the bias (checked below)
+            assert "bias" in r.reason and transposed, (c, r.reason)
+            inexact += 1
+            continue
+        w_port = w.transpose(r.weight.axes)
+        got = run_onnx(onnx_model(r.steps, np.ascontiguousarray(w_port), b, x.shape), x)
+        _close(got, want, f"{c} -> {[s.to_dict() for s in r.steps]}")
+        done += 1
+    assert inexact < N_CASES // 10
+
+
+def _onnx_source(rng: random.Random, transposed: bool):
+    c = _config(rng, transposed)
+    n = c["n"]
+    choice = rng.random()
+    if choice < 0.3 and not any(d > 1 for d in c["dilation"]):
+        c["padding"] = rng.choice(("same-upper", "same-lower"))
+    elif choice < 0.4:
+        c["padding"] = "valid"
+    else:
+        c["padding"] = [f"{rng.randint(0, c['kernel'][a] - 1)}:{rng.randint(0, c['kernel'][a] - 1)}"
+                        for a in range(n)]
+    if transposed:
+        c["output_padding"] = [rng.randint(0, max(c["stride"][a], c["dilation"][a]) - 1) for a in range(n)]
+    return c
+
+
+def _onnx_source_model(c: dict, r, w, b, x_shape, transposed: bool):
+    """The source layer as ONNX spells it (auto_pad or pads, output_padding), not the port."""
+    from convshape.api.translate import Step
+
+    n = c["n"]
+    params: list = [("kernel_shape", tuple(c["kernel"])), ("strides", tuple(c["stride"]))]
+    auto = {"same-upper": "SAME_UPPER", "same-lower": "SAME_LOWER", "valid": "VALID"}
+    if isinstance(c["padding"], str):
+        params.append(("auto_pad", auto[c["padding"]]))
+    else:
+        pairs = [tuple(int(v) for v in p.split(":")) for p in c["padding"]]
+        params.append(("pads", tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)))
+    if transposed:
+        params.append(("output_padding", tuple(c["output_padding"])))
+    params += [("dilations", tuple(c["dilation"])), ("group", c["groups"])]
+    del n, r
+    step = Step("layer", "ConvTranspose" if transposed else "Conv", tuple(params))
+    return onnx_model([step], w, b, x_shape)
+
+
+@pytest.mark.parametrize("transposed", [False, True], ids=["conv", "conv-transpose"])
+def test_onnxruntime_to_torch_values(transposed):
+    rng, nrng = random.Random(3400 + transposed), np.random.default_rng(11 + transposed)
+    done = 0
+    while done < N_CASES:
+        c = _onnx_source(rng, transposed)
+        try:
+            r = _translate(c, "onnxruntime", "torch", transposed)
+        except ShapeError:
+            continue
+        x, w, b = _arrays(nrng, c, transposed)
+        want = run_onnx(_onnx_source_model(c, r, w, b, x.shape, transposed), x)
+        assert r.exact, (c, r.reason)
+        got = exec_torch(r.code, x, {"w_onnxruntime": w}, b)
+        _close(got, want, f"{c}\n{r.code}")
+        done += 1
+
+
+def test_dynamic_torch_port_holds_at_every_size():
+    """The size-independent torch form of TF SAME (stride 2) against onnxruntime's SAME_UPPER, odd and even sizes."""
+    nrng = np.random.default_rng(5)
+    r = translate("conv2d", from_framework="onnxruntime", to_framework="torch", input=12, kernel=4, stride=2,
+                  padding="same-upper", in_channels=2, out_channels=3)
+    assert r.dynamic_code is not None and not r.exact_for.every_size
+    tf_like = translate("conv2d", from_framework="tf", to_framework="torch", input=12, kernel=4, stride=2,
+                        padding="same", in_channels=2, out_channels=3)
+    from convshape.api.translate import Step
+
+    for size in (9, 10, 11, 12, 13):
+        x = nrng.standard_normal((1, 2, size, size + 2)).astype(np.float32)
+        w = nrng.standard_normal((3, 2, 4, 4)).astype(np.float32)
+        b = nrng.standard_normal(3).astype(np.float32)
+        source = Step("layer", "Conv", (("kernel_shape", (4, 4)), ("strides", (2, 2)), ("auto_pad", "SAME_UPPER")))
+        want = run_onnx(onnx_model([source], w, b, x.shape), x)
+        got = exec_torch(tf_like.dynamic_code, x, {"w_tf": w.transpose(2, 3, 1, 0)}, b)
+        _close(got, want, f"size {size}")
+        _close(exec_torch(r.dynamic_code, x, {"w_onnxruntime": w}, b), want, f"size {size}")
+        static = exec_torch(r.code, x, {"w_onnxruntime": w}, b) if size % 2 == 0 else None
+        if static is not None:  # the static port holds at the residue it names
+            _close(static, want, f"static, size {size}")
+
+
+POOL = {"max": {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d},
+        "avg": {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}}
+N_POOL = int(os.environ.get("CONVSHAPE_TRANSLATE_POOL_CASES", "120"))
+
+
+def _pool_config(rng: random.Random, source: str, kind: str) -> dict:
+    n = rng.choice((1, 2, 2, 3))
+    k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
+    c = {"n": n, "kind": kind, "kernel": k, "stride": [rng.randint(1, 3) for _ in range(n)],
+         "dilation": [rng.choice((1, 1, 2)) if kind == "max" else 1 for _ in range(n)],
+         "ceil_mode": rng.random() < 0.6, "count_include_pad": rng.random() < 0.5 if kind == "avg" else None,
+         "input": [rng.randint(1, 6 if n == 3 else 13) for _ in range(n)], "channels": rng.randint(1, 2)}
+    if source == "torch":
+        c["padding"] = [rng.randint(0, v // 2) for v in k]
+    else:
+        c["padding"] = [f"{rng.randint(0, v - 1)}:{rng.randint(0, v - 1)}" for v in k]
+    return c
+
+
+def _pool_translate(c: dict, src: str, dst: str):
+    pad = ",".join(str(p) for p in c["padding"])
+    return translate(f"{c['kind']}pool{c['n']}d", from_framework=src, to_framework=dst, input=c["input"],
+                     kernel=c["kernel"], stride=c["stride"], padding=pad, dilation=c["dilation"],
+                     ceil_mode=c["ceil_mode"], count_include_pad=c["count_include_pad"], in_channels=c["channels"])
+
+
+def _pool_source(c: dict, source: str, x):
+    from convshape.api.translate import Step
+
+    if source == "torch":
+        t = torch.from_numpy(x)
+        if c["kind"] == "max":
+            return POOL["max"][c["n"]](t, c["kernel"], c["stride"], c["padding"], c["dilation"], c["ceil_mode"]).numpy()
+        return POOL["avg"][c["n"]](t, c["kernel"], c["stride"], c["padding"], c["ceil_mode"],
+                                   c["count_include_pad"]).numpy()
+    pairs = [tuple(int(v) for v in p.split(":")) for p in c["padding"]]
+    params = [("kernel_shape", tuple(c["kernel"])), ("strides", tuple(c["stride"])),
+              ("pads", tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)), ("ceil_mode", int(c["ceil_mode"]))]
+    if c["kind"] == "max":
+        params.append(("dilations", tuple(c["dilation"])))
+    else:
+        params.append(("count_include_pad", int(c["count_include_pad"])))
+    node = Step("layer", "MaxPool" if c["kind"] == "max" else "AveragePool", tuple(params))
+    try:
+        return run_onnx(onnx_model([node], None, None, x.shape), x)
+    except Exception as exc:  # convshape accepted what onnxruntime refuses: a defect
+        raise AssertionError(f"{c}: {exc}") from exc
+
+
+@pytest.mark.parametrize("kind", ["max", "avg"])
+@pytest.mark.parametrize("source, target", [("torch", "onnxruntime"), ("onnxruntime", "torch"),
+                                            ("torch", "onnx")])
+def test_pool_values(kind, source, target):
+    """Max and average pooling incl. ceil_mode (torch drops a last window starting in the end padding,
+    onnxruntime a window starting past the input + pad_before) and count_include_pad: the source's real layer
+    against the port (a -inf or zero pad step included where the layer's own padding cannot say it)."""
+    rng, nrng = random.Random(5600 + len(source) + len(target) + len(kind)), np.random.default_rng(13)
+    done = padded = inexact = corrected = 0
+    while done < N_POOL:
+        c = _pool_config(rng, source, kind)
+        try:
+            r = _pool_translate(c, source, target)
+        except ShapeError:
+            continue
+        assert r.weight is None
+        if not r.exact:
+            if kind == "max":  # a window reading only padding: -inf in torch, lowest() in onnxruntime
+                assert "reads only padding" in r.reason and (source == "torch") != (target == "torch"), r.reason
+            else:
+                assert "divides by the same counts" in r.reason
+            inexact += 1
+            continue
+        x = nrng.standard_normal((1, c["channels"], *c["input"])).astype(np.float32)
+        want = _pool_source(c, source, x)
+        if target == "torch":
+            got = exec_torch(r.code, x, {}, None)
+        else:
+            got = run_onnx(onnx_model(r.steps, None, None, x.shape), x)
+        padded += r.steps[0].kind != "layer"
+        corrected += r.steps[-1].name == "mul"
+        _close(got, want, f"{c}\n{r.code}")
+        done += 1
+    # average pooling to torch: where no AvgPool divides as the source, the port corrects the divisor
+    assert inexact == 0 if (kind, target) == ("avg", "torch") else inexact < N_POOL // 4, inexact
+    if source != "torch":  # onnxruntime's asymmetric pads: torch needs a pad step (onnxruntime takes torch's)
+        assert padded > 0
+    if (kind, source) == ("avg", "onnxruntime"):  # the divisor correction was exercised
+        assert corrected > N_POOL // 10, corrected

@@ -1,0 +1,49 @@
+"""Run a port: build the ONNX model from a TranslateResult's steps (onnx.helper) or exec its torch code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def onnx_model(steps: Any, w: Any, b: Any, x_shape: tuple[int, ...]) -> Any:
+    """The ModelProto of a port's ONNX steps (graph input ``x``, output ``y``), from the steps' data only."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    nodes = []
+    inits = [] if w is None else [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
+    current = "x"
+    for j, step in enumerate(steps):
+        out = "y" if j == len(steps) - 1 else f"t{j}"
+        params = dict(step.params)
+        if step.name == "Pad":
+            inits.append(numpy_helper.from_array(np.array(params["pads"], np.int64), f"pads{j}"))
+            inputs = [current, f"pads{j}"]
+            if step.value == "-inf":
+                inits.append(numpy_helper.from_array(np.array(-np.inf, np.float32), f"lowest{j}"))
+                inputs.append(f"lowest{j}")
+            nodes.append(helper.make_node("Pad", inputs, [out], mode="constant"))
+        else:
+            attrs = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+            nodes.append(helper.make_node(step.name, [current] + (["w", "b"] if w is not None else []), [out],
+                                          **attrs))
+        current = out
+    graph = helper.make_graph(nodes, "port", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_shape))],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)], ir_version=9)
+
+
+def run_onnx(model: Any, x: Any) -> Any:
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return session.run(["y"], {"x": x})[0]
+
+
+def exec_torch(code: str, x: Any, weights: dict[str, Any], b: Any) -> Any:
+    import torch
+
+    scope: dict[str, Any] = {"x": torch.from_numpy(x), "b": b, **weights}
+    with torch.no_grad():
+        exec(code, scope)
+    return scope["y"].detach().numpy()
