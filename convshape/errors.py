@@ -27,6 +27,7 @@ class Rule(str, Enum):
     BAD_OPTION = "bad-option"
     BAD_SHAPE = "bad-shape"
     BAD_SPEC = "bad-spec"
+    BROADCAST = "broadcast"
     BLOCKS = "blocks"
     CAUSAL_RANK = "causal-rank"
     CEIL_MODE = "ceil-mode"
@@ -42,6 +43,7 @@ class Rule(str, Enum):
     EMPTY_MAX_POOL = "empty-max-pool"
     EXPECT = "expect"
     EXPLICIT_PADDING = "explicit-padding"
+    FREE_DIM = "free-dim"
     FILE = "file"
     FACTOR_INTEGER = "factor-integer"
     FACTOR_OVERFLOW = "factor-overflow"
@@ -90,10 +92,12 @@ class Rule(str, Enum):
     POOL_TOO_LARGE = "pool-too-large"
     RANK = "rank"
     RECOMPUTE_WITH_SIZE = "recompute-with-size"
+    RESHAPE = "reshape"
     REJECTED_EVERYWHERE = "rejected-everywhere"
     SAME_STRIDED = "same-strided"
     SCALE_NOT_FINITE = "scale-not-finite"
     SCALE_POSITIVE = "scale-positive"
+    SHAPE_VALUE = "shape-value"
     SIZE_AND_SCALE = "size-and-scale"
     SIZE_NEGATIVE = "size-negative"
     SIZE_OR_SCALE = "size-or-scale"
@@ -112,6 +116,7 @@ class Rule(str, Enum):
     UNKNOWN_OP = "unknown-op"
     UNKNOWN_OPTION = "unknown-option"
     UNKNOWN_PADDING = "unknown-padding"
+    UNMODELLED_OP = "unmodelled-op"
     UNSUPPORTED_OP = "unsupported-op"
     USAGE = "usage"
 
@@ -131,7 +136,10 @@ _USAGE = frozenset({Rule.NOT_AN_INTEGER, Rule.NOT_A_NUMBER, Rule.BAD_SHAPE, Rule
                     Rule.MISSING, Rule.UNKNOWN_FRAMEWORK, Rule.CONVSHAPE_LIMIT, Rule.UNKNOWN_OP,
                     Rule.OPTION_NOT_APPLICABLE, Rule.BAD_SPEC, Rule.BAD_RANGE, Rule.SWEEP_RANGE,
                     # the command line itself (Click's parser, unreadable or unwritable files): cli/ raises them
-                    Rule.USAGE, Rule.BAD_OPTION, Rule.UNKNOWN_OPTION, Rule.UNKNOWN_COMMAND, Rule.FILE})
+                    Rule.USAGE, Rule.BAD_OPTION, Rule.UNKNOWN_OPTION, Rule.UNKNOWN_COMMAND, Rule.FILE,
+                    # a model file: an op convshape does not model, a free input size not given, a shape
+                    # input computed from data
+                    Rule.UNMODELLED_OP, Rule.FREE_DIM, Rule.SHAPE_VALUE})
 
 
 def quote(value: object, limit: int = ECHO_LIMIT) -> str:

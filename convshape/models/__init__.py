@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
     """Shape a network, layer by layer (node by node for a model file); see
     :func:`convshape.network.evaluate.network` for spec files."""
+    from convshape.models.onnx_model import is_model
+
+    if is_model(spec):
+        from convshape.models.onnx_model import network as onnx_network
+
+        return onnx_network(spec, input=input, framework=framework)  # type: ignore[arg-type]
     from convshape.network.evaluate import network as spec_network
 
     return spec_network(spec, input=input, framework=framework)
@@ -47,6 +53,12 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
           framework: str | None = None) -> SweepResult:
     """The input sizes in ``range`` for which the whole network is valid; see
     :func:`convshape.network.sweep.sweep`."""
+    from convshape.models.onnx_model import is_model
+
+    if is_model(spec):
+        from convshape.models.onnx_model import sweep as onnx_sweep
+
+        return onnx_sweep(spec, range, axis=axis, input=input, framework=framework)  # type: ignore[arg-type]
     from convshape.network.sweep import sweep as spec_sweep
 
     return spec_sweep(spec, range, axis=axis, input=input, framework=framework)

@@ -1,0 +1,391 @@
+"""ONNX model files: per-node shapes for one input, and the input sizes a model accepts.
+
+A shape interpreter over concrete shapes: for a given input shape every tensor's shape (and,
+for the small tensors shape computations make, its values) is propagated node by node with the
+shape functions of :mod:`convshape.models.onnx_ops`; the first node that fails says why, in the
+framework's words, and the nodes after it are "not computed". ``-f onnxruntime`` (the default)
+applies onnxruntime 1.32's rules, ``-f onnx`` the operator spec as onnx's shape inference applies
+it. The report is a :class:`convshape.network.evaluate.NetworkReport`, one layer per node, so the
+network renderers and ``check`` work unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from convshape.errors import Rule, ShapeError
+from convshape.models.graph import Graph, Node, ValueInfo
+from convshape.models.onnx_ops import OPS, WEIGHT_INPUTS, Context, Tensor, from_constant, prod, shown, supported
+
+if TYPE_CHECKING:
+    from convshape.network.evaluate import LayerReport, NetworkReport
+    from convshape.network.sweep import SweepResult
+
+DEFAULT_FRAMEWORK = "onnxruntime"
+FRAMEWORKS = ("onnx", "onnxruntime")
+
+
+def is_model(path: object) -> bool:
+    return isinstance(path, str) and path.lower().endswith(".onnx")
+
+
+def load_graph(path: str) -> Graph:
+    """The model's graph, read by convshape's own protobuf reader."""
+    try:
+        from convshape.models.onnx_wire import read_model  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # TEMPORARY: until the wire reader (branch onnx-reader) is on main; remove on merge
+        import onnx  # type: ignore[import-untyped, unused-ignore]
+
+        import sys
+        from pathlib import Path
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+        from onnx_graphs import graph_from_proto  # type: ignore[import-not-found, unused-ignore]
+
+        try:
+            model = onnx.load(path, load_external_data=False)
+        except OSError as exc:
+            raise ShapeError(f"cannot read {path}: {exc.strerror or exc}", rule=Rule.FILE, values={"file": path}) \
+                from None
+        except Exception as exc:  # noqa: BLE001 - protobuf's DecodeError and friends
+            raise ShapeError(f"{path} is not an ONNX model: {exc}", rule=Rule.BAD_SPEC, values={"file": path}) \
+                from None
+        graph: Graph = graph_from_proto(model)
+        return graph
+    result: Graph = read_model(path)
+    return result
+
+
+# ---------------------------------------------------------------------------- the input
+class Inputs(NamedTuple):
+    """The graph's first input (the one --input sets and a sweep varies) and every input's shape."""
+
+    name: str
+    declared: tuple[int | str | None, ...]
+    shape: tuple[int, ...]
+    others: Mapping[str, Tensor]
+    notes: tuple[str, ...]
+
+
+def _free(graph: Graph, v: ValueInfo, axis: int) -> str:
+    d = v.dims[axis] if v.dims is not None else None
+    return f"{d!r}" if isinstance(d, str) else "unnamed"
+
+
+def resolve_inputs(graph: Graph, input: object = None, *, free_ok: Sequence[int] = ()) -> Inputs:
+    """The shape of every graph input: the first from ``input`` (a shape like 1x3x224x224) or its
+    own dims; a named or unknown batch axis is 1; any other named or unknown axis is a free size
+    that ``input`` must give (``free_ok``: axes a sweep sets itself, given as 1 here)."""
+    from convshape.params import tensor_shape
+
+    if not graph.inputs:
+        raise ShapeError(f"the graph {graph.name!r} has no inputs", rule=Rule.BAD_SPEC, values={})
+    first = graph.inputs[0]
+    notes: list[str] = []
+    if input is not None:
+        shape = tensor_shape(input, "input", smallest=0)  # type: ignore[arg-type]
+        if first.dims is not None and len(shape) != len(first.dims):
+            raise ShapeError(f"input {shown(shape)} has rank {len(shape)}, but the model's input {first.name!r} has "
+                             f"rank {len(first.dims)} ({_declared(first.dims)})", rule=Rule.BAD_SHAPE,
+                             values={"input": list(shape)})
+        declared = first.dims if first.dims is not None else tuple(None for _ in shape)
+    else:
+        if first.dims is None:
+            raise ShapeError(f"the model's input {first.name!r} has no shape: give one with input=, e.g. 1x3x224x224",
+                             rule=Rule.FREE_DIM, values={"input": first.name})
+        declared = first.dims
+        dims: list[int] = []
+        missing: list[int] = []
+        for axis, d in enumerate(declared):
+            if isinstance(d, int) and d > 0:
+                dims.append(d)
+            elif axis == 0:
+                dims.append(1)
+                notes.append(f"the batch axis of {first.name!r} is free ({_free(graph, first, 0)}): batch 1")
+            elif axis in free_ok:
+                dims.append(1)
+            else:
+                dims.append(0)
+                missing.append(axis)
+        if missing:
+            names = ", ".join(f"axis {a} ({_free(graph, first, a)})" for a in missing)
+            raise ShapeError(f"the model's input {first.name!r} is {_declared(declared)}: {names} "
+                             f"{'is a free size' if len(missing) == 1 else 'are free sizes'}; give the whole input "
+                             f"shape with input=, e.g. {'x'.join(str(d) if d else '224' for d in dims)}",
+                             rule=Rule.FREE_DIM, values={"input": first.name, "free_axes": missing})
+        shape = tuple(dims)
+    others: dict[str, Tensor] = {}
+    for v in graph.inputs[1:]:
+        if v.dims is None or not all(isinstance(d, int) and d >= 0 for d in v.dims):
+            raise ShapeError(f"the model's second input {v.name!r} has free sizes ({_declared(v.dims or ())}); "
+                             f"convshape sets only the first input's shape", rule=Rule.FREE_DIM,
+                             values={"input": v.name})
+        others[v.name] = Tensor(tuple(int(d) for d in v.dims), v.elem_type)  # type: ignore[arg-type]
+    return Inputs(first.name, tuple(declared), shape, others, tuple(notes))
+
+
+def _declared(dims: Sequence[int | str | None]) -> str:
+    return "[" + ", ".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+# ---------------------------------------------------------------------------- evaluation
+class NodeResult(NamedTuple):
+    """One node's evaluation: outputs, or the rejection; pads, MACs and notes for the report."""
+
+    outputs: tuple[Tensor, ...] | None
+    error: ShapeError | None
+    pad_before: tuple[int, ...]
+    pad_after: tuple[int, ...]
+    macs: int
+    notes: tuple[str, ...]
+
+
+def unsupported(graph: Graph) -> list[Node]:
+    return [node for node in graph.nodes if not supported(node)]
+
+
+def check_supported(graph: Graph, source: str) -> None:
+    """An op convshape does not model is a usage error naming the node, op type and opset, never a guess."""
+    missing = unsupported(graph)
+    if missing:
+        types = sorted({f"{n.domain + '.' if n.domain not in ('', 'ai.onnx') else ''}{n.op_type}" for n in missing})
+        first = missing[0]
+        opset = graph.opsets.get(first.domain, graph.opset) if first.domain else graph.opset
+        raise ShapeError(f"{source}: node {first.name or '#' + str(graph.nodes.index(first))!r} is a {first.op_type}"
+                         f"{' (domain ' + first.domain + ')' if first.domain not in ('', 'ai.onnx') else ''}, opset "
+                         f"{opset}: convshape does not model it, so it cannot shape this model (unsupported op types: "
+                         f"{', '.join(types)})", rule=Rule.UNMODELLED_OP,
+                         values={"unsupported": types, "node": first.name, "op_type": first.op_type, "opset": opset})
+
+
+def node_name(node: Node, index: int) -> str:
+    return node.name or f"{node.op_type}_{index}"
+
+
+class Model:
+    """A graph ready to evaluate for many input shapes: constants read once, node results memoised
+    by their input tensors (a sweep revisits the same shapes after every stride)."""
+
+    def __init__(self, graph: Graph, source: str, framework: str) -> None:
+        check_supported(graph, source)
+        self.graph = graph
+        self.source = source
+        self.framework = framework
+        self.opset = graph.opset
+        self.constants = {name: from_constant(t) for name, t in graph.initializers.items()}
+        self.names = [node_name(n, i) for i, n in enumerate(graph.nodes)]
+        self.memo: dict[tuple[int, tuple[Tensor | None, ...]], NodeResult] = {}
+        self.weights = [self._weights(n) for n in graph.nodes]
+
+    def _weights(self, node: Node) -> tuple[tuple[int, ...], ...]:
+        found = []
+        for i in WEIGHT_INPUTS.get(node.op_type, ()):
+            name = node.inputs[i] if i < len(node.inputs) else ""
+            t = self.graph.initializers.get(name)
+            if t is not None and t.elem_type in (1, 10, 11, 16) and (node.op_type not in ("Add", "Mul", "Sub", "Div")
+                                                                   or prod(t.dims) > 1):
+                found.append(t.dims)
+        return tuple(found)
+
+    def run_node(self, index: int, xs: tuple[Tensor | None, ...]) -> NodeResult:
+        key = (index, xs)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        node = self.graph.nodes[index]
+        ctx = Context(node, self.framework, self.opset)
+        try:
+            outputs = OPS[node.op_type](ctx, xs)
+            result = NodeResult(outputs, None, ctx.pad_before, ctx.pad_after, ctx.macs, tuple(ctx.notes))
+        except ShapeError as exc:
+            if exc.framework is None and exc.rule.is_usage:
+                raise ShapeError(f"{self.source}: node {self.names[index]!r} ({node.op_type}): {exc.message}",
+                                 rule=exc.rule, values=exc.values) from None
+            result = NodeResult(None, exc, (), (), 0, ())
+        if len(self.memo) > 2_000_000:
+            self.memo.clear()
+        self.memo[key] = result
+        return result
+
+    def evaluate(self, shape: tuple[int, ...], inputs: Inputs,
+                 stop_at_failure: bool = False) -> tuple[list[tuple[int, NodeResult | None, tuple[str, ...]]],
+                                                         dict[str, Tensor | None], ShapeError | None]:
+        """Every node for this input shape: ``[(index, result or None when an input failed, failed
+        inputs)]``, the tensors, and the input's own rejection (a declared size it does not match)."""
+        first = self.graph.inputs[0]
+        rejected = None
+        for axis, (d, given) in enumerate(zip(inputs.declared, shape)):
+            if isinstance(d, int) and d > 0 and d != given:
+                message = (f"Got invalid dimensions for input: {first.name} for the following indices index: {axis} "
+                           f"Got: {given} Expected: {d}" if self.framework == "onnxruntime" else
+                           f"the input's axis {axis} is declared {d}, but got {given}")
+                rejected = ShapeError(message, framework=self.framework, rule=Rule.INPUT_SIZE,
+                                      values={"axis": axis, "input": given, "declared": d})
+                break
+        tensors: dict[str, Tensor | None] = dict(self.constants)
+        tensors.update(inputs.others)
+        tensors[inputs.name] = None if rejected else Tensor(shape, first.elem_type)
+        tensors[""] = None
+        rows: list[tuple[int, NodeResult | None, tuple[str, ...]]] = []
+        for index, node in enumerate(self.graph.nodes):
+            xs: list[Tensor | None] = []
+            failed = []
+            for name in node.inputs:
+                if name == "":
+                    xs.append(None)
+                    continue
+                if name not in tensors:
+                    raise ShapeError(f"{self.source}: node {self.names[index]!r} reads {name!r}, which no node, "
+                                     f"initializer or input makes (nodes must be in topological order)",
+                                     rule=Rule.BAD_SPEC, values={"node": self.names[index], "input": name})
+                t = tensors[name]
+                if t is None:
+                    failed.append(name)
+                xs.append(t)
+            if failed:
+                for out in node.outputs:
+                    tensors[out] = None
+                rows.append((index, None, tuple(failed)))
+                continue
+            result = self.run_node(index, tuple(xs))
+            rows.append((index, result, ()))
+            outs = result.outputs or ()
+            for i, out in enumerate(node.outputs):
+                tensors[out] = outs[i] if i < len(outs) else None
+            if result.error is not None and stop_at_failure:
+                return rows, tensors, rejected
+        return rows, tensors, rejected
+
+    def failure(self, shape: tuple[int, ...], inputs: Inputs) -> tuple[str, str, str] | None:
+        """The first rejection for this input: (node, rule, message), None when the model runs."""
+        rows, _, rejected = self.evaluate(shape, inputs, stop_at_failure=True)
+        if rejected is not None:
+            return (inputs.name, str(rejected.rule), rejected.message)
+        for index, result, _ in rows:
+            if result is not None and result.error is not None:
+                return (self.names[index], str(result.error.rule), result.error.message)
+        return None
+
+    def outputs(self, shape: tuple[int, ...], inputs: Inputs) -> dict[str, tuple[int, ...] | None]:
+        _, tensors, _ = self.evaluate(shape, inputs)
+        found = {}
+        for v in self.graph.outputs:
+            t = tensors.get(v.name)
+            found[v.name] = None if t is None else t.shape
+        return found
+
+    def report(self, shape: tuple[int, ...], inputs: Inputs) -> NetworkReport:
+        from convshape.network.evaluate import LayerReport, NetworkReport
+
+        rows, tensors, rejected = self.evaluate(shape, inputs)
+        layers: list[LayerReport] = []
+        if rejected is not None:
+            layers.append(LayerReport(inputs.name, "input", (), None, (), 0, 0, (), (), (), (), (), None,
+                                      rejected.message, str(rejected.rule), ()))
+        for index, result, failed in rows:
+            node = self.graph.nodes[index]
+            weights = self.weights[index]
+            params = sum(prod(w) for w in weights)
+            ins = tuple(n for n in node.inputs if n and n not in self.graph.initializers)
+            blank = LayerReport(self.names[index], node.op_type, ins, None, weights, params, 0, (), (), (), (), (),
+                                None, None, None, ())
+            if result is None:
+                layers.append(blank._replace(error=f"not computed: its input {', '.join(failed)} failed",
+                                             rule=Rule.INPUT_FAILED))
+            elif result.error is not None:
+                layers.append(blank._replace(error=result.error.message, rule=str(result.error.rule)))
+            else:
+                assert result.outputs is not None
+                layers.append(blank._replace(shape=result.outputs[0].shape if result.outputs else (),
+                                             macs=result.macs, pad_before=result.pad_before,
+                                             pad_after=result.pad_after, notes=result.notes))
+        outputs = {v.name: (None if tensors.get(v.name) is None else list(tensors[v.name].shape))  # type: ignore[union-attr]
+                   for v in self.graph.outputs}
+        model = {"format": "onnx", "graph": self.graph.name, "opset": self.opset,
+                 "producer": f"{self.graph.producer_name} {self.graph.producer_version}".strip(),
+                 "input_name": inputs.name, "declared_input": list(inputs.declared),
+                 "outputs": outputs, "notes": list(inputs.notes)}
+        return NetworkReport(self.source, self.framework, {3: "NCW", 4: "NCHW", 5: "NCDHW"}.get(len(shape)), shape,
+                             tuple(layers), model)
+
+
+def _framework(framework: str | None) -> str:
+    from convshape.frameworks import get
+
+    if framework is None:
+        return DEFAULT_FRAMEWORK
+    name = get(framework).name
+    if name not in FRAMEWORKS:
+        raise ShapeError(f"an ONNX model runs by the ONNX spec (-f onnx) or onnxruntime (-f onnxruntime), not "
+                         f"{framework!r}", rule=Rule.UNKNOWN_FRAMEWORK, values={"framework": framework})
+    return name
+
+
+def open_model(path: str, framework: str | None = None) -> Model:
+    return Model(load_graph(path), path, _framework(framework))
+
+
+def network(path: str, *, input: object = None, framework: str | None = None) -> NetworkReport:
+    """Every node's output shape for one input (``input``, or the graph input's own dims)."""
+    model = open_model(path, framework)
+    inputs = resolve_inputs(model.graph, input)
+    return model.report(inputs.shape, inputs)
+
+
+# ---------------------------------------------------------------------------- sweep
+def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, input: object = None,
+          framework: str | None = None) -> SweepResult:
+    """The input sizes in ``range`` for which the model runs: square inputs (every spatial axis = n)
+    by default, or only spatial ``axis`` (0-based) with the others from ``input`` or the model.
+    Each size is evaluated (nodes memoised by their input shapes, so after the first stride most
+    sizes cost a lookup per node)."""
+    from convshape.limits import MAX_INPUT
+    from convshape.network.sweep import BRUTE_FORCE_LIMIT, Failure, SweepResult, compact, nearest_valid
+    from convshape.params import int_range
+
+    lo, hi = int_range(range)
+    model = open_model(path, framework)
+    first = model.graph.inputs[0] if model.graph.inputs else None
+    rank = len(first.dims) if first is not None and first.dims is not None else (
+        len(str(input).split("x")) if input is not None else 0)
+    if rank < 3:
+        raise ShapeError(f"{path}: the model's input has no spatial axes to sweep (rank {rank}; a sweep varies "
+                         f"the axes after N and C)", rule=Rule.AXIS, values={"rank": rank})
+    spatial = tuple(builtins_range(2, rank))
+    if axis is not None and not 0 <= axis < len(spatial):
+        raise ShapeError(f"axis {axis} is not a spatial axis of the model's input (0 to {len(spatial) - 1})",
+                         rule=Rule.AXIS, values={"axis": axis})
+    swept = spatial if axis is None else (spatial[axis],)
+    inputs = resolve_inputs(model.graph, input, free_ok=swept)
+    if hi > MAX_INPUT:
+        raise ShapeError(f"the range {lo}..{hi} ends past convshape's size limit {MAX_INPUT}", rule=Rule.SWEEP_RANGE,
+                         values={"lo": lo, "hi": hi})
+    if hi - lo + 1 > BRUTE_FORCE_LIMIT:
+        raise ShapeError(f"a model is swept size by size, and {lo}..{hi} holds {hi - lo + 1} sizes; give a range of "
+                         f"at most {BRUTE_FORCE_LIMIT} sizes", rule=Rule.SWEEP_RANGE, values={"lo": lo, "hi": hi})
+
+    def shape_at(n: int) -> tuple[int, ...]:
+        return tuple(n if a in swept else d for a, d in enumerate(inputs.shape))
+
+    valid = []
+    failures: dict[int, tuple[str, str, str]] = {}
+    for n in builtins_range(lo, hi + 1):
+        why = model.failure(shape_at(n), inputs)
+        if why is None:
+            valid.append(n)
+        else:
+            failures[n] = why
+    progressions = compact(valid)
+    position = swept[0]
+    own = inputs.shape[position]
+    around = own if lo <= own <= hi and own > 1 else hi
+    examples = sorted(failures, key=lambda n: (abs(n - around), n))[:3]
+    notes = [f"every size tried ({hi - lo + 1}), -f {model.framework}"] + list(inputs.notes)
+    return SweepResult(path, model.framework, axis, shape_at(around), (lo, hi), progressions, len(valid), None, None,
+                       "every size", tuple(Failure(n, *failures[n]) for n in sorted(examples)), tuple(notes),
+                       nearest_valid(progressions, around), position)
+
+
+def builtins_range(*args: int) -> Any:
+    return range(*args)
