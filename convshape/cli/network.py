@@ -49,6 +49,8 @@ def _framework_option(default: str | None) -> Callable[[F], F]:
 
 
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+_COMPARE = click.option("--compare", "compare", is_flag=True,
+                        help="Model files: also where the ONNX spec (-f onnx) and onnxruntime disagree.")
 _INPUT = click.option("--i", "--input", "input", default=None, metavar="SHAPE",
                       help="Override the spec's input tensor, e.g. 1x3x512x512.")
 
@@ -60,13 +62,14 @@ def make_summary() -> click.Command:
     @click.argument("spec", type=SafePath(dir_okay=False))
     @_INPUT
     @_framework_option(None)
+    @_COMPARE
     @_JSON
-    def command(spec: str, input: str | None, framework: str | None, as_json: bool) -> None:
-        """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
-        parameters, MACs, padding split and receptive field, with totals."""
+    def command(spec: str, input: str | None, framework: str | None, compare: bool, as_json: bool) -> None:
+        """Shape a network from a spec file (TOML or JSON) or an ONNX model (.onnx): every layer's
+        (node's) output tensor, weights, parameters, MACs, padding split and receptive field, with totals."""
         from convshape.models import network
 
-        _run_failing(as_json, lambda: network(spec, input=input, framework=framework),
+        _run_failing(as_json, lambda: network(spec, input=input, framework=framework, compare=compare),
                      "render.network.network_report")
 
     return command
@@ -134,8 +137,9 @@ def make_sweep() -> click.Command:
                        "Default: square inputs, every spatial axis = n.")
     @_INPUT
     @_framework_option(None)
+    @_COMPARE
     @_JSON
-    def command(spec: str, range: str, axis: int | None, input: str | None, framework: str | None,
+    def command(spec: str, range: str, axis: int | None, input: str | None, framework: str | None, compare: bool,
                 as_json: bool) -> None:
         """Every input size for which the whole network is valid and its skip connections align,
         as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
@@ -144,7 +148,8 @@ def make_sweep() -> click.Command:
         from convshape.network.sweep import SweepResult
 
         box: list[SweepResult] = []
-        run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework)),
+        run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework,
+                                                     compare=compare)),
             "render.network.sweep_report")
         if box and not box[0].valid:
             sys.exit(1)

@@ -19,15 +19,25 @@ if TYPE_CHECKING:
     from convshape.network.sweep import SweepResult
 
 
-def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
+def _no_compare(compare: bool, spec: SpecArg) -> None:
+    if compare:
+        raise ShapeError(f"compare applies to model files (.onnx), where the ONNX spec and onnxruntime may disagree; "
+                         f"{spec if isinstance(spec, str) else 'a spec'} is a spec file",
+                         rule=Rule.OPTION_NOT_APPLICABLE, values={"compare": True})
+
+
+def network(spec: SpecArg, *, input: object = None, framework: str | None = None,
+            compare: bool = False) -> NetworkReport:
     """Shape a network, layer by layer (node by node for a model file); see
-    :func:`convshape.network.evaluate.network` for spec files."""
+    :func:`convshape.network.evaluate.network` for spec files. ``compare`` (model files): also
+    the nodes whose shape or acceptance differs between the ONNX spec and onnxruntime."""
     from convshape.models.onnx_model import is_model
 
     if is_model(spec):
         from convshape.models.onnx_model import network as onnx_network
 
-        return onnx_network(spec, input=input, framework=framework)  # type: ignore[arg-type]
+        return onnx_network(spec, input=input, framework=framework, compare=compare)  # type: ignore[arg-type]
+    _no_compare(compare, spec)
     from convshape.network.evaluate import network as spec_network
 
     return spec_network(spec, input=input, framework=framework)
@@ -50,15 +60,18 @@ def check(specs: Sequence[str], *, input: object = None, framework: str | None =
 
 
 def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, input: object = None,
-          framework: str | None = None) -> SweepResult:
+          framework: str | None = None, compare: bool = False) -> SweepResult:
     """The input sizes in ``range`` for which the whole network is valid; see
-    :func:`convshape.network.sweep.sweep`."""
+    :func:`convshape.network.sweep.sweep`. ``compare`` (model files): also the sizes where the
+    ONNX spec and onnxruntime disagree."""
     from convshape.models.onnx_model import is_model
 
     if is_model(spec):
         from convshape.models.onnx_model import sweep as onnx_sweep
 
-        return onnx_sweep(spec, range, axis=axis, input=input, framework=framework)  # type: ignore[arg-type]
+        return onnx_sweep(spec, range, axis=axis, input=input, framework=framework,  # type: ignore[arg-type]
+                          compare=compare)
+    _no_compare(compare, spec)
     from convshape.network.sweep import sweep as spec_sweep
 
     return spec_sweep(spec, range, axis=axis, input=input, framework=framework)

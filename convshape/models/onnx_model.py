@@ -20,7 +20,7 @@ from convshape.models.onnx_ops import OPS, WEIGHT_INPUTS, Context, Tensor, from_
 
 if TYPE_CHECKING:
     from convshape.network.evaluate import LayerReport, NetworkReport
-    from convshape.network.sweep import SweepResult
+    from convshape.network.sweep import Progression, SweepResult
 
 DEFAULT_FRAMEWORK = "onnxruntime"
 FRAMEWORKS = ("onnx", "onnxruntime")
@@ -326,22 +326,39 @@ def open_model(path: str, framework: str | None = None) -> Model:
     return Model(load_graph(path), path, _framework(framework))
 
 
-def network(path: str, *, input: object = None, framework: str | None = None) -> NetworkReport:
-    """Every node's output shape for one input (``input``, or the graph input's own dims)."""
+def network(path: str, *, input: object = None, framework: str | None = None,
+            compare: bool = False) -> NetworkReport:
+    """Every node's output shape for one input (``input``, or the graph input's own dims).
+    ``compare``: also every node where the ONNX spec and onnxruntime differ (shape or acceptance),
+    in the report's ``model["compare"]``."""
     model = open_model(path, framework)
     inputs = resolve_inputs(model.graph, input)
-    return model.report(inputs.shape, inputs)
+    report = model.report(inputs.shape, inputs)
+    if not compare:
+        return report
+    other = Model(model.graph, path, "onnx" if model.framework == "onnxruntime" else "onnxruntime")
+    theirs = other.report(inputs.shape, inputs)
+    differ = []
+    for mine, them in zip(report.layers, theirs.layers):
+        if (mine.shape, mine.rule) != (them.shape, them.rule):
+            differ.append({"node": mine.name, "op": mine.op,
+                           **{r.framework: (list(layer.shape) if layer.shape is not None else None,
+                                            layer.error) for r, layer in ((report, mine), (theirs, them))}})
+    rows = [{"node": d["node"], "op": d["op"],
+             **{fw: {"shape": d[fw][0], "error": d[fw][1]} for fw in FRAMEWORKS}} for d in differ]
+    assert report.model is not None
+    return report._replace(model={**report.model, "compare": rows})
 
 
 # ---------------------------------------------------------------------------- sweep
 def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, input: object = None,
-          framework: str | None = None) -> SweepResult:
+          framework: str | None = None, compare: bool = False) -> SweepResult:
     """The input sizes in ``range`` for which the model runs: square inputs (every spatial axis = n)
     by default, or only spatial ``axis`` (0-based) with the others from ``input`` or the model.
     Each size is evaluated (nodes memoised by their input shapes, so after the first stride most
     sizes cost a lookup per node)."""
     from convshape.limits import MAX_INPUT
-    from convshape.network.sweep import BRUTE_FORCE_LIMIT, Failure, SweepResult, compact, nearest_valid
+    from convshape.network.sweep import BRUTE_FORCE_LIMIT, Failure, SweepResult, nearest_valid
     from convshape.params import int_range
 
     lo, hi = int_range(range)
@@ -370,13 +387,25 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
 
     valid = []
     failures: dict[int, tuple[str, str, str]] = {}
+    other = Model(model.graph, path, "onnx" if model.framework == "onnxruntime" else "onnxruntime") \
+        if compare else None
+    differ: list[dict[str, Any]] = []
     for n in builtins_range(lo, hi + 1):
         why = model.failure(shape_at(n), inputs)
         if why is None:
             valid.append(n)
         else:
             failures[n] = why
-    progressions = compact(valid)
+        if other is not None:
+            theirs = other.failure(shape_at(n), inputs)
+            mine_out = model.outputs(shape_at(n), inputs) if why is None else None
+            their_out = other.outputs(shape_at(n), inputs) if theirs is None else None
+            if (why is None) != (theirs is None) or mine_out != their_out:
+                differ.append({"size": n, **{fw: ({"outputs": {k: list(v) if v else v for k, v in out.items()}}
+                                                  if out is not None else {"error": list(fail or ())})
+                                             for fw, out, fail in ((model.framework, mine_out, why),
+                                                                   (other.framework, their_out, theirs))}})
+    progressions = periodic(valid)
     position = swept[0]
     own = inputs.shape[position]
     around = own if lo <= own <= hi and own > 1 else hi
@@ -384,7 +413,49 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
     notes = [f"every size tried ({hi - lo + 1}), -f {model.framework}"] + list(inputs.notes)
     return SweepResult(path, model.framework, axis, shape_at(around), (lo, hi), progressions, len(valid), None, None,
                        "every size", tuple(Failure(n, *failures[n]) for n in sorted(examples)), tuple(notes),
-                       nearest_valid(progressions, around), position)
+                       nearest_valid(progressions, around), position,
+                       {"sizes": [d["size"] for d in differ], "count": len(differ), "first": differ[:20]}
+                       if compare else None)
+
+
+def _runs(members: Sequence[int], step: int) -> list[Progression]:
+    """Sorted sizes as maximal progressions of ``step``."""
+    from convshape.network.sweep import Progression
+
+    out: list[Progression] = []
+    for n in members:
+        if out and out[-1].stop + step == n:
+            out[-1] = Progression(out[-1].start, n, step)
+        else:
+            out.append(Progression(n, n, step))
+    return out
+
+
+#: the periods tried when valid sizes are grouped into progressions (strides multiply to powers of 2 mostly)
+PERIODS = tuple(sorted(set(range(1, 65)) | {2 ** k for k in range(7, 13)} | {96, 192, 384, 768}))
+
+
+def periodic(valid: Sequence[int]) -> tuple[Progression, ...]:
+    """The valid sizes as the fewest progressions of one step found (each residue class of the step
+    in maximal runs): 4..5, 8..9, ... as two progressions of step 4, not 256 runs."""
+    from convshape.network.sweep import compact
+
+    if len(valid) < 3:
+        return compact(valid)
+    best: list[Progression] | None = None
+    span = valid[-1] - valid[0]
+    for step in PERIODS:
+        if step > span:
+            break
+        classes: dict[int, list[int]] = {}
+        for n in valid:
+            classes.setdefault(n % step, []).append(n)
+        found = [p for members in classes.values() for p in _runs(members, step)]
+        if best is None or len(found) < len(best):
+            best = found
+    assert best is not None
+    singles = [p.start for p in best if p.start == p.stop]
+    return tuple(sorted([p for p in best if p.start != p.stop] + list(compact(singles))))
 
 
 def builtins_range(*args: int) -> Any:

@@ -374,14 +374,19 @@ def concat(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     rank = len(given[0].shape)
     axis = normalise_axis(ctx, int(ctx.attr("axis", 0)), rank)
     for x in given[1:]:
-        if len(x.shape) != rank or any(a != b for i, (a, b) in enumerate(zip(x.shape, given[0].shape)) if i != axis):
-            if ctx.framework == "onnxruntime":
-                message = (f"concat.cc: Non concat axis dimensions must match: Axis {axis} has mismatched dimensions "
-                           f"({' and '.join(shown(g.shape) for g in given)})")
-            else:
-                message = ("[ShapeInferenceError] Can't merge shape info: dimensions do not match on every axis but "
-                           f"{axis} (" + " and ".join(shown(g.shape) for g in given) + ")")
-            raise ctx.error(message, Rule.SKIP_MISMATCH, shapes=[list(g.shape) for g in given], axis=axis)
+        ref = given[0].shape
+        if len(x.shape) != rank:  # onnxruntime concatbase.h PrepareForComputeImpl; onnx Concat shape inference
+            message = (f"Ranks of input data are different, cannot concatenate them. expected rank: {rank} got: "
+                       f"{len(x.shape)}" if ctx.framework == "onnxruntime" else
+                       "[ShapeInferenceError] All inputs to Concat must have same rank")
+            raise ctx.error(message, Rule.RANK, shapes=[list(g.shape) for g in given])
+        bad = next((i for i, (a, b) in enumerate(zip(x.shape, ref)) if i != axis and a != b), None)
+        if bad is not None:
+            message = (f"Non concat axis dimensions must match: Axis {bad} has mismatched dimensions of "
+                       f"{x.shape[bad]} and {ref[bad]}" if ctx.framework == "onnxruntime" else
+                       f"[ShapeInferenceError] Can't merge shape info. Both inferred and declared dimension have "
+                       f"values but they differ. Inferred={ref[bad]} Declared={x.shape[bad]} Dimension={bad}")
+            raise ctx.error(message, Rule.SKIP_MISMATCH, shapes=[list(g.shape) for g in given], axis=bad)
     shape = given[0].shape[:axis] + (sum(x.shape[axis] for x in given),) + given[0].shape[axis + 1:]
     value = None
     if rank == 1 and all(x.value is not None for x in given):
@@ -417,7 +422,8 @@ def reshape(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     if unknown >= 0:
         if known == 0 or total % known:
             raise ctx.error(f"The input tensor cannot be reshaped to the requested shape. Input shape:"
-                            f"{shown(x.shape)}, requested shape:{shown(target)}", Rule.RESHAPE, input=list(x.shape), shape=list(target))
+                            f"{shown(x.shape)}, requested shape:{shown(target)}", Rule.RESHAPE, input=list(x.shape),
+                            shape=list(target))
         dims[unknown] = total // known
     elif known != total:
         raise ctx.error(f"The input tensor cannot be reshaped to the requested shape. Input shape:{shown(x.shape)}, "

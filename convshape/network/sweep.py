@@ -28,7 +28,7 @@ make the valid set bounded; the sweep detects that at the top of the range and t
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from math import gcd, prod
 from operator import add, floordiv, le, mod, sub
@@ -107,6 +107,8 @@ class SweepResult(NamedTuple):
     #: (None where the range holds none)
     nearest_valid: tuple[int | None, int | None] = (None, None)
     position: int = 2  # where the swept axis sits in ``input``
+    #: a model file's sweep with compare: where the ONNX spec and onnxruntime disagree (None: not asked)
+    compared: Mapping[str, Any] | None = None
 
     @property
     def size(self) -> int:
@@ -127,7 +129,7 @@ class SweepResult(NamedTuple):
                 "failures": [f.to_dict() for f in self.failures],
                 "size": self.size, "size_valid": self.size in self,
                 "nearest_valid": {"below": self.nearest_valid[0], "above": self.nearest_valid[1]},
-                "notes": list(self.notes)}
+                "notes": list(self.notes), **({"compare": dict(self.compared)} if self.compared is not None else {})}
 
 
 def nearest_valid(valid: Sequence[Progression], n: int) -> tuple[int | None, int | None]:
