@@ -119,6 +119,22 @@ def cast_value(v: int | float, dtype: int) -> int | float:
     return int(v)
 
 
+def strides_of(shape: Sequence[int]) -> tuple[int, ...]:
+    """Row-major element strides of ``shape``."""
+    out = [1] * len(shape)
+    for i in range(len(shape) - 2, -1, -1):
+        out[i] = out[i + 1] * shape[i + 1]
+    return tuple(out)
+
+
+def pick(value: Value, shape: Sequence[int], indices: Sequence[Sequence[int]]) -> Value:
+    """The elements of a row-major ``value`` at the cartesian product of per-axis ``indices``."""
+    from itertools import product
+
+    steps = strides_of(shape)
+    return tuple(value[sum(i * s for i, s in zip(index, steps))] for index in product(*indices))
+
+
 def normalise_axis(ctx: Context, axis: int, rank: int, what: str = "axis") -> int:
     if not -rank <= axis < rank:
         raise ctx.error(f"{what} {axis} is out of range for a tensor of rank {rank} (valid: {-rank} to {rank - 1})",
@@ -449,7 +465,15 @@ def transpose(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     perm = ctx.ints("perm") or tuple(reversed(range(rank)))
     if sorted(p % rank if rank else p for p in perm) != list(range(rank)) or len(perm) != rank:
         raise ctx.error(f"perm {list(perm)} is not a permutation of the {rank} axes", Rule.AXIS, perm=list(perm))
-    return (Tensor(tuple(x.shape[p] for p in perm), x.dtype, x.value if rank <= 1 else None),)
+    shape = tuple(x.shape[p] for p in perm)
+    value = None
+    if x.value is not None:
+        from itertools import product
+
+        steps = strides_of(x.shape)
+        value = tuple(x.value[sum(i * steps[p] for i, p in zip(index, perm))]
+                      for index in product(*(range(d) for d in shape)))
+    return (Tensor(shape, x.dtype, value),)
 
 
 def expand(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
@@ -527,11 +551,10 @@ def slice_op(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
         shape[axis] = count
         picked[axis] = (first, count, st)
     value = None
-    if x.value is not None and rank == 1 and 0 in picked:
-        first, count, st = picked[0]
-        value = tuple(x.value[first + i * st] for i in range(count))
-    elif x.value is not None and rank == 1:
-        value = x.value
+    if x.value is not None:
+        chosen = [[first + i * st for i in range(count)] if a in picked else list(range(d))
+                  for a, d in enumerate(x.shape) for first, count, st in [picked.get(a, (0, d, 1))]]
+        value = pick(x.value, x.shape, chosen)
     return (Tensor(tuple(shape), x.dtype, value),)
 
 
