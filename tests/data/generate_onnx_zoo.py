@@ -32,8 +32,9 @@ def main() -> None:
         factory, rank, channels, sizes = onnx_zoo._models()[name]
         torch.manual_seed(0)
         model = factory().eval()
-        example = torch.zeros(1, channels, 1, 1) if name == "dcgan_generator" else torch.zeros((1, channels) + (32,) * rank)
-        shapes = ({i: torch.export.Dim.AUTO for i in range(2, 2 + rank)},)
+        spatial = (1,) * rank if name == "dcgan_generator" else (32,) * rank
+        example = torch.zeros((1, channels) + spatial)
+        shapes = (dict.fromkeys(range(2, 2 + rank), torch.export.Dim.AUTO),)
         path = out / f"{name}_dynamo.onnx"
         try:
             program = torch.onnx.export(model, (example,), dynamo=True, dynamic_shapes=shapes, input_names=["x"],
