@@ -27,6 +27,8 @@ COMMANDS = [
     ("adaptive-avgpool2d", "--i", "7,5", "--o", "3"),
     ("interpolate", "--i", "64,48", "--scale", "1/3", "--mode", "bilinear", "--recompute-scale-factor"),
     ("sweep", "examples/networks/unet.toml", "--range", "1..4096"),
+    ("summary", "tests/data/onnx_zoo/unet_dynamo.onnx", "--i", "1x1x32x32"),
+    ("sweep", "tests/data/onnx_zoo/unet_dynamo.onnx", "--range", "1..256"),
 ]
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")  # 8,405,184 and 1.5 are one number each
 
