@@ -175,8 +175,70 @@ class Model:
         self.opset = graph.opset
         self.constants = {name: from_constant(t) for name, t in graph.initializers.items()}
         self.names = [node_name(n, i) for i, n in enumerate(graph.nodes)]
-        self.memo: dict[tuple[int, tuple[Tensor | None, ...]], NodeResult] = {}
+        #: node results by (what the node is, its inputs): nodes alike (the blocks of a ResNet stage) given
+        #: the same tensors give the same result, computed once (a node's name never enters a result)
+        self.memo: dict[tuple[str, tuple[Tensor | None, ...]], NodeResult] = {}
+        self.signatures = [f"{n.op_type} {n.domain} {len(n.outputs)} {sorted(n.attributes.items())!r}"
+                           for n in graph.nodes]
         self.weights = [self._weights(n) for n in graph.nodes]
+        #: the nodes that read only constants (their outputs are the same for every input)
+        self.static_nodes: list[int] = []
+        self.cuts = self._cuts()
+        self.static_outputs = self._static_outputs()
+        #: the constants and every constant-only node's outputs: where each evaluation starts
+        self.base: dict[str, Tensor | None] = dict(self.constants)
+        self.base[""] = None
+        for _, made in self.static_outputs.values():
+            self.base.update(made)
+        self.static_ok = len(self.static_outputs) == len(self.static_nodes) and all(
+            result.error is None for result, _ in self.static_outputs.values())
+        static = set(self.static_outputs)
+        #: the nodes that read the input (directly or not), in graph order
+        self.dynamic = [i for i in range(len(graph.nodes)) if i not in static]
+        #: (node position, the live tensors there) -> the first rejection from there on (None: runs)
+        self.tails: dict[tuple[int, tuple[Tensor | None, ...]], tuple[str, str, str] | None] = {}
+
+    def _static_outputs(self) -> dict[int, tuple[NodeResult, dict[str, Tensor | None]]]:
+        """Each constant-only node evaluated once: its result and the tensors it makes."""
+        tensors: dict[str, Tensor | None] = dict(self.constants)
+        tensors[""] = None
+        found = {}
+        for index in self.static_nodes:
+            node = self.graph.nodes[index]
+            if any(tensors.get(name) is None and name for name in node.inputs):
+                continue  # an input failed: left to the per-input evaluation, which reports it
+            result = self.run_node(index, tuple(tensors.get(name) for name in node.inputs))
+            made = {out: (result.outputs[i] if result.outputs and i < len(result.outputs) else None)
+                    for i, out in enumerate(node.outputs)}
+            tensors.update(made)
+            found[index] = (result, made)
+        return found
+
+    def _cuts(self) -> dict[int, tuple[str, ...]]:
+        """The node positions where few tensors computed from the input are alive (read by a later
+        node or a graph output): everything from there on depends on those tensors alone, so two
+        inputs that give them alike give the same answer. After a stride-2 layer, two input sizes
+        in a row give the same tensor: a sweep evaluates the rest of the graph once for both."""
+        static = set(self.graph.initializers)
+        for index, node in enumerate(self.graph.nodes):
+            if all(name == "" or name in static for name in node.inputs):
+                static.update(node.outputs)
+                self.static_nodes.append(index)
+        last_use: dict[str, int] = {}
+        for index, node in enumerate(self.graph.nodes):
+            for name in node.inputs:
+                last_use[name] = index
+        end = len(self.graph.nodes)
+        for v in self.graph.outputs:
+            last_use[v.name] = end
+        cuts: dict[int, tuple[str, ...]] = {}
+        alive = {v.name for v in self.graph.inputs if v.name not in static and v.name in last_use}
+        for index, node in enumerate(self.graph.nodes):
+            alive = {name for name in alive if last_use.get(name, -1) >= index}
+            if index and len(alive) <= 3:
+                cuts[index] = tuple(sorted(alive))
+            alive.update(name for name in node.outputs if name not in static and name in last_use)
+        return cuts
 
     def _weights(self, node: Node) -> tuple[tuple[int, ...], ...]:
         found = []
@@ -189,7 +251,7 @@ class Model:
         return tuple(found)
 
     def run_node(self, index: int, xs: tuple[Tensor | None, ...]) -> NodeResult:
-        key = (index, xs)
+        key = (self.signatures[index], xs)
         found = self.memo.get(key)
         if found is not None:
             return found
@@ -208,11 +270,13 @@ class Model:
         self.memo[key] = result
         return result
 
-    def evaluate(self, shape: tuple[int, ...], inputs: Inputs,
-                 stop_at_failure: bool = False) -> tuple[list[tuple[int, NodeResult | None, tuple[str, ...]]],
-                                                         dict[str, Tensor | None], ShapeError | None]:
+    def evaluate(self, shape: tuple[int, ...], inputs: Inputs, stop_at_failure: bool = False,
+                 tails: bool = False) -> tuple[list[tuple[int, NodeResult | None, tuple[str, ...]]],
+                                               dict[str, Tensor | None], ShapeError | None]:
         """Every node for this input shape: ``[(index, result or None when an input failed, failed
-        inputs)]``, the tensors, and the input's own rejection (a declared size it does not match)."""
+        inputs)]``, the tensors, and the input's own rejection (a declared size it does not match).
+        ``tails`` (with ``stop_at_failure``): stop at a cut whose answer is known, and leave the
+        first rejection in ``_found``."""
         first = self.graph.inputs[0]
         rejected = None
         for axis, (d, given) in enumerate(zip(inputs.declared, shape)):
@@ -223,12 +287,32 @@ class Model:
                 rejected = ShapeError(message, framework=self.framework, rule=Rule.INPUT_SIZE,
                                       values={"axis": axis, "input": given, "declared": d})
                 break
-        tensors: dict[str, Tensor | None] = dict(self.constants)
+        tensors: dict[str, Tensor | None] = dict(self.base)
         tensors.update(inputs.others)
         tensors[inputs.name] = None if rejected else Tensor(shape, first.elem_type)
-        tensors[""] = None
         rows: list[tuple[int, NodeResult | None, tuple[str, ...]]] = []
-        for index, node in enumerate(self.graph.nodes):
+        passed: list[tuple[int, tuple[Tensor | None, ...]]] = []
+        self._found = None
+        tails = tails and stop_at_failure and rejected is None and self.static_ok
+        nodes = self.graph.nodes
+        for index in (self.dynamic if tails else range(len(nodes))):
+            node = nodes[index]
+            if tails and index in self.cuts:
+                key = (index, tuple(tensors.get(name) for name in self.cuts[index]))
+                if key in self.tails:
+                    self._found = self.tails[key]
+                    for seen in passed:
+                        self.tails[seen] = self._found
+                    return rows, tensors, rejected
+                passed.append(key)
+            static = self.static_outputs.get(index)
+            if static is not None:
+                rows.append((index, static[0], ()))
+                tensors.update(static[1])
+                if static[0].error is not None and stop_at_failure:
+                    self._found = (self.names[index], str(static[0].error.rule), static[0].error.message)
+                    return rows, tensors, rejected
+                continue
             xs: list[Tensor | None] = []
             failed = []
             for name in node.inputs:
@@ -254,18 +338,25 @@ class Model:
             for i, out in enumerate(node.outputs):
                 tensors[out] = outs[i] if i < len(outs) else None
             if result.error is not None and stop_at_failure:
+                self._found = (self.names[index], str(result.error.rule), result.error.message)
+                for seen in passed:
+                    self.tails[seen] = self._found
                 return rows, tensors, rejected
+        for seen in passed:
+            self.tails[seen] = None
         return rows, tensors, rejected
 
     def failure(self, shape: tuple[int, ...], inputs: Inputs) -> tuple[str, str, str] | None:
-        """The first rejection for this input: (node, rule, message), None when the model runs."""
-        rows, _, rejected = self.evaluate(shape, inputs, stop_at_failure=True)
+        """The first rejection for this input: (node, rule, message), None when the model runs.
+        At each cut (see :meth:`_cuts`) the answer for the live tensors may be known already."""
+        rows, _, rejected = self.evaluate(shape, inputs, stop_at_failure=True, tails=True)
         if rejected is not None:
             return (inputs.name, str(rejected.rule), rejected.message)
-        for index, result, _ in rows:
-            if result is not None and result.error is not None:
-                return (self.names[index], str(result.error.rule), result.error.message)
-        return None
+        found = self._found
+        self._found = None
+        return found
+
+    _found: tuple[str, str, str] | None = None
 
     def outputs(self, shape: tuple[int, ...], inputs: Inputs) -> dict[str, tuple[int, ...] | None]:
         _, tensors, _ = self.evaluate(shape, inputs)
