@@ -241,7 +241,8 @@ def test_unsupported_op_is_a_usage_error_naming_it(tmp_path: Path) -> None:
 def test_free_size_must_be_given() -> None:
     result = CliRunner().invoke(main, ["summary", UNET])
     assert result.exit_code == 2
-    assert "axis 2 ('s53'), axis 3 ('s0') are free sizes; give the whole input shape with input=" in result.output
+    assert "axis 2 ('s53'), axis 3 ('s0') are free sizes; give the whole input shape, e.g. --i 1x1x224x224" \
+        in result.output
     data = json.loads(CliRunner().invoke(main, ["summary", UNET, "--json"]).output)
     assert data["rule"] == "free-dim"
 

@@ -34,10 +34,14 @@ def _kept(box: list[R], call: Callable[[], R]) -> Callable[[], R]:
     return kept
 
 
+#: the API's parameter names as these commands' options, in messages
+FLAGS = {"input": "--i"}
+
+
 def _run_failing(as_json: bool, call: Callable[[], _Checked], report: str) -> None:
     """cli.run, then exit 1 when the report is not ok (it is printed first, failures and all)."""
     box: list[_Checked] = []
-    run(as_json, _kept(box, call), report)
+    run(as_json, _kept(box, call), report, flags=FLAGS)
     if box and not box[0].ok:
         sys.exit(2 if getattr(box[0], "malformed", False) else 1)
 
@@ -150,7 +154,7 @@ def make_sweep() -> click.Command:
         box: list[SweepResult] = []
         run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework,
                                                      compare=compare)),
-            "render.network.sweep_report")
+            "render.network.sweep_report", flags=FLAGS)
         if box and not box[0].valid:
             sys.exit(1)
 

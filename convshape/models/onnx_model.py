@@ -92,7 +92,7 @@ def resolve_inputs(graph: Graph, input: object = None, *, free_ok: Sequence[int]
         declared = first.dims if first.dims is not None else tuple(None for _ in shape)
     else:
         if first.dims is None:
-            raise ShapeError(f"the model's input {first.name!r} has no shape: give one with input=, e.g. 1x3x224x224",
+            raise ShapeError(f"the model's input {first.name!r} has no shape: give one, e.g. input=1x3x224x224",
                              rule=Rule.FREE_DIM, values={"input": first.name})
         declared = first.dims
         dims: list[int] = []
@@ -112,7 +112,7 @@ def resolve_inputs(graph: Graph, input: object = None, *, free_ok: Sequence[int]
             names = ", ".join(f"axis {a} ({_free(graph, first, a)})" for a in missing)
             raise ShapeError(f"the model's input {first.name!r} is {_declared(declared)}: {names} "
                              f"{'is a free size' if len(missing) == 1 else 'are free sizes'}; give the whole input "
-                             f"shape with input=, e.g. {'x'.join(str(d) if d else '224' for d in dims)}",
+                             f"shape, e.g. input={'x'.join(str(d) if d else '224' for d in dims)}",
                              rule=Rule.FREE_DIM, values={"input": first.name, "free_axes": missing})
         shape = tuple(dims)
     others: dict[str, Tensor] = {}

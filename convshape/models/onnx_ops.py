@@ -995,7 +995,7 @@ ShapeFunction = Callable[[Context, Sequence[Tensor | None]], tuple[Tensor, ...]]
 UNARY = ("Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Gelu", "Erf", "Exp", "Log", "Sqrt",
          "Abs", "Neg", "Floor", "Ceil", "Round", "Sign", "Reciprocal", "Elu", "Selu", "Celu", "Softplus", "Softsign",
          "ThresholdedRelu", "Mish", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh",
-         "Atanh", "Not", "IsNaN", "IsInf", "Identity", "Clip", "Shrink", "BitwiseNot", "Swish")
+         "Atanh", "Not", "IsNaN", "IsInf", "Identity", "Clip", "Shrink", "BitwiseNot")
 BINARY = ("Add", "Sub", "Mul", "Div", "Pow", "Mod", "Max", "Min", "Sum", "Mean", "Equal", "Less", "Greater",
           "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor")
 SAME_SHAPE = ("Softmax", "LogSoftmax", "Hardmax", "LRN", "CumSum", "Trilu", "MeanVarianceNormalization")
