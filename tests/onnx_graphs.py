@@ -8,7 +8,6 @@ from typing import Any
 from convshape.models.graph import NUMERIC, SMALL_TENSOR, AttributeValue, Graph, Node, TensorValue, ValueInfo
 
 
-
 def tensor_value(t: Any) -> TensorValue:
     from onnx import numpy_helper
 
@@ -44,7 +43,11 @@ def attribute(a: Any) -> AttributeValue:
              AttributeProto.INTS: lambda: tuple(int(x) for x in a.ints),
              AttributeProto.FLOATS: lambda: tuple(float(x) for x in a.floats),
              AttributeProto.STRINGS: lambda: tuple(s.decode("utf-8") for s in a.strings),
-             AttributeProto.GRAPH: lambda: "<graph>", AttributeProto.GRAPHS: lambda: "<graph>"}
+             AttributeProto.TENSORS: lambda: tuple(tensor_value(t) for t in a.tensors),
+             AttributeProto.GRAPH: lambda: "<graph>", AttributeProto.GRAPHS: lambda: "<graph>",
+             AttributeProto.SPARSE_TENSOR: lambda: "<sparse_tensor>",
+             AttributeProto.SPARSE_TENSORS: lambda: "<sparse_tensor>",
+             AttributeProto.TYPE_PROTO: lambda: "<type_proto>", AttributeProto.TYPE_PROTOS: lambda: "<type_proto>"}
     value: AttributeValue = kinds[a.type]()  # type: ignore[no-untyped-call]
     return value
 
@@ -53,6 +56,10 @@ def graph_from_proto(model: Any) -> Graph:
     """The Graph convshape's reader must give for ``model`` (an onnx.ModelProto)."""
     g = model.graph
     initializers = {t.name: tensor_value(t) for t in g.initializer}
+    # a sparse initializer: its values tensor's name and type, its own dims, values never densified
+    initializers.update({s.values.name: TensorValue(s.values.name, int(s.values.data_type),
+                                                    tuple(int(d) for d in s.dims), None)
+                         for s in g.sparse_initializer})
     nodes = tuple(Node(n.name, n.op_type, n.domain, tuple(n.input), tuple(n.output),
                        {a.name: attribute(a) for a in n.attribute}) for n in g.node)
     return Graph(g.name, nodes, tuple(value_info(v) for v in g.input if v.name not in initializers),

@@ -44,9 +44,11 @@ class ValueInfo(NamedTuple):
 
 
 #: an attribute's value, as ``AttributeProto`` types it: INT, FLOAT, STRING (decoded as UTF-8),
-#: TENSOR, INTS, FLOATS, STRINGS; a GRAPH / GRAPHS attribute (If, Loop, Scan bodies) is kept
-#: as the string "<graph>", for the reader to name as unsupported
-AttributeValue = int | float | str | TensorValue | tuple[int, ...] | tuple[float, ...] | tuple[str, ...]
+#: TENSOR, INTS, FLOATS, STRINGS, TENSORS (a tuple of TensorValue); a GRAPH / GRAPHS attribute
+#: (If, Loop, Scan bodies) is kept as the string "<graph>", a SPARSE_TENSOR(S) one as
+#: "<sparse_tensor>", a TYPE_PROTO(S) one as "<type_proto>", for the engine to name as unsupported
+AttributeValue = (int | float | str | TensorValue | tuple[int, ...] | tuple[float, ...] | tuple[str, ...]
+                  | tuple[TensorValue, ...])
 
 
 class Node(NamedTuple):
@@ -61,8 +63,10 @@ class Node(NamedTuple):
 
 
 class Graph(NamedTuple):
-    """A ``ModelProto``'s main graph. ``inputs`` excludes names that are also initializers
-    (older exporters list weights as inputs too); ``opsets`` maps each domain ("" for the
+    """A ``ModelProto``'s main graph. ``initializers`` holds ``GraphProto.initializer`` and then
+    ``sparse_initializer`` (a sparse one by its values tensor's name and type, with the sparse
+    tensor's dims and values None: never densified). ``inputs`` excludes names that are also
+    initializers (older exporters list weights as inputs too); ``opsets`` maps each domain ("" for the
     default ``ai.onnx``) to its version."""
 
     name: str
