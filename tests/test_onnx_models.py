@@ -320,11 +320,6 @@ def test_declared_size_is_enforced(tmp_path: Path) -> None:
         "x", "input-size", "Got invalid dimensions for input: x for the following indices index: 2 Got: 9 Expected: 8")
 
 
-WIRE_READER = (Path(__file__).resolve().parent.parent / "convshape" / "models" / "onnx_wire.py").exists()
-
-
-@pytest.mark.xfail(not WIRE_READER, strict=True, reason="until convshape's own wire reader (branch onnx-reader) is "
-                   "merged, model files are read with onnx")
 def test_summary_does_not_import_onnx_or_numpy() -> None:
     import subprocess
     import sys

@@ -31,30 +31,10 @@ def is_model(path: object) -> bool:
 
 
 def load_graph(path: str) -> Graph:
-    """The model's graph, read by convshape's own protobuf reader."""
-    try:
-        from convshape.models.onnx_wire import read_model  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # TEMPORARY: until the wire reader (branch onnx-reader) is on main; remove on merge
-        import onnx  # type: ignore[import-untyped, unused-ignore]
+    """The model's graph, read by convshape's own protobuf reader (no ``import onnx``)."""
+    from convshape.models.onnx_wire import read_model
 
-        import sys
-        from pathlib import Path
-
-        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
-        from onnx_graphs import graph_from_proto  # type: ignore[import-not-found, unused-ignore]
-
-        try:
-            model = onnx.load(path, load_external_data=False)
-        except OSError as exc:
-            raise ShapeError(f"cannot read {path}: {exc.strerror or exc}", rule=Rule.FILE, values={"file": path}) \
-                from None
-        except Exception as exc:  # noqa: BLE001 - protobuf's DecodeError and friends
-            raise ShapeError(f"{path} is not an ONNX model: {exc}", rule=Rule.BAD_SPEC, values={"file": path}) \
-                from None
-        graph: Graph = graph_from_proto(model)
-        return graph
-    result: Graph = read_model(path)
-    return result
+    return read_model(path)
 
 
 # ---------------------------------------------------------------------------- the input
