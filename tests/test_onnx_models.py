@@ -330,3 +330,29 @@ def test_summary_does_not_import_onnx_or_numpy() -> None:
             "print(sorted(m for m in ('onnx', 'numpy', 'torch', 'onnxruntime') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def first_failure_without_memo(path: str, shape: tuple[int, ...]) -> tuple[str, str, str] | None:
+    """The first rejection by a plain walk over every node, nothing remembered between sizes."""
+    model = open_model(path)
+    inputs = resolve_inputs(model.graph, shape)
+    rows, _, rejected = model.evaluate(shape, inputs)
+    if rejected is not None:
+        return (inputs.name, str(rejected.rule), rejected.message)
+    for index, result, _ in rows:
+        if result is not None and result.error is not None:
+            return (model.names[index], str(result.error.rule), result.error.message)
+    return None
+
+
+@pytest.mark.parametrize("name", ["resnet", "unet", "googlenet", "fcn", "head", "tf_pad"])
+def test_sweep_memo_gives_what_a_plain_walk_gives(name: str) -> None:
+    """The sweep's shortcuts (a cut's answer remembered, alike nodes evaluated once) against a
+    fresh walk of the graph at every size: the same first failure, message and all."""
+    path = str(DATA / "onnx_zoo" / f"{name}_dynamo.onnx")
+    model = open_model(path)
+    channels = model.graph.inputs[0].dims[1]  # type: ignore[index]
+    for n in range(1, 70):
+        shape = (1, channels, n, n)
+        assert model.failure(shape, resolve_inputs(model.graph, shape)) == \
+            first_failure_without_memo(path, shape), (name, n)  # type: ignore[arg-type]

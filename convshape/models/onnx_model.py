@@ -189,7 +189,7 @@ class Model:
                 continue  # an input failed: left to the per-input evaluation, which reports it
             result = self.run_node(index, tuple(tensors.get(name) for name in node.inputs))
             made = {out: (result.outputs[i] if result.outputs and i < len(result.outputs) else None)
-                    for i, out in enumerate(node.outputs)}
+                    for i, out in enumerate(node.outputs) if out}  # "": an optional output left out
             tensors.update(made)
             found[index] = (result, made)
         return found
@@ -309,14 +309,16 @@ class Model:
                 xs.append(t)
             if failed:
                 for out in node.outputs:
-                    tensors[out] = None
+                    if out:
+                        tensors[out] = None
                 rows.append((index, None, tuple(failed)))
                 continue
             result = self.run_node(index, tuple(xs))
             rows.append((index, result, ()))
             outs = result.outputs or ()
             for i, out in enumerate(node.outputs):
-                tensors[out] = outs[i] if i < len(outs) else None
+                if out:  # "": an optional output left out
+                    tensors[out] = outs[i] if i < len(outs) else None
             if result.error is not None and stop_at_failure:
                 self._found = (self.names[index], str(result.error.rule), result.error.message)
                 for seen in passed:
@@ -479,7 +481,11 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
     progressions = periodic(valid)
     position = swept[0]
     own = inputs.shape[position]
-    around = own if lo <= own <= hi and own > 1 else hi
+    declared = inputs.declared[position]
+    if input is None and not (isinstance(declared, int) and declared > 0):  # a free size: no size of its own
+        around = valid[-1] if valid else hi
+    else:
+        around = own if lo <= own <= hi else hi
     examples = sorted(failures, key=lambda n: (abs(n - around), n))[:3]
     notes = [f"every size tried ({hi - lo + 1}), -f {model.framework}"] + list(inputs.notes)
     return SweepResult(path, model.framework, axis, shape_at(around), (lo, hi), progressions, len(valid), None, None,
