@@ -158,6 +158,7 @@ class Model:
         #: node results by (what the node is, its inputs): nodes alike (the blocks of a ResNet stage) given
         #: the same tensors give the same result, computed once (a node's name never enters a result)
         self.memo: dict[tuple[str, tuple[Tensor | None, ...]], NodeResult] = {}
+        self.node_cache: list[dict[str, Any]] = [{} for _ in graph.nodes]
         self.signatures = [f"{n.op_type} {n.domain} {len(n.outputs)} {sorted(n.attributes.items())!r}"
                            for n in graph.nodes]
         self.weights = [self._weights(n) for n in graph.nodes]
@@ -236,7 +237,7 @@ class Model:
         if found is not None:
             return found
         node = self.graph.nodes[index]
-        ctx = Context(node, self.framework, self.opset)
+        ctx = Context(node, self.framework, self.opset, self.node_cache[index])
         try:
             outputs = OPS[node.op_type](ctx, xs)
             result = NodeResult(outputs, None, ctx.pad_before, ctx.pad_after, ctx.macs, tuple(ctx.notes))

@@ -42,10 +42,12 @@ class Context:
     """What a shape function reads besides its inputs: the node, the framework, the opset; and
     what it leaves for the report: pads, weights' MACs and notes."""
 
-    __slots__ = ("node", "framework", "opset", "pad_before", "pad_after", "macs", "notes")
+    __slots__ = ("node", "framework", "opset", "pad_before", "pad_after", "macs", "notes", "cache")
 
-    def __init__(self, node: Node, framework: str, opset: int) -> None:
+    def __init__(self, node: Node, framework: str, opset: int, cache: dict[str, Any] | None = None) -> None:
         self.node = node
+        #: what a shape function reads of the node's attributes once and keeps (kept by the model, per node)
+        self.cache: dict[str, Any] = {} if cache is None else cache
         self.framework = framework
         self.opset = opset
         self.pad_before: tuple[int, ...] = ()
@@ -740,6 +742,27 @@ def dropout(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 # ---------------------------------------------------------------------------- spatial ops (the framework registry)
+#: the registry's per-axis answers (results or rejections) by their arguments: a sweep asks the same
+#: axis of the same layer again for every input size that reaches it
+_AXES: dict[tuple[Any, ...], Any] = {}
+
+
+def cached(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per key: its result, or the ShapeError it raised, raised again."""
+    found = _AXES.get(key, _AXES)
+    if found is _AXES:
+        try:
+            found = compute()
+        except ShapeError as exc:
+            found = exc
+        if len(_AXES) > 1_000_000:
+            _AXES.clear()
+        _AXES[key] = found
+    if isinstance(found, ShapeError):
+        raise ShapeError(found.message, framework=found.framework, rule=found.rule, values=found.values)
+    return found
+
+
 def _spatial(ctx: Context, x: Tensor, what: str) -> tuple[int, ...]:
     if len(x.shape) < 3:
         raise ctx.error(f"{what} needs an (N, C, spatial...) input, but got {shown(x.shape)}", Rule.RANK,
@@ -791,15 +814,19 @@ def conv(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     if w.shape[0] % group:
         raise ctx.error(f"Output channels M is not divisible by group. M: {w.shape[0]} group: {group}", Rule.GROUPS,
                         out_channels=w.shape[0], groups=group)
+    setup = ctx.cache.get("conv")
+    if setup is None or setup[0] != n:
+        padding = _padding(ctx, n)
+        setup = ctx.cache["conv"] = (n, _per_axis(ctx, "strides", n, 1), _per_axis(ctx, "dilations", n, 1),
+                                     [padding] * n if isinstance(padding, str) else padding)
+    _, ss, ds, pads = setup
     fw = get(ctx.framework).conv
-    ss, ds = _per_axis(ctx, "strides", n, 1), _per_axis(ctx, "dilations", n, 1)
-    padding = _padding(ctx, n)
-    pads = [padding] * n if isinstance(padding, str) else padding
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     for spec in specs:
-        fw.check_axis(spec)
+        cached(("check", fw.name, spec), lambda spec=spec: fw.check_axis(spec))  # type: ignore[misc]
     fw.check_layer(specs, False)
-    axes = each_axis(lambda _, spec, p: conv_axis(fw, spec, p, n), specs, pads)
+    axes = each_axis(lambda _, spec, p: cached(("conv", fw.name, n, spec, p),
+                                               lambda: conv_axis(fw, spec, p, n)), specs, pads)
     outs = tuple(a.output for a in axes)
     ctx.pad_before, ctx.pad_after = tuple(a.pad_before for a in axes), tuple(a.pad_after for a in axes)
     ctx.notes += fw.notes(specs, pads, False)
