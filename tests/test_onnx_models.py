@@ -356,3 +356,71 @@ def test_sweep_memo_gives_what_a_plain_walk_gives(name: str) -> None:
         shape = (1, channels, n, n)
         assert model.failure(shape, resolve_inputs(model.graph, shape)) == \
             first_failure_without_memo(path, shape), (name, n)  # type: ignore[arg-type]
+
+
+def op_cases() -> list[tuple[str, int, list[Any], list[Any]]]:
+    """(id, opset, nodes, initializers): one op (or a short chain) each, input x (N, 2, H, W)."""
+    helper = h()
+    n = helper.make_node
+    i64 = helper.make_tensor
+    return [
+        ("maxunpool", 11, [n("MaxPool", ["x"], ["p", "i"], kernel_shape=[2, 2], strides=[2, 2]),
+                           n("MaxUnpool", ["p", "i"], ["y"], kernel_shape=[2, 2], strides=[2, 2])], []),
+        ("maxunpool_output_shape", 11, [n("MaxPool", ["x"], ["p", "i"], kernel_shape=[2, 2], strides=[2, 2]),
+                                        n("Shape", ["x"], ["s"]),
+                                        n("MaxUnpool", ["p", "i", "s"], ["y"], kernel_shape=[2, 2], strides=[2, 2])],
+         []),
+        ("lppool", 18, [n("LpPool", ["x"], ["y"], kernel_shape=[3, 2], strides=[2, 1], pads=[1, 0, 1, 0], p=2)], []),
+        ("global_pools", 17, [n("GlobalLpPool", ["x"], ["a"]), n("GlobalMaxPool", ["a"], ["y"])], []),
+        ("norms", 18, [n("InstanceNormalization", ["x", "c2", "c2"], ["a"]),
+                       n("GroupNormalization", ["a", "c2", "c2"], ["b"], num_groups=2),
+                       n("LayerNormalization", ["b", "w1", "w1"], ["y"], axis=-1)],
+         [weight("c2", [2]), weight("w1", [1])]),
+        ("batchnorm", 15, [n("BatchNormalization", ["x", "c2", "c2", "c2", "c2"], ["y"])], [weight("c2", [2])]),
+        ("flatten_gemm", 13, [n("Flatten", ["x"], ["f"], axis=1), n("Gemm", ["f", "w", "b"], ["y"], transB=1)],
+         [weight("w", [3, 32]), weight("b", [3])]),
+        ("matmul_broadcast", 13, [n("MatMul", ["x", "w"], ["y"])], [weight("w", [4, 3])]),
+        ("matmul_batched", 13, [n("Transpose", ["x"], ["t"], perm=[0, 1, 3, 2]), n("MatMul", ["x", "t"], ["y"])], []),
+        ("reduce_attr", 13, [n("ReduceMean", ["x"], ["a"], axes=[2], keepdims=0),
+                             n("ReduceMax", ["a"], ["y"], axes=[-1], keepdims=1)], []),
+        ("reduce_input", 18, [n("ReduceSum", ["x", "ax"], ["a"], keepdims=0),
+                              n("ReduceL2", ["a", "empty"], ["y"], noop_with_empty_axes=1)],
+         [ints("ax", [1, 3]), i64("empty", 7, [0], [])]),
+        ("argmax_topk", 13, [n("ArgMax", ["x"], ["a"], axis=3, keepdims=0),
+                             n("TopK", ["x", "k"], ["y", "idx"], axis=2)], [ints("k", [3])]),
+        ("squeeze_unsqueeze_11", 11, [n("Unsqueeze", ["x"], ["a"], axes=[0, 3]),
+                                      n("Squeeze", ["a"], ["y"], axes=[0])], []),
+        ("squeeze_unsqueeze_13", 13, [n("Unsqueeze", ["x", "ax"], ["a"]), n("Squeeze", ["a", "ax"], ["y"])],
+         [ints("ax", [0, 3])]),
+        ("split_18", 18, [n("Split", ["x"], ["y", "b", "c"], axis=3, num_outputs=3)], []),
+        ("split_even", 13, [n("Split", ["x"], ["y", "b"], axis=2)], []),
+        ("upsample_9", 9, [n("Upsample", ["x", "sc"], ["y"], mode="nearest")], [floats("sc", [1.0, 1.0, 2.0, 1.5])]),
+        ("resize_10", 10, [n("Resize", ["x", "sc"], ["y"], mode="nearest")], [floats("sc", [1.0, 1.0, 0.5, 2.5])]),
+        ("tile_expand", 13, [n("Tile", ["x", "rep"], ["a"]), n("Expand", ["a", "shape"], ["y"])],
+         [ints("rep", [1, 1, 2, 1]), ints("shape", [3, 1, 1, 1])]),
+        ("pad_reflect", 13, [n("Pad", ["x", "pads"], ["y"], mode="reflect")], [ints("pads", [0, 0, 2, 1, 0, 0, 0, 3])]),
+        ("pad_edge_axes", 18, [n("Pad", ["x", "pads", "", "axes"], ["y"], mode="edge")],
+         [ints("pads", [1, -1, 2, 0]), ints("axes", [3, 2])]),
+        ("slice_negative_steps", 13, [n("Slice", ["x", "st", "en", "ax", "sp"], ["y"])],
+         [ints("st", [-1, 100]), ints("en", [-1000, 1]), ints("ax", [2, 3]), ints("sp", [-2, -3])]),
+        ("depthwise_conv", 13, [n("Conv", ["x", "w"], ["y"], group=2, kernel_shape=[3, 3], strides=[2, 2],
+                                  pads=[1, 0, 0, 1])], [weight("w", [4, 1, 3, 3])]),
+        ("conv_transpose_groups", 13, [n("ConvTranspose", ["x", "w"], ["y"], group=2, strides=[3, 2],
+                                         dilations=[2, 1], pads=[1, 0, 2, 1], output_padding=[1, 1])],
+         [weight("w", [2, 2, 3, 3])]),
+        ("where_broadcast", 13, [n("ReduceMax", ["x"], ["m"], axes=[3], keepdims=1),
+                                 n("Greater", ["x", "m"], ["g"]), n("Where", ["g", "x", "m"], ["y"])], []),
+        ("softmax_clip_prelu", 13, [n("Softmax", ["x"], ["a"], axis=1), n("Clip", ["a", "lo", "hi"], ["b"]),
+                                    n("PRelu", ["b", "slope"], ["y"])],
+         [helper.make_tensor("lo", 1, [], [0.0]), helper.make_tensor("hi", 1, [], [1.0]), weight("slope", [2, 1, 1])]),
+    ]
+
+
+@pytest.mark.parametrize("case", op_cases(), ids=lambda c: c[0])
+def test_ops_agree_with_onnxruntime(tmp_path: Path, case: tuple[str, int, list[Any], list[Any]]) -> None:
+    """Each op convshape models, on its own or in a short chain, against onnxruntime at every size
+    1..20 (square): accepted sizes and output shapes."""
+    name, opset, nodes, inits = case
+    path = make_model(tmp_path / f"{name}.onnx", nodes, [x_input(2)], [y_output()], inits, opset=opset)
+    accepted, tried = agreement(path, range(1, 21))
+    assert accepted > 0, name

@@ -577,9 +577,14 @@ def split(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
                             f"NumOutputs={outputs} split={list(parts)}", Rule.INVALID, split=list(parts))
     else:
         n = int(ctx.attr("num_outputs", outputs))
-        if "num_outputs" in ctx.node.attributes:  # opset 18: the last chunk may be smaller
+        if "num_outputs" in ctx.node.attributes:  # opset 18: ceil(dim / n) each, the last chunk smaller
             chunk = -(-dim // n)
-            parts = tuple(max(0, min(chunk, dim - i * chunk)) for i in range(n))
+            last = dim - (n - 1) * chunk
+            if last < 0:  # onnxruntime split.cc PrepareForCompute
+                raise ctx.error(f"Invalid num_outputs value of {n}. Split sizes would produce a negative final "
+                                f"split. (axis {axis} of size {dim}: {n - 1} chunks of {chunk})", Rule.INVALID,
+                                dim=dim, outputs=n)
+            parts = (chunk,) * (n - 1) + (last,)
         else:
             if dim % n:
                 raise ctx.error(f"Input cannot be split evenly on selected axis. Input shape={shown(x.shape)} "
@@ -616,9 +621,25 @@ def pad(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
         if mode in ("reflect", "edge") and d == 0 and (before[a] or after[a]):
             raise ctx.error(f"Cannot use '{mode}' mode to pad dimension with a value of 0. Input shape:"
                             f"{shown(x.shape)}", Rule.INPUT_EMPTY, axis=a)
-        if mode == "reflect" and max(before[a], after[a]) >= d and ctx.framework == "onnxruntime":
-            raise ctx.error(f"Pad: 'reflect' mode pads axis {a} of size {d} by {before[a]}:{after[a]}; onnxruntime "
-                            f"needs each pad below the size", Rule.PADDING_WINDOW, axis=a)
+    extents = [d + min(b, 0) + min(e, 0) for d, b, e in zip(x.shape, before, after)]
+    if mode in ("reflect", "edge", "wrap") and 0 in extents and prod(x.shape) and ctx.framework == "onnxruntime":
+        # onnxruntime pad.cc: a crop that leaves nothing to reflect or repeat
+        code = {"reflect": 1, "edge": 2, "wrap": 3}[mode]
+        raise ctx.error(f"Pad: invalid mode: {code} with zero effective input extent (axis {extents.index(0)}: "
+                        f"{x.shape[extents.index(0)]} cropped by {before[extents.index(0)]}:"
+                        f"{after[extents.index(0)]})", Rule.INPUT_EMPTY, axis=extents.index(0))
+    if mode == "reflect" and ctx.framework == "onnxruntime":  # onnxruntime 1.32 pad.cc (observed messages)
+        sliced = any(min(b, e) < 0 for b, e in zip(before, after))
+        for a, (d, b, e, extent) in enumerate(zip(x.shape, before, after, extents)):
+            if sliced and max(b, e) > 0 and extent < 2:
+                raise ctx.error(f"Pad reflect requires axis length >= 2 after slicing. Input shape:{shown(x.shape)}",
+                                Rule.PADDING_WINDOW, axis=a)
+            inner = prod(x.shape[a + 1:])
+            for side, amount in (("pre", b), ("post", e)):
+                if not sliced and amount >= d > 0:
+                    raise ctx.error(f"Pad reflect: {side}-pad ({amount * inner}) exceeds maximum allowed "
+                                    f"({d * inner - 1}) for axis {a}. Input shape:{shown(x.shape)}",
+                                    Rule.PADDING_WINDOW, axis=a, pad=amount, size=d)
     ctx.pad_before, ctx.pad_after = tuple(before[2:]), tuple(after[2:])
     return (Tensor(shape, x.dtype),)
 
