@@ -36,6 +36,9 @@ class Tensor(NamedTuple):
     shape: tuple[int, ...]
     dtype: int
     value: Value | None = None
+    #: MaxPool's Indices: the least and the greatest value its largest index can take (flat positions
+    #: in the pooled input: the last window's first and last cell in the last image and channel)
+    index_bounds: tuple[int, int] | None = None
 
 
 class Context:
@@ -914,7 +917,16 @@ def pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     outs = tuple(c.output for _, c in axes)
     ctx.pad_before, ctx.pad_after = tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes)
     shape = (x.shape[0], x.shape[1], *outs)
-    return (Tensor(shape, x.dtype), Tensor(shape, INT64))[:max(1, len(ctx.node.outputs))]
+    bounds = None
+    if len(ctx.node.outputs) > 1 and prod(shape):
+        base = (prod(x.shape[:2]) - 1) * prod(ins)
+        strides = strides_of(ins)
+        first = [max(0, (c.output - 1) * a.stride - c.pad_before) for a, c in axes]
+        last = [min(a.input - 1, (c.output - 1) * a.stride - c.pad_before + (a.kernel - 1) * a.dilation)
+                for a, c in axes]
+        bounds = (base + sum(f * st for f, st in zip(first, strides)),
+                  base + sum(v * st for v, st in zip(last, strides)))
+    return (Tensor(shape, x.dtype), Tensor(shape, INT64, None, bounds))[:max(1, len(ctx.node.outputs))]
 
 
 def global_pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
@@ -944,7 +956,20 @@ def max_unpool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
         outs = full[2:] if len(full) == n + 2 else full
     axes, _, _, notes = get(ctx.framework).unpool.unpool(ins, ks, ss, pads, outs, n, ctx.attr("strides") is not None)
     ctx.pad_before, ctx.pad_after = tuple(a.pad_before for a in axes), tuple(a.pad_after for a in axes)
-    return (Tensor(x.shape[:2] + tuple(a.output for a in axes), x.dtype),)
+    shape = x.shape[:2] + tuple(a.output for a in axes)
+    indices = xs[1]
+    bounds = indices.index_bounds if indices is not None else None
+    if bounds is not None and bounds[0] >= prod(shape) and ctx.framework == "onnxruntime":
+        # onnxruntime unpool.cc checks every index against the output's size: the max pool's last window
+        # starts past it in every case (its indices are flat positions in the pooled input, N and C included)
+        raise ctx.error(f"Index value out of bounds. The max pool's indices reach at least {bounds[0]}; valid range is "
+                        f"[0, {prod(shape)}) for the output {shown(shape)} (give output_shape the max pool's input "
+                        f"shape)", Rule.OUTPUT_SIZE, index=bounds[0], size=prod(shape))
+    if bounds is not None and bounds[1] >= prod(shape):
+        ctx.notes.append(f"the max pool's indices may reach {bounds[1]} (where a last window's maximum lies), past the "
+                         f"output's {prod(shape)} cells: onnxruntime then fails ('Index value out of bounds'); it "
+                         f"depends on the data")
+    return (Tensor(shape, x.dtype),)
 
 
 def resize(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
