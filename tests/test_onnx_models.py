@@ -430,3 +430,14 @@ def test_ops_agree_with_onnxruntime(tmp_path: Path, case: tuple[str, int, list[A
     path = make_model(tmp_path / f"{name}.onnx", nodes, [x_input(2)], [y_output()], inits, opset=opset)
     accepted, tried = agreement(path, range(1, 21))
     assert accepted > 0, name
+
+
+def test_sweep_axis_out_of_range_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["sweep", UNET, "--range", "1..30", "--axis", "5"])
+    assert result.exit_code == 2
+    assert "the model's input has 2 spatial axes (0 to 1), but got axis=5" in result.output
+
+
+def test_input_of_another_rank_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["summary", UNET, "--i", "1x1x64"])
+    assert result.exit_code == 2 and "has rank 3, but the model's input 'x' has rank 4" in result.output

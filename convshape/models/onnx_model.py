@@ -442,11 +442,11 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
         len(str(input).split("x")) if input is not None else 0)
     if rank < 3:
         raise ShapeError(f"{path}: the model's input has no spatial axes to sweep (rank {rank}; a sweep varies "
-                         f"the axes after N and C)", rule=Rule.AXIS, values={"rank": rank})
+                         f"the axes after N and C)", rule=Rule.AXIS_COUNT, values={"rank": rank})
     spatial = tuple(builtins_range(2, rank))
     if axis is not None and not 0 <= axis < len(spatial):
-        raise ShapeError(f"axis {axis} is not a spatial axis of the model's input (0 to {len(spatial) - 1})",
-                         rule=Rule.AXIS, values={"axis": axis})
+        raise ShapeError(f"the model's input has {len(spatial)} spatial axes (0 to {len(spatial) - 1}), but got "
+                         f"axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
     swept = spatial if axis is None else (spatial[axis],)
     inputs = resolve_inputs(model.graph, input, free_ok=swept)
     if hi > MAX_INPUT:

@@ -195,7 +195,10 @@ def cast(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def broadcast(ctx: Context, shapes: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
-    """Multidirectional (numpy) broadcasting: align on the right; each axis equal, or 1."""
+    """Multidirectional (numpy) broadcasting (onnx docs/Broadcasting.md): align on the right; each axis
+    equal, or 1. The rejection in onnxruntime's words (core/providers/cpu/math/element_wise_ops.h
+    ``BroadcastIterator::Append``, observed: "Attempting to broadcast an axis by a dimension other
+    than 1. 3 by 5"), or shape inference's ("Incompatible dimensions"), with both shapes added."""
     rank = max(len(s) for s in shapes)
     out = []
     for axis in range(rank):
@@ -334,6 +337,8 @@ def size_op(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def gather(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Gather (onnx/defs/tensor/defs.cc): ``data[:axis] + indices + data[axis+1:]``; an index out of
+    range is onnxruntime's rejection (gather.cc, observed text)."""
     data, indices = xs[0], xs[1]
     assert data is not None and indices is not None
     if not data.shape:
@@ -391,6 +396,8 @@ def squeeze(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def concat(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Concat: every axis but ``axis`` equal to the first input's (onnxruntime concatbase.h
+    ``PrepareForComputeImpl``, observed text; shape inference's merge error for -f onnx)."""
     given = [x for x in xs if x is not None]
     rank = len(given[0].shape)
     axis = normalise_axis(ctx, int(ctx.attr("axis", 0)), rank)
@@ -416,6 +423,8 @@ def concat(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def reshape(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Reshape (onnx/defs/tensor/defs.cc; onnxruntime reshape_helper.h ``ReshapeHelper``): 0 copies the
+    input's axis (unless allowzero), one -1 takes what is left; the element counts must match."""
     x = xs[0]
     assert x is not None
     target = ctx.int_values(xs[1], "shape input") if ctx.opset >= 5 else (ctx.ints("shape") or ())
@@ -485,7 +494,13 @@ def expand(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
     target = ctx.int_values(xs[1], "shape input")
-    shape = broadcast(ctx, [x.shape, target])
+    try:
+        shape = broadcast(ctx, [x.shape, target])
+    except ShapeError as exc:
+        if ctx.framework != "onnxruntime":
+            raise
+        raise ctx.error(f"invalid expand shape ({shown(x.shape)} to {shown(target)})", Rule.BROADCAST,
+                        **exc.values) from None
     value = None
     if x.value is not None and len(shape) <= 1 and small(shape):
         value = x.value * prod(shape) if len(x.value) == 1 else x.value
@@ -528,6 +543,8 @@ def _slice_bounds(start: int, end: int, step: int, dim: int) -> tuple[int, int]:
 
 
 def slice_op(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Slice: attributes before opset 10, inputs from 10 (starts, ends, axes, steps); bounds clamped
+    as onnx/defs/tensor/defs.cc and onnxruntime slice_helper.h do (:func:`_slice_bounds`)."""
     x = xs[0]
     assert x is not None
     rank = len(x.shape)
@@ -564,6 +581,9 @@ def slice_op(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def split(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Split (onnx/defs/tensor/defs.cc; onnxruntime split.cc ``PrepareForCompute``, observed texts):
+    ``split`` as attribute (before 13) or input, else equal parts, or (opset 18) ``num_outputs``
+    chunks of ceil(dim / n) with a smaller last one."""
     x = xs[0]
     assert x is not None
     axis = normalise_axis(ctx, int(ctx.attr("axis", 0)), len(x.shape))
@@ -597,6 +617,8 @@ def split(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def pad(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Pad (onnx/defs/tensor/defs.cc): pads as attribute (before 11) or input, ``axes`` from 18,
+    negative pads crop; reflect / edge limits as onnxruntime 1.32's pad.cc rejects them (observed)."""
     x = xs[0]
     assert x is not None
     rank = len(x.shape)
@@ -688,6 +710,8 @@ def topk(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def gemm(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Gemm (onnx/defs/math/defs.cc; onnxruntime gemm_helper.h): 2-D A and B (transA / transB), K
+    equal, C broadcast to (M, N). The messages are convshape's, with the numbers."""
     a, b, c = xs[0], xs[1], xs[2] if len(xs) > 2 else None
     assert a is not None and b is not None
     if len(a.shape) != 2 or len(b.shape) != 2:
@@ -706,6 +730,8 @@ def gemm(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def matmul(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """MatMul as numpy.matmul (onnx/defs/math/defs.cc; onnxruntime matmul_helper.h, whose rejection
+    begins "MatMul dimension mismatch"): 1-D operands promoted, batch axes broadcast."""
     a, b = xs[0], xs[1]
     assert a is not None and b is not None
     if not a.shape or not b.shape:
