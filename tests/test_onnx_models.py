@@ -441,3 +441,15 @@ def test_sweep_axis_out_of_range_is_a_usage_error() -> None:
 def test_input_of_another_rank_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["summary", UNET, "--i", "1x1x64"])
     assert result.exit_code == 2 and "has rank 3, but the model's input 'x' has rank 4" in result.output
+
+
+def test_conv2d_does_not_load_the_model_modules() -> None:
+    """Start-up: a single-layer command never imports the model readers or the ONNX shape functions."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from convshape.cli import main; from click.testing import CliRunner; "
+            "r = CliRunner().invoke(main, ['conv2d', '--i', '64', '--k', '3']); assert r.exit_code == 0; "
+            "print(sorted(m for m in sys.modules if m.startswith('convshape.models') or m.startswith('onnx')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

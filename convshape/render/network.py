@@ -167,7 +167,8 @@ def run_groups(valid: Sequence[Progression]) -> list[tuple[str, int, int, int, i
 
 def sweep_report(result: SweepResult) -> list[Block]:
     which = "square inputs (every spatial axis = n)" if result.axis is None else \
-        f"spatial axis {result.axis}, the others as in the spec"
+        f"spatial axis {result.axis}, the others as in the " + ("input" if result.source.lower().endswith(".onnx")
+                                                                 else "spec")
     lo, hi = result.range
     blocks: list[Block] = [f"{result.source} · sweep of {which} over {lo}..{hi}"]
     if not result.valid:
@@ -182,7 +183,8 @@ def sweep_report(result: SweepResult) -> list[Block]:
     if result.size not in result:
         below, above = result.nearest_valid
         around = " and ".join(str(n) for n in (below, above) if n is not None)
-        blocks.append(f"the spec's size {result.size} is invalid; "
+        whose = "the given input's" if result.source.lower().endswith(".onnx") else "the spec's"
+        blocks.append(f"{whose} size {result.size} is invalid; "
                       + (f"the nearest valid size{'s are' if below is not None and above is not None else ' is'} "
                          f"{around}" if around else "no size in the range is valid"))
     if result.failures:
