@@ -11,6 +11,7 @@ network renderers and ``check`` work unchanged.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -245,7 +246,7 @@ class Model:
             if exc.framework is None and exc.rule.is_usage:
                 raise ShapeError(f"{self.source}: node {self.names[index]!r} ({node.op_type}): {exc.message}",
                                  rule=exc.rule, values=exc.values) from None
-            result = NodeResult(None, exc, (), (), 0, ())
+            result = NodeResult(None, exc.with_traceback(None), (), (), 0, ())  # kept: no frames held alive
         if len(self.memo) > 2_000_000:
             self.memo.clear()
         self.memo[key] = result
@@ -459,26 +460,18 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
     def shape_at(n: int) -> tuple[int, ...]:
         return tuple(n if a in swept else d for a, d in enumerate(inputs.shape))
 
-    valid = []
+    valid: list[int] = []
     failures: dict[int, tuple[str, str, str]] = {}
     other = Model(model.graph, path, "onnx" if model.framework == "onnxruntime" else "onnxruntime") \
         if compare else None
     differ: list[dict[str, Any]] = []
-    for n in builtins_range(lo, hi + 1):
-        why = model.failure(shape_at(n), inputs)
-        if why is None:
-            valid.append(n)
-        else:
-            failures[n] = why
-        if other is not None:
-            theirs = other.failure(shape_at(n), inputs)
-            mine_out = model.outputs(shape_at(n), inputs) if why is None else None
-            their_out = other.outputs(shape_at(n), inputs) if theirs is None else None
-            if (why is None) != (theirs is None) or mine_out != their_out:
-                differ.append({"size": n, **{fw: ({"outputs": {k: list(v) if v else v for k, v in out.items()}}
-                                                  if out is not None else {"error": list(fail or ())})
-                                             for fw, out, fail in ((model.framework, mine_out, why),
-                                                                   (other.framework, their_out, theirs))}})
+    collecting = gc.isenabled()
+    gc.disable()  # the memo tables grow by the thousand and hold no cycles: no collection passes over them
+    try:
+        _try_each(model, other, builtins_range(lo, hi + 1), shape_at, inputs, valid, failures, differ)
+    finally:
+        if collecting:
+            gc.enable()
     progressions = periodic(valid)
     position = swept[0]
     own = inputs.shape[position]
@@ -494,6 +487,26 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
                        nearest_valid(progressions, around), position,
                        {"sizes": [d["size"] for d in differ], "count": len(differ), "first": differ[:20]}
                        if compare else None)
+
+
+def _try_each(model: Model, other: Model | None, sizes: range, shape_at: Any, inputs: Inputs, valid: list[int],
+              failures: dict[int, tuple[str, str, str]], differ: list[dict[str, Any]]) -> None:
+    """Evaluate every size: the valid ones, each failure, and (``other``) where the two frameworks differ."""
+    for n in sizes:
+        why = model.failure(shape_at(n), inputs)
+        if why is None:
+            valid.append(n)
+        else:
+            failures[n] = why
+        if other is not None:
+            theirs = other.failure(shape_at(n), inputs)
+            mine_out = model.outputs(shape_at(n), inputs) if why is None else None
+            their_out = other.outputs(shape_at(n), inputs) if theirs is None else None
+            if (why is None) != (theirs is None) or mine_out != their_out:
+                differ.append({"size": n, **{fw: ({"outputs": {k: list(v) if v else v for k, v in out.items()}}
+                                                  if out is not None else {"error": list(fail or ())})
+                                             for fw, out, fail in ((model.framework, mine_out, why),
+                                                                   (other.framework, their_out, theirs))}})
 
 
 def _runs(members: Sequence[int], step: int) -> list[Progression]:

@@ -19,7 +19,12 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from convshape.api.conv import conv_axis
+from convshape.api.pooling import pool_axes
+from convshape.axes import each_axis
 from convshape.errors import Rule, ShapeError
+from convshape.frameworks import get
+from convshape.model import AxisSpec
 from convshape.models.graph import SMALL_TENSOR, AttributeValue, Node, TensorValue
 
 Value = tuple[int | float, ...]
@@ -804,7 +809,7 @@ def cached(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         try:
             found = compute()
         except ShapeError as exc:
-            found = exc
+            found = exc.with_traceback(None)  # kept: no frames held alive
         if len(_AXES) > 1_000_000:
             _AXES.clear()
         _AXES[key] = found
@@ -844,10 +849,6 @@ def _per_axis(ctx: Context, name: str, n: int, default: int) -> tuple[int, ...]:
 
 
 def conv(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
-    from convshape.api.conv import conv_axis
-    from convshape.axes import each_axis
-    from convshape.frameworks import get
-    from convshape.model import AxisSpec
 
     x, w = xs[0], xs[1]
     assert x is not None and w is not None
@@ -885,9 +886,6 @@ def conv(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def conv_transpose(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
-    from convshape.axes import each_axis
-    from convshape.frameworks import get
-    from convshape.model import AxisSpec
 
     x, w = xs[0], xs[1]
     assert x is not None and w is not None
@@ -927,7 +925,6 @@ POOL_KINDS = {"MaxPool": "max", "AveragePool": "avg", "LpPool": "lp"}
 
 
 def pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
-    from convshape.api.pooling import pool_axes
 
     x = xs[0]
     assert x is not None
@@ -966,7 +963,6 @@ def global_pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]
 
 
 def max_unpool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
-    from convshape.frameworks import get
 
     x = xs[0]
     assert x is not None
@@ -1002,7 +998,6 @@ def resize(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     """Resize (opset 10+: scales or sizes input; 18+: axes, keep_aspect_ratio_policy) and Upsample
     (scales attribute in opset 7, input in 9): the resized axes go through the registry's Resize
     rules (the spec's floor(float32 scale x input), onnxruntime's float32 product)."""
-    from convshape.frameworks import get
     from convshape.rules.resample import onnx_scaled_output, onnxruntime_scaled_output
 
     x = xs[0]
@@ -1079,7 +1074,6 @@ def resize(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def depth_space(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
-    from convshape.frameworks import get
 
     x = xs[0]
     assert x is not None
