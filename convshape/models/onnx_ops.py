@@ -402,12 +402,21 @@ def squeeze(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 def concat(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     """Concat: every axis but ``axis`` equal to the first input's (onnxruntime concatbase.h
-    ``PrepareForComputeImpl``, observed text; shape inference's merge error for -f onnx)."""
+    ``PrepareForComputeImpl``, observed text; shape inference's merge error for -f onnx). onnxruntime
+    checks only inputs with elements against the first such one (observed: an empty input beside a
+    2x2 one concatenates, its channels counted)."""
     given = [x for x in xs if x is not None]
     rank = len(given[0].shape)
     axis = normalise_axis(ctx, int(ctx.attr("axis", 0)), rank)
-    for x in given[1:]:
-        ref = given[0].shape
+    reference = given[0]
+    checked = given
+    if ctx.framework == "onnxruntime":  # concatbase.h: inputs with no elements are not checked (their axis counts)
+        reference = next((x for x in given if prod(x.shape)), given[0])
+        checked = [x for x in given if prod(x.shape) or x is reference]
+    for x in checked:
+        ref = reference.shape
+        if x is reference:
+            continue
         if len(x.shape) != rank:  # onnxruntime concatbase.h PrepareForComputeImpl; onnx Concat shape inference
             message = (f"Ranks of input data are different, cannot concatenate them. expected rank: {rank} got: "
                        f"{len(x.shape)}" if ctx.framework == "onnxruntime" else
@@ -420,7 +429,7 @@ def concat(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
                        f"[ShapeInferenceError] Can't merge shape info. Both inferred and declared dimension have "
                        f"values but they differ. Inferred={ref[bad]} Declared={x.shape[bad]} Dimension={bad}")
             raise ctx.error(message, Rule.SKIP_MISMATCH, shapes=[list(g.shape) for g in given], axis=bad)
-    shape = given[0].shape[:axis] + (sum(x.shape[axis] for x in given),) + given[0].shape[axis + 1:]
+    shape = reference.shape[:axis] + (sum(x.shape[axis] for x in given),) + reference.shape[axis + 1:]
     value = None
     if rank == 1 and all(x.value is not None for x in given):
         value = tuple(v for x in given for v in (x.value or ()))
