@@ -194,7 +194,15 @@ def _models() -> dict[str, tuple[Callable[[], Any], int, int, range]]:
             y = F.interpolate(self.c(x), scale_factor=1.7, mode="nearest")
             return F.interpolate(y, scale_factor=2, mode="bilinear")
 
-    return {"resnet": (ResNet, 2, 3, range(1, 81)), "unet": (UNet, 2, 1, range(1, 81)),
+    class ShapeArithmetic(nn.Module):  # sizes computed from the input's shape: Div, Floor, Mul, Cast, Add
+        def forward(self, x: Any) -> Any:
+            h, w = x.shape[2], x.shape[3]
+            y = F.interpolate(x, size=(h // 3 * 2 + 1, (w + 1) // 2), mode="nearest")
+            z = F.interpolate(y, scale_factor=1.5, mode="bilinear", recompute_scale_factor=True)
+            return z[:, :, : z.shape[2] // 2, 1:]
+
+    return {"shape_arithmetic": (ShapeArithmetic, 2, 1, range(1, 81)), "resnet": (ResNet, 2, 3, range(1, 81)),
+            "unet": (UNet, 2, 1, range(1, 81)),
             "unet_resize": (UNetResize, 2, 1, range(1, 81)), "googlenet": (GoogLeNet, 2, 3, range(1, 81)),
             "mobilenet": (MobileNet, 2, 3, range(1, 81)), "fcn": (FCN, 2, 3, range(1, 81)),
             "dcgan_generator": (DCGenerator, 2, 4, range(1, 41)),
@@ -220,4 +228,4 @@ def export(name: str, path: str, opset: int | None = None) -> tuple[int, int, ra
 
 
 NAMES = ("resnet", "unet", "unet_resize", "googlenet", "mobilenet", "fcn", "dcgan_generator", "dcgan_discriminator",
-         "espcn", "dilated", "net1d", "net3d", "tf_pad", "head", "scales")
+         "espcn", "dilated", "net1d", "net3d", "tf_pad", "head", "scales", "shape_arithmetic")

@@ -19,7 +19,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 ZOO = ("resnet", "unet", "unet_resize", "googlenet", "mobilenet", "fcn", "dcgan_generator", "dcgan_discriminator",
-       "espcn", "dilated", "net1d", "net3d", "tf_pad", "head", "scales")
+       "espcn", "dilated", "net1d", "net3d", "tf_pad", "head", "scales", "shape_arithmetic")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 #: the comparison is not vacuous (a model that rejects everything agrees with anything that does)
 ACCEPTED = {"resnet": 80, "unet": 20, "unet_resize": 80, "googlenet": 74, "mobilenet": 80, "fcn": 80,
             "dcgan_generator": 40, "dcgan_discriminator": 65, "espcn": 60, "dilated": 72, "net1d": 198, "net3d": 19,
-            "tf_pad": 75, "head": 4, "scales": 118}
+            "tf_pad": 75, "head": 4, "scales": 118, "shape_arithmetic": 80}
 
 
 @pytest.mark.parametrize("name", ZOO)
