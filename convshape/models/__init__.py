@@ -20,9 +20,25 @@ if TYPE_CHECKING:
     from convshape.network.symbolic import FormulaReport
 
 
-def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
+def _no_compare(compare: bool, spec: SpecArg) -> None:
+    if compare:
+        raise ShapeError(f"compare applies to model files (.onnx), where the ONNX spec and onnxruntime may disagree; "
+                         f"{spec if isinstance(spec, str) else 'a spec'} is a spec file",
+                         rule=Rule.OPTION_NOT_APPLICABLE, values={"compare": True})
+
+
+def network(spec: SpecArg, *, input: object = None, framework: str | None = None,
+            compare: bool = False) -> NetworkReport:
     """Shape a network, layer by layer (node by node for a model file); see
-    :func:`convshape.network.evaluate.network` for spec files."""
+    :func:`convshape.network.evaluate.network` for spec files. ``compare`` (model files): also
+    the nodes whose shape or acceptance differs between the ONNX spec and onnxruntime."""
+    from convshape.models.onnx_model import is_model
+
+    if is_model(spec):
+        from convshape.models.onnx_model import network as onnx_network
+
+        return onnx_network(spec, input=input, framework=framework, compare=compare)  # type: ignore[arg-type]
+    _no_compare(compare, spec)
     from convshape.network.evaluate import network as spec_network
 
     return spec_network(spec, input=input, framework=framework)
@@ -45,11 +61,25 @@ def check(specs: Sequence[str], *, input: object = None, framework: str | None =
 
 
 def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, input: object = None,
-          framework: str | None = None, constraints: bool = False, emit: Sequence[str] = ()) -> SweepResult:
+          framework: str | None = None, constraints: bool = False, emit: Sequence[str] = (),
+          compare: bool = False) -> SweepResult:
     """The input sizes in ``range`` for which the whole network is valid; see
     :func:`convshape.network.sweep.sweep`. ``constraints``: also as constraints with their causes
     (:mod:`convshape.network.symbolic`, checked against the sweep's answer); ``emit``: dynamic-shape
-    specs for these exporters (:mod:`convshape.network.emit`)."""
+    specs for these exporters (:mod:`convshape.network.emit`); ``compare`` (model files): also the
+    sizes where the ONNX spec and onnxruntime disagree. Constraints and emitted specs are derived
+    from spec files only, so far."""
+    from convshape.models.onnx_model import is_model
+
+    if is_model(spec):
+        if emit:
+            raise ShapeError(f"emit applies to spec files; {spec} is a model file, whose valid sizes the sweep "
+                             f"lists as progressions", rule=Rule.OPTION_NOT_APPLICABLE, values={"emit": list(emit)})
+        from convshape.models.onnx_model import sweep as onnx_sweep
+
+        return onnx_sweep(spec, range, axis=axis, input=input, framework=framework,  # type: ignore[arg-type]
+                          compare=compare)
+    _no_compare(compare, spec)
     from convshape.network.evaluate import as_spec
     from convshape.network.sweep import sweep as spec_sweep
 

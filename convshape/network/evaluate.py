@@ -548,6 +548,8 @@ class NetworkReport(NamedTuple):
     data_format: str | None
     input: tuple[int, ...]
     layers: tuple[LayerReport, ...]
+    #: a model file's facts (convshape.models): format, opset, producer, the graph outputs' shapes
+    model: Mapping[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -574,7 +576,8 @@ class NetworkReport(NamedTuple):
         return {"ok": self.ok, "file": self.source, "framework": self.framework, "data_format": self.data_format,
                 "input": list(self.input), "output": None if self.output is None else list(self.output),
                 "params": self.params, "macs": self.macs, "layers": [layer.to_dict() for layer in self.layers],
-                "errors": [{"layer": layer.name, "rule": layer.rule, "message": layer.error} for layer in self.errors]}
+                "errors": [{"layer": layer.name, "rule": layer.rule, "message": layer.error} for layer in self.errors],
+                **({"model": dict(self.model)} if self.model is not None else {})}
 
 
 # ---------------------------------------------------------------------------- geometry of one layer

@@ -34,7 +34,7 @@ applies; a model file's reader implements it for its own nodes.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from math import gcd
 from operator import add, floordiv, le, mod, sub
@@ -117,6 +117,8 @@ class SweepResult(NamedTuple):
     constraints: Any = None
     #: dynamic-shape specs for exporters (:mod:`convshape.network.emit`), when asked for
     emitted: tuple[Any, ...] = ()
+    #: a model file's sweep with compare: where the ONNX spec and onnxruntime disagree (None: not asked)
+    compared: Mapping[str, Any] | None = None
 
     @property
     def size(self) -> int:
@@ -139,7 +141,8 @@ class SweepResult(NamedTuple):
                 "nearest_valid": {"below": self.nearest_valid[0], "above": self.nearest_valid[1]},
                 "notes": list(self.notes),
                 **({"constraints": self.constraints.to_dict()} if self.constraints is not None else {}),
-                **({"emit": {e.target: e.to_dict() for e in self.emitted}} if self.emitted else {})}
+                **({"emit": {e.target: e.to_dict() for e in self.emitted}} if self.emitted else {}),
+                **({"compare": dict(self.compared)} if self.compared is not None else {})}
 
 
 def nearest_valid(valid: Sequence[Progression], n: int) -> tuple[int | None, int | None]:
