@@ -91,6 +91,7 @@ class Rule(str, Enum):
     RANK = "rank"
     RECOMPUTE_WITH_SIZE = "recompute-with-size"
     REJECTED_EVERYWHERE = "rejected-everywhere"
+    RESHAPE = "reshape"
     SAME_STRIDED = "same-strided"
     SCALE_NOT_FINITE = "scale-not-finite"
     SCALE_POSITIVE = "scale-positive"

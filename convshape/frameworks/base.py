@@ -588,7 +588,8 @@ class Framework:
 
     __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool", "unfold",
                  "bias_default", "channels_last", "tensor_channels_last", "transposed_groups", "transposed_weight",
-                 "groups_words", "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims", "conv_weight")
+                 "groups_words", "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims", "conv_weight",
+                 "merge_broadcasts")
 
     def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
                  resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
@@ -598,7 +599,7 @@ class Framework:
                  transposed_weight: str = "in,out,k", groups_words: str = "torch",
                  batchnorm_batch_check: bool = False, tensor_channels_last: bool | None = None,
                  instancenorm_affine: bool = True, global_pool_keepdims: bool = True,
-                 conv_weight: str | None = None) -> None:
+                 conv_weight: str | None = None, merge_broadcasts: bool = False) -> None:
         self.name = name
         self.title = title
         self.versions = versions
@@ -631,6 +632,9 @@ class Framework:
         self.global_pool_keepdims = global_pool_keepdims
         #: a convolution's weight layout: "out,in,k" (torch, onnx, caffe), "k,in,out" (tf, keras, flax)
         self.conv_weight = conv_weight or ("k,in,out" if channels_last else "out,in,k")
+        #: whether an elementwise merge (add, multiply, ...) broadcasts sizes of 1 (keras: its merge layers
+        #: call ops.add & co., numpy broadcasting) instead of requiring equal shapes
+        self.merge_broadcasts = merge_broadcasts
 
     # ------------------------------------------------------------------ channels and weights
     def check_groups(self, in_channels: int, out_channels: int, groups: int, shape: Sequence[int] = (),

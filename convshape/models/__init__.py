@@ -15,8 +15,19 @@ from typing import TYPE_CHECKING
 from convshape.errors import Rule, ShapeError
 
 if TYPE_CHECKING:
+    from convshape.models.keras import KerasModel
     from convshape.network.evaluate import CheckReport, NetworkReport, SpecArg
     from convshape.network.sweep import SweepResult
+
+
+def _keras(spec: SpecArg) -> KerasModel | None:
+    """The Keras model a ``.keras`` file or a Keras ``.json`` (``model.to_json()``) holds; None for
+    anything else (a ``.json`` that is a convshape spec, too)."""
+    if not isinstance(spec, str) or not spec.lower().endswith((".keras", ".json")):
+        return None
+    from convshape.models.keras import load
+
+    return load(spec)
 
 
 def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
@@ -24,6 +35,11 @@ def network(spec: SpecArg, *, input: object = None, framework: str | None = None
     :func:`convshape.network.evaluate.network` for spec files."""
     from convshape.network.evaluate import network as spec_network
 
+    keras = _keras(spec)
+    if keras is not None:
+        from convshape.models.keras import network_report
+
+        return network_report(keras, input=input, framework=framework)
     return spec_network(spec, input=input, framework=framework)
 
 
@@ -49,4 +65,9 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     :func:`convshape.network.sweep.sweep`."""
     from convshape.network.sweep import sweep as spec_sweep
 
+    keras = _keras(spec)
+    if keras is not None:
+        from convshape.models.keras import sweep_spec
+
+        return sweep_spec(keras, range, axis=axis, input=input, framework=framework)
     return spec_sweep(spec, range, axis=axis, input=input, framework=framework)

@@ -96,8 +96,12 @@ def _kind(op: Op) -> str | None:
         return op.name[:-2] if op.ndim else op.name
     if op.family is Family.PAD:
         return "crop" if op.name.startswith("crop") else "pad"
-    if op.family in (Family.PIXEL_SHUFFLE, Family.MERGE):
-        return op.name.replace("-", "_")  # pixel_shuffle, pixel_unshuffle, concat, add
+    if op.family is Family.MERGE:  # concat; add and the other elementwise merges share add's shape rule
+        return "concat" if op.name == "concat" else "add"
+    if op.family is Family.RESHAPE:
+        return op.name  # reshape, permute
+    if op.family is Family.PIXEL_SHUFFLE:
+        return op.name.replace("-", "_")  # pixel_shuffle, pixel_unshuffle
     return _KINDS[op.family]
 
 
@@ -600,6 +604,9 @@ class Step(NamedTuple):
     notes: tuple[str, ...]
     scale: tuple[Fraction | None, ...] | None = None
     extent: tuple[int, ...] = ()
+    #: the output's data format where the layer sets it (a reshape, a permute); None: the input's
+    #: when the layer keeps spatial axes (``geometry``), none once flattened
+    out_format: str | None = None
 
 
 def _exact(value: float | int | None) -> Fraction | None:
@@ -946,6 +953,132 @@ def _linear_scale(x: Tensor) -> tuple[Fraction, ...]:
     return (Fraction(1),) * (n - 1) + (Fraction(0) if last_is_spatial else Fraction(1),)
 
 
+#: the TensorFlow op a Keras merge layer runs (keras/src/layers/merging/*.py ``_merge_function`` folds
+#: the inputs pairwise with ops.add / subtract / multiply / maximum / minimum; Average adds, then divides)
+_TF_MERGE_OPS = {"add": "AddV2", "average": "AddV2", "subtract": "Sub", "multiply": "Mul", "maximum": "Maximum",
+                 "minimum": "Minimum"}
+
+
+def broadcast_merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> tuple[int, ...]:
+    """An elementwise merge that broadcasts (Keras 3 Add, Subtract, Multiply, Average, Maximum,
+    Minimum on TensorFlow): the inputs are folded pairwise, and two sizes agree when equal or
+    when one is 1 (numpy broadcasting; the result takes the other). Observed on keras 3.15.1 /
+    TF 2.21: Add of (1, 3, 3, 4) and (1, 2, 2, 4) raises "Incompatible shapes: [1,3,3,4] vs.
+    [1,2,2,4] [Op:AddV2]"; of (1, 2, 2, 4) and (1, 1, 1, 4) gives (1, 2, 2, 4). Keras checks the
+    same rule when it builds the layer on static shapes (Merge._compute_elemwise_op_output_shape)."""
+    shape = xs[0].shape
+    for x in xs[1:]:
+        if any(d != e and d != 1 and e != 1 for d, e in zip(shape, x.shape)):
+            listing = ", ".join(f"{n} {list(t.shape)}" for n, t in zip(layer.inputs, xs))
+            raise ShapeError(f"Incompatible shapes: [{','.join(map(str, shape))}] vs. [{','.join(map(str, x.shape))}] "
+                             f"[Op:{_TF_MERGE_OPS.get(layer.op, 'AddV2')}] ({listing})", framework=fw,
+                             rule=Rule.SKIP_MISMATCH,
+                             values={"shapes": [list(t.shape) for t in xs], "inputs": list(layer.inputs)})
+        shape = tuple(max(d, e) if 1 in (d, e) else d for d, e in zip(shape, x.shape))
+    return shape
+
+
+def _int_list(layer: LayerSpec, key: str) -> tuple[int, ...]:
+    """A list of integers a reshape or permute takes: ``[8, 24]``, ``"8x24"``, ``"(0, 2, 3, 1)"``."""
+    value = layer.args.get(key)
+    if value is None:
+        raise ShapeError(f"{layer.op} needs {key}", rule=Rule.MISSING, values={key: None})
+    items: Sequence[object] = ()
+    if isinstance(value, str):
+        items = value.strip().strip("()[]").replace("x", ",").split(",")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        items = [value]
+    elif isinstance(value, Sequence):
+        items = value
+    try:
+        out = tuple(parse_int(v, key) if isinstance(v, str) else v for v in items)
+    except ShapeError:
+        out = ()
+    ints = tuple(v for v in out if isinstance(v, int) and not isinstance(v, bool))
+    if not ints or len(ints) != len(out):
+        raise ShapeError(f"{key} must be a list of integers, but got {value!r}", rule=Rule.NOT_AN_INTEGER,
+                         values={key: repr(value)})
+    return ints
+
+
+def _layout(layer: LayerSpec, x: Tensor, fw: str, rank: int) -> str | None:
+    """The data format of a reshaped or permuted tensor of ``rank`` axes: the layer's ``data_format``
+    (a format name, or channels-first / channels-last), else the input's channel side (the
+    framework's when the input was flattened); None where the rank has no spatial format."""
+    given = layer.args.get("data_format")
+    if isinstance(given, str) and given.upper() in DATA_FORMATS:
+        return given.upper() if DATA_FORMATS[given.upper()][0] == rank - 2 else None
+    if isinstance(given, str) and given.lower() in _FORMAT_WORDS:
+        last = _FORMAT_WORDS[given.lower()]
+    elif given is not None:
+        raise ShapeError(f"data_format must be one of {', '.join(DATA_FORMATS)}, channels-first, channels-last, "
+                         f"but got {given!r}", rule=Rule.BAD_SHAPE, values={"data_format": repr(given)})
+    else:
+        last = _channels_last(x.data_format) if x.data_format else bool(_facts(fw).tensor_channels_last)
+    return (CHANNELS_LAST if last else CHANNELS_FIRST).get(rank - 2)
+
+
+def _reshape(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """Every axis but the batch reshaped to ``target_shape`` (keras.layers.Reshape; ``-1`` once: the
+    size that keeps the element count, as in keras's compute_reshape_output_shape and torch's view).
+    The count must be kept; TensorFlow's words (tf.reshape, as Keras 3 runs it) or torch's (view)."""
+    target = _int_list(layer, "target_shape")
+    if target.count(-1) > 1 or any(v < -1 or v == 0 for v in target):
+        raise ShapeError(f"target_shape must be positive sizes with at most one -1, but got {list(target)}",
+                         rule=Rule.BAD_SHAPE, values={"target_shape": list(target)})
+    total = _prod(x.shape[1:])
+    known = _prod([v for v in target if v != -1])
+    fits = total % known == 0 if -1 in target else total == known
+    if not fits:
+        batch = x.shape[0]
+        if fw == "torch":
+            message = f"shape '{[batch, *target]}' is invalid for input of size {batch * total}"
+        elif -1 in target:
+            message = (f"Input to reshape is a tensor with {batch * total} values, but the requested shape "
+                       f"requires a multiple of {known} [Op:Reshape]")
+        else:
+            message = (f"Input to reshape is a tensor with {batch * total} values, but the requested shape has "
+                       f"{batch * known} [Op:Reshape]")
+        raise ShapeError(f"{message} (input {list(x.shape)}, target_shape {list(target)})", framework=fw,
+                         rule=Rule.RESHAPE, values={"shape": list(x.shape), "target_shape": list(target)})
+    shape = (x.shape[0], *(total // known if v == -1 else v for v in target))
+    return Step(shape, (), 0, None, (), (), (), None, (), _layout(layer, x, fw, len(shape)))
+
+
+def _permute(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """The axes reordered by ``dims`` (the whole permutation, batch included, 0-based: torch's
+    permute, tf.transpose's perm; keras.layers.Permute(dims) is (0, *dims)). Moving the channels
+    between first and last keeps the spatial axes (the format changes); any other order leaves
+    a tensor of no spatial format."""
+    dims = _int_list(layer, "dims")
+    rank = len(x.shape)
+    if sorted(dims) != list(range(len(dims))):
+        raise ShapeError(f"dims must be a permutation of 0..{len(dims) - 1}, but got {list(dims)}",
+                         rule=Rule.BAD_SHAPE, values={"dims": list(dims)})
+    if len(dims) != rank:
+        message = (f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+                   f"desired ordering of dimensions i.e. input.dim() = {rank} is not equal to len(dims) = {len(dims)}"
+                   if fw == "torch" else f"transpose expects a vector of size {rank}. But input(1) is a vector of "
+                                         f"size {len(dims)}")
+        raise ShapeError(message, framework=fw, rule=Rule.RANK, values={"shape": list(x.shape), "dims": list(dims)})
+    shape = tuple(x.shape[d] for d in dims)
+    middle = tuple(range(1, rank - 1))
+    moved = None  # the format when the permutation only moves the channels (or nothing)
+    if x.data_format is not None and rank >= 3:
+        last = _channels_last(x.data_format)
+        if dims == (0, *middle, rank - 1):
+            moved = x.data_format
+        elif last and dims == (0, rank - 1, *middle):
+            moved = CHANNELS_FIRST[rank - 2]
+        elif not last and dims == (0, *range(2, rank), 1):
+            moved = CHANNELS_LAST[rank - 2]
+    fmt = _layout(layer, x, fw, rank) if "data_format" in layer.args else moved
+    if fmt is None or fmt != moved:  # the spatial axes are reordered: sizes are not tracked through it
+        return Step(shape, (), 0, None, (), (), (), None, (), fmt)
+    n = rank - 2
+    return Step(shape, (), 0, (_same,) * n, (0,) * n, (0,) * n, (), (Fraction(1),) * n, (), fmt)
+
+
 def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
     shapes = [list(x.shape) for x in xs]
     first = xs[0]
@@ -953,7 +1086,9 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
     if len(ranks) != 1:
         raise ShapeError(f"{layer.op} needs tensors of the same rank, but got " + ", ".join(map(str, shapes)),
                          rule=Rule.RANK, values={"shapes": shapes})
-    if layer.kind == "add":
+    if layer.kind == "add" and _facts(fw).merge_broadcasts:
+        shape = broadcast_merge(layer, xs, fw)
+    elif layer.kind == "add":
         for x in xs[1:]:
             for dim, (d, e) in enumerate(zip(first.shape, x.shape)):
                 if d != e:  # torch's words (no broadcasting between feature maps), then which layers
@@ -1085,6 +1220,7 @@ _EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
     "pixel_shuffle": _shuffle, "pixel_unshuffle": _shuffle, "batchnorm": _batchnorm,
     "instancenorm": _norm, "layernorm": _norm, "groupnorm": _norm, "pad": _pad, "crop": _pad,
     "identity": lambda layer, x, fw: _identity_step(x), "flatten": _flatten, "linear": _linear,
+    "reshape": _reshape, "permute": _permute,
 }
 
 
@@ -1144,7 +1280,7 @@ def evaluate(spec: NetworkSpec) -> NetworkReport:
             reports.append(blank._replace(error=exc.message, rule=exc.rule))
             continue
         x = xs[0]
-        fmt = x.data_format if step.geometry is not None else None
+        fmt = step.out_format or (x.data_format if step.geometry is not None else None)
         if step.geometry is not None:
             triples = [g(rf, j, s) for g, rf, j, s in zip(step.geometry, x.receptive_field, x.jump, x.start)]
             rf, jump, start = (tuple(t[i] for t in triples) for i in range(3))

@@ -38,7 +38,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
 from convshape.params import int_range
 from convshape.network.evaluate import (_EVALUATORS, DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor,
-                                        _merge, _spec, layer_signature)
+                                        _merge, _spec, broadcast_merge, layer_signature)
 
 #: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
 _WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
@@ -202,6 +202,10 @@ class _Network:
         #: the sizes traced last (the sweep asks again for the sizes it just traced); cleared when
         #: ``moving`` changes, which a trace reads
         self.traces: dict[int, Trace] = {}
+        #: whether elementwise merges broadcast sizes of 1 (keras): see evaluate.broadcast_merge
+        from convshape.frameworks import get
+
+        self.broadcasts = get(spec.framework).merge_broadcasts
 
     def input_shape(self, n: int) -> tuple[int, ...]:
         shape = list(self.spec.input)
@@ -294,8 +298,8 @@ class _Network:
             done = stepped
         else:
             below = tuple(s < e for s, e in zip(x.spatial, stepped.extent)) if stepped.extent else ()
-            out = Tensor(stepped.shape, x.data_format if stepped.geometry is not None or stepped.scale else None,
-                         (), (), ())
+            out = Tensor(stepped.shape, stepped.out_format or (x.data_format if stepped.geometry is not None or
+                                                               stepped.scale else None), (), (), ())
             done = (out, out.spatial, below if any(below) else None)
         self.outcomes[(self.signatures[layer.name], x.shape)] = done
         return done
@@ -321,6 +325,12 @@ class _Network:
             if layer.kind in ("concat", "add"):
                 xs = [tensors[name] for name in inputs]
                 spatial = tuple(t.spatial for t in xs)
+                if layer.kind == "add" and self.broadcasts and len(set(spatial)) > 1:
+                    try:  # sizes of 1 broadcast (keras merges): aligned by broadcasting, or not at all
+                        broadcast = Tensor(broadcast_merge(layer, xs, self.spec.framework), x.data_format, (), (), ())
+                        spatial, x = (broadcast.spatial,) * len(xs), broadcast
+                    except ShapeError:
+                        pass
                 skips.append((layer.name, spatial))
                 try:  # aligned or not, go on with the first input's sizes (the skip is judged per class)
                     step = _merge(layer, [t if t.spatial == x.spatial else _respace(t, x.spatial) for t in xs],
@@ -403,13 +413,15 @@ class _Network:
             if layer.kind in ("concat", "add"):
                 scale: tuple[Fraction | None, ...] | None = (Fraction(1),) * ndim
                 shape = x.shape
+                fmt = x.data_format
             else:
                 step = self.step(layer, x)
                 if isinstance(step, ShapeError):
                     return None
                 scale, shape = step.scale, step.shape
+                fmt = step.out_format or x.data_format
             if scale is None or len(scale) != ndim:
-                if layer.kind in ("flatten", "linear"):  # spatial axes end here
+                if layer.kind in ("flatten", "linear", "reshape", "permute"):  # spatial axes end here
                     flat[layer.name] = any(v != 0 for v in m[first])
                     continue
                 return None
@@ -425,7 +437,7 @@ class _Network:
             self.moving[layer.name] = tuple(v != 0 for v in out)
             for value in out:
                 period = period * value.denominator // gcd(period, value.denominator)
-            tensors[layer.name] = Tensor(shape, x.data_format, (), (), ())
+            tensors[layer.name] = Tensor(shape, fmt, (), (), ())
         return m, period
 
 
