@@ -299,3 +299,14 @@ def test_cli_check_and_sweep() -> None:
     assert data["size_valid"] is True
     code, out, _ = invoke("sweep", str(MODELS / "unet.keras"), "--axis", "0")
     assert code == 2 and "free sizes (None) on spatial axes other than axis 0" in out + _
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_as_keras_counts_them(name: str) -> None:
+    """convshape's parameters are Keras's trainable weights (model.trainable_weights; BatchNormalization's
+    moving mean and variance are not trainable), a shared layer's counted once. PReLU's alpha is not
+    counted (convshape's activations carry no weights): separable's PReLU(shared_axes=[1, 2]) has 4."""
+    entry = RECORDS[name]
+    label, shape, _ = next(case for case in cases(name) if keras_accepts(case[2]))
+    report = network(str(MODELS / f"{name}.keras"), input=shape)
+    assert report.params == entry["trainable_params"] - (4 if name == "separable" else 0)

@@ -69,6 +69,8 @@ class KerasModel(NamedTuple):
     #: the model's name and its InputLayer's (Keras's input check names both)
     name: str = "model"
     input_name: str = "input"
+    #: a shared layer's later calls (``name@i``) -> the layer whose weights they use
+    repeats: tuple[tuple[str, str], ...] = ()
 
 
 def _error(source: str, message: str, *, field: str) -> ShapeError:
@@ -463,7 +465,8 @@ def _functional(config: Mapping[str, Any], layers: list[tuple[_Layer, list[list[
         stuck = next(node for node, count in waiting.items() if count)
         raise _error(source, f"the graph has a cycle through {_node_name(*stuck)!r}", field="inbound_nodes")
     shape = _shape_of(inputs[0].config)
-    return _spec(shape or (), fmt, spec_layers, source, config.get("name"), input_name)
+    model = _spec(shape or (), fmt, spec_layers, source, config.get("name"), input_name)
+    return model._replace(repeats=tuple((_node_name(*node), node[0]) for node in reads if node[1]))
 
 
 # ---------------------------------------------------------------------------- the network spec
@@ -548,6 +551,11 @@ def network_report(model: KerasModel, *, input: object = None, framework: str | 
 
     spec = network_spec(model, input=input, framework=framework)
     report = evaluate(spec)
+    if model.repeats:  # one set of weights, counted at the layer's first call (as Model.count_params)
+        repeats = dict(model.repeats)
+        report = report._replace(layers=tuple(
+            layer._replace(params=0, notes=(*layer.notes, f"shares the weights of {repeats[layer.name]}"))
+            if layer.name in repeats and layer.ok else layer for layer in report.layers))
     error = input_error(model, spec.input)
     if error is None:
         return report

@@ -414,14 +414,17 @@ class _Network:
                 scale: tuple[Fraction | None, ...] | None = (Fraction(1),) * ndim
                 shape = x.shape
                 fmt = x.data_format
+                ends = False
             else:
                 step = self.step(layer, x)
                 if isinstance(step, ShapeError):
                     return None
                 scale, shape = step.scale, step.shape
                 fmt = step.out_format or x.data_format
+                # spatial axes end here: flatten, a global pool that drops them, a reshape
+                ends = layer.kind in ("flatten", "linear") or step.geometry is None and step.out_format is None
             if scale is None or len(scale) != ndim:
-                if layer.kind in ("flatten", "linear", "reshape", "permute"):  # spatial axes end here
+                if ends:
                     flat[layer.name] = any(v != 0 for v in m[first])
                     continue
                 return None

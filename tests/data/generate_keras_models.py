@@ -271,7 +271,9 @@ def main() -> None:
             for i in spatial:
                 shape[i] = n
             square[n] = run(model, tuple(shape))
-        entry = {"input": list(in_shape), "square": square, "nodes": PROBES[name][1]}
+        entry = {"input": list(in_shape), "square": square, "nodes": PROBES[name][1],
+                 "params": int(model.count_params()),
+                 "trainable_params": int(sum(np.prod(w.shape) for w in model.trainable_weights))}
         if name in PER_AXIS:
             axis, fixed = PER_AXIS[name]
             per = {}
