@@ -607,5 +607,5 @@ def _sweep_spec(model: KerasModel, range: object, *, axis: int | None = None, in
     result = sweep(network_spec(model, framework=framework, fill=lo), range, axis=axis)
     if result.valid and result.valid[0].start != lo:
         result = sweep(network_spec(model, framework=framework, fill=result.valid[0].start), range, axis=axis)
-    note = f"the model's input {_show(model.input)} fixes no size on the swept axes (None)"
+    note = f"the model's input {_show(model.input)} leaves the swept sizes free (None)"
     return result._replace(notes=(*result.notes, note))

@@ -1110,10 +1110,13 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
         listing = ", ".join(f"{n} {t}" for n, t in zip(layer.inputs, shapes))
         for number, x in enumerate(xs):
             for dim, (d, e) in enumerate(zip(x.shape, first.shape)):
-                if dim != axis and d != e:  # torch's words (cat_out), then which layers
-                    raise ShapeError(f"Sizes of tensors must match except in dimension {axis}. Expected size {e} "
-                                     f"but got size {d} for tensor number {number} in the list ({listing})",
-                                     framework=fw, rule=Rule.SKIP_MISMATCH,
+                if dim != axis and d != e:  # torch's words (cat_out) or TF's (ConcatOp), then which layers
+                    message = (f"ConcatOp : Dimension {dim} in both shapes must be equal: shape[0] = "
+                               f"[{','.join(map(str, first.shape))}] vs. shape[{number}] = "
+                               f"[{','.join(map(str, x.shape))}] [Op:ConcatV2]" if fw in ("keras", "tf") else
+                               f"Sizes of tensors must match except in dimension {axis}. Expected size {e} "
+                               f"but got size {d} for tensor number {number} in the list")
+                    raise ShapeError(f"{message} ({listing})", framework=fw, rule=Rule.SKIP_MISMATCH,
                                      values={"shapes": shapes, "inputs": list(layer.inputs), "axis": axis})
         shape = tuple(sum(x.shape[axis] for x in xs) if i == axis else d for i, d in enumerate(first.shape))
     n = len(first.spatial)
