@@ -313,9 +313,10 @@ def test_parameters_as_keras_counts_them(name: str) -> None:
 
 
 def test_merge_rejections_in_tensorflows_words() -> None:
-    """Where Keras's run failed in a Concatenate or an elementwise merge, one of convshape's errors (it
-    reports every layer that fails on its own; Keras stops at the first it runs) is TensorFlow's message for the same shapes ("ConcatOp : Dimension 1 in both shapes must be equal:
-    shape[0] = [1,3,3,2] vs. shape[1] = [1,4,4,1] [Op:ConcatV2]", "Incompatible shapes: ... [Op:AddV2]")."""
+    """Where Keras's run failed in a Concatenate or an elementwise merge, one of convshape's errors
+    (it reports every layer that fails on its own; Keras stops at the first it runs) is TensorFlow's
+    message for the same shapes ("ConcatOp : Dimension 1 in both shapes must be equal: shape[0] =
+    [1,3,3,2] vs. shape[1] = [1,4,4,1] [Op:ConcatV2]", "Incompatible shapes: ... [Op:AddV2]")."""
     compared = 0
     skipped: set[str] = set()
     for name in NAMES:
