@@ -334,3 +334,34 @@ def test_merge_rejections_in_tensorflows_words() -> None:
             assert any(head in plain for head in heads), (name, label, heads)
             compared += 1
     assert compared >= 50 and skipped <= {"output-too-small"}, (compared, skipped)
+
+
+def test_damaged_configs_never_give_a_traceback(tmp_path: Path) -> None:
+    """A config with any value replaced (a layer argument, a layer's own keys, an inbound node, the
+    model's keys) is read, rejected as malformed (exit 2) or shaped (exit 0 / 1): never a traceback."""
+    import random
+
+    rng = random.Random(11)
+    values: list[Any] = [None, -1, 0, 1, 3, "same", "x", [1], [2, 2], [[1, 2], [3, 4]], [None, 3], 2.5, True, {},
+                         [-1, 2], 10 ** 30]
+    names = sorted(p.name for p in MODELS.glob("*.json"))
+    codes: set[int] = set()
+    for _ in range(150):
+        name = rng.choice(names)
+        data = json.loads((MODELS / name).read_text())
+        layer = rng.choice(data["config"]["layers"])
+        r = rng.random()
+        target = layer["config"] if r < 0.4 else layer if r < 0.7 else data["config"] if r < 0.9 else data
+        nodes = layer.get("inbound_nodes")
+        if rng.random() < 0.3 and nodes and isinstance(nodes[0], dict):
+            target = nodes[0]
+        target[rng.choice(list(target))] = rng.choice(values)
+        path = tmp_path / name
+        path.write_text(json.dumps(data))
+        channels = "1" if name.startswith(("unet", "pool_same")) else "2"
+        for args in (["summary", str(path), "--i", f"1x16x16x{channels}"], ["sweep", str(path), "--range", "1..40"]):
+            result = CliRunner().invoke(main, args, env={"NO_COLOR": "1"})
+            assert result.exit_code in (0, 1, 2) and (result.exception is None or
+                                                      isinstance(result.exception, SystemExit)), (args, target)
+            codes.add(result.exit_code)
+    assert codes == {0, 1, 2}

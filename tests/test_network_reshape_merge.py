@@ -116,3 +116,9 @@ def test_elementwise_merges(op: str) -> None:
     assert chain("1x8x8x3", keras, framework="keras").layers[2].shape == (1, 6, 6, 4)
     assert not chain("1x3x8x8", ["conv2d 4 k=3 name=a", "global-avgpool2d inputs=a name=g", f"{op} inputs=a,g"],
                      ).ok
+
+
+def test_a_mode_must_be_a_name() -> None:
+    with pytest.raises(ShapeError, match="mode must be a string") as info:
+        network({"input": [1, 3, 8, 8], "layers": [{"op": "upsample2d", "scale": 2, "mode": 3}]})
+    assert info.value.rule == "bad-spec"

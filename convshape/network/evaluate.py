@@ -121,6 +121,7 @@ KEY_ALIASES = {"kernel_size": "kernel", "k": "kernel", "pool_size": "kernel", "s
 COMMON_KEYS = ("name", "op", "inputs", "expect")
 _BOOL_KEYS = {"bias", "ceil_mode", "count_include_pad", "align_corners", "recompute_scale_factor", "antialias",
               "affine", "track_running_stats", "keepdims"}
+_STR_KEYS = {"mode", "data_format"}
 _INT_KEYS = {"out_channels", "groups", "depth_multiplier", "out_features", "in_features", "factor", "axis"}
 
 
@@ -219,6 +220,8 @@ def _value(key: str, value: object, where: str) -> object:
         except ShapeError as exc:
             raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field=key) from None
         return value
+    if key in _STR_KEYS and not isinstance(value, str):
+        raise spec_error(f"{where}: {key} must be a string (a name like \"nearest\"), but got {value!r}", field=key)
     if isinstance(value, Mapping):
         raise spec_error(f"{where}: {key} must be a number, a list or a string, but got a table", field=key)
     return value
