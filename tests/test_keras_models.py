@@ -365,3 +365,19 @@ def test_damaged_configs_never_give_a_traceback(tmp_path: Path) -> None:
                                                       isinstance(result.exception, SystemExit)), (args, target)
             codes.add(result.exit_code)
     assert codes == {0, 1, 2}
+
+
+def test_keras2_sequential_with_the_input_on_its_first_layer(tmp_path: Path) -> None:
+    """tf.keras 2 wrote a Sequential's input as its first layer's batch_input_shape (no InputLayer)."""
+    data = json.loads((MODELS / "seq_cnn.json").read_text())
+    layers = data["config"]["layers"]
+    first = layers.pop(0)
+    assert first["class_name"] == "InputLayer"
+    layers[0]["config"]["batch_input_shape"] = first["config"]["batch_shape"]
+    data["config"].pop("build_input_shape")
+    path = tmp_path / "seq2.json"
+    path.write_text(json.dumps(data))
+    report = network(str(path))
+    assert report.ok and report.input == (1, 28, 28, 1)
+    assert {layer.name: list(layer.shape or ()) for layer in report.layers} == \
+        RECORDS["seq_cnn"]["square"]["28"]["shapes"]
