@@ -129,6 +129,8 @@ def test_fixed_input_accepts_its_own_size_only() -> None:
     assert not rec["ok"] and "is incompatible with the layer: expected shape=(None, 28, 28, 1)" in rec["error"]
     report = network(str(MODELS / "seq_cnn.keras"), input=[1, 29, 29, 1])
     assert not report.ok and report.errors[0].name == "input" and report.errors[0].rule == "input-size"
+    keras_words = rec["error"].partition("of layer 'functional_1' ")[2]  # the probe model's name, not the file's
+    assert (report.errors[0].error or "").endswith(keras_words)
     assert all(layer.ok for layer in report.layers[1:])
     result = sweep(str(MODELS / "seq_cnn.keras"), "1..64")
     assert result.sizes() == [28] and "the layers alone accept 28..29" in result.notes[-1]

@@ -540,8 +540,10 @@ def input_error(model: KerasModel, shape: Sequence[int]) -> str | None:
     ``keras.Input((28, 28, 1))`` called on a 29x29 image raises it)."""
     if all(d is None or g == d for i, (g, d) in enumerate(zip(shape, model.input)) if i):
         return None
+    # the Functional's InputSpec has allow_last_axis_squeeze: a trailing 1 is dropped before the message
+    found = tuple(shape[:-1]) if shape and shape[-1] == 1 else tuple(shape)
     return (f"Input 0 with name '{model.input_name}' of layer '{model.name}' is incompatible with the layer: "
-            f"expected shape={_show(model.input)}, found shape={_show(shape)}")
+            f"expected shape={_show(model.input)}, found shape={_show(found)}")
 
 
 def network_report(model: KerasModel, *, input: object = None, framework: str | None = None) -> NetworkReport:
