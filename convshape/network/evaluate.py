@@ -787,6 +787,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     cout = layer.args["out_channels"] if separable else None
     _facts(fw).depthwise_weights((1,) * ndim, cin, multiplier, cout, None)  # the channel checks come first
     result = _conv_result(layer, x, fw, ndim)
+    _facts(fw).check_depthwise_strides([a.stride for a in result.axes], [a.dilation for a in result.axes])
     ks = tuple(a.kernel for a in result.axes)
     weights = _facts(fw).depthwise_weights(ks, cin, multiplier, cout, layer.args.get("bias"))
     macs = depthwise_macs(x.shape[0], result.output, cin, multiplier, ks, cout)

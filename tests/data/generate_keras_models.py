@@ -192,7 +192,20 @@ def free_reshape() -> keras.Model:
     return keras.Model(x, out, name="free_reshape")
 
 
-MODELS = [seq_cnn, unet, resnet, up_pad_crop, separable, channels_first, conv1d, conv3d, shared, pool_same,
+def dw_strides() -> keras.Model:
+    """DepthwiseConv2D with strides (2, 1): TF's DepthwiseConv2dNative takes equal strides only."""
+    return keras.Sequential([keras.Input((None, None, 2)), L.Conv2D(2, 1, name="conv"),
+                             L.DepthwiseConv2D((3, 1), strides=(2, 1), padding="same", name="dw")], name="dw_strides")
+
+
+def sep_strides() -> keras.Model:
+    """SeparableConv2D with strides (1, 2), then one with strides (2, 2) and dilation 1."""
+    return keras.Sequential([keras.Input((None, None, 2)), L.SeparableConv2D(2, 3, strides=(1, 2), name="sep"),
+                             L.SeparableConv2D(2, 3, strides=2, name="sep_square")], name="sep_strides")
+
+
+MODELS = [seq_cnn, dw_strides, sep_strides, unet, resnet, up_pad_crop, separable, channels_first, conv1d, conv3d,
+          shared, pool_same,
           resize_head, free_reshape]
 #: per-axis sweeps: model -> (axis, fixed size of the other spatial axes)
 PER_AXIS = {"unet": (0, 16), "resnet": (1, 10), "pool_same": (1, 12), "channels_first": (0, 20)}
