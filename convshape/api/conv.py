@@ -374,6 +374,10 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
         input, ndim = whole.spatial, len(whole.spatial)
     fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)
     n = len(specs)
+    if depth_multiplier is not None:
+        from convshape.frameworks import get
+
+        get(fw.name).check_depthwise_strides([a.stride for a in axes], [a.dilation for a in axes])
     tensor = _tensor(whole, framework, [a.kernel for a in axes], [a.output for a in axes], out_channels, groups,
                      bias, False, depth_multiplier)
     inverse = each_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from convshape.errors import Rule, ShapeError
 
 if TYPE_CHECKING:
+    from convshape.models.keras import KerasModel
     from convshape.network.evaluate import CheckReport, NetworkReport, SpecArg
     from convshape.network.sweep import SweepResult
     from convshape.network.symbolic import FormulaReport
@@ -25,6 +26,16 @@ def _no_compare(compare: bool, spec: SpecArg) -> None:
         raise ShapeError(f"compare applies to model files (.onnx), where the ONNX spec and onnxruntime may disagree; "
                          f"{spec if isinstance(spec, str) else 'a spec'} is a spec file",
                          rule=Rule.OPTION_NOT_APPLICABLE, values={"compare": True})
+
+
+def _keras(spec: SpecArg) -> KerasModel | None:
+    """The Keras model a ``.keras`` file or a Keras ``.json`` (``model.to_json()``) holds; None for
+    anything else (a ``.json`` that is a convshape spec, too)."""
+    if not isinstance(spec, str) or not spec.lower().endswith((".keras", ".json")):
+        return None
+    from convshape.models.keras import load
+
+    return load(spec)
 
 
 def network(spec: SpecArg, *, input: object = None, framework: str | None = None,
@@ -41,6 +52,11 @@ def network(spec: SpecArg, *, input: object = None, framework: str | None = None
     _no_compare(compare, spec)
     from convshape.network.evaluate import network as spec_network
 
+    keras = _keras(spec)
+    if keras is not None:
+        from convshape.models.keras import network_report
+
+        return network_report(keras, input=input, framework=framework)
     return spec_network(spec, input=input, framework=framework)
 
 
@@ -80,6 +96,14 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
         return onnx_sweep(spec, range, axis=axis, input=input, framework=framework,  # type: ignore[arg-type]
                           compare=compare)
     _no_compare(compare, spec)
+    keras = _keras(spec)
+    if keras is not None:
+        if emit:
+            raise ShapeError(f"emit applies to spec files; {spec} is a Keras model, whose valid sizes the sweep "
+                             f"lists as progressions", rule=Rule.OPTION_NOT_APPLICABLE, values={"emit": list(emit)})
+        from convshape.models.keras import sweep_spec
+
+        return sweep_spec(keras, range, axis=axis, input=input, framework=framework)
     from convshape.network.evaluate import as_spec
     from convshape.network.sweep import sweep as spec_sweep
 
