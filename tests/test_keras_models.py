@@ -398,3 +398,28 @@ def test_depthwise_strides_rule_on_the_command_too() -> None:
     assert code == 0
     code, _, _ = invoke("depthwise-conv2d", "--i", "1x8x8x2", "--k", "3", "--s", "2,2", "-f", "keras")
     assert code == 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sweep_constraints_describe_the_accepted_sizes(name: str) -> None:
+    """A Keras model with free spatial sizes gets the constraints with their causes, which must
+    describe exactly the sizes Keras accepted (the recorded square inputs)."""
+    path = str(MODELS / f"{name}.keras")
+    entry = RECORDS[name]
+    free = all(entry["input"][i] is None for i in spatial_positions(name))
+    top = max(map(int, entry["square"]))
+    result = sweep(path, f"1..{top}", constraints=True, emit=("jax",) if free else ())
+    if not free:  # the Input fixes the size: the sweep says so, no formulas
+        assert result.constraints is None
+        return
+    accepted = {int(n) for n, rec in entry["square"].items() if keras_accepts(rec)}
+    assert result.constraints is not None, result.notes
+    assert set(result.constraints.sizes()) == accepted
+    assert all((n in result.constraints) == (n in accepted) for n in range(1, top + 1))
+    assert result.emitted and result.emitted[0].target == "jax"
+
+
+def test_emit_refused_where_the_input_fixes_the_size() -> None:
+    out = CliRunner().invoke(main, ["sweep", str(MODELS / "seq_cnn.keras"), "--emit", "jax", "--json"])
+    assert out.exit_code == 2
+    assert json.loads(out.output)["rule"] == "option-not-applicable"

@@ -16,7 +16,7 @@ from convshape.errors import Rule, ShapeError
 
 if TYPE_CHECKING:
     from convshape.models.keras import KerasModel
-    from convshape.network.evaluate import CheckReport, NetworkReport, SpecArg
+    from convshape.network.evaluate import CheckReport, NetworkReport, NetworkSpec, SpecArg
     from convshape.network.sweep import SweepResult
     from convshape.network.symbolic import FormulaReport
 
@@ -84,7 +84,7 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     (:mod:`convshape.network.symbolic`, checked against the sweep's answer); ``emit``: dynamic-shape
     specs for these exporters (:mod:`convshape.network.emit`); ``compare`` (model files): also the
     sizes where the ONNX spec and onnxruntime disagree. Constraints and emitted specs are derived
-    from spec files only, so far."""
+    for spec files and Keras models (not yet for ONNX models)."""
     from convshape.models.onnx_model import is_model
 
     if is_model(spec):
@@ -98,12 +98,22 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     _no_compare(compare, spec)
     keras = _keras(spec)
     if keras is not None:
-        if emit:
-            raise ShapeError(f"emit applies to spec files; {spec} is a Keras model, whose valid sizes the sweep "
-                             f"lists as progressions", rule=Rule.OPTION_NOT_APPLICABLE, values={"emit": list(emit)})
-        from convshape.models.keras import sweep_spec
+        from convshape.models.keras import free_axes, network_spec, spatial_positions, sweep_spec
 
-        return sweep_spec(keras, range, axis=axis, input=input, framework=framework)
+        result = sweep_spec(keras, range, axis=axis, input=input, framework=framework)
+        if not constraints and not emit:
+            return result
+        positions = spatial_positions(keras)
+        swept = positions if axis is None else positions[axis:axis + 1]
+        if not set(swept) <= set(free_axes(keras)):  # the Input fixes a swept size: the sweep says which
+            if emit:
+                raise ShapeError(f"emit needs free input sizes: {spec}'s Input fixes the swept axes; save the model "
+                                 f"with None there to export it with dynamic sizes",
+                                 rule=Rule.OPTION_NOT_APPLICABLE, values={"emit": list(emit)})
+            return result
+        fill = None if input is not None else result.input[result.position]
+        return _with_constraints(network_spec(keras, input=input, framework=framework, fill=fill), result, axis,
+                                 emit)
     from convshape.network.evaluate import as_spec
     from convshape.network.sweep import sweep as spec_sweep
 
@@ -111,6 +121,13 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     result = spec_sweep(parsed, range, axis=axis)
     if not constraints and not emit:
         return result
+    return _with_constraints(parsed, result, axis, emit)
+
+
+def _with_constraints(parsed: NetworkSpec, result: SweepResult, axis: int | None,
+                      emit: Sequence[str]) -> SweepResult:
+    """``result`` with the network's constraints and the emitted dynamic-shape specs, where the
+    constraints derived from the layers' formulas agree with the sweep."""
     from convshape.network.emit import emit as emit_spec
     from convshape.network.symbolic import analyse, agrees
     from convshape.network.symbolic import constraints as solve
