@@ -515,9 +515,3 @@ class OnnxNetwork:
             found.append((dims, values))
         return found
 
-
-def trace_failure(trace: Trace, n: int) -> Failure | None:
-    """Why ``n`` fails by its trace (the sweep's own reading), for tests."""
-    from convshape.network.sweep import failure
-
-    return failure(trace, n)
