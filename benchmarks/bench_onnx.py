@@ -9,7 +9,9 @@ the comparison). Figures, each the median of several runs:
 
 * ``summary``: ``convshape summary resnet50.onnx --i 1x3x224x224`` as a fresh process, against
   ``python -c "import click"`` (target: within 2x);
-* ``sweep``: :func:`convshape.models.sweep` over 1..4096 in-process (target: under 1 s);
+* ``sweep``: :func:`convshape.models.sweep` over 1..4096 in-process (target: under 1 s), the
+  periodic analysis; ``sweep_each``: the same range size by size
+  (:func:`convshape.models.onnx_model.sweep_each`, the fallback and the code before it);
 * ``onnxruntime``: one InferenceSession run per size on a sample of the range, extrapolated to
   the whole range, and the ratio to convshape's sweep.
 
@@ -96,9 +98,12 @@ def measure(runs: int) -> dict[str, Any]:
     cli = [sys.executable, "-m", "convshape", "summary", path, "--i", "1x3x224x224"]
     summary = median(lambda: subprocess.run(cli, check=True, capture_output=True), runs)
     click = median(lambda: subprocess.run([sys.executable, "-c", "import click"], check=True), runs)
+    from convshape.models.onnx_model import sweep_each
+
     swept = median(lambda: sweep(path, "1..4096"), max(1, runs // 2))
+    each = median(lambda: sweep_each(path, "1..4096"), 1)
     figures: dict[str, Any] = {"summary_s": summary, "import_click_s": click, "summary_ratio": summary / click,
-                               "sweep_1_4096_s": swept}
+                               "sweep_1_4096_s": swept, "sweep_each_1_4096_s": each}
     try:
         import numpy as np
         import onnxruntime as ort

@@ -260,7 +260,7 @@ def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padd
     pads: list[Pad] = [keyword] * n if keyword else list(explicit_padding(padding, n))
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     for spec in specs:
-        fw.check_axis(spec)
+        fw.check_axis(spec, transposed)
     fw.check_layer(specs, transposed)
     return fw, specs, pads, format_padding(padding)
 

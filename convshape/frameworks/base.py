@@ -95,11 +95,15 @@ class ConvRules:
         ``(i-1)*s - pb - pa + d*(k-1) + 1 + op`` (torch, ONNX, Caffe); a framework overrides it."""
         return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
 
-    def check_axis(self, a: AxisSpec) -> None:
+    #: whether a transposed convolution takes an empty spatial input (size 0) (onnxruntime: without output_shape)
+    transposed_empty_input = False
+
+    def check_axis(self, a: AxisSpec, transposed: bool = False) -> None:
         """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and
-        sizes beyond convshape's limits (every valid output size is listed, one per stride step)."""
+        sizes beyond convshape's limits (every valid output size is listed, one per stride step).
+        ``transposed``: a transposed convolution's axis (an input of 0 where the framework runs it)."""
         check_axes([a])
-        if a.input < 1:
+        if a.input < (0 if transposed and self.transposed_empty_input else 1):
             raise self.error(f"input size must be at least 1, but got input={a.input}", Rule.INPUT_SIZE,
                              input=a.input)
         if a.kernel < 1:

@@ -430,14 +430,55 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
           framework: str | None = None, compare: bool = False) -> SweepResult:
     """The input sizes in ``range`` for which the model runs: square inputs (every spatial axis = n)
     by default, or only spatial ``axis`` (0-based) with the others from ``input`` or the model.
-    Each size is evaluated (nodes memoised by their input shapes, so after the first stride most
-    sizes cost a lookup per node)."""
-    from convshape.limits import MAX_INPUT
-    from convshape.network.sweep import BRUTE_FORCE_LIMIT, Failure, SweepResult, nearest_valid
-    from convshape.params import int_range
+    Swept by the periodic analysis (:func:`convshape.network.sweep.sweep_network` over
+    :class:`convshape.models.onnx_sweep.OnnxNetwork`), which falls back to trying every size where
+    the graph is outside its model; ``compare`` evaluates every size by both frameworks
+    (:func:`sweep_each`)."""
+    if compare:
+        return sweep_each(path, range, axis=axis, input=input, framework=framework, compare=True)
+    from convshape.models.onnx_sweep import OnnxNetwork
+    from convshape.network.sweep import Failure, nearest_valid, sweep_network, sweep_range
 
-    lo, hi = int_range(range)
+    lo, hi = sweep_range(range)
     model = open_model(path, framework)
+    swept, inputs, free = _swept(model, path, axis, input)
+    position = swept[0]
+    own = inputs.shape[position]
+    net = OnnxNetwork(model, inputs, swept, axis, hi if free else (own if lo <= own <= hi else hi))
+    collecting = gc.isenabled()
+    gc.disable()  # the memo tables grow by the thousand and hold no cycles: no collection passes over them
+    try:
+        result = sweep_network(net, (lo, hi))
+        if result.method == "every size":  # grouped as the per-size sweep groups them (one step, fewest runs)
+            result = result._replace(valid=periodic(result.sizes()))
+        around = (max(p.stop for p in result.valid) if result.valid else hi) if free else net.input[position]
+        examples = [Failure(n, *why) for n in _nearest_invalid(result.valid, lo, hi, around)
+                    for why in [model.failure(net.shape_at(n), inputs)] if why is not None]
+        result = result._replace(input=net.shape_at(around), failures=tuple(sorted(examples)),
+                                 nearest_valid=nearest_valid(result.valid, around))
+    finally:
+        if collecting:
+            gc.enable()
+    return result._replace(notes=(*result.notes, f"-f {model.framework}", *inputs.notes))
+
+
+def _nearest_invalid(valid: Sequence[Progression], lo: int, hi: int, around: int, limit: int = 3) -> list[int]:
+    """The ``limit`` sizes of lo..hi outside ``valid`` nearest ``around`` (the smaller first on a tie)."""
+    found: list[int] = []
+    for distance in builtins_range(0, min(hi - lo + 1, 20000)):
+        for n in sorted({around - distance, around + distance}):
+            if lo <= n <= hi and len(found) < limit and not any(n in p for p in valid):
+                found.append(n)
+        if len(found) >= limit:
+            return found
+    edges = {n for p in valid for n in (p.start - 1, p.start - 2, p.start - 3, p.stop + 1, p.stop + 2, p.stop + 3)}
+    far = sorted((n for n in edges if lo <= n <= hi and n not in found and not any(n in p for p in valid)),
+                 key=lambda n: (abs(n - around), n))
+    return found + far[:limit - len(found)]
+
+
+def _swept(model: Model, path: str, axis: int | None, input: object) -> tuple[tuple[int, ...], Inputs, bool]:
+    """The input axes a sweep sets, the inputs, and whether the swept size is free (no size of its own)."""
     first = model.graph.inputs[0] if model.graph.inputs else None
     rank = len(first.dims) if first is not None and first.dims is not None else (
         len(str(input).split("x")) if input is not None else 0)
@@ -450,6 +491,23 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
                          f"axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
     swept = spatial if axis is None else (spatial[axis],)
     inputs = resolve_inputs(model.graph, input, free_ok=swept)
+    declared = inputs.declared[swept[0]]
+    return swept, inputs, input is None and not (isinstance(declared, int) and declared > 0)
+
+
+def sweep_each(path: str, range: object = "1..4096", *, axis: int | None = None, input: object = None,
+               framework: str | None = None, compare: bool = False) -> SweepResult:
+    """:func:`sweep` by evaluating every size of the range (at most
+    :data:`convshape.network.sweep.BRUTE_FORCE_LIMIT`): nodes memoised by their input shapes, so
+    after the first stride most sizes cost a lookup per node. ``compare``: also every size where
+    the ONNX spec and onnxruntime differ."""
+    from convshape.limits import MAX_INPUT
+    from convshape.network.sweep import BRUTE_FORCE_LIMIT, Failure, SweepResult, nearest_valid
+    from convshape.params import int_range
+
+    lo, hi = int_range(range)
+    model = open_model(path, framework)
+    swept, inputs, free = _swept(model, path, axis, input)
     if hi > MAX_INPUT:
         raise ShapeError(f"the range {lo}..{hi} ends past convshape's size limit {MAX_INPUT}", rule=Rule.SWEEP_RANGE,
                          values={"lo": lo, "hi": hi})
@@ -475,8 +533,7 @@ def sweep(path: str, range: object = "1..4096", *, axis: int | None = None, inpu
     progressions = periodic(valid)
     position = swept[0]
     own = inputs.shape[position]
-    declared = inputs.declared[position]
-    if input is None and not (isinstance(declared, int) and declared > 0):  # a free size: no size of its own
+    if free:  # a free size: no size of its own
         around = valid[-1] if valid else hi
     else:
         around = own if lo <= own <= hi else hi

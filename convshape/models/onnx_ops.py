@@ -918,7 +918,7 @@ def conv_transpose(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, .
     pads = [padding] * n if isinstance(padding, str) else padding
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     for spec in specs:
-        fw.check_axis(spec)
+        fw.check_axis(spec, transposed=True)
     fw.check_layer(specs, True)
     axes = each_axis(lambda axis, spec, p: fw.transposed(spec, p, ops[axis], wanted[axis] if wanted else None, n,
                                                          axis), specs, pads)
