@@ -423,3 +423,15 @@ def test_emit_refused_where_the_input_fixes_the_size() -> None:
     out = CliRunner().invoke(main, ["sweep", str(MODELS / "seq_cnn.keras"), "--emit", "jax", "--json"])
     assert out.exit_code == 2
     assert json.loads(out.output)["rule"] == "option-not-applicable"
+
+
+def test_constraints_of_a_broadcasting_add_and_a_global_pool_head() -> None:
+    """The ResNet-style model: Keras's add broadcasts the 1x1 map of size 3 (recorded: 3 accepted,
+    5 and 7 rejected), and the global pool makes the Dense's in_features hold at every size, so
+    the constraints are a parity and two small sizes, not a list of every size."""
+    for n, ok in (("3", True), ("5", False), ("7", False), ("8", True)):
+        assert keras_accepts(RECORDS["resnet"]["square"][n]) is ok
+    result = sweep(str(MODELS / "resnet.keras"), "1..100000", constraints=True)
+    assert result.constraints is not None, result.notes
+    assert result.constraints.reduced() == "n >= 4, n ≡ 0 (mod 2), also 2, 3"
+    assert [c.kind for c in result.constraints.constraints] == ["min", "below", "mod"]

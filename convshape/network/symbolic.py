@@ -342,6 +342,21 @@ def _analyse_at(spec: NetworkSpec, positions: tuple[int, ...], n: int | None,
             notes.append(f"\0{layer.name} ({layer.op}) rejects the reference size {list(x_shape)}: {exc.message}")
             return done()
         shapes[layer.name] = step.shape
+        if step.geometry is None and step.out_format is None and layer.kind != "flatten":
+            # the spatial axes end here (a global pool without keepdims): a fixed feature count when the
+            # output does not move with the input's sizes
+            grown = tuple(d + 1 if j in positions else d for j, d in enumerate(x_shape))
+            try:
+                moved = layer_step(layer, [_tensor(grown, fmt)], spec.framework).shape != step.shape
+            except ShapeError:
+                moved = True
+            if moved or len(step.shape) != 2:
+                exact = False
+                notes.append(f"{layer.name} ({layer.op}): its output drops the spatial axes but moves with them")
+                return done()
+            flats[layer.name] = const(step.shape[1])
+            tensors.append(TensorFormula(layer.name, layer.op, (), flats[layer.name], ()))
+            continue
         if layer.kind == "flatten":
             rest = [d for i, d in enumerate(x_shape[1:], 1) if i not in positions]
             flats[layer.name] = product([const(prod(rest)), *ins])
@@ -519,6 +534,13 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
             if f is not None:
                 starts[ins[src][i]] = max(starts.get(ins[src][i], f.start), f.start)
 
+    if _broadcasts(spec.framework):  # an add broadcasting a side of size 1 (keras): such sizes are decided one by one
+        for skip in sym_net.skips:
+            if by_name[skip.layer].kind == "add":
+                for side in (ins[name][i] for name in skip.inputs for i in builtins_range(len(sym_net.symbols))):
+                    if side.slope() != 0:
+                        starts[side] = max(starts.get(side, 2), 2)
+
     def in_regime(n: int) -> bool:
         e = env(n)
         return all(formula(e) >= least for formula, least in starts.items())
@@ -610,6 +632,13 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
         for eq in sym_net.equalities:
             features = sym_net.formula(eq.input).flat
             assert features is not None
+            if features.is_const:  # the same at every size (a global pool's channels): it holds or never does
+                if features({}) == eq.features:
+                    continue
+                found.append(Constraint("fixed", f"no {name}", f"{eq.layer}: in_features={eq.features} must equal "
+                                        f"the flattened {eq.input} = {features.render()}", sizes=()))
+                singles = set()
+                continue
             first_at = first_true(lambda n: features(env(n)) >= eq.features, start, hi)
             hits = set()
             n = first_at
@@ -702,17 +731,31 @@ def _input_at(spec: NetworkSpec, swept: Sequence[int], n: int) -> tuple[int, ...
     return tuple(shape)
 
 
+def _broadcasts(framework: str) -> bool:
+    """Whether the framework's elementwise merges broadcast a size of 1 (keras; see evaluate.broadcast_merge)."""
+    from convshape.frameworks import get
+
+    return get(framework).merge_broadcasts
+
+
 def _walk(sym_net: Symbolic, e: dict[str, int]) -> int | None:
     """The index of the first layer that rejects the input sizes ``e`` (None: every layer holds),
     from the fitted layers alone: a layer's formula from its start on (its residues), its
     exceptions below, each skip's sides equal. Exact below the formulas' threshold too, since a
     fit lists every size below its start that the layer accepts."""
     values: dict[str, tuple[int, ...]] = {"input": tuple(e[s] for s in sym_net.symbols)}
+    broadcasts = _broadcasts(sym_net.spec.framework)
     for index, (layer, t) in enumerate(zip(sym_net.spec.layers, sym_net.tensors)):
         ins = [values[name] for name in layer.inputs]
         if t.flat is not None:
             return None  # not walked past a flatten (constraints() does not ask)
-        if not any(t.layer):  # a merge: every side equal on every axis
+        if not any(t.layer):  # a merge: every side equal on every axis (or 1, where an add broadcasts)
+            if broadcasts and layer.kind == "add":
+                merged = tuple(max(sizes) for sizes in zip(*ins))
+                if any(x not in (1, m) for side in ins for x, m in zip(side, merged)):
+                    return index
+                values[layer.name] = merged
+                continue
             if any(side != ins[0] for side in ins[1:]):
                 return index
             values[layer.name] = ins[0]
