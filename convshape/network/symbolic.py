@@ -136,11 +136,16 @@ def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFo
     accepted, step = probe.reference()
     if step is None or step.scale is None or axis >= len(step.scale) or step.scale[axis] is None:
         return None
-    m = step.scale[axis]
-    p, q = m.numerator, m.denominator
     low = 1
     if step.extent and axis < len(step.extent):
         low = step.extent[axis] + abs(step.pad_before[axis]) + abs(step.pad_after[axis])
+    return fit_probe(probe, step.scale[axis], low, accepted)
+
+
+def fit_probe(probe: Callable[[int], int | None], m: Fraction, low: int, accepted: int) -> LayerFormula | None:
+    """:func:`fit_layer` for any per-size function ``probe`` (None: the size is rejected) of
+    exact slope ``m``, whose regular regime starts near ``low``; ``accepted``: a size it takes."""
+    p, q = m.numerator, m.denominator
     x0 = max(low, 1) + 2 * q  # a little past the regime's edge: the residues a layer takes, not its minimum
     first = [(n, probe(n)) for n in range(x0, x0 + q)]
     if all(out is None for _, out in first) and accepted > x0:  # a minimum past the kernel (a fixed output
