@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 
 from convshape.api import conv as conv_api
 from convshape.api import pooling, resample, unpool
+from convshape.api import unfold as unfold_api
 from convshape.cli.main import main
 from convshape.errors import ShapeError
-from convshape.network.layer_formulas import AxisFormula, layer_formulas
+from convshape.network.layer_formulas import AxisFormula, layer_formulas, unfold_formulas
 
 FRAMEWORKS = ("torch", "tf", "keras", "jax", "onnx", "onnxruntime", "caffe")
 #: the frameworks that have a layer kind (the others reject it at every size: tested once, not 150 times)
@@ -177,6 +178,35 @@ def test_layer_formula_is_the_single_layer_answer_at_every_size(case: Case) -> N
             _agrees(AxisFormula("H", REF, side), bound(index))
 
 
+@settings(max_examples=40, deadline=None)
+@given(fw=st.sampled_from(["torch", "tf"]), k=st.integers(1, 5), s=st.integers(1, 4), p=st.integers(0, 2),
+       d=st.integers(1, 3))
+def test_unfold_blocks_are_the_api_at_every_size(fw: str, k: int, s: int, p: int, d: int) -> None:
+    if fw == "tf":
+        p = 0  # tf.image.extract_patches: VALID only (padding 0)
+    last = fw == "tf"
+
+    def shape(n: int) -> tuple[int, ...]:
+        return (1, n, REF, 3) if last else (1, 3, n, REF)
+
+    try:
+        reference = unfold_api.unfold(shape(REF), k, s, p, d, framework=fw)
+    except ShapeError:
+        return
+    found = unfold_formulas(reference)
+
+    def blocks(n: int) -> int | None:
+        try:
+            b = unfold_api.unfold(shape(n), k, s, p, d, framework=fw).blocks[0]
+        except ShapeError:
+            return None
+        return b if b >= 1 else None
+
+    assert _agrees(found.axes[0], blocks) > 0
+    assert [a.at_input() for a in found.axes] == list(reference.blocks)
+    assert found.notes[0].startswith("per axis: the sliding blocks; L = ")
+
+
 # ---------------------------------------------------------------------------- cross-checked values
 def shown(a: AxisFormula) -> str:
     out = a.output()
@@ -255,6 +285,7 @@ def test_cli_text_and_json() -> None:
     ("depthwise-conv2d", "--i", "1x32x112x112", "--k", "3", "--s", "2", "--p", "1"),
     ("separable-conv2d", "--i", "1x112x112x32", "--k", "3", "--s", "2", "--p", "same", "-f", "keras", "--c", "64"),
     ("conv3d", "--i", "16,32,32", "--k", "3", "--s", "2", "-f", "jax"),
+    ("unfold", "--i", "1x3x224x224", "--k", "16", "--s", "16"),
 ])
 def test_every_layer_command_gives_its_formulas(args: tuple[str, ...]) -> None:
     code, out = invoke(*args, "--formulas", "--json")
@@ -263,13 +294,26 @@ def test_every_layer_command_gives_its_formulas(args: tuple[str, ...]) -> None:
     f = data["formulas"]
     assert f["exact"] is True, f
     # the formula at the command's input is the command's output (pixel shuffles: the NCHW tensor's H, W)
-    output = data["shape"][2:] if args[0].startswith("pixel") else data["output"]
+    output = data["shape"][2:] if args[0].startswith("pixel") else data["blocks"] if args[0] == "unfold" \
+        else data["output"]
     assert [a["at_input"] for a in f["axes"]] == list(output)
 
 
 def test_compare_and_formulas_is_a_usage_error() -> None:
     code, out = invoke("maxpool2d", "--i", "7", "--k", "3", "--compare", "--formulas", "--json")
     assert code == 2 and json.loads(out)["rule"] == "option-not-applicable"
+
+
+def test_fold_has_no_formulas() -> None:
+    code, out = invoke("fold", "--i", "2x12x20", "--o", "5,6", "--k", "2", "--formulas", "--json")
+    assert code == 2 and json.loads(out)["rule"] == "option-not-applicable"
+
+
+def test_unfold_text() -> None:
+    code, out = invoke("unfold", "--i", "1x3x224x224", "--k", "16", "--s", "16", "--formulas")
+    assert code == 0
+    assert "axis  blocks         valid when  at the input\nH     floor(H / 16)  H >= 16     224 -> 14\n" in out
+    assert "note: per axis: the sliding blocks; L = floor(H / 16) * floor(W / 16)" in out
 
 
 def test_rejected_layer_exits_1_before_any_formula() -> None:

@@ -173,9 +173,43 @@ def _selectable(layer: Any, x: Any, axis: int, framework: str,
     return side(0), side(1)
 
 
+def unfold_formulas(result: Any) -> LayerFormulas:
+    """An unfold's sliding blocks per spatial axis as formulas of that axis's input size (L is
+    their product), fitted from :func:`convshape.api.unfold.unfold` at each size (slope 1 / stride:
+    the blocks of a window, as a convolution's outputs)."""
+    from convshape.api.unfold import unfold
+    from convshape.network.expr import product
+
+    shape = tuple(result.input)
+    first = len(shape) - 3 if result.channels_last else len(shape) - 2  # the spatial axes' position
+    axes = []
+    for i, symbol in enumerate(SYMBOLS[2]):
+        def blocks(n: int, i: int = i) -> int | None:
+            s = list(shape)
+            s[first + i] = n
+            try:
+                found = unfold(tuple(s), result.kernel, result.stride, result.padding, result.dilation,
+                               framework=result.framework).blocks[i]
+            except ShapeError:
+                return None
+            return found if found >= 1 else None
+
+        low = result.dilation[i] * (result.kernel[i] - 1) + 1
+        fit = fit_probe(blocks, Fraction(1, result.stride[i]), low, shape[first + i])
+        axes.append(AxisFormula(symbol, shape[first + i], fit,
+                                None if fit is not None else "its blocks do not follow one formula"))
+    notes = ["per axis: the sliding blocks"]
+    if all(a.formula is not None for a in axes):
+        notes[0] += "; L = " + product([a.output() for a in axes]).render()  # type: ignore[misc]
+    return LayerFormulas(result.op, result.framework, tuple(axes), tuple(notes))
+
+
 def for_result(result: Any, args: Mapping[str, object]) -> LayerFormulas:
     """:func:`layer_formulas` for a single-layer command's result (its op, framework and input;
-    the whole tensor where the result holds one) with the arguments the command was given."""
+    the whole tensor where the result holds one) with the arguments the command was given; an
+    unfold's blocks per axis (:func:`unfold_formulas`)."""
+    if result.op == "unfold":
+        return unfold_formulas(result)
     shape = data_format = None
     tensor = getattr(result, "tensor", None)
     if tensor is not None:
