@@ -39,7 +39,8 @@ def layer_formula_blocks(f: LayerFormulas) -> list[Block]:
     blocks: list[Block] = []
     if f.axes:
         transposed = any(a.least is not None or a.most is not None for a in f.axes)
-        header = ("axis", "blocks" if f.op == "unfold" else "output size", "valid when", "at the input")
+        header: tuple[str, ...] = ("axis", "blocks" if f.op == "unfold" else "output size", "valid when",
+                                   "at the input")
         header += ("selectable outputs",) if transposed else ()
         rows = []
         for a in f.axes:
