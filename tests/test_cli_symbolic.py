@@ -103,3 +103,38 @@ def test_chain_formulas_ceil_mode() -> None:
 def test_bad_emit_target_is_a_usage_error() -> None:
     code, _, err = invoke("sweep", UNET, "--emit", "tflite")
     assert code == 2 and "tflite" in err
+
+
+def test_summary_prints_the_constraints_after_the_table() -> None:
+    code, out, _ = invoke("summary", UNET)
+    assert code == 0
+    tail = out[out.index("RF: receptive field"):]
+    assert "valid square inputs (every spatial axis n, 1..4096): n >= 16, n ≡ 0 (mod 16)" in tail
+    assert "n ≡ 0 (mod 16)           cat1: up1 = 16 * floor(H / 16) must equal skip1 = H (on axes H, W)" in tail
+    code, out, _ = invoke("summary", UNET, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] is True
+    c = data["constraints"]
+    assert c["reduced"] == "n >= 16, n ≡ 0 (mod 16)" and c["minimum"] == 16 and c["period"] == 16
+    assert "constraint_notes" not in data
+    # LeNet-5: fc1's in_features=400 = 16 * 5 * 5 fixes 32 <= n <= 35 (floor(n / 4) - 3 = 5)
+    code, out, _ = invoke("summary", LENET, "--json")
+    assert json.loads(out)["constraints"]["fixed"] == [32, 33, 34, 35]
+
+
+def test_summary_of_a_failing_input_still_says_which_inputs_work() -> None:
+    code, out, _ = invoke("summary", UNET, "--i", "1x3x250x250")
+    assert code == 1
+    assert out.index("error: cat4 (concat)") < out.index("valid square inputs (every spatial axis n, 1..4096): "
+                                                         "n >= 16, n ≡ 0 (mod 16)")
+
+
+def test_summary_without_spatial_axes_has_no_constraints(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "mlp.json"
+    path.write_text(json.dumps({"input": [1, 10], "layers": [{"op": "linear", "out_features": 4}]}))
+    code, out, _ = invoke("summary", str(path), "--json")
+    assert code == 0 and json.loads(out)["constraints"] is None
+    code, out, _ = invoke("summary", str(path))
+    assert code == 0 and "valid square inputs" not in out

@@ -70,17 +70,18 @@ def make_summary() -> click.Command:
     @_JSON
     def command(spec: str, input: str | None, framework: str | None, formulas: bool, as_json: bool) -> None:
         """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
-        parameters, MACs, padding split and receptive field, with totals."""
+        parameters, MACs, padding split and receptive field, with totals; then the square input
+        sizes n (1..4096) it accepts, as constraints with their causes."""
         if formulas:
             from convshape.models import formulas as formula_report
 
             _run_failing(as_json, lambda: formula_report(spec, input=input, framework=framework),
                          "render.network.formula_report")
             return
-        from convshape.models import network
+        from convshape.models import summary
 
-        _run_failing(as_json, lambda: network(spec, input=input, framework=framework),
-                     "render.network.network_report")
+        _run_failing(as_json, lambda: summary(spec, input=input, framework=framework),
+                     "render.network.summary_report")
 
     return command
 

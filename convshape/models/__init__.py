@@ -17,7 +17,7 @@ from convshape.errors import Rule, ShapeError
 if TYPE_CHECKING:
     from convshape.network.evaluate import CheckReport, NetworkReport, SpecArg
     from convshape.network.sweep import SweepResult
-    from convshape.network.symbolic import FormulaReport
+    from convshape.network.symbolic import ConstrainedReport, FormulaReport
 
 
 def network(spec: SpecArg, *, input: object = None, framework: str | None = None) -> NetworkReport:
@@ -84,3 +84,14 @@ def formulas(spec: SpecArg, *, input: object = None, framework: str | None = Non
     parsed = as_spec(spec, input=input, framework=framework)
     net = analyse(parsed)
     return FormulaReport(evaluate(parsed), net, constraints(net, int_range(range)))
+
+
+def summary(spec: SpecArg, *, input: object = None, framework: str | None = None,
+            range: object = "1..4096") -> ConstrainedReport:
+    """A network's report, then the sizes ``n`` in ``range`` it accepts as square inputs (every
+    spatial axis ``n``), as constraints with their causes (:mod:`convshape.network.symbolic`)."""
+    from convshape.network.evaluate import as_spec
+    from convshape.network.symbolic import constrained
+    from convshape.params import int_range
+
+    return constrained(as_spec(spec, input=input, framework=framework), int_range(range))

@@ -791,3 +791,35 @@ class FormulaReport(NamedTuple):
         out["constraints"] = self.constraints.to_dict()
         out["formula_notes"] = list(self.symbolic.notes)
         return out
+
+
+class ConstrainedReport(NamedTuple):
+    """``summary``: the network's report, then the constraints on square inputs with their causes
+    (None where the network has no spatial input, or they could not be derived: ``notes`` says why)."""
+
+    report: NetworkReport
+    constraints: ConstraintSet | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.report.to_dict()
+        out["constraints"] = None if self.constraints is None else self.constraints.to_dict()
+        if self.notes:
+            out["constraint_notes"] = list(self.notes)
+        return out
+
+
+def constrained(spec: NetworkSpec, range: tuple[int, int] = (1, 4096)) -> ConstrainedReport:
+    """The network's report with the constraints on square inputs over ``range`` (where it has
+    spatial axes); a network the formulas cannot analyse keeps its report, with a note."""
+    report = evaluate(spec)
+    if spec.data_format is None:
+        return ConstrainedReport(report, None)
+    try:
+        return ConstrainedReport(report, constraints(analyse(spec), range))
+    except ShapeError as exc:
+        return ConstrainedReport(report, None, (f"no constraints: {exc.message}",))
