@@ -138,3 +138,24 @@ def test_summary_without_spatial_axes_has_no_constraints(tmp_path: object) -> No
     assert code == 0 and json.loads(out)["constraints"] is None
     code, out, _ = invoke("summary", str(path))
     assert code == 0 and "valid square inputs" not in out
+
+
+def test_sweep_reports_a_maximum(tmp_path: object) -> None:
+    """nn.Upsample(scale_factor=65536) then a conv: its input passes convshape's int32 limit
+    (2**31 - 1) from n = 32768 on (32768 * 65536 = 2**31)."""
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "tall.json"
+    path.write_text(json.dumps({"input": [1, 1, 8, 8], "layers": [
+        {"op": "upsample", "scale": 65536}, {"op": "conv2d", "out_channels": 1, "kernel": 3, "name": "conv"}]}))
+    code, out, _ = invoke("sweep", str(path), "--range", "32000..33999", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["valid"] == [{"start": 32000, "stop": 32767, "step": 1}]
+    c = data["constraints"]
+    assert c["maximum"] == 32767 and c["reduced"] == "n >= 32000, n <= 32767"
+    (top,) = [k for k in c["constraints"] if k["kind"] == "max"]
+    assert top["constraint"] == "n <= 32767" and top["value"] == 32767
+    assert top["cause"].startswith("conv (conv2d) rejects 32768: input must be at most 2147483647")
+    code, out, _ = invoke("sweep", str(path), "--range", "32000..33999")
+    assert "n <= 32767" in out and "constraints: n >= 32000, n <= 32767" in out

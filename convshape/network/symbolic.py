@@ -642,12 +642,21 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                     topped[key] = probe(x_top) is not None or not lf.accepts(x_top)
                 if topped[key]:
                     continue
-                probe = _Probe(layer, _tensor(x_shape, spec.data_format), i, spec.framework)
-                last = first_true(lambda n: probe(ins[src][i](env(n))) is None
-                                   and lf.accepts(ins[src][i](env(n))), start, hi) - 1
+
+                def rejects(n: int, layer: LayerSpec = layer, src: str = src, i: int = i,
+                            lf: LayerFormula = lf) -> bool:
+                    """Does the layer reject input size ``n`` that its formula accepts? (Every swept axis
+                    at ``n``: the other axes' sizes at ``hi`` could be what is rejected.)"""
+                    shape = _shape_at(spec, sym_net, ins, src, env(n))
+                    x_n = ins[src][i](env(n))
+                    return shape is not None and lf.accepts(x_n) and \
+                        _Probe(layer, _tensor(shape, spec.data_format), i, spec.framework)(x_n) is None
+
+                last = first_true(rejects, start, hi) - 1
                 top = min(top, last)
-                note(Constraint("max", f"{name} <= {last}", f"{t.name} ({t.op}) rejects larger inputs: "
-                                f"{_why(spec, sym_net, swept, last + 1)}", value=last), t.name, sym_net.symbols[i])
+                why = _why(spec, sym_net, swept, last + 1)
+                cause = why if why.startswith(f"{t.name} (") else f"{t.name} ({t.op}) rejects larger inputs: {why}"
+                note(Constraint("max", f"{name} <= {last}", cause, value=last), t.name, sym_net.symbols[i])
     residues = tuple(sorted((start + r) % period for r in allowed))
     d, rs = coarsest(residues, period) if residues else (period, ())
     minimum: int | None = None
