@@ -57,7 +57,9 @@ class Case:
 
 
 def _padding(draw: Any) -> Any:
-    return draw(st.one_of(st.integers(0, 3), st.sampled_from(["same", "valid"])))
+    # a padding far past the kernel: the formula holds from size 1, more than 4,096 sizes below
+    # where the fit starts (found by bisection, not walked)
+    return draw(st.one_of(st.integers(0, 3), st.sampled_from(["same", "valid", 1500, 6000])))
 
 
 @st.composite
@@ -76,7 +78,7 @@ def cases(draw: Any) -> Case:
         return Case("depthwise-conv2d", {"kernel": k, "stride": s, "padding": p, "depth_multiplier": 2}, fw,
                     lambda x: conv_api.conv(x, k, s, p, 1, framework=fw, ndim=2, depth_multiplier=2), shape)
     if kind == "conv_transpose":
-        p = draw(st.one_of(st.integers(0, 3), st.sampled_from(["same", "valid"])))
+        p = draw(st.one_of(st.integers(0, 3), st.sampled_from(["same", "valid", 1500])))
         return Case("conv-transpose2d", {"kernel": k, "stride": s, "padding": p, "dilation": d}, fw,
                     lambda x: conv_api.conv_transpose(x, k, s, p, d, framework=fw, ndim=2))
     if kind in ("max", "avg", "lp"):
@@ -236,6 +238,19 @@ def test_documented_values() -> None:
     u = layer_formulas("pixel-unshuffle", {"factor": 3}, "torch", (12, 12), shape=(1, 1, 12, 12)).axes[0]
     assert u.formula is not None and u.formula.condition("H") == "H >= 1 and H ≡ 0 (mod 3)"
     assert shown(u) == "floor(H / 3)"
+
+
+def test_a_huge_padding_is_fitted_from_size_1() -> None:
+    """torch Conv1d: floor((W + 2 * 5000 - 3) / 1) + 1 = W + 9998 for every W >= 1 (the fit starts
+    past 10,000 and walks at most 4,096 sizes one by one: the rest is bisected)."""
+    a = layer_formulas("conv1d", {"kernel": 3, "padding": 5000}, "torch", (1000,)).axes[0]
+    assert shown(a) == "W + 9998" and a.formula is not None and a.formula.start == 1
+    assert a.formula.exceptions == () and a.at_input() == 10998
+
+
+def test_a_period_too_long_to_fit_says_so() -> None:
+    a = layer_formulas("maxpool1d", {"kernel": 65536, "stride": 65536, "ceil_mode": True}, "torch", (1000000,)).axes[0]
+    assert a.formula is None and a.note is not None and a.note.startswith("its sizes repeat with period 65536")
 
 
 def test_no_formula_says_why() -> None:

@@ -21,6 +21,9 @@ from convshape.errors import ShapeError
 from convshape.network.expr import Lin, sym
 from convshape.network.symbolic import SYMBOLS, X, LayerFormula, fit_layer, fit_probe
 
+#: the longest period (the denominator of the layer's exact slope: a stride) a command fits: a fit
+#: probes a few periods one size at a time, each size a full evaluation of the layer
+MAX_PERIOD = 512
 #: the kinds of layer a one-layer spec must give out_channels (the single-layer commands need not)
 _CHANNEL_OPS = ("conv", "conv_transpose")
 
@@ -124,16 +127,31 @@ def layer_formulas(op: str, args: Mapping[str, object], framework: str, input: S
         return LayerFormulas(op, framework, (), ("no formula: the layer's spatial axes are not the input's",))
     axes = []
     for i, (symbol, size) in enumerate(zip(symbols, input)):
-        fit = fit_layer(layer, x, i, spec.framework)
+        fit = fit_layer(layer, x, i, spec.framework, MAX_PERIOD)
         if fit is None:
-            axes.append(AxisFormula(symbol, size, None, "its output size does not scale by an exact fraction of "
-                                                        "the input (a float scale, or a size fixed by another axis)"))
+            axes.append(AxisFormula(symbol, size, None, _why_none(layer, x, i, spec.framework)))
             continue
         least = most = None
         if layer.kind == "conv_transpose":
             least, most = _selectable(layer, x, i, spec.framework, fit)
         axes.append(AxisFormula(symbol, size, fit, None, least, most))
     return LayerFormulas(layer.op, spec.framework, tuple(axes))
+
+
+def _why_none(layer: Any, x: Any, axis: int, framework: str) -> str:
+    """Why :func:`fit_layer` found no formula on ``axis``: a period too long to fit, or no exact slope."""
+    from convshape.network.evaluate import layer_step
+
+    try:
+        scale = layer_step(layer, [x], framework).scale
+    except ShapeError:
+        scale = None
+    slope = scale[axis] if scale is not None and axis < len(scale) else None
+    if slope is not None and slope.denominator > MAX_PERIOD:
+        return (f"its sizes repeat with period {slope.denominator} (the stride), longer than the {MAX_PERIOD} "
+                f"sizes convshape fits a formula over one by one")
+    return "its output size does not scale by an exact fraction of the input (a float scale, or a size fixed by " \
+           "another axis)"
 
 
 def _selectable(layer: Any, x: Any, axis: int, framework: str,
@@ -165,7 +183,7 @@ def _selectable(layer: Any, x: Any, axis: int, framework: str,
             return None if b is None else b[index]
 
         for slope in (fit.slope, Fraction(0)):
-            found = fit_probe(probe, slope, fit.start, x.spatial[axis])
+            found = fit_probe(probe, slope, fit.start, x.spatial[axis], MAX_PERIOD)
             if found is not None:
                 return found
         return None
@@ -195,9 +213,11 @@ def unfold_formulas(result: Any) -> LayerFormulas:
             return found if found >= 1 else None
 
         low = result.dilation[i] * (result.kernel[i] - 1) + 1
-        fit = fit_probe(blocks, Fraction(1, result.stride[i]), low, shape[first + i])
-        axes.append(AxisFormula(symbol, shape[first + i], fit,
-                                None if fit is not None else "its blocks do not follow one formula"))
+        fit = fit_probe(blocks, Fraction(1, result.stride[i]), low, shape[first + i], MAX_PERIOD)
+        why = (f"its sizes repeat with period {result.stride[i]} (the stride), longer than the {MAX_PERIOD} sizes "
+               f"convshape fits a formula over one by one" if result.stride[i] > MAX_PERIOD else
+               "its blocks do not follow one formula")
+        axes.append(AxisFormula(symbol, shape[first + i], fit, None if fit is not None else why))
     notes = ["per axis: the sliding blocks"]
     if all(a.formula is not None for a in axes):
         notes[0] += "; L = " + product([a.output() for a in axes]).render()  # type: ignore[misc]
