@@ -149,7 +149,7 @@ def epilog(*examples: str, notes: str = "") -> str:
 
 EPILOG = epilog("conv2d --i 64 --k 3 --s 2", "conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json",
                 "conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf", "deconv2d --i 39 --k 4 --s 2 --p 1 --o 78",
-                "conv1d --i 5 --k 3 --s 2 --p 1 --explain")
+                "conv1d --i 5 --k 3 --s 2 --p 1 --explain", "conv2d --i 64 --k 3 --s 2 --p 1 --formulas")
 
 
 # ---------------------------------------------------------------------------- output

@@ -19,7 +19,8 @@ def make_pool(kind: str, ndim: int) -> click.Command:
     second = (f"{name} --i 32 --k 3 --s 2 --p same -f onnx --json" if kind == "lp"
               else f"{name} --i 32 --k 3 --s 2 --p same -f tf --json")
     @click.command(name, epilog=epilog(first, second, f"{name} --i 7 --k 3 --s 2 --compare",
-                                       f"{name} --i 5 --k 2 --s 2 --explain"))
+                                       f"{name} --i 5 --k 2 --s 2 --explain",
+                                       f"{name} --i 7 --k 3 --s 2 --ceil-mode --formulas"))
     @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                   help="Input size per spatial axis (one value applies to every axis).")
     @click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K...]", help="Window (kernel) size.")
