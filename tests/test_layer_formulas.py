@@ -253,6 +253,18 @@ def test_a_period_too_long_to_fit_says_so() -> None:
     assert a.formula is None and a.note is not None and a.note.startswith("its sizes repeat with period 65536")
 
 
+def test_a_chosen_output_size_gives_the_formulas_it_is_chosen_from() -> None:
+    """torch ConvTranspose2d k=4 s=2 p=1: (H - 1) * 2 - 2 + 4 = 2 * H, output_padding 0..1; output_size
+    selects 78 at H = 39 (Caffe's FCN upsampling, as README's solve example): the formulas are
+    the default's and the selectable range, and a note says output_size selected one."""
+    t = layer_formulas("conv-transpose2d", {"kernel": 4, "stride": 2, "padding": 1, "output_size": 78}, "torch",
+                       (39, 39))
+    assert shown(t.axes[0]) == "2 * H" and t.axes[0].to_dict()["most_output"]["formula"] == "2 * H + 1"
+    assert t.notes[0].startswith("output_size=78 selects one output at this input")
+    u = layer_formulas("maxunpool2d", {"kernel": 2, "output_size": 11}, "torch", (5, 5))
+    assert shown(u.axes[0]) == "2 * H" and u.notes[0].startswith("output_size=11 selects one output")
+
+
 def test_no_formula_says_why() -> None:
     inexact = layer_formulas("interpolate", {"scale": "1.3"}, "torch", (37,))
     assert not inexact.exact and "exact fraction" in (inexact.axes[0].note or "")

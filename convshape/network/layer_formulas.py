@@ -114,6 +114,12 @@ def layer_formulas(op: str, args: Mapping[str, object], framework: str, input: S
             return LayerFormulas(op, framework, (), (
                 "no formula with " + ", ".join(f"{k}={raw[k]}" for k in other) + ": a spec file's layer takes no "
                 "such argument, and the formulas are fitted on one (it takes " + ", ".join(definition.keys) + ")",))
+        notes: tuple[str, ...] = ()
+        if definition.kind in ("conv_transpose", "unpool") and "output_size" in raw:
+            # one size chosen at this input: the formulas are of what it is chosen from
+            notes = (f"output_size={raw.pop('output_size')} selects one output at this input; the formulas are the "
+                     f"layer's without it" + (" (the selectable outputs: what it can select)"
+                                              if definition.kind == "conv_transpose" else ""),)
         if definition.kind in _CHANNEL_OPS and "out_channels" not in raw:
             # the output channels do not change a spatial size: the input's
             raw["out_channels"] = shape[-1] if (data_format or "").endswith("C") or (
@@ -135,7 +141,7 @@ def layer_formulas(op: str, args: Mapping[str, object], framework: str, input: S
         if layer.kind == "conv_transpose":
             least, most = _selectable(layer, x, i, spec.framework, fit)
         axes.append(AxisFormula(symbol, size, fit, None, least, most))
-    return LayerFormulas(layer.op, spec.framework, tuple(axes))
+    return LayerFormulas(layer.op, spec.framework, tuple(axes), notes)
 
 
 def _why_none(layer: Any, x: Any, axis: int, framework: str) -> str:
