@@ -326,6 +326,15 @@ def test_every_layer_command_gives_its_formulas(args: tuple[str, ...]) -> None:
     assert [a["at_input"] for a in f["axes"]] == list(output)
 
 
+def test_formulas_and_explain_together() -> None:
+    code, out = invoke("conv2d", "--i", "8", "--k", "3", "--explain", "--formulas", "--json")
+    data = json.loads(out)
+    assert code == 0 and {"explain", "formulas"} <= set(data)
+    assert data["formulas"]["axes"][0]["formula"] == "H - 2" and data["formulas"]["axes"][0]["at_input"] == 6
+    code, out = invoke("conv2d", "--i", "8", "--k", "3", "--explain", "--formulas")
+    assert out.index("\nFormulas\n") < out.index("as a matrix: y = C x")  # the formulas, then the picture
+
+
 def test_compare_and_formulas_is_a_usage_error() -> None:
     code, out = invoke("maxpool2d", "--i", "7", "--k", "3", "--compare", "--formulas", "--json")
     assert code == 2 and json.loads(out)["rule"] == "option-not-applicable"
