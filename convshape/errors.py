@@ -31,6 +31,7 @@ class Rule(str):
     BAD_OPTION: ClassVar[Rule]
     BAD_SHAPE: ClassVar[Rule]
     BAD_SPEC: ClassVar[Rule]
+    BROADCAST: ClassVar[Rule]
     BLOCKS: ClassVar[Rule]
     CAUSAL_RANK: ClassVar[Rule]
     CEIL_MODE: ClassVar[Rule]
@@ -46,6 +47,7 @@ class Rule(str):
     EMPTY_MAX_POOL: ClassVar[Rule]
     EXPECT: ClassVar[Rule]
     EXPLICIT_PADDING: ClassVar[Rule]
+    FREE_DIM: ClassVar[Rule]
     FILE: ClassVar[Rule]
     FACTOR_INTEGER: ClassVar[Rule]
     FACTOR_OVERFLOW: ClassVar[Rule]
@@ -94,10 +96,12 @@ class Rule(str):
     POOL_TOO_LARGE: ClassVar[Rule]
     RANK: ClassVar[Rule]
     RECOMPUTE_WITH_SIZE: ClassVar[Rule]
+    RESHAPE: ClassVar[Rule]
     REJECTED_EVERYWHERE: ClassVar[Rule]
     SAME_STRIDED: ClassVar[Rule]
     SCALE_NOT_FINITE: ClassVar[Rule]
     SCALE_POSITIVE: ClassVar[Rule]
+    SHAPE_VALUE: ClassVar[Rule]
     SIZE_AND_SCALE: ClassVar[Rule]
     SIZE_NEGATIVE: ClassVar[Rule]
     SIZE_OR_SCALE: ClassVar[Rule]
@@ -116,6 +120,7 @@ class Rule(str):
     UNKNOWN_OP: ClassVar[Rule]
     UNKNOWN_OPTION: ClassVar[Rule]
     UNKNOWN_PADDING: ClassVar[Rule]
+    UNMODELLED_OP: ClassVar[Rule]
     UNSUPPORTED_OP: ClassVar[Rule]
     USAGE: ClassVar[Rule]
 
@@ -155,7 +160,10 @@ _USAGE = frozenset({Rule.NOT_AN_INTEGER, Rule.NOT_A_NUMBER, Rule.BAD_SHAPE, Rule
                     Rule.MISSING, Rule.UNKNOWN_FRAMEWORK, Rule.CONVSHAPE_LIMIT, Rule.UNKNOWN_OP,
                     Rule.OPTION_NOT_APPLICABLE, Rule.BAD_SPEC, Rule.BAD_RANGE, Rule.SWEEP_RANGE,
                     # the command line itself (Click's parser, unreadable or unwritable files): cli/ raises them
-                    Rule.USAGE, Rule.BAD_OPTION, Rule.UNKNOWN_OPTION, Rule.UNKNOWN_COMMAND, Rule.FILE})
+                    Rule.USAGE, Rule.BAD_OPTION, Rule.UNKNOWN_OPTION, Rule.UNKNOWN_COMMAND, Rule.FILE,
+                    # a model file: an op convshape does not model, a free input size not given, a shape
+                    # input computed from data
+                    Rule.UNMODELLED_OP, Rule.FREE_DIM, Rule.SHAPE_VALUE})
 
 
 def quote(value: object, limit: int = ECHO_LIMIT) -> str:

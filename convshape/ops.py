@@ -43,6 +43,7 @@ class Family(Enum):
     MERGE = "merge"
     FLATTEN = "flatten"
     LINEAR = "linear"
+    RESHAPE = "reshape"
 
 
 class Op(NamedTuple):
@@ -171,10 +172,24 @@ def _build() -> list[Op]:
     # shape-preserving layers: one op; a spec keeps the word it wrote (relu, dropout, ...)
     add(Op("identity", Family.ACTIVATION, None, None, (),
            ("relu", "relu6", "leaky-relu", "gelu", "silu", "swish", "sigmoid", "tanh", "elu", "softmax", "activation",
-            "dropout", "dropout2d", "noop", "ReLU", "LeakyReLU", "Identity", "Dropout"), None))
+            "dropout", "dropout2d", "noop", "ReLU", "LeakyReLU", "Identity", "Dropout", "prelu", "PReLU",
+            "spatial-dropout1d", "spatial-dropout2d", "spatial-dropout3d", "gaussian-noise", "gaussian-dropout",
+            "alpha-dropout"), None))
     add(Op("concat", Family.MERGE, None, None, ("axis",), ("cat", "concatenate", "Concatenate"), None))
     add(Op("add", Family.MERGE, None, None, (), ("sum", "residual", "Add", "Eltwise"), None))
+    # the other elementwise merges (keras.layers.Subtract, Multiply, Average, Maximum, Minimum;
+    # torch.sub, mul, maximum, ...): the shape rule of add
+    for word, names in (("subtract", ("sub", "Subtract")), ("multiply", ("mul", "Multiply")),
+                        ("average", ("Average",)), ("maximum", ("Maximum",)),
+                        ("minimum", ("Minimum",))):
+        add(Op(word, Family.MERGE, None, None, (), names, None))
     add(Op("flatten", Family.FLATTEN, None, None, (), ("Flatten",), None))
+    # target_shape: every axis but the batch (keras.layers.Reshape; -1 once: the rest); dims: the whole
+    # permutation, batch included, 0-based (torch's permute; keras.layers.Permute's dims are (0, *dims))
+    add(Op("reshape", Family.RESHAPE, None, None, ("target_shape", "data_format"), ("Reshape", "view", "Unflatten"),
+           None))
+    add(Op("permute", Family.RESHAPE, None, None, ("dims", "data_format"), ("Permute", "transpose", "Transpose"),
+           None))
     add(Op("linear", Family.LINEAR, None, None, ("out_features", "in_features", "bias"),
            ("dense", "fc", "gemm", "Dense", "Linear", "InnerProduct", "fully-connected"), None, "out_features"))
     return ops

@@ -159,3 +159,8 @@ def test_sweep_reports_a_maximum(tmp_path: object) -> None:
     assert top["cause"].startswith("conv (conv2d) rejects 32768: input must be at most 2147483647")
     code, out, _ = invoke("sweep", str(path), "--range", "32000..33999")
     assert "n <= 32767" in out and "constraints: n >= 32000, n <= 32767" in out
+
+
+def test_summary_of_a_model_file_has_no_constraints() -> None:
+    code, out, _ = invoke("summary", "examples/models/unet.onnx", "--json")
+    assert code == 0 and json.loads(out)["constraints"] is None

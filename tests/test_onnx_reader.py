@@ -138,6 +138,10 @@ def _export_script(name: str) -> bytes:
     return buffer.getvalue()
 
 
+# the legacy exporter is the point here (real TorchScript exports): torch's own warnings about it are expected
+@pytest.mark.filterwarnings("ignore:You are using the legacy TorchScript-based ONNX export:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:The feature will be removed:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:Constant folding:UserWarning")
 @pytest.mark.parametrize("name", MODEL_NAMES)
 def test_fresh_torchscript_exports_match_onnx_load(name: str) -> None:
     data = _export_script(name)

@@ -36,6 +36,8 @@ COMMANDS = [
     ("translate", "conv2d", "--from", "tf", "--to", "torch", "--i", "224", "--k", "7", "--s", "2", "--p", "same"),
     ("translate", "conv-transpose3d", "--from", "keras", "--to", "onnx", "--i", "9,4,5", "--k", "4,1,3", "--s", "2",
      "--p", "same", "--output-padding", "1"),
+    ("summary", "tests/data/onnx_zoo/unet_dynamo.onnx", "--i", "1x1x32x32"),
+    ("sweep", "tests/data/onnx_zoo/unet_dynamo.onnx", "--range", "1..256"),
 ]
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")  # 8,405,184 and 1.5 are one number each
 

@@ -260,7 +260,7 @@ def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padd
     pads: list[Pad] = [keyword] * n if keyword else list(explicit_padding(padding, n))
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     for spec in specs:
-        fw.check_axis(spec)
+        fw.check_axis(spec, transposed)
     fw.check_layer(specs, transposed)
     return fw, specs, pads, format_padding(padding)
 
@@ -374,6 +374,10 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
         input, ndim = whole.spatial, len(whole.spatial)
     fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)
     n = len(specs)
+    if depth_multiplier is not None:
+        from convshape.frameworks import get
+
+        get(fw.name).check_depthwise_strides([a.stride for a in axes], [a.dilation for a in axes])
     tensor = _tensor(whole, framework, [a.kernel for a in axes], [a.output for a in axes], out_channels, groups,
                      bias, False, depth_multiplier)
     inverse = each_axis(lambda _, spec, pad: same_output_inputs(fw, spec, pad, n), specs, pads)

@@ -30,11 +30,14 @@ class CliError(click.ClickException):
 
     exit_code = 2  # a usage error; Rejection is a framework's (1)
 
-    def __init__(self, message: str, rule: Rule, framework: str | None = None, as_json: bool = False) -> None:
+    def __init__(self, message: str, rule: Rule, framework: str | None = None, as_json: bool = False,
+                 details: Mapping[str, Any] | None = None) -> None:
         super().__init__(shorten(message))
         self.rule = rule
         self.framework = framework
         self.as_json = as_json
+        #: extra keys of the JSON error object (a model's unsupported op types)
+        self.details = dict(details or {})
 
     def show(self, file: Any = None) -> None:  # a command invoked on its own, without the group
         report_error(self, self.as_json)
@@ -89,15 +92,17 @@ def error_line(exc: click.ClickException) -> str:
 def report_error(exc: click.ClickException, as_json: bool) -> int:
     """Print ``exc`` as the contract says (one JSON object on stdout with ``--json``, else one line on
     stderr) and return its exit code: 2 for every usage error, unreadable and unwritable files included."""
+    details: dict[str, Any] = {}
     if isinstance(exc, CliError):
         rule, framework, message, code = exc.rule, exc.framework, exc.format_message(), exc.exit_code
+        details = exc.details
     else:
         code = 2 if isinstance(exc, (click.UsageError, click.FileError)) else exc.exit_code
         rule, framework, message = error_rule(exc), None, error_line(exc)
     if as_json:
         import json
 
-        click.echo(json.dumps({"error": message, "rule": rule, "framework": framework}))
+        click.echo(json.dumps({"error": message, "rule": rule, "framework": framework, **details}))
     else:
         click.echo(f"error: {message}", err=True)
     return code
@@ -251,7 +256,8 @@ def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = Fal
     except ShapeError as exc:
         usage = exc.framework is None and exc.rule.is_usage
         message = to_flags(str(exc), flags) if flags else str(exc)
-        raise (CliError if usage else Rejection)(message, exc.rule, exc.framework, as_json) from None
+        details = {"unsupported_ops": list(exc.values["unsupported"])} if exc.rule == Rule.UNMODELLED_OP else None
+        raise (CliError if usage else Rejection)(message, exc.rule, exc.framework, as_json, details) from None
     emit(result, as_json, report, explain, svg, found)
 
 

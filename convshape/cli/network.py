@@ -34,10 +34,14 @@ def _kept(box: list[R], call: Callable[[], R]) -> Callable[[], R]:
     return kept
 
 
+#: the API's parameter names as these commands' options, in messages
+FLAGS = {"input": "--i"}
+
+
 def _run_failing(as_json: bool, call: Callable[[], _Checked], report: str) -> None:
     """cli.run, then exit 1 when the report is not ok (it is printed first, failures and all)."""
     box: list[_Checked] = []
-    run(as_json, _kept(box, call), report)
+    run(as_json, _kept(box, call), report, flags=FLAGS)
     if box and not box[0].ok:
         sys.exit(2 if getattr(box[0], "malformed", False) else 1)
 
@@ -49,6 +53,8 @@ def _framework_option(default: str | None) -> Callable[[F], F]:
 
 
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+_COMPARE = click.option("--compare", "compare", is_flag=True,
+                        help="Model files: also where the ONNX spec (-f onnx) and onnxruntime disagree.")
 _INPUT = click.option("--i", "--input", "input", default=None, metavar="SHAPE",
                       help="Override the spec's input tensor, e.g. 1x3x512x512.")
 
@@ -67,11 +73,13 @@ def make_summary() -> click.Command:
     @_INPUT
     @_framework_option(None)
     @_FORMULAS
+    @_COMPARE
     @_JSON
-    def command(spec: str, input: str | None, framework: str | None, formulas: bool, as_json: bool) -> None:
-        """Shape a network from a spec file (TOML or JSON): every layer's output tensor, weights,
-        parameters, MACs, padding split and receptive field, with totals; then the square input
-        sizes n (1..4096) it accepts, as constraints with their causes."""
+    def command(spec: str, input: str | None, framework: str | None, formulas: bool, compare: bool,
+                as_json: bool) -> None:
+        """Shape a network from a spec file (TOML or JSON) or an ONNX model (.onnx): every layer's
+        (node's) output tensor, weights, parameters, MACs, padding split and receptive field, with totals;
+        for a spec file, then the square input sizes n (1..4096) it accepts, as constraints with their causes."""
         if formulas:
             from convshape.models import formulas as formula_report
 
@@ -80,7 +88,7 @@ def make_summary() -> click.Command:
             return
         from convshape.models import summary
 
-        _run_failing(as_json, lambda: summary(spec, input=input, framework=framework),
+        _run_failing(as_json, lambda: summary(spec, input=input, framework=framework, compare=compare),
                      "render.network.summary_report")
 
     return command
@@ -161,9 +169,10 @@ def make_sweep() -> click.Command:
                        "profile, ONNX output dims. Repeatable.")
     @_INPUT
     @_framework_option(None)
+    @_COMPARE
     @_JSON
     def command(spec: str, range: str, axis: int | None, emit: tuple[str, ...], input: str | None,
-                framework: str | None, as_json: bool) -> None:
+                framework: str | None, compare: bool, as_json: bool) -> None:
         """Every input size for which the whole network is valid and its skip connections align,
         as runs and arithmetic progressions (fast for huge ranges: it uses the period of the
         network's strides)."""
@@ -172,8 +181,8 @@ def make_sweep() -> click.Command:
 
         box: list[SweepResult] = []
         run(as_json, _kept(box, lambda: sweep(spec, range, axis=axis, input=input, framework=framework,
-                                              constraints=True, emit=emit)),
-            "render.network.sweep_report")
+                                              constraints=True, emit=emit, compare=compare)),
+            "render.network.sweep_report", flags=FLAGS)
         if box and not box[0].valid:
             sys.exit(1)
 

@@ -95,11 +95,15 @@ class ConvRules:
         ``(i-1)*s - pb - pa + d*(k-1) + 1 + op`` (torch, ONNX, Caffe); a framework overrides it."""
         return rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, output_padding) == target
 
-    def check_axis(self, a: AxisSpec) -> None:
+    #: whether a transposed convolution takes an empty spatial input (size 0) (onnxruntime: without output_shape)
+    transposed_empty_input = False
+
+    def check_axis(self, a: AxisSpec, transposed: bool = False) -> None:
         """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and
-        sizes beyond convshape's limits (every valid output size is listed, one per stride step)."""
+        sizes beyond convshape's limits (every valid output size is listed, one per stride step).
+        ``transposed``: a transposed convolution's axis (an input of 0 where the framework runs it)."""
         check_axes([a])
-        if a.input < 1:
+        if a.input < (0 if transposed and self.transposed_empty_input else 1):
             raise self.error(f"input size must be at least 1, but got input={a.input}", Rule.INPUT_SIZE,
                              input=a.input)
         if a.kernel < 1:
@@ -589,7 +593,8 @@ class Framework:
 
     __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool", "unfold",
                  "bias_default", "channels_last", "tensor_channels_last", "transposed_groups", "transposed_weight",
-                 "groups_words", "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims", "conv_weight")
+                 "groups_words", "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims", "conv_weight",
+                 "merge_broadcasts", "depthwise_equal_strides")
 
     def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
                  resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
@@ -599,7 +604,8 @@ class Framework:
                  transposed_weight: str = "in,out,k", groups_words: str = "torch",
                  batchnorm_batch_check: bool = False, tensor_channels_last: bool | None = None,
                  instancenorm_affine: bool = True, global_pool_keepdims: bool = True,
-                 conv_weight: str | None = None) -> None:
+                 conv_weight: str | None = None, merge_broadcasts: bool = False,
+                 depthwise_equal_strides: bool = False) -> None:
         self.name = name
         self.title = title
         self.versions = versions
@@ -632,6 +638,12 @@ class Framework:
         self.global_pool_keepdims = global_pool_keepdims
         #: a convolution's weight layout: "out,in,k" (torch, onnx, caffe), "k,in,out" (tf, keras, flax)
         self.conv_weight = conv_weight or ("k,in,out" if channels_last else "out,in,k")
+        #: whether an elementwise merge (add, multiply, ...) broadcasts sizes of 1 (keras: its merge layers
+        #: call ops.add & co., numpy broadcasting) instead of requiring equal shapes
+        self.merge_broadcasts = merge_broadcasts
+        #: whether a 2-D depthwise (and separable) convolution needs equal strides on both axes
+        #: (keras on TensorFlow: the DepthwiseConv2dNative kernel); see check_depthwise_strides
+        self.depthwise_equal_strides = depthwise_equal_strides
 
     # ------------------------------------------------------------------ channels and weights
     def check_groups(self, in_channels: int, out_channels: int, groups: int, shape: Sequence[int] = (),
@@ -665,6 +677,20 @@ class Framework:
         if transposed and groups != 1 and not self.transposed_groups:  # tf.nn.conv2d_transpose, keras, flax
             raise ShapeError(f"a transposed convolution takes no groups in {fw}, but got groups={groups}",
                              framework=fw, rule=Rule.GROUPS, values={"groups": groups})
+
+    def check_depthwise_strides(self, strides: Sequence[int], dilations: Sequence[int]) -> None:
+        """Keras 3 on TensorFlow runs a 2-D DepthwiseConv2D / SeparableConv2D with
+        tf.nn.depthwise_conv2d (keras/src/backend/tensorflow/nn.py ``depthwise_conv``; only strides
+        together with dilations are decomposed, ``_needs_depthwise_stride_dilation_decomposition``),
+        whose DepthwiseConv2dNative kernel rejects unequal strides. Observed on keras 3.15.1 / TF 2.21:
+        DepthwiseConv2D((3, 1), strides=(2, 1)) raises the message below at every input size."""
+        if not self.depthwise_equal_strides or len(strides) != 2 or strides[0] == strides[1]:
+            return
+        if any(s > 1 for s in strides) and any(d > 1 for d in dilations):
+            return
+        raise ShapeError(f"Current implementation only supports equal length strides in the row and column "
+                         f"dimensions. [Op:DepthwiseConv2dNative] (strides={list(strides)})", framework=self.name,
+                         rule=Rule.STRIDE, values={"stride": list(strides)})
 
     def depthwise_weights(self, kernel: Sequence[int], in_channels: int, multiplier: int, out_channels: int | None,
                           bias: bool | None) -> tuple[tuple[int, ...], ...]:

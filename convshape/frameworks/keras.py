@@ -454,5 +454,5 @@ CONV = Conv()
 POOL = Pool()
 FRAMEWORK = Framework("keras", "Keras 3", "keras 3.15 (TensorFlow backend)", CONV, POOL, resample=Resample(),
                       adaptive=Adaptive(), channels_last=True, transposed_groups=False, transposed_weight="k,out,in",
-                      global_pool_keepdims=False,
+                      global_pool_keepdims=False, merge_broadcasts=True, depthwise_equal_strides=True,
                       groups_words="keras")

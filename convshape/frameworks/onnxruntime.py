@@ -16,7 +16,7 @@ from convshape.errors import Rule
 from convshape import rules
 from convshape.frameworks import onnx
 from convshape.frameworks.base import Framework, Pad, PoolRules
-from convshape.model import AxisSpec, Counted
+from convshape.model import AxisSpec, Counted, IntRuns, TransposeOption, TransposeOptions
 
 
 class Conv(onnx.Conv):
@@ -24,6 +24,10 @@ class Conv(onnx.Conv):
     title = "onnxruntime (CPU provider)"
     negative_generated_pads = False  # generated pads are clamped at 0; the result must map back to the input
     smallest_default_output = 1  # 'Computed output dimension is <= 0'
+    #: ConvTranspose runs an empty spatial axis where its computed output is positive (observed, 300 random
+    #: cases: s*(0-1) + d*(k-1) + 1 + output_padding - pads, checked as for any input); with output_shape
+    #: conv_transpose_attributes.h refuses it ('Input spatial dimension must be positive. Got: 0')
+    transposed_empty_input = True
     sources = {
         "conv": "onnxruntime core/providers/common.h ComputePad / ComputeOutputShape ('Invalid input shape' when "
                 "the padded input is smaller than the kernel); conv_attributes.h ('Dilation not supported for "
@@ -46,6 +50,30 @@ class Conv(onnx.Conv):
                              f"smaller than the kernel {rules.effective_kernel(a.kernel, a.dilation)})",
                              Rule.KERNEL_LARGER_THAN_INPUT, input=a.input)
         return out
+
+    def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
+                   ndim: int, axis: int) -> Any:
+        """As the spec's, and an empty input (0) as conv_transpose_attributes.h takes it (observed):
+        refused with output_shape; with output_padding > 0 the forward check maps the output back to
+        ``trunc((output_padding - s) / s) + 1`` (C++ division toward zero), not 0: inconsistent."""
+        op = output_padding or 0
+        if a.input == 0 and output_size is not None:
+            raise self.error(f"Input spatial dimension must be positive. Got: {a.input}", Rule.INPUT_SIZE,
+                             input=a.input)
+        if a.input == 0 and op > 0:
+            self.check_output_padding(a, op, axis)
+            back = abs(op - a.stride) // a.stride * (1 if op >= a.stride else -1) + 1
+            raise self.error(f"Computed output shape is inconsistent with input spatial dimensions. output_padding "
+                             f"({op}) may be too large for stride ({a.stride}). Expected input size {back} but got "
+                             f"0.", Rule.OUTPUT_PADDING, output_padding=op, stride=a.stride)
+        found = super().transposed(a, padding, output_padding, output_size, ndim, axis)
+        if a.input == 0:  # output_shape refuses it: the default is the one size
+            only = TransposeOption(found.output, op, found.pad_before, found.pad_after,
+                                   "the default (output_shape refuses an empty input)")
+            found = found._replace(valid_outputs=IntRuns((range(found.output, found.output + 1),)),
+                                   options=TransposeOptions(1, lambda i: only,
+                                                            lambda o: 0 if o == found.output else None))
+        return found
 
     def check_output_padding(self, a: AxisSpec, op: int, axis: int) -> None:
         if op >= max(a.stride, a.dilation):

@@ -44,11 +44,11 @@ class Conv(ConvRules):
                       "aten Convolution.cpp (output padding check)",
     }
 
-    def check_axis(self, a: AxisSpec) -> None:
+    def check_axis(self, a: AxisSpec, transposed: bool = False) -> None:
         if a.stride < 1:
             raise self.error(f"non-positive stride is not supported, but got stride={a.stride}", Rule.STRIDE,
                              stride=a.stride)
-        super().check_axis(a)
+        super().check_axis(a, transposed)
 
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
         if any(isinstance(p, tuple) and p[0] != p[1] for p in pads):

@@ -99,8 +99,12 @@ def _kind(op: Op) -> str | None:
         return op.name[:-2] if op.ndim else op.name
     if op.family is Family.PAD:
         return "crop" if op.name.startswith("crop") else "pad"
-    if op.family in (Family.PIXEL_SHUFFLE, Family.MERGE):
-        return op.name.replace("-", "_")  # pixel_shuffle, pixel_unshuffle, concat, add
+    if op.family is Family.MERGE:  # concat; add and the other elementwise merges share add's shape rule
+        return "concat" if op.name == "concat" else "add"
+    if op.family is Family.RESHAPE:
+        return op.name  # reshape, permute
+    if op.family is Family.PIXEL_SHUFFLE:
+        return op.name.replace("-", "_")  # pixel_shuffle, pixel_unshuffle
     return _KINDS[op.family]
 
 
@@ -120,6 +124,7 @@ KEY_ALIASES = {"kernel_size": "kernel", "k": "kernel", "pool_size": "kernel", "s
 COMMON_KEYS = ("name", "op", "inputs", "expect")
 _BOOL_KEYS = {"bias", "ceil_mode", "count_include_pad", "align_corners", "recompute_scale_factor", "antialias",
               "affine", "track_running_stats", "keepdims"}
+_STR_KEYS = {"mode", "data_format"}
 _INT_KEYS = {"out_channels", "groups", "depth_multiplier", "out_features", "in_features", "factor", "axis"}
 
 
@@ -168,7 +173,7 @@ class NetworkSpec(NamedTuple):
     source: str
 
 
-def _shape(value: object, where: str, field: str) -> tuple[int, ...]:
+def spec_shape(value: object, where: str, field: str) -> tuple[int, ...]:
     """``[1, 3, 224, 224]``, ``"1x3x224x224"``, ``"(1, 3, 224, 224)"`` (:func:`params.tensor_shape`)
     -> a tuple of positive ints (``expect`` takes -1 as a wildcard)."""
     if isinstance(value, str):
@@ -218,6 +223,8 @@ def _value(key: str, value: object, where: str) -> object:
         except ShapeError as exc:
             raise spec_error(f"{where}: {exc.message}", rule=exc.rule, field=key) from None
         return value
+    if key in _STR_KEYS and not isinstance(value, str):
+        raise spec_error(f"{where}: {key} must be a string (a name like \"nearest\"), but got {value!r}", field=key)
     if isinstance(value, Mapping):
         raise spec_error(f"{where}: {key} must be a number, a list or a string, but got a table", field=key)
     return value
@@ -275,7 +282,7 @@ def parse_layer(index: int, raw: Mapping[str, Any], previous: str | None, source
         if definition.kind not in ("concat", "add") and len(inputs) != 1:
             raise spec_error(f"{where}: {op} reads one tensor, but inputs names {len(inputs)}: {list(inputs)}",
                              field="inputs")
-    expect = _shape(raw["expect"], where, "expect") if "expect" in raw else None
+    expect = spec_shape(raw["expect"], where, "expect") if "expect" in raw else None
     for required in ("out_channels", "out_features"):
         if required in definition.keys and required not in args:
             raise spec_error(f"{where}: {op} needs {required}", field=required)
@@ -315,7 +322,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", *, input: object
     if input is None and "input" not in data:
         raise spec_error(f"{source}: 'input' is missing: the whole input tensor, e.g. input = [1, 3, 224, 224]",
                          field="input")
-    shape = _shape(input if input is not None else data["input"], source, "input")
+    shape = spec_shape(input if input is not None else data["input"], source, "input")
     fw = framework_name(framework or data.get("framework", "torch"), source)
     data_format = data.get("data_format")
     if data_format is not None:
@@ -548,6 +555,8 @@ class NetworkReport(NamedTuple):
     data_format: str | None
     input: tuple[int, ...]
     layers: tuple[LayerReport, ...]
+    #: a model file's facts (convshape.models): format, opset, producer, the graph outputs' shapes
+    model: Mapping[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -574,7 +583,8 @@ class NetworkReport(NamedTuple):
         return {"ok": self.ok, "file": self.source, "framework": self.framework, "data_format": self.data_format,
                 "input": list(self.input), "output": None if self.output is None else list(self.output),
                 "params": self.params, "macs": self.macs, "layers": [layer.to_dict() for layer in self.layers],
-                "errors": [{"layer": layer.name, "rule": layer.rule, "message": layer.error} for layer in self.errors]}
+                "errors": [{"layer": layer.name, "rule": layer.rule, "message": layer.error} for layer in self.errors],
+                **({"model": dict(self.model)} if self.model is not None else {})}
 
 
 # ---------------------------------------------------------------------------- geometry of one layer
@@ -601,6 +611,9 @@ class Step(NamedTuple):
     notes: tuple[str, ...]
     scale: tuple[Fraction | None, ...] | None = None
     extent: tuple[int, ...] = ()
+    #: the output's data format where the layer sets it (a reshape, a permute); None: the input's
+    #: when the layer keeps spatial axes (``geometry``), none once flattened
+    out_format: str | None = None
 
 
 def _exact(value: float | int | None) -> Fraction | None:
@@ -778,6 +791,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     cout = layer.args["out_channels"] if separable else None
     _facts(fw).depthwise_weights((1,) * ndim, cin, multiplier, cout, None)  # the channel checks come first
     result = _conv_result(layer, x, fw, ndim)
+    _facts(fw).check_depthwise_strides([a.stride for a in result.axes], [a.dilation for a in result.axes])
     ks = tuple(a.kernel for a in result.axes)
     weights = _facts(fw).depthwise_weights(ks, cin, multiplier, cout, layer.args.get("bias"))
     macs = depthwise_macs(x.shape[0], result.output, cin, multiplier, ks, cout)
@@ -947,6 +961,132 @@ def _linear_scale(x: Tensor) -> tuple[Fraction, ...]:
     return (Fraction(1),) * (n - 1) + (Fraction(0) if last_is_spatial else Fraction(1),)
 
 
+#: the TensorFlow op a Keras merge layer runs (keras/src/layers/merging/*.py ``_merge_function`` folds
+#: the inputs pairwise with ops.add / subtract / multiply / maximum / minimum; Average adds, then divides)
+_TF_MERGE_OPS = {"add": "AddV2", "average": "AddV2", "subtract": "Sub", "multiply": "Mul", "maximum": "Maximum",
+                 "minimum": "Minimum"}
+
+
+def broadcast_merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> tuple[int, ...]:
+    """An elementwise merge that broadcasts (Keras 3 Add, Subtract, Multiply, Average, Maximum,
+    Minimum on TensorFlow): the inputs are folded pairwise, and two sizes agree when equal or
+    when one is 1 (numpy broadcasting; the result takes the other). Observed on keras 3.15.1 /
+    TF 2.21: Add of (1, 3, 3, 4) and (1, 2, 2, 4) raises "Incompatible shapes: [1,3,3,4] vs.
+    [1,2,2,4] [Op:AddV2]"; of (1, 2, 2, 4) and (1, 1, 1, 4) gives (1, 2, 2, 4). Keras checks the
+    same rule when it builds the layer on static shapes (Merge._compute_elemwise_op_output_shape)."""
+    shape = xs[0].shape
+    for x in xs[1:]:
+        if any(d != e and d != 1 and e != 1 for d, e in zip(shape, x.shape)):
+            listing = ", ".join(f"{n} {list(t.shape)}" for n, t in zip(layer.inputs, xs))
+            raise ShapeError(f"Incompatible shapes: [{','.join(map(str, shape))}] vs. [{','.join(map(str, x.shape))}] "
+                             f"[Op:{_TF_MERGE_OPS.get(layer.op, 'AddV2')}] ({listing})", framework=fw,
+                             rule=Rule.SKIP_MISMATCH,
+                             values={"shapes": [list(t.shape) for t in xs], "inputs": list(layer.inputs)})
+        shape = tuple(max(d, e) if 1 in (d, e) else d for d, e in zip(shape, x.shape))
+    return shape
+
+
+def _int_list(layer: LayerSpec, key: str) -> tuple[int, ...]:
+    """A list of integers a reshape or permute takes: ``[8, 24]``, ``"8x24"``, ``"(0, 2, 3, 1)"``."""
+    value = layer.args.get(key)
+    if value is None:
+        raise ShapeError(f"{layer.op} needs {key}", rule=Rule.MISSING, values={key: None})
+    items: Sequence[object] = ()
+    if isinstance(value, str):
+        items = value.strip().strip("()[]").replace("x", ",").split(",")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        items = [value]
+    elif isinstance(value, Sequence):
+        items = value
+    try:
+        out = tuple(parse_int(v, key) if isinstance(v, str) else v for v in items)
+    except ShapeError:
+        out = ()
+    ints = tuple(v for v in out if isinstance(v, int) and not isinstance(v, bool))
+    if not ints or len(ints) != len(out):
+        raise ShapeError(f"{key} must be a list of integers, but got {value!r}", rule=Rule.NOT_AN_INTEGER,
+                         values={key: repr(value)})
+    return ints
+
+
+def _layout(layer: LayerSpec, x: Tensor, fw: str, rank: int) -> str | None:
+    """The data format of a reshaped or permuted tensor of ``rank`` axes: the layer's ``data_format``
+    (a format name, or channels-first / channels-last), else the input's channel side (the
+    framework's when the input was flattened); None where the rank has no spatial format."""
+    given = layer.args.get("data_format")
+    if isinstance(given, str) and given.upper() in DATA_FORMATS:
+        return given.upper() if DATA_FORMATS[given.upper()][0] == rank - 2 else None
+    if isinstance(given, str) and given.lower() in _FORMAT_WORDS:
+        last = _FORMAT_WORDS[given.lower()]
+    elif given is not None:
+        raise ShapeError(f"data_format must be one of {', '.join(DATA_FORMATS)}, channels-first, channels-last, "
+                         f"but got {given!r}", rule=Rule.BAD_SHAPE, values={"data_format": repr(given)})
+    else:
+        last = _channels_last(x.data_format) if x.data_format else bool(_facts(fw).tensor_channels_last)
+    return (CHANNELS_LAST if last else CHANNELS_FIRST).get(rank - 2)
+
+
+def _reshape(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """Every axis but the batch reshaped to ``target_shape`` (keras.layers.Reshape; ``-1`` once: the
+    size that keeps the element count, as in keras's compute_reshape_output_shape and torch's view).
+    The count must be kept; TensorFlow's words (tf.reshape, as Keras 3 runs it) or torch's (view)."""
+    target = _int_list(layer, "target_shape")
+    if target.count(-1) > 1 or any(v < -1 or v == 0 for v in target):
+        raise ShapeError(f"target_shape must be positive sizes with at most one -1, but got {list(target)}",
+                         rule=Rule.BAD_SHAPE, values={"target_shape": list(target)})
+    total = _prod(x.shape[1:])
+    known = _prod([v for v in target if v != -1])
+    fits = total % known == 0 if -1 in target else total == known
+    if not fits:
+        batch = x.shape[0]
+        if fw == "torch":
+            message = f"shape '{[batch, *target]}' is invalid for input of size {batch * total}"
+        elif -1 in target:
+            message = (f"Input to reshape is a tensor with {batch * total} values, but the requested shape "
+                       f"requires a multiple of {known} [Op:Reshape]")
+        else:
+            message = (f"Input to reshape is a tensor with {batch * total} values, but the requested shape has "
+                       f"{batch * known} [Op:Reshape]")
+        raise ShapeError(f"{message} (input {list(x.shape)}, target_shape {list(target)})", framework=fw,
+                         rule=Rule.RESHAPE, values={"shape": list(x.shape), "target_shape": list(target)})
+    shape = (x.shape[0], *(total // known if v == -1 else v for v in target))
+    return Step(shape, (), 0, None, (), (), (), None, (), _layout(layer, x, fw, len(shape)))
+
+
+def _permute(layer: LayerSpec, x: Tensor, fw: str) -> Step:
+    """The axes reordered by ``dims`` (the whole permutation, batch included, 0-based: torch's
+    permute, tf.transpose's perm; keras.layers.Permute(dims) is (0, *dims)). Moving the channels
+    between first and last keeps the spatial axes (the format changes); any other order leaves
+    a tensor of no spatial format."""
+    dims = _int_list(layer, "dims")
+    rank = len(x.shape)
+    if sorted(dims) != list(range(len(dims))):
+        raise ShapeError(f"dims must be a permutation of 0..{len(dims) - 1}, but got {list(dims)}",
+                         rule=Rule.BAD_SHAPE, values={"dims": list(dims)})
+    if len(dims) != rank:
+        message = (f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+                   f"desired ordering of dimensions i.e. input.dim() = {rank} is not equal to len(dims) = {len(dims)}"
+                   if fw == "torch" else f"transpose expects a vector of size {rank}. But input(1) is a vector of "
+                                         f"size {len(dims)}")
+        raise ShapeError(message, framework=fw, rule=Rule.RANK, values={"shape": list(x.shape), "dims": list(dims)})
+    shape = tuple(x.shape[d] for d in dims)
+    middle = tuple(range(1, rank - 1))
+    moved = None  # the format when the permutation only moves the channels (or nothing)
+    if x.data_format is not None and rank >= 3:
+        last = _channels_last(x.data_format)
+        if dims == (0, *middle, rank - 1):
+            moved = x.data_format
+        elif last and dims == (0, rank - 1, *middle):
+            moved = CHANNELS_FIRST[rank - 2]
+        elif not last and dims == (0, *range(2, rank), 1):
+            moved = CHANNELS_LAST[rank - 2]
+    fmt = _layout(layer, x, fw, rank) if "data_format" in layer.args else moved
+    if fmt is None or fmt != moved:  # the spatial axes are reordered: sizes are not tracked through it
+        return Step(shape, (), 0, None, (), (), (), None, (), fmt)
+    n = rank - 2
+    return Step(shape, (), 0, (_same,) * n, (0,) * n, (0,) * n, (), (Fraction(1),) * n, (), fmt)
+
+
 def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
     shapes = [list(x.shape) for x in xs]
     first = xs[0]
@@ -954,7 +1094,9 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
     if len(ranks) != 1:
         raise ShapeError(f"{layer.op} needs tensors of the same rank, but got " + ", ".join(map(str, shapes)),
                          rule=Rule.RANK, values={"shapes": shapes})
-    if layer.kind == "add":
+    if layer.kind == "add" and _facts(fw).merge_broadcasts:
+        shape = broadcast_merge(layer, xs, fw)
+    elif layer.kind == "add":
         for x in xs[1:]:
             for dim, (d, e) in enumerate(zip(first.shape, x.shape)):
                 if d != e:  # torch's words (no broadcasting between feature maps), then which layers
@@ -976,10 +1118,13 @@ def _merge(layer: LayerSpec, xs: Sequence[Tensor], fw: str) -> Step:
         listing = ", ".join(f"{n} {t}" for n, t in zip(layer.inputs, shapes))
         for number, x in enumerate(xs):
             for dim, (d, e) in enumerate(zip(x.shape, first.shape)):
-                if dim != axis and d != e:  # torch's words (cat_out), then which layers
-                    raise ShapeError(f"Sizes of tensors must match except in dimension {axis}. Expected size {e} "
-                                     f"but got size {d} for tensor number {number} in the list ({listing})",
-                                     framework=fw, rule=Rule.SKIP_MISMATCH,
+                if dim != axis and d != e:  # torch's words (cat_out) or TF's (ConcatOp), then which layers
+                    message = (f"ConcatOp : Dimension {dim} in both shapes must be equal: shape[0] = "
+                               f"[{','.join(map(str, first.shape))}] vs. shape[{number}] = "
+                               f"[{','.join(map(str, x.shape))}] [Op:ConcatV2]" if fw in ("keras", "tf") else
+                               f"Sizes of tensors must match except in dimension {axis}. Expected size {e} "
+                               f"but got size {d} for tensor number {number} in the list")
+                    raise ShapeError(f"{message} ({listing})", framework=fw, rule=Rule.SKIP_MISMATCH,
                                      values={"shapes": shapes, "inputs": list(layer.inputs), "axis": axis})
         shape = tuple(sum(x.shape[axis] for x in xs) if i == axis else d for i, d in enumerate(first.shape))
     n = len(first.spatial)
@@ -1023,7 +1168,7 @@ def _norm(layer: LayerSpec, x: Tensor, fw: str) -> Step:
                                  values={"normalized_shape": None})
             normalized: tuple[int, ...] = (x.shape[-1],)
         else:
-            normalized = _shape([given] if isinstance(given, int) else given, layer.name, "normalized_shape")
+            normalized = spec_shape([given] if isinstance(given, int) else given, layer.name, "normalized_shape")
         if len(normalized) > len(x.shape) or tuple(x.shape[len(x.shape) - len(normalized):]) != normalized:
             raise ShapeError(f"Given normalized_shape={list(normalized)}, expected input with shape "
                              f"[*, {', '.join(map(str, normalized))}], but got input of size{list(x.shape)}",
@@ -1086,6 +1231,7 @@ _EVALUATORS: dict[str, Callable[[LayerSpec, Tensor, str], Step]] = {
     "pixel_shuffle": _shuffle, "pixel_unshuffle": _shuffle, "batchnorm": _batchnorm,
     "instancenorm": _norm, "layernorm": _norm, "groupnorm": _norm, "pad": _pad, "crop": _pad,
     "identity": lambda layer, x, fw: _identity_step(x), "flatten": _flatten, "linear": _linear,
+    "reshape": _reshape, "permute": _permute,
 }
 
 
@@ -1164,14 +1310,17 @@ def walk(spec: NetworkSpec, steps: Stepper, *, first: Tensor | None = None,
             yield layer, xs, step, None, ()
             continue
         x = xs[0]
-        if step.geometry is None:  # flattened: no spatial axes from here on
-            out = Tensor(step.shape, None, (), (), ())
+        if step.geometry is None:  # flattened or spatial axes reordered: no spatial axes tracked from here on
+            out = Tensor(step.shape, step.out_format, (), (), ())
         elif sizes_only:  # a layer that keeps the shape (relu, ...) hands its input on
+            fmt = step.out_format or x.data_format
             # (tuple.__new__: the NamedTuple without its Python-level constructor; a sweep makes millions)
-            out = x if step.shape is x.shape else tuple.__new__(Tensor, (step.shape, x.data_format, (), (), ()))
+            out = x if step.shape is x.shape and fmt == x.data_format else \
+                tuple.__new__(Tensor, (step.shape, fmt, (), (), ()))
         else:
             triples = [g(rf, j, s) for g, rf, j, s in zip(step.geometry, x.receptive_field, x.jump, x.start)]
-            out = Tensor(step.shape, x.data_format, *(tuple(t[i] for t in triples) for i in range(3)))
+            out = Tensor(step.shape, step.out_format or x.data_format,
+                         *(tuple(t[i] for t in triples) for i in range(3)))
         tensors[layer.name] = out
         yield layer, xs, step, out, ()
 
@@ -1225,7 +1374,7 @@ def as_spec(spec: SpecArg, input: object = None, framework: str | None = None) -
     """A parsed spec from a path, a dict or a spec, with ``input`` / ``framework`` overriding its own."""
     if isinstance(spec, NetworkSpec):  # already parsed: only the overrides are read here
         if input is not None:
-            spec = spec._replace(input=_shape(input, spec.source, "input"))
+            spec = spec._replace(input=spec_shape(input, spec.source, "input"))
         if framework is not None:
             spec = spec._replace(framework=framework_name(framework, spec.source))
         return spec

@@ -34,7 +34,7 @@ applies; a model file's reader implements it for its own nodes.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from math import gcd
 from operator import add, floordiv, le, mod, sub
@@ -43,8 +43,9 @@ from typing import Any, NamedTuple, Protocol
 from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
 from convshape.params import int_range
-from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, as_spec, evaluate,
-                                        layer_signature, layer_step, walk, window_geometry)
+from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, as_spec,
+                                        broadcast_merge, evaluate, layer_signature, layer_step, walk,
+                                        window_geometry)
 
 #: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
 _WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
@@ -117,6 +118,8 @@ class SweepResult(NamedTuple):
     constraints: Any = None
     #: dynamic-shape specs for exporters (:mod:`convshape.network.emit`), when asked for
     emitted: tuple[Any, ...] = ()
+    #: a model file's sweep with compare: where the ONNX spec and onnxruntime disagree (None: not asked)
+    compared: Mapping[str, Any] | None = None
 
     @property
     def size(self) -> int:
@@ -139,7 +142,8 @@ class SweepResult(NamedTuple):
                 "nearest_valid": {"below": self.nearest_valid[0], "above": self.nearest_valid[1]},
                 "notes": list(self.notes),
                 **({"constraints": self.constraints.to_dict()} if self.constraints is not None else {}),
-                **({"emit": {e.target: e.to_dict() for e in self.emitted}} if self.emitted else {})}
+                **({"emit": {e.target: e.to_dict() for e in self.emitted}} if self.emitted else {}),
+                **({"compare": dict(self.compared)} if self.compared is not None else {})}
 
 
 def nearest_valid(valid: Sequence[Progression], n: int) -> tuple[int | None, int | None]:
@@ -312,6 +316,10 @@ class SpecNetwork:
         self.kept: dict[str | None, Step] = {}
         #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
         self.moving: dict[str, tuple[bool, ...]] = {}
+        #: whether elementwise merges broadcast sizes of 1 (keras): see evaluate.broadcast_merge
+        from convshape.frameworks import get
+
+        self.broadcasts: bool = get(spec.framework).merge_broadcasts
 
     def input_shape(self, n: int) -> tuple[int, ...]:
         shape = list(self.spec.input)
@@ -327,6 +335,11 @@ class SpecNetwork:
         x = xs[0]
         kind = layer.kind
         if kind == "concat" or kind == "add":
+            if kind == "add" and self.broadcasts:  # sizes of 1 broadcast: aligned that way, or judged per class
+                try:
+                    return layer_step(layer, xs, self.spec.framework)
+                except ShapeError:
+                    pass
             try:
                 return layer_step(layer, [t if t.spatial == x.spatial else _respace(t, x.spatial) for t in xs],
                                   self.spec.framework)
@@ -348,7 +361,8 @@ class SpecNetwork:
                 shape, _, step0 = shifted  # stride meet each input shape for several sizes. (tuple.__new__:
                 # the NamedTuple without its Python-level constructor, a third of a trace's time here)
                 hit = self.cache[key] = tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before,
-                                                             step0.pad_after, (), step0.scale, ()))
+                                                             step0.pad_after, (), step0.scale, (),
+                                                             step0.out_format))
                 return hit
         r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
         if r is not None:
@@ -423,7 +437,15 @@ class SpecNetwork:
         for layer, xs, step, out, _ in walk(self.spec, self.step, first=first, sizes_only=True):
             kind = layer.kind
             if (kind == "concat" or kind == "add") and xs:
-                skips.append(Skip(layer.name, layer.inputs, tuple(sizes[name] for name in layer.inputs)))
+                spatial = tuple(sizes[name] for name in layer.inputs)
+                if kind == "add" and self.broadcasts and len(set(spatial)) > 1:
+                    try:  # sizes of 1 broadcast (keras merges): aligned by broadcasting, or not at all
+                        aligned = Tensor(broadcast_merge(layer, xs, self.spec.framework), xs[0].data_format,
+                                         (), (), ()).spatial
+                        spatial = (aligned,) * len(spatial)
+                    except ShapeError:
+                        pass
+                skips.append(Skip(layer.name, layer.inputs, spatial))
             if out is None or not isinstance(step, Step):  # the first failure: the walk stops here
                 assert isinstance(step, ShapeError)  # no input failed before it
                 del sizes["input"]
@@ -476,7 +498,8 @@ class SpecNetwork:
                 return None
             scale = step.scale  # a merge's: 1 per axis
             if scale is None or len(scale) != ndim:
-                if layer.kind in ("flatten", "linear"):  # spatial axes end here
+                # spatial axes end here: flatten, a global pool that drops them, a reshape
+                if layer.kind in ("flatten", "linear") or step.geometry is None and step.out_format is None:
                     flat[layer.name] = any(v != 0 for v in m[first])
                     continue
                 return None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from convshape.errors import Rule
 from convshape.render.conv import Block, Table, sizes
@@ -55,6 +55,8 @@ def network_report(result: NetworkReport) -> list[Block]:
     title = framework_rules(result.framework).title if result.framework != "-" else ""
     blocks: list[Block] = [f"{result.source} · {title} · input {sizes(result.input)}"
                            + (f" ({result.data_format})" if result.data_format else "")]
+    if result.model is not None:
+        return blocks + _model_report(result)
     rows = tuple((layer.name, layer.op, sizes(layer.shape) if layer.shape else "-", _weights(layer),
                   _count(layer.params), _count(layer.macs), _pads(layer), per_axis(layer.receptive_field),
                   per_axis(layer.jump), per_axis(layer.start), _status(layer)) for layer in result.layers)
@@ -65,6 +67,43 @@ def network_report(result: NetworkReport) -> list[Block]:
                         ("RF: receptive field, jump: input cells between neighbouring outputs, start: the input "
                          "coordinate of output 0's centre (per spatial axis)",)))
     blocks += _failures(result)
+    for layer in result.layers:
+        blocks += [f"note: {layer.name}: {note}" for note in layer.notes]
+    return blocks
+
+
+def _shape(shape: Sequence[int] | None) -> str:
+    """A node's output: ``1x64x56x56``, ``scalar`` for a 0-D tensor, ``-`` when not computed."""
+    if shape is None:
+        return "-"
+    return sizes(shape) if shape else "scalar"
+
+
+def _model_report(result: NetworkReport) -> list[Block]:
+    """A model file's nodes: no receptive-field columns (a graph is not a chain of windows), the
+    graph outputs' shapes after the table."""
+    model = result.model or {}
+    rows = tuple((layer.name, layer.op, _shape(layer.shape), _weights(layer), _count(layer.params),
+                  _count(layer.macs), _pads(layer), _status(layer)) for layer in result.layers)
+    rows += (("total", "", "", "", _count(result.params), _count(result.macs), "", "ok" if result.ok else "FAIL"),)
+    blocks: list[Block] = [f"{model.get('format', 'model')} opset {model.get('opset')}, producer "
+                           f"{model.get('producer') or '-'}, {len(result.layers)} nodes",
+                           Table("Nodes", ("node", "op", "output", "weights", "params", "MACs", "pad", "check"), rows)]
+    outputs = model.get("outputs", {})
+    blocks.append("outputs: " + ", ".join(f"{name} {_shape(shape)}" for name, shape in outputs.items()))
+    blocks += _failures(result)
+    if "compare" in model:
+        differ = model["compare"]
+        if not differ:
+            blocks.append("the ONNX spec (-f onnx) and onnxruntime agree on every node")
+        else:
+            def cell(side: Mapping[str, Any]) -> str:
+                shape = side["shape"]
+                return f"{'x'.join(map(str, shape)) if shape else '-'}" if side["error"] is None else \
+                    f"rejects: {side['error']}"
+            blocks.append(Table("Where the ONNX spec and onnxruntime differ", ("node", "op", "onnx", "onnxruntime"),
+                                tuple((d["node"], d["op"], cell(d["onnx"]), cell(d["onnxruntime"])) for d in differ)))
+    blocks += [f"note: {note}" for note in model.get("notes", ())]
     for layer in result.layers:
         blocks += [f"note: {layer.name}: {note}" for note in layer.notes]
     return blocks
@@ -129,7 +168,8 @@ def run_groups(valid: Sequence[Progression]) -> list[tuple[str, int, int, int, i
 
 def sweep_report(result: SweepResult) -> list[Block]:
     which = "square inputs (every spatial axis = n)" if result.axis is None else \
-        f"spatial axis {result.axis}, the others as in the spec"
+        f"spatial axis {result.axis}, the others as in the " + ("input" if result.source.lower().endswith(".onnx")
+                                                                 else "spec")
     lo, hi = result.range
     blocks: list[Block] = [f"{result.source} · sweep of {which} over {lo}..{hi}"]
     if not result.valid:
@@ -144,12 +184,19 @@ def sweep_report(result: SweepResult) -> list[Block]:
     if result.size not in result:
         below, above = result.nearest_valid
         around = " and ".join(str(n) for n in (below, above) if n is not None)
-        blocks.append(f"the spec's size {result.size} is invalid; "
+        whose = "the given input's" if result.source.lower().endswith(".onnx") else "the spec's"
+        blocks.append(f"{whose} size {result.size} is invalid; "
                       + (f"the nearest valid size{'s are' if below is not None and above is not None else ' is'} "
                          f"{around}" if around else "no size in the range is valid"))
     if result.failures:
         blocks.append(Table("Why the nearest invalid sizes fail", ("size", "layer", "rule", "message"),
                             tuple((str(f.size), f.layer, f.rule, f.message) for f in result.failures)))
+    if result.compared is not None:
+        sizes_differ = result.compared["sizes"]
+        blocks.append("the ONNX spec (-f onnx) and onnxruntime agree at every size" if not sizes_differ else
+                      f"the ONNX spec (-f onnx) and onnxruntime disagree at {len(sizes_differ)} size"
+                      f"{'s' if len(sizes_differ) != 1 else ''}: " + ", ".join(map(str, sizes_differ[:40]))
+                      + (", ..." if len(sizes_differ) > 40 else ""))
     if result.constraints is not None:
         blocks += constraint_blocks(result.constraints)
     for emitted in result.emitted:
