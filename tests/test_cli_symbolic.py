@@ -162,5 +162,5 @@ def test_sweep_reports_a_maximum(tmp_path: object) -> None:
 
 
 def test_summary_of_a_model_file_has_no_constraints() -> None:
-    code, out, _ = invoke("summary", "examples/models/unet.onnx", "--json")
+    code, out, _ = invoke("summary", "examples/models/unet.onnx", "--i", "1x1x64x64", "--json")
     assert code == 0 and json.loads(out)["constraints"] is None
