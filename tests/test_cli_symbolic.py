@@ -103,3 +103,64 @@ def test_chain_formulas_ceil_mode() -> None:
 def test_bad_emit_target_is_a_usage_error() -> None:
     code, _, err = invoke("sweep", UNET, "--emit", "tflite")
     assert code == 2 and "tflite" in err
+
+
+def test_summary_prints_the_constraints_after_the_table() -> None:
+    code, out, _ = invoke("summary", UNET)
+    assert code == 0
+    tail = out[out.index("RF: receptive field"):]
+    assert "valid square inputs (every spatial axis n, 1..4096): n >= 16, n ≡ 0 (mod 16)" in tail
+    assert "n ≡ 0 (mod 16)           cat1: up1 = 16 * floor(H / 16) must equal skip1 = H (on axes H, W)" in tail
+    code, out, _ = invoke("summary", UNET, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] is True
+    c = data["constraints"]
+    assert c["reduced"] == "n >= 16, n ≡ 0 (mod 16)" and c["minimum"] == 16 and c["period"] == 16
+    assert "constraint_notes" not in data
+    # LeNet-5: fc1's in_features=400 = 16 * 5 * 5 fixes 32 <= n <= 35 (floor(n / 4) - 3 = 5)
+    code, out, _ = invoke("summary", LENET, "--json")
+    assert json.loads(out)["constraints"]["fixed"] == [32, 33, 34, 35]
+
+
+def test_summary_of_a_failing_input_still_says_which_inputs_work() -> None:
+    code, out, _ = invoke("summary", UNET, "--i", "1x3x250x250")
+    assert code == 1
+    assert out.index("error: cat4 (concat)") < out.index("valid square inputs (every spatial axis n, 1..4096): "
+                                                         "n >= 16, n ≡ 0 (mod 16)")
+
+
+def test_summary_without_spatial_axes_has_no_constraints(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "mlp.json"
+    path.write_text(json.dumps({"input": [1, 10], "layers": [{"op": "linear", "out_features": 4}]}))
+    code, out, _ = invoke("summary", str(path), "--json")
+    assert code == 0 and json.loads(out)["constraints"] is None
+    code, out, _ = invoke("summary", str(path))
+    assert code == 0 and "valid square inputs" not in out
+
+
+def test_sweep_reports_a_maximum(tmp_path: object) -> None:
+    """nn.Upsample(scale_factor=65536) then a conv: its input passes convshape's int32 limit
+    (2**31 - 1) from n = 32768 on (32768 * 65536 = 2**31)."""
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "tall.json"
+    path.write_text(json.dumps({"input": [1, 1, 8, 8], "layers": [
+        {"op": "upsample", "scale": 65536}, {"op": "conv2d", "out_channels": 1, "kernel": 3, "name": "conv"}]}))
+    code, out, _ = invoke("sweep", str(path), "--range", "32000..33999", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["valid"] == [{"start": 32000, "stop": 32767, "step": 1}]
+    c = data["constraints"]
+    assert c["maximum"] == 32767 and c["reduced"] == "n >= 32000, n <= 32767"
+    (top,) = [k for k in c["constraints"] if k["kind"] == "max"]
+    assert top["constraint"] == "n <= 32767" and top["value"] == 32767
+    assert top["cause"].startswith("conv (conv2d) rejects 32768: input must be at most 2147483647")
+    code, out, _ = invoke("sweep", str(path), "--range", "32000..33999")
+    assert "n <= 32767" in out and "constraints: n >= 32000, n <= 32767" in out
+
+
+def test_summary_of_a_model_file_has_no_constraints() -> None:
+    code, out, _ = invoke("summary", "examples/models/unet.onnx", "--i", "1x1x64x64", "--json")
+    assert code == 0 and json.loads(out)["constraints"] is None

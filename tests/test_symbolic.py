@@ -232,3 +232,42 @@ def test_a_thousand_layers_constraints_are_fast_and_right() -> None:
     assert found.reduced() == "n >= 16, n ≡ 0 (mod 16)"
     assert found.sizes() == sweep(spec, "1..4096").sizes()
     assert spent < 1.5, f"{spent:.2f} s of CPU time"
+
+
+# ---------------------------------------------------------------------------- a maximum
+# A layer that takes small inputs and rejects large ones: convshape's int32 limit on a layer's
+# input (limits.MAX_INPUT = 2**31 - 1, as TF and Caffe store sizes) after an upsampling by
+# 65536 (torch nn.Upsample) or 60000 (Keras UpSampling2D): 32767 * 65536 = 2**31 - 65536 fits,
+# 32768 * 65536 = 2**31 does not; Keras: ceil(71582 / 2) * 60000 = 2147460000 fits, 71583 gives
+# 35792 * 60000 = 2147520000. The sweep tries every size of such a range (its top is rejected).
+MAXIMA = [
+    ("torch", "1x1x8x8", ["upsample scale=65536", "conv2d 1 k=3"], (32000, 33999), None, 32767, "conv2d_2",
+     "input=2147483648"),
+    ("keras", "1x8x8x1", ["conv2d 1 k=3 s=2 p=same", "upsample scale=60000", "maxpool2d k=2"], (70000, 72999), 0,
+     71582, "maxpool2d_3", "input=2147520000"),
+]
+
+
+@pytest.mark.parametrize(("framework", "shape", "layers", "range_", "axis", "top", "layer", "value"), MAXIMA,
+                         ids=["torch-square", "keras-axis0"])
+def test_a_maximum_is_found_with_its_cause_and_is_the_sweep(framework: str, shape: str, layers: list[str],
+                                                            range_: tuple[int, int], axis: int | None, top: int,
+                                                            layer: str, value: str) -> None:
+    spec = parse_chain(shape, layers, framework=framework)
+    c = constraints(analyse(spec), range_, axis=axis)
+    assert c.maximum == top
+    (maximum,) = [k for k in c.constraints if k.kind == "max"]
+    assert maximum.value == top and maximum.text.endswith(f" <= {top}")
+    assert maximum.cause.startswith(f"{layer} (") and f"rejects {top + 1}: " in maximum.cause
+    assert "(int32, as TF and Caffe store sizes)" in maximum.cause and value in maximum.cause
+    found = sweep(spec, range_, axis=axis)
+    assert c.sizes() == found.sizes() == list(range(range_[0], top + 1))
+    assert f"<= {top}" in c.reduced()
+
+
+def test_a_range_wholly_past_the_maximum_has_no_size() -> None:
+    spec = parse_chain("1x1x8x8", ["upsample scale=65536", "conv2d 1 k=3"])
+    c = constraints(analyse(spec), (40000, 40999))
+    assert c.sizes() == sweep(spec, (40000, 40999)).sizes() == []
+    assert c.reduced() == "no size in the range"
+    assert [k.text for k in c.constraints if k.kind == "max"] == ["n <= 39999"]

@@ -30,6 +30,8 @@ COMMANDS = [
     ("sweep", "examples/networks/unet.toml", "--emit", "torch-export", "--emit", "jax"),
     ("sweep", "examples/networks/fcn.toml", "--axis", "0", "--emit", "tensorrt", "--emit", "onnx"),
     ("summary", "examples/networks/unet.toml", "--formulas"),
+    ("conv-transpose2d", "--i", "64", "--k", "4", "--s", "2", "--p", "1", "--formulas"),
+    ("maxpool2d", "--i", "100000", "--k", "3", "--s", "2", "--ceil-mode", "--formulas"),
     ("chain", "--input", "1x3x64x64", "conv2d 8 k=3 s=2 p=1", "maxpool2d k=3 s=2 ceil_mode=true", "--formulas"),
     ("translate", "conv2d", "--from", "tf", "--to", "torch", "--i", "224", "--k", "7", "--s", "2", "--p", "same"),
     ("translate", "conv-transpose3d", "--from", "keras", "--to", "onnx", "--i", "9,4,5", "--k", "4,1,3", "--s", "2",

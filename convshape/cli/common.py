@@ -154,7 +154,7 @@ def epilog(*examples: str, notes: str = "") -> str:
 
 EPILOG = epilog("conv2d --i 64 --k 3 --s 2", "conv2d --i 50,100 --k 3,5 --s 2,1 --p 4,2 --json",
                 "conv-transpose2d --i 64 --k 3 --s 2 --p same -f tf", "deconv2d --i 39 --k 4 --s 2 --p 1 --o 78",
-                "conv1d --i 5 --k 3 --s 2 --p 1 --explain")
+                "conv1d --i 5 --k 3 --s 2 --p 1 --explain", "conv2d --i 64 --k 3 --s 2 --p 1 --formulas")
 
 
 # ---------------------------------------------------------------------------- output
@@ -164,10 +164,13 @@ def use_rich() -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
-def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: str | None = None) -> None:
+def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: str | None = None,
+         formulas: Any = None) -> None:
     """Print ``result``: JSON, or the report named ``"module.function"`` (a module of this
     package, e.g. ``"render.conv.conv_report"``), imported only here. Every report is a list of
-    :mod:`convshape.render.conv` blocks. ``explain`` adds the layer's picture (convshape.api.explain,
+    :mod:`convshape.render.conv` blocks. ``formulas`` (a single layer's
+    :class:`convshape.network.layer_formulas.LayerFormulas`) adds its formulas after the report
+    (the JSON gains a "formulas" key). ``explain`` adds the layer's picture (convshape.api.explain,
     loaded only then: the JSON gains an "explain" key); ``svg`` also saves the report as SVG."""
     picture = None
     if (explain or svg) and not report.startswith("render.explain."):  # the explain command's report is one
@@ -182,6 +185,10 @@ def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: st
         module, _, function = report.rpartition(".")
         blocks = getattr(import_module(f"convshape.{module}"), function)(result)
         pictures = picture is not None or module == "render.explain"
+        if formulas is not None:
+            from convshape.render.formulas import layer_formula_blocks
+
+            blocks = [*blocks, *layer_formula_blocks(formulas)]
         if picture is not None:
             from convshape.render.explain import picture_blocks
 
@@ -198,6 +205,8 @@ def emit(result: Any, as_json: bool, report: str, explain: bool = False, svg: st
         import json
 
         data = result.to_dict()
+        if formulas is not None:
+            data["formulas"] = formulas.to_dict()
         if picture is not None:
             data["explain"] = picture.to_dict()
         click.echo(json.dumps(data))
@@ -232,17 +241,24 @@ def to_flags(text: str, flags: Mapping[str, str]) -> str:
 
 
 def run(as_json: bool, call: Callable[[], Any], report: str, explain: bool = False, svg: str | None = None,
-        flags: Mapping[str, str] | None = None) -> None:
+        flags: Mapping[str, str] | None = None, formulas: Mapping[str, object] | None = None) -> None:
     """Call the API; turn a ShapeError into exit 1 (or 2 for convshape's own usage errors).
-    ``flags``: the API parameter names the command's messages should show as its options."""
+    ``flags``: the API parameter names the command's messages should show as its options.
+    ``formulas``: the layer's arguments (as a spec file names them) when ``--formulas`` asks for
+    its output size as formulas of the input sizes (:mod:`convshape.network.layer_formulas`)."""
+    found = None
     try:
         result = call()
+        if formulas is not None:
+            from convshape.network.layer_formulas import for_result
+
+            found = for_result(result, formulas)
     except ShapeError as exc:
         usage = exc.framework is None and exc.rule.is_usage
         message = to_flags(str(exc), flags) if flags else str(exc)
         details = {"unsupported_ops": list(exc.values["unsupported"])} if exc.rule == Rule.UNMODELLED_OP else None
         raise (CliError if usage else Rejection)(message, exc.rule, exc.framework, as_json, details) from None
-    emit(result, as_json, report, explain, svg)
+    emit(result, as_json, report, explain, svg, found)
 
 
 # ---------------------------------------------------------------------------- options
@@ -265,6 +281,18 @@ def common_options(fn: F) -> F:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def formulas_option(fn: F) -> F:
+    """``--formulas``: the layer's output size per axis as a formula of its input size."""
+    return click.option("--formulas", "formulas", is_flag=True,
+                        help="Also the output size per spatial axis as a formula of the input size (H, W), in "
+                             "integer arithmetic, with the condition under which the layer is valid.")(fn)
+
+
+def layer_args(formulas: bool, **args: object) -> dict[str, object] | None:
+    """The layer's arguments for ``run(formulas=...)`` when ``--formulas`` is given (else None)."""
+    return {k: v for k, v in args.items() if v is not None} if formulas else None
 
 
 def explain_options(fn: F) -> F:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from convshape.api import conv as api
-from convshape.cli.common import EPILOG, common_options, explain_options, run
+from convshape.cli.common import EPILOG, common_options, explain_options, formulas_option, layer_args, run
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,14 +36,17 @@ def make_conv(ndim: int) -> click.Command:
     @click.command(f"conv{ndim}d", epilog=EPILOG)
     @common_options
     @channel_options
+    @formulas_option
     @explain_options
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
-                as_json: bool, out_channels: str | None, groups: str | None, bias: bool | None, explain: bool,
-                svg: str | None) -> None:
+                as_json: bool, out_channels: str | None, groups: str | None, bias: bool | None, formulas: bool,
+                explain: bool, svg: str | None) -> None:
         run(as_json, lambda: api.conv(input, kernel, stride, padding, dilation, framework=framework, ndim=ndim,
                                       **dict(zip(("out_channels", "groups"), _ints(out_channels, groups))),
                                       bias=bias),
-            "render.conv.conv_report", explain, svg)
+            "render.conv.conv_report", explain, svg,
+            formulas=layer_args(formulas, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                                out_channels=out_channels, groups=groups))
 
     command.help = (f"Output size of a {ndim}-D convolution, the usual padding choices, and the input sizes "
                     f"that give the same output. Given a whole tensor (--i 1x3x224x224, the framework's "
@@ -59,15 +62,18 @@ def make_conv_transpose(ndim: int) -> click.Command:
     @click.option("--o", "--output-size", "output_size", default=None, metavar="N[,N...]",
                   help="Select this output size (torch output_size, tf/onnx output_shape), or ask how to reach it.")
     @channel_options
+    @formulas_option
     @explain_options
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
                 as_json: bool, output_padding: str | None, output_size: str | None, out_channels: str | None,
-                groups: str | None, bias: bool | None, explain: bool, svg: str | None) -> None:
+                groups: str | None, bias: bool | None, formulas: bool, explain: bool, svg: str | None) -> None:
         run(as_json, lambda: api.conv_transpose(input, kernel, stride, padding, dilation, output_padding,
                                                 output_size, framework=framework, ndim=ndim,
                                                 **dict(zip(("out_channels", "groups"), _ints(out_channels, groups))),
                                                 bias=bias), "render.conv.transpose_report",
-            explain, svg)
+            explain, svg, formulas=layer_args(formulas, kernel=kernel, stride=stride, padding=padding,
+                                              dilation=dilation, output_padding=output_padding,
+                                              output_size=output_size, out_channels=out_channels, groups=groups))
 
     command.help = (f"Every output size a {ndim}-D transposed convolution can give, what selects each in the "
                     f"framework, and the padding split. Given a whole tensor, also the output tensor, weights, "
@@ -87,8 +93,10 @@ def make_depthwise(ndim: int, separable: bool) -> click.Command:
                   hidden=not separable)
     @click.option("--bias/--no-bias", "bias", default=None,
                   help="Whether the layer has a bias (default: the framework's).")
+    @formulas_option
     def command(input: str, kernel: str, stride: str, padding: str | None, dilation: str, framework: str,
-                as_json: bool, depth_multiplier: str, out_channels: str | None, bias: bool | None) -> None:
+                as_json: bool, depth_multiplier: str, out_channels: str | None, bias: bool | None,
+                formulas: bool) -> None:
         def call() -> api.ConvResult:
             multiplier, channels = _ints(depth_multiplier, out_channels)
             if separable and channels is None:
@@ -99,7 +107,9 @@ def make_depthwise(ndim: int, separable: bool) -> click.Command:
             return api.conv(input, kernel, stride, padding, dilation, framework=framework, ndim=ndim,
                             out_channels=channels, bias=bias, depth_multiplier=multiplier)
 
-        run(as_json, call, "render.conv.conv_report")
+        run(as_json, call, "render.conv.conv_report",
+            formulas=layer_args(formulas, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                                depth_multiplier=depth_multiplier, out_channels=out_channels if separable else None))
 
     command.help = (f"A {ndim}-D {'separable' if separable else 'depthwise'} convolution on a whole tensor "
                     f"(--i 1x32x112x112, the framework's default layout): "

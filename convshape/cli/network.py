@@ -78,17 +78,18 @@ def make_summary() -> click.Command:
     def command(spec: str, input: str | None, framework: str | None, formulas: bool, compare: bool,
                 as_json: bool) -> None:
         """Shape a network from a spec file (TOML or JSON) or an ONNX model (.onnx): every layer's
-        (node's) output tensor, weights, parameters, MACs, padding split and receptive field, with totals."""
+        (node's) output tensor, weights, parameters, MACs, padding split and receptive field, with totals;
+        for a spec file, then the square input sizes n (1..4096) it accepts, as constraints with their causes."""
         if formulas:
             from convshape.models import formulas as formula_report
 
             _run_failing(as_json, lambda: formula_report(spec, input=input, framework=framework),
                          "render.network.formula_report")
             return
-        from convshape.models import network
+        from convshape.models import summary
 
-        _run_failing(as_json, lambda: network(spec, input=input, framework=framework, compare=compare),
-                     "render.network.network_report")
+        _run_failing(as_json, lambda: summary(spec, input=input, framework=framework, compare=compare),
+                     "render.network.summary_report")
 
     return command
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from convshape.api import pooling
-from convshape.cli.common import CliError, FrameworkChoice, epilog, explain_options, run
+from convshape.cli.common import CliError, FrameworkChoice, epilog, explain_options, formulas_option, layer_args, run
 from convshape.errors import Rule
 
 NAMES = {"max": "max", "avg": "average", "lp": "LP"}
@@ -19,7 +19,8 @@ def make_pool(kind: str, ndim: int) -> click.Command:
     second = (f"{name} --i 32 --k 3 --s 2 --p same -f onnx --json" if kind == "lp"
               else f"{name} --i 32 --k 3 --s 2 --p same -f tf --json")
     @click.command(name, epilog=epilog(first, second, f"{name} --i 7 --k 3 --s 2 --compare",
-                                       f"{name} --i 5 --k 2 --s 2 --explain"))
+                                       f"{name} --i 5 --k 2 --s 2 --explain",
+                                       f"{name} --i 7 --k 3 --s 2 --ceil-mode --formulas"))
     @click.option("--i", "--input", "input", required=True, metavar="N[,N...]",
                   help="Input size per spatial axis (one value applies to every axis).")
     @click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K...]", help="Window (kernel) size.")
@@ -37,12 +38,16 @@ def make_pool(kind: str, ndim: int) -> click.Command:
                   type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--compare", is_flag=True, help="Every framework side by side for this configuration.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+    @formulas_option
     @explain_options
     def command(input: str, kernel: str, stride: str | None, padding: str | None, dilation: str,
-                ceil_mode: bool | None, framework: str, compare: bool, as_json: bool, explain: bool, svg: str | None,
-                count_include_pad: bool | None = None, norm_type: float = 2.0) -> None:
+                ceil_mode: bool | None, framework: str, compare: bool, as_json: bool, formulas: bool, explain: bool,
+                svg: str | None, count_include_pad: bool | None = None, norm_type: float = 2.0) -> None:
         if compare and (explain or svg):
             raise CliError("--explain and --svg draw one framework's layer; drop --compare", Rule.OPTION_NOT_APPLICABLE,
+                           as_json=as_json)
+        if compare and formulas:
+            raise CliError("--formulas gives one framework's formulas; drop --compare", Rule.OPTION_NOT_APPLICABLE,
                            as_json=as_json)
         if compare:
             run(as_json, lambda: pooling.pool_compare(kind, input, kernel, stride, padding, dilation, ceil_mode,
@@ -51,7 +56,9 @@ def make_pool(kind: str, ndim: int) -> click.Command:
         else:
             run(as_json, lambda: pooling.pool(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                               framework=framework, ndim=ndim, count_include_pad=count_include_pad,
-                                              norm_type=norm_type), "render.pool.pool_report", explain, svg)
+                                              norm_type=norm_type), "render.pool.pool_report", explain, svg,
+                formulas=layer_args(formulas, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                                    ceil_mode=ceil_mode, count_include_pad=count_include_pad))
 
     if kind == "avg":
         command = click.option(

@@ -9,7 +9,7 @@ import click
 
 from convshape import params
 from convshape.api import resample
-from convshape.cli.common import FrameworkChoice, RuleBadParameter, epilog, run
+from convshape.cli.common import FrameworkChoice, RuleBadParameter, epilog, formulas_option, layer_args, run
 from convshape.errors import Rule, ShapeError
 from convshape.ops import OPS
 
@@ -103,10 +103,11 @@ def make_interpolate(name: str) -> click.Command:
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+    @formulas_option
     def command(input: str, size: str | None, scale: str | None, mode: str | None, align_corners: bool | None,
                 recompute_scale_factor: bool | None, antialias: bool, keep_aspect_ratio_policy: str | None,
                 crop_to_aspect_ratio: bool, pad_to_aspect_ratio: bool, ndim: int | None, framework: str,
-                as_json: bool) -> None:
+                as_json: bool, formulas: bool) -> None:
         def compute() -> Any:
             if rank is not None and ndim != rank:
                 raise ShapeError(f"{name} has {rank} spatial axes, but got ndim={ndim}", rule=Rule.AXIS_COUNT,
@@ -117,7 +118,15 @@ def make_interpolate(name: str) -> click.Command:
                        framework=framework, ndim=ndim, keep_aspect_ratio_policy=keep_aspect_ratio_policy,
                        crop_to_aspect_ratio=crop_to_aspect_ratio, pad_to_aspect_ratio=pad_to_aspect_ratio)
 
-        run(as_json, compute, "render.resample.interpolate_report")
+        run(as_json, compute, "render.resample.interpolate_report",
+            formulas=layer_args(formulas, size=size, scale=scale,
+                                mode=implied.get("mode") if mode is None else mode,
+                                align_corners=implied.get("align_corners") if align_corners is None else align_corners,
+                                recompute_scale_factor=recompute_scale_factor, antialias=antialias or None,
+                                # options a spec's layer has no key for: the formulas say so
+                                keep_aspect_ratio_policy=keep_aspect_ratio_policy,
+                                crop_to_aspect_ratio=crop_to_aspect_ratio or None,
+                                pad_to_aspect_ratio=pad_to_aspect_ratio or None))
 
     command.help = (f"Output size of an interpolation / upsampling layer ({layer} by default) per axis, with the "
                     f"framework's exact float rounding, and the scale each axis samples with."
@@ -143,9 +152,11 @@ def make_pixel_shuffle(unshuffle: bool) -> click.Command:
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=FrameworkChoice(), help="Whose rules to apply.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
-    def command(input: tuple[int, ...], factor: int, data_format: str | None, framework: str, as_json: bool) -> None:
+    @formulas_option
+    def command(input: tuple[int, ...], factor: int, data_format: str | None, framework: str, as_json: bool,
+                formulas: bool) -> None:
         run(as_json, lambda: api(input, factor, data_format, framework=framework),
-            "render.resample.pixel_shuffle_report")
+            "render.resample.pixel_shuffle_report", formulas=layer_args(formulas, factor=factor))
 
     command.help = ("Whole output shape of a pixel " + ("unshuffle (space-to-depth): channels x r^2, height and "
                     "width / r." if unshuffle else "shuffle (sub-pixel, depth-to-space): channels / r^2, height "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from convshape.cli.common import FrameworkChoice, epilog, run
+from convshape.cli.common import FrameworkChoice, epilog, formulas_option, layer_args, run
 
 
 def make_unfold(folding: bool) -> click.Command:
@@ -27,16 +27,23 @@ def make_unfold(folding: bool) -> click.Command:
                   help="Whose rules to apply (torch: nn.Unfold / nn.Fold; tf: tf.image.extract_patches, "
                        "padding 0 as 'VALID', unfold only).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+    @formulas_option
     def command(input: str, output_size: str | None, kernel: str, stride: str, padding: str, dilation: str,
-                framework: str, as_json: bool) -> None:
+                framework: str, as_json: bool, formulas: bool) -> None:
         from convshape.api import unfold as api
 
+        if folding and formulas:
+            from convshape.cli.common import CliError
+            from convshape.errors import Rule
+
+            raise CliError("--formulas is for unfold: fold's output size is the output_size it is given",
+                           Rule.OPTION_NOT_APPLICABLE, as_json=as_json)
         if folding:
             run(as_json, lambda: api.fold(input, output_size, kernel, stride, padding, dilation, framework=framework),
                 "render.unfold.unfold_report")
         else:
             run(as_json, lambda: api.unfold(input, kernel, stride, padding, dilation, framework=framework),
-                "render.unfold.unfold_report")
+                "render.unfold.unfold_report", formulas=layer_args(formulas))
 
     command.help = ("Fold (col2im, torch nn.Fold): columns (N, C·∏k, L) back to (N, C, *output_size); C·∏k must "
                     "divide by ∏k and L must equal the sliding blocks of output_size." if folding else

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import click
 
-from convshape.cli.common import F, FrameworkChoice, epilog, run
+from convshape.cli.common import F, FrameworkChoice, epilog, formulas_option, layer_args, run
 from convshape.api.unpool import adaptive_pool, fractional_max_pool, max_unpool
 
 
@@ -36,9 +36,10 @@ def make_adaptive(kind: str, ndim: int) -> click.Command:
     @click.option("--o", "--output-size", "output_size", required=True, metavar="N[,N...]",
                   help="Output size per spatial axis (larger than the input repeats cells).")
     @_framework()
-    def command(input: str, output_size: str, framework: str, as_json: bool) -> None:
+    @formulas_option
+    def command(input: str, output_size: str, framework: str, as_json: bool, formulas: bool) -> None:
         run(as_json, lambda: adaptive_pool(input, output_size, kind, framework=framework, ndim=ndim),
-            "render.unpool.adaptive_report")
+            "render.unpool.adaptive_report", formulas=layer_args(formulas, output_size=output_size))
 
     word = "average" if kind == "avg" else "max"
     command.help = (f"The window of every output index of {ndim}-D adaptive {word} pooling: start, end and size, "
@@ -60,10 +61,12 @@ def make_fractional(ndim: int) -> click.Command:
     @click.option("--ratio", "--output-ratio", "output_ratio", default=None, metavar="R[,R...]",
                   help="Output size as a fraction of the input, in (0, 1): output = int(input * ratio).")
     @_framework()
+    @formulas_option
     def command(input: str, kernel: str, output_size: str | None, output_ratio: str | None, framework: str,
-                as_json: bool) -> None:
+                as_json: bool, formulas: bool) -> None:
         run(as_json, lambda: fractional_max_pool(input, kernel, output_size, output_ratio, framework=framework,
-                                                 ndim=ndim), "render.unpool.fractional_report")
+                                                 ndim=ndim), "render.unpool.fractional_report",
+            formulas=layer_args(formulas, kernel=kernel, output_size=output_size, output_ratio=output_ratio))
 
     command.help = (f"Output size of {ndim}-D fractional max pooling (torch nn.FractionalMaxPool{ndim}d) from "
                     f"--o or --ratio, checked against the kernel as torch checks it.")
@@ -89,10 +92,12 @@ def make_unpool(ndim: int) -> click.Command:
                   help="Select this output size (torch output_size, onnx output_shape's spatial sizes), or ask "
                        "whether the framework accepts it.")
     @_framework()
+    @formulas_option
     def command(input: str, kernel: str, stride: str | None, padding: str | None, output_size: str | None,
-                framework: str, as_json: bool) -> None:
+                framework: str, as_json: bool, formulas: bool) -> None:
         run(as_json, lambda: max_unpool(input, kernel, stride, padding, output_size, framework=framework,
-                                        ndim=ndim), "render.unpool.unpool_report")
+                                        ndim=ndim), "render.unpool.unpool_report",
+            formulas=layer_args(formulas, kernel=kernel, stride=stride, padding=padding, output_size=output_size))
 
     command.help = (f"Output size of {ndim}-D max unpooling (torch nn.MaxUnpool{ndim}d; TF's argmax scatter; ONNX "
                     f"MaxUnpool): the default, every output_size accepted, and the sizes the max pool came from.")

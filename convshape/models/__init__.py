@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from convshape.models.keras import KerasModel
     from convshape.network.evaluate import CheckReport, NetworkReport, NetworkSpec, SpecArg
     from convshape.network.sweep import SweepResult
-    from convshape.network.symbolic import FormulaReport
+    from convshape.network.symbolic import ConstrainedReport, FormulaReport
 
 
 def _no_compare(compare: bool, spec: SpecArg) -> None:
@@ -155,3 +155,21 @@ def formulas(spec: SpecArg, *, input: object = None, framework: str | None = Non
     parsed = as_spec(spec, input=input, framework=framework)
     net = analyse(parsed)
     return FormulaReport(evaluate(parsed), net, constraints(net, int_range(range)))
+
+
+def summary(spec: SpecArg, *, input: object = None, framework: str | None = None, compare: bool = False,
+            range: object = "1..4096") -> ConstrainedReport:
+    """A network's report (:func:`network`); for a spec file, then the sizes ``n`` in ``range`` it
+    accepts as square inputs (every spatial axis ``n``), as constraints with their causes
+    (:mod:`convshape.network.symbolic`). Model files get none here (``sweep`` derives them for
+    Keras models)."""
+    from convshape.models.onnx_model import is_model
+    from convshape.network.symbolic import ConstrainedReport, constrained
+    from convshape.params import int_range
+
+    if is_model(spec) or _keras(spec) is not None:
+        return ConstrainedReport(network(spec, input=input, framework=framework, compare=compare), None)
+    _no_compare(compare, spec)
+    from convshape.network.evaluate import as_spec
+
+    return constrained(as_spec(spec, input=input, framework=framework), int_range(range))

@@ -128,7 +128,8 @@ class _Probe:
         return base, None
 
 
-def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFormula | None:
+def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str,
+              max_period: int | None = None) -> LayerFormula | None:
     """The formula of ``layer``'s output size on spatial ``axis`` as a function of its input size
     there (the other axes as in ``x``), fitted and verified as the module docstring says; None
     where the layer scales inexactly (a float scale) or does not keep the axis."""
@@ -136,11 +137,20 @@ def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFo
     accepted, step = probe.reference()
     if step is None or step.scale is None or axis >= len(step.scale) or step.scale[axis] is None:
         return None
-    m = step.scale[axis]
-    p, q = m.numerator, m.denominator
     low = 1
     if step.extent and axis < len(step.extent):
         low = step.extent[axis] + abs(step.pad_before[axis]) + abs(step.pad_after[axis])
+    return fit_probe(probe, step.scale[axis], low, accepted, max_period)
+
+
+def fit_probe(probe: Callable[[int], int | None], m: Fraction, low: int, accepted: int,
+              max_period: int | None = None) -> LayerFormula | None:
+    """:func:`fit_layer` for any per-size function ``probe`` (None: the size is rejected) of
+    exact slope ``m``, whose regular regime starts near ``low``; ``accepted``: a size it takes.
+    ``max_period``: none where the slope's denominator is larger (a fit costs a few periods of probes)."""
+    p, q = m.numerator, m.denominator
+    if max_period is not None and q > max_period:
+        return None
     x0 = max(low, 1) + 2 * q  # a little past the regime's edge: the residues a layer takes, not its minimum
     first = [(n, probe(n)) for n in range(x0, x0 + q)]
     if all(out is None for _, out in first) and accepted > x0:  # a minimum past the kernel (a fixed output
@@ -166,16 +176,39 @@ def fit_layer(layer: LayerSpec, x: Tensor, axis: int, framework: str) -> LayerFo
         out = probe(n)
         if (out is not None) != (n % q in residues) or (out is not None and out != fitted(n)):
             return None
-    # walk down to the formula's start, then note the exceptions below it
-    start = x0
-    n = x0 - 1
-    while n >= 1 and x0 - n <= _WALK:
+    def holds(n: int) -> bool:
         out = probe(n)
-        expected = n % q in residues
-        if (out is not None) != expected or (out is not None and out != fitted(n)):
-            break
-        start = n
-        n -= 1
+        return (out is not None) == (n % q in residues) and (out is None or out == fitted(n))
+
+    def walk(top: int) -> int:
+        """The smallest size down to which the formula holds from ``top``, one by one (``_WALK`` at most)."""
+        start = top
+        n = top - 1
+        while n >= 1 and top - n <= _WALK and holds(n):
+            start = n
+            n -= 1
+        return start
+
+    # walk down to the formula's start, then note the exceptions below it
+    start = walk(x0)
+    if start == x0 - _WALK and start > 1:
+        # still holding after the walk (a padding far larger than the kernel): the formula's start is
+        # found by bisection over whole periods (the regular regime is every size from its start on),
+        # then walked to exactly
+        def period_holds(m: int) -> bool:
+            return all(holds(n) for n in range(m, m + q))
+
+        good, step = start, q
+        while good - step >= 1 and period_holds(good - step):
+            good, step = good - step, 2 * step
+        bad = max(1, good - step)
+        if period_holds(bad):
+            good = bad
+        else:
+            while good - bad > 1:
+                middle = (good + bad) // 2
+                good, bad = (middle, bad) if period_holds(middle) else (good, middle)
+        start = walk(good)
     exceptions = tuple((k, out) for k in range(max(1, start - _WALK), start) if (out := probe(k)) is not None)
     return LayerFormula(formula, start, q, residues, exceptions)
 
@@ -666,12 +699,21 @@ def constraints(sym_net: Symbolic, range: tuple[int, int] = (1, 4096), *, axis: 
                     topped[key] = probe(x_top) is not None or not lf.accepts(x_top)
                 if topped[key]:
                     continue
-                probe = _Probe(layer, _tensor(x_shape, spec.data_format), i, spec.framework)
-                last = first_true(lambda n: probe(ins[src][i](env(n))) is None
-                                   and lf.accepts(ins[src][i](env(n))), start, hi) - 1
+
+                def rejects(n: int, layer: LayerSpec = layer, src: str = src, i: int = i,
+                            lf: LayerFormula = lf) -> bool:
+                    """Does the layer reject input size ``n`` that its formula accepts? (Every swept axis
+                    at ``n``: the other axes' sizes at ``hi`` could be what is rejected.)"""
+                    shape = _shape_at(spec, sym_net, ins, src, env(n))
+                    x_n = ins[src][i](env(n))
+                    return shape is not None and lf.accepts(x_n) and \
+                        _Probe(layer, _tensor(shape, spec.data_format), i, spec.framework)(x_n) is None
+
+                last = first_true(rejects, start, hi) - 1
                 top = min(top, last)
-                note(Constraint("max", f"{name} <= {last}", f"{t.name} ({t.op}) rejects larger inputs: "
-                                f"{_why(spec, sym_net, swept, last + 1)}", value=last), t.name, sym_net.symbols[i])
+                why = _why(spec, sym_net, swept, last + 1)
+                cause = why if why.startswith(f"{t.name} (") else f"{t.name} ({t.op}) rejects larger inputs: {why}"
+                note(Constraint("max", f"{name} <= {last}", cause, value=last), t.name, sym_net.symbols[i])
     residues = tuple(sorted((start + r) % period for r in allowed))
     d, rs = coarsest(residues, period) if residues else (period, ())
     minimum: int | None = None
@@ -829,3 +871,35 @@ class FormulaReport(NamedTuple):
         out["constraints"] = self.constraints.to_dict()
         out["formula_notes"] = list(self.symbolic.notes)
         return out
+
+
+class ConstrainedReport(NamedTuple):
+    """``summary``: the network's report, then the constraints on square inputs with their causes
+    (None where the network has no spatial input, or they could not be derived: ``notes`` says why)."""
+
+    report: NetworkReport
+    constraints: ConstraintSet | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.report.to_dict()
+        out["constraints"] = None if self.constraints is None else self.constraints.to_dict()
+        if self.notes:
+            out["constraint_notes"] = list(self.notes)
+        return out
+
+
+def constrained(spec: NetworkSpec, range: tuple[int, int] = (1, 4096)) -> ConstrainedReport:
+    """The network's report with the constraints on square inputs over ``range`` (where it has
+    spatial axes); a network the formulas cannot analyse keeps its report, with a note."""
+    report = evaluate(spec)
+    if spec.data_format is None:
+        return ConstrainedReport(report, None)
+    try:
+        return ConstrainedReport(report, constraints(analyse(spec), range))
+    except ShapeError as exc:
+        return ConstrainedReport(report, None, (f"no constraints: {exc.message}",))

@@ -12,7 +12,7 @@ from convshape.render.conv import Block, Table, sizes
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.network.evaluate import CheckReport, LayerReport, NetworkReport
     from convshape.network.sweep import Progression, SweepResult
-    from convshape.network.symbolic import ConstraintSet, FormulaReport, TensorFormula
+    from convshape.network.symbolic import ConstrainedReport, ConstraintSet, FormulaReport, TensorFormula
 
 
 def _count(n: int) -> str:
@@ -207,9 +207,9 @@ def sweep_report(result: SweepResult) -> list[Block]:
     return blocks
 
 
-def constraint_blocks(c: ConstraintSet) -> list[Block]:
+def constraint_blocks(c: ConstraintSet, label: str = "constraints") -> list[Block]:
     """The reduced constraint, then each constraint with its cause."""
-    blocks: list[Block] = [f"constraints: {c.reduced()}"]
+    blocks: list[Block] = [f"{label}: {c.reduced()}"]
     if c.constraints:
         blocks.append(Table("Constraints", ("constraint", "cause"),
                             tuple((k.text, k.cause) for k in c.constraints)))
@@ -241,4 +241,14 @@ def formula_report(result: FormulaReport) -> list[Block]:
                         ("integer arithmetic: floor and ceil of exact quotients",)))
     blocks += [f"note: {note}" for note in net.notes]
     blocks += constraint_blocks(result.constraints)
+    return blocks
+
+
+def summary_report(result: ConstrainedReport) -> list[Block]:
+    """``summary``: the layer table, then the square input sizes the network accepts, with causes."""
+    blocks = network_report(result.report)
+    c = result.constraints
+    if c is not None:
+        blocks += constraint_blocks(c, f"valid square inputs (every spatial axis n, {c.range[0]}..{c.range[1]})")
+    blocks += [f"note: {note}" for note in result.notes]
     return blocks
