@@ -25,10 +25,11 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 #: modules the conv2d --json path has no use for: drawing (rich, the renderers), the op vocabulary
-#: (a command called by its own name needs none), networks and model files, translation, the other
-#: frameworks and commands, and anything heavy
+#: (a command called by its own name needs none), the other op families' values and the frameworks
+#: listing, networks and model files, translation, the other frameworks and commands, anything heavy
 NOT_ON_THE_CONV_PATH = ("rich", "numpy", "onnx", "onnxruntime", "torch", "tensorflow", "jax", "yaml",
-                        "convshape.ops", "convshape.render", "convshape.network", "convshape.models",
+                        "convshape.ops", "convshape.family_values", "convshape.api.frameworks", "convshape.render",
+                        "convshape.network", "convshape.models",
                         "convshape.api.translate", "convshape.api.pooling", "convshape.api.resample",
                         "convshape.api.unpool", "convshape.api.explain", "convshape.api.solve",
                         "convshape.frameworks.tf", "convshape.frameworks.keras", "convshape.frameworks.jax",
@@ -88,3 +89,15 @@ def test_help_lists_every_command_and_the_aliases():
     for name, _, _ in COMMANDS:
         assert f"  {name} " in out, name
     assert "Aliases" in out and "deconv2d" in out and "port" in out
+
+
+def test_the_collector_is_paused_only_while_the_cli_imports():
+    """convshape.cli pauses the cyclic GC for its imports, then freezes what they made: a command's
+    own work runs with the collector as the caller had it (on by default, off if turned off)."""
+    code = ("import gc\n{before}\nimport convshape.cli\n"
+            "print(gc.isenabled(), gc.get_freeze_count() > 1000)")
+    on = subprocess.run([sys.executable, "-c", code.format(before="")], check=True, capture_output=True, text=True)
+    assert on.stdout.split() == ["True", "True"]
+    off = subprocess.run([sys.executable, "-c", code.format(before="gc.disable()")], check=True, capture_output=True,
+                         text=True)
+    assert off.stdout.split() == ["False", "True"]
