@@ -101,3 +101,22 @@ def test_the_collector_is_paused_only_while_the_cli_imports():
     off = subprocess.run([sys.executable, "-c", code.format(before="gc.disable()")], check=True, capture_output=True,
                          text=True)
     assert off.stdout.split() == ["False", "True"]
+
+
+def test_values_moved_off_the_conv_path_import_from_where_they_were():
+    """convshape.model and convshape.api.conv still give what moved to convshape.family_values and
+    convshape.api.frameworks (loaded on first use), and nothing else."""
+    import convshape
+    from convshape import family_values, model
+    from convshape.api import conv as api_conv
+    from convshape.api import frameworks
+
+    for name in model.FAMILY_VALUES:
+        assert getattr(model, name) is getattr(family_values, name)
+    for name in ("FrameworkInfo", "FrameworksResult", "list_frameworks"):
+        assert getattr(api_conv, name) is getattr(frameworks, name) is getattr(convshape, name)
+    with pytest.raises(AttributeError):
+        _ = model.NoSuchValue
+    with pytest.raises(AttributeError):
+        _ = api_conv.NoSuchValue
+    assert [f.name for f in convshape.list_frameworks().frameworks][:2] == ["torch", "tf"]

@@ -16,6 +16,7 @@ import click
 from convshape import __version__
 from convshape.cli.common import EPILOG, CliError, report_error
 from convshape.errors import Rule
+
 #: how a command is built: (module of this package, factory function, its arguments); imported when called
 Factory = tuple[str, str, tuple[Any, ...]]
 
