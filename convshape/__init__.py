@@ -4,11 +4,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from convshape.api.conv import ConvResult, ConvTransposeResult, conv, conv_transpose, list_frameworks  # noqa: E402
+from convshape.api.conv import ConvResult, ConvTransposeResult, conv, conv_transpose  # noqa: E402
 from convshape.errors import ShapeError  # noqa: E402
 
 # pooling, unpooling, resampling, networks and pictures load on first use, so the conv commands' start-up stays small
-_LAZY = {"pool": "api.pooling", "pool_compare": "api.pooling", "PoolResult": "api.pooling",
+_LAZY = {"list_frameworks": "api.frameworks", "FrameworkInfo": "api.frameworks", "FrameworksResult": "api.frameworks",
+         "pool": "api.pooling", "pool_compare": "api.pooling", "PoolResult": "api.pooling",
          "PoolCompareResult": "api.pooling",
          "interpolate": "api.resample", "upsample": "api.resample", "pixel_shuffle": "api.resample",
          "pixel_unshuffle": "api.resample", "InterpolateResult": "api.resample", "PixelShuffleResult": "api.resample",
@@ -29,5 +30,4 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'convshape' has no attribute {name!r}")
 
 
-__all__ = ["ConvResult", "ConvTransposeResult", "ShapeError", "__version__", "conv", "conv_transpose",
-           "list_frameworks", *_LAZY]
+__all__ = ["ConvResult", "ConvTransposeResult", "ShapeError", "__version__", "conv", "conv_transpose", *_LAZY]

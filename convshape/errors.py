@@ -179,7 +179,7 @@ def quote(value: object, limit: int = ECHO_LIMIT) -> str:
 #: a quoted run or a run of digits longer than ECHO_LIMIT: an echoed value nobody shortened at its source
 #: (a quote opens after a non-word character and closes before one: 'a' and 'b' is two values, not one)
 _N = ECHO_LIMIT + 1
-_LONG = re.compile(rf"(?<![\w'\"])(?:'[^'\n]{{{_N},}}'|\"[^\"\n]{{{_N},}}\")(?![\w'\"])|\d{{{_N},}}")
+_LONG = (rf"(?<![\w'\"])(?:'[^'\n]{{{_N},}}'|\"[^\"\n]{{{_N},}}\")(?![\w'\"])|\d{{{_N},}}")
 
 
 def shorten(message: str, limit: int = ECHO_LIMIT) -> str:
@@ -192,7 +192,7 @@ def shorten(message: str, limit: int = ECHO_LIMIT) -> str:
             return f"{run[:limit + 1]}{run[0]}… ({len(run) - 2:,} characters)"
         return f"{run[:limit]}… ({len(run):,} digits)"
 
-    return _LONG.sub(short, message) if len(message) > limit else message
+    return re.sub(_LONG, short, message) if len(message) > limit else message  # compiled once, on first use
 
 
 class ShapeError(ValueError):

@@ -12,14 +12,27 @@ Each result is an immutable ``typing.NamedTuple`` whose ``to_dict()`` is the JSO
 # No ``from __future__ import annotations`` here: typing.NamedTuple compiles each string annotation
 # (a third of building the class), and these classes are built on every command's start-up.
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from convshape.axes import each_axis, empty_warnings
 from convshape.errors import Rule, ShapeError
-from convshape.frameworks import FRAMEWORKS, ConvRules, Pad, framework_rules
-from convshape.model import AxisSpec, ConvAxis, IntRuns, TransposedAxis, result_head, spatial_sizes
+from convshape.frameworks import ConvRules, Pad, framework_rules
+from convshape.model import AxisSpec, ConvAxis, IntRuns, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, explicit_padding, format_padding, padding_keyword, per_axis
 from convshape.rules import effective_kernel, lax_transposed_output, preimage, transposed_output
+
+if TYPE_CHECKING:  # loaded on first use, not by a forward convolution (start-up): hence the quoted annotations
+    from convshape.api.frameworks import FrameworkInfo as FrameworkInfo
+    from convshape.api.frameworks import FrameworksResult as FrameworksResult
+    from convshape.api.frameworks import list_frameworks as list_frameworks
+    from convshape.model import TransposedAxis
+else:
+    def __getattr__(name: str) -> Any:  # the frameworks listing moved to convshape.api.frameworks
+        if name in ("FrameworkInfo", "FrameworksResult", "list_frameworks"):
+            from convshape.api import frameworks
+
+            return getattr(frameworks, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 REACH_LIMIT = 64  # paddings tried when asked how to reach a size
 
@@ -199,7 +212,7 @@ class ConvTransposeResult(NamedTuple):
     op: str
     framework: str
     padding: str
-    axes: tuple[TransposedAxis, ...]
+    axes: "tuple[TransposedAxis, ...]"
     maps_back: tuple[bool, ...]
     reach: tuple[tuple[Reach, ...], ...] | None
     warnings: tuple[str, ...]
@@ -388,7 +401,7 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
 
 
 # ---------------------------------------------------------------------- transposed convolution
-def forward_of(fw: ConvRules, axis: TransposedAxis, output: int, pad_before: int, pad_after: int) -> int | None:
+def forward_of(fw: ConvRules, axis: "TransposedAxis", output: int, pad_before: int, pad_after: int) -> int | None:
     """What the forward convolution with these pads gives for ``output`` (None if it rejects it)."""
     try:
         return fw.conv_output(AxisSpec(output, axis.kernel, axis.stride, axis.dilation), pad_before, pad_after)
@@ -396,7 +409,7 @@ def forward_of(fw: ConvRules, axis: TransposedAxis, output: int, pad_before: int
         return None
 
 
-def _with_forward(fw: ConvRules, axis: TransposedAxis) -> TransposedAxis:
+def _with_forward(fw: ConvRules, axis: "TransposedAxis") -> "TransposedAxis":
     options = axis.options.map(lambda o: o._replace(forward=forward_of(fw, axis, o.output, o.pad_before,
                                                                        o.pad_after)))
     return axis._replace(options=options)
@@ -468,7 +481,7 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
         overridden = (fw.output_size_overrides_output_padding.format(output_padding=shown_op),)
         ops = (None,) * n  # the output size alone selects (torch)
 
-    def one(axis: int, spec: AxisSpec, pad: Pad) -> TransposedAxis:
+    def one(axis: int, spec: AxisSpec, pad: Pad) -> "TransposedAxis":
         try:
             return fw.transposed(spec, pad, ops[axis], sizes[axis], n, axis)
         except ShapeError as exc:
@@ -491,39 +504,6 @@ def conv_transpose(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: P
     return ConvTransposeResult(_op_name("conv-transpose", n), fw.name, shown, axes, back, reached,
                                empty_warnings([a.output for a in axes], fw.name),
                                tuple(fw.notes(specs, pads, True) + fw.result_notes(axes, True)) + overridden, tensor)
-
-
-class FrameworkInfo(NamedTuple):
-    """What convshape knows of one framework: its padding keywords and the sources of its rules."""
-
-    name: str
-    title: str
-    versions: str
-    default_padding: str
-    keywords: dict[str, str]
-    transposed_keywords: dict[str, str]
-    explicit: str
-    explicit_transposed: str
-    sources: dict[str, str]
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._asdict()
-
-
-class FrameworksResult(NamedTuple):
-    frameworks: tuple[FrameworkInfo, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"frameworks": [f.to_dict() for f in self.frameworks]}
-
-
-def list_frameworks() -> FrameworksResult:
-    """The frameworks convshape knows (the registry, in order): the versions their rules were
-    observed on, their convolution padding keywords, explicit padding, and rule sources."""
-    return FrameworksResult(tuple(
-        FrameworkInfo(fw.name, fw.conv.title, fw.versions, fw.conv.default_padding, dict(fw.conv.keywords),
-                      dict(fw.conv.transposed_keywords), fw.conv.explicit, fw.conv.explicit_transposed,
-                      dict(fw.conv.sources)) for fw in FRAMEWORKS.values()))
 
 
 __all__ = ["Choice", "ConvResult", "ConvTensor", "ConvTransposeResult", "FrameworkInfo", "FrameworksResult", "Reach",

@@ -124,6 +124,8 @@ def make_frameworks() -> click.Command:
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     def command(as_json: bool) -> None:
         """The frameworks, their padding keywords, and the source of each rule."""
-        run(as_json, api.list_frameworks, "render.conv.frameworks_report")
+        from convshape.api.frameworks import list_frameworks
+
+        run(as_json, list_frameworks, "render.conv.frameworks_report")
 
     return command

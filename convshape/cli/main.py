@@ -16,7 +16,10 @@ import click
 from convshape import __version__
 from convshape.cli.common import EPILOG, CliError, report_error
 from convshape.errors import Rule
-from convshape.ops import OPS, Family, Op, did_you_mean, find, squash, suggest, with_rank
+
+#: how a command is built: (module of this package, factory function, its arguments); imported when called
+Factory = tuple[str, str, tuple[Any, ...]]
+
 
 class NoSuchCommand(CliError):
     """An unknown command: one line on stderr (with the nearest names), exit 2 as Click's usage errors."""
@@ -27,18 +30,22 @@ class NoSuchCommand(CliError):
 
 class LazyAliasGroup(click.Group):
     """A group that builds a command only when it is called (start-up time), and also
-    answers to every name :mod:`convshape.ops` knows for an op (``deconv2d``, ``Conv2DTranspose``)."""
+    answers to every name :mod:`convshape.ops` knows for an op (``deconv2d``, ``Conv2DTranspose``).
+
+    A command called by its own name loads neither its siblings' modules nor the op vocabulary:
+    the aliases are indexed on the first name that is not a command's own."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.factories: dict[str, Callable[[], click.Command]] = {}
-        self.aliases: dict[str, str] = {}  # squashed alias -> command name (the commands that are not ops)
-        self.alias_names: dict[str, str] = {}  # alias as documented -> command name
+        self.registered: list[tuple[str, tuple[str, ...]]] = []  # (command, its own aliases), in order
+        self._aliases: dict[str, str] | None = None
+        self._alias_names: dict[str, str] | None = None
 
-    def lazy(self, name: str, factory: Callable[[], click.Command] | tuple[str, str, tuple[Any, ...]],
-             aliases: tuple[str, ...] = ()) -> None:
+    def lazy(self, name: str, factory: Callable[[], click.Command] | Factory, aliases: tuple[str, ...] = ()) -> None:
         """Register a command by name; ``factory`` builds it, or names it as ``(module, function,
-        args)`` in this package, so the module is imported only when the command is called."""
+        args)`` in this package, so the module is imported only when the command is called.
+        An op command also answers to every name of the ops it computes (:func:`op_aliases`)."""
         if isinstance(factory, tuple):
             module, function, args = factory
 
@@ -51,12 +58,39 @@ class LazyAliasGroup(click.Group):
             self.factories[name] = load
         else:
             self.factories[name] = factory
-        self.aliases[squash(name)] = name
-        listed = find(name) is None  # op commands' aliases are listed from convshape.ops
-        for alias in aliases:
-            self.aliases.setdefault(squash(alias), name)
-            if listed:
-                self.alias_names[alias] = name
+        self.registered.append((name, aliases))
+        self._aliases = self._alias_names = None  # indexed again on the next need
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Squashed alias -> command name: every command's own aliases and every op name."""
+        if self._aliases is None:
+            self._index()
+        assert self._aliases is not None
+        return self._aliases
+
+    @property
+    def alias_names(self) -> dict[str, str]:
+        """Alias as documented -> command name, for the commands that are not ops."""
+        if self._alias_names is None:
+            self._index()
+        assert self._alias_names is not None
+        return self._alias_names
+
+    def _index(self) -> None:
+        from convshape.ops import find, squash
+
+        words = op_aliases()
+        aliases: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for name, own in self.registered:
+            aliases[squash(name)] = name
+            listed = find(name) is None  # op commands' aliases are listed from convshape.ops
+            for alias in (*words.get(name, ()), *own):
+                aliases.setdefault(squash(alias), name)
+                if listed:
+                    names[alias] = name
+        self._aliases, self._alias_names = aliases, names
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
@@ -92,6 +126,8 @@ class LazyAliasGroup(click.Group):
         has a command; a rank-less op name (ONNX's ConvTranspose) takes the rank from ``--i``."""
         if cmd_name in self.commands or cmd_name in self.factories:
             return cmd_name
+        from convshape.ops import find, squash, with_rank
+
         if squash(cmd_name) in self.aliases:
             return self.aliases[squash(cmd_name)]
         op = find(cmd_name)
@@ -114,6 +150,8 @@ class LazyAliasGroup(click.Group):
         cmd_name = args[0] if args else ""
         name = self.command_name(cmd_name, args[1:]) if args else None
         if name is None and args and not args[0].startswith("-"):
+            from convshape.ops import find
+
             own = tuple(n for n in self.factories if find(n) is None) + tuple(self.alias_names)
             raise NoSuchCommand(unknown_command(cmd_name, own))
         _, command, rest = super().resolve_command(ctx, [name or cmd_name, *args[1:]])
@@ -122,6 +160,8 @@ class LazyAliasGroup(click.Group):
         return (command.name if command else None), command, rest
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from convshape.ops import OPS, squash
+
         by_target: dict[str, list[str]] = {}
         seen: set[str] = set()
         for op in OPS.values():  # the 2-D and rank-less names only: 1d and 3d are alike
@@ -176,6 +216,8 @@ def rank_from_args(args: Sequence[str]) -> int:
 
 def unknown_command(name: str, commands: tuple[str, ...]) -> str:
     """The one line for a name that is no command: what it is, or the nearest names."""
+    from convshape.ops import Family, did_you_mean, find, suggest
+
     op = find(name)
     if op is not None and op.family is Family.POOL and op.pool is None:
         return f"no such command {name!r}: {op.name} names no kind; use maxpool2d, avgpool2d or lppool2d"
@@ -195,33 +237,34 @@ def main() -> None:
     """
 
 
-#: how each op family's command is built: (module, factory) in this package; the args come from the op
-_FACTORIES: dict[Family, tuple[str, str]] = {
-    Family.CONV: ("cli.conv", "make_conv"), Family.CONV_TRANSPOSE: ("cli.conv", "make_conv_transpose"),
-    Family.POOL: ("cli.pool", "make_pool"), Family.ADAPTIVE_POOL: ("cli.unpool", "make_adaptive"),
-    Family.FRACTIONAL_POOL: ("cli.unpool", "make_fractional"), Family.UNPOOL: ("cli.unpool", "make_unpool"),
-    Family.RESAMPLE: ("cli.resample", "make_interpolate"), Family.PIXEL_SHUFFLE: ("cli.resample", "make_pixel_shuffle"),
-    Family.UNFOLD: ("cli.unfold", "make_unfold"),
-    Family.DEPTHWISE_CONV: ("cli.conv", "make_depthwise"), Family.SEPARABLE_CONV: ("cli.conv", "make_depthwise"),
-}
+def op_commands() -> list[tuple[str, Factory, tuple[str, ...]]]:
+    """One command per op that is its own command, as :mod:`convshape.ops` says: its name, how it
+    is built, and its aliases (every name of every op it computes), in the order of ``OPS``."""
+    from convshape.ops import OPS, Family, Op, squash
 
+    factories: dict[Family, tuple[str, str]] = {
+        Family.CONV: ("cli.conv", "make_conv"), Family.CONV_TRANSPOSE: ("cli.conv", "make_conv_transpose"),
+        Family.POOL: ("cli.pool", "make_pool"), Family.ADAPTIVE_POOL: ("cli.unpool", "make_adaptive"),
+        Family.FRACTIONAL_POOL: ("cli.unpool", "make_fractional"), Family.UNPOOL: ("cli.unpool", "make_unpool"),
+        Family.RESAMPLE: ("cli.resample", "make_interpolate"),
+        Family.PIXEL_SHUFFLE: ("cli.resample", "make_pixel_shuffle"),
+        Family.UNFOLD: ("cli.unfold", "make_unfold"),
+        Family.DEPTHWISE_CONV: ("cli.conv", "make_depthwise"), Family.SEPARABLE_CONV: ("cli.conv", "make_depthwise"),
+    }
 
-def _factory_args(op: Op) -> tuple[Any, ...]:
-    if op.family is Family.POOL or op.family is Family.ADAPTIVE_POOL:
-        return (op.pool, op.ndim)
-    if op.family is Family.RESAMPLE:
-        return (op.name,)
-    if op.family is Family.PIXEL_SHUFFLE:
-        return (op.name == "pixel-unshuffle",)
-    if op.family is Family.UNFOLD:
-        return (op.name == "fold",)
-    if op.family in (Family.DEPTHWISE_CONV, Family.SEPARABLE_CONV):
-        return (op.ndim, op.family is Family.SEPARABLE_CONV)
-    return (op.ndim,)
+    def factory_args(op: Op) -> tuple[Any, ...]:
+        if op.family is Family.POOL or op.family is Family.ADAPTIVE_POOL:
+            return (op.pool, op.ndim)
+        if op.family is Family.RESAMPLE:
+            return (op.name,)
+        if op.family is Family.PIXEL_SHUFFLE:
+            return (op.name == "pixel-unshuffle",)
+        if op.family is Family.UNFOLD:
+            return (op.name == "fold",)
+        if op.family in (Family.DEPTHWISE_CONV, Family.SEPARABLE_CONV):
+            return (op.ndim, op.family is Family.SEPARABLE_CONV)
+        return (op.ndim,)
 
-
-def _op_commands() -> list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[str, ...]]]:
-    """One command per op that is its own command; its aliases are every name of every op it computes."""
     names: dict[str, list[str]] = {}
     for op in OPS.values():
         if op.command is not None:
@@ -237,13 +280,61 @@ def _op_commands() -> list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[st
             if key not in seen:
                 seen.add(key)
                 aliases.append(word)
-        commands.append((name, (*_FACTORIES[op.family], _factory_args(op)), tuple(aliases)))
+        commands.append((name, (*factories[op.family], factory_args(op)), tuple(aliases)))
     return commands
 
 
-#: every command: name -> (module, factory, args), aliases. Modules load only when called.
-COMMANDS: list[tuple[str, tuple[str, str, tuple[Any, ...]], tuple[str, ...]]] = [
-    *_op_commands(),
+def op_aliases() -> dict[str, tuple[str, ...]]:
+    """Op command -> its aliases, from :mod:`convshape.ops` (:func:`op_commands`)."""
+    return {name: aliases for name, _, aliases in op_commands()}
+
+
+#: every command: name, how it is built (module, factory, args), its own aliases. Modules load only
+#: when a command is called. The op commands come first, written out as op_commands() derives them from
+#: convshape.ops (one per op that is its own command, in the order of OPS; tests/test_cli_startup.py keeps
+#: them equal), so that a command called by its name loads no op vocabulary; their aliases are read from
+#: convshape.ops on the first name that is no command's own.
+COMMANDS: list[tuple[str, Factory, tuple[str, ...]]] = [
+    ("conv1d", ("cli.conv", "make_conv", (1,)), ()),
+    ("conv-transpose1d", ("cli.conv", "make_conv_transpose", (1,)), ()),
+    ("maxpool1d", ("cli.pool", "make_pool", ("max", 1)), ()),
+    ("avgpool1d", ("cli.pool", "make_pool", ("avg", 1)), ()),
+    ("lppool1d", ("cli.pool", "make_pool", ("lp", 1)), ()),
+    ("maxunpool1d", ("cli.unpool", "make_unpool", (1,)), ()),
+    ("adaptive-avgpool1d", ("cli.unpool", "make_adaptive", ("avg", 1)), ()),
+    ("adaptive-maxpool1d", ("cli.unpool", "make_adaptive", ("max", 1)), ()),
+    ("upsample1d", ("cli.resample", "make_interpolate", ("upsample1d",)), ()),
+    ("depthwise-conv1d", ("cli.conv", "make_depthwise", (1, False)), ()),
+    ("separable-conv1d", ("cli.conv", "make_depthwise", (1, True)), ()),
+    ("conv2d", ("cli.conv", "make_conv", (2,)), ()),
+    ("conv-transpose2d", ("cli.conv", "make_conv_transpose", (2,)), ()),
+    ("maxpool2d", ("cli.pool", "make_pool", ("max", 2)), ()),
+    ("avgpool2d", ("cli.pool", "make_pool", ("avg", 2)), ()),
+    ("lppool2d", ("cli.pool", "make_pool", ("lp", 2)), ()),
+    ("maxunpool2d", ("cli.unpool", "make_unpool", (2,)), ()),
+    ("adaptive-avgpool2d", ("cli.unpool", "make_adaptive", ("avg", 2)), ()),
+    ("adaptive-maxpool2d", ("cli.unpool", "make_adaptive", ("max", 2)), ()),
+    ("fractional-maxpool2d", ("cli.unpool", "make_fractional", (2,)), ()),
+    ("upsample2d", ("cli.resample", "make_interpolate", ("upsample2d",)), ()),
+    ("upsample-bilinear2d", ("cli.resample", "make_interpolate", ("upsample-bilinear2d",)), ()),
+    ("depthwise-conv2d", ("cli.conv", "make_depthwise", (2, False)), ()),
+    ("separable-conv2d", ("cli.conv", "make_depthwise", (2, True)), ()),
+    ("conv3d", ("cli.conv", "make_conv", (3,)), ()),
+    ("conv-transpose3d", ("cli.conv", "make_conv_transpose", (3,)), ()),
+    ("maxpool3d", ("cli.pool", "make_pool", ("max", 3)), ()),
+    ("avgpool3d", ("cli.pool", "make_pool", ("avg", 3)), ()),
+    ("lppool3d", ("cli.pool", "make_pool", ("lp", 3)), ()),
+    ("maxunpool3d", ("cli.unpool", "make_unpool", (3,)), ()),
+    ("adaptive-avgpool3d", ("cli.unpool", "make_adaptive", ("avg", 3)), ()),
+    ("adaptive-maxpool3d", ("cli.unpool", "make_adaptive", ("max", 3)), ()),
+    ("fractional-maxpool3d", ("cli.unpool", "make_fractional", (3,)), ()),
+    ("upsample3d", ("cli.resample", "make_interpolate", ("upsample3d",)), ()),
+    ("upsample", ("cli.resample", "make_interpolate", ("upsample",)), ()),
+    ("interpolate", ("cli.resample", "make_interpolate", ("interpolate",)), ()),
+    ("pixel-shuffle", ("cli.resample", "make_pixel_shuffle", (False,)), ()),
+    ("pixel-unshuffle", ("cli.resample", "make_pixel_shuffle", (True,)), ()),
+    ("unfold", ("cli.unfold", "make_unfold", (False,)), ()),
+    ("fold", ("cli.unfold", "make_unfold", (True,)), ()),
     # networks (convshape/cli/network.py)
     ("summary", ("cli.network", "make_summary", ()), ("net", "network", "model")),
     ("chain", ("cli.network", "make_chain", ()), ()),

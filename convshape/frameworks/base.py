@@ -9,16 +9,18 @@ each framework applies, with the source each rule was confirmed against.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from convshape import rules
 from convshape.errors import Rule, ShapeError
 from convshape.axes import empty_warnings as empty_warnings  # re-exported: the framework modules' one warning
 from convshape.limits import check_axes
-from convshape.model import AdaptiveWindows, AxisSpec, Counted, Resampled, TransposedAxis, UnpoolAxis, Window
+from convshape.model import AxisSpec, Window
 from convshape.rules.pool import starts_past_input, window_count
+
+if TYPE_CHECKING:  # the other families' values load on first use (convshape.model): start-up
+    from convshape.model import AdaptiveWindows, Counted, Resampled, TransposedAxis, UnpoolAxis
 
 Pad = str | tuple[int, int]  # a padding keyword, or an explicit (before, after) pair
 
@@ -341,6 +343,8 @@ class PoolRules:
     # ------------------------------------------------------------------ sizes
     def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
         """The floor or ceil rule, and ceil_mode's drop of a last window starting past the input."""
+        from convshape.model import Counted
+
         pb, pa = pads
         floor = window_count(a.input, a.kernel, a.stride, a.dilation, pb, pa, False, self.trunc)
         if not ceil_mode:
@@ -492,6 +496,7 @@ class PoolingFamilyRules(FamilyRules):
 
 def torch_adaptive_windows(size: int, output: int) -> AdaptiveWindows:
     """torch's adaptive windows (rules.unpool.adaptive_window), each computed when asked for."""
+    from convshape.model import AdaptiveWindows
     from convshape.rules.unpool import adaptive_window
 
     return AdaptiveWindows(size, output, lambda o: adaptive_window(o, size, output), integer_rule=True)
@@ -580,7 +585,8 @@ def bind(rules: F, name: str) -> F:
     """A base rejection object named for the framework that uses it (the shared one has no name)."""
     if rules.name == name:
         return rules
-    named = copy.copy(rules)
+    named = object.__new__(type(rules))  # copy.copy, as it copies a FamilyRules (its state is its __dict__),
+    named.__dict__.update(rules.__dict__)  # without importing copy at start-up
     named.name = name
     return named
 

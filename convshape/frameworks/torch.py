@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convshape import rules
 from convshape.errors import Rule, ShapeError
@@ -11,8 +11,10 @@ from convshape.frameworks.base import (AdaptiveRules, ConvRules, FractionalRules
                                        ResampleRules, UnfoldRules, UnpoolRules, empty_warnings, torch_adaptive_windows,
                                        torch_shape)
 from convshape.limits import INT64_MAX, INT64_MIN
-from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions,
-                             UnpoolAxis, Window)
+from convshape.model import AxisSpec, IntRuns, Window
+
+if TYPE_CHECKING:  # the other families' values load on first use (convshape.model): start-up
+    from convshape.model import Counted, Resampled, TransposedAxis, TransposeOption, UnpoolAxis
 
 
 class Conv(ConvRules):
@@ -75,6 +77,8 @@ class Conv(ConvRules):
 
     def transposed(self, a: AxisSpec, padding: Pad, output_padding: int | None, output_size: int | None,
                    ndim: int, axis: int) -> TransposedAxis:
+        from convshape.model import TransposedAxis, TransposeOption, TransposeOptions
+
         pb, pa = self.pads(a, padding, transposed=True, ndim=ndim)
         base = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, pb, pa, 0)
         limit = max(a.stride, a.dilation)  # output_padding < stride or < dilation
@@ -164,6 +168,8 @@ class Pool(PoolRules):
 
     def _output_shape(self, a: AxisSpec, pad: int, ceil_mode: bool) -> Counted:
         """Pool.h ``pooling_output_shape``: its checks, then the size."""
+        from convshape.model import Counted
+
         if a.stride == 0:
             raise self.error("stride should not be zero", Rule.STRIDE, stride=0)
         if pad < 0:
@@ -314,6 +320,8 @@ class Resample(ResampleRules):
         """torch.nn.functional.interpolate (torch/nn/functional.py) in its own order of checks, then
         the kernel's; the scale each axis hands the kernel and align_corners in effect."""
         import math
+
+        from convshape.model import Resampled
 
         from convshape.rules.resample import scaled_output
 
@@ -584,6 +592,7 @@ class Unpool(UnpoolRules):
     def unpool(self, ins: Sequence[int], ks: Sequence[int], ss: Sequence[int], padding: Any,
                outs: Sequence[int] | None, n: int, stride_given: bool) -> tuple[tuple[UnpoolAxis, ...], list[str],
                                                                                   str, list[str]]:
+        from convshape.model import UnpoolAxis
         from convshape.params import explicit_padding, format_padding, padding_keyword
         from convshape.rules.unpool import maxpool_inputs, unpool_default, unpool_valid_outputs
 

@@ -1,0 +1,245 @@
+"""The values of the op families beyond the forward convolution: a transposed convolution's
+options and axes, a pooling axis's count, adaptive windows, resampling and unpooling.
+
+:mod:`convshape.model` re-exports every one of them (``from convshape.model import TransposedAxis``
+works as ever) and imports this module on the first use of one, so a forward convolution never
+builds them: each ``typing.NamedTuple`` costs about a million instructions to define, a measurable
+part of the CLI's start-up (benchmarks/bench_cli.py).
+"""
+
+# No ``from __future__ import annotations`` here: typing.NamedTuple compiles each string annotation
+# (a third of building the class), see convshape.model.
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple, overload
+
+from convshape.model import RUNS_LISTED, IntRuns, Window
+
+class TransposeOption(NamedTuple):
+    """One output size a transposed convolution can give, and how the framework selects it."""
+
+    output: int
+    output_padding: int
+    pad_before: int
+    pad_after: int
+    select: str
+    #: what the forward convolution, with these pads, gives for this output (filled in by the API)
+    forward: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class TransposeOptions(Sequence[TransposeOption]):
+    """The output sizes a transposed convolution can give, each with what selects it: option
+    ``i`` is computed when asked for (``at``) and a size is found by arithmetic (``index_of``),
+    so a stride or dilation of 65536 (65536 options) costs what one option costs. Equal to any
+    sequence of the same options.
+
+    >>> opts = TransposeOptions(3, lambda i: TransposeOption(10 + i, i, 0, 0, f"output_padding={i}"),
+    ...                         lambda o: o - 10 if 10 <= o < 13 else None)
+    >>> (len(opts), opts.find(12).select, opts.find(13), [o.output for o in opts])
+    (3, 'output_padding=2', None, [10, 11, 12])
+    """
+
+    __slots__ = ("total", "at", "index_of")
+
+    def __init__(self, count: int, at: Callable[[int], TransposeOption],
+                 index_of: Callable[[int], int | None]) -> None:
+        self.total, self.at, self.index_of = max(count, 0), at, index_of
+
+    @classmethod
+    def listed(cls, options: Iterable[TransposeOption] = ()) -> "TransposeOptions":
+        """A few options given one by one (sorted by output, one per output)."""
+        held = tuple(sorted(options, key=lambda o: o.output))
+        where = {o.output: i for i, o in enumerate(held)}
+        return cls(len(held), held.__getitem__, where.get)
+
+    def find(self, output: int) -> TransposeOption | None:
+        """The option giving ``output``, or None when this configuration cannot give it."""
+        i = self.index_of(output)
+        return None if i is None or not 0 <= i < self.total else self.at(i)
+
+    def map(self, change: Callable[[TransposeOption], TransposeOption]) -> "TransposeOptions":
+        """The same options, each changed by ``change`` (output unchanged) when it is asked for."""
+        at = self.at
+        return TransposeOptions(self.total, lambda i: change(at(i)), self.index_of)
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> TransposeOption: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TransposeOption, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> TransposeOption | tuple[TransposeOption, ...]:
+        if isinstance(index, slice):
+            return tuple(self.at(i) for i in range(*index.indices(self.total)))
+        i = index + self.total if index < 0 else index
+        if not 0 <= i < self.total:
+            raise IndexError("option index out of range")
+        return self.at(i)
+
+    def __iter__(self) -> Iterator[TransposeOption]:
+        return (self.at(i) for i in range(self.total))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (TransposeOptions, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.total, self.at(0) if self.total else None))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self)) if self.total <= 16 else f"TransposeOptions(total={self.total})"
+
+    def shown(self, around: int, each: int = 8) -> tuple[TransposeOption, ...]:
+        """Every option while there are at most RUNS_LISTED; beyond, the first and last ``each``
+        and the ``each`` on either side of the size ``around`` (the one in effect)."""
+        if self.total <= RUNS_LISTED:
+            return tuple(self)
+        centre = self.index_of(around)
+        picked = set(range(each)) | set(range(self.total - each, self.total))
+        if centre is not None:
+            picked |= set(range(max(centre - each, 0), min(centre + each + 1, self.total)))
+        return tuple(self.at(i) for i in sorted(picked))
+
+
+NO_OPTIONS = TransposeOptions.listed()
+
+
+class TransposedAxis(NamedTuple):
+    """One axis of a transposed convolution: the size in effect and every valid size."""
+
+    input: int
+    kernel: int
+    stride: int
+    dilation: int
+    pad_before: int
+    pad_after: int
+    output_padding: int
+    output: int
+    valid_outputs: IntRuns
+    options: TransposeOptions = NO_OPTIONS
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["valid_outputs"] = self.valid_outputs.to_json()
+        d["options"] = [o.to_dict() for o in self.options.shown(self.output)]
+        d["option_count"] = len(self.options)
+        return d
+
+
+
+# ---------------------------------------------------------------------------- pooling
+class Counted(NamedTuple):
+    """What one framework computes for one axis, before the windows are listed."""
+
+    pad_before: int
+    pad_after: int
+    output: int
+    floor_output: int
+    ceil_output: int | None
+    dropped: bool
+
+
+
+# ---------------------------------------------------------------------------- resampling, unpooling
+class AdaptiveWindows(Sequence[Window]):
+    """The adaptive windows ``[start, end)`` of one axis, one per output index, each computed
+    when asked for: a table showing the first and last windows of a million costs two
+    windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
+    (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
+
+    __slots__ = ("size", "output", "at", "integer_rule", "memo", "held")
+
+    def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
+        self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
+        #: summaries computed once (by the API) for windows with no closed form
+        self.memo: dict[str, Any] = {}
+        #: the windows when computed up front (iterated and sliced directly)
+        self.held: tuple[Window, ...] | None = None
+
+    @classmethod
+    def listed(cls, size: int, windows: tuple[Window, ...]) -> "AdaptiveWindows":
+        """Windows computed up front (Keras's float32 windows), with their summaries kept once computed."""
+        made = cls(size, len(windows), windows.__getitem__, integer_rule=False)
+        made.held = windows
+        return made
+
+    def __len__(self) -> int:
+        return max(self.output, 0)
+
+    @overload
+    def __getitem__(self, index: int) -> Window: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Window, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Window | tuple[Window, ...]:
+        if self.held is not None:
+            return self.held[index]
+        if isinstance(index, slice):
+            return tuple(self.at(i) for i in range(*index.indices(len(self))))
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("window index out of range")
+        return self.at(i)
+
+    def __iter__(self) -> Iterator[Window]:
+        if self.held is not None:
+            return iter(self.held)
+        return (self.at(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AdaptiveWindows) and self.integer_rule and other.integer_rule:
+            return (self.size, len(self)) == (other.size, len(other))
+        if isinstance(other, (AdaptiveWindows, tuple, list)):
+            return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.size, len(self)))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self)) if len(self) <= 64 else f"AdaptiveWindows(size={self.size}, output={self.output})"
+
+
+class Resampled(NamedTuple):
+    """What a framework's interpolation rules give: the output per axis, the scale each axis hands the
+    kernel, the scales in effect, the mode and layer, and what the kernel resizes per axis
+    ``(extent, pad_before, pad_after)``."""
+
+    outputs: tuple[int, ...]
+    kernel_scales: tuple[float | None, ...]
+    scales: tuple[float, ...] | None
+    mode: str
+    layer: str
+    align_corners: bool | None
+    antialias: bool
+    windows: tuple[tuple[int, int, int], ...]
+
+
+class UnpoolAxis(NamedTuple):
+    """One axis of max unpooling: the size in effect, every accepted size, and the sizes the
+    matching max pool maps to the input (where the indices put every maximum back in place).
+    ``open_ended``: every size above ``valid_outputs`` is accepted too (onnxruntime)."""
+
+    input: int
+    kernel: int
+    stride: int
+    pad_before: int
+    pad_after: int
+    default: int
+    output: int
+    valid_outputs: IntRuns
+    pool_inputs: tuple[int, ...]
+    open_ended: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["valid_outputs"] = self.valid_outputs.to_json()
+        d["pool_inputs"] = list(self.pool_inputs)
+        return d
