@@ -180,3 +180,38 @@ def test_a_model_not_from_torch_has_no_torch_answer(tmp_path: Path) -> None:
     assert any("no torch answer" in note for note in result.notes)
     out = CliRunner().invoke(main, ["sweep", path, "--range", "1..32", "--compare", "--json"])
     assert "torch" not in json.loads(out.output)["compare"]
+
+
+#: zoo models (tests/onnx_zoo.py) whose torch answer is checked against the module at every size of
+#: their range, and how many sizes torch accepts there (the check is not vacuous): ceil_mode pools,
+#: Resize from interpolate(size=) and from a float scale_factor, pixel shuffle, ConvTranspose,
+#: 1-D and 3-D, an asymmetric F.pad, a Flatten + Linear head, shape arithmetic
+ZOO_TORCH_ACCEPTS = {"googlenet": 58, "unet_resize": 80, "scales": 118, "espcn": 60, "fcn": 80, "net1d": 198,
+                     "net3d": 19, "tf_pad": 75, "head": 4, "shape_arithmetic": 80}
+
+
+@pytest.mark.parametrize("name", sorted(ZOO_TORCH_ACCEPTS))
+def test_torch_answer_is_the_zoo_modules(tmp_path: Path, name: str) -> None:
+    torch = require("torch")
+    import onnx_zoo
+
+    path = str(tmp_path / f"{name}.onnx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rank, channels, sizes = onnx_zoo.export(name, path)
+    torch.manual_seed(0)
+    module = onnx_zoo._models()[name][0]().eval()
+    (torch_model,) = [m for m in compared_models(open_model(path))[0] if m.label == "torch"]
+    accepted = 0
+    for n in sizes:
+        shape = (1, channels) + (n,) * rank
+        try:
+            with torch.no_grad():
+                real: tuple[int, ...] | None = tuple(module(torch.zeros(shape)).shape)
+        except RuntimeError:
+            real = None
+        inputs = resolve_inputs(torch_model.graph, shape)
+        mine = None if torch_model.failure(shape, inputs) else torch_model.outputs(shape, inputs)["y"]
+        assert mine == real, (name, n, mine, real)
+        accepted += real is not None
+    assert accepted == ZOO_TORCH_ACCEPTS[name]
