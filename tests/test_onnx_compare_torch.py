@@ -190,17 +190,15 @@ ZOO_TORCH_ACCEPTS = {"googlenet": 58, "unet_resize": 80, "scales": 118, "espcn":
                      "net3d": 19, "tf_pad": 75, "head": 4, "shape_arithmetic": 80}
 
 
-@pytest.mark.parametrize("name", sorted(ZOO_TORCH_ACCEPTS))
-def test_torch_answer_is_the_zoo_modules(tmp_path: Path, name: str) -> None:
+def torch_answer_agrees(name: str, path: str) -> None:
+    """convshape's torch answer for the export at ``path`` is zoo module ``name``'s at every size
+    of its range (accept / reject and the output's shape)."""
     torch = require("torch")
     import onnx_zoo
 
-    path = str(tmp_path / f"{name}.onnx")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rank, channels, sizes = onnx_zoo.export(name, path)
+    factory, rank, channels, sizes = onnx_zoo._models()[name]
     torch.manual_seed(0)
-    module = onnx_zoo._models()[name][0]().eval()
+    module = factory().eval()
     (torch_model,) = [m for m in compared_models(open_model(path))[0] if m.label == "torch"]
     accepted = 0
     for n in sizes:
@@ -211,7 +209,30 @@ def test_torch_answer_is_the_zoo_modules(tmp_path: Path, name: str) -> None:
         except RuntimeError:
             real = None
         inputs = resolve_inputs(torch_model.graph, shape)
-        mine = None if torch_model.failure(shape, inputs) else torch_model.outputs(shape, inputs)["y"]
+        mine = None if torch_model.failure(shape, inputs) else list(torch_model.outputs(shape, inputs).values())[0]
         assert mine == real, (name, n, mine, real)
         accepted += real is not None
     assert accepted == ZOO_TORCH_ACCEPTS[name]
+
+
+@pytest.mark.parametrize("name", sorted(ZOO_TORCH_ACCEPTS))
+def test_torch_answer_is_the_zoo_modules(tmp_path: Path, name: str) -> None:
+    require("torch")
+    import onnx_zoo
+
+    path = str(tmp_path / f"{name}.onnx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        onnx_zoo.export(name, path)
+    torch_answer_agrees(name, path)
+
+
+def _dynamo_names() -> list[str]:
+    manifest = json.loads((Path(__file__).resolve().parent / "data" / "onnx_zoo" / "manifest.json").read_text())
+    return sorted(set(manifest["models"]) & set(ZOO_TORCH_ACCEPTS))
+
+
+@pytest.mark.parametrize("name", _dynamo_names())
+def test_torch_answer_is_the_zoo_modules_for_dynamo_exports(name: str) -> None:
+    """The committed dynamo=True exports (tests/data/generate_onnx_zoo.py): producer 'pytorch' too."""
+    torch_answer_agrees(name, str(Path(__file__).resolve().parent / "data" / "onnx_zoo" / f"{name}_dynamo.onnx"))
