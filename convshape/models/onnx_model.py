@@ -421,9 +421,9 @@ def compared_models(model: Model) -> tuple[list[Model], str | None]:
     if producer.strip().lower() == TORCH_PRODUCER:
         others.append(Model(model.graph, model.source, "onnxruntime", spatial="torch"))
         return others, None
-    return others, (f"--compare has no torch answer: the model's producer is {producer!r}, not 'pytorch' (torch's "
+    return others, (f"the comparison has no torch answer: the model's producer is {producer!r}, not 'pytorch' (torch's "
                     f"answer is given for a graph exported from torch)" if producer else
-                    "--compare has no torch answer: the model names no producer (torch's answer is given for a "
+                    "the comparison has no torch answer: the model names no producer (torch's answer is given for a "
                     "graph exported from torch, producer 'pytorch')")
 
 
