@@ -54,7 +54,8 @@ def _framework_option(default: str | None) -> Callable[[F], F]:
 
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
 _COMPARE = click.option("--compare", "compare", is_flag=True,
-                        help="Model files: also where the ONNX spec (-f onnx) and onnxruntime disagree.")
+                        help="Model files: also where the ONNX spec (-f onnx), onnxruntime and (a model exported "
+                             "from torch) torch disagree.")
 _INPUT = click.option("--i", "--input", "input", default=None, metavar="SHAPE",
                       help="Override the spec's input tensor, e.g. 1x3x512x512.")
 

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 def _no_compare(compare: bool, spec: SpecArg) -> None:
     if compare:
-        raise ShapeError(f"compare applies to model files (.onnx), where the ONNX spec and onnxruntime may disagree; "
-                         f"{spec if isinstance(spec, str) else 'a spec'} is a spec file",
+        raise ShapeError(f"compare applies to model files (.onnx), where the ONNX spec, onnxruntime and torch may "
+                         f"disagree; {spec if isinstance(spec, str) else 'a spec'} is a spec file",
                          rule=Rule.OPTION_NOT_APPLICABLE, values={"compare": True})
 
 
@@ -42,7 +42,8 @@ def network(spec: SpecArg, *, input: object = None, framework: str | None = None
             compare: bool = False) -> NetworkReport:
     """Shape a network, layer by layer (node by node for a model file); see
     :func:`convshape.network.evaluate.network` for spec files. ``compare`` (model files): also
-    the nodes whose shape or acceptance differs between the ONNX spec and onnxruntime."""
+    the nodes whose shape or acceptance differs between the ONNX spec, onnxruntime and (a model
+    exported from torch) torch."""
     from convshape.models.onnx_model import is_model
 
     if is_model(spec):
@@ -83,8 +84,9 @@ def sweep(spec: SpecArg, range: object = "1..4096", *, axis: int | None = None, 
     :func:`convshape.network.sweep.sweep`. ``constraints``: also as constraints with their causes
     (:mod:`convshape.network.symbolic`, checked against the sweep's answer); ``emit``: dynamic-shape
     specs for these exporters (:mod:`convshape.network.emit`); ``compare`` (model files): also the
-    sizes where the ONNX spec and onnxruntime disagree. Constraints and emitted specs are derived
-    for spec files and Keras models (not yet for ONNX models)."""
+    sizes where the ONNX spec, onnxruntime and (a model exported from torch) torch disagree.
+    Constraints and emitted specs are derived for spec files and Keras models (not yet for ONNX
+    models)."""
     from convshape.models.onnx_model import is_model
 
     if is_model(spec):

@@ -148,11 +148,16 @@ class Model:
     """A graph ready to evaluate for many input shapes: constants read once, node results memoised
     by their input tensors (a sweep revisits the same shapes after every stride)."""
 
-    def __init__(self, graph: Graph, source: str, framework: str) -> None:
+    def __init__(self, graph: Graph, source: str, framework: str, spatial: str | None = None) -> None:
         check_supported(graph, source)
         self.graph = graph
         self.source = source
         self.framework = framework
+        #: whose rules the spatial ops take (see :class:`convshape.models.onnx_ops.Context`): ``framework``,
+        #: or "torch" for the torch module the graph was exported from
+        self.spatial = spatial or framework
+        #: the answer's name: the framework, or "torch"
+        self.label = self.spatial
         self.opset = graph.opset
         self.constants = {name: from_constant(t) for name, t in graph.initializers.items()}
         self.names = [node_name(n, i) for i, n in enumerate(graph.nodes)]
@@ -238,7 +243,7 @@ class Model:
         if found is not None:
             return found
         node = self.graph.nodes[index]
-        ctx = Context(node, self.framework, self.opset, self.node_cache[index])
+        ctx = Context(node, self.framework, self.opset, self.node_cache[index], self.spatial)
         try:
             outputs = OPS[node.op_type](ctx, xs)
             result = NodeResult(outputs, None, ctx.pad_before, ctx.pad_after, ctx.macs, tuple(ctx.notes))
@@ -401,28 +406,56 @@ def open_model(path: str, framework: str | None = None) -> Model:
     return Model(load_graph(path), path, _framework(framework))
 
 
+#: the producer_name torch's exporters write (torch.onnx.export, TorchScript and dynamo=True)
+TORCH_PRODUCER = "pytorch"
+
+
+def compared_models(model: Model) -> tuple[list[Model], str | None]:
+    """What ``--compare`` sets beside ``model``: the other ONNX framework, and for a graph exported
+    from torch (producer ``pytorch``) torch's answer: the same graph with the spatial ops' rules of
+    :mod:`convshape.frameworks.torch` (the other ops as onnxruntime checks them: an exported graph's
+    reshapes, concats and shape computations are torch's own, traced). The note says why torch is
+    left out of a graph from another producer."""
+    others = [Model(model.graph, model.source, "onnx" if model.framework == "onnxruntime" else "onnxruntime")]
+    producer = model.graph.producer_name
+    if producer.strip().lower() == TORCH_PRODUCER:
+        others.append(Model(model.graph, model.source, "onnxruntime", spatial="torch"))
+        return others, None
+    return others, (f"the comparison has no torch answer: the model's producer is {producer!r}, not 'pytorch' (torch's "
+                    f"answer is given for a graph exported from torch)" if producer else
+                    "the comparison has no torch answer: the model names no producer (torch's answer is given for a "
+                    "graph exported from torch, producer 'pytorch')")
+
+
+def _ordered(models: Sequence[Model]) -> list[Model]:
+    """onnx, onnxruntime, then torch: the compare objects' key order, whichever is the default."""
+    return sorted(models, key=lambda m: (m.label not in FRAMEWORKS, m.label))
+
+
 def network(path: str, *, input: object = None, framework: str | None = None,
             compare: bool = False) -> NetworkReport:
     """Every node's output shape for one input (``input``, or the graph input's own dims).
-    ``compare``: also every node where the ONNX spec and onnxruntime differ (shape or acceptance),
-    in the report's ``model["compare"]``."""
+    ``compare``: also every node where the ONNX spec, onnxruntime and (a graph exported from torch)
+    torch differ, in shape or acceptance, in the report's ``model["compare"]``."""
     model = open_model(path, framework)
     inputs = resolve_inputs(model.graph, input)
     report = model.report(inputs.shape, inputs)
     if not compare:
         return report
-    other = Model(model.graph, path, "onnx" if model.framework == "onnxruntime" else "onnxruntime")
-    theirs = other.report(inputs.shape, inputs)
-    differ = []
-    for mine, them in zip(report.layers, theirs.layers):
-        if (mine.shape, mine.rule) != (them.shape, them.rule):
-            differ.append({"node": mine.name, "op": mine.op,
-                           **{r.framework: (list(layer.shape) if layer.shape is not None else None,
-                                            layer.error) for r, layer in ((report, mine), (theirs, them))}})
-    rows = [{"node": d["node"], "op": d["op"],
-             **{fw: {"shape": d[fw][0], "error": d[fw][1]} for fw in FRAMEWORKS}} for d in differ]
+    others, why = compared_models(model)
+    models = _ordered([model, *others])
+    reports = [report if m is model else m.report(inputs.shape, inputs) for m in models]
+    rows = []
+    for layers in zip(*(r.layers for r in reports)):
+        answers = {(None if layer.shape is None else tuple(layer.shape), layer.error is None) for layer in layers}
+        if len(answers) > 1:
+            rows.append({"node": layers[0].name, "op": layers[0].op,
+                         **{m.label: {"shape": list(layer.shape) if layer.shape is not None else None,
+                                      "error": layer.error} for m, layer in zip(models, layers)}})
     assert report.model is not None
-    return report._replace(model={**report.model, "compare": rows})
+    notes = [*report.model["notes"], *([why] if why else [])]
+    return report._replace(model={**report.model, "notes": notes, "compared": [m.label for m in models],
+                                  "compare": rows})
 
 
 # ---------------------------------------------------------------------------- sweep
@@ -520,13 +553,12 @@ def sweep_each(path: str, range: object = "1..4096", *, axis: int | None = None,
 
     valid: list[int] = []
     failures: dict[int, tuple[str, str, str]] = {}
-    other = Model(model.graph, path, "onnx" if model.framework == "onnxruntime" else "onnxruntime") \
-        if compare else None
+    others, why = compared_models(model) if compare else ([], None)
     differ: list[dict[str, Any]] = []
     collecting = gc.isenabled()
     gc.disable()  # the memo tables grow by the thousand and hold no cycles: no collection passes over them
     try:
-        _try_each(model, other, builtins_range(lo, hi + 1), shape_at, inputs, valid, failures, differ)
+        _try_each(model, others, builtins_range(lo, hi + 1), shape_at, inputs, valid, failures, differ)
     finally:
         if collecting:
             gc.enable()
@@ -538,32 +570,52 @@ def sweep_each(path: str, range: object = "1..4096", *, axis: int | None = None,
     else:
         around = own if lo <= own <= hi else hi
     examples = sorted(failures, key=lambda n: (abs(n - around), n))[:3]
-    notes = [f"every size tried ({hi - lo + 1}), -f {model.framework}"] + list(inputs.notes)
+    notes = [f"every size tried ({hi - lo + 1}), -f {model.framework}"] + list(inputs.notes) + ([why] if why else [])
     return SweepResult(path, model.framework, axis, shape_at(around), (lo, hi), progressions, len(valid), None, None,
                        "every size", tuple(Failure(n, *failures[n]) for n in sorted(examples)), tuple(notes),
                        nearest_valid(progressions, around), position,
-                       compared={"sizes": [d["size"] for d in differ], "count": len(differ), "first": differ[:20]}
-                       if compare else None)
+                       compared=_compared_sizes(differ, any(m.label == "torch" for m in others)) if compare else None)
 
 
-def _try_each(model: Model, other: Model | None, sizes: range, shape_at: Any, inputs: Inputs, valid: list[int],
+def _differ(entry: dict[str, Any], one: str, two: str) -> bool:
+    """Whether two answers at one size differ: one runs and the other rejects, or an output's shape
+    (two rejections differ only in their words)."""
+    return bool(entry[one].get("outputs") != entry[two].get("outputs"))
+
+
+def _compared_sizes(differ: list[dict[str, Any]], torch: bool) -> dict[str, Any]:
+    """``sweep --compare``'s object: the sizes where the ONNX spec and onnxruntime differ, the first
+    20 sizes where any two answers differ (every answer at each), and with torch's answer the sizes
+    where torch differs from either, from onnxruntime, from the spec."""
+    spec = [d["size"] for d in differ if _differ(d, "onnx", "onnxruntime")]
+    found: dict[str, Any] = {"sizes": spec, "count": len(spec), "first": differ[:20]}
+    if torch:
+        either = [d["size"] for d in differ if _differ(d, "torch", "onnx") or _differ(d, "torch", "onnxruntime")]
+        found["torch"] = {"sizes": either, "count": len(either),
+                          **{fw: [d["size"] for d in differ if _differ(d, "torch", fw)] for fw in FRAMEWORKS}}
+    return found
+
+
+def _try_each(model: Model, others: Sequence[Model], sizes: range, shape_at: Any, inputs: Inputs, valid: list[int],
               failures: dict[int, tuple[str, str, str]], differ: list[dict[str, Any]]) -> None:
-    """Evaluate every size: the valid ones, each failure, and (``other``) where the two frameworks differ."""
+    """Evaluate every size: the valid ones, each failure, and (``others``) every size where two
+    answers differ (acceptance or an output's shape), with every answer there."""
     for n in sizes:
         why = model.failure(shape_at(n), inputs)
         if why is None:
             valid.append(n)
         else:
             failures[n] = why
-        if other is not None:
-            theirs = other.failure(shape_at(n), inputs)
-            mine_out = model.outputs(shape_at(n), inputs) if why is None else None
-            their_out = other.outputs(shape_at(n), inputs) if theirs is None else None
-            if (why is None) != (theirs is None) or mine_out != their_out:
-                differ.append({"size": n, **{fw: ({"outputs": {k: list(v) if v else v for k, v in out.items()}}
-                                                  if out is not None else {"error": list(fail or ())})
-                                             for fw, out, fail in ((model.framework, mine_out, why),
-                                                                   (other.framework, their_out, theirs))}})
+        if not others:
+            continue
+        answers: dict[str, tuple[Any, Any]] = {}
+        for m in _ordered([model, *others]):
+            fail = why if m is model else m.failure(shape_at(n), inputs)
+            answers[m.label] = (m.outputs(shape_at(n), inputs) if fail is None else None, fail)
+        if len({repr(out) if out is not None else None for out, _ in answers.values()}) > 1:
+            differ.append({"size": n, **{label: ({"outputs": {k: list(v) if v else v for k, v in out.items()}}
+                                                 if out is not None else {"error": list(fail or ())})
+                                         for label, (out, fail) in answers.items()}})
 
 
 def _runs(members: Sequence[int], step: int) -> list[Progression]:

@@ -50,10 +50,15 @@ class Context:
     """What a shape function reads besides its inputs: the node, the framework, the opset; and
     what it leaves for the report: pads, weights' MACs and notes."""
 
-    __slots__ = ("node", "framework", "opset", "pad_before", "pad_after", "macs", "notes", "cache")
+    __slots__ = ("node", "framework", "spatial", "opset", "pad_before", "pad_after", "macs", "notes", "cache")
 
-    def __init__(self, node: Node, framework: str, opset: int, cache: dict[str, Any] | None = None) -> None:
+    def __init__(self, node: Node, framework: str, opset: int, cache: dict[str, Any] | None = None,
+                 spatial: str | None = None) -> None:
         self.node = node
+        #: the registry framework whose rules the spatial ops (Conv, ConvTranspose, the pools, MaxUnpool,
+        #: Resize, DepthToSpace / SpaceToDepth) take: ``framework`` itself, or "torch" for the answer of the
+        #: torch module a graph was exported from (the other ops keep ``framework``'s rules)
+        self.spatial = spatial or framework
         #: what a shape function reads of the node's attributes once and keeps (kept by the model, per node)
         self.cache: dict[str, Any] = {} if cache is None else cache
         self.framework = framework
@@ -880,7 +885,7 @@ def conv(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
         setup = ctx.cache["conv"] = (n, _per_axis(ctx, "strides", n, 1), _per_axis(ctx, "dilations", n, 1),
                                      [padding] * n if isinstance(padding, str) else padding)
     _, ss, ds, pads = setup
-    fw = get(ctx.framework).conv
+    fw = get(ctx.spatial).conv
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     for spec in specs:
         cached(("check", fw.name, spec), lambda spec=spec: fw.check_axis(spec))  # type: ignore[misc]
@@ -905,7 +910,7 @@ def conv_transpose(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, .
         raise ctx.error(f"Input channels C is not equal to the weight's first axis: C: {x.shape[1]} weight "
                         f"{shown(w.shape)}", Rule.CHANNELS, channels=x.shape[1])
     ks = _per_axis(ctx, "kernel_shape", n, 0) if ctx.attr("kernel_shape") is not None else w.shape[2:]
-    fw = get(ctx.framework).conv
+    fw = get(ctx.spatial).conv
     ss, ds = _per_axis(ctx, "strides", n, 1), _per_axis(ctx, "dilations", n, 1)
     ops = _per_axis(ctx, "output_padding", n, 0)
     wanted = ctx.ints("output_shape")
@@ -945,7 +950,7 @@ def pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     ks = _per_axis(ctx, "kernel_shape", n, 1)
     ss, ds = _per_axis(ctx, "strides", n, 1), _per_axis(ctx, "dilations", n, 1)
     axes = pool_axes(POOL_KINDS[op], ins, ks, ss, _padding(ctx, n), ds, bool(int(ctx.attr("ceil_mode", 0))),
-                     framework=ctx.framework, ndim=n)
+                     framework=ctx.spatial, ndim=n)
     outs = tuple(c.output for _, c in axes)
     ctx.pad_before, ctx.pad_after = tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes)
     shape = (x.shape[0], x.shape[1], *outs)
@@ -985,7 +990,7 @@ def max_unpool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     if given is not None:
         full = ctx.int_values(given, "output_shape input")
         outs = full[2:] if len(full) == n + 2 else full
-    axes, _, _, notes = get(ctx.framework).unpool.unpool(ins, ks, ss, pads, outs, n, ctx.attr("strides") is not None)
+    axes, _, _, notes = get(ctx.spatial).unpool.unpool(ins, ks, ss, pads, outs, n, ctx.attr("strides") is not None)
     ctx.pad_before, ctx.pad_after = tuple(a.pad_before for a in axes), tuple(a.pad_after for a in axes)
     shape = x.shape[:2] + tuple(a.output for a in axes)
     indices = xs[1]
@@ -1071,9 +1076,14 @@ def resize(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
             sp_sizes = tuple(full_sizes[a] for a in spatial if a in full_sizes)
             ins = tuple(x.shape[a] for a in spatial if a in full_sizes)
             n = len(ins)
-    result = get(ctx.framework).resample.interpolate(
-        n, ins, sp_sizes, sp_scales, sp_scales, mode, transform == "align_corners", None,
-        bool(int(ctx.attr("antialias", 0))), policy, False, False, "onnx Resize", True, warnings, notes)
+    antialias = bool(int(ctx.attr("antialias", 0)))
+    if ctx.spatial == "torch":
+        result = torch_interpolate(ctx, n, ins, sp_sizes, sp_scales, mode, transform, antialias, policy, warnings,
+                                   notes)
+    else:
+        result = get(ctx.spatial).resample.interpolate(
+            n, ins, sp_sizes, sp_scales, sp_scales, mode, transform == "align_corners", None, antialias, policy,
+            False, False, "onnx Resize", True, warnings, notes)
     out = list(x.shape)
     chosen = [a for a in spatial if a in full_sizes] if scales is None and policy != "stretch" else list(spatial)
     for a, o in zip(chosen, result.outputs):
@@ -1082,11 +1092,33 @@ def resize(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     return (Tensor(tuple(out), x.dtype),)
 
 
+#: ONNX Resize's interpolating modes as torch's F.interpolate names them, per number of spatial axes
+#: (torch/onnx/symbolic_opset11.py and symbolic_helper.py _interpolate_helper write the reverse mapping)
+TORCH_MODES = {("linear", 1): "linear", ("linear", 2): "bilinear", ("linear", 3): "trilinear",
+               ("cubic", 2): "bicubic"}
+
+
+def torch_interpolate(ctx: Context, n: int, ins: tuple[int, ...], sizes: tuple[int, ...] | None,
+                      scales: tuple[float, ...] | None, mode: str, transform: str, antialias: bool, policy: str,
+                      warnings: list[str], notes: list[str]) -> Any:
+    """A Resize as the ``F.interpolate`` it was exported from (torch's registry rules): ``size`` as
+    the sizes input, ``scale_factor`` as the scales (torch floors ``double(n) * scale``,
+    aten/src/ATen/native/UpSample.h compute_output_size; onnxruntime multiplies in float32), the
+    interpolating modes by their torch names, ``align_corners`` from the coordinate mode."""
+    if policy != "stretch":
+        raise ShapeError(f"torch's interpolate has no keep_aspect_ratio_policy (got {policy!r})", framework="torch",
+                         rule=Rule.OPTION_UNSUPPORTED, values={"policy": policy})
+    torch_mode = "nearest" if mode == "nearest" else TORCH_MODES.get((mode, n), mode)
+    align = None if torch_mode == "nearest" else transform == "align_corners"
+    return get("torch").resample.interpolate(n, ins, sizes, scales, scales, torch_mode, align, None, antialias, None,
+                                             False, False, "interpolate", False, warnings, notes)
+
+
 def depth_space(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
     x = xs[0]
     assert x is not None
-    shape = get(ctx.framework).resample.pixel_shuffle(x.shape, int(ctx.attr("blocksize", 0)),
+    shape = get(ctx.spatial).resample.pixel_shuffle(x.shape, int(ctx.attr("blocksize", 0)),
                                                       ctx.node.op_type == "SpaceToDepth", "NCHW", [], [])
     return (Tensor(shape, x.dtype),)
 

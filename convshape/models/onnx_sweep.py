@@ -496,8 +496,8 @@ class OnnxNetwork:
                                   for a, s in zip(value, v))
                 shifted.append(Tensor(shape, x.dtype, value))
             try:
-                moved.append(OPS[node.op_type](Context(node, self.model.framework, self.model.opset),
-                                               tuple(shifted)))
+                ctx = Context(node, self.model.framework, self.model.opset, spatial=self.model.spatial)
+                moved.append(OPS[node.op_type](ctx, tuple(shifted)))
             except (ShapeError, ValueError, ZeroDivisionError, OverflowError, TypeError, IndexError):
                 return unknown
         found: list[tuple[Dims, Dims | None]] = []

@@ -94,15 +94,18 @@ def _model_report(result: NetworkReport) -> list[Block]:
     blocks += _failures(result)
     if "compare" in model:
         differ = model["compare"]
+        sides = tuple(model.get("compared", ("onnx", "onnxruntime")))
+        torch = "torch" in sides
+        who = "the ONNX spec, onnxruntime and torch" if torch else "the ONNX spec and onnxruntime"
         if not differ:
-            blocks.append("the ONNX spec (-f onnx) and onnxruntime agree on every node")
+            blocks.append(f"{who} agree on every node".replace("the ONNX spec", "the ONNX spec (-f onnx)", 1))
         else:
             def cell(side: Mapping[str, Any]) -> str:
                 shape = side["shape"]
                 return f"{'x'.join(map(str, shape)) if shape else '-'}" if side["error"] is None else \
                     f"rejects: {side['error']}"
-            blocks.append(Table("Where the ONNX spec and onnxruntime differ", ("node", "op", "onnx", "onnxruntime"),
-                                tuple((d["node"], d["op"], cell(d["onnx"]), cell(d["onnxruntime"])) for d in differ)))
+            blocks.append(Table(f"Where {who} differ", ("node", "op", *sides),
+                                tuple((d["node"], d["op"], *(cell(d[s]) for s in sides)) for d in differ)))
     blocks += [f"note: {note}" for note in model.get("notes", ())]
     for layer in result.layers:
         blocks += [f"note: {layer.name}: {note}" for note in layer.notes]
@@ -194,9 +197,14 @@ def sweep_report(result: SweepResult) -> list[Block]:
     if result.compared is not None:
         sizes_differ = result.compared["sizes"]
         blocks.append("the ONNX spec (-f onnx) and onnxruntime agree at every size" if not sizes_differ else
-                      f"the ONNX spec (-f onnx) and onnxruntime disagree at {len(sizes_differ)} size"
-                      f"{'s' if len(sizes_differ) != 1 else ''}: " + ", ".join(map(str, sizes_differ[:40]))
-                      + (", ..." if len(sizes_differ) > 40 else ""))
+                      f"the ONNX spec (-f onnx) and onnxruntime disagree at {_listed(sizes_differ)}")
+        torch = result.compared.get("torch")
+        if torch is not None:
+            blocks.append("torch (the module the model was exported from) agrees with both at every size"
+                          if not torch["sizes"] else
+                          f"torch (the module the model was exported from) disagrees at {_listed(torch['sizes'])} "
+                          f"(with onnxruntime at {len(torch['onnxruntime'])}, with the ONNX spec at "
+                          f"{len(torch['onnx'])})")
     if result.constraints is not None:
         blocks += constraint_blocks(result.constraints)
     for emitted in result.emitted:
@@ -205,6 +213,11 @@ def sweep_report(result: SweepResult) -> list[Block]:
         blocks += [f"note: {note}" for note in emitted.notes]
     blocks += [f"note: {note}" for note in result.notes]
     return blocks
+
+
+def _listed(sizes: Sequence[int]) -> str:
+    return (f"{len(sizes)} size{'s' if len(sizes) != 1 else ''}: " + ", ".join(map(str, sizes[:40]))
+            + (", ..." if len(sizes) > 40 else ""))
 
 
 def constraint_blocks(c: ConstraintSet, label: str = "constraints") -> list[Block]:

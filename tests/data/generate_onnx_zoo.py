@@ -2,8 +2,9 @@
 dynamo=True)``, which needs onnxscript: not in CI, so the files are committed) into
 tests/data/onnx_zoo/<name>_dynamo.onnx, with the spatial axes dynamic (torch.export.Dim.AUTO).
 A model the exporter refuses is left out and listed in manifest.json with the reason. Also the
-README's example model, examples/models/unet.onnx: the zoo's U-Net through the TorchScript exporter
-(opset 17, N, H and W dynamic).
+README's example models, examples/models/unet.onnx and googlenet.onnx (its ceil_mode pools, for
+``--compare`` with torch): the zoo's U-Net and GoogLeNet through the TorchScript exporter (opset 17,
+N, H and W dynamic).
 
     python tests/data/generate_onnx_zoo.py
 """
@@ -20,12 +21,8 @@ sys.path.insert(0, str(HERE.parent))
 
 
 def main() -> None:
-    if "--examples" in sys.argv:  # only the README's example model
-        import onnx_zoo
-
-        examples = HERE.parent.parent / "examples" / "models"
-        examples.mkdir(exist_ok=True)
-        onnx_zoo.export("unet", str(examples / "unet.onnx"), opset=17)
+    if "--examples" in sys.argv:  # only the README's example models
+        examples_only()
         return
     import onnx
     import torch
@@ -59,9 +56,18 @@ def main() -> None:
                                     "opset": next(o.version for o in m.opset_import if o.domain in ("", "ai.onnx")),
                                     "bytes": path.stat().st_size}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    examples_only()
+
+
+def examples_only() -> None:
+    import onnx_zoo
+
     examples = HERE.parent.parent / "examples" / "models"
     examples.mkdir(exist_ok=True)
-    onnx_zoo.export("unet", str(examples / "unet.onnx"), opset=17)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ("unet", "googlenet"):
+            onnx_zoo.export(name, str(examples / f"{name}.onnx"), opset=17)
 
 
 if __name__ == "__main__":
