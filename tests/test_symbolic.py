@@ -11,7 +11,7 @@ from __future__ import annotations
 import glob
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from convshape.errors import ShapeError
@@ -197,6 +197,9 @@ def networks(draw: st.DrawFn) -> tuple[str, list[str]]:
 
 @settings(max_examples=80, deadline=None)
 @given(net=networks(), hi=st.sampled_from([40, 130]), axis=st.sampled_from([None, None, 0, 1]))
+# a Keras add whose channels never match: no size at all, also below the formulas' reach (size 1)
+@example(net=("keras", ["relu name=l0", "conv2d 4 k=1 s=1 d=1 p=same name=l1", "maxpool2d k=1 s=1 p=valid name=l2",
+                        "add inputs=input,l1 name=l3"]), hi=40, axis=None)
 def test_constraints_are_the_valid_sizes_of_random_chains(net: tuple[str, list[str]], hi: int,
                                                           axis: int | None) -> None:
     framework, layers = net

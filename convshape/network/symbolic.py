@@ -787,10 +787,13 @@ def _walk(sym_net: Symbolic, e: dict[str, int]) -> int | None:
     fit lists every size below its start that the layer accepts."""
     values: dict[str, tuple[int, ...]] = {"input": tuple(e[s] for s in sym_net.symbols)}
     broadcasts = _broadcasts(sym_net.spec.framework)
+    never = {skip.layer for skip in sym_net.skips if skip.never is not None}  # other sizes differ: at every n
     for index, (layer, t) in enumerate(zip(sym_net.spec.layers, sym_net.tensors)):
         ins = [values[name] for name in layer.inputs]
         if t.flat is not None:
             return None  # not walked past a flatten (constraints() does not ask)
+        if layer.name in never:
+            return index
         if not any(t.layer):  # a merge: every side equal on every axis (or 1, where an add broadcasts)
             if broadcasts and layer.kind == "add":
                 merged = tuple(max(sizes) for sizes in zip(*ins))
