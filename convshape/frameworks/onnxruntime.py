@@ -53,6 +53,13 @@ class Conv(onnx.Conv):
                              f"({max(a.stride, a.dilation)}) for spatial dimension {axis}.", Rule.OUTPUT_PADDING,
                              output_padding=op, stride=a.stride, dilation=a.dilation)
 
+    def fitting_output_padding(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int,
+                               pad_after: int, target: int) -> int | None:
+        """As the spec's, but only below the stride: with explicit pads the forward Conv maps the
+        output back to ``((i-1)*s + op)//s + 1``, the input only for op < s (ComputePadsAndOutputShape's check)."""
+        op = super().fitting_output_padding(size, kernel, stride, dilation, pad_before, pad_after, target)
+        return op if op is not None and op < stride else None
+
     def same_total(self, a: AxisSpec, op: int) -> int:
         """SAME_* without output_shape: the pads that make the output ``i*s`` where the full output
         is at least that, none otherwise: the output is ``min(i*s, s(i-1) + eff + output_padding)``."""

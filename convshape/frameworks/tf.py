@@ -49,6 +49,13 @@ class Conv(ConvRules):
                              f"{pair[0]}:{pair[1]}", Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
         super().check_explicit(pair, transposed, ndim, keyword)
 
+    def output_shape_fits(self, a: AxisSpec, padding: Pad, target: int, ndim: int) -> bool:
+        """output_shape=target is taken only if the forward convolution maps it back to the input."""
+        return self.forward_output(AxisSpec(target, a.kernel, a.stride, a.dilation), padding, ndim) == a.input
+
+    def takes_explicit(self, transposed: bool, ndim: int) -> bool:
+        return ndim == 2  # check_explicit: padding lists are for conv2d and conv2d_transpose only
+
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
         notes = []
         if transposed:
