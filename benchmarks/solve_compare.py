@@ -105,7 +105,7 @@ def main() -> int:
     with open(args.new) as f:
         new = [json.loads(line) for line in f]
     differ = [(a["case"], a, b) for a, b in zip(old, new) if a != b]
-    for case, a, b in differ[:5]:
+    for case, _old, _new in differ[:5]:
         print("DIFFERS:", json.dumps(case))
     print(f"{len(old)} cases, {len(differ)} differ" + ("" if len(old) == len(new) else " (lengths differ)"))
     return 1 if differ or len(old) != len(new) else 0
