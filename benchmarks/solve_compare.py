@@ -7,8 +7,9 @@ compare the full JSON (every axis's full answer list, the combinations, notes, e
     PYTHONPATH=/path/to/new python benchmarks/solve_compare.py run --out new.jsonl
     python benchmarks/solve_compare.py diff old.jsonl new.jsonl
 
-``run --digest`` prints one SHA-256 per case instead (tests/data/solve_answers.json holds those of
-the tree before the transposed-solve speed-up; tests/test_solve_regression.py checks them).
+``run --digest`` prints one SHA-256 per case instead: tests/data/solve_answers.jsonl holds those of
+the tree before the transposed-solve speed-up (``run --seed 12 --count 360 --ndim 1 --digest``, on
+commit 4681d8a), and tests/test_solve_regression.py checks them.
 Standard library and convshape only.
 """
 
@@ -25,9 +26,10 @@ from typing import Any
 FRAMEWORKS = ("torch", "tf", "keras", "jax", "onnx", "onnxruntime", "caffe")
 
 
-def cases(seed: int, count: int, wide: bool = False) -> list[dict[str, Any]]:
+def cases(seed: int, count: int, wide: bool = False, ndim: int | None = None) -> list[dict[str, Any]]:
     """Seeded random solve invocations, mostly transposed convolutions (the speed-up's subject),
-    with some forward convolutions and poolings (they share the search)."""
+    with some forward convolutions and poolings (they share the search); ``ndim``: only those of
+    that rank (the others are still drawn, so a case is the same whatever the filter)."""
     rng = random.Random(seed)
     out = []
     for n in range(count):
@@ -50,7 +52,7 @@ def cases(seed: int, count: int, wide: bool = False) -> list[dict[str, Any]]:
             outs.append(o)
         out.append({"op": f"{family}{ndim}d", "framework": fw, "input": ",".join(map(str, ins)),
                     "output": ",".join(map(str, outs)), "all_splits": rng.random() < 0.2, **bounds})
-    return out
+    return [c for c in out if ndim is None or c["op"].endswith(f"{ndim}d")]
 
 
 def run_case(case: dict[str, Any]) -> dict[str, Any]:
@@ -76,6 +78,7 @@ def main() -> int:
     run.add_argument("--seed", type=int, default=10)
     run.add_argument("--count", type=int, default=400)
     run.add_argument("--wide", action="store_true", help="bounds up to 64 (slow before the speed-up)")
+    run.add_argument("--ndim", type=int, default=None, help="only the cases of this rank")
     run.add_argument("--out", default="-")
     run.add_argument("--digest", action="store_true")
     diff = sub.add_parser("diff")
@@ -85,7 +88,7 @@ def main() -> int:
     if args.command == "run":
         lines = []
         slowest = (0.0, None)
-        for case in cases(args.seed, args.count, args.wide):
+        for case in cases(args.seed, args.count, args.wide, args.ndim):
             start = time.perf_counter()
             answer = run_case(case)
             took = time.perf_counter() - start

@@ -420,8 +420,10 @@ def _may_reach(p: Problem, kernel: int, stride: int, dilation: int, size: int, t
         same, valid = _forward_keyword_bands(stride, size, target)
         return same or valid[0] <= eff <= valid[1]
     uncropped = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0)
-    # as _plausible: within the padding (at most max(eff, bound) a side) and output_padding
-    return abs(target - uncropped) <= 2 * max(eff, p.bounds.max_padding or 0) + max(stride, dilation) + stride
+    # as _plausible: within the padding (at most max(eff, bound) a side) and output_padding; above
+    # the uncropped output by output_padding (< max(s, d)) at most, or by SAME's i*s <= F + s - 1
+    return abs(target - uncropped) <= 2 * max(eff, p.bounds.max_padding or 0) + max(stride, dilation) + stride \
+        and target - uncropped <= max(stride, dilation) + stride
 
 
 def _forward_keywords_only(p: Problem) -> bool:
@@ -461,7 +463,7 @@ def _eff_ranges(p: Problem, stride: int, size: int, target: int) -> list[tuple[i
         m = max(stride, b.max_dilation) + stride
         gap = target - (size - 1) * stride  # target - uncropped = gap - eff
         # gap - eff <= 2 * max(eff, mp) + m
-        low = min(-(-(gap - m) // 3), gap - 2 * mp - m)
+        low = max(min(-(-(gap - m) // 3), gap - 2 * mp - m), gap - m)  # and gap - eff <= m
         # eff - gap <= 2 * max(eff, mp) + m: eff >= -gap - m, or eff <= gap + 2 * mp + m
         grow, keep = -gap - m, gap + 2 * mp + m
     low = max(low, 1)

@@ -60,6 +60,17 @@ class Conv(onnx.Conv):
         op = super().fitting_output_padding(size, kernel, stride, dilation, pad_before, pad_after, target)
         return op if op is not None and op < stride else None
 
+    def solve_output_paddings(self, a: AxisSpec, padding: str, target: int,
+                              choices: Sequence[int | None]) -> Sequence[int | None]:
+        """VALID gives ``F + op``, SAME ``min(i*s, F + op)`` (:meth:`same_total`): one op below i*s,
+        every op from ``i*s - F`` on at i*s, none above; and only op < s, as with explicit pads
+        (:meth:`fitting_output_padding`: the output plus its pads is F + op either way)."""
+        full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
+        if padding == "valid" or target < a.input * a.stride:
+            return [op for op in choices if op == target - full and op < a.stride]
+        return [op for op in choices if op is not None and target - full <= op < a.stride] \
+            if target == a.input * a.stride else []
+
     def same_total(self, a: AxisSpec, op: int) -> int:
         """SAME_* without output_shape: the pads that make the output ``i*s`` where the full output
         is at least that, none otherwise: the output is ``min(i*s, s(i-1) + eff + output_padding)``."""
