@@ -35,14 +35,14 @@ def cases(seed: int, count: int, wide: bool = False, ndim: int | None = None) ->
     for n in range(count):
         fw = FRAMEWORKS[n % len(FRAMEWORKS)]
         family = rng.choices(["conv-transpose", "conv", "maxpool", "avgpool"], [8, 2, 1, 1])[0]
-        ndim = rng.choice([1, 1, 2])
+        rank = rng.choice([1, 1, 2])
         top = 64 if wide else 12
         bounds = {"max_kernel": rng.randint(1, top), "max_stride": rng.randint(1, top),
                   "max_dilation": rng.randint(1, top if wide else 4)}
         if rng.random() < 0.25:
             bounds["max_padding"] = rng.randint(0, 8)
         ins, outs = [], []
-        for _ in range(ndim):
+        for _ in range(rank):
             i = rng.randint(1, 120)
             if family == "conv-transpose":
                 o = max(1, i * rng.randint(1, 6) + rng.randint(-8, 8))
@@ -50,7 +50,7 @@ def cases(seed: int, count: int, wide: bool = False, ndim: int | None = None) ->
                 o = max(1, i // rng.randint(1, 5) + rng.randint(-2, 2))
             ins.append(i)
             outs.append(o)
-        out.append({"op": f"{family}{ndim}d", "framework": fw, "input": ",".join(map(str, ins)),
+        out.append({"op": f"{family}{rank}d", "framework": fw, "input": ",".join(map(str, ins)),
                     "output": ",".join(map(str, outs)), "all_splits": rng.random() < 0.2, **bounds})
     return [c for c in out if ndim is None or c["op"].endswith(f"{ndim}d")]
 
