@@ -580,6 +580,13 @@ class UnfoldRules(PoolingFamilyRules):
         """(the output tensor, the blocks per spatial axis) for an input tensor, or the rejection."""
         raise self.no_layer()
 
+    def unfold_keyword(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ds: Sequence[int],
+                       keyword: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
+        """(the output tensor, the blocks, the (before, after) pads per spatial axis) for a padding
+        keyword; by default the layer takes numbers only."""
+        raise ShapeError(f"{(self.layers or self.name).split(',')[0]} takes padding numbers, not {keyword!r}", framework=self.name,
+                         rule=Rule.PADDING_KEYWORD, values={"padding": keyword})
+
     def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
              ps: Sequence[int], ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(the output tensor, the blocks per spatial axis) for a column tensor, or the rejection."""
