@@ -377,12 +377,12 @@ def _balanced_dilated_pairs(eff: int, low: int, top: int, lo_sum: int, hi_sum: i
 
 def _pad_sums(p: Problem, kernel: int, stride: int, dilation: int, size: int, target: int) -> tuple[int, int]:
     """The range of before + after (in the explicit pair's own terms) that can map ``size`` to
-    ``target``: a necessary condition only, with a margin (every framework's output is within
-    two strides of floor((i + P - eff)/s) + 1 forward, or of (i - 1)*s + eff - P + output_padding
-    transposed), so the pairs outside it need not be tried."""
+    ``target``: a necessary condition only, forward with a margin (every framework's output is
+    within two strides of floor((i + P - eff)/s) + 1), transposed exactly the sums that
+    (i - 1)*s + eff - P + output_padding allows (see below), so the pairs outside it need not be tried."""
     eff = rules.effective_kernel(kernel, dilation)
-    margin = _margin(p, stride, dilation)
     if not p.transposed:
+        margin = _margin(p, stride, dilation)
         centre = (target - 1) * stride + eff - size  # floor((i + P - eff)/s) + 1 = target
         return centre - margin, centre + margin
     # transposed: every framework's output with explicit pads is the cropped full output plus

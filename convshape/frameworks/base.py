@@ -584,7 +584,8 @@ class UnfoldRules(PoolingFamilyRules):
                        keyword: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
         """(the output tensor, the blocks, the (before, after) pads per spatial axis) for a padding
         keyword; by default the layer takes numbers only."""
-        raise ShapeError(f"{(self.layers or self.name).split(',')[0]} takes padding numbers, not {keyword!r}", framework=self.name,
+        layer = (self.layers or self.name).split(",")[0]
+        raise ShapeError(f"{layer} takes padding numbers, not {keyword!r}", framework=self.name,
                          rule=Rule.PADDING_KEYWORD, values={"padding": keyword})
 
     def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
