@@ -114,7 +114,7 @@ class Conv(ConvRules):
         output_padding values for which that is ``target`` (output_shape is a way of its own)."""
         full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
         wanted = target - full + self.keyword_total(a, padding, 0)  # the total does not depend on op here
-        return [op for op in choices if op == wanted]
+        return [wanted] if wanted in choices else []
 
     def output_shape_fits(self, a: AxisSpec, padding: Pad, target: int, ndim: int) -> bool:
         """output_shape=target (output_padding 0) is taken: always by the spec (its generated pads may

@@ -67,9 +67,12 @@ class Conv(onnx.Conv):
         (:meth:`fitting_output_padding`: the output plus its pads is F + op either way)."""
         full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
         if padding == "valid" or target < a.input * a.stride:
-            return [op for op in choices if op == target - full and op < a.stride]
-        return [op for op in choices if op is not None and target - full <= op < a.stride] \
-            if target == a.input * a.stride else []
+            return [target - full] if target - full < a.stride and target - full in choices else []
+        if target != a.input * a.stride:
+            return []
+        if isinstance(choices, range) and choices.step == 1:  # solve's 0..max(s, d) - 1: the run, not a scan
+            return range(max(target - full, choices.start), min(a.stride, choices.stop))
+        return [op for op in choices if op is not None and target - full <= op < a.stride]
 
     def same_total(self, a: AxisSpec, op: int) -> int:
         """SAME_* without output_shape: the pads that make the output ``i*s`` where the full output
