@@ -143,9 +143,41 @@ def test_jax_resize_limits_match_jax(record: dict) -> None:
 
 
 # tf.image.extract_patches, recorded by tests/data/generate_tf_patches.py (tensorflow-cpu 2.21): VALID is
-# convshape's padding 0; SAME has no integer padding in convshape's unfold and is not compared
-TF_PATCHES = [r for r in json.loads((DATA / "observed_tf_patches.json").read_text())["records"]
-              if r["padding"] == "VALID"]
+# convshape's padding 0 (and 'valid'); SAME is padding 'same'
+ALL_TF_PATCHES = json.loads((DATA / "observed_tf_patches.json").read_text())["records"]
+TF_PATCHES = [r for r in ALL_TF_PATCHES if r["padding"] == "VALID"]
+TF_SAME_PATCHES = [r for r in ALL_TF_PATCHES if r["padding"] == "SAME"]
+
+
+def test_tf_same_patches_records_cover_the_split() -> None:
+    assert len(TF_SAME_PATCHES) > 100
+    observed = [r["result"].get("pad_before") for r in TF_SAME_PATCHES]
+    assert sum(1 for p in observed if p and any(p)) > 80  # the pad before seen in the first patch
+
+
+@pytest.mark.parametrize("record", TF_SAME_PATCHES + TF_PATCHES[:40],
+                         ids=lambda r: r["padding"] + "-" + "x".join(map(str, r["input"])) + "-"
+                         + ",".join(map(str, r["kernel"] + r["stride"] + r["dilation"])))
+def test_tf_extract_patches_keywords_match_tf(record: dict) -> None:
+    from convshape.api.unfold import unfold
+
+    observed = record["result"]
+    try:
+        got = unfold(record["input"], record["kernel"], record["stride"], record["padding"].lower(),
+                     record["dilation"], framework="tf")
+    except ShapeError as exc:
+        assert "error" in observed, exc.message
+        assert observed["error"].split("}} ", 1)[1].split(" [Op:", 1)[0] in exc.message
+        return
+    assert observed["output"] == list(got.output)
+    assert got.length == got.output[1] * got.output[2]
+    for axis, pad in enumerate(observed.get("pad_before") or ()):
+        if pad is not None:
+            assert got.pad_before[axis] == pad, axis
+    if record["padding"] == "SAME":  # ceil(i/s) blocks; the total padding as the last block needs it
+        for i, k, s, d, b, pb, pa in zip(record["input"][1:3], record["kernel"], record["stride"],
+                                         record["dilation"], got.blocks, got.pad_before, got.pad_after):
+            assert b == -(-i // s) and pb + pa == max((b - 1) * s + d * (k - 1) + 1 - i, 0) and pa - pb in (0, 1)
 
 
 def test_tf_patches_records_cover_sizes_and_rejections() -> None:
@@ -168,7 +200,7 @@ def test_tf_extract_patches_matches_tf(record: dict) -> None:
         words = observed["error"].split("}} ", 1)[1].split(" [Op:", 1)[0]
         assert words in exc.message
         return
-    assert observed == {"output": list(got.output)}
+    assert observed["output"] == list(got.output) and observed.get("pad_before") in (None, [0, 0])
     assert got.columns == got.output[-1] == got.kernel[0] * got.kernel[1] * record["input"][-1]
     assert got.length == got.output[1] * got.output[2]
 
@@ -190,3 +222,22 @@ def test_tf_unfold_cli() -> None:
     assert padded.exit_code == 1 and json.loads(padded.stdout)["rule"] == "padding-unsupported"
     fold = CliRunner().invoke(main, ["fold", "--i", "1x12x20", "--o", "5,6", "--k", "2", "-f", "tf", "--json"])
     assert fold.exit_code == 1 and "tf has no fold" in json.loads(fold.stdout)["error"]
+
+
+def test_tf_unfold_same_cli() -> None:
+    from click.testing import CliRunner
+
+    from convshape.cli.main import main
+
+    # tf 2.21 (the record): extract_patches((2, 8, 8, 1), sizes [1, 3, 3, 1], strides [1, 2, 2, 1], 'SAME') gives
+    # (2, 4, 4, 9), its first patch starting at cell 0 (pad before 0; the one padded cell after)
+    out = CliRunner().invoke(main, ["unfold", "--i", "2x8x8x1", "--k", "3", "--s", "2", "--p", "same", "-f", "tf",
+                                    "--json"])
+    data = json.loads(out.stdout)
+    assert out.exit_code == 0 and data["output"] == [2, 4, 4, 9] and data["padding"] == "same"
+    assert (data["pad_before"], data["pad_after"]) == ([0, 0], [1, 1])
+    table = CliRunner().invoke(main, ["unfold", "--i", "2x8x8x1", "--k", "3", "--s", "2", "--p", "same", "-f", "tf"])
+    assert "0:1" in table.stdout and "padding 'SAME': ceil(i / s)" in table.stdout
+    torch = CliRunner().invoke(main, ["unfold", "--i", "1x1x8x8", "--k", "3", "--p", "same", "--json"])
+    assert torch.exit_code == 1 and json.loads(torch.stdout)["rule"] == "padding-keyword"
+    assert "nn.Unfold / nn.Fold takes padding numbers, not 'same'" in json.loads(torch.stdout)["error"]

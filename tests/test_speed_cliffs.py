@@ -171,3 +171,66 @@ def test_transposed_solve_over_wide_bounds_stops_at_the_cap(framework: str) -> N
         out = conv_transpose(args["input"], args["kernel"], args["stride"], args["padding"], args["dilation"],
                              args.get("output_padding"), args.get("output_size"), framework=framework)
         assert out.output == (500,), s
+
+
+#: sha256 of `convshape solve --op conv-transpose1d --i 100 --o 500 --max-kernel 64 --max-stride 64
+#: --max-dilation 64 -f FW --json` (its stdout parsed, keys sorted) before the transposed-solve speed-up
+#: (commit 4681d8a), which took tf 27 s, onnxruntime 56 s, jax 1230 s, keras 6 s on this machine; the
+#: tests below time CPU (process_time), steady on a loaded machine
+WIDE_TRANSPOSED = {
+    "torch": "5add94111c7c3199b0a88b8e8d0f9bff3e6158965c8a65c2d6bd7fac25aabc3b",
+    "tf": "cc6ad9275eee6caf9b45869ba45f5136a0b82ec32a61ee6f36764eb6eaaba079",
+    "keras": "c929f25ccb3d72c00e8f648c3c0559fd2d78a1acde5d9cff94c00c713ee15401",
+    "jax": "87ba2845be7e5a9d98528383bc65bf2ed6c0830a03e337f6ca4f60ceec383601",
+    "onnx": "b2ab283fea98050b21a955625a9f06fa4dff60d5fe5e91def7a151b96bdc4dab",
+    "onnxruntime": "6b1ba374662fe5a2cbb96c444a65945c55a4862e5d3bd00a5cd8207ac3beb9b4",
+    "caffe": "b0d7a3af518e07e057eae4a5b0241c35ca59f287ddf68651d2a1809822617f52",
+}
+
+
+@pytest.mark.parametrize("framework", sorted(WIDE_TRANSPOSED))
+def test_transposed_solve_over_wide_bounds_computes_the_padding(framework: str) -> None:
+    import hashlib
+    import json
+
+    from click.testing import CliRunner
+
+    from convshape.cli.main import main
+
+    start = time.process_time()
+    out = CliRunner().invoke(main, ["solve", "--op", "conv-transpose1d", "--i", "100", "--o", "500", "--max-kernel",
+                                    "64", "--max-stride", "64", "--max-dilation", "64", "-f", framework, "--json"])
+    assert time.process_time() - start < 2
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    # the same answers, notes and order as the exhaustive search gave
+    assert hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() == WIDE_TRANSPOSED[framework]
+    # Keras: 71 answers in all (a padding keyword only, output_padding=None or below the stride; no stride > 1
+    # with dilation > 1); the others stop at the cap
+    assert (data["total"], data["complete"]) == ((71, True) if framework == "keras" else
+                                                 (2013 if framework == "torch" else 2000, False))
+    from convshape.api.conv import conv_transpose
+
+    for s in data["solutions"]:  # each answer gives 500 in the engine
+        args = s["arguments"]
+        got = conv_transpose(args["input"], args["kernel"], args["stride"], args["padding"], args["dilation"],
+                             args.get("output_padding"), args.get("output_size"), framework=framework)
+        assert got.output == (500,), s
+
+
+@pytest.mark.parametrize("framework", ["tf", "onnxruntime", "jax", "caffe"])
+@pytest.mark.parametrize("size, target", [(7, 6000), (1000, 1000), (100, 5000)])
+def test_transposed_solve_variants_follow_the_answer(framework: str, size: int, target: int) -> None:
+    """Variants that tried every window before: a target out of reach (no answer at all), an
+    identity, a 50x upsampling."""
+    start = time.process_time()
+    try:
+        result = solve(size, target, "conv-transpose1d", framework=framework, max_kernel=64, max_stride=64,
+                       max_dilation=64, limit=3)
+    except ShapeError as exc:
+        # (7 - 1)*s + d*(k - 1) + 1 + output_padding is at most 6*64 + 4033 + 63 = 4480 < 6000
+        assert target == 6000 and exc.rule == "no-solution"
+    else:
+        assert target != 6000 and result.solutions and all(
+            s.arguments["input"] == str(size) for s in result.solutions)
+    assert time.process_time() - start < 2

@@ -315,6 +315,13 @@ def _explicit_kind(p: Problem) -> str:
     return str(p.conv.solve_explicit or kind) if p.family == "conv" else str(kind)
 
 
+def _tries_pairs(p: Problem) -> bool:
+    """Whether explicit (before, after) pairs are proposed at all: not where the layer of this
+    rank rejects every pair (tf.nn.conv1d / conv3d and their transposes take SAME or VALID only)."""
+    return _explicit_kind(p) != "none" and (not isinstance(p.fw, ConvRules)
+                                            or p.fw.takes_explicit(p.transposed, p.ndim))
+
+
 def _paddings(p: Problem, kernel: int, stride: int, dilation: int,
               sums: tuple[int, int] | None = None) -> list[Pad]:
     """Every padding argument tried on one axis, in the framework's own terms, preferred first:
@@ -324,7 +331,7 @@ def _paddings(p: Problem, kernel: int, stride: int, dilation: int,
     eff = rules.effective_kernel(kernel, dilation)
     most = eff - 1 if p.bounds.max_padding is None else p.bounds.max_padding
     lo_sum, hi_sum = (-2 * BIG, 2 * BIG) if sums is None else sums
-    kind = _explicit_kind(p)
+    kind = _explicit_kind(p) if _tries_pairs(p) else "none"
     pairs: list[Pad] = []
     if kind == "symmetric":
         pairs = [(q, q) for q in range(max(0, -(-lo_sum // 2)), min(most, hi_sum // 2) + 1)]
@@ -333,8 +340,11 @@ def _paddings(p: Problem, kernel: int, stride: int, dilation: int,
         # terms; hi past eff - 1 adds what output_padding adds elsewhere (up to max(s, d) - 1)
         extra = max(stride, dilation) - 1
         low = eff - 1 - most
-        pairs = [(lo, hi) for lo in range(low, eff)
-                 for hi in range(max(low, lo_sum - lo), min(eff + extra - 1, hi_sum - lo) + 1)]
+        if sums is not None and not p.all_splits:
+            pairs = list(_balanced_dilated_pairs(eff, low, eff + extra - 1, lo_sum, hi_sum))
+        else:
+            pairs = [(lo, hi) for lo in range(low, eff)
+                     for hi in range(max(low, lo_sum - lo), min(eff + extra - 1, hi_sum - lo) + 1)]
     elif kind == "asymmetric" and p.all_splits:
         pairs = [(a, b) for a in range(most + 1) for b in range(max(0, lo_sum - a), min(most, hi_sum - a) + 1)]
     elif kind == "asymmetric":  # symmetric or the odd one at the end: a sum of 2a or 2a + 1
@@ -350,20 +360,39 @@ def _paddings(p: Problem, kernel: int, stride: int, dilation: int,
 BIG = 1 << 62  # no limit on the padding sums
 
 
+def _balanced_dilated_pairs(eff: int, low: int, top: int, lo_sum: int, hi_sum: int) -> list[tuple[int, int]]:
+    """The (lo, hi) pads of the stride-dilated input (lo in [low, eff - 1], hi in [low, top], lo + hi
+    in [lo_sum, hi_sum]) whose geometry :func:`_balanced` keeps, in (lo, hi) order, found, not
+    tried: jax's torch-terms pads are ``eff - 1 - lo`` and ``eff - 1 - hi`` (a negative after
+    becomes output_padding, the after 0; :meth:`convshape.frameworks.jax.Conv.transposed`), so
+    after - before is ``lo - hi`` (0 or 1: lo = ceil(S/2), hi = floor(S/2)) while hi <= eff - 1,
+    and ``-(eff - 1 - lo)`` (0: lo = eff - 1) past it."""
+    found = set()
+    for total in range(max(lo_sum, 2 * low), min(hi_sum, eff - 1 + top) + 1):
+        for lo, hi in ((total - total // 2, total // 2), (eff - 1, total - eff + 1)):
+            if low <= lo <= eff - 1 and low <= hi <= top and (lo - hi in (0, 1) or (lo == eff - 1 and hi >= eff)):
+                found.add((lo, hi))
+    return sorted(found)
+
+
 def _pad_sums(p: Problem, kernel: int, stride: int, dilation: int, size: int, target: int) -> tuple[int, int]:
     """The range of before + after (in the explicit pair's own terms) that can map ``size`` to
-    ``target``: a necessary condition only, with a margin (every framework's output is within
-    two strides of floor((i + P - eff)/s) + 1 forward, or of (i - 1)*s + eff - P + output_padding
-    transposed), so the pairs outside it need not be tried."""
+    ``target``: a necessary condition only, forward with a margin (every framework's output is
+    within two strides of floor((i + P - eff)/s) + 1), transposed exactly the sums that
+    (i - 1)*s + eff - P + output_padding allows (see below), so the pairs outside it need not be tried."""
     eff = rules.effective_kernel(kernel, dilation)
-    margin = _margin(p, stride, dilation)
     if not p.transposed:
+        margin = _margin(p, stride, dilation)
         centre = (target - 1) * stride + eff - size  # floor((i + P - eff)/s) + 1 = target
         return centre - margin, centre + margin
+    # transposed: every framework's output with explicit pads is the cropped full output plus
+    # output_padding, (i-1)*s + eff - P + op, with 0 <= op < max(s, d) where it is given (torch,
+    # ONNX; tf's output_shape o is taken while floor((o + P - eff)/s) + 1 = i, i.e. o - ((i-1)*s + eff - P)
+    # in 0..s-1; Caffe none), so P lies within max(s, d) - 1 above F - target (F = (i-1)*s + eff)
     centre = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0) - target  # P in torch's terms
-    if p.conv.transposed_dilated_pads:  # (lo, hi) of the dilated input: P = 2*(eff - 1) - lo - hi
-        return 2 * (eff - 1) - centre - margin, 2 * (eff - 1) - centre + margin
-    return centre - margin, centre + margin
+    if p.conv.transposed_dilated_pads:  # lax: out = (i-1)*s + 2 + lo + hi - eff exactly (P = 2*(eff - 1) - lo - hi)
+        return 2 * (eff - 1) - centre, 2 * (eff - 1) - centre
+    return centre, centre + max(stride, dilation) - 1
 
 
 def _margin(p: Problem, stride: int, dilation: int) -> int:
@@ -387,9 +416,30 @@ def _may_reach(p: Problem, kernel: int, stride: int, dilation: int, size: int, t
         return centre - margin <= 2 * side and centre + margin >= 0
     if p.conv.transposed_output_shape and getattr(p.conv, "negative_generated_pads", False):
         return True  # the ONNX spec's output_shape generates pads of any sign: any target
+    if _forward_keywords_only(p):
+        same, valid = _forward_keyword_bands(stride, size, target)
+        return same or valid[0] <= eff <= valid[1]
     uncropped = rules.transposed_output(size, kernel, stride, dilation, 0, 0, 0)
-    # as _plausible: within the padding (at most max(eff, bound) a side) and output_padding
-    return abs(target - uncropped) <= 2 * max(eff, p.bounds.max_padding or 0) + max(stride, dilation) + stride
+    # as _plausible: within the padding (at most max(eff, bound) a side) and output_padding; above
+    # the uncropped output by output_padding (< max(s, d)) at most, or by SAME's i*s <= F + s - 1
+    return abs(target - uncropped) <= 2 * max(eff, p.bounds.max_padding or 0) + max(stride, dilation) + stride \
+        and target - uncropped <= max(stride, dilation) + stride
+
+
+def _forward_keywords_only(p: Problem) -> bool:
+    """A transposed layer sized by its forward convolution (tf's output_shape, Keras's sizes
+    among them) with padding keywords only (tf.nn.conv1d_transpose / conv3d_transpose, Keras)."""
+    return p.transposed and p.conv.transposed_by_forward and not _tries_pairs(p) \
+        and set(_keywords(p)) <= {"valid", "same", "same-upper"}
+
+
+def _forward_keyword_bands(stride: int, size: int, target: int) -> tuple[bool, tuple[int, int]]:
+    """Where :func:`_forward_keywords_only` layers can give ``target``: tf accepts an output_shape o
+    only when the forward convolution maps it back to the input i (conv_grad_shape_utils.cc
+    ConvBackpropExtractAndVerifyDimension, GetWindowedOutputSizeVerbose): SAME ``ceil(o/s) = i``,
+    whatever the kernel (the first value), VALID ``floor((o - eff)/s) + 1 = i``, i.e. the
+    effective kernel in ``[o - i*s + 1, o - (i-1)*s]`` (the second)."""
+    return -(-target // stride) == size, (target - size * stride + 1, target - (size - 1) * stride)
 
 
 def _eff_ranges(p: Problem, stride: int, size: int, target: int) -> list[tuple[int, int]]:
@@ -398,6 +448,9 @@ def _eff_ranges(p: Problem, stride: int, size: int, target: int) -> list[tuple[i
     b = p.bounds
     top = b.max_dilation * (b.max_kernel - 1) + 1
     mp = b.max_padding or 0
+    if _forward_keywords_only(p):
+        same, (lo, hi) = _forward_keyword_bands(stride, size, target)
+        return [(1, top)] if same else [(max(lo, 1), min(hi, top))] if max(lo, 1) <= min(hi, top) else []
     if not p.transposed:
         margin = 2 * stride + 1
         low = size - (target - 1) * stride - margin  # centre + margin >= 0
@@ -410,7 +463,7 @@ def _eff_ranges(p: Problem, stride: int, size: int, target: int) -> list[tuple[i
         m = max(stride, b.max_dilation) + stride
         gap = target - (size - 1) * stride  # target - uncropped = gap - eff
         # gap - eff <= 2 * max(eff, mp) + m
-        low = min(-(-(gap - m) // 3), gap - 2 * mp - m)
+        low = max(min(-(-(gap - m) // 3), gap - 2 * mp - m), gap - m)  # and gap - eff <= m
         # eff - gap <= 2 * max(eff, mp) + m: eff >= -gap - m, or eff <= gap + 2 * mp + m
         grow, keep = -gap - m, gap + 2 * mp + m
     low = max(low, 1)
@@ -442,9 +495,11 @@ def _reaching_windows(p: Problem, size: int, target: int, dilated: bool | None =
 
 
 def _ways(p: Problem, kernel: int, stride: int, dilation: int,
-          sums: tuple[int, int] | None = None) -> Iterator[Way]:
+          sums: tuple[int, int] | None = None, size: int | None = None, target: int | None = None) -> Iterator[Way]:
     """Every way to configure one axis with this kernel, stride and dilation (``sums``: as
-    :func:`_paddings`)."""
+    :func:`_paddings`); given the ``size`` and ``target``, a transposed layer's output_padding is
+    computed where the framework can (explicit pads: :meth:`ConvRules.fitting_output_padding`;
+    keywords: :meth:`ConvRules.solve_output_paddings`), not tried value by value."""
     for padding in _paddings(p, kernel, stride, dilation, sums):
         if isinstance(p.fw, PoolRules):  # pooling (p.kind is set)
             modes = (p.fw.ceil_default, not p.fw.ceil_default) if p.fw.has_ceil_mode else (False,)
@@ -452,15 +507,25 @@ def _ways(p: Problem, kernel: int, stride: int, dilation: int,
                 yield Way(padding, ceil, None, False)
         elif p.transposed:
             select = p.fw.transposed_select
+            aimed = None if size is None or target is None else (AxisSpec(size, kernel, stride, dilation), target)
             if select == "output_padding":
-                for op in range(max(stride, dilation)):
+                ops: Sequence[int | None] = range(max(stride, dilation))
+                if aimed and isinstance(padding, tuple):
+                    op_ = p.fw.fitting_output_padding(aimed[0].input, kernel, stride, dilation, *padding, aimed[1])
+                    ops = (op_,) if op_ is not None and op_ in ops else ()
+                elif aimed and isinstance(padding, str):
+                    ops = p.fw.solve_output_paddings(aimed[0], padding, aimed[1], ops)
+                for op in ops:
                     yield Way(padding, None, op, False)
                 if p.conv.transposed_output_shape and (isinstance(padding, str) or padding == (0, 0)):
                     # ConvTranspose's output_shape: the pads are then generated (explicit pads are
                     # ignored, so one explicit pair stands for auto_pad=NOTSET)
                     yield Way(padding, None, None, True)
             elif select == "keras_output_padding":
-                for op in (None, *range(stride)):
+                choices: Sequence[int | None] = (None, *range(stride))
+                if aimed and isinstance(padding, str):
+                    choices = p.fw.solve_output_paddings(aimed[0], padding, aimed[1], choices)
+                for op in choices:
                     yield Way(padding, None, op, False)
             else:
                 yield Way(padding, None, None, select == "output_shape")
@@ -525,6 +590,9 @@ def _plausible(p: Problem, kernel: int, stride: int, dilation: int, way: Way, si
     unbounded = way.sized and getattr(p.conv, "negative_generated_pads", False)
     if abs(target - uncropped) > 2 * most + max(stride, dilation) + stride and not unbounded:
         return False
+    if way.sized and not p.conv.output_shape_fits(AxisSpec(size, kernel, stride, dilation), way.padding, target,
+                                                  p.ndim):
+        return False
     if not isinstance(way.padding, tuple):
         return True
     a, b = way.padding
@@ -579,7 +647,8 @@ def solve_axis(p: Problem, size: int, target: int) -> tuple[tuple[AxisSolution, 
                 _check_window_spec(p, AxisSpec(size, kernel, stride, dilation))
             except ShapeError:
                 continue  # every padding is rejected with it (evaluate would return None)
-        for way in _ways(p, kernel, stride, dilation, _pad_sums(p, kernel, stride, dilation, size, target)):
+        for way in _ways(p, kernel, stride, dilation, _pad_sums(p, kernel, stride, dilation, size, target), size,
+                         target):
             if not _plausible(p, kernel, stride, dilation, way, size, target):
                 continue
             got = evaluate(p, kernel, stride, dilation, way, size, target, checked=conv)

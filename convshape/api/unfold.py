@@ -40,6 +40,17 @@ class UnfoldResult(NamedTuple):
     output_size: tuple[int, ...] | None = None
     #: channels and columns last (tf.image.extract_patches: NHWC in, (N, rows, cols, kh*kw*C) out)
     channels_last: bool = False
+    #: a padding keyword ('valid' / 'same', tf.image.extract_patches), and the (before, after) pads it means
+    padding_keyword: str | None = None
+    pads: tuple[tuple[int, int], ...] | None = None
+
+    @property
+    def pad_before(self) -> tuple[int, ...]:
+        return self.padding if self.pads is None else tuple(b for b, _ in self.pads)
+
+    @property
+    def pad_after(self) -> tuple[int, ...]:
+        return self.padding if self.pads is None else tuple(a for _, a in self.pads)
 
     @property
     def columns(self) -> int:
@@ -58,7 +69,9 @@ class UnfoldResult(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "framework": self.framework, "input": list(self.input), "output": list(self.output),
-                "kernel": list(self.kernel), "stride": list(self.stride), "padding": list(self.padding),
+                "kernel": list(self.kernel), "stride": list(self.stride),
+                "padding": self.padding_keyword or list(self.padding), "pad_before": list(self.pad_before),
+                "pad_after": list(self.pad_after),
                 "dilation": list(self.dilation), "blocks": list(self.blocks), "columns": self.columns,
                 "length": self.length,
                 "output_size": None if self.output_size is None else list(self.output_size)}
@@ -69,15 +82,24 @@ def _window(kernel: IntArg, stride: IntArg, padding: IntArg, dilation: IntArg) -
             per_axis(padding, "padding", SPATIAL, default=0), per_axis(dilation, "dilation", SPATIAL, default=1))
 
 
-def unfold(input: ShapeArg, kernel: IntArg, stride: IntArg = 1, padding: IntArg = 0, dilation: IntArg = 1, *,
+KEYWORDS = ("valid", "same")  # tf.image.extract_patches' padding argument
+
+
+def unfold(input: ShapeArg, kernel: IntArg, stride: IntArg = 1, padding: IntArg | str = 0, dilation: IntArg = 1, *,
            framework: str = "torch") -> UnfoldResult:
-    """``F.unfold`` of an (N, C, H, W) or (C, H, W) tensor: (N, C·∏k, L). Raises
+    """``F.unfold`` of an (N, C, H, W) or (C, H, W) tensor: (N, C·∏k, L); ``padding`` numbers, or
+    'valid' / 'same' where the framework takes a keyword (tf.image.extract_patches). Raises
     :class:`ShapeError` where the framework would reject it (its words)."""
     from convshape.frameworks import get
 
     shape = tensor_shape(input, "input", smallest=0)
-    ks, ss, ps, ds = _window(kernel, stride, padding, dilation)
+    keyword = padding.strip().lower() if isinstance(padding, str) and padding.strip().lower() in KEYWORDS else None
+    ks, ss, ps, ds = _window(kernel, stride, 0 if keyword else padding, dilation)
     fw = get(framework)
+    if keyword:
+        output, blocks, pads = fw.unfold.unfold_keyword(shape, ks, ss, ds, keyword)
+        return UnfoldResult("unfold", fw.name, shape, output, ks, ss, tuple(b for b, _ in pads), ds, blocks, None,
+                            fw.unfold.columns_last, keyword, pads)
     output, blocks = fw.unfold.unfold(shape, ks, ss, ps, ds)
     return UnfoldResult("unfold", fw.name, shape, output, ks, ss, ps, ds, blocks, None, fw.unfold.columns_last)
 

@@ -21,11 +21,12 @@ def make_unfold(folding: bool) -> click.Command:
     @click.option("--k", "--kernel", "kernel", required=True, metavar="K[,K]", help="Kernel size (kernel_size).")
     @click.option("--s", "--stride", "stride", default="1", show_default=True, metavar="S[,S]", help="Stride.")
     @click.option("--p", "--padding", "padding", default="0", show_default=True, metavar="P[,P]",
-                  help="Zero padding on both sides of each spatial axis.")
+                  help="Zero padding on both sides of each spatial axis; -f tf: 'valid' or 'same' "
+                       "(tf.image.extract_patches' padding).")
     @click.option("--d", "--dilation", "dilation", default="1", show_default=True, metavar="D[,D]", help="Dilation.")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True, type=FrameworkChoice(),
                   help="Whose rules to apply (torch: nn.Unfold / nn.Fold; tf: tf.image.extract_patches, "
-                       "padding 0 as 'VALID', unfold only).")
+                       "padding 'valid' / 'same' (0 is 'valid'), unfold only).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     @formulas_option
     def command(input: str, output_size: str | None, kernel: str, stride: str, padding: str, dilation: str,

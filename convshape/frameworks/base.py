@@ -100,6 +100,30 @@ class ConvRules:
     #: whether a transposed convolution takes an empty spatial input (size 0) (onnxruntime: without output_shape)
     transposed_empty_input = False
 
+    def fitting_output_padding(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int,
+                               pad_after: int, target: int) -> int | None:
+        """The output_padding with which :meth:`transposed_fits` holds for these explicit pads (the
+        inverse of the default: ``target - ((i-1)*s - pb - pa + d*(k-1) + 1)``), None where the
+        framework rejects every one; solve computes it instead of trying every output_padding. A
+        framework overriding one overrides both."""
+        return target - rules.transposed_output(size, kernel, stride, dilation, pad_before, pad_after, 0)
+
+    def output_shape_fits(self, a: AxisSpec, padding: Pad, target: int, ndim: int) -> bool:
+        """solve: a cheap necessary condition for a transposed layer to take the output size
+        ``target`` as its output_shape argument (tf, ONNX); by default no condition."""
+        return True
+
+    def takes_explicit(self, transposed: bool, ndim: int) -> bool:
+        """Whether the layer of this rank takes explicit (before, after) numbers at all (solve
+        proposes none where every pair is rejected)."""
+        return (self.explicit_transposed if transposed else self.explicit) != "none"
+
+    def solve_output_paddings(self, a: AxisSpec, padding: str, target: int,
+                              choices: Sequence[int | None]) -> Sequence[int | None]:
+        """solve: the output_padding values among ``choices`` that may give ``target`` with this
+        padding keyword (a necessary condition; the engine then judges each). By default all."""
+        return choices
+
     def check_axis(self, a: AxisSpec, transposed: bool = False) -> None:
         """Reject sizes no framework runs: non-positive input, kernel, stride or dilation, and
         sizes beyond convshape's limits (every valid output size is listed, one per stride step).
@@ -564,6 +588,14 @@ class UnfoldRules(PoolingFamilyRules):
                ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(the output tensor, the blocks per spatial axis) for an input tensor, or the rejection."""
         raise self.no_layer()
+
+    def unfold_keyword(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ds: Sequence[int],
+                       keyword: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
+        """(the output tensor, the blocks, the (before, after) pads per spatial axis) for a padding
+        keyword; by default the layer takes numbers only."""
+        layer = (self.layers or self.name).split(",")[0]
+        raise ShapeError(f"{layer} takes padding numbers, not {keyword!r}", framework=self.name,
+                         rule=Rule.PADDING_KEYWORD, values={"padding": keyword})
 
     def fold(self, shape: Sequence[int], output_size: Sequence[int], ks: Sequence[int], ss: Sequence[int],
              ps: Sequence[int], ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -117,6 +117,14 @@ class Conv(ConvRules):
         """Keras takes no explicit transposed pads: no cheap condition to check."""
         return True
 
+    def solve_output_paddings(self, a: AxisSpec, padding: str, target: int,
+                              choices: Sequence[int | None]) -> Sequence[int | None]:
+        """output_padding p gives deconv_length(p) = deconv_length(0) + p (or is rejected), so
+        only None and ``target - deconv_length(0)`` can give ``target``."""
+        mode = "valid" if padding == "valid" else "same"
+        wanted = target - self.deconv_length(a, mode, 0)
+        return [c for c in choices if c is None or c == wanted]
+
     def deconv_length(self, a: AxisSpec, padding: str, output_padding: int | None) -> int:
         """keras/src/backend/common/backend_utils.py ``_get_output_shape_given_tf_padding``
         (the kernel dilated first): valid ``(i-1)*s + max(eff, s)`` or ``(i-1)*s + eff + p``;

@@ -104,6 +104,26 @@ class Conv(ConvRules):
         ``max(eff - s, 0)`` in all, so the output is ``i*s + op`` when ``eff >= s``."""
         return max(rules.effective_kernel(a.kernel, a.dilation) - a.stride, 0)
 
+    def keyword_total(self, a: AxisSpec, padding: str, op: int) -> int:
+        """ConvTranspose without output_shape: the pads a keyword generates in all (VALID none)."""
+        return 0 if padding == "valid" else self.same_total(a, op)
+
+    def solve_output_paddings(self, a: AxisSpec, padding: str, target: int,
+                              choices: Sequence[int | None]) -> Sequence[int | None]:
+        """Without output_shape a keyword's output is ``F + op - keyword_total(op)``: only the
+        output_padding values for which that is ``target`` (output_shape is a way of its own)."""
+        full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
+        wanted = target - full + self.keyword_total(a, padding, 0)  # the total does not depend on op here
+        return [wanted] if wanted in choices else []
+
+    def output_shape_fits(self, a: AxisSpec, padding: Pad, target: int, ndim: int) -> bool:
+        """output_shape=target (output_padding 0) is taken: always by the spec (its generated pads may
+        be negative); by onnxruntime when the forward Conv maps it back to the input (see transposed)."""
+        if self.negative_generated_pads:
+            return True
+        pb, pa = self.output_shape_pads(a, padding, 0, target)
+        return (target + pb + pa - rules.effective_kernel(a.kernel, a.dilation)) // a.stride + 1 == a.input
+
     def output_shape_pads(self, a: AxisSpec, padding: Pad, output_padding: int, output: int) -> tuple[int, int]:
         """ConvTranspose's pads for an output size: ``total = max(0, F + output_padding - output)``,
         SAME_UPPER puts the odd extra at the end, every other auto_pad (NOTSET too) at the start."""
@@ -122,7 +142,8 @@ class Conv(ConvRules):
         full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
         if isinstance(padding, str) and padding != "valid":
             self.pads(a, padding, transposed=True, ndim=ndim)  # rejects keywords ONNX lacks
-            default_pads = rules.split_padding(self.same_total(a, op), extra_at_end=padding in ("same", "same-upper"))
+            default_pads = rules.split_padding(self.keyword_total(a, padding, op),
+                                               extra_at_end=padding in ("same", "same-upper"))
         else:
             default_pads = self.pads(a, padding, transposed=True, ndim=ndim)
         default = full + op - default_pads[0] - default_pads[1]

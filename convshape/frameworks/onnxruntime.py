@@ -81,6 +81,27 @@ class Conv(onnx.Conv):
                              f"({max(a.stride, a.dilation)}) for spatial dimension {axis}.", Rule.OUTPUT_PADDING,
                              output_padding=op, stride=a.stride, dilation=a.dilation)
 
+    def fitting_output_padding(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int,
+                               pad_after: int, target: int) -> int | None:
+        """As the spec's, but only below the stride: with explicit pads the forward Conv maps the
+        output back to ``((i-1)*s + op)//s + 1``, the input only for op < s (ComputePadsAndOutputShape's check)."""
+        op = super().fitting_output_padding(size, kernel, stride, dilation, pad_before, pad_after, target)
+        return op if op is not None and op < stride else None
+
+    def solve_output_paddings(self, a: AxisSpec, padding: str, target: int,
+                              choices: Sequence[int | None]) -> Sequence[int | None]:
+        """VALID gives ``F + op``, SAME ``min(i*s, F + op)`` (:meth:`same_total`): one op below i*s,
+        every op from ``i*s - F`` on at i*s, none above; and only op < s, as with explicit pads
+        (:meth:`fitting_output_padding`: the output plus its pads is F + op either way)."""
+        full = rules.transposed_output(a.input, a.kernel, a.stride, a.dilation, 0, 0, 0)
+        if padding == "valid" or target < a.input * a.stride:
+            return [target - full] if target - full < a.stride and target - full in choices else []
+        if target != a.input * a.stride:
+            return []
+        if isinstance(choices, range) and choices.step == 1:  # solve's 0..max(s, d) - 1: the run, not a scan
+            return range(max(target - full, choices.start), min(a.stride, choices.stop))
+        return [op for op in choices if op is not None and target - full <= op < a.stride]
+
     def same_total(self, a: AxisSpec, op: int) -> int:
         """SAME_* without output_shape: the pads that make the output ``i*s`` where the full output
         is at least that, none otherwise: the output is ``min(i*s, s(i-1) + eff + output_padding)``."""

@@ -49,6 +49,13 @@ class Conv(ConvRules):
                              f"{pair[0]}:{pair[1]}", Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
         super().check_explicit(pair, transposed, ndim, keyword)
 
+    def output_shape_fits(self, a: AxisSpec, padding: Pad, target: int, ndim: int) -> bool:
+        """output_shape=target is taken only if the forward convolution maps it back to the input."""
+        return self.forward_output(AxisSpec(target, a.kernel, a.stride, a.dilation), padding, ndim) == a.input
+
+    def takes_explicit(self, transposed: bool, ndim: int) -> bool:
+        return ndim == 2  # check_explicit: padding lists are for conv2d and conv2d_transpose only
+
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
         notes = []
         if transposed:
@@ -385,10 +392,32 @@ class Unfold(UnfoldRules):
     1], padding)`` (tensorflow/core/kernels/extract_image_patches_op.cc; the sizes from
     kernel_shape_util.cc ``GetWindowedOutputSizeVerbose``): an NHWC tensor to (N, rows, cols,
     kh*kw*C), each axis's blocks TF's VALID windowed output (a negative one rejected, 0 an empty
-    tensor). Observed on tensorflow-cpu 2.21 (tests/data/generate_tf_patches.py). TF has no fold."""
+    tensor); with padding 'SAME' ``ceil(i/s)`` blocks, the padding ``max((out-1)*s + d(k-1) + 1 - i, 0)``
+    split with the odd cell at the end (``GetWindowedOutputSizeVerbose`` SAME). Observed on
+    tensorflow-cpu 2.21 (tests/data/generate_tf_patches.py). TF has no fold."""
 
     layers = "tf.image.extract_patches, NHWC, 2 spatial axes"
     columns_last = True
+
+    def unfold_keyword(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ds: Sequence[int],
+                       keyword: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
+        if keyword == "valid":
+            output, blocks = self.unfold(shape, ks, ss, (0, 0), ds)
+            return output, blocks, ((0, 0),) * len(blocks)
+        self.check_window(shape, ks, ss, ds)
+        pads = tuple(rules.split_padding(rules.same_total_padding(i, k, s, d), extra_at_end=True)
+                     for i, k, s, d in zip(shape[1:3], ks, ss, ds))
+        blocks = tuple(rules.same_output(i, s) for i, s in zip(shape[1:3], ss))
+        return (shape[0], blocks[0], blocks[1], ks[0] * ks[1] * shape[3]), blocks, pads
+
+    def check_window(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ds: Sequence[int]) -> None:
+        """ExtractImagePatchesOp's checks before the sizes (extract_image_patches_op.cc)."""
+        for name, values, rule in (("ksizes", ks, Rule.KERNEL_SIZE), ("strides", ss, Rule.STRIDE),
+                                   ("rates", ds, Rule.DILATION)):
+            if min(values) < 1:
+                raise self.error(f"{name} is out of range.", rule, **{name: list(values)})
+        if len(shape) != 4:
+            raise self.error(f"input must be 4-dimensional[{','.join(map(str, shape))}]", Rule.RANK, shape=list(shape))
 
     def unfold(self, shape: Sequence[int], ks: Sequence[int], ss: Sequence[int], ps: Sequence[int],
                ds: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -398,7 +427,7 @@ class Unfold(UnfoldRules):
                 raise self.error(f"{name} is out of range.", rule, **{name: list(values)})
         if any(ps):
             raise self.error(f"tf.image.extract_patches takes padding 'VALID' or 'SAME', not numbers, but got "
-                             f"padding={list(ps)} (padding 0 is 'VALID'; 'SAME' is not modelled by convshape's unfold)",
+                             f"padding={list(ps)} (padding 0 is 'VALID'; give padding 'same' for SAME)",
                              Rule.PADDING_UNSUPPORTED, padding=list(ps))
         if len(shape) != 4:
             raise self.error(f"input must be 4-dimensional[{','.join(map(str, shape))}]", Rule.RANK, shape=list(shape))

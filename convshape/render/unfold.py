@@ -30,8 +30,12 @@ def unfold_report(result: UnfoldResult) -> list[Block]:
         spatial = result.input[1:3] if result.channels_last else result.input[-2:]
     else:
         spatial = result.output_size or ()
-    rows = tuple((str(i), str(n), str(k), str(s), str(p), str(d), str(b)) for i, (n, k, s, p, d, b) in enumerate(
-        zip(spatial, result.kernel, result.stride, result.padding, result.dilation, result.blocks)))
-    blocks.append(Table("Sliding blocks per axis (floor((i + 2p - d(k-1) - 1) / s) + 1)",
+    rows = tuple((str(i), str(n), str(k), str(s), str(pb) if pb == pa else f"{pb}:{pa}", str(d), str(b))
+                 for i, (n, k, s, pb, pa, d, b) in enumerate(zip(spatial, result.kernel, result.stride,
+                                                                 result.pad_before, result.pad_after,
+                                                                 result.dilation, result.blocks)))
+    rule = ("padding 'SAME': ceil(i / s), padded max((blocks-1)*s + d(k-1) + 1 - i, 0), the odd cell at the end"
+            if result.padding_keyword == "same" else "floor((i + 2p - d(k-1) - 1) / s) + 1")
+    blocks.append(Table(f"Sliding blocks per axis ({rule})",
                         ("axis", "size", "kernel", "stride", "padding", "dilation", "blocks"), rows))
     return blocks

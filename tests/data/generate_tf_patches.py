@@ -7,7 +7,10 @@ tensorflow). Run it by hand, for example::
 
 Each record: ``input`` (the NHWC shape, or another rank), ``kernel``, ``stride``, ``dilation``
 (``rates``) per spatial axis, ``padding`` ("VALID" / "SAME") and ``result``: ``{"output": shape}``
-or ``{"error": "<Type>: <first line>"}``. ``sizes``, ``strides`` and ``rates`` are passed as
+or ``{"error": "<Type>: <first line>"}``; with an output, ``pad_before`` per spatial axis as TF padded:
+the first patch of an image holding its row (column) number + 1 shows, at kernel offset j, the cell
+``j*rate - pad_before`` (0 where padded), so the first non-zero value gives pad_before (null when the
+first patch sees no cell). The pad after is what SAME's total leaves. ``sizes``, ``strides`` and ``rates`` are passed as
 ``[1, h, w, 1]``; eager mode, float32 zeros, on the CPU.
 """
 
@@ -42,9 +45,23 @@ def run(shape, k, s, d, padding):
     try:
         out = tf.image.extract_patches(tf.zeros(shape), [1, k[0], k[1], 1], [1, s[0], s[1], 1],
                                        [1, d[0], d[1], 1], padding)
-        return {"output": [int(v) for v in out.shape]}
     except Exception as exc:  # noqa: BLE001 - the message is the observation
         return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"[:400]}
+    result = {"output": [int(v) for v in out.shape]}
+    if len(shape) == 4 and min(out.shape) > 0:
+        pads = []
+        for axis in (0, 1):
+            h, w = shape[1], shape[2]
+            grid = tf.range(1, (h if axis == 0 else w) + 1, dtype=tf.float32)
+            image = (tf.tile(grid[:, None], [1, w]) if axis == 0 else tf.tile(grid[None, :], [h, 1]))[None, :, :, None]
+            first = tf.image.extract_patches(image, [1, k[0], k[1], 1], [1, s[0], s[1], 1], [1, d[0], d[1], 1],
+                                             padding)[0, 0, 0].numpy().reshape(k[0], k[1])
+            # a cell of the other axis may be padding too: take the largest over that axis
+            line = first.max(axis=1) if axis == 0 else first.max(axis=0)
+            hits = [j for j, v in enumerate(line) if v > 0]
+            pads.append(None if not hits else hits[0] * d[axis] + 1 - int(line[hits[0]]))
+        result["pad_before"] = pads
+    return result
 
 
 def main() -> None:
