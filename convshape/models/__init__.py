@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from convshape.models.keras import KerasModel
     from convshape.network.evaluate import CheckReport, NetworkReport, NetworkSpec, SpecArg
     from convshape.network.sweep import SweepResult
-    from convshape.network.symbolic import ConstrainedReport, FormulaReport
+    from convshape.network.evaluate import ConstrainedReport
+    from convshape.network.symbolic import FormulaReport
 
 
 def _no_compare(compare: bool, spec: SpecArg) -> None:
@@ -166,12 +167,13 @@ def summary(spec: SpecArg, *, input: object = None, framework: str | None = None
     (:mod:`convshape.network.symbolic`). Model files get none here (``sweep`` derives them for
     Keras models)."""
     from convshape.models.onnx_model import is_model
-    from convshape.network.symbolic import ConstrainedReport, constrained
-    from convshape.params import int_range
+    from convshape.network.evaluate import ConstrainedReport
 
     if is_model(spec) or _keras(spec) is not None:
         return ConstrainedReport(network(spec, input=input, framework=framework, compare=compare), None)
     _no_compare(compare, spec)
     from convshape.network.evaluate import as_spec
+    from convshape.network.symbolic import constrained
+    from convshape.params import int_range
 
     return constrained(as_spec(spec, input=input, framework=framework), int_range(range))

@@ -31,6 +31,7 @@ from convshape.rules.weights import conv_macs, depthwise_macs, transposed_macs
 
 if TYPE_CHECKING:
     from convshape.model import ConvAxis
+    from convshape.network.symbolic import ConstraintSet
 
 if TYPE_CHECKING:
     from convshape.frameworks.base import Framework
@@ -1395,6 +1396,26 @@ def chain(input: object, layers: Sequence[str], *, framework: str = "torch",
           data_format: str | None = None) -> NetworkReport:
     """Shape a chain of one-line layers: ``chain("1x3x224x224", ["conv2d 64 k=7 s=2 p=3"])``."""
     return evaluate(parse_chain(input, layers, framework=framework, data_format=data_format))
+
+
+class ConstrainedReport(NamedTuple):
+    """``summary``: the network's report, then the constraints on square inputs with their causes
+    (None where the network has no spatial input, or they could not be derived: ``notes`` says why)."""
+
+    report: NetworkReport
+    constraints: ConstraintSet | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.report.to_dict()
+        out["constraints"] = None if self.constraints is None else self.constraints.to_dict()
+        if self.notes:
+            out["constraint_notes"] = list(self.notes)
+        return out
 
 
 class CheckReport(NamedTuple):

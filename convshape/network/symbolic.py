@@ -32,8 +32,8 @@ from math import gcd, prod
 from typing import Any, NamedTuple
 
 from convshape.errors import Rule, ShapeError
-from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkReport, NetworkSpec, SpecArg, Tensor, as_spec,
-                                        evaluate, layer_signature, layer_step)
+from convshape.network.evaluate import (DATA_FORMATS, ConstrainedReport, LayerSpec, NetworkReport, NetworkSpec, SpecArg,
+                                        Tensor, as_spec, evaluate, layer_signature, layer_step)
 from convshape.network.expr import Lin, const, product, quasi_affine, sym
 from convshape.network.sweep import first_true
 
@@ -873,26 +873,6 @@ class FormulaReport(NamedTuple):
         out["formulas_exact"] = self.symbolic.exact
         out["constraints"] = self.constraints.to_dict()
         out["formula_notes"] = list(self.symbolic.notes)
-        return out
-
-
-class ConstrainedReport(NamedTuple):
-    """``summary``: the network's report, then the constraints on square inputs with their causes
-    (None where the network has no spatial input, or they could not be derived: ``notes`` says why)."""
-
-    report: NetworkReport
-    constraints: ConstraintSet | None
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.report.ok
-
-    def to_dict(self) -> dict[str, Any]:
-        out = self.report.to_dict()
-        out["constraints"] = None if self.constraints is None else self.constraints.to_dict()
-        if self.notes:
-            out["constraint_notes"] = list(self.notes)
         return out
 
 

@@ -12,7 +12,8 @@ from convshape.render.conv import Block, Table, sizes
 if TYPE_CHECKING:  # pragma: no cover
     from convshape.network.evaluate import CheckReport, LayerReport, NetworkReport
     from convshape.network.sweep import Progression, SweepResult
-    from convshape.network.symbolic import ConstrainedReport, ConstraintSet, FormulaReport, TensorFormula
+    from convshape.network.evaluate import ConstrainedReport
+    from convshape.network.symbolic import ConstraintSet, FormulaReport, TensorFormula
 
 
 def _count(n: int) -> str:
