@@ -24,7 +24,9 @@ np = pytest.importorskip("numpy")
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 
-from translate_tools import exec_torch, onnx_model, run_onnx  # noqa: E402
+from translate_tools import exec_torch, onnx_model, run_onnx, single_threaded_torch  # noqa: E402
+
+single_threaded_torch()
 
 warnings.filterwarnings("ignore", message=".*padding='same'.*")
 DATA = json.loads((Path(__file__).parent / "data" / "observed_translate.json").read_text())

@@ -26,7 +26,9 @@ pytest.importorskip("onnxruntime")
 helper = pytest.importorskip("onnx.helper")
 
 import torch.nn.functional as F  # noqa: E402
-from translate_tools import exec_torch, onnx_model, run_onnx  # noqa: E402
+from translate_tools import exec_torch, onnx_model, run_onnx, single_threaded_torch  # noqa: E402
+
+single_threaded_torch()
 
 warnings.filterwarnings("ignore", message=".*padding='same'.*")
 N_CASES = int(os.environ.get("CONVSHAPE_TRANSLATE_CASES", "350"))

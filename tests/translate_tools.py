@@ -33,11 +33,30 @@ def onnx_model(steps: Any, w: Any, b: Any, x_shape: tuple[int, ...]) -> Any:
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)], ir_version=9)
 
 
+def _session_options() -> Any:
+    """One thread, no graph rewrites: thousands of tiny models on a shared machine, where onnxruntime's thread
+    pool and optimiser cost more than the model (4.8 ms -> 0.8 ms a session); the nodes run as written."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return options
+
+
 def run_onnx(model: Any, x: Any) -> Any:
     import onnxruntime as ort
 
-    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(model.SerializeToString(), _session_options(), providers=["CPUExecutionProvider"])
     return session.run(["y"], {"x": x})[0]
+
+
+def single_threaded_torch() -> None:
+    """Tiny convolutions and pools: torch's thread pool costs ~40 ms a call on a loaded 2-core machine, one
+    thread 0.01 ms (as tests/test_torch_explain_differential.py sets it)."""
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def exec_torch(code: str, x: Any, weights: dict[str, Any], b: Any) -> Any:
