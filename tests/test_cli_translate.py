@@ -105,8 +105,8 @@ def test_framework_rejection_exits_1():
      "error: count_include_pad is for average pooling, not maxpool2d\n"),
     (("avgpool2d", "--from", "onnxruntime", "--to", "torch", "--d", "2"),
      "error: translate writes average pooling ports with dilation 1 (torch's AvgPoolNd has none)\n"),
-    (("maxpool2d", "--from", "tf", "--to", "torch"), "error: translate writes pooling ports between torch, onnx, "
-                                                     "onnxruntime so far, not from tf\n"),
+    (("maxpool2d", "--from", "tf", "--to", "torch", "--count-include-pad"),
+     "error: count_include_pad is for average pooling, not maxpool2d\n"),
     (("maxpool2d", "--from", "torch", "--to", "onnx", "--c", "3"), "error: out_channels is for a convolution, "
                                                                    "not maxpool2d\n"),
     (("conv2d", "--from", "tf", "--to", "torch", "--ceil-mode"), "error: ceil_mode is for pooling, not conv2d\n"),

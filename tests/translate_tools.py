@@ -66,3 +66,42 @@ def exec_torch(code: str, x: Any, weights: dict[str, Any], b: Any) -> Any:
     with torch.no_grad():
         exec(code, scope)
     return scope["y"].detach().numpy()
+
+
+def caffe_pool(x: Any, params: dict[str, Any]) -> Any:
+    """BVLC Caffe's Pooling layer (MAX / AVE) in numpy, line by line from caffe/src/caffe/layers/pooling_layer.cpp
+    (Reshape: the pooled size with round_mode, and ``if (pad_h_ || pad_w_)`` the drop of a last window starting at
+    or past ``height_ + pad_h_``; Forward_cpu: MAX over the window clipped to the input from -FLT_MAX, AVE divides by
+    the window clipped to the padded input). Caffe itself is not installed: this is the reference the Caffe ports
+    are checked against, not an observation."""
+    import math
+
+    import numpy as np
+
+    kh, kw, sh, sw = params["kernel_h"], params["kernel_w"], params["stride_h"], params["stride_w"]
+    ph, pw = params["pad_h"], params["pad_w"]
+    ceil = params["round_mode"] == "CEIL"
+    _, _, height, width = x.shape
+    rnd = math.ceil if ceil else math.floor
+    pooled_h = int(rnd((height + 2 * ph - kh) / sh)) + 1
+    pooled_w = int(rnd((width + 2 * pw - kw) / sw)) + 1
+    if ph or pw:
+        if (pooled_h - 1) * sh >= height + ph:
+            pooled_h -= 1
+        if (pooled_w - 1) * sw >= width + pw:
+            pooled_w -= 1
+    y = np.empty((*x.shape[:2], pooled_h, pooled_w), np.float32)
+    for i in range(pooled_h):
+        for j in range(pooled_w):
+            hs, ws = i * sh - ph, j * sw - pw
+            if params["pool"] == "MAX":
+                he, we = min(hs + kh, height), min(ws + kw, width)
+                hs, ws = max(hs, 0), max(ws, 0)
+                window = x[:, :, hs:he, ws:we].reshape(*x.shape[:2], -1)
+                y[:, :, i, j] = np.max(window, axis=2, initial=-np.finfo(np.float32).max)
+            else:
+                he, we = min(hs + kh, height + ph), min(ws + kw, width + pw)
+                size = (he - hs) * (we - ws)
+                hs, ws, he, we = max(hs, 0), max(ws, 0), min(he, height), min(we, width)
+                y[:, :, i, j] = x[:, :, hs:he, ws:we].sum(axis=(2, 3)) / size
+    return y

@@ -190,14 +190,16 @@ class Port(Protocol):
 
     def conv_transpose(self, g: Geometry, x: Exactness, weight: Layout) -> Ported: ...
 
-    def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
-        """Floor-mode max pooling over the input padded with -inf by (before, after) per axis (negative: crop);
-        only the ports of :data:`convshape.api.translate.pooling.POOL_FRAMEWORKS` write it."""
+    def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        """Max pooling as ``plan`` (a :class:`convshape.api.translate.pooling.PoolPlan`) says: floor mode over the
+        input padded with -inf by (before, after) per axis (negative: crop), or the target's keyword, or (Caffe)
+        its symmetric pad and round mode."""
         ...
 
     def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
-        """Average pooling as ``plan`` (a :class:`convshape.api.translate.pooling.AvgPort`) says: per axis a zero
-        pad before and the layer's own pads, its count_include_pad and ceil_mode."""
+        """Average pooling as ``plan`` (a :class:`convshape.api.translate.pooling.PoolPlan`) says: its ``avg`` (an
+        :class:`~convshape.api.translate.pooling.AvgPort`: per axis a zero pad before and the layer's own pads,
+        count_include_pad, ceil_mode, a divisor correction), or the target's keyword, or (Caffe) pad and round mode."""
         ...
 
 
@@ -434,16 +436,16 @@ def _translate_pool(op: str, kind: str, ndim: int, from_framework: str, to_frame
     g, exactness = plan.geometry, plan.exactness
     port = port_for(target)
     if kind == "max":
-        ported = port.max_pool(g, exactness, plan.before, plan.after)
-    elif plan.avg is not None:
-        ported = port.avg_pool(g, exactness, plan.avg)
+        ported = port.max_pool(g, exactness, plan)
+    elif plan.avg is not None or plan.keyword is not None or plan.caffe is not None:
+        ported = port.avg_pool(g, exactness, plan)
     else:  # the closest: the source's own pads as a zero pad step, the source's flags
         closest = pooling.AvgPort(tuple(pooling.AvgAxis((b, a), (0, 0)) for b, a in zip(g.pad_before, g.pad_after)),
                                   bool(g.count_include_pad), g.ceil_mode)
-        ported = port.avg_pool(g, exactness, closest)
+        ported = port.avg_pool(g, exactness, plan._replace(avg=closest))
     if plan.inexact:
         ported = ported._replace(exact=False, reason=plan.inexact)
-    notes = list(ported.notes)
+    notes = list(ported.notes) + pooling.source_notes(g)
     if not exactness.every_size and ported.exact:
         notes.append(f"the static port holds for {exactness.description}")
     return TranslateResult(g.op, g.framework, target, g, ported.steps, None, _data_layout(source, target, ndim),
@@ -461,7 +463,7 @@ def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg,
     weights). ``exact`` is False, with ``reason``, where the target cannot express the layer; the
     steps are then the closest port. Max and average pooling (``maxpool1d/2d/3d``, ``avgpool1d/2d/3d``:
     ``stride`` None is the source's default, ``ceil_mode`` and ``count_include_pad`` as the source takes them,
-    ``in_channels`` the channels) between torch, onnx and onnxruntime."""
+    ``in_channels`` the channels) between every pair of the seven frameworks."""
     entry = lookup(op)
     kind = entry.name[:3] if entry.family is Family.POOL else ""
     if kind in ("max", "avg") and entry.ndim is not None:
