@@ -197,3 +197,64 @@ def test_avg_pool_ports():
     assert to_ort["steps"] == [{"step": "layer", "name": "AveragePool", "params": {
         "kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1], "count_include_pad": 1, "ceil_mode": 1}}]
     assert any("opset 19" in n for n in to_ort["notes"])
+
+
+def test_pool_to_tf_keras_jax_caffe():
+    """torch's ceil_mode to TF: the extra last window as extra end padding in max_pool2d's explicit list; TF SAME
+    average to torch: count_include_pad=False and ceil_mode; Caffe: a pad both sides and round_mode, or INEXACT
+    (exit 1); jax: reduce_window from the source's empty-window value."""
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "tf", "--i", "8", "--k", "3", "--s", "2",
+                 "--p", "1", "--ceil-mode", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["steps"] == [{"step": "layer", "name": "tf.nn.max_pool2d", "params": {
+        "ksize": [3, 3], "strides": [2, 2], "padding": [[0, 0], [1, 2], [1, 2], [0, 0]]}}]
+    assert d["exact_for"]["residues"] == [[0], [0]] and d["data"]["axes"] == [0, 2, 3, 1]
+    result = run("translate", "avgpool2d", "--from", "tf", "--to", "torch", "--i", "8", "--k", "3", "--s", "2",
+                 "--p", "same")
+    assert result.exit_code == 0, result.output
+    assert ("1     layer  nn.AvgPool2d  kernel_size=3, stride=2, padding=0, ceil_mode=True, count_include_pad=False"
+            in result.output)
+    result = run("translate", "avgpool2d", "--from", "onnx", "--to", "caffe", "--i", "4", "--k", "3", "--s", "1",
+                 "--p", "2:0", "--count-include-pad")
+    assert result.exit_code == 1, result.output
+    assert "INEXACT" in result.output and "Caffe has no padding layer" in result.output
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "caffe", "--i", "7", "--k", "3", "--s", "2",
+                 "--p", "1", "--ceil-mode")
+    assert result.exit_code == 0, result.output
+    assert ("pool: MAX kernel_h: 3 kernel_w: 3 stride_h: 2 stride_w: 2 pad_h: 1 pad_w: 1 round_mode: CEIL"
+            in result.output)
+    result = run("translate", "maxpool1d", "--from", "onnxruntime", "--to", "jax", "--i", "1", "--k", "2", "--d", "2",
+                 "--p", "1:1", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["steps"][0]["params"]["init_value"] == "jnp.finfo(x.dtype).min"
+    result = run("translate", "avgpool2d", "--from", "onnx", "--to", "keras", "--i", "8", "--k", "3", "--s", "2",
+                 "--p", "0:2", "--ceil-mode", "--json")
+    d = json.loads(result.output)
+    assert [s["name"] for s in d["steps"]] == ["keras.layers.ZeroPadding2D", "keras.layers.AveragePooling2D", "mul"]
+
+
+def test_pixel_shuffle_ports():
+    """torch's CRD order to tf's DCR: a channel gather before depth_to_space (the permutation in --json); ONNX takes
+    torch's order as DepthToSpace mode CRD; no Caffe target (exit 1), no JAX source (exit 1), no kernel (exit 2)."""
+    result = run("translate", "pixel-shuffle", "--from", "torch", "--to", "tf", "--i", "4,4", "--factor", "2",
+                 "--in-channels", "8", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["source"] == {"op": "pixel-shuffle", "framework": "torch", "factor": 2, "order": "CRD", "channels": 8,
+                           "input": [4, 4], "out_channels": 2, "output": [8, 8]}
+    assert d["steps"] == [{"step": "layer", "name": "tf.gather", "params": {"axis": 3,
+                                                                           "indices": [0, 4, 1, 5, 2, 6, 3, 7]}},
+                          {"step": "layer", "name": "tf.nn.depth_to_space", "params": {"block_size": 2}}]
+    assert d["weight"] is None and d["exact"] and d["exact_for"]["every_size"]
+    result = run("translate", "depth_to_space", "--from", "torch", "--to", "onnx", "--i", "2,3", "--r", "3",
+                 "--in-channels", "9")
+    assert result.exit_code == 0, result.output
+    assert "1     layer  DepthToSpace  blocksize=3, mode='CRD'" in result.output
+    for args, code, message in (
+            (("--from", "torch", "--to", "caffe"), 1, "error: caffe: BVLC Caffe has no depth-to-space layer"),
+            (("--from", "jax", "--to", "torch"), 1, "error: jax: no pixel shuffle layer"),
+            (("--from", "torch", "--to", "tf", "--k", "3"), 2, "error: kernel is not an option of pixel-shuffle"),
+            (("--from", "torch", "--to", "tf", "--mode", "CRD"), 2, "error: mode 'CRD' is ONNX DepthToSpace's")):
+        result = run("translate", "pixel-shuffle", "--i", "4,4", "--factor", "2", *args)
+        assert result.exit_code == code and result.output.startswith(message), (args, result.output)

@@ -207,3 +207,67 @@ def test_tf_max_pool_over_inf_padding_only():
         assert r.exact is exact, r.reason
         if not exact:
             assert "jax gives -inf there, tf the float type's lowest value" in r.reason
+
+
+# ---------------------------------------------------------------------- pixel shuffle
+SHUFFLE_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_shuffle.json").read_text())
+
+
+def _shuffle_real(c: dict, x):
+    """The real torch op or onnxruntime node (DepthToSpace with its mode, SpaceToDepth)."""
+    import torch
+    import torch.nn.functional as F
+
+    from convshape.api.translate import Step
+
+    if c["from_framework"] == "torch":
+        fn = F.pixel_unshuffle if c["op"] == "pixel-unshuffle" else F.pixel_shuffle
+        return fn(torch.from_numpy(x), c["factor"]).numpy()
+    if c["op"] == "pixel-unshuffle":
+        step = Step("layer", "SpaceToDepth", (("blocksize", c["factor"]),))
+    else:
+        step = Step("layer", "DepthToSpace", (("blocksize", c["factor"]), ("mode", c.get("mode", "DCR"))))
+    return run_onnx(onnx_model([step], None, None, x.shape), x)
+
+
+def test_shuffle_venv_ports_all_matched():
+    """generate_translate_values.py shuffle: tf.nn / keras.ops depth_to_space and space_to_depth sources, every
+    port to tf / keras / jax run in the venv: identical (a permutation of cells, compared exactly)."""
+    assert SHUFFLE_DATA["versions"] == {"tensorflow": "2.21.0", "keras": "3.15.1", "jax": "0.10.2"}
+    assert SHUFFLE_DATA["venv_failures"] == [] and SHUFFLE_DATA["venv_checks"] >= 300
+
+
+def test_shuffle_ports_to_tf_keras_jax_match_the_real_source():
+    """torch and onnxruntime (DCR and CRD) sources: the ports to tf / keras / jax ran in the venv on the recorded
+    input; here the real op runs on it: the same tensor (the channel gather where the orders differ included)."""
+    checked = Counter()
+    for record in SHUFFLE_DATA["ports"]:
+        c = record["config"]
+        x = np.asarray(record["x"], dtype=np.float32)
+        want = _shuffle_real(c, x)
+        for target, y in record["ports"].items():
+            r = translate(**c, to_framework=target)
+            got = np.asarray(y, dtype=np.float32).transpose(np.argsort(r.data.axes))
+            np.testing.assert_array_equal(got, want, err_msg=f"{c}\n{r.code}")
+            checked[(c["from_framework"], target, c.get("mode"), any(s.name.endswith(("gather", "take"))
+                                                                     for s in r.steps))] += 1
+    assert checked[("torch", "tf", None, True)] >= 20 and checked[("onnxruntime", "tf", "DCR", False)] >= 5
+    assert checked[("onnxruntime", "keras", "CRD", True)] >= 5 and checked[("torch", "jax", None, False)] >= 20
+
+
+@pytest.mark.parametrize("target", ["torch", "onnxruntime"])
+def test_recorded_shuffle_sources_to(target):
+    """tf / keras sources (DCR) ported to torch (CRD: the code's channel gather exec'd) and onnxruntime (the steps'
+    ModelProto: DepthToSpace mode DCR, SpaceToDepth): the recorded output exactly."""
+    gathered = 0
+    for record in SHUFFLE_DATA["sources"]:
+        c = record["config"]
+        r = translate(**c, to_framework=target)
+        x = np.asarray(record["x"], dtype=np.float32)
+        want = np.asarray(record["y"], dtype=np.float32).transpose(r.data.axes)
+        xt = np.ascontiguousarray(x.transpose(r.data.axes))
+        got = exec_torch(r.code, xt, {}, None) if target == "torch" else run_onnx(
+            onnx_model(r.steps, None, None, xt.shape), xt)
+        np.testing.assert_array_equal(got, want, err_msg=f"{c}\n{r.code}")
+        gathered += len(r.steps) > 1
+    assert gathered >= (100 if target == "torch" else 0)

@@ -304,3 +304,38 @@ def test_pool_values(kind, source, target):
         assert padded > 0
     if (kind, source) == ("avg", "onnxruntime"):  # the divisor correction was exercised
         assert corrected > N_POOL // 10, corrected
+
+
+@pytest.mark.parametrize("op", ["pixel-shuffle", "pixel-unshuffle"])
+@pytest.mark.parametrize("source, target", [("torch", "onnxruntime"), ("onnxruntime", "torch")])
+def test_pixel_shuffle_values(op, source, target):
+    """Pixel shuffle / unshuffle between torch (CRD) and onnxruntime (DepthToSpace DCR or CRD, SpaceToDepth DCR):
+    the real op against the port (its channel gather where the orders differ), the same tensor exactly."""
+    from convshape.api.translate import Step
+
+    rng, nrng = random.Random(7700 + len(op) + len(source)), np.random.default_rng(17)
+    unshuffle = op == "pixel-unshuffle"
+    gathered = 0
+    for _ in range(150):
+        r, shallow = rng.randint(1, 4), rng.randint(1, 4)
+        h, w = rng.randint(1, 4), rng.randint(1, 4)
+        size = [h * r, w * r] if unshuffle else [h, w]
+        channels = shallow if unshuffle else shallow * r * r
+        mode = rng.choice(("DCR", "CRD")) if source == "onnxruntime" and not unshuffle else None
+        res = translate(op, from_framework=source, to_framework=target, input=size, factor=r, in_channels=channels,
+                        mode=mode)
+        x = nrng.standard_normal((1, channels, *size)).astype(np.float32)
+        if source == "torch":
+            want = (F.pixel_unshuffle if unshuffle else F.pixel_shuffle)(torch.from_numpy(x), r).numpy()
+        else:
+            node = (Step("layer", "SpaceToDepth", (("blocksize", r),)) if unshuffle else
+                    Step("layer", "DepthToSpace", (("blocksize", r), ("mode", mode))))
+            want = run_onnx(onnx_model([node], None, None, x.shape), x)
+        got = exec_torch(res.code, x, {}, None) if target == "torch" else run_onnx(
+            onnx_model(res.steps, None, None, x.shape), x)
+        np.testing.assert_array_equal(got, want, err_msg=f"{op} {source} r={r} {size} {channels} {mode}\n{res.code}")
+        gathered += len(res.steps) > 1
+    # torch's CRD against SpaceToDepth's DCR (and DepthToSpace DCR sources to torch) need the gather
+    assert gathered > (20 if (source == "onnxruntime" or unshuffle) else -1), gathered
+    if source == "torch" and not unshuffle:
+        assert gathered == 0  # DepthToSpace takes torch's order as its mode CRD

@@ -16,7 +16,10 @@ def onnx_model(steps: Any, w: Any, b: Any, x_shape: tuple[int, ...]) -> Any:
     for j, step in enumerate(steps):
         out = "y" if j == len(steps) - 1 else f"t{j}"
         params = dict(step.params)
-        if step.name == "Pad":
+        if step.name == "Gather":  # a channel permutation: its indices an initializer
+            inits.append(numpy_helper.from_array(np.array(params["indices"], np.int64), f"perm{j}"))
+            nodes.append(helper.make_node("Gather", [current, f"perm{j}"], [out], axis=params["axis"]))
+        elif step.name == "Pad":
             inits.append(numpy_helper.from_array(np.array(params["pads"], np.int64), f"pads{j}"))
             inputs = [current, f"pads{j}"]
             if step.value == "-inf":

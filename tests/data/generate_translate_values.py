@@ -2,6 +2,7 @@
 
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py pool   # pooling only
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py shuffle   # pixel shuffle only
 
 Pooling (``pool``, written to tests/data/observed_translate_pool.json): max and average pooling sources in tf,
 keras and jax run here, their ports to tf / keras / jax checked here, and recorded (input, the source's output) for
@@ -36,7 +37,8 @@ from convshape import ShapeError  # noqa: E402
 from convshape.api.translate import translate  # noqa: E402
 
 POOL = len(sys.argv) > 1 and sys.argv[1] == "pool"
-N = int(sys.argv[1]) if len(sys.argv) > 1 and not POOL else 240
+SHUFFLE = len(sys.argv) > 1 and sys.argv[1] == "shuffle"
+N = int(sys.argv[1]) if len(sys.argv) > 1 and not POOL and not SHUFFLE else 240
 SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 TOL = 1e-5
 #: TF's CPU kernels lack dilation in conv3d and the transposed convolutions: skipped, counted
@@ -367,5 +369,63 @@ def pool_main() -> None:
         print(json.dumps(fail)[:700], file=sys.stderr)
 
 
+
+# ---------------------------------------------------------------------- pixel shuffle
+def shuffle_main() -> None:
+    """Pixel shuffle / unshuffle (tests/data/observed_translate_shuffle.json): tf.nn and keras.ops sources run here,
+    their ports to tf / keras / jax checked here and recorded (input, output) for the CI test's torch / onnxruntime
+    ports; torch and onnxruntime (DCR and CRD) sources ported to tf / keras / jax and run here, the outputs recorded
+    for the CI test to compare with the real torch / onnxruntime op."""
+    rng, nrng = random.Random(2028), np.random.default_rng(2028)
+    sources, ports, checks, failures = [], [], 0, []
+    for j in range(240):
+        src = ("tf", "keras", "torch", "onnxruntime")[j % 4]
+        unshuffle = rng.random() < 0.5
+        r = rng.randint(2, 3)
+        shallow = rng.randint(1, 3)
+        h, w = rng.randint(1, 4), rng.randint(1, 4)
+        c = {"op": "pixel-unshuffle" if unshuffle else "pixel-shuffle", "from_framework": src,
+             "input": [h * r, w * r] if unshuffle else [h, w], "factor": r,
+             "in_channels": shallow if unshuffle else shallow * r * r}
+        if src == "onnxruntime" and not unshuffle:
+            c["mode"] = rng.choice(("DCR", "CRD"))
+        results = {t: translate(**c, to_framework=t) for t in ("tf", "keras", "jax")}
+        # values kept to 6 decimals before anything runs: the JSON holds exactly what ran (compared exactly)
+        x_nchw = np.round(nrng.standard_normal((1, c["in_channels"], *c["input"])), 6).astype(np.float32)
+        if src in ("tf", "keras"):
+            x = np.ascontiguousarray(x_nchw.transpose(0, 2, 3, 1))
+            if src == "tf":
+                y = np.asarray((tf.nn.space_to_depth if unshuffle else tf.nn.depth_to_space)(x, r))
+            else:
+                y = np.asarray((keras.ops.space_to_depth if unshuffle else keras.ops.depth_to_space)(x, r))
+            sources.append({"config": c, "x": x.tolist(), "y": y.tolist()})
+        else:
+            x, y = x_nchw, None
+            ports.append({"config": c, "x": x.tolist(), "ports": {}})
+        for target, res in results.items():
+            try:
+                got = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+            except Exception as exc:
+                failures.append({"config": c, "target": target, "code": res.code, "error": str(exc)[:300]})
+                continue
+            if y is None:
+                ports[-1]["ports"][target] = got.tolist()
+                continue
+            checks += 1
+            want = y.transpose(res.data.axes)
+            if got.shape != want.shape or not np.array_equal(got, want):
+                failures.append({"config": c, "target": target, "code": res.code,
+                                 "shape": [list(got.shape), list(want.shape)]})
+    out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
+           "venv_checks": checks, "venv_failures": failures, "sources": sources, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_shuffle.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"pixel shuffle: {len(sources)} tf/keras sources ({checks} ports checked here), {len(ports)} "
+          f"torch/onnxruntime sources ported, {len(failures)} failures", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
 if __name__ == "__main__":
-    pool_main() if POOL else main()
+    pool_main() if POOL else shuffle_main() if SHUFFLE else main()

@@ -202,6 +202,12 @@ class Port(Protocol):
         count_include_pad, ceil_mode, a divisor correction), or the target's keyword, or (Caffe) pad and round mode."""
         ...
 
+    def pixel_shuffle(self, s: Any, perm: tuple[int, ...] | None) -> Ported:
+        """A pixel (un)shuffle (``s``: a :class:`convshape.api.translate.shuffle.Shuffle`); ``perm``: the deep
+        side's channel permutation from the source's order to the target op's (None: they agree), see
+        :func:`convshape.api.translate.shuffle.permutation`."""
+        ...
+
 
 class TranslateResult(NamedTuple):
     """A layer ported from one framework to another."""
@@ -209,7 +215,7 @@ class TranslateResult(NamedTuple):
     op: str
     from_framework: str
     to_framework: str
-    source: Geometry
+    source: Any  # Geometry; a pixel (un)shuffle: convshape.api.translate.shuffle.Shuffle
     steps: tuple[Step, ...]
     weight: Layout | None  # None: the layer has no weights (pooling)
     data: Layout
@@ -452,19 +458,66 @@ def _translate_pool(op: str, kind: str, ndim: int, from_framework: str, to_frame
                            ported.exact, ported.reason, exactness, ported.code, ported.dynamic_code, tuple(notes))
 
 
-def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg,
+def _translate_shuffle(op: str, from_framework: str, to_framework: str, input: IntArg, factor: int | None,
+                       channels: int | None, mode: str | None) -> TranslateResult:
+    from convshape.api.translate import shuffle
+
+    s = shuffle.resolve(op, from_framework, input, factor, channels, mode)
+    target = get(to_framework).name
+    port = port_for(target)
+    target_order = shuffle.ORDERS.get(target, s.order)
+    if target == "jax" or (target in ("onnx", "onnxruntime") and not s.unshuffle):
+        target_order = s.order  # jax: reshape + transpose in any order; ONNX DepthToSpace: its mode
+    perm = None
+    if target_order != s.order:
+        perm = shuffle.permutation(s.order, target_order, s.deep_channels, s.factor, s.unshuffle)
+    ported = port.pixel_shuffle(s, perm)
+    notes = list(ported.notes)
+    if perm is not None:
+        where = "after the space-to-depth" if s.unshuffle else "before the depth-to-space"
+        fold = ("the layer after it (its input channels)" if s.unshuffle else
+                "the layer before it (a convolution's output channels: w[perm], b[perm])")
+        notes.append(f"{s.framework}'s channel order is {s.order}, {target}'s {target_order}: the port gathers the "
+                     f"channels {where} (perm); folded into {fold} it costs nothing")
+    every = Exactness(True, (1, 1), ((0,), (0,)), None, "every input size (the channel order does not depend on it)")
+    return TranslateResult(s.op, s.framework, target, s, ported.steps, None, _data_layout(s.framework, target, 2),
+                           ported.exact, ported.reason, every, ported.code, None, tuple(notes))
+
+
+def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg = None,
               stride: IntArg = None, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
               output_size: IntArg = None, in_channels: int | None = None, out_channels: int | None = None,
               groups: int | None = None, ceil_mode: bool | None = None,
-              count_include_pad: bool | None = None) -> TranslateResult:
+              count_include_pad: bool | None = None, factor: int | None = None,
+              mode: str | None = None) -> TranslateResult:
     """The exact equivalent in ``to_framework`` of ``op`` as ``from_framework`` runs it (the other
     parameters as :func:`convshape.api.conv.conv` / :func:`~convshape.api.conv.conv_transpose` take
     them; ``in_channels`` / ``out_channels`` (default 3 and 8, or groups) and ``groups`` shape the
     weights). ``exact`` is False, with ``reason``, where the target cannot express the layer; the
     steps are then the closest port. Max and average pooling (``maxpool1d/2d/3d``, ``avgpool1d/2d/3d``:
     ``stride`` None is the source's default, ``ceil_mode`` and ``count_include_pad`` as the source takes them,
-    ``in_channels`` the channels) between every pair of the seven frameworks."""
+    ``in_channels`` the channels) between every pair of the seven frameworks. Pixel shuffle / unshuffle
+    (``pixel-shuffle``, ``pixel-unshuffle``: ``input`` the two spatial sizes, ``factor``, ``in_channels``, ``mode``
+    DCR / CRD for an ONNX DepthToSpace source), see :mod:`convshape.api.translate.shuffle`."""
     entry = lookup(op)
+    if entry.family is Family.PIXEL_SHUFFLE:
+        options = {"kernel": kernel, "stride": stride, "padding": padding, "output_padding": output_padding,
+                 "output_size": output_size, "out_channels": out_channels, "groups": groups, "ceil_mode": ceil_mode,
+                 "count_include_pad": count_include_pad}
+        if dilation not in (1, "1"):
+            options["dilation"] = dilation
+        for name, value in options.items():
+            if value is not None:
+                raise ShapeError(f"{name} is not an option of {entry.name} (it takes the input, factor, in_channels "
+                                 f"and, from ONNX, mode)", rule=Rule.OPTION_NOT_APPLICABLE, values={name: value})
+        return _translate_shuffle(entry.name, from_framework, to_framework, input, factor, in_channels, mode)
+    for option, chosen in (("factor", factor), ("mode", mode)):
+        if chosen is not None:
+            raise ShapeError(f"{option} is for a pixel shuffle, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                             values={option: chosen})
+    if kernel is None:
+        raise ShapeError(f"{entry.name} needs the kernel size", rule=Rule.OPTION_NOT_APPLICABLE,
+                         values={"kernel": None})
     kind = entry.name[:3] if entry.family is Family.POOL else ""
     if kind in ("max", "avg") and entry.ndim is not None:
         for name, given in (("output_padding", output_padding), ("output_size", output_size), ("groups", groups),

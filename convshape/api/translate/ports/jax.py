@@ -133,9 +133,12 @@ class JaxPort:
                      f"x.reshape(x.shape[0], {r}, {r}, {c}, {h}, {w})")
             axes = (0, 1, 4, 2, 5, 3) if s.order == "CRD" else (0, 3, 4, 1, 5, 2)
             final = f"(x.shape[0], {c}, {h * r}, {w * r})"
-        steps = (Step("layer", "jnp.reshape", (("shape", split.split("(", 1)[1].rstrip(")")),)),
+        def dims(text: str) -> tuple[object, ...]:
+            return tuple("N" if v.strip() == "x.shape[0]" else int(v) for v in text.split(","))
+
+        steps = (Step("layer", "jnp.reshape", (("shape", dims(split.split("(", 1)[1].rstrip(")"))),)),
                  Step("layer", "jnp.transpose", (("axes", axes),)),
-                 Step("layer", "jnp.reshape", (("shape", final.strip("()")),)))
+                 Step("layer", "jnp.reshape", (("shape", dims(final.strip("()"))),)))
         code = "\n".join(["import jax.numpy as jnp", f"y = {split}.transpose({axes}).reshape{final}"])
         return Ported(steps, code)
 
