@@ -98,9 +98,9 @@ def test_framework_rejection_exits_1():
                                                    "did you mean tf?\n"),
     (("conv2d", "--from", "tf", "--to", "torhc"), "error: invalid value for '--to': unknown framework 'torhc'; did "
                                                   "you mean torch or pytorch?\n"),
-    (("lppool2d", "--from", "torch", "--to", "onnx"), "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, "
-                                                      "maxpool1d/2d/3d and avgpool1d/2d/3d layers, not lppool2d (a "
-                                                      "pool layer: not ported yet)\n"),
+    (("interpolate", "--from", "torch", "--to", "onnx"),
+     "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d, avgpool1d/2d/3d, lppool1d/2d/3d, "
+     "pixel-shuffle and pixel-unshuffle layers, not interpolate (a resample layer: not ported yet)\n"),
     (("maxpool2d", "--from", "torch", "--to", "onnx", "--count-include-pad"),
      "error: count_include_pad is for average pooling, not maxpool2d\n"),
     (("avgpool2d", "--from", "onnxruntime", "--to", "torch", "--d", "2"),
@@ -258,3 +258,21 @@ def test_pixel_shuffle_ports():
             (("--from", "torch", "--to", "tf", "--mode", "CRD"), 2, "error: mode 'CRD' is ONNX DepthToSpace's")):
         result = run("translate", "pixel-shuffle", "--i", "4,4", "--factor", "2", *args)
         assert result.exit_code == code and result.output.startswith(message), (args, result.output)
+
+
+def test_lp_pool_ports():
+    """torch's ceil_mode LP pool to ONNX: LpPool over zero end padding and a Mul by (kernel / cells) ** (1/p) (the
+    constant for this size); an odd p is INEXACT (exit 1); no LP pooling in tf (exit 1)."""
+    result = run("translate", "lppool2d", "--from", "torch", "--to", "onnxruntime", "--i", "5", "--k", "2", "--s",
+                 "2", "--ceil-mode", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["steps"][0] == {"step": "layer", "name": "LpPool", "params": {
+        "kernel_shape": [2, 2], "strides": [2, 2], "pads": [0, 0, 1, 1], "p": 2}}
+    assert d["steps"][1]["name"] == "Mul" and d["steps"][1]["params"]["factors"][0][2] == pytest.approx(2 ** 0.5)
+    assert d["exact_for"]["description"].startswith("input 5x5 only")
+    result = run("translate", "lppool1d", "--from", "onnx", "--to", "torch", "--i", "5", "--k", "3", "--s", "2",
+                 "--p", "1:0", "--norm-type", "3")
+    assert result.exit_code == 1 and "INEXACT" in result.output and "not an even integer" in result.output
+    result = run("translate", "lppool1d", "--from", "onnx", "--to", "tf", "--i", "5", "--k", "3")
+    assert result.exit_code == 1 and "TF, Keras and Caffe have no LP pooling" in result.output

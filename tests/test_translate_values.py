@@ -339,3 +339,48 @@ def test_pixel_shuffle_values(op, source, target):
     assert gathered > (20 if (source == "onnxruntime" or unshuffle) else -1), gathered
     if source == "torch" and not unshuffle:
         assert gathered == 0  # DepthToSpace takes torch's order as its mode CRD
+
+
+@pytest.mark.parametrize("source, target", [("torch", "onnxruntime"), ("onnxruntime", "torch")])
+def test_lp_pool_values(source, target):
+    """LP pooling: torch's lp_pool (ceil_mode's cut-off window scaled up by kernel / cells) against onnxruntime's
+    LpPool (pads, ceil_mode): the real layer against the port (a zero pad, LPPool; or LpPool and a Mul by
+    (kernel / cells) ** (1/p)), p even; an odd p is inexact (torch takes x ** p, ONNX |x| ** p)."""
+    from convshape.api.translate import Step
+
+    rng, nrng = random.Random(8800 + len(source)), np.random.default_rng(19)
+    done = scaled = inexact = 0
+    while done < 150:
+        n = rng.choice((1, 2, 2, 3))
+        k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
+        size = [rng.randint(1, 6 if n == 3 else 12) for _ in range(n)]
+        stride = [rng.randint(1, 3) for _ in range(n)]
+        ceil = rng.random() < 0.6
+        p = rng.choice((2, 2, 4, 3))
+        pad = ",".join(f"{rng.randint(0, v - 1)}:{rng.randint(0, v - 1)}" for v in k) if source != "torch" else None
+        try:
+            r = translate(f"lppool{n}d", from_framework=source, to_framework=target, input=size, kernel=k,
+                          stride=stride, padding=pad, ceil_mode=ceil, norm_type=p, in_channels=2)
+        except ShapeError:
+            continue
+        if p == 3:
+            assert not r.exact and "not an even integer" in r.reason
+            inexact += 1
+            continue
+        x = nrng.standard_normal((1, 2, *size)).astype(np.float32)
+        if source == "torch":
+            one = n == 1  # lp_pool1d takes ints
+            want = getattr(F, f"lp_pool{n}d")(torch.from_numpy(x), p, k[0] if one else tuple(k),
+                                              stride[0] if one else tuple(stride), ceil).numpy()
+        else:
+            pairs = [tuple(int(v) for v in q.split(":")) for q in pad.split(",")]
+            node = Step("layer", "LpPool", (("kernel_shape", tuple(k)), ("strides", tuple(stride)),
+                                            ("pads", tuple(q[0] for q in pairs) + tuple(q[1] for q in pairs)),
+                                            ("p", p), ("ceil_mode", int(ceil))))
+            want = run_onnx(onnx_model([node], None, None, x.shape), x)
+        got = exec_torch(r.code, x, {}, None) if target == "torch" else run_onnx(
+            onnx_model(r.steps, None, None, x.shape), x)
+        _close(got, want, f"{source} {n}d i={size} k={k} s={stride} p={p} pad={pad} ceil={ceil}\n{r.code}")
+        scaled += r.steps[-1].name == "Mul"
+        done += 1
+    assert inexact > 0 and (scaled > 10 if source == "torch" else scaled == 0), (inexact, scaled)

@@ -16,7 +16,16 @@ def onnx_model(steps: Any, w: Any, b: Any, x_shape: tuple[int, ...]) -> Any:
     for j, step in enumerate(steps):
         out = "y" if j == len(steps) - 1 else f"t{j}"
         params = dict(step.params)
-        if step.name == "Gather":  # a channel permutation: its indices an initializer
+        if step.name == "Mul":  # a constant: per axis factors multiplied together (an LP pool's ceil_mode scale)
+            factors = params["factors"]
+            scale = np.ones((1, 1) + tuple(len(f) for f in factors), np.float32)
+            for axis, f in enumerate(factors):
+                shape = [1] * (len(factors) + 2)
+                shape[2 + axis] = -1
+                scale = scale * np.array(f, np.float32).reshape(shape)
+            inits.append(numpy_helper.from_array(scale.astype(np.float32), f"scale{j}"))
+            nodes.append(helper.make_node("Mul", [current, f"scale{j}"], [out]))
+        elif step.name == "Gather":  # a channel permutation: its indices an initializer
             inits.append(numpy_helper.from_array(np.array(params["indices"], np.int64), f"perm{j}"))
             nodes.append(helper.make_node("Gather", [current, f"perm{j}"], [out], axis=params["axis"]))
         elif step.name == "Pad":

@@ -48,16 +48,19 @@ def make_translate() -> click.Command:
                   help="Pixel shuffle / unshuffle: the factor (upscale_factor, block_size).")
     @click.option("--mode", "mode", default=None, metavar="DCR|CRD",
                   help="Pixel shuffle from ONNX: DepthToSpace's mode (default DCR).")
+    @click.option("--norm-type", "norm_type", default=None, type=float, metavar="P",
+                  help="LP pooling: the power p (default 2).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     @click.pass_context
     def command(ctx: click.Context, op: str, from_framework: str, to_framework: str, input: str, kernel: str,
                 stride: str, padding: str | None, dilation: str, output_padding: str | None,
                 output_size: str | None, in_channels: int | None, out_channels: int | None,
                 groups: int | None, ceil_mode: bool | None, count_include_pad: bool | None,
-                factor: int | None, mode: str | None, as_json: bool) -> None:
-        """The exact equivalent of a convolution, transposed convolution, max / average pooling or pixel (un)shuffle
-        in another framework: the source layer as its framework runs it, the target's steps (pad, layer, crop) in
-        its own names, the weight and data permutations, the input sizes the port holds for, and the code."""
+                factor: int | None, mode: str | None, norm_type: float | None, as_json: bool) -> None:
+        """The exact equivalent of a convolution, transposed convolution, max / average / LP pooling or pixel
+        (un)shuffle in another framework: the source layer as its framework runs it, the target's steps (pad, layer,
+        crop) in its own names, the weight and data permutations, the input sizes the port holds for, and the
+        code."""
         from convshape.api.translate import translate
 
         exact = []
@@ -67,7 +70,8 @@ def make_translate() -> click.Command:
                                kernel=kernel, stride=stride, padding=padding, dilation=dilation,
                                output_padding=output_padding, output_size=output_size, in_channels=in_channels,
                                out_channels=out_channels, groups=groups, ceil_mode=ceil_mode,
-                               count_include_pad=count_include_pad, factor=factor, mode=mode)
+                               count_include_pad=count_include_pad, factor=factor, mode=mode,
+                               norm_type=norm_type)
             exact.append(result.exact)
             return result
 

@@ -340,8 +340,8 @@ def _resolve(op: str, from_framework: str, input: IntArg, kernel: IntArg, stride
 
     entry = lookup(op)  # an unknown name: a usage error offering the nearest names
     if entry.family not in (Family.CONV, Family.CONV_TRANSPOSE):
-        raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d and avgpool1d/2d/3d "
-                         f"layers, not "
+        raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d, avgpool1d/2d/3d, "
+                         f"lppool1d/2d/3d, pixel-shuffle and pixel-unshuffle layers, not "
                          f"{entry.name} (a {entry.family.value} layer: not ported yet)",
                          rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"op": entry.name, "family": entry.family.value})
@@ -484,12 +484,30 @@ def _translate_shuffle(op: str, from_framework: str, to_framework: str, input: I
                            ported.exact, ported.reason, every, ported.code, None, tuple(notes))
 
 
+def _translate_lp(op: str, ndim: int, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg,
+                  stride: IntArg, padding: PadArg, ceil_mode: bool | None, channels: int | None,
+                  norm_type: float) -> TranslateResult:
+    from convshape.api.translate import lp
+
+    source, target = get(from_framework).name, get(to_framework).name
+    plan = lp.resolve(op, ndim, source, target, input, kernel, stride, padding, ceil_mode,
+                      3 if channels is None else channels, norm_type)
+    ported = lp.port(plan, target)
+    notes = list(ported.notes)
+    x = plan.exactness
+    if not x.every_size and plan.inexact is None:
+        notes.append(f"the static port holds for {x.description}")
+    return TranslateResult(plan.geometry.op, source, target, plan.geometry, ported.steps, None,
+                           _data_layout(source, target, ndim), plan.inexact is None, plan.inexact, x, ported.code,
+                           None, tuple(notes))
+
+
 def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg = None,
               stride: IntArg = None, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
               output_size: IntArg = None, in_channels: int | None = None, out_channels: int | None = None,
               groups: int | None = None, ceil_mode: bool | None = None,
               count_include_pad: bool | None = None, factor: int | None = None,
-              mode: str | None = None) -> TranslateResult:
+              mode: str | None = None, norm_type: float | None = None) -> TranslateResult:
     """The exact equivalent in ``to_framework`` of ``op`` as ``from_framework`` runs it (the other
     parameters as :func:`convshape.api.conv.conv` / :func:`~convshape.api.conv.conv_transpose` take
     them; ``in_channels`` / ``out_channels`` (default 3 and 8, or groups) and ``groups`` shape the
@@ -519,6 +537,20 @@ def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg,
         raise ShapeError(f"{entry.name} needs the kernel size", rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"kernel": None})
     kind = entry.name[:3] if entry.family is Family.POOL else ""
+    if kind == "lpp" and entry.ndim is not None:
+        for name, given in (("output_padding", output_padding), ("output_size", output_size), ("groups", groups),
+                            ("out_channels", out_channels), ("count_include_pad", count_include_pad)):
+            if given is not None:
+                raise ShapeError(f"{name} is not an option of {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                                 values={name: given})
+        if dilation not in (1, "1"):
+            raise ShapeError("translate writes LP pooling ports with dilation 1 (torch's LPPool has none)",
+                             rule=Rule.OPTION_NOT_APPLICABLE, values={"dilation": dilation})
+        return _translate_lp(entry.name, entry.ndim, from_framework, to_framework, input, kernel, stride, padding,
+                             ceil_mode, in_channels, 2.0 if norm_type is None else norm_type)
+    if norm_type is not None:
+        raise ShapeError(f"norm_type is for LP pooling, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                         values={"norm_type": norm_type})
     if kind in ("max", "avg") and entry.ndim is not None:
         for name, given in (("output_padding", output_padding), ("output_size", output_size), ("groups", groups),
                             ("out_channels", out_channels)):

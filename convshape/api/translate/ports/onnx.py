@@ -42,7 +42,13 @@ def code(steps: list[Step], weight: Layout | None) -> str:
     current = "x"
     for j, step in enumerate(steps):
         out = "y" if j == len(steps) - 1 else f"t{j}"
-        if step.name == "Gather":
+        if step.name == "Mul":  # a constant per output cell: per axis factors, multiplied together
+            n = len(step.param("factors"))
+            parts = [f"np.array({list(f)}, np.float32).reshape({tuple(-1 if a == b else 1 for b in range(n + 2))})"
+                     for a, f in zip(range(2, n + 2), step.param("factors"))]
+            inits.append(f"numpy_helper.from_array(({' * '.join(parts)}).astype(np.float32), 'scale{j}')")
+            lines.append(f"    helper.make_node('Mul', [{current!r}, 'scale{j}'], ['{out}']),")
+        elif step.name == "Gather":
             inits.append(f"numpy_helper.from_array(np.array({list(step.param('indices'))}, np.int64), 'perm{j}')")
             lines.append(f"    helper.make_node('Gather', [{current!r}, 'perm{j}'], ['{out}'], axis=1),")
         elif step.name == "Pad":
