@@ -98,9 +98,9 @@ def test_framework_rejection_exits_1():
                                                    "did you mean tf?\n"),
     (("conv2d", "--from", "tf", "--to", "torhc"), "error: invalid value for '--to': unknown framework 'torhc'; did "
                                                   "you mean torch or pytorch?\n"),
-    (("interpolate", "--from", "torch", "--to", "onnx"),
+    (("upsample", "--from", "torch", "--to", "onnx", "--k", "1"),
      "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d, avgpool1d/2d/3d, lppool1d/2d/3d, "
-     "pixel-shuffle and pixel-unshuffle layers, not interpolate (a resample layer: not ported yet)\n"),
+     "pixel-shuffle, pixel-unshuffle and interpolate layers, not upsample (a resample layer: not ported yet)\n"),
     (("maxpool2d", "--from", "torch", "--to", "onnx", "--count-include-pad"),
      "error: count_include_pad is for average pooling, not maxpool2d\n"),
     (("avgpool2d", "--from", "onnxruntime", "--to", "torch", "--d", "2"),
@@ -276,3 +276,26 @@ def test_lp_pool_ports():
     assert result.exit_code == 1 and "INEXACT" in result.output and "not an even integer" in result.output
     result = run("translate", "lppool1d", "--from", "onnx", "--to", "tf", "--i", "5", "--k", "3")
     assert result.exit_code == 1 and "TF, Keras and Caffe have no LP pooling" in result.output
+
+
+def test_interpolate_ports():
+    """torch's scale_factor reaches the kernel as 1 / scale: the ONNX port passes scales (sizes would sample at the
+    size ratio); onnxruntime's nearest tie (round_prefer_floor) has no torch equivalent: INEXACT, exit 1, naming the
+    cell; tf is not a target yet (exit 2)."""
+    result = run("translate", "interpolate", "--from", "torch", "--to", "onnx", "--i", "5,7", "--scale", "1.5",
+                 "--mode", "bilinear", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["steps"] == [{"step": "layer", "name": "Resize", "params": {
+        "mode": "linear", "coordinate_transformation_mode": "half_pixel", "scales": [1.0, 1.0, 1.5, 1.5]}}]
+    assert d["source"]["output"] == [7, 10] and d["source"]["step"] == pytest.approx([2 / 3, 2 / 3])
+    result = run("translate", "interpolate", "--from", "onnxruntime", "--to", "torch", "--i", "6", "--o", "3",
+                 "--mode", "nearest")
+    assert result.exit_code == 1 and "INEXACT" in result.output
+    assert "output cell 0 reads input cell 0 in onnxruntime, 1 in torch's nearest-exact" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "onnx", "--i", "4,4", "--o", "8,8",
+                 "--mode", "nearest")
+    assert result.exit_code == 0 and "coordinate_transformation_mode='asymmetric', nearest_mode='floor'" in (
+        result.output)
+    result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "4,4", "--o", "8,8")
+    assert result.exit_code == 2 and "between torch and onnx / onnxruntime so far" in result.output

@@ -16,7 +16,16 @@ def onnx_model(steps: Any, w: Any, b: Any, x_shape: tuple[int, ...]) -> Any:
     for j, step in enumerate(steps):
         out = "y" if j == len(steps) - 1 else f"t{j}"
         params = dict(step.params)
-        if step.name == "Mul":  # a constant: per axis factors multiplied together (an LP pool's ceil_mode scale)
+        if step.name == "Resize":  # sizes (N and C from the input) or scales as initializers
+            attrs = {k: v for k, v in params.items() if k not in ("sizes", "scales")}
+            if "scales" in params:
+                inits.append(numpy_helper.from_array(np.array(params["scales"], np.float32), f"scales{j}"))
+                nodes.append(helper.make_node("Resize", [current, "", f"scales{j}"], [out], **attrs))
+            else:
+                sizes = [x_shape[0], x_shape[1], *params["sizes"][2:]]
+                inits.append(numpy_helper.from_array(np.array(sizes, np.int64), f"sizes{j}"))
+                nodes.append(helper.make_node("Resize", [current, "", "", f"sizes{j}"], [out], **attrs))
+        elif step.name == "Mul":  # a constant: per axis factors multiplied together (an LP pool's ceil_mode scale)
             factors = params["factors"]
             scale = np.ones((1, 1) + tuple(len(f) for f in factors), np.float32)
             for axis, f in enumerate(factors):

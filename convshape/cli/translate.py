@@ -46,8 +46,13 @@ def make_translate() -> click.Command:
                   help="Average pooling: divide by the padding cells too (default: the source framework's).")
     @click.option("--factor", "--r", "factor", default=None, type=int, metavar="R",
                   help="Pixel shuffle / unshuffle: the factor (upscale_factor, block_size).")
-    @click.option("--mode", "mode", default=None, metavar="DCR|CRD",
-                  help="Pixel shuffle from ONNX: DepthToSpace's mode (default DCR).")
+    @click.option("--mode", "mode", default=None, metavar="MODE",
+                  help="Pixel shuffle from ONNX: DepthToSpace's mode (DCR, the default, or CRD); interpolate: nearest, "
+                       "nearest-exact, linear / bilinear / trilinear.")
+    @click.option("--scale", "scale", default=None, metavar="F[,F...]",
+                  help="Interpolate: the scale factor (torch scale_factor, ONNX scales); --o gives the size instead.")
+    @click.option("--align-corners/--no-align-corners", "align_corners", default=None,
+                  help="Interpolate: align_corners (ONNX: coordinate_transformation_mode align_corners).")
     @click.option("--norm-type", "norm_type", default=None, type=float, metavar="P",
                   help="LP pooling: the power p (default 2).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
@@ -56,11 +61,12 @@ def make_translate() -> click.Command:
                 stride: str, padding: str | None, dilation: str, output_padding: str | None,
                 output_size: str | None, in_channels: int | None, out_channels: int | None,
                 groups: int | None, ceil_mode: bool | None, count_include_pad: bool | None,
-                factor: int | None, mode: str | None, norm_type: float | None, as_json: bool) -> None:
-        """The exact equivalent of a convolution, transposed convolution, max / average / LP pooling or pixel
-        (un)shuffle in another framework: the source layer as its framework runs it, the target's steps (pad, layer,
-        crop) in its own names, the weight and data permutations, the input sizes the port holds for, and the
-        code."""
+                factor: int | None, mode: str | None, scale: str | None, align_corners: bool | None,
+                norm_type: float | None, as_json: bool) -> None:
+        """The exact equivalent of a convolution, transposed convolution, max / average / LP pooling, pixel
+        (un)shuffle or interpolation in another framework: the source layer as its framework runs it, the target's
+        steps (pad, layer, crop) in its own names, the weight and data permutations, the input sizes the port holds
+        for, and the code."""
         from convshape.api.translate import translate
 
         exact = []
@@ -71,7 +77,7 @@ def make_translate() -> click.Command:
                                output_padding=output_padding, output_size=output_size, in_channels=in_channels,
                                out_channels=out_channels, groups=groups, ceil_mode=ceil_mode,
                                count_include_pad=count_include_pad, factor=factor, mode=mode,
-                               norm_type=norm_type)
+                               norm_type=norm_type, scale=scale, align_corners=align_corners)
             exact.append(result.exact)
             return result
 

@@ -341,7 +341,7 @@ def _resolve(op: str, from_framework: str, input: IntArg, kernel: IntArg, stride
     entry = lookup(op)  # an unknown name: a usage error offering the nearest names
     if entry.family not in (Family.CONV, Family.CONV_TRANSPOSE):
         raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d, avgpool1d/2d/3d, "
-                         f"lppool1d/2d/3d, pixel-shuffle and pixel-unshuffle layers, not "
+                         f"lppool1d/2d/3d, pixel-shuffle, pixel-unshuffle and interpolate layers, not "
                          f"{entry.name} (a {entry.family.value} layer: not ported yet)",
                          rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"op": entry.name, "family": entry.family.value})
@@ -502,12 +502,24 @@ def _translate_lp(op: str, ndim: int, from_framework: str, to_framework: str, in
                            None, tuple(notes))
 
 
+def _translate_resize(from_framework: str, to_framework: str, input: IntArg, size: IntArg, scale: Any,
+                      mode: str | None, align_corners: bool | None) -> TranslateResult:
+    from convshape.api.translate import interp
+
+    source, target = get(from_framework).name, get(to_framework).name
+    r = interp.resolve("interpolate", source, input, size, scale, mode, align_corners)
+    steps, code, why = interp.translate_resize(r, target)
+    return TranslateResult(r.op, source, target, r, steps, None, _data_layout(source, target, r.ndim), why is None,
+                           why, interp.EVERY, code, None, ())
+
+
 def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg = None,
               stride: IntArg = None, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
               output_size: IntArg = None, in_channels: int | None = None, out_channels: int | None = None,
               groups: int | None = None, ceil_mode: bool | None = None,
               count_include_pad: bool | None = None, factor: int | None = None,
-              mode: str | None = None, norm_type: float | None = None) -> TranslateResult:
+              mode: str | None = None, norm_type: float | None = None, scale: Any = None,
+              align_corners: bool | None = None) -> TranslateResult:
     """The exact equivalent in ``to_framework`` of ``op`` as ``from_framework`` runs it (the other
     parameters as :func:`convshape.api.conv.conv` / :func:`~convshape.api.conv.conv_transpose` take
     them; ``in_channels`` / ``out_channels`` (default 3 and 8, or groups) and ``groups`` shape the
@@ -518,6 +530,19 @@ def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg,
     (``pixel-shuffle``, ``pixel-unshuffle``: ``input`` the two spatial sizes, ``factor``, ``in_channels``, ``mode``
     DCR / CRD for an ONNX DepthToSpace source), see :mod:`convshape.api.translate.shuffle`."""
     entry = lookup(op)
+    if entry.family is Family.RESAMPLE and entry.name == "interpolate":
+        options = {"kernel": kernel, "stride": stride, "padding": padding, "output_padding": output_padding,
+                   "out_channels": out_channels, "groups": groups, "ceil_mode": ceil_mode,
+                   "count_include_pad": count_include_pad, "factor": factor, "norm_type": norm_type}
+        for name, value in options.items():
+            if value is not None:
+                raise ShapeError(f"{name} is not an option of interpolate (it takes the input, output_size or scale, "
+                                 f"mode and align_corners)", rule=Rule.OPTION_NOT_APPLICABLE, values={name: value})
+        return _translate_resize(from_framework, to_framework, input, output_size, scale, mode, align_corners)
+    for option, chosen in (("scale", scale), ("align_corners", align_corners)):
+        if chosen is not None:
+            raise ShapeError(f"{option} is for interpolate, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                             values={option: chosen})
     if entry.family is Family.PIXEL_SHUFFLE:
         options = {"kernel": kernel, "stride": stride, "padding": padding, "output_padding": output_padding,
                  "output_size": output_size, "out_channels": out_channels, "groups": groups, "ceil_mode": ceil_mode,
