@@ -280,8 +280,8 @@ def test_lp_pool_ports():
 
 def test_interpolate_ports():
     """torch's scale_factor reaches the kernel as 1 / scale: the ONNX port passes scales (sizes would sample at the
-    size ratio); onnxruntime's nearest tie (round_prefer_floor) has no torch equivalent: INEXACT, exit 1, naming the
-    cell; tf is not a target yet (exit 2)."""
+    size ratio), tf cannot (INEXACT); onnxruntime's nearest tie (round_prefer_floor) has no torch equivalent:
+    INEXACT, exit 1, naming the cell; keras is not a target yet (exit 2)."""
     result = run("translate", "interpolate", "--from", "torch", "--to", "onnx", "--i", "5,7", "--scale", "1.5",
                  "--mode", "bilinear", "--json")
     assert result.exit_code == 0, result.output
@@ -297,5 +297,8 @@ def test_interpolate_ports():
                  "--mode", "nearest")
     assert result.exit_code == 0 and "coordinate_transformation_mode='asymmetric', nearest_mode='floor'" in (
         result.output)
-    result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "4,4", "--o", "8,8")
-    assert result.exit_code == 2 and "between torch and onnx / onnxruntime so far" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "keras", "--i", "4,4", "--o", "8,8")
+    assert result.exit_code == 2 and "and from them to tf and jax, so far, not to keras" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "5,7", "--scale", "1.5",
+                 "--mode", "bilinear")
+    assert result.exit_code == 1 and "tf resizes at the size ratio; torch samples with another step" in result.output

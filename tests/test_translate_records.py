@@ -271,3 +271,43 @@ def test_recorded_shuffle_sources_to(target):
         np.testing.assert_array_equal(got, want, err_msg=f"{c}\n{r.code}")
         gathered += len(r.steps) > 1
     assert gathered >= (100 if target == "torch" else 0)
+
+
+# ---------------------------------------------------------------------- interpolation
+INTERP_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_interp.json").read_text())
+
+
+def test_interpolate_ports_to_tf_jax_match_the_real_source():
+    """torch and onnxruntime interpolations: their ports to tf (tf.image.resize, tf.raw_ops.ResizeBilinear /
+    ResizeNearestNeighbor) and jax (jax.image.resize) ran in the venv on the recorded input
+    (generate_translate_values.py interp); here the real F.interpolate / Resize runs on it: same shapes, values
+    within 1e-5 (nearest: the same cells)."""
+    from convshape.api.translate import Step
+
+    import torch
+    import torch.nn.functional as F
+
+    assert INTERP_DATA["venv_failures"] == [] and INTERP_DATA["venv_runs"] >= 200
+    checked = Counter()
+    for record in INTERP_DATA["ports"]:
+        c = record["config"]
+        x = np.asarray(record["x"], dtype=np.float32)
+        if c["from_framework"] == "torch":
+            arg = ({"scale_factor": tuple(c["scale"])} if "scale" in c else {"size": tuple(c["output_size"])})
+            want = F.interpolate(torch.from_numpy(x), mode=c["mode"], align_corners=c["align_corners"], **arg).numpy()
+        else:
+            params = [("mode", c["mode"]),
+                      ("coordinate_transformation_mode", "align_corners" if c["align_corners"] else "half_pixel")]
+            params += ([("scales", (1.0, 1.0, *map(float, c["scale"])))] if "scale" in c else
+                       [("sizes", ("N", "C", *c["output_size"]))])
+            want = run_onnx(onnx_model([Step("layer", "Resize", tuple(params))], None, None, x.shape), x)
+        for target, y in record["ports"].items():
+            r = translate(**c, to_framework=target)
+            assert r.exact, (c, target)
+            got = np.asarray(y, dtype=np.float32).transpose(np.argsort(r.data.axes))
+            assert got.shape == want.shape, (c, target, r.code)
+            np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
+            checked[(c["from_framework"], target, c["mode"])] += 1
+    for src, mode in (("torch", "nearest"), ("torch", "bilinear"), ("onnxruntime", "linear")):
+        for target in ("tf", "jax"):
+            assert checked[(src, target, mode)] >= 3, checked

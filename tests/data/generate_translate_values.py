@@ -3,6 +3,7 @@
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py pool   # pooling only
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py shuffle   # pixel shuffle only
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py interp   # interpolation only
 
 Pooling (``pool``, written to tests/data/observed_translate_pool.json): max and average pooling sources in tf,
 keras and jax run here, their ports to tf / keras / jax checked here, and recorded (input, the source's output) for
@@ -38,7 +39,8 @@ from convshape.api.translate import translate  # noqa: E402
 
 POOL = len(sys.argv) > 1 and sys.argv[1] == "pool"
 SHUFFLE = len(sys.argv) > 1 and sys.argv[1] == "shuffle"
-N = int(sys.argv[1]) if len(sys.argv) > 1 and not POOL and not SHUFFLE else 240
+INTERP = len(sys.argv) > 1 and sys.argv[1] == "interp"
+N = int(sys.argv[1]) if len(sys.argv) > 1 and not (POOL or SHUFFLE or INTERP) else 240
 SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 TOL = 1e-5
 #: TF's CPU kernels lack dilation in conv3d and the transposed convolutions: skipped, counted
@@ -427,5 +429,53 @@ def shuffle_main() -> None:
         print(json.dumps(fail)[:700], file=sys.stderr)
 
 
+# ---------------------------------------------------------------------- interpolation
+def interp_main() -> None:
+    """Interpolation (tests/data/observed_translate_interp.json): torch and onnxruntime sources (which the venv
+    lacks) ported to tf (2-D) and jax, run here on seeded input (kept to 6 decimals before anything runs); the CI
+    test compares the recorded outputs with the real torch / onnxruntime op."""
+    rng, nrng = random.Random(2029), np.random.default_rng(2029)
+    ports, failures, inexact, ran = [], [], 0, 0
+    while len(ports) < 240:
+        src = ("torch", "onnxruntime")[len(ports) % 2]
+        n = rng.choice((1, 2, 2, 2, 3))
+        size = [rng.randint(1, 9 if n < 3 else 5) for _ in range(n)]
+        linear = rng.random() < 0.5
+        ac = rng.random() < 0.3 if linear or src != "torch" else None
+        linear_mode = {1: "linear", 2: "bilinear", 3: "trilinear"}[n]
+        mode = ((linear_mode if linear else rng.choice(("nearest", "nearest-exact"))) if src == "torch" else
+                ("linear" if linear else "nearest"))
+        kw = ({"scale": [rng.choice((0.5, 1.5, 2, 3)) for _ in range(n)]} if rng.random() < 0.3 else
+              {"output_size": [rng.randint(1, 12 if n < 3 else 6) for _ in range(n)]})
+        c = {"op": "interpolate", "from_framework": src, "input": size, "mode": mode, "align_corners": ac, **kw}
+        try:
+            results = {t: translate(**c, to_framework=t) for t in ("tf", "jax")}
+        except ShapeError:
+            continue
+        x = np.round(nrng.standard_normal((1, 2, *size)), 6).astype(np.float32)
+        record = {"config": c, "x": x.tolist(), "ports": {}}
+        for target, res in results.items():
+            if not res.exact:
+                inexact += 1
+                continue
+            try:
+                got = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+            except Exception as exc:
+                failures.append({"config": c, "target": target, "code": res.code, "error": str(exc)[:300]})
+                continue
+            record["ports"][target] = got.tolist()
+            ran += 1
+        ports.append(record)
+    out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
+           "venv_runs": ran, "venv_failures": failures, "inexact": inexact, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_interp.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"interpolation: {len(ports)} torch/onnxruntime sources, {ran} tf / jax ports run, {inexact} inexact, "
+          f"{len(failures)} failures", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
 if __name__ == "__main__":
-    pool_main() if POOL else shuffle_main() if SHUFFLE else main()
+    pool_main() if POOL else shuffle_main() if SHUFFLE else interp_main() if INTERP else main()

@@ -1,5 +1,6 @@
 """translate for interpolation (nearest, linear / bilinear / trilinear) between torch (``F.interpolate``) and ONNX
-``Resize`` as onnxruntime runs it.
+``Resize`` as onnxruntime runs it, and from them to tf (``tf.image.resize`` and its raw ops, 2-D) and jax
+(``jax.image.resize``), which resize at the size ratio only.
 
 The source's output size and the step its kernel samples with come from :func:`convshape.api.resample.interpolate`
 (torch's copy when the size is kept, 1 / scale_factor where the scale reaches the kernel, ONNX ``scales`` or
@@ -232,11 +233,85 @@ def _to_torch(r: Resize) -> tuple[list[Step], str | None]:
     return [Step("layer", "F.interpolate", (("size", r.output), ("mode", mode_name)))], why
 
 
+def tf_indices(half_pixel: bool, size: int, output: int) -> tuple[int, ...]:
+    """TF's nearest cell (tensorflow/core/kernels/image/resize_nearest_neighbor_op.cc with CalculateResizeScale:
+    ``scale = in / (float) out``): ``floor((j + 0.5) * scale)`` (half_pixel_centers) or ``floor(j * scale)``,
+    float32, clamped."""
+    s = _f(size / output)
+    return tuple(min(math.floor(_f(_f(j + 0.5 if half_pixel else j) * s)), size - 1) for j in range(output))
+
+
+def jax_indices(size: int, output: int) -> tuple[int, ...]:
+    """jax.image.resize's nearest cell (jax/_src/image/scale.py ``_resize_nearest``): ``floor((j + 0.5) * in / out)``
+    in float32, an axis whose size is kept untouched."""
+    if size == output:
+        return tuple(range(output))
+    return tuple(math.floor(_f(_f(_f(j + 0.5) * size) / output)) for j in range(output))
+
+
+def _source_indices(r: Resize) -> list[tuple[int, ...]]:
+    if r.framework == "torch":
+        return [torch_indices(r.mode, i, o, st) for i, o, st in zip(r.input, r.output, r.step)]
+    return [ort_indices(r.transform, r.rounding or "", i, o, o / i if r.scale is None else sc)
+            for i, o, sc in zip(r.input, r.output, r.scale or r.output)]
+
+
+def _to_tf_jax(r: Resize, target: str) -> tuple[list[Step], str, str | None]:
+    """tf: ``tf.image.resize`` (bilinear: half_pixel; nearest: half-pixel centers), ``tf.raw_ops.ResizeBilinear``
+    with align_corners, ``tf.raw_ops.ResizeNearestNeighbor`` without half-pixel centers (torch's ``nearest``);
+    NHWC, 2-D only, always at the size ratio. jax: ``jax.image.resize`` (half_pixel only, antialias off; NCHW)."""
+    n = r.ndim
+    ratio = r.transform == "align_corners" or all(_same(st, i / o) for st, i, o in zip(r.step, r.input, r.output))
+    wanted = _source_indices(r) if r.kind == "nearest" else []
+    why = None
+    size = list(r.output)
+    if target == "tf":
+        if n != 2:
+            why = f"tf.image.resize resizes 2-D images, not {n}-D"
+        if r.kind == "linear":
+            step = (Step("layer", "tf.raw_ops.ResizeBilinear", (("size", r.output), ("align_corners", True),
+                                                                ("half_pixel_centers", False)))
+                    if r.transform == "align_corners" else
+                    Step("layer", "tf.image.resize", (("size", r.output), ("method", "bilinear"))))
+        else:
+            half = tuple(tf_indices(True, i, o) for i, o in zip(r.input, r.output)) == tuple(wanted)
+            legacy = tuple(tf_indices(False, i, o) for i, o in zip(r.input, r.output)) == tuple(wanted)
+            step = (Step("layer", "tf.image.resize", (("size", r.output), ("method", "nearest"))) if half or not legacy
+                    else Step("layer", "tf.raw_ops.ResizeNearestNeighbor", (
+                        ("size", r.output), ("align_corners", False), ("half_pixel_centers", False))))
+            if not (half or legacy):
+                why = why or "TF's nearest (float32 cells, half-pixel centers or not) picks other input cells"
+        if step.name == "tf.image.resize":
+            call = f"tf.image.resize(x, {size}, method={step.param('method')!r})"
+        else:
+            extra = ", ".join(f"{k}={v!r}" for k, v in step.params if k != "size")
+            call = f"{step.name}(images=x, size={size}, {extra})"
+        code = "\n".join(["import tensorflow as tf", f"y = {call}"])
+    else:
+        if r.transform == "align_corners":
+            why = "jax.image.resize has no align_corners (half_pixel only)"
+        elif r.kind == "nearest" and tuple(jax_indices(i, o) for i, o in zip(r.input, r.output)) != tuple(wanted):
+            why = "jax.image.resize's nearest (floor((j + 0.5) * in / out) in float32) picks other input cells"
+        method = "linear" if r.kind == "linear" else "nearest"
+        step = Step("layer", "jax.image.resize", (("shape", ("N", "C", *r.output)), ("method", method),
+                                                  ("antialias", False)))
+        code = "\n".join(["import jax", f"y = jax.image.resize(x, (*x.shape[:2], {', '.join(map(str, size))}), "
+                                         f"method={method!r}, antialias=False)"])
+    if why is None and not ratio:
+        why = (f"{target} resizes at the size ratio; {r.framework} samples with another step "
+               f"({', '.join(f'{st:.6g}' for st in r.step)} input cells per output cell)")
+    return [step], code, why
+
+
 def translate_resize(r: Resize, target: str) -> tuple[tuple[Step, ...], str, str | None]:
     """(steps, code, the reason it is inexact or None)."""
+    if target in ("tf", "jax"):
+        steps, code, why = _to_tf_jax(r, target)
+        return tuple(steps), code, why
     if target not in FRAMEWORKS:
-        raise ShapeError(f"translate writes interpolation ports between torch and onnx / onnxruntime so far, not to "
-                         f"{target}", rule=Rule.OPTION_NOT_APPLICABLE, values={"framework": target})
+        raise ShapeError(f"translate writes interpolation ports between torch and onnx / onnxruntime, and from them "
+                         f"to tf and jax, so far, not to {target}", rule=Rule.OPTION_NOT_APPLICABLE,
+                         values={"framework": target})
     if target == "torch":
         steps, why = _to_torch(r)
         args = ", ".join(f"{k}={v!r}" for k, v in steps[0].params)
