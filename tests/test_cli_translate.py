@@ -98,15 +98,15 @@ def test_framework_rejection_exits_1():
                                                    "did you mean tf?\n"),
     (("conv2d", "--from", "tf", "--to", "torhc"), "error: invalid value for '--to': unknown framework 'torhc'; did "
                                                   "you mean torch or pytorch?\n"),
-    (("lppool2d", "--from", "torch", "--to", "onnx"), "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, "
-                                                      "maxpool1d/2d/3d and avgpool1d/2d/3d layers, not lppool2d (a "
-                                                      "pool layer: not ported yet)\n"),
+    (("upsample", "--from", "torch", "--to", "onnx", "--k", "1"),
+     "error: translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d, avgpool1d/2d/3d, lppool1d/2d/3d, "
+     "pixel-shuffle, pixel-unshuffle and interpolate layers, not upsample (a resample layer: not ported yet)\n"),
     (("maxpool2d", "--from", "torch", "--to", "onnx", "--count-include-pad"),
      "error: count_include_pad is for average pooling, not maxpool2d\n"),
     (("avgpool2d", "--from", "onnxruntime", "--to", "torch", "--d", "2"),
      "error: translate writes average pooling ports with dilation 1 (torch's AvgPoolNd has none)\n"),
-    (("maxpool2d", "--from", "tf", "--to", "torch"), "error: translate writes pooling ports between torch, onnx, "
-                                                     "onnxruntime so far, not from tf\n"),
+    (("maxpool2d", "--from", "tf", "--to", "torch", "--count-include-pad"),
+     "error: count_include_pad is for average pooling, not maxpool2d\n"),
     (("maxpool2d", "--from", "torch", "--to", "onnx", "--c", "3"), "error: out_channels is for a convolution, "
                                                                    "not maxpool2d\n"),
     (("conv2d", "--from", "tf", "--to", "torch", "--ceil-mode"), "error: ceil_mode is for pooling, not conv2d\n"),
@@ -197,3 +197,108 @@ def test_avg_pool_ports():
     assert to_ort["steps"] == [{"step": "layer", "name": "AveragePool", "params": {
         "kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1], "count_include_pad": 1, "ceil_mode": 1}}]
     assert any("opset 19" in n for n in to_ort["notes"])
+
+
+def test_pool_to_tf_keras_jax_caffe():
+    """torch's ceil_mode to TF: the extra last window as extra end padding in max_pool2d's explicit list; TF SAME
+    average to torch: count_include_pad=False and ceil_mode; Caffe: a pad both sides and round_mode, or INEXACT
+    (exit 1); jax: reduce_window from the source's empty-window value."""
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "tf", "--i", "8", "--k", "3", "--s", "2",
+                 "--p", "1", "--ceil-mode", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["steps"] == [{"step": "layer", "name": "tf.nn.max_pool2d", "params": {
+        "ksize": [3, 3], "strides": [2, 2], "padding": [[0, 0], [1, 2], [1, 2], [0, 0]]}}]
+    assert d["exact_for"]["residues"] == [[0], [0]] and d["data"]["axes"] == [0, 2, 3, 1]
+    result = run("translate", "avgpool2d", "--from", "tf", "--to", "torch", "--i", "8", "--k", "3", "--s", "2",
+                 "--p", "same")
+    assert result.exit_code == 0, result.output
+    assert ("1     layer  nn.AvgPool2d  kernel_size=3, stride=2, padding=0, ceil_mode=True, count_include_pad=False"
+            in result.output)
+    result = run("translate", "avgpool2d", "--from", "onnx", "--to", "caffe", "--i", "4", "--k", "3", "--s", "1",
+                 "--p", "2:0", "--count-include-pad")
+    assert result.exit_code == 1, result.output
+    assert "INEXACT" in result.output and "Caffe has no padding layer" in result.output
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "caffe", "--i", "7", "--k", "3", "--s", "2",
+                 "--p", "1", "--ceil-mode")
+    assert result.exit_code == 0, result.output
+    assert ("pool: MAX kernel_h: 3 kernel_w: 3 stride_h: 2 stride_w: 2 pad_h: 1 pad_w: 1 round_mode: CEIL"
+            in result.output)
+    result = run("translate", "maxpool1d", "--from", "onnxruntime", "--to", "jax", "--i", "1", "--k", "2", "--d", "2",
+                 "--p", "1:1", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["steps"][0]["params"]["init_value"] == "jnp.finfo(x.dtype).min"
+    result = run("translate", "avgpool2d", "--from", "onnx", "--to", "keras", "--i", "8", "--k", "3", "--s", "2",
+                 "--p", "0:2", "--ceil-mode", "--json")
+    d = json.loads(result.output)
+    assert [s["name"] for s in d["steps"]] == ["keras.layers.ZeroPadding2D", "keras.layers.AveragePooling2D", "mul"]
+
+
+def test_pixel_shuffle_ports():
+    """torch's CRD order to tf's DCR: a channel gather before depth_to_space (the permutation in --json); ONNX takes
+    torch's order as DepthToSpace mode CRD; no Caffe target (exit 1), no JAX source (exit 1), no kernel (exit 2)."""
+    result = run("translate", "pixel-shuffle", "--from", "torch", "--to", "tf", "--i", "4,4", "--factor", "2",
+                 "--in-channels", "8", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["source"] == {"op": "pixel-shuffle", "framework": "torch", "factor": 2, "order": "CRD", "channels": 8,
+                           "input": [4, 4], "out_channels": 2, "output": [8, 8]}
+    assert d["steps"] == [{"step": "layer", "name": "tf.gather", "params": {"axis": 3,
+                                                                           "indices": [0, 4, 1, 5, 2, 6, 3, 7]}},
+                          {"step": "layer", "name": "tf.nn.depth_to_space", "params": {"block_size": 2}}]
+    assert d["weight"] is None and d["exact"] and d["exact_for"]["every_size"]
+    result = run("translate", "depth_to_space", "--from", "torch", "--to", "onnx", "--i", "2,3", "--r", "3",
+                 "--in-channels", "9")
+    assert result.exit_code == 0, result.output
+    assert "1     layer  DepthToSpace  blocksize=3, mode='CRD'" in result.output
+    for args, code, message in (
+            (("--from", "torch", "--to", "caffe"), 1, "error: caffe: BVLC Caffe has no depth-to-space layer"),
+            (("--from", "jax", "--to", "torch"), 1, "error: jax: no pixel shuffle layer"),
+            (("--from", "torch", "--to", "tf", "--k", "3"), 2, "error: kernel is not an option of pixel-shuffle"),
+            (("--from", "torch", "--to", "tf", "--mode", "CRD"), 2, "error: mode 'CRD' is ONNX DepthToSpace's")):
+        result = run("translate", "pixel-shuffle", "--i", "4,4", "--factor", "2", *args)
+        assert result.exit_code == code and result.output.startswith(message), (args, result.output)
+
+
+def test_lp_pool_ports():
+    """torch's ceil_mode LP pool to ONNX: LpPool over zero end padding and a Mul by (kernel / cells) ** (1/p) (the
+    constant for this size); an odd p is INEXACT (exit 1); no LP pooling in tf (exit 1)."""
+    result = run("translate", "lppool2d", "--from", "torch", "--to", "onnxruntime", "--i", "5", "--k", "2", "--s",
+                 "2", "--ceil-mode", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["steps"][0] == {"step": "layer", "name": "LpPool", "params": {
+        "kernel_shape": [2, 2], "strides": [2, 2], "pads": [0, 0, 1, 1], "p": 2}}
+    assert d["steps"][1]["name"] == "Mul" and d["steps"][1]["params"]["factors"][0][2] == pytest.approx(2 ** 0.5)
+    assert d["exact_for"]["description"].startswith("input 5x5 only")
+    result = run("translate", "lppool1d", "--from", "onnx", "--to", "torch", "--i", "5", "--k", "3", "--s", "2",
+                 "--p", "1:0", "--norm-type", "3")
+    assert result.exit_code == 1 and "INEXACT" in result.output and "not an even integer" in result.output
+    result = run("translate", "lppool1d", "--from", "onnx", "--to", "tf", "--i", "5", "--k", "3")
+    assert result.exit_code == 1 and "TF, Keras and Caffe have no LP pooling" in result.output
+
+
+def test_interpolate_ports():
+    """torch's scale_factor reaches the kernel as 1 / scale: the ONNX port passes scales (sizes would sample at the
+    size ratio), tf cannot (INEXACT); onnxruntime's nearest tie (round_prefer_floor) has no torch equivalent:
+    INEXACT, exit 1, naming the cell; keras is not a target yet (exit 2)."""
+    result = run("translate", "interpolate", "--from", "torch", "--to", "onnx", "--i", "5,7", "--scale", "1.5",
+                 "--mode", "bilinear", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["steps"] == [{"step": "layer", "name": "Resize", "params": {
+        "mode": "linear", "coordinate_transformation_mode": "half_pixel", "scales": [1.0, 1.0, 1.5, 1.5]}}]
+    assert d["source"]["output"] == [7, 10] and d["source"]["step"] == pytest.approx([2 / 3, 2 / 3])
+    result = run("translate", "interpolate", "--from", "onnxruntime", "--to", "torch", "--i", "6", "--o", "3",
+                 "--mode", "nearest")
+    assert result.exit_code == 1 and "INEXACT" in result.output
+    assert "output cell 0 reads input cell 0 in onnxruntime, 1 in torch's nearest-exact" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "onnx", "--i", "4,4", "--o", "8,8",
+                 "--mode", "nearest")
+    assert result.exit_code == 0 and "coordinate_transformation_mode='asymmetric', nearest_mode='floor'" in (
+        result.output)
+    result = run("translate", "interpolate", "--from", "torch", "--to", "keras", "--i", "4,4", "--o", "8,8")
+    assert result.exit_code == 2 and "and from them to tf and jax, so far, not to keras" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "5,7", "--scale", "1.5",
+                 "--mode", "bilinear")
+    assert result.exit_code == 1 and "tf resizes at the size ratio; torch samples with another step" in result.output

@@ -24,7 +24,9 @@ np = pytest.importorskip("numpy")
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 
-from translate_tools import exec_torch, onnx_model, run_onnx  # noqa: E402
+from translate_tools import caffe_pool, exec_torch, onnx_model, run_onnx, single_threaded_torch  # noqa: E402
+
+single_threaded_torch()
 
 warnings.filterwarnings("ignore", message=".*padding='same'.*")
 DATA = json.loads((Path(__file__).parent / "data" / "observed_translate.json").read_text())
@@ -94,3 +96,218 @@ def test_recorded_sources_to(target):
         np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{config}\n{r.code}")
         checked += 1
     assert checked >= 190 and inexact <= 10, (checked, inexact)
+
+
+# ---------------------------------------------------------------------- pooling
+POOL_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_pool.json").read_text())
+
+
+def test_pool_venv_ports_all_matched():
+    """generate_translate_values.py pool: every tf / keras / jax port of a tf / keras / jax pooling source ran in the
+    venv and matched the real source (shapes, 1e-5); the inexact ones say why."""
+    assert POOL_DATA["versions"] == {"tensorflow": "2.21.0", "keras": "3.15.1", "jax": "0.10.2"}
+    assert POOL_DATA["venv_failures"] == []
+    assert POOL_DATA["venv_checks"] >= 1000
+    assert all(i["reason"] and i["target"] in ("tf", "keras", "jax") for i in POOL_DATA["inexact"])
+    kinds = Counter((r["config"]["from_framework"], r["config"]["op"]) for r in POOL_DATA["sources"])
+    for src in ("tf", "keras", "jax"):
+        for op in ("maxpool1d", "maxpool2d", "maxpool3d", "avgpool1d", "avgpool2d", "avgpool3d"):
+            assert kinds[(src, op)] >= 1, (src, op)
+
+
+def _pool_source_torch(c: dict, x):
+    import torch
+    import torch.nn.functional as F
+
+    n, kind = len(c["input"]), c["op"][:3]
+    pad = [int(p) for p in c["padding"].split(",")]
+    t = torch.from_numpy(x)
+    if kind == "max":
+        return getattr(F, f"max_pool{n}d")(t, c["kernel"], c["stride"], pad, c["dilation"], c["ceil_mode"]).numpy()
+    return getattr(F, f"avg_pool{n}d")(t, c["kernel"], c["stride"], pad, c["ceil_mode"],
+                                       c["count_include_pad"]).numpy()
+
+
+def _pool_source_ort(c: dict, x):
+    from convshape.api.translate import Step
+
+    pairs = [tuple(int(v) for v in p.split(":")) for p in c["padding"].split(",")]
+    params = [("kernel_shape", tuple(c["kernel"])), ("strides", tuple(c["stride"])),
+              ("pads", tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)), ("ceil_mode", int(c["ceil_mode"]))]
+    if c["op"].startswith("max"):
+        params.append(("dilations", tuple(c["dilation"])))
+        name = "MaxPool"
+    else:
+        params.append(("count_include_pad", int(c["count_include_pad"])))
+        name = "AveragePool"
+    return run_onnx(onnx_model([Step("layer", name, tuple(params))], None, None, x.shape), x)
+
+
+def test_pool_ports_to_tf_keras_jax_match_the_real_source():
+    """torch and onnxruntime pooling sources: their ports to tf / keras / jax ran in the venv on the recorded
+    input; here the real torch / onnxruntime layer runs on it: identical shapes, values within 1e-5 (a
+    window of padding only included: onnxruntime's lowest value, which the tf / keras / jax ports give too)."""
+    checked = Counter()
+    for record in POOL_DATA["ports"]:
+        c = record["config"]
+        x = np.asarray(record["x"], dtype=np.float32)
+        want = _pool_source_torch(c, x) if c["from_framework"] == "torch" else _pool_source_ort(c, x)
+        for target, y in record["ports"].items():
+            r = translate(**c, to_framework=target)
+            assert r.exact, (c, target)
+            got = np.asarray(y, dtype=np.float32).transpose(np.argsort(r.data.axes))
+            assert got.shape == want.shape, (c, target, r.code)
+            np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
+            checked[(c["from_framework"], target)] += 1
+    for src in ("torch", "onnxruntime"):
+        for target in ("tf", "keras", "jax"):
+            assert checked[(src, target)] >= 60, checked
+
+
+@pytest.mark.parametrize("target", ["torch", "onnxruntime", "onnx", "caffe"])
+def test_recorded_pool_sources_to(target):
+    """tf / keras / jax pooling sources (their real outputs recorded) ported to torch (the code exec'd),
+    onnxruntime / onnx (the steps' ModelProto) and caffe (translate_tools.caffe_pool, pooling_layer.cpp's
+    arithmetic: Caffe is not installed)."""
+    checked = inexact = 0
+    for record in POOL_DATA["sources"]:
+        c = record["config"]
+        r = translate(**c, to_framework=target)
+        if not r.exact:
+            assert r.reason, c
+            inexact += 1
+            continue
+        x = np.asarray(record["x"], dtype=np.float32)
+        y = np.asarray(record["y"], dtype=np.float32)
+        xt = np.ascontiguousarray(x.transpose(r.data.axes))
+        want = y.transpose(r.data.axes)
+        if target == "torch":
+            got = exec_torch(r.code, xt, {}, None)
+        elif target == "caffe":
+            got = caffe_pool(xt, dict(r.steps[0].params))
+        else:
+            got = run_onnx(onnx_model(r.steps, None, None, xt.shape), xt)
+        assert got.shape == want.shape, (c, r.code)
+        np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
+        checked += 1
+    assert checked >= (100 if target == "caffe" else 400), (checked, inexact)
+
+
+def test_tf_max_pool_over_inf_padding_only():
+    """A window over the -inf padding only: tf.nn.max_pool1d / 2d (and Keras's 1-D / 2-D MaxPooling) give the float's
+    lowest value, max_pool3d -inf (recorded in the venv); so a jax source (-inf) ports exactly to 3-D tf / keras
+    only, an onnxruntime-like source (lowest) to 1-D / 2-D."""
+    lowest = float(np.finfo(np.float32).min)
+    observed = POOL_DATA["tf_empty_max_window"]
+    assert observed == {"1": {"tf": lowest, "keras": lowest}, "2": {"tf": lowest, "keras": lowest},
+                        "3": {"tf": float("-inf"), "keras": float("-inf")}}
+    for n, exact in ((2, False), (3, True)):
+        r = translate(f"maxpool{n}d", from_framework="jax", to_framework="tf", input=3, kernel=1, stride=2,
+                      padding="2:0")  # window 0 reads only padding
+        assert r.exact is exact, r.reason
+        if not exact:
+            assert "jax gives -inf there, tf the float type's lowest value" in r.reason
+
+
+# ---------------------------------------------------------------------- pixel shuffle
+SHUFFLE_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_shuffle.json").read_text())
+
+
+def _shuffle_real(c: dict, x):
+    """The real torch op or onnxruntime node (DepthToSpace with its mode, SpaceToDepth)."""
+    import torch
+    import torch.nn.functional as F
+
+    from convshape.api.translate import Step
+
+    if c["from_framework"] == "torch":
+        fn = F.pixel_unshuffle if c["op"] == "pixel-unshuffle" else F.pixel_shuffle
+        return fn(torch.from_numpy(x), c["factor"]).numpy()
+    if c["op"] == "pixel-unshuffle":
+        step = Step("layer", "SpaceToDepth", (("blocksize", c["factor"]),))
+    else:
+        step = Step("layer", "DepthToSpace", (("blocksize", c["factor"]), ("mode", c.get("mode", "DCR"))))
+    return run_onnx(onnx_model([step], None, None, x.shape), x)
+
+
+def test_shuffle_venv_ports_all_matched():
+    """generate_translate_values.py shuffle: tf.nn / keras.ops depth_to_space and space_to_depth sources, every
+    port to tf / keras / jax run in the venv: identical (a permutation of cells, compared exactly)."""
+    assert SHUFFLE_DATA["versions"] == {"tensorflow": "2.21.0", "keras": "3.15.1", "jax": "0.10.2"}
+    assert SHUFFLE_DATA["venv_failures"] == [] and SHUFFLE_DATA["venv_checks"] >= 300
+
+
+def test_shuffle_ports_to_tf_keras_jax_match_the_real_source():
+    """torch and onnxruntime (DCR and CRD) sources: the ports to tf / keras / jax ran in the venv on the recorded
+    input; here the real op runs on it: the same tensor (the channel gather where the orders differ included)."""
+    checked = Counter()
+    for record in SHUFFLE_DATA["ports"]:
+        c = record["config"]
+        x = np.asarray(record["x"], dtype=np.float32)
+        want = _shuffle_real(c, x)
+        for target, y in record["ports"].items():
+            r = translate(**c, to_framework=target)
+            got = np.asarray(y, dtype=np.float32).transpose(np.argsort(r.data.axes))
+            np.testing.assert_array_equal(got, want, err_msg=f"{c}\n{r.code}")
+            checked[(c["from_framework"], target, c.get("mode"), any(s.name.endswith(("gather", "take"))
+                                                                     for s in r.steps))] += 1
+    assert checked[("torch", "tf", None, True)] >= 20 and checked[("onnxruntime", "tf", "DCR", False)] >= 5
+    assert checked[("onnxruntime", "keras", "CRD", True)] >= 5 and checked[("torch", "jax", None, False)] >= 20
+
+
+@pytest.mark.parametrize("target", ["torch", "onnxruntime"])
+def test_recorded_shuffle_sources_to(target):
+    """tf / keras sources (DCR) ported to torch (CRD: the code's channel gather exec'd) and onnxruntime (the steps'
+    ModelProto: DepthToSpace mode DCR, SpaceToDepth): the recorded output exactly."""
+    gathered = 0
+    for record in SHUFFLE_DATA["sources"]:
+        c = record["config"]
+        r = translate(**c, to_framework=target)
+        x = np.asarray(record["x"], dtype=np.float32)
+        want = np.asarray(record["y"], dtype=np.float32).transpose(r.data.axes)
+        xt = np.ascontiguousarray(x.transpose(r.data.axes))
+        got = exec_torch(r.code, xt, {}, None) if target == "torch" else run_onnx(
+            onnx_model(r.steps, None, None, xt.shape), xt)
+        np.testing.assert_array_equal(got, want, err_msg=f"{c}\n{r.code}")
+        gathered += len(r.steps) > 1
+    assert gathered >= (100 if target == "torch" else 0)
+
+
+# ---------------------------------------------------------------------- interpolation
+INTERP_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_interp.json").read_text())
+
+
+def test_interpolate_ports_to_tf_jax_match_the_real_source():
+    """torch and onnxruntime interpolations: their ports to tf (tf.image.resize, tf.raw_ops.ResizeBilinear /
+    ResizeNearestNeighbor) and jax (jax.image.resize) ran in the venv on the recorded input
+    (generate_translate_values.py interp); here the real F.interpolate / Resize runs on it: same shapes, values
+    within 1e-5 (nearest: the same cells)."""
+    from convshape.api.translate import Step
+
+    import torch
+    import torch.nn.functional as F
+
+    assert INTERP_DATA["venv_failures"] == [] and INTERP_DATA["venv_runs"] >= 200
+    checked = Counter()
+    for record in INTERP_DATA["ports"]:
+        c = record["config"]
+        x = np.asarray(record["x"], dtype=np.float32)
+        if c["from_framework"] == "torch":
+            arg = ({"scale_factor": tuple(c["scale"])} if "scale" in c else {"size": tuple(c["output_size"])})
+            want = F.interpolate(torch.from_numpy(x), mode=c["mode"], align_corners=c["align_corners"], **arg).numpy()
+        else:
+            params = [("mode", c["mode"]),
+                      ("coordinate_transformation_mode", "align_corners" if c["align_corners"] else "half_pixel")]
+            params += ([("scales", (1.0, 1.0, *map(float, c["scale"])))] if "scale" in c else
+                       [("sizes", ("N", "C", *c["output_size"]))])
+            want = run_onnx(onnx_model([Step("layer", "Resize", tuple(params))], None, None, x.shape), x)
+        for target, y in record["ports"].items():
+            r = translate(**c, to_framework=target)
+            assert r.exact, (c, target)
+            got = np.asarray(y, dtype=np.float32).transpose(np.argsort(r.data.axes))
+            assert got.shape == want.shape, (c, target, r.code)
+            np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
+            checked[(c["from_framework"], target, c["mode"])] += 1
+    for src, mode in (("torch", "nearest"), ("torch", "bilinear"), ("onnxruntime", "linear")):
+        for target in ("tf", "jax"):
+            assert checked[(src, target, mode)] >= 3, checked

@@ -25,9 +25,37 @@ def _step_row(j: int, step: Step) -> tuple[str, ...]:
     return (str(j + 1), step.kind, step.name, what)
 
 
+def _shuffle_source(result: TranslateResult, status: str) -> list[Block]:
+    s = result.source
+    return [f"{result.op} · {result.from_framework} -> {result.to_framework} · factor {s.factor} · channel order "
+            f"{s.order} · {status}",
+            f"input {s.channels}x{sizes(s.input)} -> output {s.out_channels}x{sizes(s.output)} (channels x spatial)"]
+
+
+def _resize_source(result: TranslateResult, status: str) -> list[Block]:
+    r = result.source
+    rows = tuple((str(a), str(r.input[a]), str(r.output[a]), f"{r.step[a]:.6g}") for a in range(r.ndim))
+    head = (f"{result.op} · {result.from_framework} -> {result.to_framework} · {r.mode} · {r.transform}"
+            + (f", {r.rounding}" if r.rounding else "") + f" · {status}")
+    blocks: list[Block] = [head, f"input {sizes(r.input)} -> output {sizes(r.output)}",
+                           Table(f"Source ({result.from_framework})", ("axis", "input", "output", "step"), rows)]
+    if result.reason:
+        blocks.append(f"inexact: {result.reason}")
+    return blocks
+
+
 def translate_report(result: TranslateResult) -> list[Block]:
     g = result.source
     status = "exact" if result.exact else "INEXACT"
+    if hasattr(g, "factor") or hasattr(g, "transform"):  # a pixel (un)shuffle, an interpolation: no window table
+        shuffle = _shuffle_source(result, status) if hasattr(g, "factor") else _resize_source(result, status)
+        shuffle.append(Table(f"Port ({result.to_framework})", ("step", "kind", "name", "parameters"),
+                            tuple(_step_row(j, s) for j, s in enumerate(result.steps))))
+        d = result.data
+        shuffle.append(f"data: {d.source} -> {d.target}" + ("" if d.identity else f", axes {d.axes}: {d.code}"))
+        shuffle.extend(f"note: {n}" for n in result.notes)
+        shuffle.append("Code\n" + result.code)
+        return shuffle
     blocks: list[Block] = [
         f"{result.op} · {result.from_framework} -> {result.to_framework} · padding {g.padding} · {status}",
         f"input {sizes(g.input)} -> output {sizes(g.output)}"]

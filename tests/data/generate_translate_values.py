@@ -1,6 +1,15 @@
 """Records translate's ports from TF, Keras and JAX, proved by values (run with the TF/Keras/JAX venv):
 
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py pool   # pooling only
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py shuffle   # pixel shuffle only
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py interp   # interpolation only
+
+Pooling (``pool``, written to tests/data/observed_translate_pool.json): max and average pooling sources in tf,
+keras and jax run here, their ports to tf / keras / jax checked here, and recorded (input, the source's output) for
+the CI test to run the ports to torch / onnxruntime / onnx / caffe; and sources in torch and onnxruntime (which
+the venv lacks) are ported to tf / keras / jax and run here on seeded input, the ports' outputs recorded for the CI
+test to compare with the real torch / onnxruntime source.
 
 For seeded random convolutions and transposed convolutions, the real source layer (tf.nn, keras.layers,
 jax.lax) runs on seeded input and weights; every port to tf, keras and jax is exec'd here on the same
@@ -28,7 +37,10 @@ jax.config.update("jax_platforms", "cpu")
 from convshape import ShapeError  # noqa: E402
 from convshape.api.translate import translate  # noqa: E402
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 240
+POOL = len(sys.argv) > 1 and sys.argv[1] == "pool"
+SHUFFLE = len(sys.argv) > 1 and sys.argv[1] == "shuffle"
+INTERP = len(sys.argv) > 1 and sys.argv[1] == "interp"
+N = int(sys.argv[1]) if len(sys.argv) > 1 and not (POOL or SHUFFLE or INTERP) else 240
 SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 TOL = 1e-5
 #: TF's CPU kernels lack dilation in conv3d and the transposed convolutions: skipped, counted
@@ -212,5 +224,258 @@ def main() -> None:
         print(json.dumps(fail)[:600], file=sys.stderr)
 
 
+# ---------------------------------------------------------------------- pooling
+N_POOL_SOURCES = 150  # per tf / keras / jax source
+N_POOL_PORTS = 150  # per torch / onnxruntime source
+
+
+def pool_config(rng: random.Random, src: str) -> dict:
+    kind = rng.choice(("max", "avg"))
+    n = 2 if src == "keras" and rng.random() < 0.5 else rng.choice((1, 2, 2, 3))
+    k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
+    c = {"op": f"{kind}pool{n}d", "from_framework": src, "input": [rng.randint(1, 6 if n == 3 else 12)
+                                                                    for _ in range(n)],
+         "kernel": k, "stride": [rng.randint(1, 3) for _ in range(n)], "in_channels": rng.randint(1, 2)}
+    if src in ("tf", "keras"):
+        c["padding"] = rng.choice(("same", "valid"))
+        if src == "tf" and kind == "max" and n <= 2 and rng.random() < 0.3:
+            c["padding"] = ",".join(f"{rng.randint(0, v - 1)}:{rng.randint(0, v - 1)}" for v in k)
+    elif src == "jax":
+        c["dilation"] = [rng.choice((1, 1, 2)) if kind == "max" else 1 for _ in range(n)]
+        if rng.random() < 0.5:
+            c["padding"] = ",".join(f"{rng.randint(-1, 3)}:{rng.randint(-1, 3)}" for _ in range(n))
+        else:
+            c["padding"] = rng.choice(("same", "same-lower", "valid"))
+        if kind == "avg":
+            c["count_include_pad"] = rng.random() < 0.5
+    else:  # torch / onnxruntime
+        c["dilation"] = [rng.choice((1, 1, 2)) if kind == "max" else 1 for _ in range(n)]
+        c["ceil_mode"] = rng.random() < 0.6
+        if kind == "avg":
+            c["count_include_pad"] = rng.random() < 0.5
+        if src == "torch":
+            c["padding"] = ",".join(str(rng.randint(0, v // 2)) for v in k)
+        else:
+            c["padding"] = ",".join(f"{rng.randint(0, v - 1)}:{rng.randint(0, v - 1)}" for v in k)
+    return c
+
+
+def pool_source_run(c: dict, x: np.ndarray) -> np.ndarray:
+    """The real tf / keras / jax pooling layer (x laid out as the source takes it)."""
+    src, kind, n = c["from_framework"], c["op"][:3], len(c["input"])
+    pad = c["padding"]
+    if src == "tf":
+        padding = pad.upper() if ":" not in pad else [[0, 0], *[[int(v) for v in p.split(":")]
+                                                                for p in pad.split(",")], [0, 0]]
+        fn = getattr(tf.nn, f"{kind}_pool{n}d")
+        return np.asarray(fn(x, c["kernel"], c["stride"], padding))
+    if src == "keras":
+        cls = getattr(keras.layers, f"{'MaxPooling' if kind == 'max' else 'AveragePooling'}{n}D")
+        return np.asarray(cls(pool_size=c["kernel"], strides=c["stride"], padding=pad)(x))
+    dims, strides = (1, 1, *c["kernel"]), (1, 1, *c["stride"])
+    padding = ({"same": "SAME", "same-lower": "SAME_LOWER", "valid": "VALID"}[pad] if ":" not in pad else
+               [(0, 0), (0, 0), *[tuple(int(v) for v in p.split(":")) for p in pad.split(",")]])
+    if kind == "max":  # as flax.linen.max_pool: -inf
+        return np.asarray(lax.reduce_window(x, -jax.numpy.inf, lax.max, dims, strides, padding,
+                                            window_dilation=(1, 1, *c["dilation"])))
+    total = lax.reduce_window(x, 0.0, lax.add, dims, strides, padding)
+    if c["count_include_pad"]:  # as flax.linen.avg_pool: the window size, or a reduce_window of ones
+        return np.asarray(total / np.prod(c["kernel"]))
+    ones = jax.numpy.ones((1, 1, *x.shape[2:]), x.dtype)
+    return np.asarray(total / lax.reduce_window(ones, 0.0, lax.add, dims, strides, padding))
+
+
+def empty_max_window() -> dict:
+    """What tf.nn.max_pool{1,2,3}d and Keras MaxPooling{1,2,3}D give for a window over -inf padding only (the
+    ports pad with -inf): 1-D / 2-D the float's lowest, 3-D -inf (TF 2.21 CPU)."""
+    found = {}
+    for n in (1, 2, 3):
+        x = np.ones((1, *([1] * (n - 1)), 3, 1), np.float32)
+        widths = [[0, 0], *([[0, 0]] * (n - 1)), [0, 4], [0, 0]]
+        k = [1] * (n - 1) + [2]
+        t = tf.pad(x, widths, constant_values=-np.inf)
+        tf_value = float(np.asarray(getattr(tf.nn, f"max_pool{n}d")(t, k, k, "VALID")).ravel()[-1])
+        layer = getattr(keras.layers, f"MaxPooling{n}D")(tuple(k), tuple(k), "valid")
+        keras_value = float(np.asarray(layer(keras.ops.pad(x, widths, constant_values=float("-inf")))).ravel()[-1])
+        found[str(n)] = {"tf": tf_value, "keras": keras_value}
+    return found
+
+
+def pool_main() -> None:
+    rng, nrng = random.Random(2027), np.random.default_rng(2027)
+    sources, ports, checks, failures, inexact = [], [], 0, [], []
+    wanted = {"tf": N_POOL_SOURCES, "keras": N_POOL_SOURCES, "jax": N_POOL_SOURCES, "torch": N_POOL_PORTS,
+              "onnxruntime": N_POOL_PORTS}
+    have = dict.fromkeys(wanted, 0)
+    attempts = shifted = 0
+    while any(have[s] < wanted[s] for s in wanted) and attempts < 100 * N_POOL_SOURCES:
+        attempts += 1
+        src = list(wanted)[attempts % len(wanted)]
+        if have[src] >= wanted[src]:
+            continue
+        c = pool_config(rng, src)
+        try:
+            results = {t: translate(**c, to_framework=t) for t in ("tf", "keras", "jax", "torch")}
+        except ShapeError:
+            continue
+        g = results["torch"].source
+        x_nchw = nrng.standard_normal((1, g.in_channels, *g.input)).astype(np.float32)
+        if src in ("tf", "keras") and any("TF 2.21's CPU tf.nn.max_pool3d" in note for note in results["torch"].notes):
+            shifted += 1  # the CPU source runs otherwise than SAME's rule (TF_CPU_POOL3D_SAME): skipped, counted
+            continue
+        if src in ("tf", "keras", "jax"):
+            last = src != "jax"
+            x = np.ascontiguousarray(x_nchw.transpose(0, *range(2, 2 + g.ndim), 1)) if last else x_nchw
+            try:
+                y = pool_source_run(c, x)
+            except Exception as exc:  # the source framework refused what convshape resolved: record it
+                failures.append({"config": c, "target": "source", "error": str(exc)[:300]})
+                continue
+            if y.shape != (1, *g.output, g.in_channels) and y.shape != (1, g.in_channels, *g.output):
+                failures.append({"config": c, "target": "source", "shape": list(y.shape), "want": list(g.output)})
+            sources.append({"config": c, "x": x.round(6).tolist(), "y": y.tolist()})
+        else:
+            x, y = x_nchw, None
+            ports.append({"config": c, "x": x.round(6).tolist(), "ports": {}})
+        have[src] += 1
+        for target in ("tf", "keras", "jax"):
+            r = results[target]
+            if not r.exact:
+                inexact.append({"config": c, "target": target, "reason": r.reason})
+                continue
+            try:
+                got = run_target(r, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+            except Exception as exc:
+                failures.append({"config": c, "target": target, "code": r.code, "error": str(exc)[:300]})
+                continue
+            if y is None:
+                ports[-1]["ports"][target] = got.tolist()
+                continue
+            checks += 1
+            want = y.transpose(r.data.axes)
+            if got.shape != want.shape or not np.allclose(got, want, atol=TOL, rtol=TOL):
+                failures.append({"config": c, "target": target, "code": r.code,
+                                 "shape": [list(got.shape), list(want.shape)],
+                                 "max_diff": float(np.max(np.abs(got - want))) if got.shape == want.shape else None})
+    out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
+           "tolerance": TOL, "venv_checks": checks, "venv_failures": failures,
+           "tf_cpu_pool3d_same_skips": shifted,
+           "tf_empty_max_window": empty_max_window(), "inexact": inexact, "sources": sources, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_pool.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"pooling: {len(sources)} tf/keras/jax sources ({checks} ports checked here), {len(ports)} torch/onnxruntime "
+          f"sources ported ({sum(len(p['ports']) for p in ports)} port outputs), {len(failures)} failures, "
+          f"{len(inexact)} inexact", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
+
+# ---------------------------------------------------------------------- pixel shuffle
+def shuffle_main() -> None:
+    """Pixel shuffle / unshuffle (tests/data/observed_translate_shuffle.json): tf.nn and keras.ops sources run here,
+    their ports to tf / keras / jax checked here and recorded (input, output) for the CI test's torch / onnxruntime
+    ports; torch and onnxruntime (DCR and CRD) sources ported to tf / keras / jax and run here, the outputs recorded
+    for the CI test to compare with the real torch / onnxruntime op."""
+    rng, nrng = random.Random(2028), np.random.default_rng(2028)
+    sources, ports, checks, failures = [], [], 0, []
+    for j in range(240):
+        src = ("tf", "keras", "torch", "onnxruntime")[j % 4]
+        unshuffle = rng.random() < 0.5
+        r = rng.randint(2, 3)
+        shallow = rng.randint(1, 3)
+        h, w = rng.randint(1, 4), rng.randint(1, 4)
+        c = {"op": "pixel-unshuffle" if unshuffle else "pixel-shuffle", "from_framework": src,
+             "input": [h * r, w * r] if unshuffle else [h, w], "factor": r,
+             "in_channels": shallow if unshuffle else shallow * r * r}
+        if src == "onnxruntime" and not unshuffle:
+            c["mode"] = rng.choice(("DCR", "CRD"))
+        results = {t: translate(**c, to_framework=t) for t in ("tf", "keras", "jax")}
+        # values kept to 6 decimals before anything runs: the JSON holds exactly what ran (compared exactly)
+        x_nchw = np.round(nrng.standard_normal((1, c["in_channels"], *c["input"])), 6).astype(np.float32)
+        if src in ("tf", "keras"):
+            x = np.ascontiguousarray(x_nchw.transpose(0, 2, 3, 1))
+            if src == "tf":
+                y = np.asarray((tf.nn.space_to_depth if unshuffle else tf.nn.depth_to_space)(x, r))
+            else:
+                y = np.asarray((keras.ops.space_to_depth if unshuffle else keras.ops.depth_to_space)(x, r))
+            sources.append({"config": c, "x": x.tolist(), "y": y.tolist()})
+        else:
+            x, y = x_nchw, None
+            ports.append({"config": c, "x": x.tolist(), "ports": {}})
+        for target, res in results.items():
+            try:
+                got = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+            except Exception as exc:
+                failures.append({"config": c, "target": target, "code": res.code, "error": str(exc)[:300]})
+                continue
+            if y is None:
+                ports[-1]["ports"][target] = got.tolist()
+                continue
+            checks += 1
+            want = y.transpose(res.data.axes)
+            if got.shape != want.shape or not np.array_equal(got, want):
+                failures.append({"config": c, "target": target, "code": res.code,
+                                 "shape": [list(got.shape), list(want.shape)]})
+    out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
+           "venv_checks": checks, "venv_failures": failures, "sources": sources, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_shuffle.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"pixel shuffle: {len(sources)} tf/keras sources ({checks} ports checked here), {len(ports)} "
+          f"torch/onnxruntime sources ported, {len(failures)} failures", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
+# ---------------------------------------------------------------------- interpolation
+def interp_main() -> None:
+    """Interpolation (tests/data/observed_translate_interp.json): torch and onnxruntime sources (which the venv
+    lacks) ported to tf (2-D) and jax, run here on seeded input (kept to 6 decimals before anything runs); the CI
+    test compares the recorded outputs with the real torch / onnxruntime op."""
+    rng, nrng = random.Random(2029), np.random.default_rng(2029)
+    ports, failures, inexact, ran = [], [], 0, 0
+    while len(ports) < 240:
+        src = ("torch", "onnxruntime")[len(ports) % 2]
+        n = rng.choice((1, 2, 2, 2, 3))
+        size = [rng.randint(1, 9 if n < 3 else 5) for _ in range(n)]
+        linear = rng.random() < 0.5
+        ac = rng.random() < 0.3 if linear or src != "torch" else None
+        linear_mode = {1: "linear", 2: "bilinear", 3: "trilinear"}[n]
+        mode = ((linear_mode if linear else rng.choice(("nearest", "nearest-exact"))) if src == "torch" else
+                ("linear" if linear else "nearest"))
+        kw = ({"scale": [rng.choice((0.5, 1.5, 2, 3)) for _ in range(n)]} if rng.random() < 0.3 else
+              {"output_size": [rng.randint(1, 12 if n < 3 else 6) for _ in range(n)]})
+        c = {"op": "interpolate", "from_framework": src, "input": size, "mode": mode, "align_corners": ac, **kw}
+        try:
+            results = {t: translate(**c, to_framework=t) for t in ("tf", "jax")}
+        except ShapeError:
+            continue
+        x = np.round(nrng.standard_normal((1, 2, *size)), 6).astype(np.float32)
+        record = {"config": c, "x": x.tolist(), "ports": {}}
+        for target, res in results.items():
+            if not res.exact:
+                inexact += 1
+                continue
+            try:
+                got = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+            except Exception as exc:
+                failures.append({"config": c, "target": target, "code": res.code, "error": str(exc)[:300]})
+                continue
+            record["ports"][target] = got.tolist()
+            ran += 1
+        ports.append(record)
+    out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
+           "venv_runs": ran, "venv_failures": failures, "inexact": inexact, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_interp.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"interpolation: {len(ports)} torch/onnxruntime sources, {ran} tf / jax ports run, {inexact} inexact, "
+          f"{len(failures)} failures", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
 if __name__ == "__main__":
-    main()
+    pool_main() if POOL else shuffle_main() if SHUFFLE else interp_main() if INTERP else main()

@@ -190,14 +190,22 @@ class Port(Protocol):
 
     def conv_transpose(self, g: Geometry, x: Exactness, weight: Layout) -> Ported: ...
 
-    def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
-        """Floor-mode max pooling over the input padded with -inf by (before, after) per axis (negative: crop);
-        only the ports of :data:`convshape.api.translate.pooling.POOL_FRAMEWORKS` write it."""
+    def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        """Max pooling as ``plan`` (a :class:`convshape.api.translate.pooling.PoolPlan`) says: floor mode over the
+        input padded with -inf by (before, after) per axis (negative: crop), or the target's keyword, or (Caffe)
+        its symmetric pad and round mode."""
         ...
 
     def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
-        """Average pooling as ``plan`` (a :class:`convshape.api.translate.pooling.AvgPort`) says: per axis a zero
-        pad before and the layer's own pads, its count_include_pad and ceil_mode."""
+        """Average pooling as ``plan`` (a :class:`convshape.api.translate.pooling.PoolPlan`) says: its ``avg`` (an
+        :class:`~convshape.api.translate.pooling.AvgPort`: per axis a zero pad before and the layer's own pads,
+        count_include_pad, ceil_mode, a divisor correction), or the target's keyword, or (Caffe) pad and round mode."""
+        ...
+
+    def pixel_shuffle(self, s: Any, perm: tuple[int, ...] | None) -> Ported:
+        """A pixel (un)shuffle (``s``: a :class:`convshape.api.translate.shuffle.Shuffle`); ``perm``: the deep
+        side's channel permutation from the source's order to the target op's (None: they agree), see
+        :func:`convshape.api.translate.shuffle.permutation`."""
         ...
 
 
@@ -207,7 +215,7 @@ class TranslateResult(NamedTuple):
     op: str
     from_framework: str
     to_framework: str
-    source: Geometry
+    source: Any  # Geometry; a pixel (un)shuffle: convshape.api.translate.shuffle.Shuffle
     steps: tuple[Step, ...]
     weight: Layout | None  # None: the layer has no weights (pooling)
     data: Layout
@@ -332,8 +340,8 @@ def _resolve(op: str, from_framework: str, input: IntArg, kernel: IntArg, stride
 
     entry = lookup(op)  # an unknown name: a usage error offering the nearest names
     if entry.family not in (Family.CONV, Family.CONV_TRANSPOSE):
-        raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d and avgpool1d/2d/3d "
-                         f"layers, not "
+        raise ShapeError(f"translate takes conv1d/2d/3d, conv-transpose1d/2d/3d, maxpool1d/2d/3d, avgpool1d/2d/3d, "
+                         f"lppool1d/2d/3d, pixel-shuffle, pixel-unshuffle and interpolate layers, not "
                          f"{entry.name} (a {entry.family.value} layer: not ported yet)",
                          rule=Rule.OPTION_NOT_APPLICABLE,
                          values={"op": entry.name, "family": entry.family.value})
@@ -434,36 +442,140 @@ def _translate_pool(op: str, kind: str, ndim: int, from_framework: str, to_frame
     g, exactness = plan.geometry, plan.exactness
     port = port_for(target)
     if kind == "max":
-        ported = port.max_pool(g, exactness, plan.before, plan.after)
-    elif plan.avg is not None:
-        ported = port.avg_pool(g, exactness, plan.avg)
+        ported = port.max_pool(g, exactness, plan)
+    elif plan.avg is not None or plan.keyword is not None or plan.caffe is not None:
+        ported = port.avg_pool(g, exactness, plan)
     else:  # the closest: the source's own pads as a zero pad step, the source's flags
         closest = pooling.AvgPort(tuple(pooling.AvgAxis((b, a), (0, 0)) for b, a in zip(g.pad_before, g.pad_after)),
                                   bool(g.count_include_pad), g.ceil_mode)
-        ported = port.avg_pool(g, exactness, closest)
+        ported = port.avg_pool(g, exactness, plan._replace(avg=closest))
     if plan.inexact:
         ported = ported._replace(exact=False, reason=plan.inexact)
-    notes = list(ported.notes)
+    notes = list(ported.notes) + pooling.source_notes(g)
     if not exactness.every_size and ported.exact:
         notes.append(f"the static port holds for {exactness.description}")
     return TranslateResult(g.op, g.framework, target, g, ported.steps, None, _data_layout(source, target, ndim),
                            ported.exact, ported.reason, exactness, ported.code, ported.dynamic_code, tuple(notes))
 
 
-def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg,
+def _translate_shuffle(op: str, from_framework: str, to_framework: str, input: IntArg, factor: int | None,
+                       channels: int | None, mode: str | None) -> TranslateResult:
+    from convshape.api.translate import shuffle
+
+    s = shuffle.resolve(op, from_framework, input, factor, channels, mode)
+    target = get(to_framework).name
+    port = port_for(target)
+    target_order = shuffle.ORDERS.get(target, s.order)
+    if target == "jax" or (target in ("onnx", "onnxruntime") and not s.unshuffle):
+        target_order = s.order  # jax: reshape + transpose in any order; ONNX DepthToSpace: its mode
+    perm = None
+    if target_order != s.order:
+        perm = shuffle.permutation(s.order, target_order, s.deep_channels, s.factor, s.unshuffle)
+    ported = port.pixel_shuffle(s, perm)
+    notes = list(ported.notes)
+    if perm is not None:
+        where = "after the space-to-depth" if s.unshuffle else "before the depth-to-space"
+        fold = ("the layer after it (its input channels)" if s.unshuffle else
+                "the layer before it (a convolution's output channels: w[perm], b[perm])")
+        notes.append(f"{s.framework}'s channel order is {s.order}, {target}'s {target_order}: the port gathers the "
+                     f"channels {where} (perm); folded into {fold} it costs nothing")
+    every = Exactness(True, (1, 1), ((0,), (0,)), None, "every input size (the channel order does not depend on it)")
+    return TranslateResult(s.op, s.framework, target, s, ported.steps, None, _data_layout(s.framework, target, 2),
+                           ported.exact, ported.reason, every, ported.code, None, tuple(notes))
+
+
+def _translate_lp(op: str, ndim: int, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg,
+                  stride: IntArg, padding: PadArg, ceil_mode: bool | None, channels: int | None,
+                  norm_type: float) -> TranslateResult:
+    from convshape.api.translate import lp
+
+    source, target = get(from_framework).name, get(to_framework).name
+    plan = lp.resolve(op, ndim, source, target, input, kernel, stride, padding, ceil_mode,
+                      3 if channels is None else channels, norm_type)
+    ported = lp.port(plan, target)
+    notes = list(ported.notes)
+    x = plan.exactness
+    if not x.every_size and plan.inexact is None:
+        notes.append(f"the static port holds for {x.description}")
+    return TranslateResult(plan.geometry.op, source, target, plan.geometry, ported.steps, None,
+                           _data_layout(source, target, ndim), plan.inexact is None, plan.inexact, x, ported.code,
+                           None, tuple(notes))
+
+
+def _translate_resize(from_framework: str, to_framework: str, input: IntArg, size: IntArg, scale: Any,
+                      mode: str | None, align_corners: bool | None) -> TranslateResult:
+    from convshape.api.translate import interp
+
+    source, target = get(from_framework).name, get(to_framework).name
+    r = interp.resolve("interpolate", source, input, size, scale, mode, align_corners)
+    steps, code, why = interp.translate_resize(r, target)
+    return TranslateResult(r.op, source, target, r, steps, None, _data_layout(source, target, r.ndim), why is None,
+                           why, interp.EVERY, code, None, ())
+
+
+def translate(op: str, *, from_framework: str, to_framework: str, input: IntArg, kernel: IntArg = None,
               stride: IntArg = None, padding: PadArg = None, dilation: IntArg = 1, output_padding: IntArg = None,
               output_size: IntArg = None, in_channels: int | None = None, out_channels: int | None = None,
               groups: int | None = None, ceil_mode: bool | None = None,
-              count_include_pad: bool | None = None) -> TranslateResult:
+              count_include_pad: bool | None = None, factor: int | None = None,
+              mode: str | None = None, norm_type: float | None = None, scale: Any = None,
+              align_corners: bool | None = None) -> TranslateResult:
     """The exact equivalent in ``to_framework`` of ``op`` as ``from_framework`` runs it (the other
     parameters as :func:`convshape.api.conv.conv` / :func:`~convshape.api.conv.conv_transpose` take
     them; ``in_channels`` / ``out_channels`` (default 3 and 8, or groups) and ``groups`` shape the
     weights). ``exact`` is False, with ``reason``, where the target cannot express the layer; the
     steps are then the closest port. Max and average pooling (``maxpool1d/2d/3d``, ``avgpool1d/2d/3d``:
     ``stride`` None is the source's default, ``ceil_mode`` and ``count_include_pad`` as the source takes them,
-    ``in_channels`` the channels) between torch, onnx and onnxruntime."""
+    ``in_channels`` the channels) between every pair of the seven frameworks. Pixel shuffle / unshuffle
+    (``pixel-shuffle``, ``pixel-unshuffle``: ``input`` the two spatial sizes, ``factor``, ``in_channels``, ``mode``
+    DCR / CRD for an ONNX DepthToSpace source), see :mod:`convshape.api.translate.shuffle`."""
     entry = lookup(op)
+    if entry.family is Family.RESAMPLE and entry.name == "interpolate":
+        options = {"kernel": kernel, "stride": stride, "padding": padding, "output_padding": output_padding,
+                   "out_channels": out_channels, "groups": groups, "ceil_mode": ceil_mode,
+                   "count_include_pad": count_include_pad, "factor": factor, "norm_type": norm_type}
+        for name, value in options.items():
+            if value is not None:
+                raise ShapeError(f"{name} is not an option of interpolate (it takes the input, output_size or scale, "
+                                 f"mode and align_corners)", rule=Rule.OPTION_NOT_APPLICABLE, values={name: value})
+        return _translate_resize(from_framework, to_framework, input, output_size, scale, mode, align_corners)
+    for option, chosen in (("scale", scale), ("align_corners", align_corners)):
+        if chosen is not None:
+            raise ShapeError(f"{option} is for interpolate, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                             values={option: chosen})
+    if entry.family is Family.PIXEL_SHUFFLE:
+        options = {"kernel": kernel, "stride": stride, "padding": padding, "output_padding": output_padding,
+                 "output_size": output_size, "out_channels": out_channels, "groups": groups, "ceil_mode": ceil_mode,
+                 "count_include_pad": count_include_pad}
+        if dilation not in (1, "1"):
+            options["dilation"] = dilation
+        for name, value in options.items():
+            if value is not None:
+                raise ShapeError(f"{name} is not an option of {entry.name} (it takes the input, factor, in_channels "
+                                 f"and, from ONNX, mode)", rule=Rule.OPTION_NOT_APPLICABLE, values={name: value})
+        return _translate_shuffle(entry.name, from_framework, to_framework, input, factor, in_channels, mode)
+    for option, chosen in (("factor", factor), ("mode", mode)):
+        if chosen is not None:
+            raise ShapeError(f"{option} is for a pixel shuffle, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                             values={option: chosen})
+    if kernel is None:
+        raise ShapeError(f"{entry.name} needs the kernel size", rule=Rule.OPTION_NOT_APPLICABLE,
+                         values={"kernel": None})
     kind = entry.name[:3] if entry.family is Family.POOL else ""
+    if kind == "lpp" and entry.ndim is not None:
+        for name, given in (("output_padding", output_padding), ("output_size", output_size), ("groups", groups),
+                            ("out_channels", out_channels), ("count_include_pad", count_include_pad)):
+            if given is not None:
+                raise ShapeError(f"{name} is not an option of {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                                 values={name: given})
+        if dilation not in (1, "1"):
+            raise ShapeError("translate writes LP pooling ports with dilation 1 (torch's LPPool has none)",
+                             rule=Rule.OPTION_NOT_APPLICABLE, values={"dilation": dilation})
+        return _translate_lp(entry.name, entry.ndim, from_framework, to_framework, input, kernel, stride, padding,
+                             ceil_mode, in_channels, 2.0 if norm_type is None else norm_type)
+    if norm_type is not None:
+        raise ShapeError(f"norm_type is for LP pooling, not {entry.name}", rule=Rule.OPTION_NOT_APPLICABLE,
+                         values={"norm_type": norm_type})
     if kind in ("max", "avg") and entry.ndim is not None:
         for name, given in (("output_padding", output_padding), ("output_size", output_size), ("groups", groups),
                             ("out_channels", out_channels)):

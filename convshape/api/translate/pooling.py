@@ -17,8 +17,29 @@ from convshape.errors import Rule, ShapeError
 from convshape.params import IntArg, PadArg
 from convshape.rules import effective_kernel
 
-#: the frameworks pooling ports are written between so far (proved by values: torch <-> onnxruntime in CI)
-POOL_FRAMEWORKS = ("torch", "onnx", "onnxruntime")
+#: the frameworks pooling ports are written between (proved by values: torch <-> onnxruntime in CI, tf / keras /
+#: jax / caffe targets and tf / keras / jax sources by tests/data/generate_translate_values.py's records)
+POOL_FRAMEWORKS = ("torch", "onnx", "onnxruntime", "tf", "keras", "jax", "caffe")
+
+#: what a max window reading only padding gives: torch -inf (aten's max_pool starts from -inf); onnxruntime the
+#: float type's lowest (pool_functors.h starts from std::numeric_limits<T>::lowest()); Caffe -FLT_MAX
+#: (pooling_layer.cpp Forward_cpu fills top_data with -FLT_MAX and clips the window to the input); jax: the init
+#: value of lax.reduce_window, -inf as flax.linen.max_pool passes it (the jax port passes whichever value the source
+#: gives); TF (and Keras on it) over a -inf pad: the float's lowest from tf.nn.max_pool1d / 2d, -inf from
+#: max_pool3d (observed on TF 2.21's CPU: tests/data/generate_translate_values.py pool, ``tf_empty_max_window``)
+EMPTY_MAX = {"torch": "-inf", "jax": "-inf", "onnx": "lowest", "onnxruntime": "lowest", "tf": "lowest",
+             "keras": "lowest", "caffe": "lowest"}
+
+
+def empty_max(framework: str, ndim: int) -> str:
+    if framework in ("tf", "keras") and ndim == 3:
+        return "-inf"
+    return EMPTY_MAX[framework]
+
+
+#: the targets whose padding keyword is tried (the windows, and for average pooling the divisors, as the source's
+#: at every probed input size): tf.nn.max_pool / avg_pool, Keras MaxPoolingND / AveragePoolingND, lax.reduce_window
+KEYWORD_TARGETS = {"tf": ("valid", "same"), "keras": ("valid", "same"), "jax": ("valid", "same", "same-lower")}
 
 
 def port_pads(input: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
@@ -52,6 +73,13 @@ class PoolPlan(NamedTuple):
     after: tuple[int, ...]
     avg: AvgPort | None
     inexact: str | None
+    #: tf / keras / jax: the target's padding keyword, where it gives the source's windows (and divisors) at the
+    #: sizes the static port holds for and more; the port then writes no pad step
+    keyword: str | None = None
+    #: caffe: the symmetric pad per axis and the round mode (True: CEIL) whose windows are the source's
+    caffe: tuple[tuple[int, ...], bool] | None = None
+    #: max pooling: what the source gives for a window reading only padding ("-inf" or "lowest")
+    empty: str = "-inf"
 
 
 def resolve(op: str, kind: str, ndim: int, framework: str, target: str, input: IntArg, kernel: IntArg,
@@ -92,14 +120,14 @@ def resolve(op: str, kind: str, ndim: int, framework: str, target: str, input: I
         except ShapeError:
             return None
 
+    if target in ("tf", "keras", "jax", "caffe"):
+        return _plan_new_target(kind, g, axes, framework, target, source_at, bool(res.count_include_pad))
     if kind == "max":
         empty = [(axis, w.index) for axis, a in enumerate(axes) for w in a.windows if not w.input_taps]
         inexact = None
-        if empty and (framework == "torch") != (target == "torch"):
+        if empty and empty_max(framework, ndim) != empty_max(target, ndim):
             axis, index = empty[0]
-            inexact = (f"window {index} on axis {axis} reads only padding: torch gives -inf there, onnxruntime "
-                       f"the float type's lowest value (its MaxPool starts from lowest(); a -inf pad cannot change "
-                       f"that); every other value matches")
+            inexact = _empty_reason(framework, target, ndim, axis, index)
         pads = [_axis_pads(a) for a in axes]
         before = tuple(p[0] for p in pads)
         after = tuple(p[1] for p in pads)
@@ -108,7 +136,7 @@ def resolve(op: str, kind: str, ndim: int, framework: str, target: str, input: I
             a = source_at(axis, size)
             return a is not None and a.output >= 1 and _axis_pads(a) == (before[axis], after[axis])
 
-        return PoolPlan(g, _exactness(g, holds), before, after, None, inexact)
+        return PoolPlan(g, _exactness(g, holds), before, after, None, inexact, empty=empty_max(framework, ndim))
     windows = tuple(a.windows for a in axes)
     plan = avg_port(g, windows, runners, bool(res.count_include_pad))
     if plan is None and target == "torch" and all(_divisors_follow_rule(a, bool(res.count_include_pad))
@@ -276,3 +304,183 @@ def _runs(framework: str, g: Geometry, axes: tuple[AvgAxis, ...], ceil: bool, ci
     except ShapeError:
         return False
     return True
+
+
+# ---------------------------------------------------------------------- tf, keras, jax, caffe targets
+#: observed with TF 2.21 (tests/data/generate_translate_values.py pool): as its conv3d
+#: (:data:`convshape.api.translate.ports.TF_CPU_CONV3D_SAME`), the CPU kernels of tf.nn.max_pool3d / avg_pool3d
+#: (and Keras's MaxPooling3D / AveragePooling3D on the TF backend) with padding "SAME" start their windows
+#: ``trunc(total/2)`` cells late where SAME's total padding ``(ceil(i/s)-1)*s + k - i`` is -2 or less (i=6, k=1,
+#: s=3 reads cells 1 and 4, not 0 and 3); 1-D and 2-D pooling are not affected
+TF_CPU_POOL3D_SAME = ("TF 2.21's CPU tf.nn.max_pool3d / avg_pool3d with padding 'SAME' shift their windows by "
+                      "trunc(total/2) where SAME's total padding is -2 or less (a stride beyond the kernel + 1)")
+
+
+def pool3d_same_unsafe(g: Geometry) -> bool:
+    """Whether TF's CPU 3-D pooling with "SAME" can differ from SAME's rule at some input size."""
+    return g.ndim == 3 and any(k < s - 1 for k, s in zip(g.kernel, g.stride))
+
+
+def source_notes(g: Geometry) -> list[str]:
+    """A tf / keras 3-D SAME pooling source where TF's CPU kernel does not follow SAME's rule at this size."""
+    if g.framework not in ("tf", "keras") or g.ndim != 3 or g.padding != "same":
+        return []
+    totals = [(-(-i // s) - 1) * s + k - i for i, s, k in zip(g.input, g.stride, g.kernel)]
+    if min(totals) > -2:
+        return []
+    return [f"SAME's total padding here is {tuple(totals)}: the port follows SAME's rule (no padding); "
+            + TF_CPU_POOL3D_SAME + ", so the source, run on a CPU, gives other values"]
+
+
+def _empty_reason(framework: str, target: str, ndim: int, axis: int, index: int) -> str:
+    words = {"-inf": "-inf", "lowest": "the float type's lowest value"}
+    return (f"window {index} on axis {axis} reads only padding: {framework} gives "
+            f"{words[empty_max(framework, ndim)]} there, {target} {words[empty_max(target, ndim)]} (a -inf pad cannot "
+            f"change where its max starts); every other value matches")
+
+
+def _cells(w: Any, kernel: int, dilation: int, size: int) -> tuple[int, ...]:
+    return tuple(p for p in range(w.start, w.start + dilation * kernel, dilation) if 0 <= p < size)
+
+
+def _max_signature(a: Any, size: int) -> tuple[Any, ...]:
+    """What a max window computes: the input cells it reads (none: the padding's value), and the window count."""
+    return (a.output, *((w.index, _cells(w, a.kernel, a.dilation, size)) for w in a.windows))
+
+
+def _axis_pool(framework: str, kind: str, size: int, kernel: int, stride: int, dilation: int, padding: Any,
+               ceil: bool, cip: bool | None) -> Any:
+    """One axis pooled by ``framework`` (Caffe's Pooling is 2-D: a second axis of size 1); None where it refuses."""
+    from convshape.api.pooling import pool
+
+    two = framework == "caffe"
+    pad = padding if isinstance(padding, str) else f"{padding[0]}:{padding[1]}"
+    try:
+        res = pool(kind, (size, 1) if two else (size,), (kernel, 1) if two else (kernel,),
+                   (stride, 1) if two else (stride,), f"{pad},0" if two else pad, dilation, ceil, framework=framework,
+                   ndim=2 if two else 1, count_include_pad=cip if kind == "avg" else None)
+    except ShapeError:
+        return None
+    a = res.axes[0]
+    return a if a.output >= 1 else None
+
+
+def _same_windows(kind: str, source: Any, port: Any, size: int) -> bool:
+    if source is None or port is None or source.output < 1:
+        return False
+    if kind == "max":
+        return _max_signature(source, size) == _max_signature(port, size)
+    return (_signature(source.windows, 0, source.kernel, size, source.output)
+            == _signature(port.windows, 0, port.kernel, size, port.output))
+
+
+def _covers(x: Exactness, y: Exactness) -> bool:
+    """Whether ``x`` holds at every residue ``y`` holds at (axis by axis)."""
+    return all(set(a) >= set(b) for a, b in zip(x.residues, y.residues))
+
+
+def _plan_new_target(kind: str, g: Geometry, axes: Any, framework: str, target: str, source_at: Any,
+                     cip: bool) -> PoolPlan:
+    """tf, keras, jax and caffe targets. Max: -inf padding (tf.pad / keras.ops.pad / reduce_window's pads), or
+    the target's keyword; Caffe: a symmetric pad and round mode giving the same windows. Average: the keyword
+    where it divides as the source, else zero padding, the target's VALID average (the whole kernel: every window
+    inside the padded input) and a correction multiplying by kernel / the source's divisor per axis (jax: the sum
+    divided by the source's divisors), computed from the input size in the code; Caffe: pad and round mode."""
+    n = g.ndim
+    pads = [_axis_pads(a) for a in axes]
+    before, after = tuple(p[0] for p in pads), tuple(p[1] for p in pads)
+    inexact: str | None = None
+    empty = empty_max(framework, n)
+    if kind == "max":
+        holes = [(axis, w.index) for axis, a in enumerate(axes) for w in a.windows if not w.input_taps]
+        if holes and target != "jax" and empty_max(target, n) != empty:
+            inexact = _empty_reason(framework, target, n, *holes[0])
+
+        def static(axis: int, size: int) -> bool:
+            a = source_at(axis, size)
+            return a is not None and a.output >= 1 and _axis_pads(a) == pads[axis]
+    else:
+        follow = all(_divisors_follow_rule(a, cip) for a in axes)
+
+        def static(axis: int, size: int) -> bool:
+            a = source_at(axis, size)
+            return (a is not None and a.output >= 1 and _axis_pads(a) == pads[axis]
+                    and _divisors_follow_rule(a, cip))
+    if target == "caffe":
+        return _plan_caffe(kind, g, axes, framework, source_at, cip, before, after, empty, inexact)
+    if target in ("tf", "keras") and any(d != 1 for d in g.dilation):
+        inexact = (f"{'tf.nn.max_pool' if target == 'tf' else 'Keras MaxPooling'} takes no dilation (tf.nn.pool "
+                   f"takes dilation_rate only with strides 1)")
+    exactness = _exactness(g, static)
+    keyword = None
+    for word in KEYWORD_TARGETS[target] if (kind == "max" or target != "jax") else ():
+        if word == "same" and target in ("tf", "keras") and pool3d_same_unsafe(g):
+            continue  # TF's CPU 3-D pooling with SAME shifts its windows there (TF_CPU_POOL3D_SAME)
+        target_cip = False if kind == "avg" else None
+
+        def holds(axis: int, size: int, word: str = word, target_cip: bool | None = target_cip) -> bool:
+            a = axes[axis] if size == g.input[axis] else source_at(axis, size)
+            return _same_windows(kind, a, _axis_pool(target, kind, size, g.kernel[axis], g.stride[axis],
+                                                     g.dilation[axis], word, False, target_cip), size)
+
+        if all(holds(axis, g.input[axis]) for axis in range(n)):
+            x = _exactness(g, holds)
+            if kind == "avg" and not follow or _covers(x, exactness):
+                keyword, exactness = word, x
+                break
+    avg = None
+    if kind == "avg" and keyword is None:
+        if not follow:
+            reason = (f"no {target} average pooling divides by the same counts as {framework}'s windows (and "
+                      f"the divisors follow no rule the port can compute)")
+            zero = (0,) * n
+            return PoolPlan(g, _exactness(g, lambda axis, size: False), zero, zero, None, reason, empty=empty)
+        whole = all(w.divisor == a.kernel for a in axes for w in a.windows)
+        avg = AvgPort(tuple(AvgAxis(p, (0, 0)) for p in pads), True, False,
+                      None if whole else tuple((a.pad_before, a.pad_after, cip) for a in axes))
+    return PoolPlan(g, exactness, before, after, avg, inexact, keyword, None, empty)
+
+
+def _plan_caffe(kind: str, g: Geometry, axes: Any, framework: str, source_at: Any, cip: bool,
+                before: tuple[int, ...], after: tuple[int, ...], empty: str, inexact: str | None) -> PoolPlan:
+    """Caffe's Pooling: 2-D, no dilation, pad both sides alike (< kernel), round_mode CEIL or FLOOR, AVE divides
+    by the window clipped to the padded input, MAX reads the window clipped to the input
+    (caffe/src/caffe/layers/pooling_layer.cpp); no padding layer to put before it. The first pad per axis (the
+    source's before side first) and round mode whose windows (and divisors) are the source's."""
+    n = g.ndim
+    closest = (tuple(max(0, min(b, k - 1)) for b, k in zip(g.pad_before, g.kernel)), g.ceil_mode)
+    problem = None
+    if n != 2:
+        problem = f"Caffe's Pooling is 2-D only (pooling_layer.cpp Reshape: CHECK_EQ(4, num_axes)), not {n}-D"
+    elif any(d != 1 for d in g.dilation):
+        problem = "Caffe's Pooling takes no dilation"
+    cip_caffe = True if kind == "avg" else None
+    chosen = None
+    if problem is None:
+        for ceil in (g.ceil_mode, not g.ceil_mode):
+            found = []
+            for axis in range(n):
+                k = g.kernel[axis]
+                order = sorted(range(k), key=lambda p: (p != g.pad_before[axis], p != g.pad_after[axis], p))
+                for p in order:
+                    port = _axis_pool("caffe", kind, g.input[axis], k, g.stride[axis], 1, (p, p), ceil, cip_caffe)
+                    if _same_windows(kind, axes[axis], port, g.input[axis]):
+                        found.append(p)
+                        break
+            if len(found) == n:
+                chosen = (tuple(found), ceil)
+                break
+    if chosen is None:
+        reason = problem or (f"no Caffe Pooling (a pad on both sides, round_mode CEIL or FLOOR) reads the same "
+                             f"cells{'' if kind == 'max' else ' and divides by the same counts'} as {framework}'s "
+                             f"windows, and Caffe has no padding layer")
+        return PoolPlan(g, _exactness(g, lambda axis, size: False), before, after, None, reason, None, closest,
+                        empty)
+    pads, ceil = chosen
+
+    def holds(axis: int, size: int) -> bool:
+        a = axes[axis] if size == g.input[axis] else source_at(axis, size)
+        return _same_windows(kind, a, _axis_pool("caffe", kind, size, g.kernel[axis], g.stride[axis], 1,
+                                                 (pads[axis], pads[axis]), ceil, cip_caffe), size)
+
+    return PoolPlan(g, _exactness(g, holds), before, after, None, inexact, None, chosen, empty)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from convshape.api.translate import Exactness, Geometry
+from convshape.api.translate import Exactness, Geometry, Step
 from convshape.errors import ShapeError
 from convshape.frameworks import get
 from convshape.model import AxisSpec
@@ -79,3 +79,44 @@ def value(values: Sequence[int]) -> int | tuple[int, ...]:
 
 def letters(ndim: int) -> str:
     return {1: "1d", 2: "2d", 3: "3d"}[ndim]
+
+
+def divisor_code(g: Geometry, correction: Sequence[tuple[int, int, bool]] | None, first: int, divide: bool,
+                 cast: str) -> list[str]:
+    """Lines applying the source's average divisors to ``y`` (spatial axes from ``first``), computed from the input
+    size as :func:`convshape.api.translate.pooling.correction_divisors` does: ``divide`` (a window sum): ``y /
+    divisor``; else (an average over the whole kernel) ``y * kernel / divisor``. No correction: every divisor is the
+    whole kernel (a sum is divided by it, an average left)."""
+    if correction is None:
+        if not divide:
+            return []
+        size = 1
+        for k in g.kernel:
+            size *= k
+        return [f"y = y / {size}"]
+    pb = tuple(c[0] for c in correction)
+    pa = tuple(c[1] for c in correction)
+    cip = correction[0][2]
+    factor = "1 / d" if divide else "k / d"
+    return [
+        "", "def divisors(i, k, s, pb, pa, n):",
+        "    # the source's divisor of each window: the window clipped to the "
+        + ("padded input" if cip else "input (padding left out)"),
+        "    start = np.arange(n) * s - pb",
+        f"    return np.minimum(start + k, i + {'pa' if cip else '0'}) - np.maximum(start, {'-pb' if cip else '0'})",
+        "",
+        f"for axis, (k, s, pb, pa) in enumerate(zip({tuple(g.kernel)}, {tuple(g.stride)}, {pb}, {pa})):",
+        f"    n = y.shape[{first} + axis]",
+        "    shape = [1] * len(y.shape)",
+        f"    shape[{first} + axis] = n",
+        f"    d = divisors(x.shape[{first} + axis], k, s, pb, pa, n)",
+        f"    y = y * ({factor}).reshape(shape).astype({cast})"]
+
+
+def correction_step(correction: Sequence[tuple[int, int, bool]], divide: bool) -> Step:
+    """The divisor correction as a step (``mul``: kernel / divisor per axis after an average over the whole kernel,
+    ``div``: a window sum divided by the divisor)."""
+    return Step("layer", "div" if divide else "mul", (
+        ("factor", "1 / divisor per axis" if divide else "kernel / divisor per axis"),
+        ("pad_before", tuple(c[0] for c in correction)), ("pad_after", tuple(c[1] for c in correction)),
+        ("count_include_pad", correction[0][2])))

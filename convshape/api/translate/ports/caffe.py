@@ -5,6 +5,8 @@ layer, so an asymmetric split has no exact port, and Deconvolution has no output
 
 from __future__ import annotations
 
+from typing import Any
+
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
 
 
@@ -48,6 +50,35 @@ class CaffePort:
         symmetric = all(b == a - op >= 0 for b, a, op in zip(g.pad_before, g.pad_after, g.output_padding))
         return self._port(g, weight, symmetric, "crops its transposed output unevenly (or has output_padding); "
                                                 "closest: pad = the cropped start")
+
+
+    def _pool(self, g: Geometry, plan: Any, kind: str) -> Ported:
+        """Pooling (pool: MAX / AVE) with ``pad_h`` / ``pad_w`` and ``round_mode`` as the plan found them
+        (caffe.proto PoolingParameter; pooling_layer.cpp)."""
+        pads, ceil = plan.caffe
+        n = g.ndim
+        names = ("_h", "_w") if n == 2 else ("",) * n
+        params: list[tuple[str, object]] = [("pool", "MAX" if kind == "max" else "AVE")]
+        for what, values in (("kernel", g.kernel), ("stride", g.stride), ("pad", pads)):
+            params += [(f"{what}{suffix}" if n == 2 else f"{what}_size" if what == "kernel" else what, v)
+                       for suffix, v in zip(names, values)]
+        params.append(("round_mode", "CEIL" if ceil else "FLOOR"))
+        text = " ".join(f"{k}: {v}" for k, v in params)
+        proto = (f'layer {{ name: "pool" type: "Pooling" bottom: "data" top: "pool"\n'
+                 f"  pooling_param {{ {text} }} }}")
+        return Ported((Step("layer", "Pooling", tuple(params)),), f"# prototxt\n{proto}")
+
+    def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        return self._pool(g, plan, "max")
+
+    def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        return self._pool(g, plan, "avg")
+
+    def pixel_shuffle(self, s: Any, perm: tuple[int, ...] | None) -> Ported:
+        from convshape.errors import Rule, ShapeError
+
+        raise ShapeError("BVLC Caffe has no depth-to-space layer to port a pixel shuffle to", framework="caffe",
+                         rule=Rule.NOT_IN_FRAMEWORK, values={"framework": "caffe"})
 
 
 def port(name: str) -> CaffePort:

@@ -8,9 +8,11 @@ the source at every input size, else ``ZeroPaddingND`` / ``CroppingND`` then ``p
 
 from __future__ import annotations
 
+from typing import Any
+
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
-from convshape.api.translate.ports import (TF_CPU_CONV3D_SAME, conv3d_same_unsafe, keyword_reproduces, letters,
-                                          pads_and_crops)
+from convshape.api.translate.ports import (TF_CPU_CONV3D_SAME, conv3d_same_unsafe, correction_step, divisor_code,
+                                          keyword_reproduces, letters, pads_and_crops)
 from convshape.errors import ShapeError
 from convshape.frameworks import get
 from convshape.model import AxisSpec
@@ -139,6 +141,75 @@ class KerasPort:
         args = ", ".join(f"{k}={v!r}" for k, v in params)
         return Ported(tuple(steps), _code(steps, args, weight, f"Conv{n}DTranspose"), exact=exact and reason is None,
                       reason=reason)
+
+
+    def _pool(self, g: Geometry, plan: Any, kind: str) -> Ported:
+        """MaxPoolingND / AveragePoolingND (keras/src/layers/pooling/base_pooling.py: padding "valid" / "same"
+        only) with the keyword where it gives the source's windows; else the input padded first: max pooling
+        with -inf by ``keras.ops.pad`` (ZeroPaddingND pads zeros, which a max would read), average pooling by
+        ZeroPaddingND; then CroppingND where the windows leave cells unread, and padding "valid" (an average
+        over the whole kernel: the code multiplies by kernel / the source's divisor where they differ)."""
+        n = g.ndim
+        cls = f"{'MaxPooling' if kind == 'max' else 'AveragePooling'}{n}D"
+        steps: list[Step] = []
+        lines = ["import numpy as np", "import keras"]
+        expr = "x"
+        if plan.keyword is not None:
+            padding = plan.keyword
+        else:
+            before, after = (plan.before, plan.after) if kind == "max" else (
+                tuple(c.explicit[0] for c in plan.avg.axes), tuple(c.explicit[1] for c in plan.avg.axes))
+            pb, pa, cb, ca = pads_and_crops(before, after)
+            if any((*pb, *pa)):
+                if kind == "max":
+                    widths = [[0, 0], *[[b, a] for b, a in zip(pb, pa)], [0, 0]]
+                    steps.append(Step("pad", "keras.ops.pad", (("pad_width", tuple(tuple(w) for w in widths)),
+                                                               ("constant_values", "-inf")), pb, pa, "-inf"))
+                    lines.append(f"t = keras.ops.pad({expr}, {widths}, constant_values=float('-inf'))")
+                else:
+                    steps.append(Step("pad", f"keras.layers.ZeroPadding{n}D", (("padding", _pairs(pb, pa)),), pb,
+                                      pa))
+                    lines.append(f"t = keras.layers.ZeroPadding{n}D({_pairs(pb, pa)!r})({expr})")
+                expr = "t"
+            if any(cb) or any(ca):
+                steps.append(Step("crop", f"keras.layers.Cropping{n}D", (("cropping", _pairs(cb, ca)),), cb, ca))
+                lines.append(f"t = keras.layers.Cropping{n}D({_pairs(cb, ca)!r})({expr})")
+                expr = "t"
+            padding = "valid"
+        params = (("pool_size", g.kernel), ("strides", g.stride), ("padding", padding))
+        steps.append(Step("layer", f"keras.layers.{cls}", params))
+        lines.append(f"y = keras.layers.{cls}({', '.join(f'{k}={v!r}' for k, v in params)})({expr})")
+        notes: tuple[str, ...] = ()
+        correction = plan.avg.correction if kind == "avg" and plan.keyword is None else None
+        if correction is not None:
+            steps.append(correction_step(correction, divide=False))
+            lines += divisor_code(g, correction, 1, False, "np.float32")
+            notes = ("no Keras AveragePooling divides as the source: the port averages over the whole kernel of the "
+                     "zero-padded input, then multiplies by kernel / the source's divisor, computed from the input "
+                     "size",)
+        return Ported(tuple(steps), "\n".join(lines), notes=notes)
+
+    def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        return self._pool(g, plan, "max")
+
+    def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        return self._pool(g, plan, "avg")
+
+    def pixel_shuffle(self, s: Any, perm: tuple[int, ...] | None) -> Ported:
+        """keras.ops.depth_to_space / space_to_depth (channels_last, keras/src/ops/nn.py; no layer: wrap it in a
+        Lambda inside a model), DCR as tf.nn's; ``keras.ops.take`` of the channels before a shuffle (after an
+        unshuffle) where the source's order differs."""
+        fn = "keras.ops.space_to_depth" if s.unshuffle else "keras.ops.depth_to_space"
+        layer = Step("layer", fn, (("block_size", s.factor),))
+        lines = ["import keras"]
+        if perm is None:
+            return Ported((layer,), "\n".join(lines + [f"y = {fn}(x, {s.factor})"]))
+        gather = Step("layer", "keras.ops.take", (("axis", -1), ("indices", perm)))
+        lines.append(f"perm = {list(perm)}")
+        if s.unshuffle:
+            return Ported((layer, gather), "\n".join(
+                lines + [f"y = keras.ops.take({fn}(x, {s.factor}), perm, axis=-1)"]))
+        return Ported((gather, layer), "\n".join(lines + [f"y = {fn}(keras.ops.take(x, perm, axis=-1), {s.factor})"]))
 
 
 def port(name: str) -> KerasPort:

@@ -42,7 +42,16 @@ def code(steps: list[Step], weight: Layout | None) -> str:
     current = "x"
     for j, step in enumerate(steps):
         out = "y" if j == len(steps) - 1 else f"t{j}"
-        if step.name == "Pad":
+        if step.name == "Mul":  # a constant per output cell: per axis factors, multiplied together
+            n = len(step.param("factors"))
+            parts = [f"np.array({list(f)}, np.float32).reshape({tuple(-1 if a == b else 1 for b in range(n + 2))})"
+                     for a, f in zip(range(2, n + 2), step.param("factors"))]
+            inits.append(f"numpy_helper.from_array(({' * '.join(parts)}).astype(np.float32), 'scale{j}')")
+            lines.append(f"    helper.make_node('Mul', [{current!r}, 'scale{j}'], ['{out}']),")
+        elif step.name == "Gather":
+            inits.append(f"numpy_helper.from_array(np.array({list(step.param('indices'))}, np.int64), 'perm{j}')")
+            lines.append(f"    helper.make_node('Gather', [{current!r}, 'perm{j}'], ['{out}'], axis=1),")
+        elif step.name == "Pad":
             pads = f"pads{j}"
             inits.append(f"numpy_helper.from_array(np.array({list(step.param('pads'))}, np.int64), '{pads}')")
             inputs = [current, pads]
@@ -151,10 +160,11 @@ class OnnxPort:
                 return False
         return True
 
-    def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
+    def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
         """MaxPool (floor mode) with its own pads where the runners take them (they pad with -inf), else a Pad
         node (constant -inf, onnx/defs/tensor/defs.cc Pad: negative pads crop) and pads 0."""
         n = g.ndim
+        before, after = plan.before, plan.after
         own = min(*before, *after) >= 0 and self._pool_runs(g, before, after)
         pads = (*before, *after) if own else (0,) * (2 * n)
         layer = Step("layer", "MaxPool", (("kernel_shape", g.kernel), ("strides", g.stride), ("pads", pads),
@@ -165,6 +175,7 @@ class OnnxPort:
     def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
         """AveragePool with pads, count_include_pad and ceil_mode as the plan says (onnx/defs/nn/defs.cc
         AveragePool), after a zero Pad node where the plan pads explicitly."""
+        plan = plan.avg
         n = g.ndim
         before = tuple(c.explicit[0] for c in plan.axes)
         after = tuple(c.explicit[1] for c in plan.axes)
@@ -181,6 +192,17 @@ class OnnxPort:
                 "with count_include_pad gives x/4 at opset 18, x/2 at opset 19)")
         return Ported(tuple(steps), code(steps, None) + "\n# opset_imports=[helper.make_opsetid('', 19)]",
                       notes=(note,))
+
+    def pixel_shuffle(self, s: Any, perm: tuple[int, ...] | None) -> Ported:
+        """DepthToSpace with the source's order as its mode (DCR / CRD); SpaceToDepth (DCR only,
+        onnx/defs/tensor/defs.cc) then a Gather of the channels where the source's order is CRD."""
+        if not s.unshuffle:
+            steps = [Step("layer", "DepthToSpace", (("blocksize", s.factor), ("mode", s.order)))]
+        else:
+            steps = [Step("layer", "SpaceToDepth", (("blocksize", s.factor),))]
+            if perm is not None:
+                steps.append(Step("layer", "Gather", (("axis", 1), ("indices", perm))))
+        return Ported(tuple(steps), code(steps, None))
 
 
 def crop_after_signed(crop: tuple[int, ...]) -> tuple[int, ...]:

@@ -7,8 +7,11 @@ pad after a transposed convolution is exact."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from convshape.api.translate import Exactness, Geometry, Layout, Ported, Step
-from convshape.api.translate.ports import TF_CPU_CONV3D_SAME, conv3d_same_unsafe, keyword_reproduces, pads_and_crops
+from convshape.api.translate.ports import (TF_CPU_CONV3D_SAME, conv3d_same_unsafe, correction_step, divisor_code,
+                                          keyword_reproduces, pads_and_crops)
 from convshape.errors import ShapeError
 from convshape.frameworks import get
 from convshape.model import AxisSpec
@@ -142,6 +145,71 @@ class TfPort:
         code = "\n".join(["import numpy as np", "import tensorflow as tf", weight.code, f"y = {call}"])
         notes = (CPU_DILATION,) if any(d > 1 for d in g.dilation) else ()
         return Ported((layer, *post), code, notes=notes)
+
+
+    def _pool(self, g: Geometry, plan: Any, kind: str) -> Ported:
+        """tf.nn.max_pool{n}d / avg_pool{n}d (NHWC; tensorflow/python/ops/nn_ops.py): padding "SAME" / "VALID"
+        where it gives the source's windows, for max_pool1d / 2d an explicit list (each pad below the window,
+        tensorflow/core/kernels/pooling_ops_common.cc), else ``tf.pad`` (-inf for max, zeros for average) and
+        "VALID"; an average then divides by the whole kernel, and the code multiplies by kernel / the source's
+        divisor where they differ."""
+        n = g.ndim
+        fn = f"tf.nn.{kind}_pool{n}d"
+        steps: list[Step] = []
+        inner = "x"
+        padding: object
+        if plan.keyword is not None:
+            padding = KEYWORDS[plan.keyword]
+        elif kind == "max" and n <= 2 and all(0 <= p < k for p, k in zip((*plan.before, *plan.after), g.kernel * 2)):
+            padding = tuple(tuple(p) for p in _pads(plan.before, plan.after))
+        else:
+            before, after = (plan.before, plan.after) if kind == "max" else (
+                tuple(c.explicit[0] for c in plan.avg.axes), tuple(c.explicit[1] for c in plan.avg.axes))
+            pb, pa, cb, ca = pads_and_crops(before, after)
+            if any(cb) or any(ca):
+                steps.append(Step("crop", "slice", (), cb, ca))
+                inner = f"x{_slices(cb, ca)}"
+            if any((*pb, *pa)):
+                value = "-inf" if kind == "max" else "zero"
+                constant = ", constant_values=-np.inf" if kind == "max" else ""
+                steps.append(Step("pad", "tf.pad", (("paddings", tuple(tuple(p) for p in _pads(pb, pa))),), pb, pa,
+                                  value))
+                inner = f"tf.pad({inner}, {_pads(pb, pa)}{constant})"
+            padding = "VALID"
+        steps.append(Step("layer", fn, (("ksize", g.kernel), ("strides", g.stride), ("padding", padding))))
+        shown = repr(padding) if isinstance(padding, str) else _shown(padding)
+        lines = ["import numpy as np", "import tensorflow as tf",
+                 f"y = {fn}({inner}, ksize={list(g.kernel)}, strides={list(g.stride)}, padding={shown})"]
+        correction = plan.avg.correction if kind == "avg" and plan.keyword is None else None
+        if correction is not None:
+            steps.append(correction_step(correction, divide=False))
+            lines += divisor_code(g, correction, 1, False, "np.float32")
+        notes: tuple[str, ...] = ()
+        if kind == "avg" and plan.keyword is None and plan.avg is not None and plan.avg.correction is not None:
+            notes = ("no tf.nn.avg_pool divides as the source: the port averages over the whole kernel of the "
+                     "zero-padded input, then multiplies by kernel / the source's divisor, computed from the input "
+                     "size",)
+        return Ported(tuple(steps), "\n".join(lines), notes=notes)
+
+    def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        return self._pool(g, plan, "max")
+
+    def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        return self._pool(g, plan, "avg")
+
+    def pixel_shuffle(self, s: Any, perm: tuple[int, ...] | None) -> Ported:
+        """tf.nn.depth_to_space / space_to_depth (NHWC, DCR order: tensorflow/core/kernels/depthtospace_op.cc);
+        a ``tf.gather`` of the channels before a shuffle (after an unshuffle) where the source's order differs."""
+        fn = "tf.nn.space_to_depth" if s.unshuffle else "tf.nn.depth_to_space"
+        layer = Step("layer", fn, (("block_size", s.factor),))
+        lines = ["import tensorflow as tf"]
+        if perm is None:
+            return Ported((layer,), "\n".join(lines + [f"y = {fn}(x, {s.factor})"]))
+        gather = Step("layer", "tf.gather", (("axis", 3), ("indices", perm)))
+        lines.append(f"perm = {list(perm)}")
+        if s.unshuffle:
+            return Ported((layer, gather), "\n".join(lines + [f"y = tf.gather({fn}(x, {s.factor}), perm, axis=3)"]))
+        return Ported((gather, layer), "\n".join(lines + [f"y = {fn}(tf.gather(x, perm, axis=3), {s.factor})"]))
 
 
 def port(name: str) -> TfPort:

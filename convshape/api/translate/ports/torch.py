@@ -129,12 +129,13 @@ class TorchPort:
                       "bias only); the zero padding after the layer misses the bias")
         return Ported(tuple(steps), self._code(g, steps, weight), exact=exact, reason=reason)
 
-    def max_pool(self, g: Geometry, x: Exactness, before: tuple[int, ...], after: tuple[int, ...]) -> Ported:
-        return _max_pool(g, before, after)
+    def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+        return _max_pool(g, plan.before, plan.after)
 
-    def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
+    def avg_pool(self, g: Geometry, x: Exactness, pool_plan: Any) -> Ported:
         """nn.AvgPoolNd (symmetric padding, ceil_mode, count_include_pad: torch/nn/modules/pooling.py), after an
         nn.ZeroPadNd where the plan pads explicitly."""
+        plan = pool_plan.avg
         n = g.ndim
         before = tuple(c.explicit[0] for c in plan.axes)
         after = tuple(c.explicit[1] for c in plan.axes)
@@ -171,6 +172,21 @@ class TorchPort:
         note = ("no torch AvgPool divides as the source: the port divides by the whole kernel, then multiplies by "
                 "kernel / the source's divisor, computed from the input size")
         return Ported(tuple(steps), "\n".join(lines), notes=(note,))
+
+    def pixel_shuffle(self, s: Any, perm: tuple[int, ...] | None) -> Ported:
+        """nn.PixelShuffle / nn.PixelUnshuffle (CRD order, torch/nn/modules/pixelshuffle.py); a channel gather
+        before a shuffle (after an unshuffle) where the source's order differs."""
+        name = "nn.PixelUnshuffle" if s.unshuffle else "nn.PixelShuffle"
+        arg = "downscale_factor" if s.unshuffle else "upscale_factor"
+        layer = Step("layer", name, ((arg, s.factor),))
+        lines = ["import torch", "import torch.nn as nn", f"layer = {name}({arg}={s.factor})"]
+        if perm is None:
+            return Ported((layer,), "\n".join(lines + ["y = layer(x)"]))
+        gather = Step("layer", "gather", (("dim", 1), ("index", perm)))
+        lines.append(f"perm = torch.tensor({list(perm)})")
+        if s.unshuffle:
+            return Ported((layer, gather), "\n".join(lines + ["y = layer(x)[:, perm]"]))
+        return Ported((gather, layer), "\n".join(lines + ["y = layer(x[:, perm])"]))
 
 
 def port(name: str) -> TorchPort:
