@@ -44,7 +44,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
 from convshape.params import int_range
 from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, as_spec,
-                                        broadcast_merge, evaluate, layer_signature, layer_step, walk,
+                                        WalkMemo, broadcast_merge, evaluate, layer_step, plan_walk, walk,
                                         window_geometry)
 
 #: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
@@ -303,10 +303,13 @@ class SpecNetwork:
             raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
                              f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
         self.position = self.positions[axis if axis is not None else 0]
-        #: what a layer's step depends on besides its input (its op, rank and arguments, not its name
-        #: or inputs): layers alike (a deep chain of one block) are evaluated once per input shape
-        self.signatures = {layer.name: layer_signature(layer) for layer in spec.layers}
-        self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
+        #: the walk's plan (inputs resolved, signatures computed) and memo (each layer's step and output
+        #: by signature and input shape: layers alike, as a deep chain of one block, are stepped once
+        #: per input shape), both kept for every size traced
+        self.plan = plan_walk(spec)
+        self.memo: WalkMemo = {}
+        #: what a layer's step depends on besides its input (its op, rank and arguments, not its name or inputs)
+        self.signatures = {p.layer.name: p.signature for p in self.plan if p.signature is not None}
         #: window layers' steps in their regular regime, by (layer, batch and channels, residues of the
         #: sizes mod the strides), and each such layer's strides (see _shift)
         self.anchors: dict[tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]],
@@ -344,40 +347,32 @@ class SpecNetwork:
                 return layer_step(layer, [t if t.spatial == x.spatial else _respace(t, x.spatial) for t in xs],
                                   self.spec.framework)
             except ShapeError as exc:
-                return exc
+                return exc.with_traceback(None)  # kept: no frames held (see walk's memo)
         if kind == "identity":  # relu, dropout, ...: the tensor as it is, whatever its size
             kept = self.kept.get(x.data_format)
             if kept is None:
                 kept = self.kept[x.data_format] = layer_step(layer, xs, self.spec.framework)
             return tuple.__new__(Step, (x.shape, *kept[1:]))  # (as below)
-        key = (self.signatures[layer.name], x.shape)
-        hit = self.cache.get(key)
-        if hit is not None:
-            return hit
         window = kind in _WINDOW_KINDS
         if window:
             shifted = self._shift(layer, x)
-            if shifted is not None:  # in the regular regime, so no extent to check; kept, as layers after a
-                shape, _, step0 = shifted  # stride meet each input shape for several sizes. (tuple.__new__:
-                # the NamedTuple without its Python-level constructor, a third of a trace's time here)
-                hit = self.cache[key] = tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before,
-                                                             step0.pad_after, (), step0.scale, (),
-                                                             step0.out_format))
-                return hit
+            if shifted is not None:  # in the regular regime, so no extent to check. (tuple.__new__: the
+                shape, _, step0 = shifted  # NamedTuple without its Python-level constructor, a third of a
+                # trace's time here)
+                return tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before, step0.pad_after, (),
+                                            step0.scale, (), step0.out_format))
         r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
         if r is not None:
             n = len(x.spatial)
-            hit = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** n), (), 0,
-                       tuple(window_geometry(r, r, 1, 0) for _ in range(n)), (0,) * n, (0,) * n, (),
-                       (Fraction(1, r),) * n)
-        else:
-            try:
-                hit = layer_step(layer, xs, self.spec.framework)
-            except ShapeError as exc:
-                hit = exc
-            if window and isinstance(hit, Step):
-                self._anchor(layer, x, hit)
-        self.cache[key] = hit
+            return Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** n), (), 0,
+                        tuple(window_geometry(r, r, 1, 0) for _ in range(n)), (0,) * n, (0,) * n, (),
+                        (Fraction(1, r),) * n)
+        try:
+            hit = layer_step(layer, xs, self.spec.framework)
+        except ShapeError as exc:
+            return exc.with_traceback(None)  # kept: no frames held (see walk's memo)
+        if window:
+            self._anchor(layer, x, hit)
         return hit
 
     def _anchor(self, layer: LayerSpec, x: Tensor, step: Step) -> None:
@@ -434,7 +429,8 @@ class SpecNetwork:
         periodic: list[Failure] = []
         unsettled = False
         moving = self.moving
-        for layer, xs, step, out, _ in walk(self.spec, self.step, first=first, sizes_only=True):
+        for layer, xs, step, out, _ in walk(self.spec, self.step, first=first, sizes_only=True, plan=self.plan,
+                                                  memo=self.memo):
             kind = layer.kind
             if (kind == "concat" or kind == "add") and xs:
                 spatial = tuple(sizes[name] for name in layer.inputs)
@@ -486,7 +482,8 @@ class SpecNetwork:
         period = 1
         self.moving["input"] = tuple(v != 0 for v in m["input"])
         flat: dict[str, bool] = {}  # flattened tensors: does their size move with n?
-        for layer, _, step, _, _ in walk(self.spec, self.step, first=self._first(probe), sizes_only=True):
+        for layer, _, step, _, _ in walk(self.spec, self.step, first=self._first(probe), sizes_only=True,
+                                         plan=self.plan, memo=self.memo):
             first = layer.inputs[0]
             if first not in m:  # a flattened tensor: no spatial axes, so no period to track
                 moving = any(flat.get(name, True) for name in layer.inputs)
