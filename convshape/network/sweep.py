@@ -50,6 +50,9 @@ from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkSpec, Sp
 #: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
 _WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
 
+#: where a data format's spatial axes start in its shape
+_FIRST_SPATIAL = {fmt: 1 if last else 2 for fmt, (_, last) in DATA_FORMATS.items()}
+
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
 BRUTE_FORCE_LIMIT = 20000
 
@@ -303,6 +306,8 @@ class SpecNetwork:
             raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
                              f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
         self.position = self.positions[axis if axis is not None else 0]
+        #: the positions in ``input`` that a trace sets to n
+        self.swept = tuple(p for i, p in enumerate(self.positions) if axis is None or axis == i)
         #: the walk's plan (inputs resolved, signatures computed) and memo (each layer's step and output
         #: by signature and input shape: layers alike, as a deep chain of one block, are stepped once
         #: per input shape), both kept for every size traced
@@ -326,9 +331,8 @@ class SpecNetwork:
 
     def input_shape(self, n: int) -> tuple[int, ...]:
         shape = list(self.spec.input)
-        for i, position in enumerate(self.positions):
-            if self.axis is None or self.axis == i:
-                shape[position] = n
+        for position in self.swept:
+            shape[position] = n
         return tuple(shape)
 
     def step(self, layer: LayerSpec, xs: Sequence[Tensor]) -> Step | ShapeError:
@@ -390,7 +394,7 @@ class SpecNetwork:
         if any(n < lo or n > MAX_INPUT for n, lo in zip(spatial, low)) or \
                 self.strides.setdefault(signature, strides) != strides:
             return
-        first = 1 if DATA_FORMATS[x.data_format][1] else 2
+        first = _FIRST_SPATIAL[x.data_format]
         out0 = step.shape[first:first + len(strides)]
         key = (signature, x.shape[:first], x.shape[first + len(strides):],
                tuple(n % s for n, s in zip(spatial, strides)))
@@ -408,7 +412,7 @@ class SpecNetwork:
         if strides is None or x.data_format is None:
             return None
         shape, ndim = x.shape, len(strides)
-        first = 1 if DATA_FORMATS[x.data_format][1] else 2
+        first = _FIRST_SPATIAL[x.data_format]
         spatial = shape[first:first + ndim]
         found = self.anchors.get((signature, shape[:first], shape[first + ndim:], tuple(map(mod, spatial, strides))))
         if found is None:
@@ -444,9 +448,9 @@ class SpecNetwork:
                 skips.append(Skip(layer.name, layer.inputs, spatial))
             if out is None or not isinstance(step, Step):  # the first failure: the walk stops here
                 assert isinstance(step, ShapeError)  # no input failed before it
-                del sizes["input"]
-                return Trace(Failure(n, layer.name, step.rule, step.message), tuple(skips), tuple(periodic),
-                             sizes, unsettled)
+                del sizes["input"]  # (tuple.__new__: the NamedTuples without their Python-level constructors)
+                return tuple.__new__(Trace, (tuple.__new__(Failure, (n, layer.name, step.rule, step.message)),
+                                             tuple(skips), tuple(periodic), sizes, unsettled))
             x = xs[0]
             r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
             if r is not None:
@@ -464,7 +468,7 @@ class SpecNetwork:
                                      f"output size 0 (an empty tensor) from input {list(x.shape)}"),
                              tuple(skips), tuple(periodic), sizes, unsettled)
         del sizes["input"]
-        return Trace(None, tuple(skips), tuple(periodic), sizes, unsettled)
+        return tuple.__new__(Trace, (None, tuple(skips), tuple(periodic), sizes, unsettled))
 
     def slopes(self, probes: Sequence[int]) -> Slopes | None:
         """Each layer's exact slope per spatial axis (size change per unit of n), and the period
@@ -616,7 +620,7 @@ class _Traces:
 def failure(trace: Trace, n: int) -> Failure | None:
     """Why size ``n`` fails by its trace, or None when the network is valid at it."""
     reason = trace.strict()
-    return None if reason is None else reason._replace(size=n)
+    return reason if reason is None or reason.size == n else tuple.__new__(Failure, (n, *reason[1:]))
 
 
 def _brute(net: _Traces, lo: int, hi: int) -> list[int]:
