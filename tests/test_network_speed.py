@@ -20,7 +20,8 @@ import pytest
 
 from convshape.errors import ShapeError
 from convshape.models import check
-from convshape.network.evaluate import LayerSpec, NetworkSpec, Tensor, load_spec, network, parse_spec
+from convshape.network.evaluate import (LayerSpec, NetworkSpec, Step, Tensor, input_tensor, layer_step, load_spec,
+                                        network, parse_spec, walk)
 from convshape.network.sweep import Progression, SweepResult, SpecNetwork, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +48,9 @@ def deep_chain(blocks: int) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def lenet_sweep() -> SweepResult:
-    # 20,000 sizes traced one by one: since the sweep shares evaluate()'s walk this costs 1.5-2.1 s of
-    # CPU here (was ~1.25 s); the bound guards against a cliff, not that ~15% (see benchmarks/bench_sweep.py)
-    return timed(lambda: sweep(LENET, "1..20000"), bound=3.0)
+    # 20,000 sizes traced one by one through evaluate()'s walk (planned once, steps memoised): ~0.9-1.2 s
+    # of CPU here on a loaded machine, as before the sweep shared the walk (see benchmarks/bench_sweep.py)
+    return timed(lambda: sweep(LENET, "1..20000"))
 
 
 def test_lenet5_sweep_every_size_is_fast() -> None:
@@ -151,3 +152,36 @@ def test_shifted_window_layers_match_full_evaluation() -> None:
                        (b.hard, b.sizes, b.skips, b.periodic, b.unsettled), (spec.source, spec.framework, axis, n)
                 compared += 1
     assert compared > 4000
+
+
+def test_walk_memo_and_plan_change_no_layer() -> None:
+    """walk's memo (steps by signature and input) and plan give every layer of every example spec,
+    in both modes, the step and output the unmemoised walk gives (errors by rule and message)."""
+    def stepper(fw: str) -> Callable[[LayerSpec, Any], Step | ShapeError]:
+        def steps(layer: LayerSpec, xs: Any) -> Step | ShapeError:
+            try:
+                return layer_step(layer, xs, fw)
+            except ShapeError as exc:
+                return exc
+        return steps
+
+    def seen(step: object) -> object:
+        if step is None or isinstance(step, ShapeError):  # an input failed; the layer's rules raised
+            return step if step is None else (step.rule, step.message)
+        assert isinstance(step, Step)  # the geometry's closures are new at each step: compared through the outputs
+        return step._replace(geometry=None), step.geometry is None
+
+    compared = 0
+    for spec in _specs():
+        for n in (7, 40, 41, 64):
+            shaped = spec._replace(input=SpecNetwork(spec, None).input_shape(n))
+            for sizes_only in (False, True):
+                first = input_tensor(shaped) if not sizes_only else Tensor(shaped.input, spec.data_format, (), (), ())
+                memo: dict[Any, Any] = {}
+                for _ in range(2):  # the second walk meets every layer in the memo
+                    plain = list(walk(spec, stepper(spec.framework), first=first, sizes_only=sizes_only))
+                    fast = list(walk(spec, stepper(spec.framework), first=first, sizes_only=sizes_only, memo=memo))
+                    assert [(w[0], w[1], seen(w[2]), w[3], w[4]) for w in plain] == \
+                           [(w[0], w[1], seen(w[2]), w[3], w[4]) for w in fast], (spec.source, spec.framework, n)
+                    compared += len(plain)
+    assert compared > 2000

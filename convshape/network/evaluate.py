@@ -1280,38 +1280,84 @@ Stepper = Callable[[LayerSpec, Sequence[Tensor]], Step | ShapeError]
 Walked = tuple[LayerSpec, tuple[Tensor, ...], "Step | ShapeError | None", "Tensor | None", tuple[str, ...]]
 
 
-def walk(spec: NetworkSpec, steps: Stepper, *, first: Tensor | None = None,
-         sizes_only: bool = False) -> Iterator[Walked]:
+class PlannedLayer(NamedTuple):
+    """One layer as :func:`walk` visits it, resolved once per spec (:func:`plan_walk`): the
+    layer, its inputs as positions in the walk's tensors (0 the network's input, ``i + 1`` the
+    output of layer ``i``), and its :func:`layer_signature` (None for a merge, whose step
+    depends on several tensors and is not memoised)."""
+
+    layer: LayerSpec
+    inputs: tuple[int, ...]
+    signature: str | None
+
+
+#: a spec's layers ready for :func:`walk`; a caller walking one spec many times plans it once
+WalkPlan = tuple[PlannedLayer, ...]
+
+#: :func:`walk`'s memo: a layer's (step or error, output tensor) by (signature, input shape, input
+#: data format); one memo serves one mode (the output tensors differ with ``sizes_only``)
+WalkMemo = dict[tuple[str, tuple[int, ...], "str | None"], tuple["Step | ShapeError", "Tensor | None"]]
+
+
+def plan_walk(spec: NetworkSpec) -> WalkPlan:
+    """Every layer of ``spec`` with its inputs resolved to positions and its signature (see
+    :class:`PlannedLayer`): the name lookups and signatures a walk would otherwise repeat."""
+    where = {"input": 0}
+    planned = []
+    for i, layer in enumerate(spec.layers):
+        merge = layer.kind in ("concat", "add")
+        planned.append(PlannedLayer(layer, tuple(where[name] for name in layer.inputs),
+                                    None if merge else layer_signature(layer)))
+        where[layer.name] = i + 1
+    return tuple(planned)
+
+
+def walk(spec: NetworkSpec, steps: Stepper, *, first: Tensor | None = None, sizes_only: bool = False,
+         plan: WalkPlan | None = None, memo: WalkMemo | None = None) -> Iterator[Walked]:
     """The network's graph walk (the only one): every layer of ``spec`` in order, its inputs read
-    by name from the input tensor (``first``, by default the spec's own: :func:`input_tensor`) and
-    the outputs of earlier layers, its step from ``steps``. A layer whose rules raise, or whose
+    from the input tensor (``first``, by default the spec's own: :func:`input_tensor`) and the
+    outputs of earlier layers, its step from ``steps``. A layer whose rules raise, or whose
     input failed, has no output; the layers reading it are yielded with ``failed`` set, not
     computed. A caller that needs only the first failure stops iterating there.
 
     ``sizes_only``: the output tensors carry shapes only (no receptive field, jump or start), as
-    :mod:`convshape.network.sweep` needs them; otherwise each step's geometry moves them on."""
-    tensors: dict[str, Tensor | None] = {"input": input_tensor(spec) if first is None else first}
-    for layer in spec.layers:
-        names = layer.inputs
-        if len(names) == 1:
-            x = tensors[names[0]]
-            xs: tuple[Tensor, ...] = () if x is None else (x,)
+    :mod:`convshape.network.sweep` needs them; otherwise each step's geometry moves them on.
+    ``plan``: :func:`plan_walk` of ``spec``, for a caller walking it many times. ``memo``: a
+    layer's step (and, sizes only, its output) is asked of ``steps`` once per signature and
+    input (layers alike, as in a deep chain of one block, share it; merges are not memoised)."""
+    tensors: list[Tensor | None] = [input_tensor(spec) if first is None else first]
+    append = tensors.append
+    for layer, inputs, signature in plan_walk(spec) if plan is None else plan:
+        if len(inputs) == 1:
+            x = tensors[inputs[0]]
+            if x is None:
+                append(None)
+                yield layer, (), None, None, layer.inputs
+                continue
+            xs: tuple[Tensor, ...] = (x,)
         else:
-            given = [tensors[name] for name in names]
+            given = [tensors[i] for i in inputs]
+            if None in given:
+                append(None)
+                yield layer, (), None, None, tuple(name for name, t in zip(layer.inputs, given) if t is None)
+                continue
             xs = tuple(t for t in given if t is not None)
-            if len(xs) < len(given):
-                xs = ()
-        if not xs:
-            tensors[layer.name] = None
-            yield layer, (), None, None, tuple(name for name in names if tensors[name] is None)
-            continue
+            x = xs[0]
+        key = None
+        if memo is not None and signature is not None:
+            key = (signature, x.shape, x.data_format)
+            found = memo.get(key)
+            if found is not None:
+                step, out = found
+                if out is None and isinstance(step, Step):  # full mode: the geometry moves x's fields on
+                    out = _moved(step, x)
+                append(out)
+                yield layer, xs, step, out, ()
+                continue
         step = steps(layer, xs)
         if isinstance(step, ShapeError):
-            tensors[layer.name] = None
-            yield layer, xs, step, None, ()
-            continue
-        x = xs[0]
-        if step.geometry is None:  # flattened or spatial axes reordered: no spatial axes tracked from here on
+            out = None
+        elif step.geometry is None:  # flattened or spatial axes reordered: no spatial axes tracked from here on
             out = Tensor(step.shape, step.out_format, (), (), ())
         elif sizes_only:  # a layer that keeps the shape (relu, ...) hands its input on
             fmt = step.out_format or x.data_format
@@ -1319,32 +1365,32 @@ def walk(spec: NetworkSpec, steps: Stepper, *, first: Tensor | None = None,
             out = x if step.shape is x.shape and fmt == x.data_format else \
                 tuple.__new__(Tensor, (step.shape, fmt, (), (), ()))
         else:
-            triples = [g(rf, j, s) for g, rf, j, s in zip(step.geometry, x.receptive_field, x.jump, x.start)]
-            out = Tensor(step.shape, step.out_format or x.data_format,
-                         *(tuple(t[i] for t in triples) for i in range(3)))
-        tensors[layer.name] = out
+            out = _moved(step, x)
+        if memo is not None and key is not None:  # full mode keeps the step only where out depends on x's fields
+            memo[key] = (step, out if sizes_only or not isinstance(step, Step) or step.geometry is None else None)
+        append(out)
         yield layer, xs, step, out, ()
+
+
+def _moved(step: Step, x: Tensor) -> Tensor:
+    """The output tensor of a step that keeps spatial axes: x's receptive fields moved on by its geometry."""
+    assert step.geometry is not None
+    triples = [g(rf, j, s) for g, rf, j, s in zip(step.geometry, x.receptive_field, x.jump, x.start)]
+    return Tensor(step.shape, step.out_format or x.data_format, *(tuple(t[i] for t in triples) for i in range(3)))
 
 
 def evaluate(spec: NetworkSpec) -> NetworkReport:
     """Shape every layer of ``spec``; a layer whose input failed is reported, not computed."""
-    memo: dict[tuple[str, tuple[int, ...], str | None], Step] = {}  # see layer_signature
     fw = spec.framework
 
     def steps(layer: LayerSpec, xs: Sequence[Tensor]) -> Step | ShapeError:
         try:
-            if layer.kind in ("concat", "add"):
-                return _merge(layer, xs, fw)
-            key = (layer_signature(layer), xs[0].shape, xs[0].data_format)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = _EVALUATORS[layer.kind](layer, xs[0], fw)
-            return found
+            return layer_step(layer, xs, fw)
         except ShapeError as exc:
-            return exc
+            return exc.with_traceback(None)  # kept: no frames held (see walk's memo)
 
     reports: list[LayerReport] = []
-    for layer, _, step, out, failed in walk(spec, steps):
+    for layer, _, step, out, failed in walk(spec, steps, memo={}):
         blank = LayerReport(layer.name, layer.op, layer.inputs, None, (), 0, 0, (), (), (), (), (), layer.expect,
                             None, None, ())
         if failed:

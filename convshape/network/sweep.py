@@ -37,18 +37,24 @@ import builtins
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from math import gcd
-from operator import add, floordiv, le, mod, sub
+from operator import add, floordiv, le, mod
 from typing import Any, NamedTuple, Protocol
 
 from convshape.errors import Rule, ShapeError
 from convshape.limits import MAX_INPUT
 from convshape.params import int_range
 from convshape.network.evaluate import (DATA_FORMATS, LayerSpec, NetworkSpec, SpecArg, Step, Tensor, as_spec,
-                                        broadcast_merge, evaluate, layer_signature, layer_step, walk,
+                                        WalkMemo, broadcast_merge, evaluate, layer_step, plan_walk, walk,
                                         window_geometry)
 
 #: the layers whose sizes follow floor((size + c) / stride) from their effective kernel plus padding on
 _WINDOW_KINDS = frozenset({"conv", "depthwise", "separable", "max", "avg", "lp"})
+
+#: where a data format's spatial axes start in its shape
+_FIRST_SPATIAL = {fmt: 1 if last else 2 for fmt, (_, last) in DATA_FORMATS.items()}
+
+#: beyond any size: the divisor that leaves an axis as it is (see SpecNetwork._anchor)
+_BEYOND = 1 << 64
 
 #: the most sizes a sweep tries one by one when the periodic analysis does not apply
 BRUTE_FORCE_LIMIT = 20000
@@ -303,15 +309,23 @@ class SpecNetwork:
             raise ShapeError(f"axis must be between 0 and {ndim - 1} (the input has {ndim} spatial axes), "
                              f"but got axis={axis}", rule=Rule.AXIS_COUNT, values={"axis": axis})
         self.position = self.positions[axis if axis is not None else 0]
-        #: what a layer's step depends on besides its input (its op, rank and arguments, not its name
-        #: or inputs): layers alike (a deep chain of one block) are evaluated once per input shape
-        self.signatures = {layer.name: layer_signature(layer) for layer in spec.layers}
-        self.cache: dict[tuple[str, tuple[int, ...]], Step | ShapeError] = {}
-        #: window layers' steps in their regular regime, by (layer, batch and channels, residues of the
-        #: sizes mod the strides), and each such layer's strides (see _shift)
-        self.anchors: dict[tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]],
+        #: the positions in ``input`` that a trace sets to n
+        self.swept = tuple(p for i, p in enumerate(self.positions) if axis is None or axis == i)
+        #: the walk's plan (inputs resolved, signatures computed) and memo (each layer's step and output
+        #: by signature and input shape: layers alike, as a deep chain of one block, are stepped once
+        #: per input shape), both kept for every size traced
+        self.plan = plan_walk(spec)
+        self.memo: WalkMemo = {}
+        #: what a layer's step depends on besides its input (its op, rank and arguments, not its name or inputs)
+        self.signatures = {p.layer.name: p.signature for p in self.plan if p.signature is not None}
+        #: window layers' steps in their regular regime (see _shift): per (signature, data format), the
+        #: divisor of each axis of the input shape (its stride on a spatial axis, _BEYOND elsewhere, so
+        #: that mod and floor division leave batch and channels as they are); and by (signature, data
+        #: format, the input shape mod those divisors) the anchor: each axis's least and greatest input
+        #: in the regime, the offsets of the output shape, and the anchor's step
+        self.divisors: dict[tuple[str, str | None], tuple[int, ...]] = {}
+        self.anchors: dict[tuple[str, str | None, tuple[int, ...]],
                            tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], Step]] = {}
-        self.strides: dict[str, tuple[int, ...]] = {}
         #: an identity layer's step (relu, dropout, ...) by data format: the same at every size but its shape
         self.kept: dict[str | None, Step] = {}
         #: per layer, the spatial axes whose size moves with n (set by slopes(); all until then)
@@ -323,9 +337,8 @@ class SpecNetwork:
 
     def input_shape(self, n: int) -> tuple[int, ...]:
         shape = list(self.spec.input)
-        for i, position in enumerate(self.positions):
-            if self.axis is None or self.axis == i:
-                shape[position] = n
+        for position in self.swept:
+            shape[position] = n
         return tuple(shape)
 
     def step(self, layer: LayerSpec, xs: Sequence[Tensor]) -> Step | ShapeError:
@@ -344,85 +357,79 @@ class SpecNetwork:
                 return layer_step(layer, [t if t.spatial == x.spatial else _respace(t, x.spatial) for t in xs],
                                   self.spec.framework)
             except ShapeError as exc:
-                return exc
+                return exc.with_traceback(None)  # kept: no frames held (see walk's memo)
         if kind == "identity":  # relu, dropout, ...: the tensor as it is, whatever its size
             kept = self.kept.get(x.data_format)
             if kept is None:
                 kept = self.kept[x.data_format] = layer_step(layer, xs, self.spec.framework)
             return tuple.__new__(Step, (x.shape, *kept[1:]))  # (as below)
-        key = (self.signatures[layer.name], x.shape)
-        hit = self.cache.get(key)
-        if hit is not None:
-            return hit
         window = kind in _WINDOW_KINDS
         if window:
             shifted = self._shift(layer, x)
-            if shifted is not None:  # in the regular regime, so no extent to check; kept, as layers after a
-                shape, _, step0 = shifted  # stride meet each input shape for several sizes. (tuple.__new__:
-                # the NamedTuple without its Python-level constructor, a third of a trace's time here)
-                hit = self.cache[key] = tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before,
-                                                             step0.pad_after, (), step0.scale, (),
-                                                             step0.out_format))
-                return hit
+            if shifted is not None:  # in the regular regime, so no extent to check. (tuple.__new__: the
+                shape, step0 = shifted  # NamedTuple without its Python-level constructor, a third of a
+                # trace's time here)
+                return tuple.__new__(Step, (shape, (), 0, step0.geometry, step0.pad_before, step0.pad_after, (),
+                                            step0.scale, (), step0.out_format))
         r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
         if r is not None:
             n = len(x.spatial)
-            hit = Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** n), (), 0,
-                       tuple(window_geometry(r, r, 1, 0) for _ in range(n)), (0,) * n, (0,) * n, (),
-                       (Fraction(1, r),) * n)
-        else:
-            try:
-                hit = layer_step(layer, xs, self.spec.framework)
-            except ShapeError as exc:
-                hit = exc
-            if window and isinstance(hit, Step):
-                self._anchor(layer, x, hit)
-        self.cache[key] = hit
+            return Step(x.with_spatial([s // r for s in x.spatial], x.channels * r ** n), (), 0,
+                        tuple(window_geometry(r, r, 1, 0) for _ in range(n)), (0,) * n, (0,) * n, (),
+                        (Fraction(1, r),) * n)
+        try:
+            hit = layer_step(layer, xs, self.spec.framework)
+        except ShapeError as exc:
+            return exc.with_traceback(None)  # kept: no frames held (see walk's memo)
+        if window:
+            self._anchor(layer, x, hit)
         return hit
 
     def _anchor(self, layer: LayerSpec, x: Tensor, step: Step) -> None:
         """Remember a window layer's step at ``x`` for every size of the same residues mod its
         strides, if ``x`` is in its regular regime (see :meth:`_shift`)."""
-        scale, extent, spatial = step.scale, step.extent, x.spatial
-        if x.data_format is None or scale is None or not len(spatial) == len(extent) == len(scale) == \
-                len(step.pad_before) == len(step.pad_after):
+        scale, extent, spatial, fmt = step.scale, step.extent, x.spatial, x.data_format
+        if fmt is None or scale is None or not len(spatial) == len(extent) == len(scale) == \
+                len(step.pad_before) == len(step.pad_after) or len(step.shape) != len(x.shape):
             return
         if any(f is None or f.numerator != 1 for f in scale):
             return
         strides = tuple(f.denominator for f in scale if f is not None)
         low = tuple(e + abs(b) + abs(a) for e, b, a in zip(extent, step.pad_before, step.pad_after))
         signature = self.signatures[layer.name]
+        first = _FIRST_SPATIAL[fmt]
+        rest = len(x.shape) - first - len(strides)
+        divisors = (_BEYOND,) * first + strides + (_BEYOND,) * rest
         if any(n < lo or n > MAX_INPUT for n, lo in zip(spatial, low)) or \
-                self.strides.setdefault(signature, strides) != strides:
+                self.divisors.setdefault((signature, fmt), divisors) != divisors:
             return
-        first = 1 if DATA_FORMATS[x.data_format][1] else 2
-        out0 = step.shape[first:first + len(strides)]
-        key = (signature, x.shape[:first], x.shape[first + len(strides):],
-               tuple(n % s for n, s in zip(spatial, strides)))
-        self.anchors.setdefault(key, (spatial, out0, low, step))
+        least = (0,) * first + low + (0,) * rest
+        most = (_BEYOND,) * first + (MAX_INPUT,) * len(strides) + (_BEYOND,) * rest
+        # on a spatial axis: out = out0 + (size - size0) // stride = (out0 - size0 // stride) + size // stride, the
+        # sizes having one residue; elsewhere out = out0 (the key holds the input's batch and channels)
+        offsets = tuple(o - n // d for o, n, d in zip(step.shape, x.shape, divisors))
+        self.anchors.setdefault((signature, fmt, tuple(map(mod, x.shape, divisors))), (least, most, offsets, step))
 
-    def _shift(self, layer: LayerSpec, x: Tensor) -> tuple[tuple[int, ...], tuple[int, ...], Step] | None:
-        """A window layer's output shape, output spatial sizes and anchor step at ``x``, from an
-        anchor of the same residues mod its strides, both in the regular regime (every axis at
-        least its effective kernel plus all its padding): there every axis's output is
-        floor((size + c) / stride) (or ceil), so ``j`` strides more input give ``j`` more outputs
-        (the model the periodic sweep rests on), and the pads, which depend on the size mod the
-        stride only, are the anchor's. None where there is no such anchor."""
+    def _shift(self, layer: LayerSpec, x: Tensor) -> tuple[tuple[int, ...], Step] | None:
+        """A window layer's output shape and anchor step at ``x``, from an anchor of the same
+        residues mod its strides, both in the regular regime (every axis at least its effective
+        kernel plus all its padding): there every axis's output is floor((size + c) / stride) (or
+        ceil), so ``j`` strides more input give ``j`` more outputs (the model the periodic sweep
+        rests on), and the pads, which depend on the size mod the stride only, are the anchor's.
+        None where there is no such anchor."""
         signature = self.signatures[layer.name]
-        strides = self.strides.get(signature)
-        if strides is None or x.data_format is None:
+        fmt = x.data_format
+        divisors = self.divisors.get((signature, fmt))  # None: never anchored (a flattened tensor never is)
+        if divisors is None:
             return None
-        shape, ndim = x.shape, len(strides)
-        first = 1 if DATA_FORMATS[x.data_format][1] else 2
-        spatial = shape[first:first + ndim]
-        found = self.anchors.get((signature, shape[:first], shape[first + ndim:], tuple(map(mod, spatial, strides))))
+        shape = x.shape
+        found = self.anchors.get((signature, fmt, tuple(map(mod, shape, divisors))))
         if found is None:
             return None
-        spatial0, out0, low, step0 = found
-        if not all(map(le, low, spatial)) or max(spatial) > MAX_INPUT:
+        least, most, offsets, step0 = found
+        if not all(map(le, least, shape)) or not all(map(le, shape, most)):
             return None
-        out = tuple(map(add, out0, map(floordiv, map(sub, spatial, spatial0), strides)))
-        return step0.shape[:first] + out + step0.shape[first + ndim:], out, step0
+        return tuple(map(add, offsets, map(floordiv, shape, divisors))), step0
 
     def _first(self, n: int) -> Tensor:
         return Tensor(self.input_shape(n), self.spec.data_format, (), (), ())
@@ -434,7 +441,8 @@ class SpecNetwork:
         periodic: list[Failure] = []
         unsettled = False
         moving = self.moving
-        for layer, xs, step, out, _ in walk(self.spec, self.step, first=first, sizes_only=True):
+        for layer, xs, step, out, _ in walk(self.spec, self.step, first=first, sizes_only=True, plan=self.plan,
+                                                  memo=self.memo):
             kind = layer.kind
             if (kind == "concat" or kind == "add") and xs:
                 spatial = tuple(sizes[name] for name in layer.inputs)
@@ -448,9 +456,9 @@ class SpecNetwork:
                 skips.append(Skip(layer.name, layer.inputs, spatial))
             if out is None or not isinstance(step, Step):  # the first failure: the walk stops here
                 assert isinstance(step, ShapeError)  # no input failed before it
-                del sizes["input"]
-                return Trace(Failure(n, layer.name, step.rule, step.message), tuple(skips), tuple(periodic),
-                             sizes, unsettled)
+                del sizes["input"]  # (tuple.__new__: the NamedTuples without their Python-level constructors)
+                return tuple.__new__(Trace, (tuple.__new__(Failure, (n, layer.name, step.rule, step.message)),
+                                             tuple(skips), tuple(periodic), sizes, unsettled))
             x = xs[0]
             r = _indivisible(layer, x) if kind == "pixel_unshuffle" else None
             if r is not None:
@@ -468,7 +476,7 @@ class SpecNetwork:
                                      f"output size 0 (an empty tensor) from input {list(x.shape)}"),
                              tuple(skips), tuple(periodic), sizes, unsettled)
         del sizes["input"]
-        return Trace(None, tuple(skips), tuple(periodic), sizes, unsettled)
+        return tuple.__new__(Trace, (None, tuple(skips), tuple(periodic), sizes, unsettled))
 
     def slopes(self, probes: Sequence[int]) -> Slopes | None:
         """Each layer's exact slope per spatial axis (size change per unit of n), and the period
@@ -486,7 +494,8 @@ class SpecNetwork:
         period = 1
         self.moving["input"] = tuple(v != 0 for v in m["input"])
         flat: dict[str, bool] = {}  # flattened tensors: does their size move with n?
-        for layer, _, step, _, _ in walk(self.spec, self.step, first=self._first(probe), sizes_only=True):
+        for layer, _, step, _, _ in walk(self.spec, self.step, first=self._first(probe), sizes_only=True,
+                                         plan=self.plan, memo=self.memo):
             first = layer.inputs[0]
             if first not in m:  # a flattened tensor: no spatial axes, so no period to track
                 moving = any(flat.get(name, True) for name in layer.inputs)
@@ -610,6 +619,11 @@ class _Traces:
     def failure(self, n: int) -> Failure | None:
         return failure(self.trace(n), n)
 
+    def failure_once(self, n: int) -> Failure | None:
+        """:meth:`failure` for a size not asked for again (trying every size): traced, not kept."""
+        found = self.traces.get(n)
+        return failure(self.net.trace(n) if found is None else found, n)
+
     def slopes(self, probes: Sequence[int]) -> Slopes | None:
         found = self.net.slopes(probes)
         self.traces.clear()
@@ -619,11 +633,11 @@ class _Traces:
 def failure(trace: Trace, n: int) -> Failure | None:
     """Why size ``n`` fails by its trace, or None when the network is valid at it."""
     reason = trace.strict()
-    return None if reason is None else reason._replace(size=n)
+    return reason if reason is None or reason.size == n else tuple.__new__(Failure, (n, *reason[1:]))
 
 
 def _brute(net: _Traces, lo: int, hi: int) -> list[int]:
-    return [n for n in builtins.range(lo, hi + 1) if net.failure(n) is None]
+    return [n for n in builtins.range(lo, hi + 1) if net.failure_once(n) is None]
 
 
 def _examples(net: _Traces, valid: Sequence[Progression], lo: int, hi: int, around: int,
