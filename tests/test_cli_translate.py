@@ -228,6 +228,19 @@ def test_pool_to_tf_keras_jax_caffe():
                  "--p", "1:1", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["steps"][0]["params"]["init_value"] == "jnp.finfo(x.dtype).min"
+    # dilated max pooling to tf: tf.nn.pool over the -inf padded input at stride 1 (it refuses strides > 1 with
+    # dilations > 1), every stride-th window kept; keras has no dilated pooling: INEXACT
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "tf", "--i", "9", "--k", "3", "--s", "2,1",
+                 "--p", "1", "--d", "2", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert [s["name"] for s in d["steps"]] == ["tf.pad", "tf.nn.pool", "strided_slice"]
+    assert d["steps"][1]["params"] == {"window_shape": [3, 3], "pooling_type": "MAX", "strides": [1, 1],
+                                       "padding": "VALID", "dilations": [2, 2]}
+    assert d["steps"][2]["params"] == {"strides": [2, 1]} and d["source"]["output"] == [4, 7]
+    assert d["code"].endswith("dilations=[2, 2])[:, ::2, :, :]")
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "keras", "--i", "9", "--k", "3", "--d", "2")
+    assert result.exit_code == 1 and "Keras MaxPooling and keras.ops.max_pool take no dilation" in result.output
     result = run("translate", "avgpool2d", "--from", "onnx", "--to", "keras", "--i", "8", "--k", "3", "--s", "2",
                  "--p", "0:2", "--ceil-mode", "--json")
     d = json.loads(result.output)
