@@ -159,9 +159,12 @@ def test_pool_ports_to_tf_keras_jax_match_the_real_source():
             assert got.shape == want.shape, (c, target, r.code)
             np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
             checked[(c["from_framework"], target)] += 1
+            checked[("dilated", target)] += any(v != 1 for v in c["dilation"])
     for src in ("torch", "onnxruntime"):
         for target in ("tf", "keras", "jax"):
             assert checked[(src, target)] >= 60, checked
+    # dilated max pooling: tf.nn.pool (stride 1, a strided slice after); keras has none (inexact, not recorded)
+    assert checked[("dilated", "tf")] >= 50 and checked[("dilated", "keras")] == 0, checked
 
 
 @pytest.mark.parametrize("target", ["torch", "onnxruntime", "onnx", "caffe"])
