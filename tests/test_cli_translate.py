@@ -228,6 +228,19 @@ def test_pool_to_tf_keras_jax_caffe():
                  "--p", "1:1", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["steps"][0]["params"]["init_value"] == "jnp.finfo(x.dtype).min"
+    # dilated max pooling to tf: tf.nn.pool over the -inf padded input at stride 1 (it refuses strides > 1 with
+    # dilations > 1), every stride-th window kept; keras has no dilated pooling: INEXACT
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "tf", "--i", "9", "--k", "3", "--s", "2,1",
+                 "--p", "1", "--d", "2", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert [s["name"] for s in d["steps"]] == ["tf.pad", "tf.nn.pool", "strided_slice"]
+    assert d["steps"][1]["params"] == {"window_shape": [3, 3], "pooling_type": "MAX", "strides": [1, 1],
+                                       "padding": "VALID", "dilations": [2, 2]}
+    assert d["steps"][2]["params"] == {"strides": [2, 1]} and d["source"]["output"] == [4, 7]
+    assert d["code"].endswith("dilations=[2, 2])[:, ::2, :, :]")
+    result = run("translate", "maxpool2d", "--from", "torch", "--to", "keras", "--i", "9", "--k", "3", "--d", "2")
+    assert result.exit_code == 1 and "Keras MaxPooling and keras.ops.max_pool take no dilation" in result.output
     result = run("translate", "avgpool2d", "--from", "onnx", "--to", "keras", "--i", "8", "--k", "3", "--s", "2",
                  "--p", "0:2", "--ceil-mode", "--json")
     d = json.loads(result.output)
@@ -281,7 +294,7 @@ def test_lp_pool_ports():
 def test_interpolate_ports():
     """torch's scale_factor reaches the kernel as 1 / scale: the ONNX port passes scales (sizes would sample at the
     size ratio), tf cannot (INEXACT); onnxruntime's nearest tie (round_prefer_floor) has no torch equivalent:
-    INEXACT, exit 1, naming the cell; keras is not a target yet (exit 2)."""
+    INEXACT, exit 1, naming the cell; caffe has no such layer (exit 2)."""
     result = run("translate", "interpolate", "--from", "torch", "--to", "onnx", "--i", "5,7", "--scale", "1.5",
                  "--mode", "bilinear", "--json")
     assert result.exit_code == 0, result.output
@@ -297,8 +310,25 @@ def test_interpolate_ports():
                  "--mode", "nearest")
     assert result.exit_code == 0 and "coordinate_transformation_mode='asymmetric', nearest_mode='floor'" in (
         result.output)
-    result = run("translate", "interpolate", "--from", "torch", "--to", "keras", "--i", "4,4", "--o", "8,8")
-    assert result.exit_code == 2 and "and from them to tf and jax, so far, not to keras" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "caffe", "--i", "4,4", "--o", "8,8")
+    assert result.exit_code == 2 and "tf, keras and jax, not to caffe" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "keras", "--i", "4,4", "--o", "8,12", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["steps"] == [{"step": "layer", "name": "keras.layers.UpSampling2D",
+                           "params": {"size": [2, 3], "interpolation": "nearest"}}]
+    assert d["data"]["axes"] == [0, 2, 3, 1]
+    result = run("translate", "interpolate", "--from", "torch", "--to", "keras", "--i", "4,4", "--o", "8,8",
+                 "--mode", "bilinear", "--align-corners")
+    assert result.exit_code == 1 and "keras has no align_corners" in result.output
+    result = run("translate", "interpolate", "--from", "keras", "--to", "torch", "--i", "5,7", "--scale", "2,3")
+    assert result.exit_code == 0 and "size=(10, 21), mode='nearest-exact'" in result.output
+    result = run("translate", "interpolate", "--from", "tf", "--to", "onnx", "--i", "5,7", "--o", "8,9",
+                 "--mode", "nearest")
+    assert result.exit_code == 0 and "coordinate_transformation_mode='tf_half_pixel_for_nn', nearest_mode='floor'" in (
+        result.output)
+    result = run("translate", "interpolate", "--from", "keras", "--to", "tf", "--i", "4", "--scale", "2")
+    assert result.exit_code == 1 and "tf.image.resize resizes 2-D images, not 1-D" in result.output
     result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "5,7", "--scale", "1.5",
                  "--mode", "bilinear")
     assert result.exit_code == 1 and "tf resizes at the size ratio; torch samples with another step" in result.output

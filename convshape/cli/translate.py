@@ -50,7 +50,8 @@ def make_translate() -> click.Command:
                   help="Pixel shuffle from ONNX: DepthToSpace's mode (DCR, the default, or CRD); interpolate: nearest, "
                        "nearest-exact, linear / bilinear / trilinear.")
     @click.option("--scale", "scale", default=None, metavar="F[,F...]",
-                  help="Interpolate: the scale factor (torch scale_factor, ONNX scales); --o gives the size instead.")
+                  help="Interpolate: the scale factor (torch scale_factor, ONNX scales, keras UpSampling size); "
+                       "--o gives the size instead.")
     @click.option("--align-corners/--no-align-corners", "align_corners", default=None,
                   help="Interpolate: align_corners (ONNX: coordinate_transformation_mode align_corners).")
     @click.option("--norm-type", "norm_type", default=None, type=float, metavar="P",

@@ -449,7 +449,7 @@ def interp_main() -> None:
               {"output_size": [rng.randint(1, 12 if n < 3 else 6) for _ in range(n)]})
         c = {"op": "interpolate", "from_framework": src, "input": size, "mode": mode, "align_corners": ac, **kw}
         try:
-            results = {t: translate(**c, to_framework=t) for t in ("tf", "jax")}
+            results = {t: translate(**c, to_framework=t) for t in ("tf", "jax", "keras")}
         except ShapeError:
             continue
         x = np.round(nrng.standard_normal((1, 2, *size)), 6).astype(np.float32)
@@ -466,15 +466,76 @@ def interp_main() -> None:
             record["ports"][target] = got.tolist()
             ran += 1
         ports.append(record)
+    sources, checks = interp_sources(failures)
     out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
-           "venv_runs": ran, "venv_failures": failures, "inexact": inexact, "ports": ports}
+           "venv_runs": ran, "venv_failures": failures, "inexact": inexact, "ports": ports,
+           "sources": sources, "source_checks": checks}
     path = os.path.join(os.path.dirname(__file__), "observed_translate_interp.json")
     with open(path, "w") as f:
         json.dump(out, f, separators=(",", ":"))
-    print(f"interpolation: {len(ports)} torch/onnxruntime sources, {ran} tf / jax ports run, {inexact} inexact, "
+    print(f"interpolation: {len(ports)} torch/onnxruntime sources, {ran} tf / jax / keras ports run, {inexact} "
+          f"inexact; {len(sources)} tf / keras / jax sources, {checks} tf / keras / jax ports of them checked here; "
           f"{len(failures)} failures", file=sys.stderr)
     for fail in failures[:12]:
         print(json.dumps(fail)[:700], file=sys.stderr)
+
+
+def interp_source_run(c: dict, x: np.ndarray) -> np.ndarray:
+    """The real source: tf.image.resize, keras.layers.Resizing / UpSampling1D/2D/3D (channels_last),
+    jax.image.resize (antialias=False; NCHW)."""
+    src, mode = c["from_framework"], c["mode"]
+    if src == "tf":
+        return tf.image.resize(x, c["output_size"], method=mode).numpy()
+    if src == "keras" and "scale" in c:
+        n = len(c["input"])
+        f = c["scale"][0] if n == 1 else tuple(c["scale"])
+        layer = (keras.layers.UpSampling2D(f, interpolation=mode) if n == 2 else
+                 getattr(keras.layers, f"UpSampling{n}D")(f))
+        return np.asarray(layer(x))
+    if src == "keras":
+        return np.asarray(keras.layers.Resizing(*c["output_size"], interpolation=mode)(x))
+    return np.asarray(jax.image.resize(jax.numpy.asarray(x), (*x.shape[:2], *c["output_size"]), method=mode,
+                                       antialias=False))
+
+
+def interp_sources(failures: list) -> tuple[list, int]:
+    """tf / keras / jax interpolation sources run here; their ports to tf / keras / jax checked here (values within
+    1e-5); input and the source's output recorded for the CI test to run the torch / onnxruntime ports."""
+    rng, nrng = random.Random(2031), np.random.default_rng(2031)
+    sources, checks = [], 0
+    while len(sources) < 180:
+        src = ("tf", "keras", "keras", "jax")[len(sources) % 4]
+        upsampling = src == "keras" and rng.random() < 0.5
+        n = 2 if src == "tf" or (src == "keras" and not upsampling) else rng.choice((1, 2, 2, 3))
+        size = [rng.randint(1, 9 if n < 3 else 5) for _ in range(n)]
+        linear = rng.random() < 0.5 and (n == 2 or src == "jax")
+        mode = ("linear" if src == "jax" else "bilinear") if linear else "nearest"
+        kw = ({"scale": [rng.randint(1, 3) for _ in range(n)]} if upsampling else
+              {"output_size": [rng.randint(1, 12 if n < 3 else 6) for _ in range(n)]})
+        c = {"op": "interpolate", "from_framework": src, "input": size, "mode": mode, **kw}
+        try:
+            results = {t: translate(**c, to_framework=t) for t in ("tf", "keras", "jax", "torch", "onnxruntime")}
+        except ShapeError:
+            continue
+        layout = "NCX" if src == "jax" else "NXC"
+        shape = (1, 2, *size) if layout == "NCX" else (1, *size, 2)
+        x = np.round(nrng.standard_normal(shape), 6).astype(np.float32)
+        want = interp_source_run(c, x)
+        for target in ("tf", "keras", "jax"):
+            res = results[target]
+            if not res.exact:
+                continue
+            try:
+                got = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+                expect = want.transpose(res.data.axes)
+                assert got.shape == expect.shape, (got.shape, expect.shape)
+                np.testing.assert_allclose(got, expect, atol=TOL, rtol=TOL)
+            except Exception as exc:
+                failures.append({"config": c, "target": target, "code": res.code, "error": str(exc)[:300]})
+                continue
+            checks += 1
+        sources.append({"config": c, "x": x.tolist(), "y": want.tolist()})
+    return sources, checks
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """translate for interpolation (nearest, linear / bilinear / trilinear) between torch (``F.interpolate``) and ONNX
-``Resize`` as onnxruntime runs it, and from them to tf (``tf.image.resize`` and its raw ops, 2-D) and jax
-(``jax.image.resize``), which resize at the size ratio only.
+``Resize`` as onnxruntime runs it, to tf (``tf.image.resize`` and its raw ops, 2-D), keras (``UpSampling1D/2D/3D``,
+``Resizing``) and jax (``jax.image.resize``), which resize at the size ratio only; and from tf (``tf.image.resize``),
+keras (``Resizing`` with a size; ``UpSampling1D/2D/3D`` with a scale: integer factors) and jax
+(``jax.image.resize``, antialias off) to all of these.
 
 The source's output size and the step its kernel samples with come from :func:`convshape.api.resample.interpolate`
 (torch's copy when the size is kept, 1 / scale_factor where the scale reaches the kernel, ONNX ``scales`` or
@@ -11,7 +13,9 @@ that scale is the source's; the coordinate mapping: torch ``nearest`` is ONNX ``
 ``half_pixel`` or ``align_corners`` (onnx/defs/tensor/defs.cc Resize). Nearest picks one input cell per output
 cell in float32 arithmetic, differently in each framework (aten/src/ATen/native/UpSample.h ``nearest_idx`` /
 ``nearest_neighbor_exact_compute_source_index``: ``floor(j * step)``; onnxruntime upsamplebase.h: ``j / scale``
-with ``scale = out / in``): the port is exact only where the emulated index maps agree on every output cell.
+with ``scale = out / in``; TF ``tf_indices``, jax ``jax_indices``, keras UpSampling's repeat ``j // factor``): the
+port is exact only where the emulated index maps agree on every output cell. The tf / keras / jax sources sample
+linear modes with half-pixel centers at the size ratio (ONNX ``half_pixel``, torch ``align_corners=False``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from convshape.params import IntArg
 from convshape.rules.resample import float32
 
 FRAMEWORKS = ("torch", "onnx", "onnxruntime")
+#: frameworks an interpolation is ported from: their own rules give the output size and the step
+SOURCES = (*FRAMEWORKS, "tf", "keras", "jax")
 LINEAR = {1: "linear", 2: "bilinear", 3: "trilinear"}
 
 
@@ -100,10 +106,9 @@ def resolve(op: str, framework: str, input: IntArg, size: IntArg, scale: Any, mo
     from convshape.api.resample import interpolate
     from convshape.params import axis_count, per_axis
 
-    for name in (framework,):
-        if name not in FRAMEWORKS:
-            raise ShapeError(f"translate writes interpolation ports between torch and onnx / onnxruntime so far, not "
-                             f"from {name}", rule=Rule.OPTION_NOT_APPLICABLE, values={"framework": name})
+    if framework not in SOURCES:
+        raise ShapeError(f"translate writes interpolation ports from torch, onnx / onnxruntime, tf, keras and jax, "
+                         f"not from {framework}", rule=Rule.OPTION_NOT_APPLICABLE, values={"framework": framework})
     ins = per_axis(input, "input", axis_count(input, size))
     n = len(ins)
     res = interpolate(ins, size, scale, mode, align_corners, None, False, framework=framework, ndim=n)
@@ -116,6 +121,10 @@ def resolve(op: str, framework: str, input: IntArg, size: IntArg, scale: Any, mo
         kind = "nearest"
         if framework == "torch":
             transform, rounding = ("asymmetric", "floor") if m == "nearest" else ("half_pixel", "round_prefer_ceil")
+        elif framework == "keras" and scale is not None:  # UpSampling: keras.ops.repeat, cell j // factor
+            transform, rounding = "asymmetric", "floor"
+        elif framework in ("tf", "keras", "jax"):  # half-pixel centers, floor (the float32 details: *_indices)
+            transform, rounding = "tf_half_pixel_for_nn", "floor"
         else:
             transform, rounding = ("align_corners" if ac else "half_pixel"), "round_prefer_floor"
     elif m in ("linear", "bilinear", "trilinear"):
@@ -148,16 +157,19 @@ def _to_onnx(r: Resize) -> tuple[list[Step], str | None]:
     modes: list[tuple[str, str | None]]
     if r.kind == "linear":
         modes = [(r.transform, None)]
-    elif r.mode == "nearest":
+    elif r.framework == "torch" and r.mode == "nearest":
         modes = [("asymmetric", "floor")]
-    else:
+    elif r.framework == "torch":
         modes = [("tf_half_pixel_for_nn", "floor"), ("half_pixel", "round_prefer_ceil")]
+    else:  # the source's own mapping first, then the others whose cells might agree
+        modes = list(dict.fromkeys([(r.transform, r.rounding), ("tf_half_pixel_for_nn", "floor"),
+                                    ("asymmetric", "floor"), ("half_pixel", "round_prefer_ceil")]))
     for key, values in spellings:
         for transform, rounding in modes:
             if r.kind == "nearest":
                 ratios = [o / i if key == "sizes" else v for o, i, v in zip(r.output, r.input, values)]
-                if any(torch_indices(r.mode, i, o, st) != ort_indices(transform, rounding or "", i, o, q)
-                       for i, o, st, q in zip(r.input, r.output, r.step, ratios)):
+                if any(want != ort_indices(transform, rounding or "", i, o, q)
+                       for want, i, o, q in zip(_source_indices(r), r.input, r.output, ratios)):
                     continue
             params: list[tuple[str, object]] = [("mode", r.kind), ("coordinate_transformation_mode", transform)]
             if rounding:
@@ -166,9 +178,10 @@ def _to_onnx(r: Resize) -> tuple[list[Step], str | None]:
             params.append((key, tuple(float(v) for v in full) if key == "scales" else full))
             return [Step("layer", "Resize", tuple(params))], None
     why = ("no ONNX Resize (sizes or scales, coordinate_transformation_mode, nearest_mode) samples the same cells as "
-           f"torch's {r.mode}: " + ("onnxruntime's float32 coordinates pick other input cells" if spellings else
-                                   "the step torch samples with is neither the size ratio nor 1 / a scale giving "
-                                   "the same output in onnxruntime"))
+           f"{r.framework}'s {r.mode}: " + (
+               "onnxruntime's float32 coordinates pick other input cells" if spellings else
+               f"the step {r.framework} samples with is neither the size ratio nor 1 / a scale giving the same "
+               "output in onnxruntime"))
     del n
     params = [("mode", r.kind), ("coordinate_transformation_mode", modes[0][0])]
     if modes[0][1]:
@@ -185,6 +198,8 @@ def _to_torch(r: Resize) -> tuple[list[Step], str | None]:
         modes: list[tuple[str, bool | None]] = [(LINEAR[n], r.transform == "align_corners")]
     elif r.transform == "align_corners":
         modes = []
+    elif r.framework in ("tf", "keras", "jax"):
+        modes = [("nearest-exact", None), ("nearest", None)]
     else:
         modes = [("nearest-exact", None)]
     candidates: list[tuple[str, tuple[Any, ...]]] = [("size", r.output)]
@@ -202,32 +217,30 @@ def _to_torch(r: Resize) -> tuple[list[Step], str | None]:
             steps = [float(a.source_step or 0.0) for a in res.axes]
             if r.kind == "linear" and not ac and not all(_same(a, b) for a, b in zip(steps, r.step)):
                 continue
-            if r.kind == "nearest":
-                ratios = [o / i if r.scale is None else sc for o, i, sc in
-                          zip(r.output, r.input, r.scale or r.output)]
-                if any(torch_indices(mode, i, o, st) != ort_indices(r.transform, r.rounding or "", i, o, q)
-                       for i, o, st, q in zip(r.input, r.output, steps, ratios)):
-                    continue
+            if r.kind == "nearest" and any(torch_indices(mode, i, o, st) != want for i, o, st, want in
+                                           zip(r.input, r.output, steps, _source_indices(r))):
+                continue
             params: list[tuple[str, object]] = [(key, tuple(values)), ("mode", mode)]
             if ac is not None:
                 params.append(("align_corners", ac))
             if key == "scale_factor":
                 params.append(("recompute_scale_factor", False))
             return [Step("layer", "F.interpolate", tuple(params))], None
-    why = (f"no torch F.interpolate samples the same cells as onnxruntime's Resize ({r.mode}, {r.transform}"
-           + (f", {r.rounding}" if r.rounding else "") + ")"
+    why = ("no torch F.interpolate samples the same cells as "
+           + (f"onnxruntime's Resize ({r.mode}, {r.transform}" + (f", {r.rounding}" if r.rounding else "") + ")"
+              if r.framework in FRAMEWORKS else f"{r.framework}'s {r.mode}")
            + (": torch's nearest modes have no align_corners" if r.kind == "nearest" and r.transform ==
               "align_corners" else ""))
     if r.kind == "nearest" and r.transform != "align_corners":
-        for axis, (i, o) in enumerate(zip(r.input, r.output)):
+        for axis, (i, o, theirs) in enumerate(zip(r.input, r.output, _source_indices(r))):
             q = o / i if r.scale is None else r.scale[axis]
-            theirs = ort_indices(r.transform, r.rounding or "", i, o, q)
             ours = torch_indices("nearest-exact", i, o, i / o if r.scale is None else 1 / q)
             diff = [j for j in range(o) if theirs[j] != ours[j]]
             if diff:
                 j = diff[0]
                 why += (f": on axis {axis} output cell {j} reads input cell {theirs[j]} in {r.framework}, "
-                        f"{ours[j]} in torch's nearest-exact (a tie rounded the other way)")
+                        f"{ours[j]} in torch's nearest-exact"
+                        + (" (a tie rounded the other way)" if r.framework in FRAMEWORKS else ""))
                 break
     mode_name = LINEAR[n] if r.kind == "linear" else "nearest-exact"
     return [Step("layer", "F.interpolate", (("size", r.output), ("mode", mode_name)))], why
@@ -250,8 +263,16 @@ def jax_indices(size: int, output: int) -> tuple[int, ...]:
 
 
 def _source_indices(r: Resize) -> list[tuple[int, ...]]:
+    """The input cell the source's nearest reads per output cell, per axis."""
     if r.framework == "torch":
         return [torch_indices(r.mode, i, o, st) for i, o, st in zip(r.input, r.output, r.step)]
+    if r.framework == "jax":
+        return [jax_indices(i, o) for i, o in zip(r.input, r.output)]
+    if r.framework == "keras" and r.transform == "asymmetric":
+        # keras/src/layers/reshaping/up_sampling2d.py _resize_images: ops.repeat by the integer factor
+        return [tuple(j // (o // i) for j in range(o)) for i, o in zip(r.input, r.output)]
+    if r.framework in ("tf", "keras"):  # tf.image.resize (keras Resizing: ops.image.resize, tf backend)
+        return [tf_indices(True, i, o) for i, o in zip(r.input, r.output)]
     return [ort_indices(r.transform, r.rounding or "", i, o, o / i if r.scale is None else sc)
             for i, o, sc in zip(r.input, r.output, r.scale or r.output)]
 
@@ -303,15 +324,57 @@ def _to_tf_jax(r: Resize, target: str) -> tuple[list[Step], str, str | None]:
     return [step], code, why
 
 
+def _to_keras(r: Resize) -> tuple[list[Step], str, str | None]:
+    """keras (channels_last): ``UpSampling1D/2D/3D(size=factors)`` for nearest at integer factors (its nearest is
+    ``ops.repeat``: cell ``j // factor``, keras/src/layers/reshaping/up_sampling2d.py ``_resize_images``), else
+    ``keras.layers.Resizing(height, width, interpolation=...)`` (2-D; ``ops.image.resize``, which the TF backend runs
+    as ``tf.image.resize``: half-pixel centers, at the size ratio). Keras has no align_corners and resizes linearly
+    in 2-D only (UpSampling1D / 3D repeat)."""
+    n = r.ndim
+    name = f"UpSampling{n}D"
+    factors = tuple(o // i for i, o in zip(r.input, r.output))
+    ratio = r.transform == "align_corners" or all(_same(st, i / o) for st, i, o in zip(r.step, r.input, r.output))
+    why = None
+    if r.kind == "nearest" and all(o % i == 0 for i, o in zip(r.input, r.output)) and _source_indices(r) == [
+            tuple(j // f for j in range(o)) for f, o in zip(factors, r.output)]:
+        size: object = factors[0] if n == 1 else factors
+        params: tuple[tuple[str, object], ...] = (("size", size),) + (
+            (("interpolation", "nearest"),) if n == 2 else ())
+        step = Step("layer", f"keras.layers.{name}", params)
+        args = ", ".join(f"{k}={v!r}" for k, v in params)
+        return [step], "\n".join(["import keras", f"y = keras.layers.{name}({args})(x)"]), None
+    method = "bilinear" if r.kind == "linear" else "nearest"
+    if n != 2:
+        why = (f"keras resizes {n}-D data only by repeating cells (UpSampling{n}D, nearest at integer factors)"
+               + (": the source interpolates linearly" if r.kind == "linear" else
+                  ": the source's nearest reads other cells"))
+    elif r.transform == "align_corners":
+        why = "keras has no align_corners (keras.layers.Resizing and UpSampling2D sample half-pixel centers)"
+    elif r.kind == "nearest" and tuple(tf_indices(True, i, o) for i, o in zip(r.input, r.output)) != tuple(
+            _source_indices(r)):
+        why = "keras's nearest (ops.image.resize: tf.image.resize's float32 half-pixel cells, or a repeat) picks " \
+              "other input cells"
+    elif not ratio:
+        why = (f"keras resizes at the size ratio; {r.framework} samples with another step "
+               f"({', '.join(f'{st:.6g}' for st in r.step)} input cells per output cell)")
+    step = Step("layer", "keras.layers.Resizing", (("height", r.output[0]), ("width", r.output[-1]),
+                                                   ("interpolation", method)))
+    code = "\n".join(["import keras", f"y = keras.layers.Resizing({r.output[0]}, {r.output[-1]}, "
+                                      f"interpolation={method!r})(x)"])
+    return [step], code, why
+
+
 def translate_resize(r: Resize, target: str) -> tuple[tuple[Step, ...], str, str | None]:
     """(steps, code, the reason it is inexact or None)."""
     if target in ("tf", "jax"):
         steps, code, why = _to_tf_jax(r, target)
         return tuple(steps), code, why
+    if target == "keras":
+        steps, code, why = _to_keras(r)
+        return tuple(steps), code, why
     if target not in FRAMEWORKS:
-        raise ShapeError(f"translate writes interpolation ports between torch and onnx / onnxruntime, and from them "
-                         f"to tf and jax, so far, not to {target}", rule=Rule.OPTION_NOT_APPLICABLE,
-                         values={"framework": target})
+        raise ShapeError(f"translate writes interpolation ports to torch, onnx / onnxruntime, tf, keras and jax, "
+                         f"not to {target}", rule=Rule.OPTION_NOT_APPLICABLE, values={"framework": target})
     if target == "torch":
         steps, why = _to_torch(r)
         args = ", ".join(f"{k}={v!r}" for k, v in steps[0].params)

@@ -408,12 +408,14 @@ def _plan_new_target(kind: str, g: Geometry, axes: Any, framework: str, target: 
                     and _divisors_follow_rule(a, cip))
     if target == "caffe":
         return _plan_caffe(kind, g, axes, framework, source_at, cip, before, after, empty, inexact)
-    if target in ("tf", "keras") and any(d != 1 for d in g.dilation):
-        inexact = (f"{'tf.nn.max_pool' if target == 'tf' else 'Keras MaxPooling'} takes no dilation (tf.nn.pool "
-                   f"takes dilation_rate only with strides 1)")
+    dilated = any(d != 1 for d in g.dilation)
+    if target == "keras" and dilated:
+        inexact = "Keras MaxPooling and keras.ops.max_pool take no dilation"
     exactness = _exactness(g, static)
     keyword = None
-    for word in KEYWORD_TARGETS[target] if (kind == "max" or target != "jax") else ():
+    # tf: a dilated max pool is tf.nn.pool over the -inf padded input (its explicit path), no keyword
+    for word in KEYWORD_TARGETS[target] if (kind == "max" or target != "jax") and not (
+            target == "tf" and dilated) else ():
         if word == "same" and target in ("tf", "keras") and pool3d_same_unsafe(g):
             continue  # TF's CPU 3-D pooling with SAME shifts its windows there (TF_CPU_POOL3D_SAME)
         target_cip = False if kind == "avg" else None

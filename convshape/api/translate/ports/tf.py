@@ -158,6 +158,8 @@ class TfPort:
         steps: list[Step] = []
         inner = "x"
         padding: object
+        if kind == "max" and any(d != 1 for d in g.dilation):
+            return self._dilated_max_pool(g, plan)
         if plan.keyword is not None:
             padding = KEYWORDS[plan.keyword]
         elif kind == "max" and n <= 2 and all(0 <= p < k for p, k in zip((*plan.before, *plan.after), g.kernel * 2)):
@@ -189,6 +191,36 @@ class TfPort:
             notes = ("no tf.nn.avg_pool divides as the source: the port averages over the whole kernel of the "
                      "zero-padded input, then multiplies by kernel / the source's divisor, computed from the input "
                      "size",)
+        return Ported(tuple(steps), "\n".join(lines), notes=notes)
+
+    def _dilated_max_pool(self, g: Geometry, plan: Any) -> Ported:
+        """A dilated max pool: ``tf.pad`` with -inf, then ``tf.nn.pool(pooling_type="MAX", padding="VALID",
+        dilations=...)`` with strides 1 (tensorflow/python/ops/nn_ops.py ``pool`` refuses ``strides > 1`` with
+        ``dilation_rate > 1``), then every stride-th window (a strided slice): the same windows as the floor-mode
+        pool over the padded input."""
+        n = g.ndim
+        steps: list[Step] = []
+        inner = "x"
+        pb, pa, cb, ca = pads_and_crops(plan.before, plan.after)
+        if any(cb) or any(ca):
+            steps.append(Step("crop", "slice", (), cb, ca))
+            inner = f"x{_slices(cb, ca)}"
+        if any((*pb, *pa)):
+            steps.append(Step("pad", "tf.pad", (("paddings", tuple(tuple(p) for p in _pads(pb, pa))),), pb, pa,
+                              "-inf"))
+            inner = f"tf.pad({inner}, {_pads(pb, pa)}, constant_values=-np.inf)"
+        steps.append(Step("layer", "tf.nn.pool", (("window_shape", g.kernel), ("pooling_type", "MAX"),
+                                                  ("strides", (1,) * n), ("padding", "VALID"),
+                                                  ("dilations", g.dilation))))
+        call = (f"tf.nn.pool({inner}, window_shape={list(g.kernel)}, pooling_type='MAX', strides={[1] * n}, "
+                f"padding='VALID', dilations={list(g.dilation)})")
+        notes: tuple[str, ...] = ()
+        if any(s != 1 for s in g.stride):
+            steps.append(Step("layer", "strided_slice", (("strides", g.stride),)))
+            call += "[:, " + ", ".join(f"::{s}" if s != 1 else ":" for s in g.stride) + ", :]"
+            notes = ("tf.nn.pool takes dilations only with strides 1: the port pools at stride 1 and keeps every "
+                     "stride-th window",)
+        lines = ["import numpy as np", "import tensorflow as tf", f"y = {call}"]
         return Ported(tuple(steps), "\n".join(lines), notes=notes)
 
     def max_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
