@@ -75,6 +75,8 @@ def test_tf_cpu_conv3d_same_reproduction():
     assert any("(0, 0, -2)" in n for n in source.notes)
 
 
+# a torch port with padding='same' and an even kernel is exact, only slower (torch says so): expected
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths:UserWarning")
 @pytest.mark.parametrize("target", ["torch", "onnxruntime", "onnx"])
 def test_recorded_sources_to(target):
     checked = inexact = 0
