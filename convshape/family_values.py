@@ -153,7 +153,7 @@ class AdaptiveWindows(Sequence[Window]):
     windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
     (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
 
-    __slots__ = ("size", "output", "at", "integer_rule", "memo", "held")
+    __slots__ = ("size", "output", "at", "integer_rule", "memo", "held", "exceptions")
 
     def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
         self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
@@ -161,6 +161,22 @@ class AdaptiveWindows(Sequence[Window]):
         self.memo: dict[str, Any] = {}
         #: the windows when computed up front (iterated and sliced directly)
         self.held: tuple[Window, ...] | None = None
+        #: torch's integer windows except these (Keras's float32 windows where a bound rounds across
+        #: an integer): the summaries are torch's closed forms corrected at them
+        self.exceptions: dict[int, Window] | None = None
+
+    @classmethod
+    def excepting(cls, size: int, output: int, exceptions: dict[int, Window]) -> "AdaptiveWindows":
+        """torch's windows ``floor(o*i/n)``, ``ceil((o+1)*i/n)`` except ``exceptions[o]``."""
+        from convshape.rules.unpool import adaptive_window
+
+        def at(o: int) -> Window:
+            found = exceptions.get(o)
+            return adaptive_window(o, size, output) if found is None else found
+
+        made = cls(size, output, at, integer_rule=False)
+        made.exceptions = exceptions
+        return made
 
     @classmethod
     def listed(cls, size: int, windows: tuple[Window, ...]) -> "AdaptiveWindows":

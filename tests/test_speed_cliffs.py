@@ -156,6 +156,29 @@ def test_keras_float32_adaptive_windows_of_a_million_outputs() -> None:
         assert windows[o] == ((lo, lo + 2) if hi - lo == 2 else (lo, lo + 1)), o
 
 
+@pytest.mark.parametrize("ins, outs", [("16777216", "1048576"), ("16777216,16777216", "1048576,1048576"),
+                                       ("16777216,16777216,16777216", "1048576,1048576,1048576"),
+                                       ("5003", "1048573")])
+def test_keras_float32_adaptive_table_of_a_million_outputs_costs_its_rows(ins: str, outs: str) -> None:
+    from convshape.api.unpool import adaptive_pool
+    from convshape.render.unpool import adaptive_report
+
+    # the windows are torch's (2**24 * o / 2**20 is exact in float32) or torch's with the few
+    # thousand float32 exceptions (5003, 1048573): no summary visits every window
+    start = time.process_time()
+    result = adaptive_pool(ins, outs, "avg", framework="keras")
+    blocks = adaptive_report(result)
+    summary = [(a.window_sizes, a.overlapping, a.larger(10), a.equivalent, a.gaps.to_json()) for a in result.axes]
+    assert time.process_time() - start < 2
+    assert any("rows" in " ".join(b.notes) for b in blocks if isinstance(b, Table))
+    if ins == "5003":  # torch: 5002 windows of size 2, 1048572 overlaps; Keras's float32 bounds
+        # drop 235 of each (the same numbers as the per-window float32 oracle in
+        # tests/test_keras_adaptive_float32.py, which checks this pair window by window)
+        assert summary == [([1, 2], 1048337, (4767, None), None, [])]
+    else:
+        assert summary == [([16], 0, (0, ()), (16, 16), [])] * len(result.axes)
+
+
 @pytest.mark.parametrize("framework", ["torch", "onnx", "caffe"])
 def test_transposed_solve_over_wide_bounds_stops_at_the_cap(framework: str) -> None:
     start = time.perf_counter()

@@ -51,7 +51,36 @@ def window_gaps(windows: Sequence[Window], size: int) -> IntRuns:
     as runs (equal to the tuple of those cells)."""
     if isinstance(windows, AdaptiveWindows) and windows.integer_rule:
         return IntRuns()  # torch's windows cover every cell
+    if isinstance(windows, AdaptiveWindows) and windows.exceptions is not None:
+        return IntRuns(_excepted_gaps(windows))
     return IntRuns(window_gap_runs(windows, size))
+
+
+def _touched(windows: AdaptiveWindows) -> list[int]:
+    """The windows an exception touches (it and its neighbours), sorted."""
+    n = len(windows)
+    return sorted({o + d for o in windows.exceptions or () for d in (-1, 0, 1)} & set(range(n))
+                  if len(windows.exceptions or ()) < n else range(n))
+
+
+def _excepted_gaps(windows: AdaptiveWindows) -> tuple[range, ...]:
+    """:func:`window_gap_runs` of torch's windows with exceptions, visiting only the windows an
+    exception touches: torch's windows between them cover every cell up to their (rising) ends."""
+    size, n = windows.size, len(windows)
+    reach, last = 0, -1
+    gaps: list[range] = []
+    for o in _touched(windows):
+        if o > last + 1:  # torch's windows last+1..o-1: no gap among them, ends rising
+            reach = max(reach, adaptive_end(o - 1, size, n))
+        s, e = windows[o]
+        if s > reach:
+            gaps.append(range(reach, s))
+        reach, last = max(reach, e), o
+    if last < n - 1:
+        reach = max(reach, size)  # torch's last window ends at the input's end
+    if size > reach:
+        gaps.append(range(reach, size))
+    return tuple(gaps)
 
 
 class AdaptiveAxis(NamedTuple):
@@ -69,6 +98,22 @@ class AdaptiveAxis(NamedTuple):
     def _closed_form(self) -> bool:
         w = self.windows
         return isinstance(w, AdaptiveWindows) and w.integer_rule and self.input >= 1 and self.output >= 1
+
+    @property
+    def _exceptions(self) -> dict[int, Window] | None:
+        """Keras's float32 windows held as torch's with exceptions (else None)."""
+        w = self.windows
+        return w.exceptions if isinstance(w, AdaptiveWindows) else None
+
+    def _big_count(self) -> tuple[int, int, dict[int, Window]]:
+        """(torch's count of windows of size ceil(i/n) + 1, Keras's, the exceptions)."""
+        exceptions = self._exceptions or {}
+        small = -(-self.input // self.output)
+        torch_big = adaptive_larger(self.input, self.output, 0)[0]
+        change = sum((e - s == small + 1) - (adaptive_end(o, self.input, self.output)
+                                             - adaptive_start(o, self.input, self.output) == small + 1)
+                     for o, (s, e) in exceptions.items())
+        return torch_big, torch_big + change, exceptions
 
     def _memo(self, key: str, compute: Callable[[], T]) -> T:
         """A summary of windows with no closed form, computed once per windows object."""
@@ -88,6 +133,10 @@ class AdaptiveAxis(NamedTuple):
         """The distinct window sizes, sorted."""
         if self._closed_form:
             return list(adaptive_sizes(self.input, self.output))
+        if self._exceptions is not None:
+            small = -(-self.input // self.output)
+            big = self._big_count()[1]
+            return [size for size, count in ((small, self.output - big), (small + 1, big)) if count]
         return list(self._memo("window_sizes", lambda: sorted(set(self.sizes))))
 
     def overlap(self, o: int) -> int:
@@ -104,6 +153,13 @@ class AdaptiveAxis(NamedTuple):
         """How many windows overlap the one before."""
         if self._closed_form:
             return adaptive_overlapping(self.input, self.output)
+        exceptions = self._exceptions
+        if exceptions is not None:  # torch's count, corrected on the pairs an exception is in
+            pairs = {p for o in exceptions for p in (o, o + 1) if 1 <= p < self.output}
+            size, n = self.input, self.output
+            w = self.windows
+            return adaptive_overlapping(size, n) + sum(
+                (w[p - 1][1] > w[p][0]) - (adaptive_end(p - 1, size, n) > adaptive_start(p, size, n)) for p in pairs)
 
         def count() -> int:
             listed = list(self.windows)
@@ -115,6 +171,17 @@ class AdaptiveAxis(NamedTuple):
         (``(0, ())`` otherwise); the indices only when there are at most ``limit``."""
         if self._closed_form:
             return adaptive_larger(self.input, self.output, limit)
+        if self._exceptions is not None:
+            if len(self.window_sizes) < 2:
+                return 0, ()
+            torch_big, big, exceptions = self._big_count()
+            if big > limit:
+                return big, None
+            # big <= limit, so torch's larger windows number at most limit + len(exceptions)
+            listed = set(adaptive_larger(self.input, self.output, limit + len(exceptions))[1] or ())
+            listed -= exceptions.keys()
+            listed |= {o for o, (s, e) in exceptions.items() if e - s == self.window_sizes[-1]}
+            return big, tuple(sorted(listed))
         seen = self.window_sizes
         if len(seen) < 2:
             return 0, ()
@@ -125,6 +192,17 @@ class AdaptiveAxis(NamedTuple):
     def equivalent(self) -> tuple[int, int] | None:
         if self._closed_form:
             return adaptive_uniform(self.input, self.output)
+        exceptions = self._exceptions
+        if exceptions is not None and self.output > 2 * len(exceptions) + 4:
+            # uniform needs every start at o * stride: torch's starts floor(o*i/n) are so for
+            # o < n / (i mod n) only unless torch is uniform itself (i mod n <= 1) with that stride,
+            # so more than half the windows, outside the exceptions, would have to be exceptions
+            sizes = self.window_sizes
+            first, second = self.windows[0], self.windows[1]
+            stride = second[0] - first[0]
+            if len(sizes) != 1 or first[0] != 0 or adaptive_uniform(self.input, self.output) != (sizes[0], stride):
+                return None
+            return (sizes[0], stride) if all(s == o * stride for o, (s, _) in exceptions.items()) else None
         return self._memo("equivalent", lambda: uniform_pooling(self.windows, self.input))
 
     @property

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from convshape import rules
+from convshape.rules.unpool import adaptive_window
 from convshape.rules.resample import float32
 from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
@@ -415,13 +416,87 @@ class Resample(ResampleRules):
         return (n, c, h, w) if data_format == "NCHW" else (n, h, w, c)
 
 
+#: at most this many candidate bounds are rounded one by one; beyond it (float32 errors of a cell or
+#: more are dense there) :func:`keras_adaptive_windows` computes every window in bulk
+KERAS_CANDIDATES = 1 << 14
+
+
+def keras_window(o: int, size: int, output: int) -> Window:
+    """Keras's window ``o`` alone, in the same float32 arithmetic as :func:`keras_adaptive_windows`
+    (keras/src/backend/tensorflow/nn.py ``_compute_static_gather_indices``), or its GatherV2 error."""
+    small = math.ceil(size / output)
+    big = small + 1
+    small_len, big_len = size - small + 1, size - big + 1
+    fs, fn = float32(size), float32(output)
+    start = min(math.floor(float32(float32(float32(o) * fs) / fn)), size - 1)
+    end = min(math.ceil(float32(float32(float32(o + 1) * fs) / fn)), size)
+    index = start + small_len if end - start == big else start
+    if index >= small_len + big_len:
+        raise ShapeError(f"indices[{o}] = {index} is not in [0, {small_len + big_len}) [Op:GatherV2]",
+                         framework="keras", rule=Rule.GATHER_INDEX, values={"input": size, "output": output})
+    return (index, index + small) if index < small_len else (index - small_len, index - small_len + big)
+
+
+def _odd(value: int) -> int:
+    return value >> ((value & -value).bit_length() - 1) if value else 0
+
+
+def keras_candidate_bounds(size: int, output: int) -> list[int] | None:
+    """Every bound ``b`` (0..output) whose float32 value ``Q = f32(f32(b * size) / output)`` may floor
+    or ceil differently from the exact ``B = b * size / output``; None when there are more than
+    :data:`KERAS_CANDIDATES` of them or ``size`` is not a float32 (above 2**24).
+
+    With ``size`` and ``b <= output <= 2**20`` exact in float32, ``Q`` is ``B`` after two roundings
+    of at most 2**-24 each (the product, the quotient), so ``|Q - B| < B * 2**-22 <= size * 2**-22``.
+    ``B``'s fraction is ``k / n'`` (``g = gcd(size, output)``, ``n' = output / g``, ``s' = size / g``,
+    ``k = b * s' mod n'``): floor and ceiling can move only for ``0 < k < n' * tol`` or
+    ``n' - k < n' * tol`` (``b`` in one residue class mod ``n'`` per ``k``: ``g`` bounds each), or
+    for ``k = 0`` when the product ``b * size`` is not a float32 (an integer ``B <= 2**24`` is one)."""
+    if float32(size) != size or output > 1 << 24:
+        return None
+    g = math.gcd(size, output)
+    n, s = output // g, size // g
+    kmax = min((size * n - 1) >> 22, n - 1)  # k * 2**22 < size * n'
+    count = min(2 * kmax, n - 1) if kmax >= 1 else 0
+    whole = g * _odd(n * size) >= 1 << 24  # some b = j * n' has a product that is not a float32
+    if count * g + (g + 1 if whole else 0) > KERAS_CANDIDATES:
+        return None
+    ks = sorted(set(range(1, kmax + 1)) | set(range(n - kmax, n))) if kmax >= 1 else []
+    inverse = pow(s, -1, n) if n > 1 else 0
+    bounds = [k * inverse % n + j * n for k in ks for j in range(g)]
+    if whole:
+        bounds += [j * n for j in range(g + 1)]
+    return sorted(bounds)
+
+
 def keras_windows(size: int, output: int) -> Sequence[Window]:
-    """Keras's windows: torch's integer windows, computed when asked for, while ``output * size``
-    is below 2**24 (every float32 product and quotient then rounds to the exact bound: an error
-    would need ``output * size > 2**24``); else :func:`keras_adaptive_windows`, one by one."""
+    """Keras's windows: torch's integer windows while ``output * size`` is below 2**24 (every float32
+    product and quotient then rounds to the exact bound: an error would need ``output * size > 2**24``).
+    Beyond, torch's windows except where a candidate bound (:func:`keras_candidate_bounds`) really
+    floors or ceils differently in float32: those windows are kept as exceptions and every summary
+    corrects torch's closed forms at them, whatever the output count. Where float32 errors are dense
+    (more candidates than :data:`KERAS_CANDIDATES`, or an input above 2**24),
+    :func:`keras_adaptive_windows` lists every window."""
     if 0 <= output * size < 1 << 24:
         return torch_adaptive_windows(size, output)
-    return AdaptiveWindows.listed(size, keras_adaptive_windows(size, output))
+    bounds = keras_candidate_bounds(size, output)
+    if bounds is None:
+        return AdaptiveWindows.listed(size, keras_adaptive_windows(size, output))
+    fs, fn = float32(size), float32(output)
+    moved: set[int] = set()
+    for b in bounds:
+        q = float32(float32(b * fs) / fn)
+        if math.floor(q) != b * size // output or math.ceil(q) != -(-b * size // output):
+            moved.update((b - 1, b))
+    exceptions: dict[int, Window] = {}
+    for o in sorted(moved):
+        if 0 <= o < output:
+            window = keras_window(o, size, output)  # raises the first GatherV2 error: only these can fail
+            if window != adaptive_window(o, size, output):
+                exceptions[o] = window
+    if not exceptions:
+        return torch_adaptive_windows(size, output)
+    return AdaptiveWindows.excepting(size, output, exceptions)
 
 
 # ---------------------------------------------------------------------------- adaptive pooling
