@@ -16,6 +16,8 @@ cell in float32 arithmetic, differently in each framework (aten/src/ATen/native/
 with ``scale = out / in``; TF ``tf_indices``, jax ``jax_indices``, keras UpSampling's repeat ``j // factor``): the
 port is exact only where the emulated index maps agree on every output cell. The tf / keras / jax sources sample
 linear modes with half-pixel centers at the size ratio (ONNX ``half_pixel``, torch ``align_corners=False``).
+Bicubic (2-D, torch ``bicubic`` <-> ONNX ``cubic`` with cubic_coeff_a=-0.75, exclude_outside=0) ports as the linear
+modes do, and to jax as ``"bicubic-pytorch"``; TF's and Keras's bicubic are never exact (see ``_to_tf_jax``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ LINEAR = {1: "linear", 2: "bilinear", 3: "trilinear"}
 #: ONNX Resize's cubic as torch's bicubic samples: Keys' kernel with A = -0.75 (aten/src/ATen/native/UpSample.h
 #: ``cubic_convolution1`` / ``cubic_convolution2``, A = -0.75 in ``get_cubic_upsample_coefficients``), the four taps
 #: read with their indices clamped to the input (``upsample_get_value_bounded``) as onnxruntime does with
-#: exclude_outside=0 (onnxruntime/core/providers/cpu/tensor/upsample.cc ``CubicInterpolation``)
+#: exclude_outside=0 (onnxruntime/core/providers/cpu/tensor/upsample.cc ``ResizeBiCubic``: ``GetCubicCoeffs``,
+#: ``GetDataForCoordinate`` clamps)
 CUBIC_ONNX: tuple[tuple[str, object], ...] = (("cubic_coeff_a", -0.75), ("exclude_outside", 0))
 
 
