@@ -402,3 +402,45 @@ def test_bicubic_ports_to_tf_jax_match_the_real_source():
     # the inexact ports really differ (a handful resize to the input's own grid, where every kernel agrees)
     for target in ("tf", "keras", "jax"):
         assert differs[target] >= 30 and same[target] <= differs[target] // 5, (differs, same)
+
+
+# ---------------------------------------------------------------------- LP pooling to jax
+LP_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_lp.json").read_text())
+
+
+def test_lp_pool_ports_to_jax_match_the_real_source():
+    """torch lp_pool1d/2d/3d (ceil_mode's cut-off window scaled by kernel / cells) and onnxruntime LpPool (pads,
+    ceil_mode, any p): their jax ports (lax.reduce_window of |x| ** p, the ceil scale on the sums, ** (1/p)) ran in
+    the venv on the recorded input (generate_translate_values.py lp); here the real layer runs on it: same shapes,
+    values within 1e-5. torch with an odd p is inexact (torch raises x ** p with its sign)."""
+    from convshape.api.translate import Step
+
+    import torch
+    import torch.nn.functional as F
+
+    assert LP_DATA["venv_failures"] == [] and LP_DATA["inexact"] > 0
+    checked = Counter()
+    for record in LP_DATA["ports"]:
+        c = record["config"]
+        x, y = (np.asarray(record[k], dtype=np.float32) for k in ("x", "y"))
+        n, p, k, s = len(c["input"]), c["norm_type"], c["kernel"], c["stride"]
+        r = translate(**c, to_framework="jax")
+        assert r.exact, c
+        if c["from_framework"] == "torch":
+            assert p % 2 == 0, c
+            one = n == 1  # lp_pool1d takes ints
+            want = getattr(F, f"lp_pool{n}d")(torch.from_numpy(x), p, k[0] if one else tuple(k),
+                                              s[0] if one else tuple(s), c["ceil_mode"]).numpy()
+        else:
+            pairs = [tuple(int(v) for v in q.split(":")) for q in c["padding"].split(",")]
+            node = Step("layer", "LpPool", (("kernel_shape", tuple(k)), ("strides", tuple(s)),
+                                            ("pads", tuple(q[0] for q in pairs) + tuple(q[1] for q in pairs)),
+                                            ("p", p), ("ceil_mode", int(c["ceil_mode"]))))
+            want = run_onnx(onnx_model([node], None, None, x.shape), x)
+        assert y.shape == want.shape, (c, r.code)
+        np.testing.assert_allclose(y, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
+        scaled = any(step.name == "mul" for step in r.steps)
+        checked[(c["from_framework"], n, scaled, float(p).is_integer() and p % 2 == 0)] += 1
+    assert sum(v for (src, _, scaled, _), v in checked.items() if src == "torch" and scaled) >= 10, checked
+    assert sum(v for (src, _, _, even), v in checked.items() if src == "onnxruntime" and not even) >= 10, checked
+    assert {n for _, n, _, _ in checked} == {1, 2, 3}, checked

@@ -5,6 +5,7 @@
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py shuffle   # pixel shuffle only
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py interp   # interpolation only
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py cubic   # bicubic interpolation only
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py lp   # LP pooling to jax only
 
 Pooling (``pool``, written to tests/data/observed_translate_pool.json): max and average pooling sources in tf,
 keras and jax run here, their ports to tf / keras / jax checked here, and recorded (input, the source's output) for
@@ -42,7 +43,8 @@ POOL = len(sys.argv) > 1 and sys.argv[1] == "pool"
 SHUFFLE = len(sys.argv) > 1 and sys.argv[1] == "shuffle"
 INTERP = len(sys.argv) > 1 and sys.argv[1] == "interp"
 CUBIC = len(sys.argv) > 1 and sys.argv[1] == "cubic"
-N = int(sys.argv[1]) if len(sys.argv) > 1 and not (POOL or SHUFFLE or INTERP or CUBIC) else 240
+LP = len(sys.argv) > 1 and sys.argv[1] == "lp"
+N = int(sys.argv[1]) if len(sys.argv) > 1 and not (POOL or SHUFFLE or INTERP or CUBIC or LP) else 240
 SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 TOL = 1e-5
 #: TF's CPU kernels lack dilation in conv3d and the transposed convolutions: skipped, counted
@@ -431,6 +433,47 @@ def shuffle_main() -> None:
         print(json.dumps(fail)[:700], file=sys.stderr)
 
 
+# ---------------------------------------------------------------------- LP pooling to jax
+def lp_main() -> None:
+    """LP pooling (tests/data/observed_translate_lp.json): torch lp_pool1d/2d/3d (ceil_mode or not) and onnxruntime
+    LpPool (pads, ceil_mode) sources ported to jax (lax.reduce_window of |x| ** p), run here on seeded input (kept
+    to 6 decimals); the CI test compares the recorded outputs with the real torch / onnxruntime layer."""
+    rng, nrng = random.Random(2033), np.random.default_rng(2033)
+    ports, failures, inexact = [], [], 0
+    while len(ports) < 160:
+        src = ("torch", "onnxruntime")[len(ports) % 2]
+        n = rng.choice((1, 2, 2, 3))
+        k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
+        c = {"op": f"lppool{n}d", "from_framework": src, "input": [rng.randint(1, 6 if n == 3 else 12) for _ in k],
+             "kernel": k, "stride": [rng.randint(1, 3) for _ in k], "ceil_mode": rng.random() < 0.6,
+             "norm_type": rng.choice((2, 2, 4, 3)),  # ONNX LpPool's p is an int
+             "in_channels": 2}
+        if src == "onnxruntime":
+            c["padding"] = ",".join(f"{rng.randint(0, v - 1)}:{rng.randint(0, v - 1)}" for v in k)
+        try:
+            res = translate(**c, to_framework="jax")
+        except ShapeError:
+            continue
+        if not res.exact:
+            inexact += 1
+            continue
+        x = np.round(nrng.standard_normal((1, 2, *c["input"])), 6).astype(np.float32)
+        try:
+            y = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+        except Exception as exc:
+            failures.append({"config": c, "code": res.code, "error": str(exc)[:300]})
+            continue
+        ports.append({"config": c, "x": x.tolist(), "y": y.tolist()})
+    out = {"versions": {"jax": jax.__version__}, "venv_failures": failures, "inexact": inexact, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_lp.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"LP pooling to jax: {len(ports)} torch/onnxruntime sources ported and run, {inexact} inexact; "
+          f"{len(failures)} failures", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
 # ---------------------------------------------------------------------- bicubic interpolation
 def cubic_main() -> None:
     """Bicubic (tests/data/observed_translate_cubic.json): torch ``bicubic`` and onnxruntime ``cubic`` sources
@@ -594,4 +637,4 @@ def interp_sources(failures: list) -> tuple[list, int]:
 
 if __name__ == "__main__":
     (pool_main() if POOL else shuffle_main() if SHUFFLE else interp_main() if INTERP else cubic_main() if CUBIC
-     else main())
+     else lp_main() if LP else main())
