@@ -332,3 +332,57 @@ def test_interpolate_ports():
     result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "5,7", "--scale", "1.5",
                  "--mode", "bilinear")
     assert result.exit_code == 1 and "tf resizes at the size ratio; torch samples with another step" in result.output
+
+
+def test_bicubic_ports():
+    """torch bicubic <-> ONNX Resize cubic (cubic_coeff_a=-0.75, exclude_outside=0; scales where torch's step is 1 /
+    scale); to jax as "bicubic-pytorch" (half_pixel only); tf's and keras's bicubic are INEXACT (exit 1) with the
+    reason; tf / keras / jax bicubic sources are not ported yet (exit 2)."""
+    result = run("translate", "interpolate", "--from", "torch", "--to", "onnx", "--i", "5,7", "--scale", "1.5",
+                 "--mode", "bicubic", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["exact"] is True and d["steps"] == [{"step": "layer", "name": "Resize", "params": {
+        "mode": "cubic", "coordinate_transformation_mode": "half_pixel", "cubic_coeff_a": -0.75,
+        "exclude_outside": 0, "scales": [1.0, 1.0, 1.5, 1.5]}}]
+    assert d["source"]["mode"] == "bicubic" and d["source"]["output"] == [7, 10]
+    result = run("translate", "interpolate", "--from", "onnxruntime", "--to", "torch", "--i", "5,7", "--o", "9,3",
+                 "--mode", "cubic", "--align-corners")
+    assert result.exit_code == 0 and "size=(9, 3), mode='bicubic', align_corners=True" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "jax", "--i", "5,7", "--o", "9,3",
+                 "--mode", "bicubic")
+    assert result.exit_code == 0 and "method='bicubic-pytorch', antialias=False" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "5,7", "--o", "9,3",
+                 "--mode", "bicubic", "--json")
+    d = json.loads(result.output)
+    assert result.exit_code == 1 and d["exact"] is False and "A = -0.5" in d["reason"]
+    result = run("translate", "interpolate", "--from", "torch", "--to", "tf", "--i", "5,7", "--o", "9,3",
+                 "--mode", "bicubic", "--align-corners")
+    assert result.exit_code == 1 and "1024 steps" in result.output and "tf.raw_ops.ResizeBicubic" in result.output
+    result = run("translate", "interpolate", "--from", "torch", "--to", "keras", "--i", "5,7", "--o", "9,3",
+                 "--mode", "bicubic")
+    assert result.exit_code == 1 and "keras's bicubic" in result.output
+    result = run("translate", "interpolate", "--from", "tf", "--to", "torch", "--i", "5,7", "--o", "9,3",
+                 "--mode", "bicubic")
+    assert result.exit_code == 2 and "not mode 'bicubic' from tf" in result.output
+
+
+def test_lp_pool_to_jax():
+    """LP pooling to jax: lax.reduce_window of |x| ** p, torch's ceil_mode scale on the sums (a mul step), ** (1/p);
+    torch with an odd p is inexact (exit 1); jax is no source (exit 1, as TF)."""
+    result = run("translate", "lppool2d", "--from", "torch", "--to", "jax", "--i", "7,8", "--k", "3", "--s", "2",
+                 "--ceil-mode", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert [s["name"] for s in d["steps"]] == ["lax.reduce_window", "mul", "pow"]
+    assert d["steps"][0]["params"]["padding"] == [[0, 0], [0, 0], [0, 0], [0, 1]]
+    assert d["steps"][1]["params"]["factors"] == [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.5]]
+    assert d["source"]["output"] == [3, 4] and "y = s ** (1 / 2)" in d["code"]
+    result = run("translate", "lppool1d", "--from", "onnx", "--to", "jax", "--i", "9", "--k", "3", "--s", "2",
+                 "--p", "1:2", "--norm-type", "3")
+    assert result.exit_code == 0 and "jnp.abs(x) ** 3" in result.output and "[(0, 0), (0, 0), (1, 2)]" in (
+        result.output)
+    result = run("translate", "lppool1d", "--from", "torch", "--to", "jax", "--i", "9", "--k", "3", "--norm-type", "3")
+    assert result.exit_code == 1 and "not an even integer" in result.output
+    result = run("translate", "lppool1d", "--from", "jax", "--to", "torch", "--i", "9", "--k", "3")
+    assert result.exit_code == 1 and "not from jax" in result.output

@@ -350,3 +350,97 @@ def test_interpolate_ports_from_tf_keras_jax_match_the_recorded_source():
     # float32 half-pixel cells: TF's floor((j + 0.5) * (in / out)) and jax's floor((j + 0.5) * in / out) sometimes
     # pick another cell than torch's nearest-exact or onnxruntime's (j + 0.5) / (out / in): inexact, not wrong
     assert sum(inexact.values()) < sum(checked.values()) // 4, (inexact, checked)
+
+
+# ---------------------------------------------------------------------- bicubic interpolation
+CUBIC_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_cubic.json").read_text())
+
+
+def test_bicubic_ports_to_tf_jax_match_the_real_source():
+    """torch bicubic and onnxruntime cubic (A = -0.75, clamped taps; half_pixel or align_corners): their ports to
+    jax (jax.image.resize "bicubic-pytorch", half_pixel at the size ratio) ran in the venv on the recorded input
+    (generate_translate_values.py cubic); here the real F.interpolate / Resize runs on it: same shapes, values within
+    1e-5. The ports called inexact (tf: weights from a 1024-step table, Keys' A = -0.5 with half-pixel centers;
+    keras Resizing bicubic: tf.image.resize; jax without align_corners or at another step than the size ratio) ran
+    there too and give other values here, except a few where the resize does not interpolate."""
+    from convshape.api.translate import Step
+
+    import torch
+    import torch.nn.functional as F
+
+    assert CUBIC_DATA["venv_failures"] == [] and CUBIC_DATA["venv_runs"] >= 50
+    checked, differs, same = Counter(), Counter(), Counter()
+    for record in CUBIC_DATA["ports"]:
+        c = record["config"]
+        x = np.asarray(record["x"], dtype=np.float32)
+        if c["from_framework"] == "torch":
+            arg = ({"scale_factor": tuple(c["scale"]), "recompute_scale_factor": False} if "scale" in c else
+                   {"size": tuple(c["output_size"])})
+            want = F.interpolate(torch.from_numpy(x), mode="bicubic", align_corners=c["align_corners"], **arg).numpy()
+        else:
+            params = [("mode", "cubic"),
+                      ("coordinate_transformation_mode", "align_corners" if c["align_corners"] else "half_pixel")]
+            params += ([("scales", (1.0, 1.0, *map(float, c["scale"])))] if "scale" in c else
+                       [("sizes", ("N", "C", *c["output_size"]))])
+            want = run_onnx(onnx_model([Step("layer", "Resize", tuple(params))], None, None, x.shape), x)
+        for target, y in record["ports"].items():
+            r = translate(**c, to_framework=target)
+            assert r.exact, (c, target)
+            got = np.asarray(y, dtype=np.float32).transpose(np.argsort(r.data.axes))
+            assert got.shape == want.shape, (c, target, r.code)
+            np.testing.assert_allclose(got, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
+            checked[(c["from_framework"], target, c["align_corners"])] += 1
+        for target, y in record["inexact_ports"].items():
+            r = translate(**c, to_framework=target)
+            assert not r.exact, (c, target)
+            got = np.asarray(y, dtype=np.float32).transpose(np.argsort(r.data.axes))
+            close = got.shape == want.shape and np.allclose(got, want, atol=TOL, rtol=TOL)
+            (same if close else differs)[target] += 1
+    for src in ("torch", "onnxruntime"):
+        assert checked[(src, "jax", False)] >= 20, checked
+    assert {target for _, target, _ in checked} == {"jax"}, checked
+    # the inexact ports really differ (a handful resize to the input's own grid, where every kernel agrees)
+    for target in ("tf", "keras", "jax"):
+        assert differs[target] >= 30 and same[target] <= differs[target] // 5, (differs, same)
+
+
+# ---------------------------------------------------------------------- LP pooling to jax
+LP_DATA = json.loads((Path(__file__).parent / "data" / "observed_translate_lp.json").read_text())
+
+
+def test_lp_pool_ports_to_jax_match_the_real_source():
+    """torch lp_pool1d/2d/3d (ceil_mode's cut-off window scaled by kernel / cells) and onnxruntime LpPool (pads,
+    ceil_mode, any p): their jax ports (lax.reduce_window of |x| ** p, the ceil scale on the sums, ** (1/p)) ran in
+    the venv on the recorded input (generate_translate_values.py lp); here the real layer runs on it: same shapes,
+    values within 1e-5. torch with an odd p is inexact (torch raises x ** p with its sign)."""
+    from convshape.api.translate import Step
+
+    import torch
+    import torch.nn.functional as F
+
+    assert LP_DATA["venv_failures"] == [] and LP_DATA["inexact"] > 0
+    checked = Counter()
+    for record in LP_DATA["ports"]:
+        c = record["config"]
+        x, y = (np.asarray(record[k], dtype=np.float32) for k in ("x", "y"))
+        n, p, k, s = len(c["input"]), c["norm_type"], c["kernel"], c["stride"]
+        r = translate(**c, to_framework="jax")
+        assert r.exact, c
+        if c["from_framework"] == "torch":
+            assert p % 2 == 0, c
+            one = n == 1  # lp_pool1d takes ints
+            want = getattr(F, f"lp_pool{n}d")(torch.from_numpy(x), p, k[0] if one else tuple(k),
+                                              s[0] if one else tuple(s), c["ceil_mode"]).numpy()
+        else:
+            pairs = [tuple(int(v) for v in q.split(":")) for q in c["padding"].split(",")]
+            node = Step("layer", "LpPool", (("kernel_shape", tuple(k)), ("strides", tuple(s)),
+                                            ("pads", tuple(q[0] for q in pairs) + tuple(q[1] for q in pairs)),
+                                            ("p", p), ("ceil_mode", int(c["ceil_mode"]))))
+            want = run_onnx(onnx_model([node], None, None, x.shape), x)
+        assert y.shape == want.shape, (c, r.code)
+        np.testing.assert_allclose(y, want, atol=TOL, rtol=TOL, err_msg=f"{c}\n{r.code}")
+        scaled = any(step.name == "mul" for step in r.steps)
+        checked[(c["from_framework"], n, scaled, float(p).is_integer() and p % 2 == 0)] += 1
+    assert sum(v for (src, _, scaled, _), v in checked.items() if src == "torch" and scaled) >= 10, checked
+    assert sum(v for (src, _, _, even), v in checked.items() if src == "onnxruntime" and not even) >= 10, checked
+    assert {n for _, n, _, _ in checked} == {1, 2, 3}, checked

@@ -441,3 +441,44 @@ def test_interpolate_values(source, target):
     # has no torch equivalent: inexact there
     assert inexact_linear <= 5 and len(kinds) >= 4, (inexact_linear, kinds)
     assert inexact <= 5 if source == "torch" else inexact > 20, inexact
+
+
+@pytest.mark.parametrize("source, target", [("torch", "onnxruntime"), ("onnxruntime", "torch")])
+def test_bicubic_values(source, target):
+    """torch's bicubic (upsample_bicubic2d: A = -0.75, taps clamped to the input) and onnxruntime's Resize cubic
+    (cubic_coeff_a=-0.75, exclude_outside=0), half_pixel or align_corners, by size or by scale, up and down: the
+    real op against the port, values within 1e-5 on random input; every port is exact (a scale whose output or step
+    the target rounds otherwise would be inexact, and does not occur among these scales)."""
+    from convshape.api.translate import Step
+
+    rng, nrng = random.Random(4400 + len(source)), np.random.default_rng(44)
+    kinds = Counter()
+    while sum(kinds.values()) < 200:
+        size = [rng.randint(1, 9) for _ in range(2)]
+        ac = rng.random() < 0.5
+        by_scale = rng.random() < 0.5
+        kw = ({"scale": [rng.choice((0.5, 0.75, 1.5, 2, 2.5, 3)) for _ in range(2)]} if by_scale else
+              {"output_size": [rng.randint(1, 12) for _ in range(2)]})
+        try:
+            r = translate("interpolate", from_framework=source, to_framework=target, input=size,
+                          mode="bicubic" if source == "torch" else "cubic", align_corners=ac, **kw)
+        except ShapeError:  # an empty output (a scale below 1 / size)
+            continue
+        assert r.exact, (size, ac, kw, r.reason)
+        x = nrng.standard_normal((1, 2, *size)).astype(np.float32)
+        if source == "torch":
+            arg = ({"scale_factor": tuple(kw["scale"]), "recompute_scale_factor": False} if by_scale else
+                   {"size": tuple(kw["output_size"])})
+            want = F.interpolate(torch.from_numpy(x), mode="bicubic", align_corners=ac, **arg).numpy()
+        else:
+            params = [("mode", "cubic"), ("coordinate_transformation_mode", "align_corners" if ac else "half_pixel")]
+            params += ([("scales", (1.0, 1.0, *map(float, kw["scale"])))] if by_scale else
+                       [("sizes", ("N", "C", *kw["output_size"]))])
+            want = run_onnx(onnx_model([Step("layer", "Resize", tuple(params))], None, None, x.shape), x)
+        got = exec_torch(r.code, x, {}, None) if target == "torch" else run_onnx(
+            onnx_model(r.steps, None, None, x.shape), x)
+        _close(got, want, f"{source} {size} ac={ac} {kw}\n{r.code}")
+        p = dict(r.steps[0].params)
+        assert p.get("mode") in ("cubic", "bicubic"), p
+        kinds[(ac, "scales" in p or "scale_factor" in p, "sizes" in p or "size" in p)] += 1
+    assert len(kinds) >= 3 and min(kinds.values()) >= 20, kinds

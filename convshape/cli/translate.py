@@ -48,7 +48,7 @@ def make_translate() -> click.Command:
                   help="Pixel shuffle / unshuffle: the factor (upscale_factor, block_size).")
     @click.option("--mode", "mode", default=None, metavar="MODE",
                   help="Pixel shuffle from ONNX: DepthToSpace's mode (DCR, the default, or CRD); interpolate: nearest, "
-                       "nearest-exact, linear / bilinear / trilinear.")
+                       "nearest-exact, linear / bilinear / trilinear, bicubic (torch) / cubic (ONNX).")
     @click.option("--scale", "scale", default=None, metavar="F[,F...]",
                   help="Interpolate: the scale factor (torch scale_factor, ONNX scales, keras UpSampling size); "
                        "--o gives the size instead.")

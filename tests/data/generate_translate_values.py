@@ -4,6 +4,8 @@
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py pool   # pooling only
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py shuffle   # pixel shuffle only
     PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py interp   # interpolation only
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py cubic   # bicubic interpolation only
+    PYTHONPATH=. /work/venv-tf/bin/python tests/data/generate_translate_values.py lp   # LP pooling to jax only
 
 Pooling (``pool``, written to tests/data/observed_translate_pool.json): max and average pooling sources in tf,
 keras and jax run here, their ports to tf / keras / jax checked here, and recorded (input, the source's output) for
@@ -40,7 +42,9 @@ from convshape.api.translate import translate  # noqa: E402
 POOL = len(sys.argv) > 1 and sys.argv[1] == "pool"
 SHUFFLE = len(sys.argv) > 1 and sys.argv[1] == "shuffle"
 INTERP = len(sys.argv) > 1 and sys.argv[1] == "interp"
-N = int(sys.argv[1]) if len(sys.argv) > 1 and not (POOL or SHUFFLE or INTERP) else 240
+CUBIC = len(sys.argv) > 1 and sys.argv[1] == "cubic"
+LP = len(sys.argv) > 1 and sys.argv[1] == "lp"
+N = int(sys.argv[1]) if len(sys.argv) > 1 and not (POOL or SHUFFLE or INTERP or CUBIC or LP) else 240
 SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 TOL = 1e-5
 #: TF's CPU kernels lack dilation in conv3d and the transposed convolutions: skipped, counted
@@ -429,6 +433,99 @@ def shuffle_main() -> None:
         print(json.dumps(fail)[:700], file=sys.stderr)
 
 
+# ---------------------------------------------------------------------- LP pooling to jax
+def lp_main() -> None:
+    """LP pooling (tests/data/observed_translate_lp.json): torch lp_pool1d/2d/3d (ceil_mode or not) and onnxruntime
+    LpPool (pads, ceil_mode) sources ported to jax (lax.reduce_window of |x| ** p), run here on seeded input (kept
+    to 6 decimals); the CI test compares the recorded outputs with the real torch / onnxruntime layer."""
+    rng, nrng = random.Random(2033), np.random.default_rng(2033)
+    ports, failures, inexact = [], [], 0
+    while len(ports) < 160:
+        src = ("torch", "onnxruntime")[len(ports) % 2]
+        n = rng.choice((1, 2, 2, 3))
+        k = [rng.randint(1, 3 if n == 3 else 4) for _ in range(n)]
+        c = {"op": f"lppool{n}d", "from_framework": src, "input": [rng.randint(1, 6 if n == 3 else 12) for _ in k],
+             "kernel": k, "stride": [rng.randint(1, 3) for _ in k], "ceil_mode": rng.random() < 0.6,
+             "norm_type": rng.choice((2, 2, 4, 3)),  # ONNX LpPool's p is an int
+             "in_channels": 2}
+        if src == "onnxruntime":
+            c["padding"] = ",".join(f"{rng.randint(0, v - 1)}:{rng.randint(0, v - 1)}" for v in k)
+        try:
+            res = translate(**c, to_framework="jax")
+        except ShapeError:
+            continue
+        if not res.exact:
+            inexact += 1
+            continue
+        x = np.round(nrng.standard_normal((1, 2, *c["input"])), 6).astype(np.float32)
+        try:
+            y = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+        except Exception as exc:
+            failures.append({"config": c, "code": res.code, "error": str(exc)[:300]})
+            continue
+        ports.append({"config": c, "x": x.tolist(), "y": y.tolist()})
+    out = {"versions": {"jax": jax.__version__}, "venv_failures": failures, "inexact": inexact, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_lp.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"LP pooling to jax: {len(ports)} torch/onnxruntime sources ported and run, {inexact} inexact; "
+          f"{len(failures)} failures", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
+# ---------------------------------------------------------------------- bicubic interpolation
+def cubic_main() -> None:
+    """Bicubic (tests/data/observed_translate_cubic.json): torch ``bicubic`` and onnxruntime ``cubic`` sources
+    (half_pixel or align_corners, sizes or scales; 2-D) ported to tf / keras / jax, run here on seeded input (kept to
+    6 decimals) where the port is exact; the CI test compares the recorded outputs with the real torch /
+    onnxruntime op. The inexact ports are counted by their reason."""
+    rng, nrng = random.Random(2031), np.random.default_rng(2031)
+    ports, failures, ran = [], [], 0
+    inexact: dict = {}
+    while len(ports) < 120:
+        src = ("torch", "onnxruntime")[len(ports) % 2]
+        size = [rng.randint(1, 9) for _ in range(2)]
+        ac = rng.random() < 0.5
+        kw = ({"scale": [rng.choice((0.5, 1.5, 2, 3)) for _ in range(2)]} if rng.random() < 0.3 else
+              {"output_size": [rng.randint(1, 12) for _ in range(2)]})
+        c = {"op": "interpolate", "from_framework": src, "input": size,
+             "mode": "bicubic" if src == "torch" else "cubic", "align_corners": ac, **kw}
+        try:
+            results = {t: translate(**c, to_framework=t) for t in ("tf", "jax", "keras")}
+        except ShapeError:
+            continue
+        x = np.round(nrng.standard_normal((1, 2, *size)), 6).astype(np.float32)
+        record = {"config": c, "x": x.tolist(), "ports": {}, "inexact_ports": {}}
+        for target, res in results.items():
+            if not res.exact:  # its closest port runs too: the CI test shows it differs from the source
+                key = f"{target}: {res.reason.split(' (')[0]}"
+                inexact[key] = inexact.get(key, 0) + 1
+                try:
+                    record["inexact_ports"][target] = run_target(res, x, np.zeros(0, np.float32),
+                                                                 np.zeros(0, np.float32)).tolist()
+                except Exception as exc:
+                    failures.append({"config": c, "target": target, "code": res.code, "error": str(exc)[:300]})
+                continue
+            try:
+                got = run_target(res, x, np.zeros(0, np.float32), np.zeros(0, np.float32))
+            except Exception as exc:
+                failures.append({"config": c, "target": target, "code": res.code, "error": str(exc)[:300]})
+                continue
+            record["ports"][target] = got.tolist()
+            ran += 1
+        ports.append(record)
+    out = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "jax": jax.__version__},
+           "venv_runs": ran, "venv_failures": failures, "inexact": inexact, "ports": ports}
+    path = os.path.join(os.path.dirname(__file__), "observed_translate_cubic.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"bicubic: {len(ports)} torch/onnxruntime sources, {ran} tf / jax ports run, inexact {inexact}; "
+          f"{len(failures)} failures", file=sys.stderr)
+    for fail in failures[:12]:
+        print(json.dumps(fail)[:700], file=sys.stderr)
+
+
 # ---------------------------------------------------------------------- interpolation
 def interp_main() -> None:
     """Interpolation (tests/data/observed_translate_interp.json): torch and onnxruntime sources (which the venv
@@ -539,4 +636,5 @@ def interp_sources(failures: list) -> tuple[list, int]:
 
 
 if __name__ == "__main__":
-    pool_main() if POOL else shuffle_main() if SHUFFLE else interp_main() if INTERP else main()
+    (pool_main() if POOL else shuffle_main() if SHUFFLE else interp_main() if INTERP else cubic_main() if CUBIC
+     else lp_main() if LP else main())

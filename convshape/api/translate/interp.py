@@ -16,6 +16,8 @@ cell in float32 arithmetic, differently in each framework (aten/src/ATen/native/
 with ``scale = out / in``; TF ``tf_indices``, jax ``jax_indices``, keras UpSampling's repeat ``j // factor``): the
 port is exact only where the emulated index maps agree on every output cell. The tf / keras / jax sources sample
 linear modes with half-pixel centers at the size ratio (ONNX ``half_pixel``, torch ``align_corners=False``).
+Bicubic (2-D, torch ``bicubic`` <-> ONNX ``cubic`` with cubic_coeff_a=-0.75, exclude_outside=0) ports as the linear
+modes do, and to jax as ``"bicubic-pytorch"``; TF's and Keras's bicubic are never exact (see ``_to_tf_jax``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ FRAMEWORKS = ("torch", "onnx", "onnxruntime")
 #: frameworks an interpolation is ported from: their own rules give the output size and the step
 SOURCES = (*FRAMEWORKS, "tf", "keras", "jax")
 LINEAR = {1: "linear", 2: "bilinear", 3: "trilinear"}
+#: ONNX Resize's cubic as torch's bicubic samples: Keys' kernel with A = -0.75 (aten/src/ATen/native/UpSample.h
+#: ``cubic_convolution1`` / ``cubic_convolution2``, A = -0.75 in ``get_cubic_upsample_coefficients``), the four taps
+#: read with their indices clamped to the input (``upsample_get_value_bounded``) as onnxruntime does with
+#: exclude_outside=0 (onnxruntime/core/providers/cpu/tensor/upsample.cc ``ResizeBiCubic``: ``GetCubicCoeffs``,
+#: ``GetDataForCoordinate`` clamps)
+CUBIC_ONNX: tuple[tuple[str, object], ...] = (("cubic_coeff_a", -0.75), ("exclude_outside", 0))
 
 
 class Resize(NamedTuple):
@@ -130,8 +138,13 @@ def resolve(op: str, framework: str, input: IntArg, size: IntArg, scale: Any, mo
     elif m in ("linear", "bilinear", "trilinear"):
         kind, rounding = "linear", None
         transform = "align_corners" if ac else "half_pixel"
+    elif m in ("bicubic", "cubic") and framework in FRAMEWORKS:
+        # torch upsample_bicubic2d / ONNX Resize cubic with its defaults (cubic_coeff_a=-0.75, exclude_outside=0)
+        kind, rounding = "cubic", None
+        transform = "align_corners" if ac else "half_pixel"
     else:
-        raise ShapeError(f"translate writes nearest and linear interpolation ports so far, not mode {m!r}",
+        raise ShapeError(f"translate writes nearest, linear and (torch / ONNX) cubic interpolation ports so far, "
+                         f"not mode {m!r} from {framework}",
                          rule=Rule.OPTION_NOT_APPLICABLE, values={"mode": m})
     steps = tuple(float(a.source_step or 0.0) for a in res.axes)
     scales = None if all(a.scale_used is None for a in res.axes) else tuple(
@@ -155,7 +168,7 @@ def _to_onnx(r: Resize) -> tuple[list[Step], str | None]:
                                    for st, sc, i, o in zip(r.step, r.scale, r.input, r.output)):
         spellings.append(("scales", r.scale))
     modes: list[tuple[str, str | None]]
-    if r.kind == "linear":
+    if r.kind in ("linear", "cubic"):
         modes = [(r.transform, None)]
     elif r.framework == "torch" and r.mode == "nearest":
         modes = [("asymmetric", "floor")]
@@ -174,6 +187,8 @@ def _to_onnx(r: Resize) -> tuple[list[Step], str | None]:
             params: list[tuple[str, object]] = [("mode", r.kind), ("coordinate_transformation_mode", transform)]
             if rounding:
                 params.append(("nearest_mode", rounding))
+            if r.kind == "cubic":
+                params += CUBIC_ONNX
             full = (1, 1, *values) if key == "scales" else ("N", "C", *values)
             params.append((key, tuple(float(v) for v in full) if key == "scales" else full))
             return [Step("layer", "Resize", tuple(params))], None
@@ -186,6 +201,8 @@ def _to_onnx(r: Resize) -> tuple[list[Step], str | None]:
     params = [("mode", r.kind), ("coordinate_transformation_mode", modes[0][0])]
     if modes[0][1]:
         params.append(("nearest_mode", modes[0][1]))
+    if r.kind == "cubic":
+        params += CUBIC_ONNX
     params.append(("sizes", ("N", "C", *r.output)))
     return [Step("layer", "Resize", tuple(params))], why
 
@@ -196,6 +213,8 @@ def _to_torch(r: Resize) -> tuple[list[Step], str | None]:
     n = r.ndim
     if r.kind == "linear":
         modes: list[tuple[str, bool | None]] = [(LINEAR[n], r.transform == "align_corners")]
+    elif r.kind == "cubic":
+        modes = [("bicubic", r.transform == "align_corners")]
     elif r.transform == "align_corners":
         modes = []
     elif r.framework in ("tf", "keras", "jax"):
@@ -215,7 +234,7 @@ def _to_torch(r: Resize) -> tuple[list[Step], str | None]:
             if tuple(a.output for a in res.axes) != r.output:
                 continue
             steps = [float(a.source_step or 0.0) for a in res.axes]
-            if r.kind == "linear" and not ac and not all(_same(a, b) for a, b in zip(steps, r.step)):
+            if r.kind != "nearest" and not ac and not all(_same(a, b) for a, b in zip(steps, r.step)):
                 continue
             if r.kind == "nearest" and any(torch_indices(mode, i, o, st) != want for i, o, st, want in
                                            zip(r.input, r.output, steps, _source_indices(r))):
@@ -242,7 +261,7 @@ def _to_torch(r: Resize) -> tuple[list[Step], str | None]:
                         f"{ours[j]} in torch's nearest-exact"
                         + (" (a tie rounded the other way)" if r.framework in FRAMEWORKS else ""))
                 break
-    mode_name = LINEAR[n] if r.kind == "linear" else "nearest-exact"
+    mode_name = LINEAR[n] if r.kind == "linear" else "bicubic" if r.kind == "cubic" else "nearest-exact"
     return [Step("layer", "F.interpolate", (("size", r.output), ("mode", mode_name)))], why
 
 
@@ -280,7 +299,11 @@ def _source_indices(r: Resize) -> list[tuple[int, ...]]:
 def _to_tf_jax(r: Resize, target: str) -> tuple[list[Step], str, str | None]:
     """tf: ``tf.image.resize`` (bilinear: half_pixel; nearest: half-pixel centers), ``tf.raw_ops.ResizeBilinear``
     with align_corners, ``tf.raw_ops.ResizeNearestNeighbor`` without half-pixel centers (torch's ``nearest``);
-    NHWC, 2-D only, always at the size ratio. jax: ``jax.image.resize`` (half_pixel only, antialias off; NCHW)."""
+    NHWC, 2-D only, always at the size ratio; bicubic is inexact (TF's weights come from a 1024-step table; with
+    half-pixel centers its cubic is A = -0.5), the closest port ``tf.raw_ops.ResizeBicubic`` with align_corners (A =
+    -0.75, clamped taps) or ``tf.image.resize(method="bicubic")``. jax: ``jax.image.resize`` (half_pixel only,
+    antialias off; NCHW; bicubic as ``"bicubic-pytorch"``: jax/_src/image/scale.py ``_fill_opencv_cubic_kernel``, A =
+    -0.75 with edge padding)."""
     n = r.ndim
     ratio = r.transform == "align_corners" or all(_same(st, i / o) for st, i, o in zip(r.step, r.input, r.output))
     wanted = _source_indices(r) if r.kind == "nearest" else []
@@ -289,7 +312,22 @@ def _to_tf_jax(r: Resize, target: str) -> tuple[list[Step], str, str | None]:
     if target == "tf":
         if n != 2:
             why = f"tf.image.resize resizes 2-D images, not {n}-D"
-        if r.kind == "linear":
+        if r.kind == "cubic":
+            # tensorflow/core/kernels/image/resize_bicubic_op.cc GetCoeffsTable: A = -0.5 (Keys) with half-pixel
+            # centers; the legacy sampling (half_pixel_centers=False, align_corners) uses A = -0.75 and clamps the
+            # taps as torch does, but both read the weights from a 1024-step table: never within 1e-5 of torch
+            if r.transform == "align_corners":
+                step = Step("layer", "tf.raw_ops.ResizeBicubic", (("size", r.output), ("align_corners", True),
+                                                                  ("half_pixel_centers", False)))
+                why = why or ("TF's bicubic weights come from a table of the cubic at 1024 steps (resize_bicubic_op.cc "
+                              "GetCoeffsTable, kTableSize), not the cubic itself: values differ from "
+                              f"{r.framework}'s by up to about 1e-3 (observed with TF 2.21)")
+            else:
+                step = Step("layer", "tf.image.resize", (("size", r.output), ("method", "bicubic")))
+                why = why or (f"tf.image.resize's bicubic (half-pixel centers) is Keys' cubic with A = -0.5 "
+                              f"(resize_bicubic_op.cc GetCoeffsTable), {r.framework}'s A = -0.75; TF's A = -0.75 "
+                              f"sampling (half_pixel_centers=False) has no half-pixel offset")
+        elif r.kind == "linear":
             step = (Step("layer", "tf.raw_ops.ResizeBilinear", (("size", r.output), ("align_corners", True),
                                                                 ("half_pixel_centers", False)))
                     if r.transform == "align_corners" else
@@ -313,7 +351,7 @@ def _to_tf_jax(r: Resize, target: str) -> tuple[list[Step], str, str | None]:
             why = "jax.image.resize has no align_corners (half_pixel only)"
         elif r.kind == "nearest" and tuple(jax_indices(i, o) for i, o in zip(r.input, r.output)) != tuple(wanted):
             why = "jax.image.resize's nearest (floor((j + 0.5) * in / out) in float32) picks other input cells"
-        method = "linear" if r.kind == "linear" else "nearest"
+        method = {"linear": "linear", "cubic": "bicubic-pytorch"}.get(r.kind, "nearest")
         step = Step("layer", "jax.image.resize", (("shape", ("N", "C", *r.output)), ("method", method),
                                                   ("antialias", False)))
         code = "\n".join(["import jax", f"y = jax.image.resize(x, (*x.shape[:2], {', '.join(map(str, size))}), "
@@ -343,13 +381,17 @@ def _to_keras(r: Resize) -> tuple[list[Step], str, str | None]:
         step = Step("layer", f"keras.layers.{name}", params)
         args = ", ".join(f"{k}={v!r}" for k, v in params)
         return [step], "\n".join(["import keras", f"y = keras.layers.{name}({args})(x)"]), None
-    method = "bilinear" if r.kind == "linear" else "nearest"
+    method = {"linear": "bilinear", "cubic": "bicubic"}.get(r.kind, "nearest")
     if n != 2:
         why = (f"keras resizes {n}-D data only by repeating cells (UpSampling{n}D, nearest at integer factors)"
                + (": the source interpolates linearly" if r.kind == "linear" else
                   ": the source's nearest reads other cells"))
     elif r.transform == "align_corners":
         why = "keras has no align_corners (keras.layers.Resizing and UpSampling2D sample half-pixel centers)"
+    elif r.kind == "cubic":
+        why = (f"keras's bicubic (Resizing: ops.image.resize, tf.image.resize on the TF backend) is Keys' cubic with "
+               f"A = -0.5 (tensorflow/core/kernels/image/resize_bicubic_op.cc GetCoeffsTable), {r.framework}'s "
+               f"A = -0.75")
     elif r.kind == "nearest" and tuple(tf_indices(True, i, o) for i, o in zip(r.input, r.output)) != tuple(
             _source_indices(r)):
         why = "keras's nearest (ops.image.resize: tf.image.resize's float32 half-pixel cells, or a repeat) picks " \

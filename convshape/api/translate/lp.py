@@ -1,5 +1,7 @@
 """translate for LP pooling between torch and ONNX (onnx / onnxruntime): the only frameworks with the layer (TF,
-Keras and Caffe have none; JAX writes it as a reduce_window, not a layer to port from).
+Keras and Caffe have none; JAX writes it as a reduce_window, not a layer to port from), and from them to jax:
+``lax.reduce_window`` (jax/_src/lax/windowed_reductions.py) summing ``|x| ** p`` over the same windows (zero
+padding adds nothing), torch's ceil_mode scale ``kernel / cells`` per axis on the sum, then ``** (1/p)``.
 
 torch (torch/nn/functional.py ``lp_pool1d/2d/3d``): ``(avg_pool(x ** p, padding=0, ceil_mode) * kernel) ** (1/p)``
 (sign-clamped): with ceil_mode a last window cut off by the input's end is scaled up by kernel / the cells it reads.
@@ -40,9 +42,9 @@ def resolve(op: str, ndim: int, framework: str, target: str, input: IntArg, kern
     from convshape.api.translate.pooling import _axis_pads, _exactness
 
     for name, role in ((framework, "from"), (target, "to")):
-        if name not in FRAMEWORKS:
+        if name not in FRAMEWORKS and not (role == "to" and name == "jax"):
             raise ShapeError(f"translate writes LP pooling ports between torch, onnx and onnxruntime (TF, Keras and "
-                             f"Caffe have no LP pooling), not {role} {name}", rule=Rule.NOT_IN_FRAMEWORK,
+                             f"Caffe have no LP pooling), and to jax, not {role} {name}", rule=Rule.NOT_IN_FRAMEWORK,
                              values={"framework": name})
 
     def source(sizes: Any) -> Any:
@@ -93,8 +95,52 @@ def _norm(p: float) -> int | float:
     return int(p) if p.is_integer() else p
 
 
+def _jax(plan: LpPlan) -> Ported:
+    """``lax.reduce_window`` of ``jnp.abs(x) ** p`` (init 0, ``lax.add``) over the source's windows: the pads as
+    (low, high) pairs, negative ones (cells no window reads) cropped first by ``lax.pad``; torch's ceil_mode scale
+    (kernel / cells per axis) multiplies the sum; then ``** (1/p)``."""
+    g, n = plan.geometry, plan.geometry.ndim
+    p = _norm(plan.norm_type)
+    lines = ["import numpy as np", "import jax.numpy as jnp", "from jax import lax"]
+    steps: list[Step] = []
+    expr = f"jnp.abs(x) ** {p}"
+    padding: object
+    if min(*plan.before, *plan.after) < 0:
+        config = ((0, 0, 0), (0, 0, 0), *((b, a, 0) for b, a in zip(plan.before, plan.after)))
+        crop = max(*plan.before, *plan.after) <= 0
+        shown = ((tuple(-b for b in plan.before), tuple(-a for a in plan.after)) if crop else
+                 (plan.before, plan.after))
+        steps.append(Step("crop" if crop else "pad", "lax.pad", (("padding_config", config), ("padding_value", 0.0)),
+                          shown[0], shown[1]))
+        lines.append(f"t = lax.pad(x, jnp.asarray(0.0, x.dtype), {list(config)})")
+        expr, padding = f"jnp.abs(t) ** {p}", ((0, 0),) * (n + 2)
+    else:
+        padding = ((0, 0), (0, 0), *zip(plan.before, plan.after))
+    dims, strides = (1, 1, *g.kernel), (1, 1, *g.stride)
+    steps.append(Step("layer", "lax.reduce_window", (("operand", f"|x| ** {p}"), ("init_value", 0.0),
+                                                     ("computation", "lax.add"), ("window_dimensions", dims),
+                                                     ("window_strides", strides), ("padding", padding))))
+    lines.append(f"s = lax.reduce_window({expr}, jnp.asarray(0.0, x.dtype), lax.add, {dims}, {strides}, "
+                 f"{[tuple(q) for q in padding]})")
+    notes: tuple[str, ...] = ()
+    if plan.cells is not None:
+        factors = tuple(tuple(k / c for c in cs) for k, cs in zip(g.kernel, plan.cells))
+        steps.append(Step("layer", "mul", (("factors", factors),)))
+        for axis, f in enumerate(factors):
+            shape = [1] * (n + 2)
+            shape[2 + axis] = -1
+            lines.append(f"s = s * np.asarray({list(f)}, np.float32).reshape({tuple(shape)})")
+        notes = ("torch scales a window cut off by ceil_mode by kernel / the cells it reads: the port multiplies the "
+                 "window sums by kernel / cells per axis, constants for this input size",)
+    steps.append(Step("layer", "pow", (("exponent", f"1 / {p}"),)))
+    lines.append(f"y = s ** (1 / {p})")
+    return Ported(tuple(steps), "\n".join(lines), notes=notes)
+
+
 def port(plan: LpPlan, target: str) -> Ported:
     g, n = plan.geometry, plan.geometry.ndim
+    if target == "jax":
+        return _jax(plan)
     if target == "torch":
         from convshape.api.translate.ports.torch import _pad_steps, _py
 
