@@ -386,3 +386,12 @@ def test_lp_pool_to_jax():
     assert result.exit_code == 1 and "not an even integer" in result.output
     result = run("translate", "lppool1d", "--from", "jax", "--to", "torch", "--i", "9", "--k", "3")
     assert result.exit_code == 1 and "not from jax" in result.output
+
+
+def test_lp_pool_with_a_fractional_p_has_no_onnx_port() -> None:
+    # onnxruntime 1.32 refuses LpPool with a float p: "Mismatched attribute type in 'p'" (its p is an INT)
+    result = run("translate", "lppool2d", "--from", "torch", "--to", "onnxruntime", "--i", "8", "--k", "2",
+                 "--norm-type", "2.5", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["exact"] is False and "INT attribute" in data["reason"]

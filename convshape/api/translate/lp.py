@@ -39,7 +39,7 @@ class LpPlan(NamedTuple):
 def resolve(op: str, ndim: int, framework: str, target: str, input: IntArg, kernel: IntArg, stride: IntArg,
             padding: PadArg, ceil_mode: bool | None, channels: int, norm_type: float) -> LpPlan:
     from convshape.api.pooling import pool
-    from convshape.api.translate.pooling import _axis_pads, _exactness
+    from convshape.api.translate.pooling import axis_pads, port_exactness
 
     for name, role in ((framework, "from"), (target, "to")):
         if name not in FRAMEWORKS and not (role == "to" and name == "jax"):
@@ -60,7 +60,7 @@ def resolve(op: str, ndim: int, framework: str, target: str, input: IntArg, kern
                  tuple(a.kernel for a in axes), tuple(a.stride for a in axes), (1,) * ndim,
                  tuple(a.pad_before for a in axes), tuple(a.pad_after for a in axes), (0,) * ndim,
                  tuple(a.output for a in axes), channels, channels, 1, res.ceil_mode, "lp")
-    pads = [_axis_pads(a) for a in axes]
+    pads = [axis_pads(a) for a in axes]
     scaled = framework == "torch" and any(w.input_taps != a.kernel for a in axes for w in a.windows)
     cells = tuple(tuple(w.input_taps for w in a.windows) for a in axes) if scaled else None
     if scaled and any(len(a.windows) != a.output for a in axes):
@@ -74,7 +74,7 @@ def resolve(op: str, ndim: int, framework: str, target: str, input: IntArg, kern
             a = source(tuple(sizes)).axes[axis]
         except ShapeError:
             return False
-        if a.output < 1 or _axis_pads(a) != pads[axis]:
+        if a.output < 1 or axis_pads(a) != pads[axis]:
             return False
         return not scaled or tuple(w.input_taps for w in a.windows) == (cells or ())[axis]
 
@@ -84,7 +84,10 @@ def resolve(op: str, ndim: int, framework: str, target: str, input: IntArg, kern
         inexact = (f"norm_type {norm_type:g} is not an even integer: torch raises x to the power p without its sign "
                    f"(x ** p, then ** (1/p): NaN for a negative sum), ONNX LpPool |x| ** p; the values agree only "
                    f"where the input is not negative")
-    exactness = _exactness(g, holds)
+    if target in ("onnx", "onnxruntime") and not p.is_integer():
+        inexact = (f"norm_type {norm_type:g} is not an integer: ONNX LpPool's p is an INT attribute (onnx/defs/nn/"
+                   f"defs.cc), and onnxruntime refuses a float one (\"Mismatched attribute type in 'p'\")")
+    exactness = port_exactness(g, holds)
     if cells is not None:  # the Mul constant has this output's shape
         exactness = exactness._replace(description=f"input {'x'.join(map(str, g.input))} only (the Mul constant is "
                                                    f"sized for its output; it differs at other sizes)")
@@ -142,24 +145,24 @@ def port(plan: LpPlan, target: str) -> Ported:
     if target == "jax":
         return _jax(plan)
     if target == "torch":
-        from convshape.api.translate.ports.torch import _pad_steps, _py
+        from convshape.api.translate.ports.torch import pad_steps, py_literal
 
         layer = Step("layer", f"nn.LPPool{letters(n)}", (("norm_type", _norm(plan.norm_type)),
                                                          ("kernel_size", value(g.kernel)),
                                                          ("stride", value(g.stride))))
-        steps = [*_pad_steps(plan.before, plan.after, n), layer]
-        modules = [f"nn.ZeroPad{letters(n)}({_py(s.param('padding'))})" for s in steps[:-1]]
-        modules.append(f"{layer.name}({', '.join(f'{k}={_py(v)}' for k, v in layer.params)})")
+        steps = [*pad_steps(plan.before, plan.after, n), layer]
+        modules = [f"nn.ZeroPad{letters(n)}({py_literal(s.param('padding'))})" for s in steps[:-1]]
+        modules.append(f"{layer.name}({', '.join(f'{k}={py_literal(v)}' for k, v in layer.params)})")
         built = modules[0] if len(modules) == 1 else f"nn.Sequential({', '.join(modules)})"
         return Ported(tuple(steps), "\n".join(["import torch", "import torch.nn as nn", f"layer = {built}",
                                                "y = layer(x)"]))
-    from convshape.api.translate.ports.onnx import _pad_step, code
+    from convshape.api.translate.ports.onnx import pad_step, code
 
     own = min(*plan.before, *plan.after) >= 0
     pads = (*plan.before, *plan.after) if own else (0,) * (2 * n)
     layer = Step("layer", "LpPool", (("kernel_shape", g.kernel), ("strides", g.stride), ("pads", pads),
                                      ("p", int(plan.norm_type) if plan.norm_type.is_integer() else plan.norm_type)))
-    steps = [layer] if own else [*_pad_step(plan.before, plan.after), layer]
+    steps = [layer] if own else [*pad_step(plan.before, plan.after), layer]
     notes: tuple[str, ...] = ()
     if plan.cells is not None:
         factors = tuple(tuple(float((k / c) ** (1 / plan.norm_type)) for c in cs)

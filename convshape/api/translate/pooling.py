@@ -59,7 +59,7 @@ def _source(kind: str, framework: str, input: IntArg, kernel: IntArg, stride: In
                 count_include_pad=count_include_pad)
 
 
-def _axis_pads(a: Any) -> tuple[int, int]:
+def axis_pads(a: Any) -> tuple[int, int]:
     return port_pads(a.input, a.kernel, a.stride, a.dilation, a.pad_before, a.pad_after, a.output)
 
 
@@ -128,35 +128,35 @@ def resolve(op: str, kind: str, ndim: int, framework: str, target: str, input: I
         if empty and empty_max(framework, ndim) != empty_max(target, ndim):
             axis, index = empty[0]
             inexact = _empty_reason(framework, target, ndim, axis, index)
-        pads = [_axis_pads(a) for a in axes]
+        pads = [axis_pads(a) for a in axes]
         before = tuple(p[0] for p in pads)
         after = tuple(p[1] for p in pads)
 
         def holds(axis: int, size: int) -> bool:
             a = source_at(axis, size)
-            return a is not None and a.output >= 1 and _axis_pads(a) == (before[axis], after[axis])
+            return a is not None and a.output >= 1 and axis_pads(a) == (before[axis], after[axis])
 
-        return PoolPlan(g, _exactness(g, holds), before, after, None, inexact, empty=empty_max(framework, ndim))
+        return PoolPlan(g, port_exactness(g, holds), before, after, None, inexact, empty=empty_max(framework, ndim))
     windows = tuple(a.windows for a in axes)
     plan = avg_port(g, windows, runners, bool(res.count_include_pad))
     if plan is None and target == "torch" and all(_divisors_follow_rule(a, bool(res.count_include_pad))
                                                    for a in axes):
-        pads = [_axis_pads(a) for a in axes]
+        pads = [axis_pads(a) for a in axes]
         plan = AvgPort(tuple(AvgAxis(p, (0, 0)) for p in pads), True, False,
                        tuple((a.pad_before, a.pad_after, bool(res.count_include_pad)) for a in axes))
 
         def corrected_holds(axis: int, size: int) -> bool:
             a = source_at(axis, size)
-            return (a is not None and a.output >= 1 and _axis_pads(a) == pads[axis]
+            return (a is not None and a.output >= 1 and axis_pads(a) == pads[axis]
                     and _divisors_follow_rule(a, bool(res.count_include_pad)))
 
-        return PoolPlan(g, _exactness(g, corrected_holds), tuple(p[0] for p in pads), tuple(p[1] for p in pads),
+        return PoolPlan(g, port_exactness(g, corrected_holds), tuple(p[0] for p in pads), tuple(p[1] for p in pads),
                         plan, None)
     if plan is None:
         reason = (f"no {target} AveragePool / AvgPool (with a zero pad before it, count_include_pad and ceil_mode "
                   f"either way) sums the same cells and divides by the same counts as {framework}'s windows")
         zero = (0,) * ndim
-        return PoolPlan(g, _exactness(g, lambda axis, size: False), zero, zero, None, reason)
+        return PoolPlan(g, port_exactness(g, lambda axis, size: False), zero, zero, None, reason)
 
     def avg_holds(axis: int, size: int) -> bool:
         a = source_at(axis, size)
@@ -170,10 +170,10 @@ def resolve(op: str, kind: str, ndim: int, framework: str, target: str, input: I
 
     before = tuple(c.explicit[0] for c in plan.axes)
     after = tuple(c.explicit[1] for c in plan.axes)
-    return PoolPlan(g, _exactness(g, avg_holds), before, after, plan, None)
+    return PoolPlan(g, port_exactness(g, avg_holds), before, after, plan, None)
 
 
-def _exactness(g: Geometry, holds: Any) -> Exactness:
+def port_exactness(g: Geometry, holds: Any) -> Exactness:
     """The static port holds at the sizes where ``holds(axis, size)``: one size of every residue modulo the
     stride is checked (and the next size of that residue)."""
     n = g.ndim
@@ -387,7 +387,7 @@ def _plan_new_target(kind: str, g: Geometry, axes: Any, framework: str, target: 
     inside the padded input) and a correction multiplying by kernel / the source's divisor per axis (jax: the sum
     divided by the source's divisors), computed from the input size in the code; Caffe: pad and round mode."""
     n = g.ndim
-    pads = [_axis_pads(a) for a in axes]
+    pads = [axis_pads(a) for a in axes]
     before, after = tuple(p[0] for p in pads), tuple(p[1] for p in pads)
     inexact: str | None = None
     empty = empty_max(framework, n)
@@ -398,20 +398,20 @@ def _plan_new_target(kind: str, g: Geometry, axes: Any, framework: str, target: 
 
         def static(axis: int, size: int) -> bool:
             a = source_at(axis, size)
-            return a is not None and a.output >= 1 and _axis_pads(a) == pads[axis]
+            return a is not None and a.output >= 1 and axis_pads(a) == pads[axis]
     else:
         follow = all(_divisors_follow_rule(a, cip) for a in axes)
 
         def static(axis: int, size: int) -> bool:
             a = source_at(axis, size)
-            return (a is not None and a.output >= 1 and _axis_pads(a) == pads[axis]
+            return (a is not None and a.output >= 1 and axis_pads(a) == pads[axis]
                     and _divisors_follow_rule(a, cip))
     if target == "caffe":
         return _plan_caffe(kind, g, axes, framework, source_at, cip, before, after, empty, inexact)
     dilated = any(d != 1 for d in g.dilation)
     if target == "keras" and dilated:
         inexact = "Keras MaxPooling and keras.ops.max_pool take no dilation"
-    exactness = _exactness(g, static)
+    exactness = port_exactness(g, static)
     keyword = None
     # tf: a dilated max pool is tf.nn.pool over the -inf padded input (its explicit path), no keyword
     for word in KEYWORD_TARGETS[target] if (kind == "max" or target != "jax") and not (
@@ -426,7 +426,7 @@ def _plan_new_target(kind: str, g: Geometry, axes: Any, framework: str, target: 
                                                      g.dilation[axis], word, False, target_cip), size)
 
         if all(holds(axis, g.input[axis]) for axis in range(n)):
-            x = _exactness(g, holds)
+            x = port_exactness(g, holds)
             if kind == "avg" and not follow or _covers(x, exactness):
                 keyword, exactness = word, x
                 break
@@ -436,7 +436,7 @@ def _plan_new_target(kind: str, g: Geometry, axes: Any, framework: str, target: 
             reason = (f"no {target} average pooling divides by the same counts as {framework}'s windows (and "
                       f"the divisors follow no rule the port can compute)")
             zero = (0,) * n
-            return PoolPlan(g, _exactness(g, lambda axis, size: False), zero, zero, None, reason, empty=empty)
+            return PoolPlan(g, port_exactness(g, lambda axis, size: False), zero, zero, None, reason, empty=empty)
         whole = all(w.divisor == a.kernel for a in axes for w in a.windows)
         avg = AvgPort(tuple(AvgAxis(p, (0, 0)) for p in pads), True, False,
                       None if whole else tuple((a.pad_before, a.pad_after, cip) for a in axes))
@@ -476,7 +476,7 @@ def _plan_caffe(kind: str, g: Geometry, axes: Any, framework: str, source_at: An
         reason = problem or (f"no Caffe Pooling (a pad on both sides, round_mode CEIL or FLOOR) reads the same "
                              f"cells{'' if kind == 'max' else ' and divides by the same counts'} as {framework}'s "
                              f"windows, and Caffe has no padding layer")
-        return PoolPlan(g, _exactness(g, lambda axis, size: False), before, after, None, reason, None, closest,
+        return PoolPlan(g, port_exactness(g, lambda axis, size: False), before, after, None, reason, None, closest,
                         empty)
     pads, ceil = chosen
 
@@ -485,4 +485,4 @@ def _plan_caffe(kind: str, g: Geometry, axes: Any, framework: str, source_at: An
         return _same_windows(kind, a, _axis_pool("caffe", kind, size, g.kernel[axis], g.stride[axis], 1,
                                                  (pads[axis], pads[axis]), ceil, cip_caffe), size)
 
-    return PoolPlan(g, _exactness(g, holds), before, after, None, inexact, None, chosen, empty)
+    return PoolPlan(g, port_exactness(g, holds), before, after, None, inexact, None, chosen, empty)

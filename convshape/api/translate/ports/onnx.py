@@ -18,7 +18,7 @@ from convshape.model import AxisSpec
 AUTO_PAD = {"same-upper": "SAME_UPPER", "same-lower": "SAME_LOWER", "valid": "VALID"}
 
 
-def _pad_step(before: tuple[int, ...], after: tuple[int, ...], value: str = "zero") -> list[Step]:
+def pad_step(before: tuple[int, ...], after: tuple[int, ...], value: str = "zero") -> list[Step]:
     """One Pad node (signed: a negative pad crops); its pads cover N and C too."""
     if not any(before) and not any(after):
         return []
@@ -99,7 +99,7 @@ class OnnxPort:
                         steps = [self._layer(g, None, auto)]
                         break
         else:
-            steps = [*_pad_step(tuple(min(p, 0) for p in g.pad_before), tuple(min(p, 0) for p in g.pad_after)),
+            steps = [*pad_step(tuple(min(p, 0) for p in g.pad_before), tuple(min(p, 0) for p in g.pad_after)),
                      self._layer(g, tuple(max(p, 0) for p in (*g.pad_before, *g.pad_after)))]
         del n
         return Ported(tuple(steps), code(steps, weight))
@@ -138,7 +138,7 @@ class OnnxPort:
             ops.append(op)
         crop_after = tuple(full[a] + ops[a] - g.pad_before[a] - g.output[a] for a in range(n))
         steps = [self._layer(g, (0,) * (2 * n), output_padding=tuple(ops)),
-                 *_pad_step(tuple(-c for c in g.pad_before), crop_after_signed(crop_after))]
+                 *pad_step(tuple(-c for c in g.pad_before), crop_after_signed(crop_after))]
         exact = min(*g.pad_before, *crop_after) >= 0
         reason = None if exact else (f"the source's output reaches past what {self.name}'s output_padding can "
                                      f"extend (values there are the bias only); the zero padding after the layer "
@@ -169,7 +169,7 @@ class OnnxPort:
         pads = (*before, *after) if own else (0,) * (2 * n)
         layer = Step("layer", "MaxPool", (("kernel_shape", g.kernel), ("strides", g.stride), ("pads", pads),
                                           ("dilations", g.dilation)))
-        steps = [layer] if own else [*_pad_step(before, after, "-inf"), layer]
+        steps = [layer] if own else [*pad_step(before, after, "-inf"), layer]
         return Ported(tuple(steps), code(steps, None))
 
     def avg_pool(self, g: Geometry, x: Exactness, plan: Any) -> Ported:
@@ -185,7 +185,7 @@ class OnnxPort:
         if plan.ceil_mode:
             params.append(("ceil_mode", 1))
         layer = Step("layer", "AveragePool", tuple(params))
-        steps = [*_pad_step(before, after), layer]
+        steps = [*pad_step(before, after), layer]
         del n
         note = ("opset 19 or later: onnxruntime 1.32 runs AveragePool of opset 18 and earlier with another "
                 "divisor where a window runs past the padded input (the whole kernel: observed, i=1, k=4, pads 0:1 "

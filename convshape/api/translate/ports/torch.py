@@ -25,7 +25,7 @@ def _torch_pad(before: tuple[int, ...], after: tuple[int, ...]) -> tuple[int, ..
     return tuple(flat)
 
 
-def _pad_steps(before: tuple[int, ...], after: tuple[int, ...], n: int) -> list[Step]:
+def pad_steps(before: tuple[int, ...], after: tuple[int, ...], n: int) -> list[Step]:
     pb, pa, cb, ca = pads_and_crops(before, after)
     steps = []
     if any(cb) or any(ca):
@@ -38,12 +38,12 @@ def _pad_steps(before: tuple[int, ...], after: tuple[int, ...], n: int) -> list[
 
 def _module(step: Step) -> str:
     if step.kind == "layer":
-        args = ", ".join(f"{k}={_py(v)}" for k, v in step.params if k not in ("in_channels", "out_channels"))
+        args = ", ".join(f"{k}={py_literal(v)}" for k, v in step.params if k not in ("in_channels", "out_channels"))
         return f"{step.name}({step.param('in_channels')}, {step.param('out_channels')}, {args})"
-    return f"{step.name}({_py(step.param('padding'))})"
+    return f"{step.name}({py_literal(step.param('padding'))})"
 
 
-def _py(v: object) -> str:
+def py_literal(v: object) -> str:
     return repr(v)
 
 
@@ -84,7 +84,7 @@ class TorchPort:
             steps = [self._layer(g, "same")]
             notes.append("torch's padding='same' (stride 1) pads as the source at every input size")
         else:
-            steps = [*_pad_steps(g.pad_before, g.pad_after, n), self._layer(g, 0)]
+            steps = [*pad_steps(g.pad_before, g.pad_after, n), self._layer(g, 0)]
         code = self._code(g, steps, weight)
         dynamic = None
         if not x.every_size and x.same_split is not None:
@@ -120,7 +120,7 @@ class TorchPort:
             ops.append(min(max(end - full[a], 0), limit[a] - 1))
         crop_before = tuple(g.pad_before)
         crop_after = tuple(full[a] + ops[a] - g.pad_before[a] - g.output[a] for a in range(n))
-        steps = [self._layer(g, 0, tuple(ops)), *_pad_steps(tuple(-c for c in crop_before),
+        steps = [self._layer(g, 0, tuple(ops)), *pad_steps(tuple(-c for c in crop_before),
                                                              tuple(-c for c in crop_after), n)]
         exact, reason = True, None
         if any(c < 0 for c in (*crop_before, *crop_after)):
@@ -143,8 +143,8 @@ class TorchPort:
             ("kernel_size", value(g.kernel)), ("stride", value(g.stride)),
             ("padding", value(tuple(c.layer[0] for c in plan.axes))), ("ceil_mode", plan.ceil_mode),
             ("count_include_pad", plan.count_include_pad)))
-        steps = [*_pad_steps(before, after, n), layer]
-        args = ", ".join(f"{k}={_py(v)}" for k, v in layer.params)
+        steps = [*pad_steps(before, after, n), layer]
+        args = ", ".join(f"{k}={py_literal(v)}" for k, v in layer.params)
         modules = [f"{_module(st)}" for st in steps[:-1]] + [f"{layer.name}({args})"]
         built = modules[0] if len(modules) == 1 else f"nn.Sequential({', '.join(modules)})"
         code = "\n".join(["import torch", "import torch.nn as nn", f"layer = {built}", "y = layer(x)"])
@@ -210,10 +210,10 @@ def _max_pool(g: Geometry, before: tuple[int, ...], after: tuple[int, ...]) -> P
         shown = (tuple(-b for b in before), tuple(-a for a in after)) if kind == "crop" else (before, after)
         steps.insert(0, Step(kind, f"nn.ConstantPad{letters(n)}", (("padding", flat), ("value", "-inf")), *shown,
                              value="-inf"))
-    args = ", ".join(f"{k}={_py(v)}" for k, v in layer.params)
+    args = ", ".join(f"{k}={py_literal(v)}" for k, v in layer.params)
     modules = [f"{pool}({args})"]
     if not fits:
-        modules.insert(0, f"nn.ConstantPad{letters(n)}({_py(_torch_pad(before, after))}, float('-inf'))")
+        modules.insert(0, f"nn.ConstantPad{letters(n)}({py_literal(_torch_pad(before, after))}, float('-inf'))")
     built = modules[0] if len(modules) == 1 else f"nn.Sequential({', '.join(modules)})"
     code = "\n".join(["import torch", "import torch.nn as nn", f"layer = {built}", "y = layer(x)"])
     return Ported(tuple(steps), code)
