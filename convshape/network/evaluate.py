@@ -616,6 +616,12 @@ class Step(NamedTuple):
     #: when the layer keeps spatial axes (``geometry``), none once flattened
     out_format: str | None = None
 
+    @property
+    def drops_spatial(self) -> bool:
+        """The output has no spatial axes: a flatten, a global pool without keepdims, a reshape to
+        features (the sweep and the formulas end their spatial tracking here)."""
+        return self.geometry is None and self.out_format is None
+
 
 def _exact(value: float | int | None) -> Fraction | None:
     """A float scale as the exact fraction the framework multiplies by, if it is a short binary

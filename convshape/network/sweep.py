@@ -508,7 +508,7 @@ class SpecNetwork:
             scale = step.scale  # a merge's: 1 per axis
             if scale is None or len(scale) != ndim:
                 # spatial axes end here: flatten, a global pool that drops them, a reshape
-                if layer.kind in ("flatten", "linear") or step.geometry is None and step.out_format is None:
+                if layer.kind in ("flatten", "linear") or step.drops_spatial:
                     flat[layer.name] = any(v != 0 for v in m[first])
                     continue
                 return None

@@ -375,7 +375,7 @@ def _analyse_at(spec: NetworkSpec, positions: tuple[int, ...], n: int | None,
             notes.append(f"\0{layer.name} ({layer.op}) rejects the reference size {list(x_shape)}: {exc.message}")
             return done()
         shapes[layer.name] = step.shape
-        if step.geometry is None and step.out_format is None and layer.kind != "flatten":
+        if step.drops_spatial and layer.kind != "flatten":
             # the spatial axes end here (a global pool without keepdims): a fixed feature count when the
             # output does not move with the input's sizes
             grown = tuple(d + 1 if j in positions else d for j, d in enumerate(x_shape))
