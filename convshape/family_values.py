@@ -9,7 +9,11 @@ part of the CLI's start-up (benchmarks/bench_cli.py).
 
 # No ``from __future__ import annotations`` here: typing.NamedTuple compiles each string annotation
 # (a third of building the class), see convshape.model.
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress, count, islice, repeat
+from operator import add, gt
 from typing import Any, NamedTuple, overload
 
 from convshape.model import RUNS_LISTED, IntRuns, Window
@@ -147,20 +151,103 @@ class Counted(NamedTuple):
 
 
 # ---------------------------------------------------------------------------- resampling, unpooling
+class WindowArrays:
+    """Adaptive windows computed in bulk (Keras's float32 windows where rounding errors are dense):
+    window ``o`` is ``[starts[o], ends[o])``, of ``small + larger[o]`` cells. Held as ``array('q')``
+    starts and ends and a ``bytearray`` of 0/1 flags, so a million windows cost 17 MB and every
+    summary is a pass or two in C (``bytearray.count``/``find``, ``map``), never a Python step per
+    window. ``moved``: the windows out of order (the starts of the others never fall)."""
+
+    __slots__ = ("starts", "ends", "larger", "small", "moved")
+
+    def __init__(self, starts: "array[int]", larger: bytearray, small: int, moved: tuple[int, ...] = ()) -> None:
+        self.starts, self.larger, self.small, self.moved = starts, larger, small, moved
+        self.ends = array("q", map(add, starts, map(add, larger, repeat(small))))
+
+    def at(self, o: int) -> Window:
+        return self.starts[o], self.ends[o]
+
+    def __iter__(self) -> Iterator[Window]:
+        return zip(self.starts, self.ends)
+
+    def sizes_seen(self) -> list[int]:
+        """The distinct window sizes, sorted."""
+        big = self.larger.count(1)
+        return [size for size, count in ((self.small, len(self.larger) - big), (self.small + 1, big)) if count]
+
+    def larger_outputs(self, limit: int) -> tuple[int, ...] | None:
+        """The outputs whose window is the larger size, or None when there are more than ``limit``."""
+        if self.larger.count(1) > limit:
+            return None
+        found: list[int] = []
+        o = self.larger.find(1)
+        while o != -1:
+            found.append(o)
+            o = self.larger.find(1, o + 1)
+        return tuple(found)
+
+    def overlapping(self) -> int:
+        """How many windows overlap the one before (end of ``o - 1`` beyond the start of ``o``)."""
+        return sum(map(gt, self.ends, islice(self.starts, 1, None)))
+
+    def gaps(self, size: int) -> tuple[range, ...]:
+        """The input cells no window covers, as sorted runs.
+
+        Among windows with rising starts, a gap before window ``o`` needs ``starts[o] > ends[o - 1]``;
+        the furthest end before it is then the largest end among the windows sharing ``o - 1``'s
+        start (every earlier window starts lower and is at most one cell longer), so only those are
+        read. The ``moved`` windows are set aside for that scan, then their cells taken out of the gaps."""
+        starts, ends = self.starts, self.ends
+        if self.moved:
+            starts, ends = array("q", starts), array("q", ends)
+            for o in reversed(self.moved):
+                del starts[o], ends[o]
+        gaps: list[range] = []
+        if starts:
+            if starts[0] > 0:
+                gaps.append(range(0, starts[0]))
+            for o in compress(count(1), map(gt, islice(starts, 1, None), ends)):
+                reach = max(ends[bisect_left(starts, starts[o - 1]):o])
+                if starts[o] > reach:
+                    gaps.append(range(reach, starts[o]))
+        reach = max(ends[bisect_left(starts, starts[-1]):]) if starts else 0
+        if size > reach:
+            gaps.append(range(reach, size))
+        for o in self.moved:
+            start, end = self.starts[o], self.ends[o]
+            gaps = [piece for run in gaps
+                    for piece in (range(run.start, min(run.stop, start)), range(max(run.start, end), run.stop))
+                    if piece]
+        return tuple(gaps)
+
+    def uniform(self, size: int) -> tuple[int, int] | None:
+        """(kernel, stride) of the plain pooling with the same windows, or None."""
+        seen = self.sizes_seen()
+        n = len(self.starts)
+        if len(seen) != 1:
+            return None
+        if n == 1:
+            return seen[0], size
+        stride = self.starts[1] - self.starts[0]
+        if stride < 1 or self.starts[0] != 0 or self.starts != array("q", range(0, n * stride, stride)):
+            return None
+        return seen[0], stride
+
+
 class AdaptiveWindows(Sequence[Window]):
     """The adaptive windows ``[start, end)`` of one axis, one per output index, each computed
     when asked for: a table showing the first and last windows of a million costs two
     windows. ``integer_rule``: the windows are torch's ``floor(o*i/n)``, ``ceil((o+1)*i/n)``
     (AdaptivePooling.h), so their summaries have closed forms (rules.unpool)."""
 
-    __slots__ = ("size", "output", "at", "integer_rule", "memo", "held", "exceptions")
+    __slots__ = ("size", "output", "at", "integer_rule", "memo", "arrays", "exceptions")
 
     def __init__(self, size: int, output: int, at: Callable[[int], Window], integer_rule: bool) -> None:
         self.size, self.output, self.at, self.integer_rule = size, output, at, integer_rule
         #: summaries computed once (by the API) for windows with no closed form
         self.memo: dict[str, Any] = {}
-        #: the windows when computed up front (iterated and sliced directly)
-        self.held: tuple[Window, ...] | None = None
+        #: the windows when computed up front in bulk (iterated directly, summarised in C)
+        self.arrays: WindowArrays | None = None
         #: torch's integer windows except these (Keras's float32 windows where a bound rounds across
         #: an integer): the summaries are torch's closed forms corrected at them
         self.exceptions: dict[int, Window] | None = None
@@ -179,10 +266,10 @@ class AdaptiveWindows(Sequence[Window]):
         return made
 
     @classmethod
-    def listed(cls, size: int, windows: tuple[Window, ...]) -> "AdaptiveWindows":
-        """Windows computed up front (Keras's float32 windows), with their summaries kept once computed."""
-        made = cls(size, len(windows), windows.__getitem__, integer_rule=False)
-        made.held = windows
+    def bulk(cls, size: int, arrays: WindowArrays) -> "AdaptiveWindows":
+        """Windows computed up front in bulk (Keras's float32 windows where its errors are dense)."""
+        made = cls(size, len(arrays.starts), arrays.at, integer_rule=False)
+        made.arrays = arrays
         return made
 
     def __len__(self) -> int:
@@ -195,8 +282,6 @@ class AdaptiveWindows(Sequence[Window]):
     def __getitem__(self, index: slice) -> tuple[Window, ...]: ...
 
     def __getitem__(self, index: int | slice) -> Window | tuple[Window, ...]:
-        if self.held is not None:
-            return self.held[index]
         if isinstance(index, slice):
             return tuple(self.at(i) for i in range(*index.indices(len(self))))
         i = index + len(self) if index < 0 else index
@@ -205,13 +290,15 @@ class AdaptiveWindows(Sequence[Window]):
         return self.at(i)
 
     def __iter__(self) -> Iterator[Window]:
-        if self.held is not None:
-            return iter(self.held)
+        if self.arrays is not None:
+            return iter(self.arrays)
         return (self.at(i) for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, AdaptiveWindows) and self.integer_rule and other.integer_rule:
             return (self.size, len(self)) == (other.size, len(other))
+        if isinstance(other, AdaptiveWindows) and self.arrays is not None and other.arrays is not None:
+            return self.arrays.starts == other.arrays.starts and self.arrays.ends == other.arrays.ends
         if isinstance(other, (AdaptiveWindows, tuple, list)):
             return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other, strict=True))
         return NotImplemented

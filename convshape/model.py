@@ -190,7 +190,7 @@ def result_head(result: LayerResult) -> dict[str, Any]:
 #: defined in convshape.family_values, imported on the first use of one of them (a forward convolution
 #: never needs them: start-up); importing them from here works as before
 FAMILY_VALUES = ("TransposeOption", "TransposeOptions", "NO_OPTIONS", "TransposedAxis", "Counted",
-                 "AdaptiveWindows", "Resampled", "UnpoolAxis")
+                 "AdaptiveWindows", "WindowArrays", "Resampled", "UnpoolAxis")
 Window = tuple[int, int]  # an adaptive window [start, end) (as convshape.rules.unpool.Window; rules import nothing)
 
 if TYPE_CHECKING:
@@ -202,6 +202,7 @@ if TYPE_CHECKING:
     from convshape.family_values import TransposeOption as TransposeOption
     from convshape.family_values import TransposeOptions as TransposeOptions
     from convshape.family_values import UnpoolAxis as UnpoolAxis
+    from convshape.family_values import WindowArrays as WindowArrays
 else:
     def __getattr__(name: str) -> Any:  # hidden from mypy: it checks the names above, and no others
         if name in FAMILY_VALUES:

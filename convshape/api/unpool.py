@@ -23,7 +23,7 @@ from convshape.errors import Rule, ShapeError
 from convshape.axes import each_axis, empty_warnings
 from convshape.frameworks.keras import keras_adaptive_windows  # noqa: F401  (re-exported)
 from convshape.limits import MAX_INPUT, MAX_WINDOW, MAX_WINDOWS, check_limit
-from convshape.model import AdaptiveWindows, IntRuns, UnpoolAxis, Window, result_head, spatial_sizes
+from convshape.model import AdaptiveWindows, IntRuns, UnpoolAxis, Window, WindowArrays, result_head, spatial_sizes
 from convshape.params import IntArg, PadArg, axis_count, per_axis
 # the per-axis formulas live in convshape.rules.unpool; re-exported for existing imports
 from convshape.rules.unpool import (adaptive_end, adaptive_larger, adaptive_overlapping,  # noqa: F401
@@ -53,6 +53,8 @@ def window_gaps(windows: Sequence[Window], size: int) -> IntRuns:
         return IntRuns()  # torch's windows cover every cell
     if isinstance(windows, AdaptiveWindows) and windows.exceptions is not None:
         return IntRuns(_excepted_gaps(windows))
+    if isinstance(windows, AdaptiveWindows) and windows.arrays is not None:
+        return IntRuns(windows.arrays.gaps(size))
     return IntRuns(window_gap_runs(windows, size))
 
 
@@ -105,6 +107,12 @@ class AdaptiveAxis(NamedTuple):
         w = self.windows
         return w.exceptions if isinstance(w, AdaptiveWindows) else None
 
+    @property
+    def _arrays(self) -> WindowArrays | None:
+        """Keras's float32 windows computed in bulk (else None)."""
+        w = self.windows
+        return w.arrays if isinstance(w, AdaptiveWindows) else None
+
     def _big_count(self) -> tuple[int, int, dict[int, Window]]:
         """(torch's count of windows of size ceil(i/n) + 1, Keras's, the exceptions)."""
         exceptions = self._exceptions or {}
@@ -137,6 +145,9 @@ class AdaptiveAxis(NamedTuple):
             small = -(-self.input // self.output)
             big = self._big_count()[1]
             return [size for size, count in ((small, self.output - big), (small + 1, big)) if count]
+        arrays = self._arrays
+        if arrays is not None:
+            return self._memo("window_sizes", arrays.sizes_seen)
         return list(self._memo("window_sizes", lambda: sorted(set(self.sizes))))
 
     def overlap(self, o: int) -> int:
@@ -160,6 +171,10 @@ class AdaptiveAxis(NamedTuple):
             w = self.windows
             return adaptive_overlapping(size, n) + sum(
                 (w[p - 1][1] > w[p][0]) - (adaptive_end(p - 1, size, n) > adaptive_start(p, size, n)) for p in pairs)
+
+        arrays = self._arrays
+        if arrays is not None:
+            return self._memo("overlapping", arrays.overlapping)
 
         def count() -> int:
             listed = list(self.windows)
@@ -185,6 +200,9 @@ class AdaptiveAxis(NamedTuple):
         seen = self.window_sizes
         if len(seen) < 2:
             return 0, ()
+        arrays = self._arrays
+        if arrays is not None:
+            return arrays.larger.count(1), arrays.larger_outputs(limit)
         found = self._memo("larger", lambda: tuple(o for o, s in enumerate(self.sizes) if s == seen[-1]))
         return len(found), (found if len(found) <= limit else None)
 
@@ -203,6 +221,9 @@ class AdaptiveAxis(NamedTuple):
             if len(sizes) != 1 or first[0] != 0 or adaptive_uniform(self.input, self.output) != (sizes[0], stride):
                 return None
             return (sizes[0], stride) if all(s == o * stride for o, (s, _) in exceptions.items()) else None
+        arrays = self._arrays
+        if arrays is not None:
+            return self._memo("equivalent", lambda: arrays.uniform(self.input))
         return self._memo("equivalent", lambda: uniform_pooling(self.windows, self.input))
 
     @property
@@ -363,7 +384,14 @@ def adaptive_pool(input: IntArg, output_size: IntArg, kind: str = "avg", *, fram
     warnings: list[str] = []
     notes: list[str] = []
     windows = rules.windows(kind, ins, outs, warnings, notes)
-    axes = each_axis(lambda _, i, o: AdaptiveAxis(i, o, windows(i, o)), ins, outs)
+    made: dict[tuple[int, int], Sequence[Window]] = {}  # axes alike share their windows and summaries
+
+    def axis(_: int, size: int, out: int) -> AdaptiveAxis:
+        if (size, out) not in made:
+            made[size, out] = windows(size, out)
+        return AdaptiveAxis(size, out, made[size, out])
+
+    axes = each_axis(axis, ins, outs)
     if any(a.gaps for a in axes):
         warnings.append("some input cells are in no window (Keras's float32 window bounds skip them)")
     rules.final_notes(n, notes)

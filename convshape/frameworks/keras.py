@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from array import array
-
-
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from itertools import repeat
+from operator import eq, sub, truediv
 from typing import Any
 
 from convshape import rules
@@ -16,13 +17,20 @@ from convshape.errors import Rule, ShapeError
 from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad, PoolRules, ResampleRules,
                                        geometric_pads, torch_adaptive_windows)
 from convshape.model import (AdaptiveWindows, AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis,
-                             TransposeOptions, Window)
+                             TransposeOptions, Window, WindowArrays)
 from convshape.frameworks.tf import CONV as TF_CONV
 
 
 
-def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
-    """Keras 3.15's adaptive windows on the TensorFlow backend, in its own float32 arithmetic.
+def _clip_tail(values: array[int], limit: int) -> None:
+    """``min(v, limit)`` for every value of a nondecreasing array: only a tail can exceed ``limit``."""
+    cut = bisect_right(values, limit)
+    values[cut:] = array("q", repeat(limit, len(values) - cut))
+
+
+def keras_window_arrays(size: int, output: int) -> WindowArrays:
+    """Keras 3.15's adaptive windows on the TensorFlow backend, in its own float32 arithmetic,
+    every window at once (:class:`~convshape.model.WindowArrays`), or its GatherV2 error.
 
     keras/src/backend/tensorflow/nn.py ``_compute_static_gather_indices`` computes
     ``start = floor(f32(o) * f32(size) / f32(output))``, ``end = ceil(f32(o + 1) * f32(size) / f32(output))``
@@ -37,25 +45,50 @@ def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
     small = math.ceil(size / output)  # Python double, as keras computes it
     big = small + 1
     small_len, big_len = size - small + 1, size - big + 1
-    # float32 rounding of every bound at once: array('f') stores each double as the nearest float32
-    # (the product of two float32 values is exact in a double, and a float32 quotient computed in
-    # double and rounded is the float32 quotient), so a million windows cost a few list passes
+    top = small_len + big_len
+    # float32 rounding of every bound at once, each pass a map in C: array('f') stores each double
+    # as the nearest float32 (the product of two float32 values is exact in a double, and a float32
+    # quotient computed in double and rounded is the float32 quotient)
     fs, fn = float32(size), float32(output)
-    ticks = array("f", range(output + 1))  # float32(o) for o = 0..output
-    bounds = array("f", [t * fs for t in ticks])
-    bounds = array("f", [b / fn for b in bounds])
-    starts = [min(math.floor(b), size - 1) for b in bounds]
-    ends = [min(math.ceil(b), size) for b in bounds]
+    ticks: Sequence[float | int] = range(output + 1)  # f32(o) is o itself up to 2**24
+    if output > 1 << 24:
+        ticks = array("f", ticks)
+    bounds = array("f", map(fs.__mul__, ticks))  # f32(f32(o) * f32(size))
+    bounds = array("f", map(truediv, bounds, repeat(fn)))
+    starts = array("q", map(math.floor, bounds))
+    ends = array("q", map(math.ceil, bounds))
+    # rounding is monotonic, so the bounds never fall: each clip acts on a tail found by bisection
+    _clip_tail(starts, size - 1)
+    _clip_tail(ends, size)
     del starts[-1], ends[0]
     # tf.gather into [small pool, big pool]: index start + small_len when end - start == big, else start
-    index = [s + small_len if e - s == big else s for s, e in zip(starts, ends)]
-    top = small_len + big_len
-    bad = next((o for o, i in enumerate(index) if i >= top), None)
-    if bad is not None:
-        raise ShapeError(f"indices[{bad}] = {index[bad]} is not in [0, {top}) [Op:GatherV2]",
+    larger = bytearray(map(eq, map(sub, ends, starts), repeat(big)))
+    del ends
+    # the first index outside both pools: a larger window starting at big_len or beyond, or a
+    # smaller one at top or beyond (starts rise, so each is the first flag from a bisection)
+    bad = [o for o in (larger.find(1, bisect_left(starts, big_len)), larger.find(0, bisect_left(starts, top)))
+           if o != -1]
+    if bad:
+        o = min(bad)
+        index = starts[o] + (small_len if larger[o] else 0)
+        raise ShapeError(f"indices[{o}] = {index} is not in [0, {top}) [Op:GatherV2]",
                          framework="keras", rule=Rule.GATHER_INDEX, values={"input": size, "output": output})
-    windows = [(i, i + small) if i < small_len else (i - small_len, i - small_len + big) for i in index]
-    return tuple(windows)
+    # a smaller window whose index reaches the big pool (start >= small_len) is that pool's window
+    # start - small_len: a window near the input's start, so the starts no longer rise
+    moved: list[int] = []
+    o = larger.find(0, bisect_left(starts, small_len))
+    while o != -1:
+        moved.append(o)
+        o = larger.find(0, o + 1)
+    for o in moved:
+        starts[o] -= small_len
+        larger[o] = 1
+    return WindowArrays(starts, larger, small, tuple(moved))
+
+
+def keras_adaptive_windows(size: int, output: int) -> tuple[Window, ...]:
+    """Every one of Keras's windows (:func:`keras_window_arrays`) as a tuple of ``(start, end)``."""
+    return tuple(keras_window_arrays(size, output))
 
 
 class Conv(ConvRules):
@@ -417,7 +450,7 @@ class Resample(ResampleRules):
 
 
 #: at most this many candidate bounds are rounded one by one; beyond it (float32 errors of a cell or
-#: more are dense there) :func:`keras_adaptive_windows` computes every window in bulk
+#: more are dense there) :func:`keras_window_arrays` computes every window in bulk
 KERAS_CANDIDATES = 1 << 14
 
 
@@ -476,12 +509,12 @@ def keras_windows(size: int, output: int) -> Sequence[Window]:
     floors or ceils differently in float32: those windows are kept as exceptions and every summary
     corrects torch's closed forms at them, whatever the output count. Where float32 errors are dense
     (more candidates than :data:`KERAS_CANDIDATES`, or an input above 2**24),
-    :func:`keras_adaptive_windows` lists every window."""
+    :func:`keras_window_arrays` computes every window in bulk (a few passes in C per summary)."""
     if 0 <= output * size < 1 << 24:
         return torch_adaptive_windows(size, output)
     bounds = keras_candidate_bounds(size, output)
     if bounds is None:
-        return AdaptiveWindows.listed(size, keras_adaptive_windows(size, output))
+        return AdaptiveWindows.bulk(size, keras_window_arrays(size, output))
     fs, fn = float32(size), float32(output)
     moved: set[int] = set()
     for b in bounds:
