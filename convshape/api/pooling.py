@@ -108,6 +108,8 @@ class PoolResult(NamedTuple):
     axes: tuple[PoolAxis, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    #: the ONNX opset asked for (``-f onnx``: the spec's pooling rule changed in opset 22); None: the latest
+    opset: int | None = None
 
     @property
     def input(self) -> tuple[int, ...]:
@@ -131,6 +133,8 @@ class PoolResult(NamedTuple):
             d["count_include_pad"] = self.count_include_pad
         if self.kind == "lp":
             d["norm_type"] = self.norm_type
+        if self.opset is not None:
+            d["opset"] = self.opset
         return d
 
 
@@ -227,11 +231,13 @@ def _windows(a: AxisSpec, c: Counted, kind: str, cip: bool | None) -> tuple[Wind
 
 
 def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg,
-               ceil_mode: bool | None, framework: str, ndim: int | None
+               ceil_mode: bool | None, framework: str, ndim: int | None, opset: int | None = None
                ) -> tuple[str, PoolRules, int, list[AxisSpec], list[Pad], bool, list[Counted]]:
     """The checks and per-axis sizes of :func:`pool`, without its windows."""
     kind = _kind(kind)
-    fw = pool_rules(framework)
+    if opset is not None and opset < 1:
+        raise ShapeError(f"an ONNX opset is at least 1, not {opset}", rule=Rule.BAD_OPTION, values={"opset": opset})
+    fw = pool_rules(framework).at_opset(opset)
     n = ndim or axis_count(input, kernel, stride, dilation, padding)
     ins = per_axis(input, "input", n)
     ks = per_axis(kernel, "kernel", n)
@@ -253,17 +259,17 @@ def _pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg, padding
 
 def pool_axes(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,
               dilation: IntArg = 1, ceil_mode: bool | None = None, *, framework: str = "torch",
-              ndim: int | None = None) -> tuple[tuple[AxisSpec, Counted], ...]:
+              ndim: int | None = None, opset: int | None = None) -> tuple[tuple[AxisSpec, Counted], ...]:
     """Only the per-axis sizes of :func:`pool` (same rules and rejections), without windows:
     what a network needs of each layer, many times over in a sweep."""
     _, _, _, specs, _, _, counted = _pool_axes(kind, input, kernel, stride, padding, dilation, ceil_mode,
-                                               framework, ndim)
+                                               framework, ndim, opset)
     return tuple(zip(specs, counted))
 
 
 def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,
          dilation: IntArg = 1, ceil_mode: bool | None = None, *, framework: str = "torch", ndim: int | None = None,
-         count_include_pad: bool | None = None, norm_type: float = 2) -> PoolResult:
+         count_include_pad: bool | None = None, norm_type: float = 2, opset: int | None = None) -> PoolResult:
     """Max (``kind="max"``), average (``"avg"``) or LP (``"lp"``) pooling in ``framework``.
 
     ``stride=None`` is the framework's default (the kernel in torch, Keras, and for tf / jax
@@ -271,11 +277,13 @@ def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, paddin
     per-axis lists, or ``valid`` / ``same`` / ``same-upper`` / ``same-lower`` where the framework
     has them; ``None`` is its default. ``ceil_mode=None`` is the framework's default (False,
     but Caffe rounds up); ``count_include_pad=None`` likewise (average pooling only).
-    ``norm_type`` is LP pooling's p, shown only: it never changes the shape.
+    ``norm_type`` is LP pooling's p, shown only: it never changes the shape. ``opset``: the ONNX
+    opset of the model the layer is in (``-f onnx`` only: before 22 ceil_mode keeps a last window
+    starting in the right padding); None is the latest spec.
     Raises :class:`ShapeError` where the framework would reject the layer.
     """
     kind, fw, n, specs, pads, ceil, counted = _pool_axes(kind, input, kernel, stride, padding, dilation, ceil_mode,
-                                                         framework, ndim)
+                                                         framework, ndim, opset)
     cip = fw.count_include_pad(kind, count_include_pad, n)
     axes = each_axis(lambda _, a, c: PoolAxis(
         a.input, a.kernel, a.stride, a.dilation, c.pad_before, c.pad_after, c.output, c.floor_output, c.ceil_output,
@@ -290,27 +298,28 @@ def pool(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, paddin
                          f"average pooling 0 or, without padding in the divisor, NaN")
     shown = format_padding(fw.default_padding if padding is None else padding)
     return PoolResult(f"{kind}pool{n}d", kind, fw.name, shown, ceil, cip,
-                      float(norm_type) if kind == "lp" else None, axes, warnings, tuple(notes))
+                      float(norm_type) if kind == "lp" else None, axes, warnings, tuple(notes), opset)
 
 
 def pool_compare(kind: str, input: IntArg, kernel: IntArg, stride: IntArg = None, padding: PadArg = None,
                  dilation: IntArg = 1, ceil_mode: bool | None = None, *, ndim: int | None = None,
-                 count_include_pad: bool | None = None, norm_type: float = 2) -> PoolCompareResult:
+                 count_include_pad: bool | None = None, norm_type: float = 2,
+                 opset: int | None = None) -> PoolCompareResult:
     """The same configuration in every framework (each with its own defaults where an argument
-    is None): one row per framework, its result or its rejection. convshape's own usage errors
-    (unreadable numbers) are raised, not tabulated."""
+    is None): one row per framework, its result or its rejection (``opset``: the ONNX spec's, as
+    in :func:`pool`). convshape's own usage errors (unreadable numbers) are raised, not tabulated."""
     kind = _kind(kind)
     n = ndim or axis_count(input, kernel, stride, dilation, padding)
     rows = []
     for name in FRAMEWORKS:
         try:
             result = pool(kind, input, kernel, stride, padding, dilation, ceil_mode, framework=name, ndim=n,
-                          count_include_pad=count_include_pad, norm_type=norm_type)
-            rows.append(CompareRow(name, FRAMEWORKS[name].pool.title, result, None))
+                          count_include_pad=count_include_pad, norm_type=norm_type, opset=opset)
+            rows.append(CompareRow(name, FRAMEWORKS[name].pool.at_opset(opset).title, result, None))
         except ShapeError as exc:
             if exc.framework is None:
                 raise
-            rows.append(CompareRow(name, FRAMEWORKS[name].pool.title, None, exc.message))
+            rows.append(CompareRow(name, FRAMEWORKS[name].pool.at_opset(opset).title, None, exc.message))
     if all(row.error for row in rows):  # invalid everywhere: an error, not a table of errors
         raise ShapeError("every framework rejects this configuration: "
                          + "; ".join(f"{row.framework}: {row.error}" for row in rows),

@@ -7,6 +7,7 @@ import click
 from convshape.api import pooling
 from convshape.cli.common import CliError, FrameworkChoice, epilog, explain_options, formulas_option, layer_args, run
 from convshape.errors import Rule
+from convshape.frameworks import get
 
 NAMES = {"max": "max", "avg": "average", "lp": "LP"}
 
@@ -36,13 +37,20 @@ def make_pool(kind: str, ndim: int) -> click.Command:
                        "Default: the framework's (floor; Caffe rounds up).")
     @click.option("-f", "--framework", "framework", default="torch", show_default=True,
                   type=FrameworkChoice(), help="Whose rules to apply.")
+    @click.option("--opset", "opset", type=click.IntRange(min=1), default=None, metavar="N",
+                  help="-f onnx: the ONNX opset of the model the layer is in (before 22, ceil_mode keeps a last "
+                       "window starting in the right padding). Default: the latest rule (22).")
     @click.option("--compare", is_flag=True, help="Every framework side by side for this configuration.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
     @formulas_option
     @explain_options
     def command(input: str, kernel: str, stride: str | None, padding: str | None, dilation: str,
-                ceil_mode: bool | None, framework: str, compare: bool, as_json: bool, formulas: bool, explain: bool,
-                svg: str | None, count_include_pad: bool | None = None, norm_type: float = 2.0) -> None:
+                ceil_mode: bool | None, framework: str, opset: int | None, compare: bool, as_json: bool,
+                formulas: bool, explain: bool, svg: str | None, count_include_pad: bool | None = None,
+                norm_type: float = 2.0) -> None:
+        if opset is not None and not compare and get(framework).name not in ("onnx", "onnxruntime"):
+            raise CliError("--opset applies to -f onnx (the ONNX spec versions its pooling operators)",
+                           Rule.OPTION_NOT_APPLICABLE, as_json=as_json)
         if compare and (explain or svg):
             raise CliError("--explain and --svg draw one framework's layer; drop --compare", Rule.OPTION_NOT_APPLICABLE,
                            as_json=as_json)
@@ -52,11 +60,12 @@ def make_pool(kind: str, ndim: int) -> click.Command:
         if compare:
             run(as_json, lambda: pooling.pool_compare(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                                       ndim=ndim, count_include_pad=count_include_pad,
-                                                      norm_type=norm_type), "render.pool.compare_report")
+                                                      norm_type=norm_type, opset=opset), "render.pool.compare_report")
         else:
             run(as_json, lambda: pooling.pool(kind, input, kernel, stride, padding, dilation, ceil_mode,
                                               framework=framework, ndim=ndim, count_include_pad=count_include_pad,
-                                              norm_type=norm_type), "render.pool.pool_report", explain, svg,
+                                              norm_type=norm_type, opset=opset),
+                "render.pool.pool_report", explain, svg,
                 formulas=layer_args(formulas, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
                                     ceil_mode=ceil_mode, count_include_pad=count_include_pad))
 

@@ -278,6 +278,11 @@ class PoolRules:
     def op(self, kind: str, ndim: int) -> str:
         return self.ops[kind].format(n=ndim)
 
+    def at_opset(self, opset: int | None) -> PoolRules:
+        """These rules as a model of ONNX ``opset`` gets them: the ONNX spec versions its pooling
+        operators (see frameworks/onnx.py); every other framework's rules are themselves."""
+        return self
+
     # ------------------------------------------------------------------ layer
     def default_stride(self, kernel: tuple[int, ...]) -> tuple[int, ...]:
         return kernel if self.stride_is_kernel else (1,) * len(kernel)

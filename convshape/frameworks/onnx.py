@@ -13,7 +13,7 @@ from convshape.limits import INT64_MAX, INT64_MIN
 from convshape.limits import shown as shown_int
 from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis, TransposeOptions,
                              UnpoolAxis, Window)
-from convshape.rules.pool import starts_past_input
+from convshape.rules.pool import starts_past_input, window_count
 
 SAME = ("same", "same-upper", "same-lower")
 
@@ -238,6 +238,11 @@ class Pool(PoolRules):
         dropped = starts_past_input(raw, a.input, a.stride, pb)
         return Counted(pb, pa, raw - dropped, floor, raw, dropped)
 
+    def at_opset(self, opset: int | None) -> PoolRules:
+        """MaxPool, AveragePool and LpPool changed their shape rule in opset 22 (onnx#5741): a model
+        of an earlier opset gets :class:`PoolBefore22`'s."""
+        return POOL_BEFORE_22 if opset is not None and opset < 22 else self
+
     def check_output(self, kind: str, ndim: int, specs: list[AxisSpec], counted: list[Counted]) -> None:
         for a, c in zip(specs, counted):
             if c.output < 0:
@@ -272,8 +277,48 @@ class Pool(PoolRules):
             notes.append("the padded input is smaller than the window: onnxruntime and shape inference divide toward "
                          "zero and keep a window reaching past the end; the spec's floor formula (and the reference "
                          "evaluator) give one window less")
+        if ceil_mode and self.name == "onnx":
+            notes += self.opset_notes(kind, ndim, specs, result_axes)
         return notes
 
+    def opset_notes(self, kind: str, ndim: int, specs: list[AxisSpec], result_axes: Sequence[Any]) -> list[str]:
+        """Where the other opset rule (before 22 / from 22) sizes this ceil_mode layer otherwise."""
+        other = POOL_BEFORE_22 if self is POOL else POOL
+        outs = [other.count(kind, ndim, i, a, (r.pad_before, r.pad_after), True).output
+                for i, (a, r) in enumerate(zip(specs, result_axes))]
+        if outs == [r.output for r in result_axes]:
+            return []
+        shape = "x".join(map(str, outs))
+        if other is POOL:
+            return [f"opset {OPSET_LATEST_POOL} (MaxPool-22, AveragePool-22, LpPool-22) gives {shape}: it computes "
+                    f"trunc((num + s - 1) / s) + 1 and drops a last window starting in the right padding (onnx#5741)"]
+        return [f"opsets before 22 (MaxPool-12, AveragePool-19, LpPool-18 and earlier) give {shape}: they take an "
+                f"exact ceiling and keep a last window starting in the right padding (--opset to choose)"]
+
+
+
+
+class PoolBefore22(Pool):
+    """The ONNX spec before opset 22 (MaxPool-1..12, AveragePool-1..19, LpPool-1..18), as shape
+    inference applies it: onnx/defs/nn/old.cc ``convPoolShapeInference_opset19`` and
+    ``_opset1_to_11``. ceil_mode is an exact ceiling, ``ceil((i + pads - eff) / s) + 1`` (also for a
+    negative numerator: input 1, kernel 3, stride 2 gives 0, where opset 22 gives 1), and a last
+    window starting in the right padding is kept (opset 22 drops it, as torch does). onnx 1.23.2's
+    shape inference agrees at opsets 10 to 21 (tests/test_onnx_opset_pool.py); onnxruntime 1.32
+    sizes every opset alike (frameworks/onnxruntime.py)."""
+
+    title = "ONNX (operator spec before opset 22, as shape inference applies it)"
+
+    def at_opset(self, opset: int | None) -> PoolRules:
+        return POOL if opset is None or opset >= 22 else self
+
+    def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
+        pb, pa = pads
+        floor = window_count(a.input, a.kernel, a.stride, a.dilation, pb, pa, False, trunc=True)
+        if not ceil_mode:
+            return Counted(pb, pa, floor, floor, None, False)
+        raw = window_count(a.input, a.kernel, a.stride, a.dilation, pb, pa, True)
+        return Counted(pb, pa, raw, floor, raw, False)
 
 # ---------------------------------------------------------------------------- resampling
 MODES = ("nearest", "linear", "cubic")  # Resize's mode attribute
@@ -545,5 +590,7 @@ class Unpool(UnpoolRules):
 
 CONV = Conv()
 POOL = Pool()
+POOL_BEFORE_22 = PoolBefore22()
+OPSET_LATEST_POOL = 22  # the opset of the latest MaxPool / AveragePool / LpPool
 FRAMEWORK = Framework("onnx", "ONNX", "onnx 1.23.2 (operator spec, shape inference)", CONV, POOL,
                       resample=Resample(), adaptive=Adaptive(), unpool=Unpool())

@@ -141,6 +141,9 @@ class Pool(onnx.Pool):
         head = rules.div_trunc(need + 1, 2) if keyword == "same-lower" else rules.div_trunc(need, 2)
         return head, need - head
 
+    def at_opset(self, opset: int | None) -> PoolRules:
+        return self  # one rule for every opset (observed: tests/data/generate_onnx_ort.py --opset 21 and 28)
+
     def count(self, kind: str, ndim: int, axis: int, a: AxisSpec, pads: tuple[int, int], ceil_mode: bool) -> Counted:
         return PoolRules.count(self, kind, ndim, axis, a, pads, ceil_mode)  # std::ceil: an exact ceil
 

@@ -950,7 +950,7 @@ def pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     ks = _per_axis(ctx, "kernel_shape", n, 1)
     ss, ds = _per_axis(ctx, "strides", n, 1), _per_axis(ctx, "dilations", n, 1)
     axes = pool_axes(POOL_KINDS[op], ins, ks, ss, _padding(ctx, n), ds, bool(int(ctx.attr("ceil_mode", 0))),
-                     framework=ctx.spatial, ndim=n)
+                     framework=ctx.spatial, ndim=n, opset=ctx.opset or None)
     outs = tuple(c.output for _, c in axes)
     ctx.pad_before, ctx.pad_after = tuple(c.pad_before for _, c in axes), tuple(c.pad_after for _, c in axes)
     shape = (x.shape[0], x.shape[1], *outs)

@@ -66,7 +66,7 @@ def _divisor_line(result: PoolResult) -> str:
 def pool_report(result: PoolResult) -> list[Block]:
     from convshape.frameworks import pool_rules
 
-    fw = pool_rules(result.framework)
+    fw = pool_rules(result.framework).at_opset(result.opset)
     blocks: list[Block] = [
         f"{result.op} · {fw.title} · {fw.op(result.kind, len(result.axes))} · padding {result.padding} · "
         f"ceil_mode {'on' if result.ceil_mode else 'off'}",
