@@ -293,7 +293,7 @@ class Pool(PoolRules):
             return [f"opset {OPSET_LATEST_POOL} (MaxPool-22, AveragePool-22, LpPool-22) gives {shape}: it computes "
                     f"trunc((num + s - 1) / s) + 1 and drops a last window starting in the right padding (onnx#5741)"]
         return [f"opsets before 22 (MaxPool-12, AveragePool-19, LpPool-18 and earlier) give {shape}: they take an "
-                f"exact ceiling and keep a last window starting in the right padding (--opset to choose)"]
+                f"exact ceiling and keep a last window starting in the right padding"]
 
 
 
