@@ -117,3 +117,36 @@ def test_cli_opset_option() -> None:
     assert "input 6 -> output 2" in latest.output and "opsets before 22" in latest.output
     wrong = runner.invoke(main, ["maxpool1d", "--i", "6", "--k", "1", "--opset", "17", "--json"])
     assert wrong.exit_code == 2 and '"rule": "option-not-applicable"' in wrong.output
+
+
+@pytest.mark.parametrize("opset, op, name, value", [
+    (9, "MaxPool", "ceil_mode", 1), (10, "MaxPool", "ceil_mode", 1), (9, "MaxPool", "dilations", [2]),
+    (10, "MaxPool", "dilations", [2]), (7, "MaxPool", "storage_order", 0), (8, "MaxPool", "storage_order", 0),
+    (9, "AveragePool", "ceil_mode", 1), (10, "AveragePool", "ceil_mode", 1), (18, "AveragePool", "dilations", [2]),
+    (19, "AveragePool", "dilations", [2]), (7, "AveragePool", "count_include_pad", 1),
+    (17, "LpPool", "ceil_mode", 1), (18, "LpPool", "ceil_mode", 1), (17, "LpPool", "dilations", [2]),
+    (18, "LpPool", "dilations", [2]),
+])
+def test_a_pooling_attribute_newer_than_the_model_is_refused(tmp_path: Path, opset: int, op: str, name: str,
+                                                             value: Any) -> None:
+    # onnxruntime 1.32 refuses the model ("Unrecognized attribute: dilations for operator MaxPool"), as
+    # onnx.checker does; convshape names the attribute and the opset that introduced it, both frameworks
+    onnx = require("onnx")
+    helper, proto = onnx.helper, onnx.TensorProto
+    node = helper.make_node(op, ["x"], ["y"], kernel_shape=[3], **{name: value})
+    path = tmp_path / "pool.onnx"
+    make_model(path, [node], [helper.make_tensor_value_info("x", proto.FLOAT, [1, 1, 7])],
+               [helper.make_tensor_value_info("y", proto.FLOAT, None)], opset=opset)
+    numpy = require("numpy")
+    feeds = {"x": numpy.zeros((1, 1, 7), numpy.float32)}
+    try:
+        shape: tuple[int, ...] | None = session(str(path)).run(None, feeds)[0].shape
+    except Exception as exc:  # onnxruntime's own refusal
+        assert "Unrecognized attribute" in str(exc) or "invalid model" in str(exc), exc
+        shape = None
+    for framework in ("onnxruntime", "onnx"):
+        report = network(str(path), framework=framework)
+        assert report.output == shape, (framework, report.output, shape)
+        if shape is None:
+            assert any(layer.error and f"Unrecognized attribute: {name} for operator {op}" in layer.error
+                       for layer in report.layers)

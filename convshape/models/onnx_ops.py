@@ -937,12 +937,24 @@ def conv_transpose(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, .
 
 POOL_KINDS = {"MaxPool": "max", "AveragePool": "avg", "LpPool": "lp"}
 
+#: the opset each pooling attribute appeared in (MaxPool-8 storage_order, MaxPool-10 ceil_mode and dilations,
+#: AveragePool-7 count_include_pad, -10 ceil_mode, -19 dilations, LpPool-18 both; onnx/defs/nn/old.cc): an older
+#: model naming one is invalid, and onnx.checker and onnxruntime 1.32 refuse it (observed for each)
+POOL_ATTRIBUTE_SINCE = {"MaxPool": {"storage_order": 8, "ceil_mode": 10, "dilations": 10},
+                        "AveragePool": {"count_include_pad": 7, "ceil_mode": 10, "dilations": 19},
+                        "LpPool": {"ceil_mode": 18, "dilations": 18}}
+
 
 def pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
     x = xs[0]
     assert x is not None
     op = ctx.node.op_type
+    for name, since in POOL_ATTRIBUTE_SINCE[op].items():
+        if ctx.opset and ctx.opset < since and name in ctx.node.attributes:
+            raise ctx.error(f"Unrecognized attribute: {name} for operator {op} (the model is opset {ctx.opset}; "
+                            f"{op} has {name} from opset {since}): onnx.checker and onnxruntime refuse the model",
+                            Rule.INVALID, attribute=name, opset=ctx.opset)
     ins = _spatial(ctx, x, op)
     n = len(ins)
     if ctx.attr("kernel_shape") is None:
