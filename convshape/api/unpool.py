@@ -61,8 +61,7 @@ def window_gaps(windows: Sequence[Window], size: int) -> IntRuns:
 def _touched(windows: AdaptiveWindows) -> list[int]:
     """The windows an exception touches (it and its neighbours), sorted."""
     n = len(windows)
-    return sorted({o + d for o in windows.exceptions or () for d in (-1, 0, 1)} & set(range(n))
-                  if len(windows.exceptions or ()) < n else range(n))
+    return sorted(t for t in {o + d for o in windows.exceptions or () for d in (-1, 0, 1)} if 0 <= t < n)
 
 
 def _excepted_gaps(windows: AdaptiveWindows) -> tuple[range, ...]:
