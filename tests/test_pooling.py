@@ -69,7 +69,7 @@ GOLDEN = [
     ("tf", "avg", (7, 7), 3, 1, 1, 1, False, r"tf.nn.avg_pool2d takes padding 'SAME' or 'VALID' only"),
     ("tf", "max", (7, 7, 7), 3, 1, 1, 1, False, r"tf.nn.max_pool3d takes padding 'SAME' or 'VALID' only"),
     ("tf", "max", (7, 7), 3, 0, "valid", 1, False, r"Stride must be > 0, but got 0"),
-    ("tf", "max", (2, 2), 3, 2, "valid", 1, False, r"empty \(size 0\) VALID output"),
+    ("tf", "max", (2, 2), 3, 2, "valid", 1, False, (0, 0)),  # the empty tensor (Eigen, TF's CPU default; oneDNN fails)
     # keras 3.15.1 (layers on a symbolic keras.Input)
     ("keras", "max", (7, 7), 2, None, None, 1, False, (3, 3)),
     ("keras", "avg", (10,), 3, 2, "same", 1, False, (5,)),

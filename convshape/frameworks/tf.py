@@ -174,16 +174,6 @@ class Pool(PoolRules):
                              output=out)
         return Counted(pb, pa, out, out, None, False)
 
-    def axes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], ceil_mode: bool) -> list[Counted]:
-        counted = super().axes(kind, ndim, specs, pads, ceil_mode)
-        if kind == "max" and any(isinstance(p, str) for p in pads) and any(c.output == 0 for c in counted):
-            # VALID with an empty output: oneDNN rejects it, the Eigen kernel dies (tensorflow#125509)
-            raise self.error("max_pool with an empty (size 0) VALID output fails in TF 2.21: oneDNN raises 'could not "
-                             "create a descriptor for a pooling forward propagation primitive' or the process dies "
-                             f"with SIGFPE (tensorflow#125509); output {tuple(c.output for c in counted)}",
-                             Rule.EMPTY_MAX_POOL, output=tuple(c.output for c in counted))
-        return counted
-
     def notes(self, kind: str, ndim: int, specs: list[AxisSpec], pads: list[Pad], stride_given: bool,
               result_axes: Sequence[Any], ceil_mode: bool) -> list[str]:
         notes = []
@@ -191,6 +181,17 @@ class Pool(PoolRules):
             notes.append("tf.nn pooling has no default stride; convshape used the kernel size")
         if kind == "avg" and any(a.pad_before or a.pad_after for a in result_axes):
             notes.append("avg_pool with SAME divides by the cells inside the input, never by padded cells")
+        if kind == "max" and any(a.output == 0 for a in result_axes):
+            # Two kernels, one shape rule (kernel_shape_util.cc GetWindowedOutputSizeVerbose accepts 0). The Eigen
+            # kernel (kernels/maxpooling_op.cc), TF's CPU default unless oneDNN is on, returns the empty tensor;
+            # the oneDNN kernel (kernels/mkl/mkl_maxpooling_op.cc), on with TF_ENABLE_ONEDNN_OPTS=1 and by default
+            # on CPUs with AVX512_VNNI / AVX512_BF16 / AVX_VNNI / AMX (core/util/util.cc IsMKLEnabled), fails
+            # (observed with tensorflow-cpu 2.21.0).
+            notes.append("max_pool with an empty (size 0) output: TF's Eigen CPU kernel returns the empty tensor "
+                         "(its default unless oneDNN is on); with oneDNN on (TF_ENABLE_ONEDNN_OPTS=1, the default "
+                         "on CPUs with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX) it fails: 'could not create a "
+                         "descriptor for a pooling forward propagation primitive', or the process dies with "
+                         "SIGFPE (tensorflow#125509)")
         return notes
 
 
