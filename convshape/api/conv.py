@@ -260,7 +260,7 @@ class ConvTransposeResult(NamedTuple):
 # ---------------------------------------------------------------------- shared plumbing
 def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padding: PadArg,
            framework: str, ndim: int | None, transposed: bool,
-           extra: Sequence[object] = ()) -> tuple[ConvRules, list[AxisSpec], list[Pad], str]:
+           extra: Sequence[object] = (), depthwise: bool = False) -> tuple[ConvRules, list[AxisSpec], list[Pad], str]:
     fw = framework_rules(framework)
     n = ndim or axis_count(input, kernel, stride, dilation, padding, *extra)
     ins = per_axis(input, "input", n)
@@ -274,7 +274,7 @@ def _setup(input: IntArg, kernel: IntArg, stride: IntArg, dilation: IntArg, padd
     specs = [AxisSpec(i, k, s, d) for i, k, s, d in zip(ins, ks, ss, ds)]
     for spec in specs:
         fw.check_axis(spec, transposed)
-    fw.check_layer(specs, transposed)
+    fw.check_layer(specs, transposed, depthwise)
     return fw, specs, pads, format_padding(padding)
 
 
@@ -344,17 +344,20 @@ def conv_choices(fw: ConvRules, specs: list[AxisSpec], ndim: int) -> tuple[Choic
 
 
 def _conv_axes(input: IntArg, kernel: IntArg, stride: IntArg, padding: PadArg, dilation: IntArg, framework: str,
-               ndim: int | None) -> tuple[ConvRules, list[AxisSpec], list[Pad], str, tuple[ConvAxis, ...]]:
-    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, False)
+               ndim: int | None, depthwise: bool = False
+               ) -> tuple[ConvRules, list[AxisSpec], list[Pad], str, tuple[ConvAxis, ...]]:
+    fw, specs, pads, shown = _setup(input, kernel, stride, dilation, padding, framework, ndim, False,
+                                    depthwise=depthwise)
     n = len(specs)
     return fw, specs, pads, shown, each_axis(lambda _, spec, pad: conv_axis(fw, spec, pad, n), specs, pads)
 
 
 def conv_axes(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
-              framework: str = "torch", ndim: int | None = None) -> tuple[ConvAxis, ...]:
+              framework: str = "torch", ndim: int | None = None, depthwise: bool = False) -> tuple[ConvAxis, ...]:
     """Only the axes of :func:`conv` (same rules and rejections), without the padding choices
-    and inverse sizes: what a network needs of each layer, many times over in a sweep."""
-    return _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)[4]
+    and inverse sizes: what a network needs of each layer, many times over in a sweep.
+    ``depthwise``: a depthwise or separable layer (in Keras it may combine strides and dilation)."""
+    return _conv_axes(input, kernel, stride, padding, dilation, framework, ndim, depthwise)[4]
 
 
 def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = None, dilation: IntArg = 1, *,
@@ -385,7 +388,8 @@ def conv(input: IntArg, kernel: IntArg, stride: IntArg = 1, padding: PadArg = No
                          f"but got input={input!r}", rule=Rule.OPTION_NOT_APPLICABLE, values={"input": str(input)})
     if whole is not None:
         input, ndim = whole.spatial, len(whole.spatial)
-    fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim)
+    fw, specs, pads, shown, axes = _conv_axes(input, kernel, stride, padding, dilation, framework, ndim,
+                                              depth_multiplier is not None)
     n = len(specs)
     if depth_multiplier is not None:
         from convshape.frameworks import get

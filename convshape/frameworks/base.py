@@ -142,8 +142,9 @@ class ConvRules:
             raise self.error(f"dilation should be greater than zero, but got dilation={a.dilation}",
                              Rule.DILATION, dilation=a.dilation)
 
-    def check_layer(self, specs: list[AxisSpec], transposed: bool) -> None:
-        """Rules that look at every axis at once (none by default)."""
+    def check_layer(self, specs: list[AxisSpec], transposed: bool, depthwise: bool = False) -> None:
+        """Rules that look at every axis at once (none by default); ``depthwise``: a depthwise or
+        separable layer (Keras runs those through other code)."""
 
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
         """What a user of this framework should know about this layer (none by default)."""

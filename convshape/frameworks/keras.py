@@ -115,10 +115,16 @@ class Conv(ConvRules):
                   "(strides > 1 with dilation_rate > 1; output_padding < strides)",
     }
 
-    def check_layer(self, specs: list[AxisSpec], transposed: bool) -> None:
+    def check_layer(self, specs: list[AxisSpec], transposed: bool, depthwise: bool = False) -> None:
+        """base_conv.py and base_conv_transpose.py refuse strides > 1 with dilation > 1 (Conv1D-3D,
+        Conv1D-3DTranspose); base_depthwise_conv.py and base_separable_conv.py do not, and the
+        TensorFlow backend runs them (keras/src/backend/tensorflow/nn.py ``depthwise_conv`` /
+        ``separable_conv``: ``_needs_depthwise_stride_dilation_decomposition`` sends them to
+        ``_depthwise_conv_stride_dilation_decomposition``, the dilated convolution at stride 1 then a
+        subsample, whose sizes are the usual ones; recorded: tests/data/observed_keras_depthwise.json)."""
         strides = tuple(a.stride for a in specs)
         dilations = tuple(a.dilation for a in specs)
-        if any(s > 1 for s in strides) and any(d > 1 for d in dilations):
+        if not depthwise and any(s > 1 for s in strides) and any(d > 1 for d in dilations):
             raise self.error(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
                              f"strides={strides} and dilation_rate={dilations}", Rule.STRIDES_WITH_DILATION,
                              strides=strides, dilation_rate=dilations)

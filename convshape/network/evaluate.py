@@ -741,13 +741,13 @@ class _Axes(NamedTuple):
     warnings: tuple[str, ...]
 
 
-def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> _Axes:
+def _conv_result(layer: LayerSpec, x: Tensor, fw: str, ndim: int, depthwise: bool = False) -> _Axes:
     """The spatial axes of a convolution layer, by the rules of ``convshape conv2d``."""
     from convshape.api.conv import conv_axes
 
     a = layer.args
     axes = conv_axes(x.spatial, a["kernel"], a.get("stride", 1), a.get("padding"), a.get("dilation", 1),
-                     framework=fw, ndim=ndim)
+                     framework=fw, ndim=ndim, depthwise=depthwise)
     output = tuple(axis.output for axis in axes)
     return _Axes(axes, output, empty_warnings(output, fw))
 
@@ -797,7 +797,7 @@ def _depthwise(layer: LayerSpec, x: Tensor, fw: str, separable: bool) -> Step:
     multiplier = layer.args.get("depth_multiplier", 1)
     cout = layer.args["out_channels"] if separable else None
     _facts(fw).depthwise_weights((1,) * ndim, cin, multiplier, cout, None)  # the channel checks come first
-    result = _conv_result(layer, x, fw, ndim)
+    result = _conv_result(layer, x, fw, ndim, depthwise=True)
     _facts(fw).check_depthwise_strides([a.stride for a in result.axes], [a.dilation for a in result.axes])
     ks = tuple(a.kernel for a in result.axes)
     weights = _facts(fw).depthwise_weights(ks, cin, multiplier, cout, layer.args.get("bias"))
