@@ -560,10 +560,13 @@ class Adaptive(AdaptiveRules):
             raise ShapeError(f"input size must be at least 1, but got input={list(ins)}", framework=self.name,
                              rule=Rule.INPUT_SIZE, values={"input": list(ins)})
         if kind == "max" and 1 in (ins[-1], outs[-1]):
+            # TF's Eigen CPU kernel (its default unless oneDNN is on) runs it; the oneDNN kernel dies:
+            # observed on tensorflow-cpu 2.21 with and without TF_ENABLE_ONEDNN_OPTS=1, float32, 1-D to 3-D
             warnings.append("Keras 3.15 AdaptiveMaxPooling on the TensorFlow backend crashes the process (SIGFPE) "
-                            "when the last (width) axis has input 1 or output 1: its unused 'big' window pool has an "
-                            "empty VALID output there, and tf max pooling to an empty width dies (tensorflow#125509; "
-                            "observed on float32, 1-D to 3-D)")
+                            "when the last (width) axis has input 1 or output 1 and TF's oneDNN kernels are on "
+                            "(TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with AVX512_VNNI, AVX512_BF16, AVX_VNNI or "
+                            "AMX): its unused 'big' window pool has an empty VALID output there, and oneDNN max "
+                            "pooling to an empty width dies (tensorflow#125509); TF's Eigen kernel runs it")
         if any(o * i >= 1 << 24 for i, o in zip(ins, outs)):
             notes.append("Keras computes window bounds in float32: with output * input >= 2**24 they can differ "
                          "from torch's exact integer windows (shown here as Keras computes them)")
