@@ -132,6 +132,8 @@ CASES: dict[str, Case] = {
                                              ((1, 2, 4),)),
     "layer_norm_nothing_to_normalise": Case("LayerNormalization", 17, (3, 3, 0), {"axis": 1}, (zeros(3, 0),), REJECT,
                                             ((3, 3, 0),)),
+    "batchnorm_rank_1_one_channel": Case("BatchNormalization", 15, (3,), {}, (zeros(1),) * 4, ((3,),), ((3,),)),
+    "batchnorm_rank_1_three_channels": Case("BatchNormalization", 15, (3,), {}, (zeros(3),) * 4, REJECT, REJECT),
     "prelu_broadcasts_both_ways_in_onnxruntime": Case("PRelu", 16, (3,), {}, (zeros(2, 1, 1),), ((2, 1, 3),),
                                                       SPEC_DIFFERS),
 }

@@ -905,9 +905,11 @@ def matmul(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 def batchnorm(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
-    if len(x.shape) < 2:
+    if not x.shape:
         raise ctx.error(f"BatchNormalization needs at least N and C, but the input is {shown(x.shape)}", Rule.RANK)
-    c = x.shape[1]
+    # a 1-D input has one channel (onnx/defs/nn/defs.cc BatchNormalization: C = dims[1] if rank > 1 else 1;
+    # observed in shape inference and onnxruntime 1.32: {3} with scale {1} runs, scale {3} fails)
+    c = x.shape[1] if len(x.shape) > 1 else 1
     for i, what in zip(range(1, 5), ("scale", "B", "mean", "var")):
         p = xs[i] if len(xs) > i else None
         if p is not None and p.shape != (c,):
