@@ -219,3 +219,48 @@ def test_op_against_onnxruntime_and_shape_inference(name: str, tmp_path: Path) -
         return
     assert spec_answer(path) == case.spec, "shape inference's answer changed"
     assert convshape_answer(path, "onnx", case.x) == case.spec
+
+
+def shape_chain(path: Path, x: tuple[int, ...], ops: list[tuple[str, Any, bool]]) -> str:
+    """Shape(x), then each (op, int64 constant, constant first) in turn: an exporter's shape computation."""
+    onnx = require("onnx")
+    np = require("numpy")
+    helper, numpy_helper = onnx.helper, onnx.numpy_helper
+    nodes = [helper.make_node("Shape", ["x"], ["s0"])]
+    inits = []
+    for i, (op, constant, first) in enumerate(ops):
+        inputs = [f"s{i}"]
+        if constant is not None:
+            inits.append(numpy_helper.from_array(np.array(constant, np.int64), f"c{i}"))
+            inputs = [f"c{i}", f"s{i}"] if first else [f"s{i}", f"c{i}"]
+        nodes.append(helper.make_node(op, inputs, [f"s{i + 1}"]))
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, list(x))],
+                              [helper.make_empty_tensor_value_info(f"s{len(ops)}")], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
+    return str(path)
+
+
+def test_int64_shape_values_wrap_as_onnxruntime_computes_them(tmp_path: Path) -> None:
+    """Shape values overflowing int64: onnxruntime's Pow is a double std::pow cast to int64 (3**40 gives
+    -2**63), Mul and Neg wrap; convshape's values were unbounded Python integers (3**40 kept whole)."""
+    np = require("numpy")
+    x = (8, 9, 5, 1, 3)
+    path = shape_chain(tmp_path / "wrap.onnx", x, [("Mul", 5, False), ("Pow", 3, True), ("Mul", 5, False),
+                                                   ("Neg", None, False)])
+    ort = require("onnxruntime")
+    theirs = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(
+        None, {"x": np.zeros(x, np.float32)})[0].tolist()
+    assert theirs == [-(2**63), -(2**63), -4236443047215, -1215, -71744535]
+    model = open_model(path, "onnxruntime")
+    _, tensors, _ = model.evaluate(x, resolve_inputs(model.graph, "x".join(map(str, x))))
+    found = tensors["s4"]
+    assert found is not None and list(found.value or ()) == theirs
+
+
+def test_a_huge_integer_power_is_not_computed_whole(tmp_path: Path) -> None:
+    """3 ** (3 ** 27): a double overflow (no value), at once, where Python's integer power would not end."""
+    path = shape_chain(tmp_path / "power.onnx", (27,), [("Pow", 3, True), ("Pow", 3, True)])
+    model = open_model(path, "onnxruntime")
+    _, tensors, _ = model.evaluate((27,), resolve_inputs(model.graph, "27"))
+    found = tensors["s2"]
+    assert found is not None and found.shape == (1,) and found.value is None

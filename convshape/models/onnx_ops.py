@@ -120,18 +120,30 @@ def f32(x: float) -> float:
     return float32(x)
 
 
+#: the integer element types by TensorProto code: (bits, signed)
+INTEGERS = {2: (8, False), 3: (8, True), 4: (16, False), 5: (16, True), 6: (32, True), 7: (64, True),
+            12: (32, False), 13: (64, False)}
+
+
 def cast_value(v: int | float, dtype: int) -> int | float:
     """One element cast to ``dtype``: float to an integer type truncates toward zero (C++ static_cast,
-    as onnxruntime's Cast kernel); a float32 result is rounded to float32; bool is 0 or 1."""
+    as onnxruntime's Cast kernel); a float32 result is rounded to float32; bool is 0 or 1. An integer
+    result wraps around as the type's two's complement does (onnxruntime's int64 Mul / Add / Neg,
+    observed: -2**63 x 5 = -2**63); a float too large for a signed type gives its least value, as
+    x86's conversion does (observed: int64 Pow 3**40 gives -2**63)."""
     if dtype == BOOL:
         return int(bool(v))
     if dtype in FLOATS:
         return f32(float(v)) if dtype in (1, 10, 16) else float(v)
+    bits, signed = INTEGERS.get(dtype, (64, True))
     if isinstance(v, float):
         if not math.isfinite(v):
             raise ValueError("cast of a non-finite value")
-        return math.trunc(v)
-    return int(v)
+        v = math.trunc(v)
+        if signed and not -(1 << (bits - 1)) <= v < 1 << (bits - 1):
+            return -(1 << (bits - 1))
+    wrapped = int(v) % (1 << bits)
+    return wrapped - (1 << bits) if signed and wrapped >= 1 << (bits - 1) else wrapped
 
 
 def strides_of(shape: Sequence[int]) -> tuple[int, ...]:
@@ -243,10 +255,21 @@ def _int_div(a: int, b: int) -> int:
     return q if (a >= 0) == (b >= 0) else -q  # C++ division toward zero (onnxruntime's Div on integers)
 
 
+def _int_pow(a: int, b: int) -> float:
+    """onnxruntime's integer Pow (core/providers/cpu/math/element_wise_ops.cc: ``std::pow`` in double,
+    then cast): a double, infinite where it overflows (never an unbounded Python power)."""
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        return math.inf
+    except ValueError:  # 0 ** negative
+        return math.inf
+
+
 def _binary_fn(op: str, integer: bool, fmod: int) -> Callable[[Any, Any], Any] | None:
     fns: dict[str, Callable[[Any, Any], Any]] = {
         "Add": lambda a, b: a + b, "Sub": lambda a, b: a - b, "Mul": lambda a, b: a * b,
-        "Div": (_int_div if integer else (lambda a, b: a / b)), "Pow": lambda a, b: a ** b,
+        "Div": (_int_div if integer else (lambda a, b: a / b)), "Pow": (_int_pow if integer else lambda a, b: a ** b),
         "Max": max, "Min": min,
         "Mod": ((lambda a, b: a - _int_div(a, b) * b) if fmod else (lambda a, b: a % b)),
         "Equal": lambda a, b: int(a == b), "Less": lambda a, b: int(a < b), "Greater": lambda a, b: int(a > b),
