@@ -120,18 +120,30 @@ def f32(x: float) -> float:
     return float32(x)
 
 
+#: the integer element types by TensorProto code: (bits, signed)
+INTEGERS = {2: (8, False), 3: (8, True), 4: (16, False), 5: (16, True), 6: (32, True), 7: (64, True),
+            12: (32, False), 13: (64, False)}
+
+
 def cast_value(v: int | float, dtype: int) -> int | float:
     """One element cast to ``dtype``: float to an integer type truncates toward zero (C++ static_cast,
-    as onnxruntime's Cast kernel); a float32 result is rounded to float32; bool is 0 or 1."""
+    as onnxruntime's Cast kernel); a float32 result is rounded to float32; bool is 0 or 1. An integer
+    result wraps around as the type's two's complement does (onnxruntime's int64 Mul / Add / Neg,
+    observed: -2**63 x 5 = -2**63); a float too large for a signed type gives its least value, as
+    x86's conversion does (observed: int64 Pow 3**40 gives -2**63)."""
     if dtype == BOOL:
         return int(bool(v))
     if dtype in FLOATS:
         return f32(float(v)) if dtype in (1, 10, 16) else float(v)
+    bits, signed = INTEGERS.get(dtype, (64, True))
     if isinstance(v, float):
         if not math.isfinite(v):
             raise ValueError("cast of a non-finite value")
-        return math.trunc(v)
-    return int(v)
+        v = math.trunc(v)
+        if signed and not -(1 << (bits - 1)) <= v < 1 << (bits - 1):
+            return -(1 << (bits - 1))
+    wrapped = int(v) % (1 << bits)
+    return wrapped - (1 << bits) if signed and wrapped >= 1 << (bits - 1) else wrapped
 
 
 def strides_of(shape: Sequence[int]) -> tuple[int, ...]:
@@ -243,10 +255,21 @@ def _int_div(a: int, b: int) -> int:
     return q if (a >= 0) == (b >= 0) else -q  # C++ division toward zero (onnxruntime's Div on integers)
 
 
+def _int_pow(a: int, b: int) -> float:
+    """onnxruntime's integer Pow (core/providers/cpu/math/element_wise_ops.cc: ``std::pow`` in double,
+    then cast): a double, infinite where it overflows (never an unbounded Python power)."""
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        return math.inf
+    except ValueError:  # 0 ** negative
+        return math.inf
+
+
 def _binary_fn(op: str, integer: bool, fmod: int) -> Callable[[Any, Any], Any] | None:
     fns: dict[str, Callable[[Any, Any], Any]] = {
         "Add": lambda a, b: a + b, "Sub": lambda a, b: a - b, "Mul": lambda a, b: a * b,
-        "Div": (_int_div if integer else (lambda a, b: a / b)), "Pow": lambda a, b: a ** b,
+        "Div": (_int_div if integer else (lambda a, b: a / b)), "Pow": (_int_pow if integer else lambda a, b: a ** b),
         "Max": max, "Min": min,
         "Mod": ((lambda a, b: a - _int_div(a, b) * b) if fmod else (lambda a, b: a % b)),
         "Equal": lambda a, b: int(a == b), "Less": lambda a, b: int(a < b), "Greater": lambda a, b: int(a > b),
@@ -264,6 +287,13 @@ def binary(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     """Add, Sub, Mul, Div, Pow, Mod, the comparisons and the logical ops; variadic Sum, Mean, Max, Min."""
     given = [x for x in xs if x is not None]
     op = ctx.node.op_type
+    if op in ("Max", "Min", "Sum", "Mean") and ctx.opset and ctx.opset < 8 and len({x.shape for x in given}) > 1:
+        # Max-6 / Min-6 / Sum-6 / Mean-6 (onnx/defs/math/old.cc): no broadcasting, "All inputs and outputs must
+        # have the same shape"; onnxruntime 1.32 refuses it when it runs (element_wise_ops.cc Max_6::Compute
+        # "All inputs must have the same shape"); shape inference takes the first input's shape
+        raise ctx.error(f"All inputs must have the same shape ({op}-6, before opset 8, does not broadcast: "
+                        f"{' and '.join(shown(x.shape) for x in given)})", Rule.BROADCAST,
+                        shapes=[list(x.shape) for x in given])
     shape = broadcast(ctx, [x.shape for x in given])
     dtype = BOOL if op in COMPARISONS else given[0].dtype
     value: Value | None = None
@@ -283,10 +313,15 @@ def binary(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def prelu(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
-    """PRelu: the slope broadcasts to X (unidirectionally, opset 9+)."""
+    """PRelu: the slope broadcasts to X (unidirectionally, opset 9+; onnx/defs/math/defs.cc), or both
+    ways in onnxruntime."""
     x, slope = xs[0], xs[1]
     assert x is not None and slope is not None
     shape = broadcast(ctx, [x.shape, slope.shape])
+    if ctx.framework == "onnxruntime":
+        # onnxruntime 1.32 broadcasts PRelu both ways, as Add (observed: X {3}, slope {2,1,1} -> {2,1,3});
+        # the spec's slope broadcasts to X only
+        return (Tensor(shape, x.dtype),)
     if shape != x.shape:
         raise ctx.error(f"PRelu's slope {shown(slope.shape)} does not broadcast to the input {shown(x.shape)}",
                         Rule.BROADCAST, shapes=[list(x.shape), list(slope.shape)])
@@ -300,6 +335,54 @@ def where(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     values = _broadcast_values([cond, a, b], shape)
     value = tuple(x if c else y for c, x, y in zip(*values)) if values is not None else None
     return (Tensor(shape, a.dtype, value),)
+
+
+def softmax_like(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Softmax, LogSoftmax, Hardmax: the input's shape; ``axis`` (1 before opset 13, -1 from 13) in
+    [-r, r-1]. From opset 11 shape inference refuses another ("'axis' must be in [-2 , 1]. Its actual
+    value is: 3", onnx/defs/math/defs.cc SoftmaxFamilyDocGenerator; onnxruntime fails loading the
+    model); before 11 shape inference does not check it and onnxruntime 1.32 refuses it when it runs
+    (core/providers/common.h ``HandleNegativeAxis``, observed: a rank-1 input at opset 1 fails on the
+    default axis 1)."""
+    x = xs[0]
+    assert x is not None
+    rank = len(x.shape)
+    axis = int(ctx.attr("axis", -1 if ctx.opset >= 13 else 1))
+    if not -rank <= axis < rank:
+        if ctx.opset >= 11 or not ctx.opset:
+            raise ctx.error(f"[ShapeInferenceError] 'axis' must be in [{-rank} , {rank - 1}]. Its actual value is: "
+                            f"{axis}", Rule.AXIS, axis=axis, rank=rank)
+        if ctx.framework == "onnxruntime" and prod(x.shape):  # an empty input returns before the axis is read
+            raise ctx.error(f"IsAxisInRange(axis, tensor_rank) was false. axis {axis} is not in valid range "
+                            f"[{-rank},{rank - 1}]", Rule.AXIS, axis=axis, rank=rank)
+    return (Tensor(x.shape, x.dtype),)
+
+
+def trilu(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Trilu: the input's shape, at least 2-D (onnx/defs/tensor/defs.cc Trilu shape inference "Input
+    rank must be >= 2."; onnxruntime fails loading the model)."""
+    x = xs[0]
+    assert x is not None
+    if len(x.shape) < 2:
+        raise ctx.error(f"[ShapeInferenceError] Input rank must be >= 2. (the input is {shown(x.shape)})", Rule.RANK,
+                        rank=len(x.shape))
+    return (Tensor(x.shape, x.dtype),)
+
+
+def cumsum(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """CumSum: the input's shape; the ``axis`` input in [-r, r-1] as the spec says (onnx/defs/math/defs.cc
+    CumSum). Shape inference does not check it; onnxruntime 1.32 refuses another when it runs
+    (core/providers/common.h ``HandleNegativeAxis``, observed)."""
+    x = xs[0]
+    assert x is not None
+    given = xs[1] if len(xs) > 1 else None
+    if given is not None and given.value is not None and given.value:
+        rank = len(x.shape)
+        axis = int(given.value[0])
+        if not -rank <= axis < rank and (prod(x.shape) or ctx.framework != "onnxruntime"):  # an empty X returns early
+            raise ctx.error(f"IsAxisInRange(axis, tensor_rank) was false. axis {axis} is not in valid range "
+                            f"[{-rank},{rank - 1}]", Rule.AXIS, axis=axis, rank=rank)
+    return (Tensor(x.shape, x.dtype),)
 
 
 # ---------------------------------------------------------------------------- constants and shapes
@@ -393,7 +476,10 @@ def squeeze(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
     axes = _axes_input(ctx, xs, 1)
-    if axes is None:
+    if axes is None or (not axes and ctx.framework == "onnxruntime"):
+        # an empty axes input: onnxruntime 1.32 squeezes every axis of size 1 as if none were given (squeeze.h
+        # ComputeOutputShape, observed: 2x1 -> 2); shape inference squeezes nothing (onnx/defs/tensor/defs.cc
+        # Squeeze-13: only an absent axes input squeezes them all)
         chosen = {i for i, d in enumerate(x.shape) if d == 1}
     else:
         chosen = {normalise_axis(ctx, a, len(x.shape)) for a in axes}
@@ -412,12 +498,23 @@ def concat(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     2x2 one concatenates, its channels counted)."""
     given = [x for x in xs if x is not None]
     rank = len(given[0].shape)
-    axis = normalise_axis(ctx, int(ctx.attr("axis", 0)), rank)
+    if ctx.attr("axis") is None and (ctx.opset >= 4 or not ctx.opset):
+        # onnx/defs/tensor/defs.cc Concat-4+: a required attribute (shape inference and onnxruntime refuse the node)
+        raise ctx.error("[ShapeInferenceError] Required attribute axis is missing", Rule.AXIS)
+    axis = normalise_axis(ctx, int(ctx.attr("axis", 1)), rank)  # Concat-1 (old.cc): axis 1 by default
     reference = given[0]
     checked = given
     if ctx.framework == "onnxruntime":  # concatbase.h: inputs with no elements are not checked (their axis counts)
         reference = next((x for x in given if prod(x.shape)), given[0])
         checked = [x for x in given if prod(x.shape) or x is reference]
+    for x in given:
+        if len(x.shape) != len(given[0].shape):
+            # onnx Concat shape inference, which onnxruntime runs when it loads the model: every input, an
+            # empty one too (observed: a {2} input beside {0,1} fails loading)
+            message = (f"Ranks of input data are different, cannot concatenate them. expected rank: {rank} got: "
+                       f"{len(x.shape)}" if ctx.framework == "onnxruntime" else
+                       "[ShapeInferenceError] All inputs to Concat must have same rank")
+            raise ctx.error(message, Rule.RANK, shapes=[list(g.shape) for g in given])
     for x in checked:
         ref = reference.shape
         if x is reference:
@@ -481,13 +578,21 @@ def reshape(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 
 
 def flatten(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
+    """Flatten (onnx/defs/tensor/defs.cc, old.cc): ``axis`` in [-r, r] from opset 11, a negative one
+    counting from the back (axis + r: -1 on a 5x5x2 input gives 25x2, observed in onnxruntime 1.32 and
+    shape inference); before 11 it is in [0, r], and a negative one is refused ("Invalid value(-1) for
+    attribute 'axis'", shape inference; onnxruntime fails loading the model with it)."""
     x = xs[0]
     assert x is not None
     rank = len(x.shape)
     axis = int(ctx.attr("axis", 1))
+    if axis < 0 and ctx.opset < 11:
+        raise ctx.error(f"[ShapeInferenceError] Invalid value({axis}) for attribute 'axis' (Flatten before opset 11 "
+                        f"takes 0 to the rank, {rank})", Rule.AXIS, axis=axis)
     if not -rank <= axis <= rank:
         raise ctx.error(f"Flatten: axis {axis} is out of range for rank {rank}", Rule.AXIS, axis=axis)
-    axis %= rank + 1 if axis < 0 else rank + 1
+    if axis < 0:
+        axis += rank
     return (Tensor((prod(x.shape[:axis]), prod(x.shape[axis:])), x.dtype, x.value),)
 
 
@@ -496,7 +601,9 @@ def transpose(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     assert x is not None
     rank = len(x.shape)
     perm = ctx.ints("perm") or tuple(reversed(range(rank)))
-    if sorted(p % rank if rank else p for p in perm) != list(range(rank)) or len(perm) != rank:
+    # onnx/defs/tensor/defs.cc Transpose: each entry in [0, r) ("Invalid attribute perm {-1, 1, 0}", a negative
+    # entry refused by shape inference and by onnxruntime when it loads the model)
+    if sorted(perm) != list(range(rank)):
         raise ctx.error(f"perm {list(perm)} is not a permutation of the {rank} axes", Rule.AXIS, perm=list(perm))
     shape = tuple(x.shape[p] for p in perm)
     value = None
@@ -513,6 +620,11 @@ def expand(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
     target = ctx.int_values(xs[1], "shape input")
+    if any(d < 0 for d in target):
+        # shape inference records the negative size; onnxruntime fails allocating the output (tensor.cc
+        # CalculateTensorStorageSize "Tensor shape.Size() must be >= 0", observed for -1 and -2)
+        raise ctx.error(f"Expand: the shape {shown(target)} has a negative size (onnxruntime: Tensor shape.Size() "
+                        f"must be >= 0)", Rule.SIZE_NEGATIVE, shape=list(target))
     try:
         shape = broadcast(ctx, [x.shape, target])
     except ShapeError as exc:
@@ -533,6 +645,9 @@ def tile(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     if len(repeats) != len(x.shape):
         raise ctx.error(f"'repeat' input tensor must have the same length as the 'input' tensor ({len(repeats)} vs "
                         f"rank {len(x.shape)})", Rule.RANK, repeats=list(repeats))
+    if any(r < 0 for r in repeats):  # onnx/defs/math/defs.cc Tile shape inference (onnxruntime refuses at load)
+        raise ctx.error(f"[ShapeInferenceError] 'Repeats' input must not contain negative values: {list(repeats)}",
+                        Rule.SIZE_NEGATIVE, repeats=list(repeats))
     return (Tensor(tuple(d * r for d, r in zip(x.shape, repeats)), x.dtype),)
 
 
@@ -546,8 +661,20 @@ def range_op(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     return (Tensor((count,), dtype, value),)
 
 
-def _slice_bounds(start: int, end: int, step: int, dim: int) -> tuple[int, int]:
-    """ONNX Slice's clamping (onnx/defs/tensor/defs.cc Slice; onnxruntime slice_helper.h)."""
+#: the ends onnxruntime reads as "to the end of the axis" whatever the step's sign (INT32_MAX, INT64_MAX)
+SLICE_TO_THE_END = (2**31 - 1, 2**63 - 1)
+
+
+def _slice_bounds(start: int, end: int, step: int, dim: int, framework: str = "onnx") -> tuple[int, int]:
+    """ONNX Slice's clamping (onnx/defs/tensor/defs.cc Slice; onnxruntime slice_helper.h
+    ``PrepareForComputeHelper``). onnxruntime reads an end of INT32_MAX or INT64_MAX as numpy's None:
+    with a negative step it slices down to the first element (end -1), where the spec clamps it to
+    dim - 1 and gets nothing (observed: 6 elements, start INT32_MAX, end INT32_MAX, step -2 give 3 in
+    onnxruntime 1.32, 0 by shape inference)."""
+    if dim == 0:  # nothing to take, whatever the bounds (the clamps below would give 1 for a negative step)
+        return 0, 0
+    if framework == "onnxruntime" and step < 0 and end in SLICE_TO_THE_END:
+        end = -1 - dim  # -1 once dim is added below
     if start < 0:
         start += dim
     if end < 0:
@@ -588,7 +715,7 @@ def slice_op(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
             raise ctx.error("'step' value cannot be 0", Rule.STRIDE, step=0)
         if axis in picked:
             raise ctx.error(f"'axes' has duplicates: {list(axes)}", Rule.AXIS, axes=list(axes))
-        first, count = _slice_bounds(s, e, st, x.shape[axis])
+        first, count = _slice_bounds(s, e, st, x.shape[axis], ctx.framework)
         shape[axis] = count
         picked[axis] = (first, count, st)
     value = None
@@ -618,7 +745,16 @@ def split(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
             raise ctx.error(f"Cannot split using values in 'split' attribute. Axis={axis} Input shape={shown(x.shape)} "
                             f"NumOutputs={outputs} split={list(parts)}", Rule.INVALID, split=list(parts))
     else:
+        if ctx.opset >= 18 and "num_outputs" not in ctx.node.attributes:
+            # onnx/defs/tensor/defs.cc Split-18 shape inference (onnxruntime fails loading the model)
+            raise ctx.error("[ShapeInferenceError] Neither 'split' input nor 'num_outputs' attribute has been given",
+                            Rule.INVALID)
         n = int(ctx.attr("num_outputs", outputs))
+        if "num_outputs" in ctx.node.attributes and n != outputs:
+            # onnxruntime split.cc (observed, num_outputs 3 for 2 outputs); with fewer (num_outputs 2 for 3 outputs)
+            # onnx 1.23.2's shape inference and onnxruntime 1.32 both abort the process (an out-of-range index)
+            raise ctx.error(f"Number of outputs ({outputs}) does not match num_outputs ({n}).", Rule.INVALID,
+                            outputs=outputs, num_outputs=n)
         if "num_outputs" in ctx.node.attributes:  # opset 18: ceil(dim / n) each, the last chunk smaller
             chunk = -(-dim // n)
             last = dim - (n - 1) * chunk
@@ -649,6 +785,9 @@ def pad(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
         given_axes = xs[3] if len(xs) > 3 else None
         axes = ctx.int_values(given_axes, "axes input") if given_axes is not None else tuple(range(rank))
     axes = tuple(normalise_axis(ctx, a, rank) for a in axes)
+    twice = next((a for i, a in enumerate(axes) if a in axes[:i]), None)
+    if twice is not None:  # onnx/defs/tensor/defs.cc Pad-18 shape inference (onnxruntime fails loading the model)
+        raise ctx.error(f"[ShapeInferenceError] Axis {twice} is referred to more than once.", Rule.AXIS, axis=twice)
     if len(pads) != 2 * len(axes):
         raise ctx.error(f"Pads has incorrect number of values: {len(pads)} for {len(axes)} axes (rank {rank})",
                         Rule.AXIS_COUNT, pads=list(pads))
@@ -658,26 +797,36 @@ def pad(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
         before[a], after[a] = pads[i], pads[i + len(axes)]
     shape = tuple(d + b + e for d, b, e in zip(x.shape, before, after))
     mode = ctx.attr("mode", "constant")
+    if mode == "wrap" and not prod(x.shape) and any(before + after) and ctx.framework == "onnxruntime":
+        raise ctx.error(f"Unexpected mode of 3 (onnxruntime 1.32 pad.cc: 'wrap' padding of an empty input "
+                        f"{shown(x.shape)})", Rule.INPUT_EMPTY, mode=mode)
     for a, (d, o) in enumerate(zip(x.shape, shape)):
         if o < 0:
             raise ctx.error(f"Pad: the output would have a negative size on axis {a} ({d} + {before[a]} + "
                             f"{after[a]} = {o})", Rule.OUTPUT_NEGATIVE, axis=a, output=o)
-        if mode in ("reflect", "edge") and d == 0 and (before[a] or after[a]):
+        if mode in ("reflect", "edge") and d == 0 and o > 0:  # observed: {0} padded -2:2 runs (output {0})
             raise ctx.error(f"Cannot use '{mode}' mode to pad dimension with a value of 0. Input shape:"
                             f"{shown(x.shape)}", Rule.INPUT_EMPTY, axis=a)
     extents = [d + min(b, 0) + min(e, 0) for d, b, e in zip(x.shape, before, after)]
-    if mode in ("reflect", "edge", "wrap") and 0 in extents and prod(x.shape) and ctx.framework == "onnxruntime":
-        # onnxruntime pad.cc: a crop that leaves nothing to reflect or repeat
+    if mode in ("reflect", "edge", "wrap") and min(extents) <= 0 and prod(x.shape) and ctx.framework == "onnxruntime":
+        # onnxruntime pad.cc: a crop that leaves nothing (or less than nothing: 2 cropped by 3 and padded by 1
+        # on the other side, observed) to reflect or repeat
         code = {"reflect": 1, "edge": 2, "wrap": 3}[mode]
-        raise ctx.error(f"Pad: invalid mode: {code} with zero effective input extent (axis {extents.index(0)}: "
-                        f"{x.shape[extents.index(0)]} cropped by {before[extents.index(0)]}:"
-                        f"{after[extents.index(0)]})", Rule.INPUT_EMPTY, axis=extents.index(0))
-    if mode == "reflect" and ctx.framework == "onnxruntime":  # onnxruntime 1.32 pad.cc (observed messages)
+        a = next(i for i, e in enumerate(extents) if e <= 0)
+        raise ctx.error(f"Pad: invalid mode: {code} with zero effective input extent (axis {a}: "
+                        f"{x.shape[a]} cropped by {before[a]}:{after[a]})", Rule.INPUT_EMPTY, axis=a)
+    if mode == "reflect" and prod(x.shape) and ctx.framework == "onnxruntime":
+        # onnxruntime 1.32 pad.cc (observed messages; an empty input skips these checks)
         sliced = any(min(b, e) < 0 for b, e in zip(before, after))
         for a, (d, b, e, extent) in enumerate(zip(x.shape, before, after, extents)):
             if sliced and max(b, e) > 0 and extent < 2:
                 raise ctx.error(f"Pad reflect requires axis length >= 2 after slicing. Input shape:{shown(x.shape)}",
                                 Rule.PADDING_WINDOW, axis=a)
+            for side, amount in (("pre", b), ("post", e)):
+                if sliced and amount >= extent:  # observed: {3} padded -1:4 "post-pad (4) exceeds maximum allowed (1)"
+                    raise ctx.error(f"Pad reflect: {side}-pad ({amount}) exceeds maximum allowed ({extent - 1}) for "
+                                    f"axis {a}. Input shape:{shown(x.shape)}", Rule.PADDING_WINDOW, axis=a,
+                                    pad=amount, size=extent)
             inner = prod(x.shape[a + 1:])
             for side, amount in (("pre", b), ("post", e)):
                 if not sliced and amount >= d > 0:
@@ -711,6 +860,11 @@ def arg_reduce(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
     axis = normalise_axis(ctx, int(ctx.attr("axis", 0)), len(x.shape))
+    if x.shape[axis] == 0 and prod(x.shape[:axis] + x.shape[axis + 1:]) and ctx.framework == "onnxruntime":
+        # onnxruntime 1.32 fails (RUNTIME_EXCEPTION, an empty message) reducing an empty axis to its arg max / min;
+        # shape inference gives a 1 there
+        raise ctx.error(f"{ctx.node.op_type}: the axis {axis} it reduces is empty (input {shown(x.shape)}): "
+                        f"onnxruntime fails running it", Rule.INPUT_EMPTY, axis=axis)
     keep = int(ctx.attr("keepdims", 1))
     shape = tuple(1 if i == axis else d for i, d in enumerate(x.shape) if keep or i != axis)
     return (Tensor(shape, INT64),)
@@ -720,6 +874,9 @@ def topk(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
     k = ctx.int_values(xs[1], "K input")[0] if ctx.opset >= 10 else int(ctx.attr("k", 1))
+    if ctx.opset < 10 and k < 1:  # onnx/defs/math/old.cc TopK-1 shape inference (onnxruntime fails loading it)
+        raise ctx.error(f"[ShapeInferenceError] Invalid value for attribute k ({k}: TopK-1 takes k >= 1)",
+                        Rule.OUTPUT_SIZE, k=k)
     axis = normalise_axis(ctx, int(ctx.attr("axis", -1)), len(x.shape))
     if not 0 <= k <= x.shape[axis]:
         raise ctx.error(f"k argument [{k}] should not be greater than specified axis dim value [{x.shape[axis]}]",
@@ -771,9 +928,11 @@ def matmul(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 def batchnorm(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
-    if len(x.shape) < 2:
+    if not x.shape:
         raise ctx.error(f"BatchNormalization needs at least N and C, but the input is {shown(x.shape)}", Rule.RANK)
-    c = x.shape[1]
+    # a 1-D input has one channel (onnx/defs/nn/defs.cc BatchNormalization: C = dims[1] if rank > 1 else 1;
+    # observed in shape inference and onnxruntime 1.32: {3} with scale {1} runs, scale {3} fails)
+    c = x.shape[1] if len(x.shape) > 1 else 1
     for i, what in zip(range(1, 5), ("scale", "B", "mean", "var")):
         p = xs[i] if len(xs) > i else None
         if p is not None and p.shape != (c,):
@@ -793,6 +952,25 @@ def channel_norm(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...
     if groups is not None and x.shape[1] % int(groups):
         raise ctx.error(f"GroupNormalization: the {x.shape[1]} channels are not divisible by num_groups={groups}",
                         Rule.GROUPS, channels=x.shape[1], groups=groups)
+    if ctx.framework == "onnxruntime":
+        c = x.shape[1]
+        if groups is None and len(x.shape) < 3:  # instance_norm_helper.h ValidateInputs
+            raise ctx.error(f"Invalid input data: number of dimensions is less than 3: {len(x.shape)}", Rule.RANK,
+                            rank=len(x.shape))
+        # InstanceNormalization: scale and B of C values (instance_norm_helper.h, observed "size of scale !=
+        # input channel count"); GroupNormalization-18 (a function of Reshapes in onnxruntime 1.32): num_groups
+        # values, -21: C values, or a Reshape inside fails (observed both)
+        if groups is not None and not prod(x.shape):
+            # the function body's Reshape to (N, num_groups, -1) cannot size its -1 (observed, opsets 18 and 21)
+            raise ctx.error(f"GroupNormalization of an empty input {shown(x.shape)}: the Reshape in onnxruntime's "
+                            f"function body fails", Rule.INPUT_EMPTY, input=list(x.shape))
+        want = int(groups) if groups is not None and ctx.opset < 21 else c
+        for i, what in ((1, "scale"), (2, "bias")):
+            p = xs[i] if len(xs) > i else None
+            if p is not None and prod(p.shape) != want:
+                raise ctx.error(f"Mismatch between input data and {what}: size of {what} != "
+                                f"{'num_groups' if want != c else 'input channel count'} {prod(p.shape)} vs {want}",
+                                Rule.CHANNELS, channels=want)
     return (Tensor(x.shape, x.dtype),)
 
 
@@ -800,6 +978,19 @@ def layernorm(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
     axis = normalise_axis(ctx, int(ctx.attr("axis", -1)), len(x.shape))
+    normalised = x.shape[axis:]
+    if ctx.framework == "onnxruntime" and not prod(normalised):  # onnxruntime layer_norm_helper.h (observed)
+        raise ctx.error(f"Size of X.shape[axis:] must be at least 1, got 0 (X {shown(x.shape)}, axis {axis})",
+                        Rule.INPUT_EMPTY, axis=axis)
+    for i, what in ((1, "Scale"), (2, "bias")):
+        p = xs[i] if len(xs) > i else None
+        if p is not None and ctx.framework == "onnxruntime" and (
+                len(p.shape) > len(x.shape) or any(d not in (1, n) for d, n in zip(p.shape[::-1], x.shape[::-1]))):
+            # onnxruntime layer_norm_helper.h: Scale and B broadcast to X (observed: {2} for X {1,2,1} fails, {2,4}
+            # for X {1,2,4} at axis -1 runs)
+            raise ctx.error(f"Scale and (optional) bias must match X.shape[axis:] or be NumPy-broadcastable to it "
+                            f"({what} {shown(p.shape)}, X {shown(x.shape)}, axis {axis})", Rule.BROADCAST,
+                            shape=list(p.shape))
     stats = x.shape[:axis] + (1,) * (len(x.shape) - axis)
     return (Tensor(x.shape, x.dtype),) + tuple(Tensor(stats, 1) for _ in ctx.node.outputs[1:])
 
@@ -981,8 +1172,16 @@ def pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
 def global_pool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
     assert x is not None
-    ins = _spatial(ctx, x, ctx.node.op_type)
-    if 0 in ins and ctx.framework == "onnxruntime":
+    op = ctx.node.op_type
+    if op == "GlobalLpPool" and ctx.framework == "onnxruntime" and ctx.opset and not 2 <= ctx.opset < 22:
+        # onnxruntime 1.32 registers GlobalLpPool for opsets 2 to 21 only (observed: "Could not find an
+        # implementation for GlobalLpPool(1)" and "(22)" when it loads the model)
+        raise ctx.error(f"Could not find an implementation for GlobalLpPool({1 if ctx.opset < 2 else 22}) node "
+                        f"(onnxruntime 1.32's CPU provider has GlobalLpPool-2 to -21; the model is opset "
+                        f"{ctx.opset})", Rule.NOT_IN_FRAMEWORK, opset=ctx.opset)
+    ins = _spatial(ctx, x, op)
+    if not prod(x.shape) and x.shape[0] and ctx.framework == "onnxruntime":
+        # pool_attributes.h SetOutputSize: input_shape.Size() > 0 || input_shape[0] == 0 (0 channels fail too)
         raise ctx.error("Invalid input shape. Only N can be zero. Got:" + shown(x.shape), Rule.INPUT_SIZE,
                         input=list(x.shape))
     return (Tensor(x.shape[:2] + (1,) * len(ins), x.dtype),)
@@ -994,6 +1193,11 @@ def max_unpool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     assert x is not None
     ins = _spatial(ctx, x, "MaxUnpool")
     n = len(ins)
+    indices = xs[1]
+    if indices is not None and indices.shape != x.shape and ctx.framework == "onnxruntime":  # unpool.cc Compute
+        raise ctx.error(f"Index tensor shape should be same as that of the input data tensor to unpool. (X "
+                        f"{shown(x.shape)}, I {shown(indices.shape)})", Rule.INVALID, x=list(x.shape),
+                        indices=list(indices.shape))
     ks = _per_axis(ctx, "kernel_shape", n, 1)
     ss = _per_axis(ctx, "strides", n, 1)
     pads = _padding(ctx, n)
@@ -1005,7 +1209,6 @@ def max_unpool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     axes, _, _, notes = get(ctx.spatial).unpool.unpool(ins, ks, ss, pads, outs, n, ctx.attr("strides") is not None)
     ctx.pad_before, ctx.pad_after = tuple(a.pad_before for a in axes), tuple(a.pad_after for a in axes)
     shape = x.shape[:2] + tuple(a.output for a in axes)
-    indices = xs[1]
     bounds = indices.index_bounds if indices is not None else None
     if bounds is not None and bounds[0] >= prod(shape) and ctx.framework == "onnxruntime":
         # onnxruntime unpool.cc checks every index against the output's size: the max pool's last window
@@ -1020,11 +1223,60 @@ def max_unpool(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     return (Tensor(shape, x.dtype),)
 
 
+def _onnxruntime_scales_check(ctx: Context, shape: tuple[int, ...], scales: dict[int, float],
+                              sizes: dict[int, int]) -> None:
+    """onnxruntime 1.32's ``UpsampleBase::ScalesValidation`` (core/providers/cpu/tensor/upsamplebase.h),
+    over the full-rank scales (1 on an axis not resized; a size's scale is size / input, one ratio for
+    every axis given under keep_aspect_ratio_policy): Upsample's scales are >= 1, Resize's > 0; 'linear'
+    takes a 2-D or 3-D input, a 4-D one whose two outer scales are 1 or whose outer and inner scales
+    are 1, a 5-D one whose two outer scales are 1; 'cubic' a 2-D input or a 4-D one whose two outer
+    scales are 1, or whose outer and inner ones are 1 with antialias or the others >= 1. Each case
+    observed (messages shortened); and (``ParseScalesDataAndAdjustOutputSize``) an empty axis cannot be
+    resized to a non-empty one."""
+    op = ctx.node.op_type
+    rank = len(shape)
+    for a, size in sizes.items():
+        if shape[a] == 0 and size != 0:
+            raise ctx.error(f"Input dim is zero but required output dim is non-zero. Cannot scale 0 by any factor to "
+                            f"generate a non-zero value. Dimension: {a} Input dim value: 0 Output dim value: {size}",
+                            Rule.INPUT_EMPTY, axis=a)
+    if sizes:
+        ratios = {a: (size / shape[a] if shape[a] else 1.0) for a, size in sizes.items()}
+        policy = str(ctx.attr("keep_aspect_ratio_policy", "stretch"))
+        if policy in ("not_larger", "not_smaller"):
+            one = (min if policy == "not_larger" else max)(ratios.values())
+            ratios = dict.fromkeys(ratios, one)
+        scales = ratios
+    full = [scales.get(a, 1.0) for a in range(rank)]
+    if op == "Upsample" and any(v < 1 for v in full):
+        raise ctx.error(f"Scale value should be greater than or equal to 1. (Upsample scales {full})",
+                        Rule.SCALE_POSITIVE, scales=full)
+    if any(not v > 0 for v in full):
+        raise ctx.error(f"Scale value should be greater than 0. (scales {full})", Rule.SCALE_POSITIVE, scales=full)
+    mode = str(ctx.attr("mode", "nearest"))
+    outer2 = rank >= 2 and full[0] == 1 and full[1] == 1
+    outer_inner = rank >= 2 and full[0] == 1 and full[-1] == 1
+    if mode == "linear" and not (rank in (2, 3) or (rank == 4 and (outer2 or outer_inner)) or (rank == 5 and outer2)):
+        raise ctx.error(f"'Linear' mode only supports: 2-D inputs or 3-D inputs ('Bilinear', 'Trilinear') or 4-D "
+                        f"inputs with the corresponding outermost 2 scale values being 1 or the corresponding "
+                        f"outermost and innermost scale values being 1 or 5-D inputs with the corresponding "
+                        f"outermost 2 scale values being 1 in the {op} operator (a rank-{rank} input, scales "
+                        f"{full})", Rule.MODE_RANK, scales=full)
+    antialias = bool(int(ctx.attr("antialias", 0)))
+    if mode == "cubic" and not (rank == 2 or (rank == 4 and (outer2 or (outer_inner and (
+            antialias or all(v >= 1 for v in full)))))):
+        raise ctx.error(f"'Cubic' mode only supports: 2-D inputs ('Bicubic') or 4-D inputs with the corresponding "
+                        f"outermost 2 scale values being 1 or the corresponding outermost and innermost scale values "
+                        f"being 1 with antialias attribute or the corresponding outermost and innermost scale values "
+                        f"being 1 and other scales >= 1 without antialias attribute in the {op} operator (a rank-"
+                        f"{rank} input, scales {full})", Rule.MODE_RANK, scales=full)
+
+
 def resize(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     """Resize (opset 10+: scales or sizes input; 18+: axes, keep_aspect_ratio_policy) and Upsample
     (scales attribute in opset 7, input in 9): the resized axes go through the registry's Resize
     rules (the spec's floor(float32 scale x input), onnxruntime's float32 product)."""
-    from convshape.rules.resample import onnx_scaled_output, onnxruntime_scaled_output
+    from convshape.rules.resample import onnx_policy_outputs, onnx_scaled_output, onnxruntime_scaled_output
 
     x = xs[0]
     assert x is not None
@@ -1053,13 +1305,25 @@ def resize(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     if len(given) != len(axes):
         raise ctx.error(f"Resize: {'scales' if scales is not None else 'sizes'} has {len(given)} values for a "
                         f"rank-{rank} input (axes {list(axes)})", Rule.AXIS_COUNT, values=list(given))
+    if len(set(axes)) != len(axes):  # onnx/defs/tensor/defs.cc Resize-18 (onnxruntime fails loading the model)
+        twice = next(a for i, a in enumerate(axes) if a in axes[:i])
+        raise ctx.error(f"[ShapeInferenceError] Axis {twice} is referred to more than once.", Rule.AXIS, axis=twice)
     full_scales = dict(zip(axes, scales)) if scales is not None else {}
     full_sizes = dict(zip(axes, sizes)) if sizes is not None else {}
+    if ctx.spatial == "onnxruntime":
+        _onnxruntime_scales_check(ctx, x.shape, full_scales, full_sizes)
     moving = [a for a in axes if (full_scales.get(a, 1.0) != 1.0 if scales is not None
                                   else full_sizes.get(a) != x.shape[a])]
     if any(a < 2 for a in moving) or rank < 3:
         # N or C resized (or no spatial axes): the formulas directly, per axis
         out = list(x.shape)
+        policy = str(ctx.attr("keep_aspect_ratio_policy", "stretch"))
+        if sizes is not None and policy in ("not_larger", "not_smaller"):
+            # one scale for every axis given, as on spatial axes (observed: 6x6 to sizes 9x3, not_larger -> 3x3)
+            spec, runtime, _ = onnx_policy_outputs([x.shape[a] for a in axes], sizes, policy)
+            for a, o in zip(axes, runtime if ctx.framework == "onnxruntime" else spec):
+                out[a] = o
+            return (Tensor(tuple(out), x.dtype),)
         for a in axes:
             if scales is not None:
                 s = full_scales[a]
@@ -1144,10 +1408,11 @@ UNARY = ("Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Ge
          "Atanh", "Not", "IsNaN", "IsInf", "Identity", "Clip", "Shrink", "BitwiseNot")
 BINARY = ("Add", "Sub", "Mul", "Div", "Pow", "Mod", "Max", "Min", "Sum", "Mean", "Equal", "Less", "Greater",
           "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor")
-SAME_SHAPE = ("Softmax", "LogSoftmax", "Hardmax", "LRN", "CumSum", "Trilu", "MeanVarianceNormalization")
+SAME_SHAPE = ("LRN", "MeanVarianceNormalization")
 
 OPS: dict[str, ShapeFunction] = {
     **dict.fromkeys(UNARY, unary), **dict.fromkeys(BINARY, binary), **dict.fromkeys(SAME_SHAPE, same_shape),
+    "Softmax": softmax_like, "LogSoftmax": softmax_like, "Hardmax": softmax_like, "Trilu": trilu, "CumSum": cumsum,
     "PRelu": prelu, "Where": where, "Cast": cast, "CastLike": cast,
     "Constant": constant, "ConstantOfShape": constant_of_shape, "Shape": shape_op, "Size": size_op,
     "Gather": gather, "Unsqueeze": unsqueeze, "Squeeze": squeeze, "Concat": concat, "Reshape": reshape,
