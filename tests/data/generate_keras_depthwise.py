@@ -50,8 +50,8 @@ def err(e: Exception) -> dict[str, str]:
 def run(c: dict, keras, np) -> dict[str, object]:  # type: ignore[no-untyped-def]
     n = len(c["input"])
     cls = getattr(keras.layers, f"{c['layer']}Conv{n}D")
-    kwargs = dict(kernel_size=tuple(c["kernel"]), strides=tuple(c["stride"]), dilation_rate=tuple(c["dilation"]),
-                  padding=c["padding"], depth_multiplier=c["depth_multiplier"])
+    kwargs = {"kernel_size": tuple(c["kernel"]), "strides": tuple(c["stride"]),
+              "dilation_rate": tuple(c["dilation"]), "padding": c["padding"], "depth_multiplier": c["depth_multiplier"]}
     if c["layer"] == "Separable":
         kwargs["filters"] = c["filters"]
     out: dict[str, object] = {}
