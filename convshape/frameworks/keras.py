@@ -129,6 +129,21 @@ class Conv(ConvRules):
                              f"strides={strides} and dilation_rate={dilations}", Rule.STRIDES_WITH_DILATION,
                              strides=strides, dilation_rate=dilations)
 
+    def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        """Conv1D-3DTranspose with dilation_rate > 1 (strides 1: :meth:`check_layer`): the TF backend runs
+        tf.nn.conv_transpose (keras/src/backend/tensorflow/nn.py ``conv_transpose``), whose Eigen CPU kernels
+        refuse any dilation > 1 and whose oneDNN kernels run float32 (see the tf ``Conv.notes``). Conv3D with
+        dilation runs on both: tensorflow/python/ops/nn_ops.py ``convolution_internal`` sends a dilated
+        convolution to ``Convolution`` (space_to_batch, then an undilated conv3d), not to the Conv3D kernel
+        (observed on tensorflow-cpu 2.21.0 / keras 3.15.1: tests/data/observed_tf_kernels.json)."""
+        if not transposed or all(a.dilation == 1 for a in specs):
+            return []
+        return [f"Conv{len(specs)}DTranspose with dilation_rate > 1 fails when called on TF's Eigen CPU kernels (its "
+                "default unless oneDNN is on; every dtype): 'Current CPU implementation"
+                + (" does" if len(specs) == 3 else "s do") + " not yet support dilation rates larger than 1.'; "
+                "with oneDNN on (TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with "
+                "AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX) float32 runs with these sizes, as GPUs do"]
+
     def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
         if keyword == "causal":
             return geometric_pads("causal", a)

@@ -45,8 +45,14 @@ class Conv(ConvRules):
                              f"conv2d_transpose), but got {what}", Rule.EXPLICIT_PADDING, pad_before=pair[0],
                              pad_after=pair[1])
         if min(pair) < 0:
+            # The Eigen kernels check it (every dtype); the float32 oneDNN kernel does not, and returns a tensor of
+            # the input's shape (observed on tensorflow-cpu 2.21.0: tests/data/observed_tf_kernels.json)
             raise self.error(f"All elements of explicit_paddings must be nonnegative, but got padding "
-                             f"{pair[0]}:{pair[1]}", Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
+                             f"{pair[0]}:{pair[1]} (TF's Eigen CPU kernels, its default; with oneDNN on, "
+                             "TF_ENABLE_ONEDNN_OPTS=1, float32 " + ("conv2d_transpose" if transposed else "conv2d")
+                             + " skips this check" + ("" if transposed else " and returns a tensor of the input's "
+                                                      "shape") + ")",
+                             Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
         super().check_explicit(pair, transposed, ndim, keyword)
 
     def output_shape_fits(self, a: AxisSpec, padding: Pad, target: int, ndim: int) -> bool:
@@ -57,14 +63,41 @@ class Conv(ConvRules):
         return ndim == 2  # check_explicit: padding lists are for conv2d and conv2d_transpose only
 
     def notes(self, specs: list[AxisSpec], pads: list[Pad], transposed: bool) -> list[str]:
+        """Dilations > 1 in conv*_transpose and in conv3d: two CPU kernels, one shape rule. TF's Eigen kernels
+        (its CPU default unless oneDNN is on; every dtype) refuse them: kernels/conv_grad_input_ops.cc
+        (Conv2DBackpropInput, which conv1d_transpose also runs) and kernels/conv_grad_ops_3d.cc
+        (Conv3DBackpropInputV2) 'Current CPU implementation(s) do(es) not yet support dilation rates larger than
+        1', kernels/conv_ops_3d.cc 'CPU implementation of Conv3D currently only supports dilated rates of 1'. The
+        oneDNN kernels (kernels/mkl/mkl_conv_grad_input_ops.cc, mkl_conv_ops.cc; on with TF_ENABLE_ONEDNN_OPTS=1
+        and by default on CPUs with AVX512_VNNI / AVX512_BF16 / AVX_VNNI / AMX, core/util/util.cc IsMKLEnabled)
+        run float32 with TF's shape rule, as GPUs do; convshape gives those sizes (observed on tensorflow-cpu
+        2.21.0: tests/data/observed_tf_kernels.json)."""
         notes = []
         if transposed:
             notes.append("tf.nn.conv_transpose needs output_shape: every listed size is accepted; the smallest is "
                          "shown until output_size picks one")
-            if any(a.dilation > 1 for a in specs):
-                notes.append("TF's float64 CPU kernels reject dilations > 1 in conv*_transpose; the float32 "
-                             "(oneDNN) kernels run them with these sizes")
+        if any(a.dilation > 1 for a in specs) and (transposed or len(specs) == 3):
+            op = "conv*_transpose" if transposed else "conv3d"
+            notes.append(f"{op} with dilations > 1: TF's Eigen CPU kernels (its default unless oneDNN is on) refuse "
+                         "it in every dtype ('Current CPU implementation"
+                         + (" does" if len(specs) == 3 else "s do") + " not yet support dilation rates larger "
+                         "than 1.'" if transposed else
+                         f"{op} with dilations > 1: TF's Eigen CPU kernel (its default unless oneDNN is on) refuses "
+                         "it in every dtype ('CPU implementation of Conv3D currently only supports dilated rates of "
+                         "1.'")
+            notes[-1] += ("); the oneDNN kernels (TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with AVX512_VNNI, "
+                          "AVX512_BF16, AVX_VNNI or AMX) run float32 with these sizes, as GPUs do")
         return notes
+
+    def result_notes(self, axes: Sequence[Any], transposed: bool) -> list[str]:
+        """An empty forward output: the Eigen kernels return the empty tensor; the float32 oneDNN kernels
+        return a tensor of the input's spatial shape (observed on tensorflow-cpu 2.21.0, 1-D to 3-D:
+        tests/data/observed_tf_kernels.json)."""
+        if transposed or all(a.output != 0 for a in axes):
+            return []
+        return ["an empty output is an empty tensor on TF's Eigen CPU kernels (its default unless oneDNN is on); "
+                "with oneDNN on (TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with AVX512_VNNI, AVX512_BF16, "
+                "AVX_VNNI or AMX) float32 returns a tensor of the input's spatial shape instead, with no error"]
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
         out = rules.tf_windowed_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
@@ -112,9 +145,13 @@ class Conv(ConvRules):
         computed = self.conv_output(fa, pb, pa)
         op = "Conv3DBackpropInputOp" if ndim == 3 else "Conv2DCustomBackpropInput"
         spatial_dim = axis + 1 + (1 if ndim == 1 else 0)  # conv1d runs as conv2d with a unit height
+        # output_shape 0: the Eigen kernels check it (every dtype); the float32 oneDNN kernels take it and return
+        # the empty tensor (observed on tensorflow-cpu 2.21.0: tests/data/observed_tf_kernels.json)
+        onednn = (" (TF's Eigen CPU kernels, its default; with oneDNN on, TF_ENABLE_ONEDNN_OPTS=1, float32 takes "
+                  "output_shape 0 and returns an empty tensor)") if output_size == 0 else ""
         raise self.error(f"{op}: Size of out_backprop doesn't match computed: actual = {a.input}, "
                          f"computed = {computed} spatial_dim: {spatial_dim} input: {output_size} "
-                         f"filter: {a.kernel} output: {a.input} stride: {a.stride} dilation: {a.dilation}",
+                         f"filter: {a.kernel} output: {a.input} stride: {a.stride} dilation: {a.dilation}{onednn}",
                          Rule.OUTPUT_SIZE, actual=a.input, computed=computed, output_size=output_size)
 
     def transposed_fits(self, size: int, kernel: int, stride: int, dilation: int, pad_before: int, pad_after: int,
