@@ -638,7 +638,7 @@ class Framework:
     __slots__ = ("name", "title", "versions", "conv", "pool", "resample", "adaptive", "fractional", "unpool", "unfold",
                  "bias_default", "channels_last", "tensor_channels_last", "transposed_groups", "transposed_weight",
                  "groups_words", "batchnorm_batch_check", "instancenorm_affine", "global_pool_keepdims", "conv_weight",
-                 "merge_broadcasts", "depthwise_equal_strides")
+                 "merge_broadcasts", "depthwise_equal_strides", "negative_pad_error")
 
     def __init__(self, name: str, title: str, versions: str, conv: ConvRules, pool: PoolRules, *,
                  resample: ResampleRules = NO_RESAMPLE, adaptive: AdaptiveRules = NO_ADAPTIVE,
@@ -649,7 +649,8 @@ class Framework:
                  batchnorm_batch_check: bool = False, tensor_channels_last: bool | None = None,
                  instancenorm_affine: bool = True, global_pool_keepdims: bool = True,
                  conv_weight: str | None = None, merge_broadcasts: bool = False,
-                 depthwise_equal_strides: bool = False) -> None:
+                 depthwise_equal_strides: bool = False,
+                 negative_pad_error: Callable[[str, int, int, tuple[int, int]], str] | None = None) -> None:
         self.name = name
         self.title = title
         self.versions = versions
@@ -688,6 +689,10 @@ class Framework:
         #: whether a 2-D depthwise (and separable) convolution needs equal strides on both axes
         #: (keras on TensorFlow: the DepthwiseConv2dNative kernel); see check_depthwise_strides
         self.depthwise_equal_strides = depthwise_equal_strides
+        #: an explicit padding / cropping layer's rejection of a negative amount: (key, spatial axis, spatial
+        #: rank, the axis's (before, after) amounts given) -> the framework's words; None: a negative pad crops
+        #: (torch F.pad, ONNX Pad), a negative cropping is refused in convshape's words
+        self.negative_pad_error = negative_pad_error
 
     # ------------------------------------------------------------------ channels and weights
     def check_groups(self, in_channels: int, out_channels: int, groups: int, shape: Sequence[int] = (),

@@ -590,9 +590,20 @@ class Adaptive(AdaptiveRules):
     def final_notes(self, n: int, notes: list[str]) -> None:
         notes.append(f"Keras layers are AdaptiveAveragePooling{n}D / AdaptiveMaxPooling{n}D (Keras 3.15, TF backend)")
 
+def negative_pad_error(key: str, axis: int, ndim: int, pair: tuple[int, int]) -> str:
+    """ZeroPadding1D-3D and Cropping1D-3D ``__init__`` (keras/src/layers/reshaping/zero_padding{1,2,3}d.py,
+    cropping{1,2,3}d.py) read each axis's pair with ``argument_validation.standardize_tuple(..., allow_zero=True)``
+    (keras/src/utils/argument_validation.py), which refuses a negative value, axis by axis (observed on
+    keras 3.15.1)."""
+    name = key if ndim == 1 else f"{('1st', '2nd', '3rd')[axis]} entry of {key}"
+    negative = ", ".join(str(v) for v in sorted({v for v in pair if v < 0}))
+    return (f"The `{name}` argument must be a tuple of 2 integers. Received {name}=({pair[0]}, {pair[1]}), "
+            f"including values {{{negative}}} that do not satisfy `value >= 0`")
+
+
 CONV = Conv()
 POOL = Pool()
 FRAMEWORK = Framework("keras", "Keras 3", "keras 3.15 (TensorFlow backend)", CONV, POOL, resample=Resample(),
                       adaptive=Adaptive(), channels_last=True, transposed_groups=False, transposed_weight="k,out,in",
                       global_pool_keepdims=False, merge_broadcasts=True, depthwise_equal_strides=True,
-                      groups_words="keras")
+                      groups_words="keras", negative_pad_error=negative_pad_error)

@@ -486,6 +486,14 @@ class Unfold(UnfoldRules):
                          values={"framework": self.name})
 
 
+def negative_pad_error(key: str, axis: int, ndim: int, pair: tuple[int, int]) -> str:
+    """tf.pad (kernels/pad_op.cc PadOp::Compute) refuses a negative amount, dimension by dimension
+    (observed on tensorflow-cpu 2.21.0); TF has no cropping layer (a slice crops)."""
+    if key == "cropping":
+        return f"cropping must be non-negative (a slice crops in TF), but got {pair[0]}:{pair[1]}"
+    return f"Paddings must be non-negative: {pair[0]} {pair[1]}"
+
+
 FRAMEWORK = Framework("tf", "TensorFlow", "tensorflow-cpu 2.21 (tf.nn)", CONV, POOL, resample=Resample(),
                       fractional=Fractional(), unpool=Unpool(), unfold=Unfold(), bias_default=False, channels_last=True,
-                      transposed_groups=False, transposed_weight="k,out,in")
+                      transposed_groups=False, transposed_weight="k,out,in", negative_pad_error=negative_pad_error)

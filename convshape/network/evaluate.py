@@ -1199,6 +1199,11 @@ def _pads(layer: LayerSpec, x: Tensor, fw: str, ndim: int) -> tuple[tuple[int, i
         raise ShapeError(f"{layer.op} needs {key} (one amount, or before:after per spatial axis)", rule=Rule.MISSING,
                          values={key: None})
     pairs = explicit_padding(value, ndim, key)
+    reject = _facts(fw).negative_pad_error
+    for axis, pair in enumerate(pairs):
+        if reject is not None and min(pair) < 0:
+            raise ShapeError(reject(key, axis, ndim, pair), framework=fw, rule=Rule.NEGATIVE_PADDING,
+                             values={key: str(value)})
     if crop and any(p < 0 for pair in pairs for p in pair):
         raise ShapeError(f"cropping must be non-negative, but got {key}={value!r}", framework=fw,
                          rule=Rule.NEGATIVE_PADDING, values={key: str(value)})
