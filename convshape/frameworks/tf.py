@@ -45,14 +45,16 @@ class Conv(ConvRules):
                              f"conv2d_transpose), but got {what}", Rule.EXPLICIT_PADDING, pad_before=pair[0],
                              pad_after=pair[1])
         if min(pair) < 0:
-            # The Eigen kernels check it (every dtype); the float32 oneDNN kernel does not, and returns a tensor of
-            # the input's shape (observed on tensorflow-cpu 2.21.0: tests/data/observed_tf_kernels.json)
+            # The Eigen kernels check it (every dtype; conv2d_transpose with a padding list runs on Eigen even with
+            # oneDNN on); the float32 oneDNN conv2d does not: it fails in oneDNN, or returns a tensor of the input's
+            # shape where an axis is empty (observed on tensorflow-cpu 2.21.0: tests/data/observed_tf_kernels.json)
+            onednn = "" if transposed else (
+                " (TF's Eigen CPU kernels, its default; with oneDNN on, TF_ENABLE_ONEDNN_OPTS=1, float32 conv2d "
+                "skips this check, then fails: 'could not create a primitive descriptor for the convolution forward "
+                "propagation primitive', or returns a tensor of the input's shape where an axis would be empty)")
             raise self.error(f"All elements of explicit_paddings must be nonnegative, but got padding "
-                             f"{pair[0]}:{pair[1]} (TF's Eigen CPU kernels, its default; with oneDNN on, "
-                             "TF_ENABLE_ONEDNN_OPTS=1, float32 " + ("conv2d_transpose" if transposed else "conv2d")
-                             + " skips this check" + ("" if transposed else " and returns a tensor of the input's "
-                                                      "shape") + ")",
-                             Rule.NEGATIVE_PADDING, pad_before=pair[0], pad_after=pair[1])
+                             f"{pair[0]}:{pair[1]}{onednn}", Rule.NEGATIVE_PADDING, pad_before=pair[0],
+                             pad_after=pair[1])
         super().check_explicit(pair, transposed, ndim, keyword)
 
     def output_shape_fits(self, a: AxisSpec, padding: Pad, target: int, ndim: int) -> bool:
@@ -76,7 +78,13 @@ class Conv(ConvRules):
         if transposed:
             notes.append("tf.nn.conv_transpose needs output_shape: every listed size is accepted; the smallest is "
                          "shown until output_size picks one")
-        if any(a.dilation > 1 for a in specs) and (transposed or len(specs) == 3):
+        if transposed and any(a.dilation > 1 for a in specs) and not all(isinstance(p, str) for p in pads):
+            # oneDNN's conv2d_transpose takes 'SAME' / 'VALID' only: an explicit list goes to the Eigen kernel
+            notes.append("conv2d_transpose with explicit padding and dilations > 1: TF's CPU kernels refuse it "
+                         "('Current CPU implementations do not yet support dilation rates larger than 1.': the "
+                         "Eigen kernel's, which runs explicit padding lists even with oneDNN on); GPUs run it "
+                         "with these sizes")
+        elif any(a.dilation > 1 for a in specs) and (transposed or len(specs) == 3):
             op = "conv*_transpose" if transposed else "conv3d"
             notes.append(f"{op} with dilations > 1: TF's Eigen CPU kernels (its default unless oneDNN is on) refuse "
                          "it in every dtype ('Current CPU implementation"
@@ -145,10 +153,13 @@ class Conv(ConvRules):
         computed = self.conv_output(fa, pb, pa)
         op = "Conv3DBackpropInputOp" if ndim == 3 else "Conv2DCustomBackpropInput"
         spatial_dim = axis + 1 + (1 if ndim == 1 else 0)  # conv1d runs as conv2d with a unit height
-        # output_shape 0: the Eigen kernels check it (every dtype); the float32 oneDNN kernels take it and return
-        # the empty tensor (observed on tensorflow-cpu 2.21.0: tests/data/observed_tf_kernels.json)
-        onednn = (" (TF's Eigen CPU kernels, its default; with oneDNN on, TF_ENABLE_ONEDNN_OPTS=1, float32 takes "
-                  "output_shape 0 and returns an empty tensor)") if output_size == 0 else ""
+        # output_shape 0: the Eigen kernels check it (every dtype); the float32 oneDNN kernels take it with 'SAME' /
+        # 'VALID' (a padding list runs on Eigen) and return the empty tensor (observed on tensorflow-cpu 2.21.0:
+        # tests/data/observed_tf_kernels.json)
+        onednn = ""
+        if output_size == 0 and isinstance(padding, str):
+            onednn = (" (TF's Eigen CPU kernels, its default; with oneDNN on, TF_ENABLE_ONEDNN_OPTS=1, float32 takes "
+                      "output_shape 0 and returns an empty tensor)")
         raise self.error(f"{op}: Size of out_backprop doesn't match computed: actual = {a.input}, "
                          f"computed = {computed} spatial_dim: {spatial_dim} input: {output_size} "
                          f"filter: {a.kernel} output: {a.input} stride: {a.stride} dilation: {a.dilation}{onednn}",

@@ -50,6 +50,13 @@ def fixed_cases() -> list[dict]:
                       "dilation": [d] * n, "padding": "valid", "dtype": "float32"})
     cases.append({"api": "tf", "op": "conv", "input": [6, 7], "kernel": [5, 6], "stride": [3, 2],
                   "dilation": [1, 2], "padding": [[1, 3], [-1, 2]], "dtype": "float32"})
+    cases.append({"api": "tf", "op": "conv", "input": [6, 7], "kernel": [3, 3], "stride": [1, 1],
+                  "dilation": [1, 1], "padding": [[-1, 1], [0, 0]], "dtype": "float32"})
+    for pads, out in (([[0, 0], [0, 0]], [9, 9]), ([[1, 1], [2, 0]], [7, 7])):  # padding lists: the Eigen kernel
+        cases.append({"api": "tf", "op": "conv_transpose", "input": [5, 5], "kernel": [3, 3], "stride": [1, 1],
+                      "dilation": [2, 2], "padding": pads, "output_size": out, "dtype": "float32"})
+    cases.append({"api": "tf", "op": "conv_transpose", "input": [1, 1], "kernel": [3, 3], "stride": [3, 3],
+                  "dilation": [1, 1], "padding": [[0, 0], [0, 0]], "output_size": [0, 0], "dtype": "float32"})
     for n in (1, 2, 3):
         cases.append({"api": "tf", "op": "conv_transpose", "input": [1] * n, "kernel": [3] * n, "stride": [3] * n,
                       "dilation": [1] * n, "padding": "valid", "output_size": [0] * n, "dtype": "float32"})
