@@ -157,6 +157,12 @@ class Conv(ConvRules):
         # 'VALID' (a padding list runs on Eigen) and return the empty tensor (observed on tensorflow-cpu 2.21.0:
         # tests/data/observed_tf_kernels.json)
         onednn = ""
+        if (padding == "valid" and a.input == 1 and a.dilation == 1
+                and max(1, a.kernel - a.stride + 1) <= output_size < a.kernel):
+            # the float32 oneDNN kernels size VALID as (o - k) / s + 1 truncated toward zero: 1 for these o
+            # (observed on tensorflow-cpu 2.21.0, dilation 1: tests/data/observed_tf_kernels.json)
+            onednn = (" (TF's Eigen CPU kernels, its default; with oneDNN on, TF_ENABLE_ONEDNN_OPTS=1, float32 takes "
+                      f"output_shape {output_size}: its check truncates (o - k)/s + 1 toward zero, which gives 1)")
         if output_size == 0 and isinstance(padding, str):
             onednn = (" (TF's Eigen CPU kernels, its default; with oneDNN on, TF_ENABLE_ONEDNN_OPTS=1, float32 takes "
                       "output_shape 0 and returns an empty tensor)")

@@ -57,6 +57,11 @@ def fixed_cases() -> list[dict]:
                       "dilation": [2, 2], "padding": pads, "output_size": out, "dtype": "float32"})
     cases.append({"api": "tf", "op": "conv_transpose", "input": [1, 1], "kernel": [3, 3], "stride": [3, 3],
                   "dilation": [1, 1], "padding": [[0, 0], [0, 0]], "output_size": [0, 0], "dtype": "float32"})
+    for k, s, o in ((3, 3, 1), (3, 3, 2), (4, 2, 3), (5, 4, 2)):  # input 1, VALID, k - s < o < k
+        cases.append({"api": "tf", "op": "conv_transpose", "input": [1], "kernel": [k], "stride": [s],
+                      "dilation": [1], "padding": "valid", "output_size": [o], "dtype": "float32"})
+    cases.append({"api": "tf", "op": "conv_transpose", "input": [1, 1], "kernel": [4, 4], "stride": [3, 3],
+                  "dilation": [1, 1], "padding": "valid", "output_size": [2, 3], "dtype": "float32"})
     for n in (1, 2, 3):
         cases.append({"api": "tf", "op": "conv_transpose", "input": [1] * n, "kernel": [3] * n, "stride": [3] * n,
                       "dilation": [1] * n, "padding": "valid", "output_size": [0] * n, "dtype": "float32"})
