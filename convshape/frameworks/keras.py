@@ -19,6 +19,7 @@ from convshape.frameworks.base import (AdaptiveRules, ConvRules, Framework, Pad,
 from convshape.model import (AdaptiveWindows, AxisSpec, Counted, IntRuns, Resampled, TransposeOption, TransposedAxis,
                              TransposeOptions, Window, WindowArrays)
 from convshape.frameworks.tf import CONV as TF_CONV
+from convshape.frameworks.tf import ONEDNN_ON, eigen_transposed_dilation
 
 
 
@@ -139,10 +140,8 @@ class Conv(ConvRules):
         if not transposed or all(a.dilation == 1 for a in specs):
             return []
         return [f"Conv{len(specs)}DTranspose with dilation_rate > 1 fails when called on TF's Eigen CPU kernels (its "
-                "default unless oneDNN is on; every dtype): 'Current CPU implementation"
-                + (" does" if len(specs) == 3 else "s do") + " not yet support dilation rates larger than 1.'; "
-                "with oneDNN on (TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with "
-                "AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX) float32 runs with these sizes, as GPUs do"]
+                f"default unless oneDNN is on; every dtype): '{eigen_transposed_dilation(len(specs))}'; "
+                f"with oneDNN on ({ONEDNN_ON}) float32 runs with these sizes, as GPUs do"]
 
     def native_pads(self, a: AxisSpec, keyword: str, transposed: bool) -> tuple[int, int]:
         if keyword == "causal":
@@ -579,9 +578,8 @@ class Adaptive(AdaptiveRules):
             # observed on tensorflow-cpu 2.21 with and without TF_ENABLE_ONEDNN_OPTS=1, float32, 1-D to 3-D
             warnings.append("Keras 3.15 AdaptiveMaxPooling on the TensorFlow backend crashes the process (SIGFPE) "
                             "when the last (width) axis has input 1 or output 1 and TF's oneDNN kernels are on "
-                            "(TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with AVX512_VNNI, AVX512_BF16, AVX_VNNI or "
-                            "AMX): its unused 'big' window pool has an empty VALID output there, and oneDNN max "
-                            "pooling to an empty width dies (tensorflow#125509); TF's Eigen kernel runs it")
+                            f"({ONEDNN_ON}): its unused 'big' window pool has an empty VALID output there, and "
+                            "oneDNN max pooling to an empty width dies (tensorflow#125509); TF's Eigen kernel runs it")
         if any(o * i >= 1 << 24 for i, o in zip(ins, outs)):
             notes.append("Keras computes window bounds in float32: with output * input >= 2**24 they can differ "
                          "from torch's exact integer windows (shown here as Keras computes them)")

@@ -14,6 +14,16 @@ from convshape.model import (AxisSpec, Counted, IntRuns, Resampled, TransposeOpt
                              UnpoolAxis)
 
 
+#: when TF runs its oneDNN CPU kernels instead of its Eigen ones (TF 2.9 release notes; core/util/util.cc IsMKLEnabled)
+ONEDNN_ON = "TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX"
+
+
+def eigen_transposed_dilation(ndim: int) -> str:
+    """The Eigen CPU kernels' refusal of a dilated transposed convolution (kernels/conv_grad_input_ops.cc;
+    kernels/conv_grad_ops_3d.cc for 3-D), as observed on tensorflow-cpu 2.21.0."""
+    return f"Current CPU implementation{' does' if ndim == 3 else 's do'} not yet support dilation rates larger than 1."
+
+
 class Conv(ConvRules):
     name = "tf"
     title = "TensorFlow (tf.nn)"
@@ -81,20 +91,15 @@ class Conv(ConvRules):
         if transposed and any(a.dilation > 1 for a in specs) and not all(isinstance(p, str) for p in pads):
             # oneDNN's conv2d_transpose takes 'SAME' / 'VALID' only: an explicit list goes to the Eigen kernel
             notes.append("conv2d_transpose with explicit padding and dilations > 1: TF's CPU kernels refuse it "
-                         "('Current CPU implementations do not yet support dilation rates larger than 1.': the "
+                         f"('{eigen_transposed_dilation(2)}': the "
                          "Eigen kernel's, which runs explicit padding lists even with oneDNN on); GPUs run it "
                          "with these sizes")
         elif any(a.dilation > 1 for a in specs) and (transposed or len(specs) == 3):
-            op = "conv*_transpose" if transposed else "conv3d"
-            notes.append(f"{op} with dilations > 1: TF's Eigen CPU kernels (its default unless oneDNN is on) refuse "
-                         "it in every dtype ('Current CPU implementation"
-                         + (" does" if len(specs) == 3 else "s do") + " not yet support dilation rates larger "
-                         "than 1.'" if transposed else
-                         f"{op} with dilations > 1: TF's Eigen CPU kernel (its default unless oneDNN is on) refuses "
-                         "it in every dtype ('CPU implementation of Conv3D currently only supports dilated rates of "
-                         "1.'")
-            notes[-1] += ("); the oneDNN kernels (TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with AVX512_VNNI, "
-                          "AVX512_BF16, AVX_VNNI or AMX) run float32 with these sizes, as GPUs do")
+            refusal = ("conv*_transpose with dilations > 1: TF's Eigen CPU kernels (its default unless oneDNN is on) "
+                       f"refuse it in every dtype ('{eigen_transposed_dilation(len(specs))}'" if transposed else
+                       "conv3d with dilations > 1: TF's Eigen CPU kernel (its default unless oneDNN is on) refuses it "
+                       "in every dtype ('CPU implementation of Conv3D currently only supports dilated rates of 1.'")
+            notes.append(f"{refusal}); the oneDNN kernels ({ONEDNN_ON}) run float32 with these sizes, as GPUs do")
         return notes
 
     def result_notes(self, axes: Sequence[Any], transposed: bool) -> list[str]:
@@ -104,8 +109,8 @@ class Conv(ConvRules):
         if transposed or all(a.output != 0 for a in axes):
             return []
         return ["an empty output is an empty tensor on TF's Eigen CPU kernels (its default unless oneDNN is on); "
-                "with oneDNN on (TF_ENABLE_ONEDNN_OPTS=1, the default on CPUs with AVX512_VNNI, AVX512_BF16, "
-                "AVX_VNNI or AMX) float32 returns a tensor of the input's spatial shape instead, with no error"]
+                f"with oneDNN on ({ONEDNN_ON}) float32 returns a tensor of the input's spatial shape instead, with no "
+                "error"]
 
     def conv_output(self, a: AxisSpec, pad_before: int, pad_after: int) -> int:
         out = rules.tf_windowed_output(a.input, a.kernel, a.stride, a.dilation, pad_before, pad_after)
@@ -242,10 +247,9 @@ class Pool(PoolRules):
             # on CPUs with AVX512_VNNI / AVX512_BF16 / AVX_VNNI / AMX (core/util/util.cc IsMKLEnabled), fails
             # (observed with tensorflow-cpu 2.21.0).
             notes.append("max_pool with an empty (size 0) output: TF's Eigen CPU kernel returns the empty tensor "
-                         "(its default unless oneDNN is on); with oneDNN on (TF_ENABLE_ONEDNN_OPTS=1, the default "
-                         "on CPUs with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX) it fails: 'could not create a "
-                         "descriptor for a pooling forward propagation primitive', or the process dies with "
-                         "SIGFPE (tensorflow#125509)")
+                         f"(its default unless oneDNN is on); with oneDNN on ({ONEDNN_ON}) it fails: "
+                         "'could not create a descriptor for a pooling forward propagation primitive', or the "
+                         "process dies with SIGFPE (tensorflow#125509)")
         return notes
 
 

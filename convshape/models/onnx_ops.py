@@ -169,6 +169,13 @@ def normalise_axis(ctx: Context, axis: int, rank: int, what: str = "axis") -> in
     return axis % rank
 
 
+def axis_not_in_range(ctx: Context, axis: int, rank: int) -> ShapeError:
+    """onnxruntime's refusal of an axis outside [-r, r-1] when a kernel runs (core/providers/common.h
+    ``HandleNegativeAxis``)."""
+    return ctx.error(f"IsAxisInRange(axis, tensor_rank) was false. axis {axis} is not in valid range "
+                     f"[{-rank},{rank - 1}]", Rule.AXIS, axis=axis, rank=rank)
+
+
 # ---------------------------------------------------------------------------- elementwise
 def same_shape(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
     x = xs[0]
@@ -353,8 +360,7 @@ def softmax_like(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...
             raise ctx.error(f"[ShapeInferenceError] 'axis' must be in [{-rank} , {rank - 1}]. Its actual value is: "
                             f"{axis}", Rule.AXIS, axis=axis, rank=rank)
         if ctx.framework == "onnxruntime" and prod(x.shape):  # an empty input returns before the axis is read
-            raise ctx.error(f"IsAxisInRange(axis, tensor_rank) was false. axis {axis} is not in valid range "
-                            f"[{-rank},{rank - 1}]", Rule.AXIS, axis=axis, rank=rank)
+            raise axis_not_in_range(ctx, axis, rank)
     return (Tensor(x.shape, x.dtype),)
 
 
@@ -380,8 +386,7 @@ def cumsum(ctx: Context, xs: Sequence[Tensor | None]) -> tuple[Tensor, ...]:
         rank = len(x.shape)
         axis = int(given.value[0])
         if not -rank <= axis < rank and (prod(x.shape) or ctx.framework != "onnxruntime"):  # an empty X returns early
-            raise ctx.error(f"IsAxisInRange(axis, tensor_rank) was false. axis {axis} is not in valid range "
-                            f"[{-rank},{rank - 1}]", Rule.AXIS, axis=axis, rank=rank)
+            raise axis_not_in_range(ctx, axis, rank)
     return (Tensor(x.shape, x.dtype),)
 
 
